@@ -1,0 +1,36 @@
+using Crm.Web.Features.Account;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Data;
+
+/// <summary>
+/// The one database context. Features use it directly (no repositories); each feature keeps the
+/// EF configuration of its entities beside them and is picked up by <see cref="OnModelCreating"/>.
+/// One set of hand-written, provider-neutral migrations serves SQLite and PostgreSQL (ADR 0002).
+/// </summary>
+public class CrmDb(DbContextOptions<CrmDb> options) : IdentityUserContext<CrmUser, Guid>(options)
+{
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        // Identity's tables under the CRM's own names.
+        builder.Entity<IdentityUserClaim<Guid>>().ToTable("UserClaims");
+        builder.Entity<IdentityUserLogin<Guid>>().ToTable("UserLogins");
+        builder.Entity<IdentityUserToken<Guid>>().ToTable("UserTokens");
+
+        builder.ApplyConfigurationsFromAssembly(typeof(CrmDb).Assembly, t => !t.IsAbstract);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Instants are stored in UTC; SQLite forgets the kind, so it is restored on read.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Crm.Web.Features.Account;
+
+/// <summary>A person (or integration) who signs in. The email address is the login.</summary>
+public sealed class CrmUser : IdentityUser<Guid>
+{
+    public string FullName { get; set; } = "";
+
+    /// <summary>Deactivated users cannot sign in and are signed out at their next request; they keep their history.</summary>
+    public bool IsActive { get; set; } = true;
+
+    /// <summary>Administrators' permissions are not checked (everything they do is audited).</summary>
+    public bool IsAdministrator { get; set; }
+
+    /// <summary>Set for temporary passwords: the user must choose their own before doing anything else.</summary>
+    public bool MustChangePassword { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime? LastSignInAt { get; set; }
+
+    internal sealed class Configuration : IEntityTypeConfiguration<CrmUser>
+    {
+        public void Configure(EntityTypeBuilder<CrmUser> builder)
+        {
+            builder.ToTable("Users");
+            builder.Property(u => u.FullName).HasMaxLength(200);
+            // The email is the login: unique, whatever Identity's default index says.
+            builder.HasIndex(u => u.NormalizedEmail).HasDatabaseName("EmailIndex").IsUnique();
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Security.Claims;
+using Crm.Web.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Web.Features.Account;
+
+/// <summary>
+/// Server-side sessions: every cookie names a <see cref="UserSession"/> row, checked on every
+/// request together with the user's active flag and security stamp. One indexed query per request
+/// buys what a cookie alone cannot: sign-out, deactivation and password changes bite at once.
+/// </summary>
+public sealed class Sessions(CrmDb db, TimeProvider clock)
+{
+    public const string SessionClaim = "crm:session";
+
+    /// <summary>How stale <see cref="UserSession.LastSeenAt"/> may get before a request refreshes it.</summary>
+    private static readonly TimeSpan s_touchInterval = TimeSpan.FromMinutes(1);
+
+    public async Task<Guid> StartAsync(CrmUser user, HttpContext http, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var session = new UserSession
+        {
+            Id = Guid.CreateVersion7(),
+            UserId = user.Id,
+            CreatedAt = now,
+            LastSeenAt = now,
+            IpAddress = http.Connection.RemoteIpAddress?.ToString(),
+            UserAgent = Truncate(http.Request.Headers.UserAgent.ToString(), 512),
+        };
+        db.UserSessions.Add(session);
+        user.LastSignInAt = now;
+        await db.SaveChangesAsync(cancellationToken);
+        return session.Id;
+    }
+
+    public async Task EndAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
+    {
+        if (ReadSessionId(principal) is not { } sessionId)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.UserSessions
+            .Where(s => s.Id == sessionId && s.RevokedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, now), cancellationToken);
+    }
+
+    public static Guid? ReadSessionId(ClaimsPrincipal principal) =>
+        Guid.TryParse(principal.FindFirstValue(SessionClaim), out var id) ? id : null;
+
+    /// <summary>The cookie handler's OnValidatePrincipal: reject the cookie unless its session is alive.</summary>
+    public static async Task ValidateAsync(CookieValidatePrincipalContext context)
+    {
+        var http = context.HttpContext;
+        var principal = context.Principal;
+        var services = http.RequestServices;
+        var stampClaim = services.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;
+
+        if (principal is null
+            || ReadSessionId(principal) is not { } sessionId
+            || !Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
+        {
+            await RejectAsync(context);
+            return;
+        }
+
+        var db = services.GetRequiredService<CrmDb>();
+        var state = await db.UserSessions
+            .Where(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null)
+            .Select(s => new { s.LastSeenAt, s.User!.IsActive, s.User.SecurityStamp, s.User.MustChangePassword, s.User.IsAdministrator, s.User.FullName, s.User.Email })
+            .FirstOrDefaultAsync(http.RequestAborted);
+
+        if (state is null || !state.IsActive || state.SecurityStamp != principal.FindFirstValue(stampClaim))
+        {
+            await RejectAsync(context);
+            return;
+        }
+
+        http.Features.Set(new SignedInUser(userId, sessionId, state.Email ?? "", state.FullName, state.IsAdministrator, state.MustChangePassword));
+
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        if (now - state.LastSeenAt > s_touchInterval)
+        {
+            await db.UserSessions.Where(s => s.Id == sessionId)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastSeenAt, now), http.RequestAborted);
+        }
+    }
+
+    private static async Task RejectAsync(CookieValidatePrincipalContext context)
+    {
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+    }
+
+    private static string? Truncate(string value, int max) =>
+        string.IsNullOrEmpty(value) ? null : value.Length <= max ? value : value[..max];
+}
+
+/// <summary>What the session check learnt about the caller, for the rest of the request.</summary>
+public sealed record SignedInUser(Guid UserId, Guid SessionId, string Email, string FullName, bool IsAdministrator, bool MustChangePassword)
+{
+    public string DisplayName => string.IsNullOrWhiteSpace(FullName) ? Email : FullName;
+}

@@ -1,0 +1,32 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Crm.Web.Features.Account;
+
+/// <summary>
+/// A signed-in browser session, held on the server so that signing out (or an administrator
+/// revoking it) makes a copied cookie worthless at once.
+/// </summary>
+public sealed class UserSession
+{
+    public Guid Id { get; set; }
+    public Guid UserId { get; set; }
+    public CrmUser? User { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime LastSeenAt { get; set; }
+    public DateTime? RevokedAt { get; set; }
+    public string? IpAddress { get; set; }
+    public string? UserAgent { get; set; }
+
+    internal sealed class Configuration : IEntityTypeConfiguration<UserSession>
+    {
+        public void Configure(EntityTypeBuilder<UserSession> builder)
+        {
+            builder.ToTable("UserSessions");
+            builder.Property(s => s.IpAddress).HasMaxLength(64);
+            builder.Property(s => s.UserAgent).HasMaxLength(512);
+            builder.HasOne(s => s.User).WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+            builder.HasIndex(s => s.UserId);
+        }
+    }
+}

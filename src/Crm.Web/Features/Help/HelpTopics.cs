@@ -1,0 +1,38 @@
+namespace Crm.Web.Features.Help;
+
+/// <summary>One help page per screen, reached from the <c>?</c> icon; each feature adds its topics here.</summary>
+public sealed record HelpTopic(string Key, string Title, IReadOnlyList<string> Paragraphs, bool AdministratorsOnly = false);
+
+public static class HelpTopics
+{
+    public static readonly IReadOnlyList<HelpTopic> All =
+    [
+        new("home", "The home page",
+        [
+            "The home page lists the sections of the CRM your role lets you use. If a section you need is missing, ask your administrator: access is given per role.",
+            "The ? icon at the top right of every page opens the help for that page.",
+        ]),
+        new("sign-in", "Signing in and out",
+        [
+            "Sign in with your work email address and your password. Your administrator gives you the address of the CRM and your first, temporary password (or a link to choose one).",
+            "After several failed attempts, sign-in for the account is paused for a while. The message does not say whether the address exists: this protects every account from being guessed.",
+            "If you forgot your password, use \"Forgot your password?\" on the sign-in page: a link to choose a new one is sent to your address. It works once and expires after a few hours.",
+            "Sign out from the menu under your name. Signing out ends the session on the server, so even a copy of the browser's cookie stops working.",
+        ]),
+        new("change-password", "Choosing a password",
+        [
+            "A password must be at least 10 characters long. There are no rules about digits or symbols: a few unrelated words make a password that is both strong and easy to remember.",
+            "The most commonly used passwords are refused, and so is your own email address.",
+            "If you were given a temporary password, you must choose your own before you can use the CRM.",
+            "Changing your password signs out every other browser where you were signed in.",
+        ]),
+        new("account", "Your account",
+        [
+            "Your account page shows your name, email address, whether you are an administrator, and when you last signed in.",
+            "It also counts the browsers where you are signed in. If the number surprises you, change your password: every other session ends at once.",
+        ]),
+    ];
+
+    public static HelpTopic? Find(string? key) =>
+        All.FirstOrDefault(t => string.Equals(t.Key, key, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,68 @@
+using Crm.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Operations;
+
+/// <summary>
+/// The command line of <c>Crm.Web</c>: <c>--help</c>, <c>--demo</c>, and maintenance commands
+/// that run instead of the web server.
+/// </summary>
+public static class CommandLine
+{
+    public const string Usage = """
+        CRM web application
+
+        Usage:
+          dotnet run --project src/Crm.Web [-- options]
+          dotnet run --project src/Crm.Web -- <command>
+
+        Options:
+          --urls <urls>            Where to listen (default http://localhost:5080).
+          --demo                   Add a small demo organisation (same as Crm:DemoData=true).
+          --Database:Provider=Postgres --ConnectionStrings:Crm="Host=...;Database=...;Username=...;Password=..."
+                                   Use PostgreSQL instead of the default SQLite file data/crm.db.
+          --help                   Show this text.
+
+        Commands:
+          db model-script          Print the CREATE script of the current model for the configured
+                                   provider (the reference when writing a migration by hand).
+          db migrate               Apply pending migrations and exit.
+
+        Environment:
+          CRM_ADMIN_EMAIL, CRM_ADMIN_PASSWORD
+                                   The first administrator, created on an empty database. Without
+                                   them: admin@localhost with a temporary password printed once.
+        """;
+
+    /// <summary>Turns the friendly switches into configuration the host understands.</summary>
+    public static string[] Normalize(string[] args) =>
+        args.Select(a => a == "--demo" ? "--Crm:DemoData=true" : a).ToArray();
+
+    public static bool WantsHelp(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
+
+    /// <summary>Runs a command if the arguments name one; false when the web server should start.</summary>
+    public static async Task<bool> TryRunCommandAsync(WebApplication app, string[] args)
+    {
+        if (args.Length < 2 || args[0] != "db")
+        {
+            return false;
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDb>();
+        switch (args[1])
+        {
+            case "model-script":
+                await Console.Out.WriteLineAsync(db.Database.GenerateCreateScript());
+                return true;
+            case "migrate":
+                await db.Database.MigrateAsync();
+                await Console.Out.WriteLineAsync("Database is up to date.");
+                return true;
+            default:
+                await Console.Error.WriteLineAsync($"Unknown command 'db {args[1]}'.\n\n{Usage}");
+                Environment.ExitCode = 2;
+                return true;
+        }
+    }
+}

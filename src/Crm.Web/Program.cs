@@ -1,0 +1,48 @@
+using Crm.Web.Data;
+using Crm.Web.Features.Account;
+using Crm.Web.Features.Demo;
+using Crm.Web.Operations;
+using Crm.Web.Web;
+
+if (CommandLine.WantsHelp(args))
+{
+    Console.WriteLine(CommandLine.Usage);
+    return;
+}
+
+args = CommandLine.Normalize(args);
+var builder = WebApplication.CreateBuilder(args);
+if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+{
+    builder.WebHost.UseUrls("http://localhost:5080");
+}
+
+// Services: one line per feature or cross-cutting part.
+builder.Services.AddCrmData(builder.Configuration, builder.Environment);
+builder.Services.AddCrmWeb(builder.Configuration);
+builder.Services.AddHealth();
+builder.Services.AddAccounts(builder.Configuration);
+builder.Services.AddScoped<DemoOrganisation>();
+builder.Services.AddSection(new Section("Your account", "Your profile, your sessions and your password.", "/account", 900, _ => true));
+builder.Services.AddSection(new Section("Help", "How each screen works, one page per screen.", "/help", 1000, _ => true));
+
+var app = builder.Build();
+if (await CommandLine.TryRunCommandAsync(app, args))
+{
+    return;
+}
+
+await app.PrepareDatabaseAsync();
+
+// Pipeline and endpoints.
+app.UseCrmPipeline();
+app.MapHealth();
+app.MapRazorPages();
+app.MapOpenApi("/api/{documentName}/openapi.json").RequireAuthorization();
+var api = app.MapGroup("/api/v1").RequireAuthorization();
+api.MapAccountApi();
+
+await app.RunAsync();
+
+/// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;

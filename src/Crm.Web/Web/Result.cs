@@ -1,0 +1,116 @@
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+
+namespace Crm.Web.Web;
+
+public enum Outcome
+{
+    Ok,
+    NotFound,
+    Forbidden,
+    Invalid,
+    Conflict,
+}
+
+/// <summary>
+/// What a use case returns for every expected outcome. Mapped once to HTTP (ProblemDetails) and
+/// once to pages (ModelState); exceptions are left for bugs.
+/// </summary>
+public sealed class Result<T>
+{
+    private static readonly IReadOnlyDictionary<string, string[]> s_noErrors = new Dictionary<string, string[]>();
+
+    private Result(Outcome outcome, T? value, string? message, IReadOnlyDictionary<string, string[]>? errors)
+    {
+        Outcome = outcome;
+        Value = value;
+        Message = message;
+        Errors = errors ?? s_noErrors;
+    }
+
+    public Outcome Outcome { get; }
+    public T? Value { get; }
+
+    /// <summary>A sentence for the person, for outcomes that are not about one field.</summary>
+    public string? Message { get; }
+
+    /// <summary>Per-field messages, keyed by the input's name (camelCase, as the API spells it).</summary>
+    public IReadOnlyDictionary<string, string[]> Errors { get; }
+
+    public bool IsOk => Outcome == Outcome.Ok;
+
+#pragma warning disable CA1000 // Factory methods on the generic type read best at the call site: Result<X>.Ok(x).
+    public static Result<T> Ok(T value) => new(Outcome.Ok, value, null, null);
+    public static Result<T> NotFound() => new(Outcome.NotFound, default, "Not found.", null);
+    public static Result<T> Forbidden(string message) => new(Outcome.Forbidden, default, message, null);
+    public static Result<T> Conflict(string message) => new(Outcome.Conflict, default, message, null);
+    public static Result<T> Invalid(FieldErrors errors) => new(Outcome.Invalid, default, "Some fields need attention.", errors.ToDictionary());
+    public static Result<T> Invalid(string field, string message) => Invalid(new FieldErrors().Add(field, message));
+#pragma warning restore CA1000
+
+    public IResult ToHttp(Func<T, IResult>? onOk = null) => Outcome switch
+    {
+        Outcome.Ok => onOk is null ? Results.Ok(Value) : onOk(Value!),
+        Outcome.NotFound => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found."),
+        Outcome.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: Message),
+        Outcome.Conflict => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Message),
+        _ => Results.ValidationProblem(Errors, title: Message),
+    };
+
+    /// <summary>Copies the messages to a page's ModelState; <paramref name="prefix"/> is the bound model's name.</summary>
+    public void CopyTo(ModelStateDictionary modelState, string prefix = "Input")
+    {
+        foreach (var (field, messages) in Errors)
+        {
+            var key = string.IsNullOrEmpty(field) ? "" : $"{prefix}.{char.ToUpperInvariant(field[0])}{field[1..]}";
+            foreach (var message in messages)
+            {
+                modelState.AddModelError(key, message);
+            }
+        }
+
+        if (Outcome is not Outcome.Ok and not Outcome.Invalid && Message is not null)
+        {
+            modelState.AddModelError("", Message);
+        }
+    }
+}
+
+/// <summary>Collects validation messages per field.</summary>
+public sealed class FieldErrors
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool Any => _errors.Count > 0;
+
+    public FieldErrors Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list))
+        {
+            _errors[field] = list = [];
+        }
+
+        list.Add(message);
+        return this;
+    }
+
+    /// <summary>Required, trimmed, bounded text: the common checks of a text input.</summary>
+    public FieldErrors Text(string field, string label, string? value, int maxLength, bool required = true)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required)
+            {
+                Add(field, $"{label} is required.");
+            }
+        }
+        else if (value.Length > maxLength)
+        {
+            Add(field, $"{label} must be at most {maxLength} characters.");
+        }
+
+        return this;
+    }
+
+    public IReadOnlyDictionary<string, string[]> ToDictionary() =>
+        _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+}

@@ -1,0 +1,97 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.HttpOverrides;
+
+namespace Crm.Web.Web;
+
+public static class WebSetup
+{
+    /// <summary>Razor Pages rooted at <c>Features/</c>, default-deny authorization, antiforgery, proxies, rate limits.</summary>
+    public static IServiceCollection AddCrmWeb(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Features";
+            // Every page requires a signed-in user unless its model says [AllowAnonymous].
+            o.Conventions.AuthorizeFolder("/");
+        });
+
+        services.AddAuthorization(o =>
+        {
+            // Anything mapped without its own policy still requires a signed-in user: default deny.
+            o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+        });
+
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "crm.antiforgery";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.HeaderName = "X-CSRF-TOKEN";
+        });
+
+        services.AddProblemDetails();
+        services.AddOpenApi("v1");
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<PublicUrls>();
+        services.AddHttpClient();
+
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in configuration.GetSection("ReverseProxy:KnownProxies").Get<string[]>() ?? [])
+            {
+                o.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+
+            foreach (var network in configuration.GetSection("ReverseProxy:KnownNetworks").Get<string[]>() ?? [])
+            {
+                o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+        });
+
+        var attemptsPerMinute = configuration.GetValue("Security:SignInAttemptsPerMinutePerIp", 30);
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // Credential-guessing forms are limited per client address; everything else is not.
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                HttpMethods.IsPost(http.Request.Method) && IsCredentialForm(http.Request.Path)
+                    ? RateLimitPartition.GetFixedWindowLimiter(
+                        http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                        _ => new FixedWindowRateLimiterOptions { PermitLimit = attemptsPerMinute, Window = TimeSpan.FromMinutes(1) })
+                    : RateLimitPartition.GetNoLimiter("unlimited"));
+        });
+
+        return services;
+    }
+
+    private static bool IsCredentialForm(PathString path) =>
+        path.StartsWithSegments("/account/sign-in") || path.StartsWithSegments("/account/forgot-password")
+        || path.StartsWithSegments("/account/reset-password");
+
+    /// <summary>The request pipeline, in the order each step needs the previous one.</summary>
+    public static WebApplication UseCrmPipeline(this WebApplication app)
+    {
+        if (app.Configuration.GetValue<bool>("ReverseProxy:Enabled"))
+        {
+            app.UseForwardedHeaders();
+        }
+
+        app.UseExceptionHandler("/error/500");
+        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.UseSecurityHeaders();
+        app.UseRequestLogging();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UsePasswordChangeGate();
+        app.UseAuthorization();
+        return app;
+    }
+}
