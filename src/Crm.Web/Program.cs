@@ -18,10 +18,10 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 }
 
 // Services: one line per feature or cross-cutting part.
-builder.Services.AddCrmData(builder.Configuration, builder.Environment);
-builder.Services.AddCrmWeb(builder.Configuration);
+builder.Services.AddCrmData();
+builder.Services.AddCrmWeb();
 builder.Services.AddHealth();
-builder.Services.AddAccounts(builder.Configuration);
+builder.Services.AddAccounts();
 builder.Services.AddScoped<DemoOrganisation>();
 builder.Services.AddSection(new Section("Your account", "Your profile, your sessions and your password.", "/account", 900, _ => true));
 builder.Services.AddSection(new Section("Help", "How each screen works, one page per screen.", "/help", 1000, _ => true));

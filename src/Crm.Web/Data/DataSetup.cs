@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -15,50 +16,55 @@ public enum DatabaseProvider
 public static class DataSetup
 {
     public const string DefaultSqliteFile = "data/crm.db";
+    public const string MigrationsTable = "__migrations";
 
     /// <summary>
     /// Registers <see cref="CrmDb"/> on the configured provider: SQLite (default, a file under
     /// <c>data/</c>) or PostgreSQL (<c>Database:Provider=Postgres</c>, <c>ConnectionStrings:Crm</c>).
     /// </summary>
-    public static IServiceCollection AddCrmData(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    public static IServiceCollection AddCrmData(this IServiceCollection services)
     {
-        var provider = ReadProvider(configuration);
-        var connectionString = configuration.GetConnectionString("Crm");
-
-        switch (provider)
+        // Configuration is read when the first CrmDb is built, so every configuration source
+        // (including a test host's) has been applied by then.
+        services.AddDbContext<CrmDb>((provider, options) =>
         {
-            case DatabaseProvider.Postgres:
-                if (string.IsNullOrWhiteSpace(connectionString))
-                {
-                    throw new InvalidOperationException(
-                        "Database:Provider is Postgres but ConnectionStrings:Crm is empty. " +
-                        "Set it, e.g. ConnectionStrings__Crm=\"Host=localhost;Database=crm;Username=crm;Password=...\".");
-                }
+            var configuration = provider.GetRequiredService<IConfiguration>();
+            options.UseCrmDatabase(
+                ReadProvider(configuration),
+                configuration.GetConnectionString("Crm"),
+                provider.GetRequiredService<IHostEnvironment>().ContentRootPath);
+        });
 
-                services.AddDbContext<CrmDb>(o => Common(o)
-                    .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__migrations")));
-                break;
-
-            default:
-                var sqlite = SqliteConnectionString(connectionString, environment.ContentRootPath);
-                services.AddDbContext<CrmDb>(o => Common(o)
-                    .UseSqlite(sqlite, s => s.MigrationsHistoryTable("__migrations"))
-                    .AddInterceptors(new SqliteConnectionPragmas()));
-                break;
-        }
-
-        services.AddSingleton(new DatabaseInfo(provider));
+        services.AddSingleton(provider => new DatabaseInfo(ReadProvider(provider.GetRequiredService<IConfiguration>())));
         services.AddDataProtection().SetApplicationName("Crm");
         services.AddSingleton<DatabaseXmlRepository>();
-        services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+        services.AddOptions<KeyManagementOptions>()
             .Configure<DatabaseXmlRepository>((o, repository) => o.XmlRepository = repository);
         return services;
     }
 
-    private static DbContextOptionsBuilder Common(DbContextOptionsBuilder options) => options
+    /// <summary>Points a <see cref="CrmDb"/> at its database; used by the app and by tools that build one by hand.</summary>
+    public static DbContextOptionsBuilder UseCrmDatabase(this DbContextOptionsBuilder options, DatabaseProvider provider, string? connectionString, string contentRoot)
+    {
         // Migrations are written by hand, without a model snapshot (the Design package cannot be
         // restored here): the schema-parity test is what proves migrations and model agree.
-        .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        if (provider == DatabaseProvider.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException(
+                    "Database:Provider is Postgres but ConnectionStrings:Crm is empty. " +
+                    "Set it, e.g. ConnectionStrings__Crm=\"Host=localhost;Database=crm;Username=crm;Password=...\".");
+            }
+
+            return options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationsTable));
+        }
+
+        return options
+            .UseSqlite(SqliteConnectionString(connectionString, contentRoot), s => s.MigrationsHistoryTable(MigrationsTable))
+            .AddInterceptors(SqliteConnectionPragmas.Instance);
+    }
 
     public static DatabaseProvider ReadProvider(IConfiguration configuration)
     {
@@ -97,6 +103,8 @@ public static class DataSetup
     /// <summary>WAL lets readers and a writer work at once; the busy timeout makes writers wait instead of failing.</summary>
     private sealed class SqliteConnectionPragmas : DbConnectionInterceptor
     {
+        public static readonly SqliteConnectionPragmas Instance = new();
+
         private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL;";
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)

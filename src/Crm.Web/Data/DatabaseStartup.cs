@@ -1,5 +1,6 @@
 using Crm.Web.Features.Account;
 using Crm.Web.Features.Demo;
+using Crm.Web.Operations;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Data;
@@ -14,10 +15,11 @@ public static class DatabaseStartup
         var db = services.GetRequiredService<CrmDb>();
         await db.Database.MigrateAsync(cancellationToken);
 
-        await services.GetRequiredService<FirstAdministrator>().EnsureAsync(Console.Out, cancellationToken);
+        var console = services.GetService<OperatorConsole>()?.Out ?? Console.Out;
+        await services.GetRequiredService<FirstAdministrator>().EnsureAsync(console, cancellationToken);
         if (app.Configuration.GetValue<bool>("Crm:DemoData"))
         {
-            await services.GetRequiredService<DemoOrganisation>().EnsureAsync(Console.Out, cancellationToken);
+            await services.GetRequiredService<DemoOrganisation>().EnsureAsync(console, cancellationToken);
         }
     }
 }

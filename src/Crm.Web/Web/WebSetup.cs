@@ -2,13 +2,14 @@ using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Crm.Web.Web;
 
 public static class WebSetup
 {
     /// <summary>Razor Pages rooted at <c>Features/</c>, default-deny authorization, antiforgery, proxies, rate limits.</summary>
-    public static IServiceCollection AddCrmWeb(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddCrmWeb(this IServiceCollection services)
     {
         services.AddRazorPages(o =>
         {
@@ -38,7 +39,7 @@ public static class WebSetup
         services.AddSingleton<PublicUrls>();
         services.AddHttpClient();
 
-        services.Configure<ForwardedHeadersOptions>(o =>
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>((o, configuration) =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
             o.KnownProxies.Clear();
@@ -54,9 +55,10 @@ public static class WebSetup
             }
         });
 
-        var attemptsPerMinute = configuration.GetValue("Security:SignInAttemptsPerMinutePerIp", 30);
-        services.AddRateLimiter(o =>
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IConfiguration>((o, configuration) =>
         {
+            var attemptsPerMinute = configuration.GetValue("Security:SignInAttemptsPerMinutePerIp", 30);
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             // Credential-guessing forms are limited per client address; everything else is not.
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>

@@ -5,7 +5,9 @@ namespace Crm.Web.Features.Account;
 
 public static class AccountSetup
 {
-    public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
+    public const int DefaultHashIterations = 210_000;
+
+    public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
 
@@ -20,8 +22,6 @@ public static class AccountSetup
                 o.Password.RequireNonAlphanumeric = false;
                 o.Password.RequiredUniqueChars = 1;
                 o.Lockout.AllowedForNewUsers = true;
-                o.Lockout.MaxFailedAccessAttempts = configuration.GetValue("Security:LockoutAttempts", 5);
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(configuration.GetValue("Security:LockoutMinutes", 15));
                 o.SignIn.RequireConfirmedAccount = false;
             })
             .AddEntityFrameworkStores<CrmDb>()
@@ -29,12 +29,21 @@ public static class AccountSetup
             .AddDefaultTokenProviders()
             .AddPasswordValidator<PasswordPolicy>();
 
+        services.AddOptions<IdentityOptions>().Configure<IConfiguration>((o, configuration) =>
+        {
+            o.Lockout.MaxFailedAccessAttempts = configuration.GetValue("Security:LockoutAttempts", 5);
+            o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(configuration.GetValue("Security:LockoutMinutes", 15));
+        });
+
         // PBKDF2-HMAC-SHA512 (Identity v3 format); OWASP asks >= 210,000 iterations. Tests lower it.
-        services.Configure<PasswordHasherOptions>(o =>
-            o.IterationCount = configuration.GetValue("Security:PasswordHashIterations", 210_000));
-        services.Configure<DataProtectionTokenProviderOptions>(o =>
+        services.AddOptions<PasswordHasherOptions>().Configure<IConfiguration>((o, configuration) =>
+            o.IterationCount = configuration.GetValue("Security:PasswordHashIterations", DefaultHashIterations));
+        services.AddOptions<DataProtectionTokenProviderOptions>().Configure<IConfiguration>((o, configuration) =>
             o.TokenLifespan = TimeSpan.FromHours(configuration.GetValue("Security:PasswordResetLinkHours", 2)));
 
+        services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<IConfiguration>((o, configuration) =>
+                o.ExpireTimeSpan = TimeSpan.FromHours(configuration.GetValue("Security:SessionHours", 8)));
         services.ConfigureApplicationCookie(o =>
         {
             o.Cookie.Name = "crm.auth";
@@ -44,7 +53,6 @@ public static class AccountSetup
             o.LoginPath = "/account/sign-in";
             o.LogoutPath = "/account/sign-out";
             o.AccessDeniedPath = "/error/403";
-            o.ExpireTimeSpan = TimeSpan.FromHours(configuration.GetValue("Security:SessionHours", 8));
             o.SlidingExpiration = true;
             o.Events.OnValidatePrincipal = Sessions.ValidateAsync;
             // API callers get status codes, not a redirect to an HTML page.

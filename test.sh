@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Runs every test of the CRM: ./test.sh
+#
+# On a fresh Debian machine (as root) it installs what is missing with apt (PostgreSQL, Chromium,
+# the SMTP server for mail tests), starts a throw-away PostgreSQL cluster on a loopback port in a
+# temp folder, runs the whole suite on SQLite and on PostgreSQL plus the browser journeys in real
+# Chromium, stops what it started, and prints "N passed, N failed" (skips counted separately).
+# Any failure, or any skip when CI=true, makes it exit non-zero.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+RESULTS="$ROOT/artifacts/test-results"
+rm -rf "$RESULTS" && mkdir -p "$RESULTS"
+
+log() { printf '\n== %s\n' "$*"; }
+
+# --- 1. What the tests need from the machine -------------------------------------------------
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
+command -v dotnet >/dev/null 2>&1 || { echo "The .NET 10 SDK is required (dotnet on PATH)." >&2; exit 1; }
+if ((${#missing[@]})); then
+  if [ "$(id -u)" != 0 ]; then
+    echo "Missing packages: ${missing[*]}. Run as root, or: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  log "Installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- 2. A throw-away PostgreSQL cluster -------------------------------------------------------
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+PGROOT=$(mktemp -d /tmp/crm-test-pg.XXXXXX)
+PGPORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+[ "$(id -u)" = 0 ] && chown postgres: "$PGROOT"
+cleanup() {
+  as_pg "$PGBIN/pg_ctl" -D "$PGROOT/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$PGROOT"
+}
+trap cleanup EXIT
+log "Starting PostgreSQL on 127.0.0.1:$PGPORT"
+as_pg "$PGBIN/initdb" -D "$PGROOT/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+as_pg "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/server.log" -w start \
+  -o "-p $PGPORT -k $PGROOT -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" >/dev/null
+export CRM_TEST_POSTGRES="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres"
+export CRM_CHROMIUM="$(command -v chromium)"
+
+# --- 3. Build once, warnings as errors ---------------------------------------------------------
+log "Building"
+dotnet build Crm.slnx -c Release -nologo -v quiet
+
+# --- 4. Every test on both providers --------------------------------------------------------------
+status=0
+run() { # name, project, provider
+  log "$1 on $3"
+  CRM_TEST_PROVIDER="$3" dotnet test "$2" -c Release --no-build -nologo \
+    --logger "trx;LogFileName=$RESULTS/$1-$3.trx" --logger "console;verbosity=minimal" || status=1
+}
+for provider in Sqlite Postgres; do
+  run integration tests/Crm.Tests "$provider"
+  run browser tests/Crm.BrowserTests "$provider"
+done
+
+# --- 5. One closing line --------------------------------------------------------------------------
+read -r passed failed skipped < <(/usr/bin/python3 - "$RESULTS" <<'PY'
+import sys, glob, xml.etree.ElementTree as ET
+p = f = s = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(path).getroot().find(".//{*}Counters")
+    p += int(c.get("passed")); f += int(c.get("failed")) + int(c.get("error")) + int(c.get("timeout")) + int(c.get("aborted"))
+    s += int(c.get("notExecuted")) + int(c.get("inconclusive"))
+print(p, f, s)
+PY
+)
+expected=4
+found=$(ls "$RESULTS"/*.trx 2>/dev/null | wc -l)
+if [ "$found" -lt "$expected" ]; then echo "Only $found of $expected test runs produced results." >&2; status=1; fi
+if [ "$failed" -gt 0 ]; then status=1; fi
+if [ "$skipped" -gt 0 ] && [ "${CI:-}" = "true" ]; then echo "$skipped tests were skipped: in CI a skip is a failure." >&2; status=1; fi
+if [ "$passed" -eq 0 ]; then echo "No test ran." >&2; status=1; fi
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status

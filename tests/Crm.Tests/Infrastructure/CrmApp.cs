@@ -1,0 +1,109 @@
+using Crm.Web.Data;
+using Crm.Web.Features.Account;
+using Crm.Web.Operations;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Crm.Tests.Infrastructure;
+
+/// <summary>
+/// One CRM per test: its own empty database on the provider under test, its own clock, its own
+/// log and console. Settings may be changed with <see cref="With"/> before the first request.
+/// </summary>
+public class CrmApp : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "admin@crm.test";
+    public const string AdminPassword = "orbit lantern walnut 42";
+
+    private readonly Dictionary<string, string?> _settings;
+
+    public CrmApp()
+    {
+        _settings = new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = TestDatabase.ProviderName,
+            ["ConnectionStrings:Crm"] = Database.ConnectionString,
+            ["CRM_ADMIN_EMAIL"] = AdminEmail,
+            ["CRM_ADMIN_PASSWORD"] = AdminPassword,
+            // Real hashing cost is 210,000 iterations; tests keep the format and lower the count.
+            ["Security:PasswordHashIterations"] = "1000",
+            ["Security:SignInAttemptsPerMinutePerIp"] = "1000",
+        };
+    }
+
+    public TestDatabase Database { get; } = new();
+    public TestClock Clock { get; } = new();
+    public CapturedLog Log { get; } = new();
+    public StringWriter OperatorConsole { get; } = new();
+
+    public CrmApp With(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(_settings));
+        builder.ConfigureLogging(l => l.AddProvider(Log));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton(new OperatorConsole(OperatorConsole));
+        });
+    }
+
+    /// <summary>A client that keeps cookies and does not follow redirects, so tests see them.</summary>
+    public PageClient NewClient(string baseAddress = "http://localhost")
+    {
+        var jar = new CookieJar();
+        return new PageClient(CreateDefaultClient(new Uri(baseAddress), jar), jar);
+    }
+
+    public async Task<PageClient> SignInAsync(string email, string password)
+    {
+        var client = NewClient();
+        var response = await client.SubmitAsync("/account/sign-in", new() { ["Input.Email"] = email, ["Input.Password"] = password });
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        return client;
+    }
+
+    public Task<PageClient> SignInAsAdminAsync() => SignInAsync(AdminEmail, AdminPassword);
+
+    public async Task<CrmUser> CreateUserAsync(string email, string password, bool administrator = false, bool mustChangePassword = false, string? name = null)
+    {
+        using var scope = Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<CrmUser>>();
+        var user = new CrmUser
+        {
+            UserName = email,
+            Email = email,
+            FullName = name ?? email.Split('@')[0],
+            IsAdministrator = administrator,
+            MustChangePassword = mustChangePassword,
+            CreatedAt = Clock.GetUtcNow().UtcDateTime,
+        };
+        var result = await users.CreateAsync(user, password);
+        Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Description)));
+        return user;
+    }
+
+    /// <summary>Runs <paramref name="work"/> against the app's database in a scope of its own.</summary>
+    public async Task<T> InDatabaseAsync<T>(Func<CrmDb, Task<T>> work)
+    {
+        using var scope = Services.CreateScope();
+        return await work(scope.ServiceProvider.GetRequiredService<CrmDb>());
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Database.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
