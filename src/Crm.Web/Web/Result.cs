@@ -111,6 +111,25 @@ public sealed class FieldErrors
         return this;
     }
 
+    /// <summary>A required email address of a plausible shape (the full check is the mail server's).</summary>
+    public FieldErrors Email(string field, string label, string? value)
+    {
+        Text(field, label, value, 256);
+        if (!string.IsNullOrWhiteSpace(value) && value.Length <= 256 && !LooksLikeEmail(value.Trim()))
+        {
+            Add(field, $"{label} must be an email address, like name@example.com.");
+        }
+
+        return this;
+    }
+
+    private static bool LooksLikeEmail(string value)
+    {
+        var at = value.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 && at == value.LastIndexOf('@') && at < value.Length - 1
+            && !value.Any(c => char.IsWhiteSpace(c) || c is '<' or '>' or '"' or '(' or ')' or ',' or ';');
+    }
+
     public IReadOnlyDictionary<string, string[]> ToDictionary() =>
         _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
 }

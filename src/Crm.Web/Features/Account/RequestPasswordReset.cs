@@ -22,7 +22,7 @@ public sealed class RequestPasswordReset(
 
     public async Task<Result<bool>> RunAsync(RequestPasswordResetInput input, HttpContext http, CancellationToken cancellationToken)
     {
-        var errors = new FieldErrors().Text("email", "Email", input.Email, 256);
+        var errors = new FieldErrors().Email("email", "Email", input.Email);
         if (errors.Any)
         {
             return Result<bool>.Invalid(errors);

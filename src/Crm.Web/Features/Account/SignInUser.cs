@@ -34,7 +34,7 @@ public sealed class SignInUser(
     public async Task<Result<SignedIn>> RunAsync(SignInInput input, HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors()
-            .Text("email", "Email", input.Email, 256)
+            .Email("email", "Email", input.Email)
             .Text("password", "Password", input.Password, PasswordPolicy.MaximumLength);
         if (errors.Any)
         {

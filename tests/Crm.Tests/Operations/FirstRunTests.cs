@@ -1,0 +1,64 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Crm.Tests.Infrastructure;
+using Crm.Web.Features.Account;
+using Crm.Web.Features.Demo;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Tests.Operations;
+
+public sealed partial class FirstRunTests
+{
+    [Fact]
+    public async Task Without_configured_credentials_the_first_administrator_gets_a_temporary_password_printed_once()
+    {
+        await using var app = new CrmApp().With("CRM_ADMIN_EMAIL", null).With("CRM_ADMIN_PASSWORD", null);
+        var client = app.NewClient();
+
+        var printed = app.OperatorConsole.ToString();
+        var password = TemporaryPassword().Match(printed).Groups[1].Value;
+        Assert.Contains(FirstAdministrator.DefaultEmail, printed, StringComparison.Ordinal);
+        Assert.Equal(16, password.Length);
+
+        var signIn = await client.SubmitAsync("/account/sign-in", new() { ["Input.Email"] = FirstAdministrator.DefaultEmail, ["Input.Password"] = password });
+        Assert.Equal("/account/change-password", signIn.Headers.Location!.OriginalString);
+
+        // Printed to the operator's console, never written to the log.
+        Assert.DoesNotContain(app.Log.Lines, l => l.Message.Contains(password, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Configured_credentials_make_the_first_administrator_and_nothing_is_printed()
+    {
+        await using var app = new CrmApp();
+        await app.SignInAsAdminAsync();
+
+        Assert.Equal("", app.OperatorConsole.ToString());
+        var admins = await app.InDatabaseAsync(db => db.Users.Where(u => u.IsAdministrator).Select(u => new { u.Email, u.MustChangePassword }).ToListAsync());
+        Assert.Equal(CrmApp.AdminEmail, Assert.Single(admins).Email);
+        Assert.False(admins[0].MustChangePassword);
+    }
+
+    [Fact]
+    public async Task A_configured_password_that_breaks_the_policy_stops_the_start_with_a_clear_reason()
+    {
+        await using var app = new CrmApp().With("CRM_ADMIN_PASSWORD", "password1");
+        var failure = Assert.ThrowsAny<Exception>(() => app.Server);
+        Assert.Contains("CRM_ADMIN_PASSWORD", failure.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_data_adds_a_small_team_that_can_sign_in()
+    {
+        await using var app = new CrmApp().With("Crm:DemoData", "true");
+        _ = app.Server;
+
+        var people = await app.InDatabaseAsync(db => db.Users.CountAsync(u => !u.IsAdministrator));
+        Assert.True(people >= 5);
+        var client = await app.SignInAsync("ann.baker@demo.example", DemoOrganisation.DemoPassword);
+        Assert.Equal(HttpStatusCode.OK, (await client.Http.GetAsync("/")).StatusCode);
+    }
+
+    [GeneratedRegex(@"Temporary password:\s+(\S+)")]
+    private static partial Regex TemporaryPassword();
+}

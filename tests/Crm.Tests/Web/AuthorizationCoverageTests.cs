@@ -1,0 +1,84 @@
+using System.Net;
+using Crm.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Crm.Tests.Web;
+
+/// <summary>
+/// Every page and endpoint either declares an authorization policy or is on this explicit list
+/// of anonymous ones. A new page without either fails here before it ships.
+/// </summary>
+public sealed class AuthorizationCoverageTests
+{
+    private static readonly HashSet<string> s_anonymousAllowList =
+    [
+        "/account/sign-in",
+        "/account/forgot-password",
+        "/account/reset-password",
+        "/error/{code:int?}",
+        "/help/{topic?}",
+        "/health/live",
+        "/health/ready",
+    ];
+
+    [Fact]
+    public async Task Every_endpoint_has_an_authorization_policy_or_is_on_the_anonymous_allow_list()
+    {
+        await using var app = new CrmApp();
+        var endpoints = Endpoints(app);
+        Assert.NotEmpty(endpoints);
+
+        var unprotected = endpoints
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null && e.Metadata.GetOrderedMetadata<IAuthorizeData>().Count == 0)
+            .Select(Route).ToList();
+        Assert.Empty(unprotected);
+
+        var anonymous = endpoints.Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is not null).Select(Route).ToHashSet();
+        Assert.Subset(s_anonymousAllowList, anonymous);
+    }
+
+    [Fact]
+    public async Task Every_protected_endpoint_turns_an_anonymous_caller_away()
+    {
+        await using var app = new CrmApp();
+        var client = app.NewClient();
+        var checkedRoutes = 0;
+
+        foreach (var endpoint in Endpoints(app).Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null))
+        {
+            var path = SamplePath(Route(endpoint));
+            var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"];
+            foreach (var method in methods.Where(m => m is "GET" or "POST"))
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), path);
+                if (method == "POST")
+                {
+                    request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+                }
+
+                var response = await client.Http.SendAsync(request);
+                var refused = response.StatusCode == HttpStatusCode.Unauthorized
+                    || (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location!.OriginalString.Contains("/account/sign-in", StringComparison.Ordinal))
+                    || (method == "POST" && response.StatusCode == HttpStatusCode.BadRequest && !path.StartsWith("/api", StringComparison.Ordinal)); // antiforgery first
+                Assert.True(refused, $"{method} {path} answered {(int)response.StatusCode} to an anonymous caller");
+                checkedRoutes++;
+            }
+        }
+
+        Assert.True(checkedRoutes >= 5);
+    }
+
+    private static List<RouteEndpoint> Endpoints(CrmApp app)
+    {
+        _ = app.Server;
+        return app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+    }
+
+    private static string Route(RouteEndpoint endpoint) => "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
+
+    /// <summary>Fills route parameters with plausible values so the route matches.</summary>
+    private static string SamplePath(string route) => System.Text.RegularExpressions.Regex.Replace(
+        route, @"\{([^}:?]+)(:[^}?]+)?\??\}", m => m.Groups[2].Value.Contains("int", StringComparison.Ordinal) ? "1" : "sample");
+}
