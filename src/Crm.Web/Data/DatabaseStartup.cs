@@ -2,6 +2,8 @@ using Crm.Web.Features.Account;
 using Crm.Web.Features.Demo;
 using Crm.Web.Operations;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Crm.Web.Data;
 
@@ -13,6 +15,9 @@ public static class DatabaseStartup
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var db = services.GetRequiredService<CrmDb>();
+        // On an empty PostgreSQL database EF reads the history table before creating it and logs
+        // that failed read as an error (efcore.pg#3407): creating it first keeps a first start clean.
+        await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
 
         var console = services.GetService<OperatorConsole>()?.Out ?? Console.Out;

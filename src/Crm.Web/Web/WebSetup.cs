@@ -76,6 +76,22 @@ public static class WebSetup
         path.StartsWithSegments("/account/sign-in") || path.StartsWithSegments("/account/forgot-password")
         || path.StartsWithSegments("/account/reset-password");
 
+    /// <summary>
+    /// A missing stylesheet or script is a 404 for everyone, not a redirect to sign-in, so a
+    /// broken asset shows up as what it is.
+    /// </summary>
+    private static IApplicationBuilder UseMissingStaticFilesAsNotFound(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/lib") || path.StartsWithSegments("/css") || path.StartsWithSegments("/js") || path.StartsWithSegments("/images"))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        await next(context);
+    });
+
     /// <summary>The request pipeline, in the order each step needs the previous one.</summary>
     public static WebApplication UseCrmPipeline(this WebApplication app)
     {
@@ -89,6 +105,7 @@ public static class WebSetup
         app.UseSecurityHeaders();
         app.UseRequestLogging();
         app.UseStaticFiles();
+        app.UseMissingStaticFilesAsNotFound();
         app.UseRouting();
         app.UseRateLimiter();
         app.UseAuthentication();

@@ -86,6 +86,7 @@ public class CrmApp : WebApplicationFactory<Program>
             FullName = name ?? email.Split('@')[0],
             IsAdministrator = administrator,
             MustChangePassword = mustChangePassword,
+            RoleId = Crm.Web.Features.Roles.DefaultRoles.AdministratorRoleId,
             CreatedAt = Clock.GetUtcNow().UtcDateTime,
         };
         var result = await users.CreateAsync(user, password);

@@ -4,8 +4,9 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Crm.Web.Data.Migrations;
 
 /// <summary>
-/// Users (ASP.NET Core Identity under the CRM's names), server-side sessions and the Data
-/// Protection key ring. Column types come from each provider's mapping of the CLR type, so the
+/// Roles and users (ASP.NET Core Identity under the CRM's names; every user has exactly one
+/// role), server-side sessions and the Data Protection key ring. The built-in Administrator role
+/// (id 1) is created here so the first administrator has a role from the start. Column types come from each provider's mapping of the CLR type, so the
 /// same operations build the same schema as the model on SQLite and PostgreSQL.
 /// </summary>
 [DbContext(typeof(CrmDb))]
@@ -25,6 +26,29 @@ public sealed class Foundation : Migration
             constraints: table => table.PrimaryKey("PK_DataProtectionKeys", x => x.Id));
 
         migrationBuilder.CreateTable(
+            name: "Roles",
+            columns: table => new
+            {
+                Id = table.Column<int>(nullable: false).Identity(),
+                Name = table.Column<string>(maxLength: 100, nullable: false),
+                Description = table.Column<string>(maxLength: 500, nullable: true),
+                ParentId = table.Column<int>(nullable: true),
+                AssignRecordsTo = table.Column<int>(nullable: false),
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("PK_Roles", x => x.Id);
+                table.ForeignKey("FK_Roles_Roles_ParentId", x => x.ParentId, "Roles", "Id", onDelete: ReferentialAction.Restrict);
+            });
+
+        migrationBuilder.Sql("""INSERT INTO "Roles" ("Id", "Name", "AssignRecordsTo") VALUES (1, 'Administrator', 0)""");
+        if (migrationBuilder.ActiveProvider == "Npgsql.EntityFrameworkCore.PostgreSQL")
+        {
+            // The row above was given its id by hand: move the identity past it.
+            migrationBuilder.Sql("""SELECT setval(pg_get_serial_sequence('"Roles"', 'Id'), 1)""");
+        }
+
+        migrationBuilder.CreateTable(
             name: "Users",
             columns: table => new
             {
@@ -35,6 +59,9 @@ public sealed class Foundation : Migration
                 MustChangePassword = table.Column<bool>(nullable: false),
                 CreatedAt = table.Column<DateTime>(nullable: false),
                 LastSignInAt = table.Column<DateTime>(nullable: true),
+                RoleId = table.Column<int>(nullable: false),
+                Language = table.Column<string>(maxLength: 10, nullable: true),
+                TimeZone = table.Column<string>(maxLength: 64, nullable: true),
                 UserName = table.Column<string>(maxLength: 256, nullable: true),
                 NormalizedUserName = table.Column<string>(maxLength: 256, nullable: true),
                 Email = table.Column<string>(maxLength: 256, nullable: true),
@@ -50,7 +77,11 @@ public sealed class Foundation : Migration
                 LockoutEnabled = table.Column<bool>(nullable: false),
                 AccessFailedCount = table.Column<int>(nullable: false),
             },
-            constraints: table => table.PrimaryKey("PK_Users", x => x.Id));
+            constraints: table =>
+            {
+                table.PrimaryKey("PK_Users", x => x.Id);
+                table.ForeignKey("FK_Users_Roles_RoleId", x => x.RoleId, "Roles", "Id", onDelete: ReferentialAction.Restrict);
+            });
 
         migrationBuilder.CreateTable(
             name: "UserClaims",
@@ -120,6 +151,9 @@ public sealed class Foundation : Migration
         migrationBuilder.CreateIndex("EmailIndex", "Users", "NormalizedEmail", unique: true);
         migrationBuilder.CreateIndex("UserNameIndex", "Users", "NormalizedUserName", unique: true);
         migrationBuilder.CreateIndex("IX_UserSessions_UserId", "UserSessions", "UserId");
+        migrationBuilder.CreateIndex("IX_Users_RoleId", "Users", "RoleId");
+        migrationBuilder.CreateIndex("IX_Roles_Name", "Roles", "Name", unique: true);
+        migrationBuilder.CreateIndex("IX_Roles_ParentId", "Roles", "ParentId");
     }
 
     protected override void Down(MigrationBuilder migrationBuilder)
@@ -129,6 +163,7 @@ public sealed class Foundation : Migration
         migrationBuilder.DropTable("UserSessions");
         migrationBuilder.DropTable("UserTokens");
         migrationBuilder.DropTable("Users");
+        migrationBuilder.DropTable("Roles");
         migrationBuilder.DropTable("DataProtectionKeys");
     }
 }

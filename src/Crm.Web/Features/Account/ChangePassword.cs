@@ -25,7 +25,7 @@ public sealed class ChangePassword(
         var errors = new FieldErrors()
             .Text("currentPassword", "Current password", input.CurrentPassword, PasswordPolicy.MaximumLength)
             .Text("newPassword", "New password", input.NewPassword, PasswordPolicy.MaximumLength);
-        if (input.ConfirmNewPassword is not null && input.ConfirmNewPassword != input.NewPassword)
+        if (!string.IsNullOrEmpty(input.NewPassword) && input.ConfirmNewPassword is not null && input.ConfirmNewPassword != input.NewPassword)
         {
             errors.Add("confirmNewPassword", "The two new passwords do not match.");
         }

@@ -21,6 +21,13 @@ public sealed class CrmUser : IdentityUser<Guid>
     public DateTime CreatedAt { get; set; }
     public DateTime? LastSignInAt { get; set; }
 
+    /// <summary>Exactly one role per user (<see cref="Roles.Role"/>).</summary>
+    public int RoleId { get; set; }
+
+    /// <summary>Overrides of the organisation's language and time zone (IANA id); null means the default.</summary>
+    public string? Language { get; set; }
+    public string? TimeZone { get; set; }
+
     internal sealed class Configuration : IEntityTypeConfiguration<CrmUser>
     {
         public void Configure(EntityTypeBuilder<CrmUser> builder)
@@ -29,6 +36,10 @@ public sealed class CrmUser : IdentityUser<Guid>
             builder.Property(u => u.FullName).HasMaxLength(200);
             // The email is the login: unique, whatever Identity's default index says.
             builder.HasIndex(u => u.NormalizedEmail).HasDatabaseName("EmailIndex").IsUnique();
+            builder.Property(u => u.Language).HasMaxLength(10);
+            builder.Property(u => u.TimeZone).HasMaxLength(64);
+            builder.HasOne<Roles.Role>().WithMany().HasForeignKey(u => u.RoleId).OnDelete(DeleteBehavior.Restrict);
+            builder.HasIndex(u => u.RoleId);
         }
     }
 }

@@ -42,6 +42,7 @@ public sealed class FirstAdministrator(
             FullName = "Administrator",
             IsAdministrator = true,
             MustChangePassword = temporary,
+            RoleId = Roles.DefaultRoles.AdministratorRoleId,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
 

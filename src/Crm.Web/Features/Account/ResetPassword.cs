@@ -15,7 +15,7 @@ public sealed class ResetPassword(UserManager<CrmUser> users, CrmDb db, TimeProv
     public async Task<Result<bool>> RunAsync(ResetPasswordInput input, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors().Text("newPassword", "New password", input.NewPassword, PasswordPolicy.MaximumLength);
-        if (input.ConfirmNewPassword is not null && input.ConfirmNewPassword != input.NewPassword)
+        if (!string.IsNullOrEmpty(input.NewPassword) && input.ConfirmNewPassword is not null && input.ConfirmNewPassword != input.NewPassword)
         {
             errors.Add("confirmNewPassword", "The two new passwords do not match.");
         }

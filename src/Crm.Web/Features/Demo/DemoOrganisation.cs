@@ -42,6 +42,7 @@ public sealed class DemoOrganisation(UserManager<CrmUser> users, CrmDb db, TimeP
                 Email = email,
                 EmailConfirmed = true,
                 FullName = name,
+                RoleId = Roles.DefaultRoles.AdministratorRoleId,
                 CreatedAt = clock.GetUtcNow().UtcDateTime,
             };
             var result = await users.CreateAsync(person, DemoPassword);

@@ -1,0 +1,82 @@
+using Crm.Web.Security.Permissions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Crm.Web.Features.Access;
+
+/// <summary>An individual permission for one user that wins over what their role and groups say.</summary>
+public sealed class PermissionOverride
+{
+    public Guid UserId { get; set; }
+    public string Module { get; set; } = "";
+    public string Action { get; set; } = "";
+    public Scope Scope { get; set; }
+
+    internal sealed class Configuration : IEntityTypeConfiguration<PermissionOverride>
+    {
+        public void Configure(EntityTypeBuilder<PermissionOverride> builder)
+        {
+            builder.ToTable("PermissionOverrides");
+            builder.HasKey(o => new { o.UserId, o.Module, o.Action });
+            builder.Property(o => o.Module).HasMaxLength(50);
+            builder.Property(o => o.Action).HasMaxLength(50);
+            builder.HasOne<Account.CrmUser>().WithMany().HasForeignKey(o => o.UserId).OnDelete(DeleteBehavior.Cascade);
+        }
+    }
+}
+
+public enum ModuleAccess
+{
+    Private = 0,
+    PublicRead = 1,
+    PublicReadWrite = 2,
+}
+
+/// <summary>The organisation-wide default of a module: what everyone may do with everyone's records.</summary>
+public sealed class ModuleDefault
+{
+    public string Module { get; set; } = "";
+    public ModuleAccess Access { get; set; }
+
+    internal sealed class Configuration : IEntityTypeConfiguration<ModuleDefault>
+    {
+        public void Configure(EntityTypeBuilder<ModuleDefault> builder)
+        {
+            builder.ToTable("ModuleDefaults");
+            builder.HasKey(d => d.Module);
+            builder.Property(d => d.Module).HasMaxLength(50);
+        }
+    }
+}
+
+public enum ShareAccess
+{
+    Read = 1,
+    Edit = 2,
+}
+
+/// <summary>One record shared explicitly with a user, a group or a department.</summary>
+public sealed class RecordShare
+{
+    public long Id { get; set; }
+    public string Module { get; set; } = "";
+    public int RecordId { get; set; }
+    public Guid? UserId { get; set; }
+    public int? GroupId { get; set; }
+    public int? DepartmentId { get; set; }
+    public ShareAccess Access { get; set; }
+    public DateTime CreatedAt { get; set; }
+
+    internal sealed class Configuration : IEntityTypeConfiguration<RecordShare>
+    {
+        public void Configure(EntityTypeBuilder<RecordShare> builder)
+        {
+            builder.ToTable("RecordShares");
+            builder.Property(s => s.Module).HasMaxLength(50);
+            builder.HasIndex(s => new { s.Module, s.RecordId });
+            builder.HasOne<Account.CrmUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+            builder.HasOne<Groups.Group>().WithMany().HasForeignKey(s => s.GroupId).OnDelete(DeleteBehavior.Cascade);
+            builder.HasOne<Departments.Department>().WithMany().HasForeignKey(s => s.DepartmentId).OnDelete(DeleteBehavior.Cascade);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Crm.Web.Features.Email;
+
+public enum EmailStatus
+{
+    Queued = 0,
+    Sent = 1,
+    Blocked = 2,
+    Discarded = 3,
+}
+
+/// <summary>
+/// A message in the outbox, written in the same transaction as the change that caused it. The
+/// body is encrypted with Data Protection: it may carry a single-use link.
+/// </summary>
+public sealed class OutgoingEmail
+{
+    public Guid Id { get; set; }
+    public string To { get; set; } = "";
+    public string Subject { get; set; } = "";
+    public string ProtectedBody { get; set; } = "";
+    public string Purpose { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+    public EmailStatus Status { get; set; }
+    public int Attempts { get; set; }
+    public DateTime? NextAttemptAt { get; set; }
+    public DateTime? SentAt { get; set; }
+    public string? LastError { get; set; }
+
+    internal sealed class Configuration : IEntityTypeConfiguration<OutgoingEmail>
+    {
+        public void Configure(EntityTypeBuilder<OutgoingEmail> builder)
+        {
+            builder.ToTable("OutgoingEmails");
+            builder.Property(e => e.To).HasMaxLength(256);
+            builder.Property(e => e.Subject).HasMaxLength(300);
+            builder.Property(e => e.Purpose).HasMaxLength(50);
+            builder.Property(e => e.LastError).HasMaxLength(2000);
+            builder.HasIndex(e => new { e.Status, e.NextAttemptAt });
+        }
+    }
+}
