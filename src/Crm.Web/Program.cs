@@ -1,5 +1,6 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Account;
+using Crm.Web.Features.Activity;
 using Crm.Web.Features.Demo;
 using Crm.Web.Operations;
 using Crm.Web.Web;
@@ -23,6 +24,8 @@ builder.Services.AddCrmWeb();
 builder.Services.AddHealth();
 builder.Services.AddAccounts();
 builder.Services.AddScoped<DemoOrganisation>();
+builder.Services.AddScoped<ActivityLog>();
+builder.Services.AddSection(new Section("Administration", "Users, roles, departments, groups, permissions and integrations.", "/admin", 800, u => u.IsAdministrator));
 builder.Services.AddSection(new Section("Your account", "Your profile, your sessions and your password.", "/account", 900, _ => true));
 builder.Services.AddSection(new Section("Help", "How each screen works, one page per screen.", "/help", 1000, _ => true));
 

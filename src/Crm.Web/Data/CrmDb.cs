@@ -1,4 +1,11 @@
+using Crm.Web.Features.Access;
 using Crm.Web.Features.Account;
+using Crm.Web.Features.Activity;
+using Crm.Web.Features.ApiTokens;
+using Crm.Web.Features.Departments;
+using Crm.Web.Features.Email;
+using Crm.Web.Features.Groups;
+using Crm.Web.Features.Roles;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -14,6 +21,20 @@ public class CrmDb(DbContextOptions<CrmDb> options) : IdentityUserContext<CrmUse
 {
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Role> Roles => Set<Role>();
+    public DbSet<RoleGrant> RoleGrants => Set<RoleGrant>();
+    public DbSet<RoleFieldRule> RoleFieldRules => Set<RoleFieldRule>();
+    public DbSet<Department> Departments => Set<Department>();
+    public DbSet<UserDepartment> UserDepartments => Set<UserDepartment>();
+    public DbSet<Group> Groups => Set<Group>();
+    public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
+    public DbSet<GroupGrant> GroupGrants => Set<GroupGrant>();
+    public DbSet<PermissionOverride> PermissionOverrides => Set<PermissionOverride>();
+    public DbSet<ModuleDefault> ModuleDefaults => Set<ModuleDefault>();
+    public DbSet<RecordShare> RecordShares => Set<RecordShare>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<ActivityEntry> ActivityLog => Set<ActivityEntry>();
+    public DbSet<OutgoingEmail> OutgoingEmails => Set<OutgoingEmail>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -19,7 +19,23 @@ public sealed record Actor(ActorKind Kind, Guid? UserId, bool IsAdministrator, s
 {
     public static readonly Actor System = new(ActorKind.System, null, true, "System");
 
-    public static Actor For(SignedInUser user) => new(ActorKind.User, user.UserId, user.IsAdministrator, user.DisplayName);
+    /// <summary>Where the call came from, for the activity log.</summary>
+    public string? IpAddress { get; init; }
+    public string? UserAgent { get; init; }
+
+    /// <summary>Set while an administrator previews the CRM as this user: every write is refused.</summary>
+    public bool IsPreview { get; init; }
+
+    public static Actor For(SignedInUser user, HttpContext? http = null) =>
+        new(user.ApiTokenName is null ? ActorKind.User : ActorKind.ApiToken, user.UserId, user.IsAdministrator,
+            user.ApiTokenName is null ? user.DisplayName : $"{user.DisplayName} (API token '{user.ApiTokenName}')")
+        {
+            IpAddress = http?.Connection.RemoteIpAddress?.ToString(),
+            UserAgent = http is null ? null : Truncate(http.Request.Headers.UserAgent.ToString(), 512),
+        };
+
+    private static string? Truncate(string value, int max) =>
+        string.IsNullOrEmpty(value) ? null : value.Length <= max ? value : value[..max];
 }
 
 public static class ActorHttpExtensions
@@ -27,7 +43,7 @@ public static class ActorHttpExtensions
     /// <summary>The signed-in caller; only valid behind authorization (the session check sets it).</summary>
     public static Actor Actor(this HttpContext http) =>
         http.Features.Get<SignedInUser>() is { } user
-            ? Security.Actor.For(user)
+            ? Security.Actor.For(user, http)
             : throw new InvalidOperationException("No signed-in user: this code must run behind authorization.");
 
     public static SignedInUser? SignedIn(this HttpContext http) => http.Features.Get<SignedInUser>();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.HttpOverrides;
+using Crm.Web.Security;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Crm.Web.Web;
@@ -16,12 +17,15 @@ public static class WebSetup
             o.RootDirectory = "/Features";
             // Every page requires a signed-in user unless its model says [AllowAnonymous].
             o.Conventions.AuthorizeFolder("/");
+            // The administration area (/admin/...): administrators only, whatever a page's model says.
+            o.Conventions.Add(new AdministrationPages());
         });
 
         services.AddAuthorization(o =>
         {
             // Anything mapped without its own policy still requires a signed-in user: default deny.
             o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+            o.AddCrmPolicies();
         });
 
         services.AddAntiforgery(o =>

@@ -40,6 +40,36 @@ public sealed class AuthorizationCoverageTests
     }
 
     [Fact]
+    public async Task Every_administration_endpoint_requires_the_administrator_policy()
+    {
+        await using var app = new CrmApp();
+        var administration = Endpoints(app).Where(e => Route(e) is var r
+            && (r == "/admin" || r.StartsWith("/admin/", StringComparison.Ordinal) || r.StartsWith("/api/v1/admin/", StringComparison.Ordinal))).ToList();
+
+        Assert.NotEmpty(administration);
+        Assert.All(administration, e => Assert.Contains(
+            e.Metadata.GetOrderedMetadata<IAuthorizeData>(), a => a.Policy == Crm.Web.Security.Policies.Administrator));
+    }
+
+    [Fact]
+    public async Task Staff_are_refused_the_administration_area_and_do_not_see_it_on_the_home_page()
+    {
+        await using var app = new CrmApp();
+        await app.CreateUserAsync("staff@crm.test", "a good long passphrase");
+        var staff = await app.SignInAsync("staff@crm.test", "a good long passphrase");
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.Http.GetAsync("/admin")).StatusCode);
+        var (_, home) = await staff.GetPageAsync("/");
+        Assert.DoesNotContain(home.QuerySelectorAll(".card-title a"), a => a.GetAttribute("href") == "/admin");
+
+        var admin = await app.SignInAsAdminAsync();
+        var (response, adminHome) = await admin.GetPageAsync("/");
+        Assert.Contains(adminHome.QuerySelectorAll(".card-title a"), a => a.GetAttribute("href") == "/admin");
+        Assert.Equal(HttpStatusCode.OK, (await admin.Http.GetAsync("/admin")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Every_protected_endpoint_turns_an_anonymous_caller_away()
     {
         await using var app = new CrmApp();

@@ -57,7 +57,12 @@ public static class AccountSetup
             o.Events.OnValidatePrincipal = Sessions.ValidateAsync;
             // API callers get status codes, not a redirect to an HTML page.
             o.Events.OnRedirectToLogin = c => ApiAware(c, StatusCodes.Status401Unauthorized);
-            o.Events.OnRedirectToAccessDenied = c => ApiAware(c, StatusCodes.Status403Forbidden);
+            // Forbidden is answered in place (the error page renders it), never by a redirect.
+            o.Events.OnRedirectToAccessDenied = c =>
+            {
+                c.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
         });
 
         services.AddScoped<Sessions>();

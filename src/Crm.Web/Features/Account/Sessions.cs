@@ -105,5 +105,8 @@ public sealed class Sessions(CrmDb db, TimeProvider clock)
 /// <summary>What the session check learnt about the caller, for the rest of the request.</summary>
 public sealed record SignedInUser(Guid UserId, Guid SessionId, string Email, string FullName, bool IsAdministrator, bool MustChangePassword)
 {
+    /// <summary>Set when the caller authenticated with an API token instead of a session.</summary>
+    public string? ApiTokenName { get; init; }
+
     public string DisplayName => string.IsNullOrWhiteSpace(FullName) ? Email : FullName;
 }

@@ -31,6 +31,11 @@ public static class HelpTopics
             "Your account page shows your name, email address, whether you are an administrator, and when you last signed in.",
             "It also counts the browsers where you are signed in. If the number surprises you, change your password: every other session ends at once.",
         ]),
+        new("administration", "Administration",
+        [
+            "The administration pages are for administrators only: their own permissions are not checked, and everything they do is recorded in the activity log.",
+            "Work through them in this order when setting up: departments, roles (what each job may do), groups, then users.",
+        ], AdministratorsOnly: true),
     ];
 
     public static HelpTopic? Find(string? key) =>

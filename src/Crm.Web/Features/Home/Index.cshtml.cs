@@ -13,6 +13,6 @@ public sealed class HomePage(IEnumerable<Section> sections) : PageModel
     {
         var user = HttpContext.SignedIn()!;
         Name = user.DisplayName;
-        Sections = sections.Where(s => s.IsAvailableTo(user)).OrderBy(s => s.Order).ThenBy(s => s.Title, StringComparer.Ordinal).ToList();
+        Sections = sections.Where(s => s.Area == SectionArea.Home && s.IsAvailableTo(user)).OrderBy(s => s.Order).ThenBy(s => s.Title, StringComparer.Ordinal).ToList();
     }
 }
