@@ -78,7 +78,7 @@ public static class WebSetup
 
     private static bool IsCredentialForm(PathString path) =>
         path.StartsWithSegments("/account/sign-in") || path.StartsWithSegments("/account/forgot-password")
-        || path.StartsWithSegments("/account/reset-password");
+        || path.StartsWithSegments("/account/reset-password") || path.StartsWithSegments("/account/set-password");
 
     /// <summary>
     /// A missing stylesheet or script is a 404 for everyone, not a redirect to sign-in, so a

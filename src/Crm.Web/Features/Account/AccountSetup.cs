@@ -27,6 +27,7 @@ public static class AccountSetup
             .AddEntityFrameworkStores<CrmDb>()
             .AddSignInManager()
             .AddDefaultTokenProviders()
+            .AddTokenProvider<SetPasswordTokens>(SetPasswordTokens.ProviderName)
             .AddPasswordValidator<PasswordPolicy>();
 
         services.AddOptions<IdentityOptions>().Configure<IConfiguration>((o, configuration) =>

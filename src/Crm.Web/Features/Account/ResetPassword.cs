@@ -7,12 +7,23 @@ namespace Crm.Web.Features.Account;
 
 public sealed record ResetPasswordInput(string? User, string? Token, string? NewPassword, string? ConfirmNewPassword);
 
-/// <summary>Sets a new password from a reset link; ends every session of the account.</summary>
+/// <summary>Which link is being used: "forgot password" (2 h) or a new account's welcome link (72 h).</summary>
+public enum PasswordLink
+{
+    Reset,
+    Welcome,
+}
+
+/// <summary>
+/// Sets a new password from a single-use link; ends every session of the account. Both kinds of
+/// link end in Identity's reset, which checks the password rules and changes the security stamp
+/// (so the link cannot be used twice).
+/// </summary>
 public sealed class ResetPassword(UserManager<CrmUser> users, CrmDb db, TimeProvider clock, ILogger<ResetPassword> log)
 {
     public const string InvalidLinkMessage = "This link is invalid, already used or expired. Ask for a new one.";
 
-    public async Task<Result<bool>> RunAsync(ResetPasswordInput input, CancellationToken cancellationToken)
+    public async Task<Result<bool>> RunAsync(ResetPasswordInput input, PasswordLink link, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors().Text("newPassword", "New password", input.NewPassword, PasswordPolicy.MaximumLength);
         if (!string.IsNullOrEmpty(input.NewPassword) && input.ConfirmNewPassword is not null && input.ConfirmNewPassword != input.NewPassword)
@@ -31,7 +42,18 @@ public sealed class ResetPassword(UserManager<CrmUser> users, CrmDb db, TimeProv
             return Result<bool>.Invalid("", InvalidLinkMessage);
         }
 
-        var reset = await users.ResetPasswordAsync(user, input.Token, input.NewPassword!);
+        var token = input.Token;
+        if (link == PasswordLink.Welcome)
+        {
+            if (!await users.VerifyUserTokenAsync(user, SetPasswordTokens.ProviderName, SetPasswordTokens.Purpose, token))
+            {
+                return Result<bool>.Invalid("", InvalidLinkMessage);
+            }
+
+            token = await users.GeneratePasswordResetTokenAsync(user);
+        }
+
+        var reset = await users.ResetPasswordAsync(user, token, input.NewPassword!);
         if (!reset.Succeeded)
         {
             return reset.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken))
@@ -47,7 +69,7 @@ public sealed class ResetPassword(UserManager<CrmUser> users, CrmDb db, TimeProv
         var now = clock.GetUtcNow().UtcDateTime;
         await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, now), cancellationToken);
-        log.LogInformation("User {UserId} reset their password with a reset link", user.Id);
+        log.LogInformation("User {UserId} set their password with a {Link} link", user.Id, link);
         return Result<bool>.Ok(true);
     }
 }

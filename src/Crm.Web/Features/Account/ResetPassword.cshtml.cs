@@ -11,6 +11,12 @@ public sealed class ResetPasswordPage(ResetPassword resetPassword) : PageModel
     [BindProperty]
     public ResetPasswordForm Input { get; set; } = new();
 
+    /// <summary>"reset-password" (forgot password) or "set-password" (a new account's welcome link).</summary>
+    [FromRoute(Name = "link")]
+    public string Link { get; set; } = "";
+
+    public bool IsWelcome => Link == "set-password";
+
     public void OnGet(string? user, string? token)
     {
         Input = new ResetPasswordForm { User = user, Token = token };
@@ -20,6 +26,7 @@ public sealed class ResetPasswordPage(ResetPassword resetPassword) : PageModel
     {
         var result = await resetPassword.RunAsync(
             new ResetPasswordInput(Input.User, Input.Token, Input.NewPassword, Input.ConfirmNewPassword ?? ""),
+            IsWelcome ? PasswordLink.Welcome : PasswordLink.Reset,
             cancellationToken);
         if (!result.IsOk)
         {

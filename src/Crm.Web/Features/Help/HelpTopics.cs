@@ -36,6 +36,13 @@ public static class HelpTopics
             "The administration pages are for administrators only: their own permissions are not checked, and everything they do is recorded in the activity log.",
             "Work through them in this order when setting up: departments, roles (what each job may do), groups, then users.",
         ], AdministratorsOnly: true),
+        new("users", "Managing users",
+        [
+            "Add a user with their work email (it is their sign-in), a role, and their departments. The CRM queues a welcome email with a link to choose a password; the link works once, for 72 hours, and is also shown to you once in case the email does not arrive.",
+            "When someone leaves, deactivate their account the same day. They are signed out at once, cannot sign in, their API tokens stop working and their seat is freed, while their records and history stay intact. You can reactivate them later.",
+            "Deleting an account is possible but discouraged: the CRM first shows what the person owns and asks who receives it, then moves everything and deletes the account in one step. You cannot delete or deactivate yourself or the last active administrator.",
+            "Seats: the licence allows a number of active users (included plus extra seats). Adding or reactivating past the limit is refused; the Seats page lists who holds seats and flags accounts idle for 90 days or more.",
+        ], AdministratorsOnly: true),
     ];
 
     public static HelpTopic? Find(string? key) =>

@@ -1,0 +1,94 @@
+using Crm.Web.Data;
+using Crm.Web.Features.Account;
+using Crm.Web.Features.Activity;
+using Crm.Web.Features.Email;
+using Crm.Web.Security;
+using Crm.Web.Web;
+using Microsoft.AspNetCore.Identity;
+
+namespace Crm.Web.Features.Users;
+
+/// <summary>The new account and its set-password link, which the administrator sees once as a fallback.</summary>
+public sealed record CreatedUser(Guid Id, string Email, string SetPasswordLink);
+
+/// <summary>
+/// An administrator adds a person. The account has no password: a single-use link (72 h) lets
+/// the person choose one; it goes out in a welcome email queued in the same transaction.
+/// </summary>
+public sealed class CreateUser(
+    CrmDb db,
+    UserManager<CrmUser> users,
+    Seats seats,
+    EmailOutbox outbox,
+    ActivityLog activity,
+    PublicUrls urls,
+    TimeProvider clock)
+{
+    public async Task<Result<CreatedUser>> RunAsync(Actor actor, UserInput input, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (!actor.IsAdministrator || actor.IsPreview)
+        {
+            return Result<CreatedUser>.Forbidden("Only administrators can add users.");
+        }
+
+        var (errors, departments, groups) = await UserInputRules.CheckAsync(db, input, cancellationToken);
+        var email = input.Email?.Trim() ?? "";
+        if (!errors.Any && await users.FindByEmailAsync(email) is not null)
+        {
+            errors.Add("email", "A user with this email address already exists (perhaps deactivated): reactivate it instead.");
+        }
+
+        if (errors.Any)
+        {
+            return Result<CreatedUser>.Invalid(errors);
+        }
+
+        var used = await seats.UsedAsync(cancellationToken);
+        if (used >= seats.Limit)
+        {
+            return Result<CreatedUser>.Conflict(seats.ExhaustedMessage(used));
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var user = new CrmUser
+        {
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            FullName = input.FullName!.Trim(),
+            RoleId = input.RoleId!.Value,
+            IsAdministrator = input.IsAdministrator,
+            Language = NullIfEmpty(input.Language),
+            TimeZone = NullIfEmpty(input.TimeZone),
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        var created = await users.CreateAsync(user);
+        if (!created.Succeeded)
+        {
+            return Result<CreatedUser>.Invalid(new FieldErrors().Add("email", string.Join(" ", created.Errors.Select(e => e.Description))));
+        }
+
+        await UserInputRules.SetMembershipsAsync(db, user.Id, departments, input.PrimaryDepartmentId, groups, cancellationToken);
+        var token = await users.GenerateUserTokenAsync(user, SetPasswordTokens.ProviderName, SetPasswordTokens.Purpose);
+        var link = urls.Absolute(http, "/account/set-password", ("user", user.Id.ToString()), ("token", token));
+        outbox.Queue(email, "Your CRM account",
+            $"""
+            Hello {user.FullName},
+
+            {actor.DisplayName} has created an account for you in the CRM. Your sign-in is {email}.
+            Choose your password with this link (it works once, for 72 hours):
+
+            {link}
+
+            If you did not expect this message, you can ignore it.
+            """,
+            purpose: "welcome");
+        activity.Record(actor, ActivityKinds.UserCreated,
+            $"Created {(user.IsAdministrator ? "administrator" : "user")} {user.FullName} <{email}>", user.Id);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return Result<CreatedUser>.Ok(new CreatedUser(user.Id, email, link));
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,107 @@
+using Crm.Web.Data;
+using Crm.Web.Features.Account;
+using Crm.Web.Features.Activity;
+using Crm.Web.Security;
+using Crm.Web.Web;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Users;
+
+public sealed record OwnedCount(string Title, int Count);
+
+/// <summary>What deleting a user would move or remove, shown before anything happens.</summary>
+public sealed record DeletionImpact(Guid UserId, string FullName, string Email, IReadOnlyList<OwnedCount> Owned, int ApiTokens);
+
+/// <summary>
+/// Deleting is discouraged (deactivate instead) and only possible with forced reassignment: every
+/// record the user owns goes to one chosen active user, their API tokens are removed, and the
+/// account is deleted, all in one transaction. Any failure leaves everything as it was.
+/// </summary>
+public sealed class DeleteUser(CrmDb db, UserManager<CrmUser> users, IEnumerable<OwnedRecords> ownedRecords, ActivityLog activity)
+{
+    public async Task<Result<DeletionImpact>> ImpactAsync(Actor actor, Guid userId, CancellationToken cancellationToken)
+    {
+        if (!actor.IsAdministrator)
+        {
+            return Result<DeletionImpact>.Forbidden("Only administrators can delete users.");
+        }
+
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is null)
+        {
+            return Result<DeletionImpact>.NotFound();
+        }
+
+        var owned = new List<OwnedCount>();
+        foreach (var kind in ownedRecords)
+        {
+            owned.Add(new OwnedCount(kind.Title, await kind.CountAsync(db, userId, cancellationToken)));
+        }
+
+        var tokens = await db.ApiTokens.CountAsync(t => t.UserId == userId, cancellationToken);
+        return Result<DeletionImpact>.Ok(new DeletionImpact(user.Id, user.FullName, user.Email ?? "", owned, tokens));
+    }
+
+    public async Task<Result<bool>> RunAsync(Actor actor, Guid userId, Guid? reassignTo, CancellationToken cancellationToken)
+    {
+        if (!actor.IsAdministrator || actor.IsPreview)
+        {
+            return Result<bool>.Forbidden("Only administrators can delete users.");
+        }
+
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is null)
+        {
+            return Result<bool>.NotFound();
+        }
+
+        if (user.Id == actor.UserId)
+        {
+            return Result<bool>.Conflict("You cannot delete your own account.");
+        }
+
+        if (user.IsAdministrator && user.IsActive && !await db.Users.AnyAsync(u => u.IsAdministrator && u.IsActive && u.Id != user.Id, cancellationToken))
+        {
+            return Result<bool>.Conflict("This is the last active administrator and cannot be deleted.");
+        }
+
+        if (reassignTo is null)
+        {
+            return Result<bool>.Invalid("reassignTo", "Choose the active user who receives everything this user owns.");
+        }
+
+        var receiver = await db.Users.Where(u => u.Id == reassignTo).Select(u => new { u.Id, u.IsActive, u.FullName }).FirstOrDefaultAsync(cancellationToken);
+        if (receiver is null || !receiver.IsActive || receiver.Id == user.Id)
+        {
+            return Result<bool>.Invalid("reassignTo", "The receiving user must be another, active user.");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var moved = new List<string>();
+        foreach (var kind in ownedRecords)
+        {
+            var count = await kind.CountAsync(db, user.Id, cancellationToken);
+            await kind.ReassignAsync(db, user.Id, receiver.Id, cancellationToken);
+            if (count > 0)
+            {
+                moved.Add($"{count} {kind.Title}");
+            }
+        }
+
+        var tokens = await db.ApiTokens.Where(t => t.UserId == user.Id).ExecuteDeleteAsync(cancellationToken);
+        activity.Record(actor, ActivityKinds.UserDeleted,
+            $"Deleted {user.FullName} <{user.Email}>; records moved to {receiver.FullName}: " +
+            $"{(moved.Count == 0 ? "none" : string.Join(", ", moved))}; API tokens removed: {tokens}", user.Id);
+        await db.SaveChangesAsync(cancellationToken);
+
+        var deleted = await users.DeleteAsync(user);
+        if (!deleted.Succeeded)
+        {
+            return Result<bool>.Conflict("The account could not be deleted: " + string.Join(" ", deleted.Errors.Select(e => e.Description)));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return Result<bool>.Ok(true);
+    }
+}

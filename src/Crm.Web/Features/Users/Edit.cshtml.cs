@@ -1,0 +1,99 @@
+using Crm.Web.Data;
+using Crm.Web.Security;
+using Crm.Web.Web;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Crm.Web.Features.Users;
+
+public sealed class EditUserPage(ReadUser readUser, UpdateUser updateUser, SetUserActive setActive, CrmDb db) : PageModel
+{
+    [BindProperty]
+    public UserForm Input { get; set; } = new();
+
+    public UserDetails Person { get; private set; } = null!;
+    public UserFieldsModel Fields { get; private set; } = null!;
+    public string? Notice { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, string? notice, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        Input = UserForm.From(Person);
+        Fields = new UserFieldsModel(Input, await UserFormChoices.LoadAsync(db, cancellationToken), ModelState);
+        Notice = notice switch
+        {
+            "saved" => "Saved.",
+            "deactivated" => "Deactivated: the user is signed out and cannot sign in; their history stays.",
+            "activated" => "Reactivated: the user can sign in again.",
+            _ => null,
+        };
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var result = await updateUser.RunAsync(HttpContext.Actor(), id, Input.ToInput(), cancellationToken);
+        if (result.Outcome == Outcome.NotFound)
+        {
+            return NotFound();
+        }
+
+        if (result.IsOk)
+        {
+            return Redirect($"/admin/users/{id}?notice=saved");
+        }
+
+        result.CopyTo(ModelState);
+        return await RedisplayAsync(id, cancellationToken);
+    }
+
+    public Task<IActionResult> OnPostDeactivateAsync(Guid id, CancellationToken cancellationToken) => SetActiveAsync(id, false, cancellationToken);
+
+    public Task<IActionResult> OnPostActivateAsync(Guid id, CancellationToken cancellationToken) => SetActiveAsync(id, true, cancellationToken);
+
+    private async Task<IActionResult> SetActiveAsync(Guid id, bool active, CancellationToken cancellationToken)
+    {
+        var result = await setActive.RunAsync(HttpContext.Actor(), id, active, cancellationToken);
+        if (result.Outcome == Outcome.NotFound)
+        {
+            return NotFound();
+        }
+
+        if (result.IsOk)
+        {
+            return Redirect($"/admin/users/{id}?notice={(active ? "activated" : "deactivated")}");
+        }
+
+        ModelState.AddModelError("", result.Message ?? "The change could not be made.");
+        if (!await LoadAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        Input = UserForm.From(Person);
+        Fields = new UserFieldsModel(Input, await UserFormChoices.LoadAsync(db, cancellationToken), ModelState);
+        return Page();
+    }
+
+    private async Task<IActionResult> RedisplayAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        Fields = new UserFieldsModel(Input, await UserFormChoices.LoadAsync(db, cancellationToken), ModelState);
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var result = await readUser.RunAsync(HttpContext.Actor(), id, cancellationToken);
+        Person = result.Value!;
+        return result.IsOk;
+    }
+}

@@ -1,0 +1,70 @@
+using Crm.Web.Data;
+using Crm.Web.Features.Activity;
+using Crm.Web.Security;
+using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Users;
+
+/// <summary>
+/// Deactivation is the recommended way to take someone out: they are signed out at their next
+/// request, cannot sign in, their API tokens stop working, their history stays, their seat is
+/// freed. Reactivation needs a free seat.
+/// </summary>
+public sealed class SetUserActive(CrmDb db, Seats seats, ActivityLog activity, TimeProvider clock)
+{
+    public async Task<Result<bool>> RunAsync(Actor actor, Guid userId, bool active, CancellationToken cancellationToken)
+    {
+        if (!actor.IsAdministrator || actor.IsPreview)
+        {
+            return Result<bool>.Forbidden("Only administrators can activate or deactivate users.");
+        }
+
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is null)
+        {
+            return Result<bool>.NotFound();
+        }
+
+        if (user.IsActive == active)
+        {
+            return Result<bool>.Ok(false);
+        }
+
+        if (!active)
+        {
+            if (user.Id == actor.UserId)
+            {
+                return Result<bool>.Conflict("You cannot deactivate your own account: ask another administrator.");
+            }
+
+            if (user.IsAdministrator && !await db.Users.AnyAsync(u => u.IsAdministrator && u.IsActive && u.Id != user.Id, cancellationToken))
+            {
+                return Result<bool>.Conflict("This is the last active administrator and cannot be deactivated.");
+            }
+        }
+        else
+        {
+            var used = await seats.UsedAsync(cancellationToken);
+            if (used >= seats.Limit)
+            {
+                return Result<bool>.Conflict(seats.ExhaustedMessage(used));
+            }
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        user.IsActive = active;
+        if (!active)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, now), cancellationToken);
+        }
+
+        activity.Record(actor, active ? ActivityKinds.UserActivated : ActivityKinds.UserDeactivated,
+            $"{(active ? "Reactivated" : "Deactivated")} {user.FullName} <{user.Email}>", user.Id);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return Result<bool>.Ok(true);
+    }
+}

@@ -1,0 +1,113 @@
+using Crm.Web.Data;
+using Crm.Web.Features.Account;
+using Crm.Web.Features.Activity;
+using Crm.Web.Security;
+using Crm.Web.Web;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Users;
+
+/// <summary>
+/// An administrator changes a user's details, role, memberships or administrator flag. Nobody can
+/// change their own role or administrator flag (another administrator must), and the last active
+/// administrator cannot lose the flag.
+/// </summary>
+public sealed class UpdateUser(CrmDb db, UserManager<CrmUser> users, ActivityLog activity)
+{
+    public async Task<Result<bool>> RunAsync(Actor actor, Guid userId, UserInput input, CancellationToken cancellationToken)
+    {
+        if (!actor.IsAdministrator || actor.IsPreview)
+        {
+            return Result<bool>.Forbidden("Only administrators can change users.");
+        }
+
+        var user = await users.FindByIdAsync(userId.ToString());
+        if (user is null)
+        {
+            return Result<bool>.NotFound();
+        }
+
+        var (errors, departments, groups) = await UserInputRules.CheckAsync(db, input, cancellationToken);
+        var email = input.Email?.Trim() ?? "";
+        if (!errors.Any && await users.FindByEmailAsync(email) is { } other && other.Id != user.Id)
+        {
+            errors.Add("email", "Another user already has this email address.");
+        }
+
+        if (user.Id == actor.UserId && input.RoleId != user.RoleId)
+        {
+            errors.Add("roleId", "You cannot change your own role: ask another administrator.");
+        }
+
+        if (user.Id == actor.UserId && input.IsAdministrator != user.IsAdministrator)
+        {
+            errors.Add("isAdministrator", "You cannot change your own administrator flag: ask another administrator.");
+        }
+
+        if (user.IsAdministrator && !input.IsAdministrator && user.IsActive
+            && !await db.Users.AnyAsync(u => u.IsAdministrator && u.IsActive && u.Id != user.Id, cancellationToken))
+        {
+            errors.Add("isAdministrator", "This is the last active administrator: make someone else an administrator first.");
+        }
+
+        if (errors.Any)
+        {
+            return Result<bool>.Invalid(errors);
+        }
+
+        var changes = Describe(user, input, email);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!string.Equals(user.Email, email, StringComparison.Ordinal))
+        {
+            user.Email = email;
+            user.UserName = email;
+        }
+
+        var privilegesChanged = user.IsAdministrator != input.IsAdministrator || user.RoleId != input.RoleId;
+        user.FullName = input.FullName!.Trim();
+        user.RoleId = input.RoleId!.Value;
+        user.IsAdministrator = input.IsAdministrator;
+        user.Language = string.IsNullOrWhiteSpace(input.Language) ? null : input.Language;
+        user.TimeZone = string.IsNullOrWhiteSpace(input.TimeZone) ? null : input.TimeZone;
+        var updated = await users.UpdateAsync(user);
+        if (!updated.Succeeded)
+        {
+            return Result<bool>.Invalid(new FieldErrors().Add("email", string.Join(" ", updated.Errors.Select(e => e.Description))));
+        }
+
+        await UserInputRules.SetMembershipsAsync(db, user.Id, departments, input.PrimaryDepartmentId, groups, cancellationToken);
+        activity.Record(actor, privilegesChanged ? ActivityKinds.PermissionChanged : ActivityKinds.UserChanged,
+            $"Changed {user.FullName} <{email}>: {changes}", user.Id);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return Result<bool>.Ok(true);
+    }
+
+    private static string Describe(CrmUser user, UserInput input, string email)
+    {
+        var parts = new List<string>();
+        if (!string.Equals(user.Email, email, StringComparison.Ordinal))
+        {
+            parts.Add($"email {user.Email} → {email}");
+        }
+
+        if (user.FullName != input.FullName?.Trim())
+        {
+            parts.Add($"name {user.FullName} → {input.FullName?.Trim()}");
+        }
+
+        if (user.RoleId != input.RoleId)
+        {
+            parts.Add($"role #{user.RoleId} → #{input.RoleId}");
+        }
+
+        if (user.IsAdministrator != input.IsAdministrator)
+        {
+            parts.Add(input.IsAdministrator ? "made administrator" : "administrator flag removed");
+        }
+
+        parts.Add("memberships saved");
+        return string.Join("; ", parts);
+    }
+}
