@@ -31,7 +31,7 @@ public class CrmDb(DbContextOptions<CrmDb> options) : IdentityUserContext<CrmUse
     public DbSet<GroupGrant> GroupGrants => Set<GroupGrant>();
     public DbSet<PermissionOverride> PermissionOverrides => Set<PermissionOverride>();
     public DbSet<ModuleDefault> ModuleDefaults => Set<ModuleDefault>();
-    public DbSet<RecordShare> RecordShares => Set<RecordShare>();
+    public DbSet<Share> RecordShares => Set<Share>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<ActivityEntry> ActivityLog => Set<ActivityEntry>();
     public DbSet<OutgoingEmail> OutgoingEmails => Set<OutgoingEmail>();

@@ -25,18 +25,11 @@ public sealed class PermissionOverride
     }
 }
 
-public enum ModuleAccess
-{
-    Private = 0,
-    PublicRead = 1,
-    PublicReadWrite = 2,
-}
-
 /// <summary>The organisation-wide default of a module: what everyone may do with everyone's records.</summary>
 public sealed class ModuleDefault
 {
     public string Module { get; set; } = "";
-    public ModuleAccess Access { get; set; }
+    public OrganisationDefault Access { get; set; }
 
     internal sealed class Configuration : IEntityTypeConfiguration<ModuleDefault>
     {
@@ -49,14 +42,8 @@ public sealed class ModuleDefault
     }
 }
 
-public enum ShareAccess
-{
-    Read = 1,
-    Edit = 2,
-}
-
 /// <summary>One record shared explicitly with a user, a group or a department.</summary>
-public sealed class RecordShare
+public sealed class Share
 {
     public long Id { get; set; }
     public string Module { get; set; } = "";
@@ -67,9 +54,9 @@ public sealed class RecordShare
     public ShareAccess Access { get; set; }
     public DateTime CreatedAt { get; set; }
 
-    internal sealed class Configuration : IEntityTypeConfiguration<RecordShare>
+    internal sealed class Configuration : IEntityTypeConfiguration<Share>
     {
-        public void Configure(EntityTypeBuilder<RecordShare> builder)
+        public void Configure(EntityTypeBuilder<Share> builder)
         {
             builder.ToTable("RecordShares");
             builder.Property(s => s.Module).HasMaxLength(50);

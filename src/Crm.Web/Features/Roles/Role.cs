@@ -62,12 +62,6 @@ public sealed class RoleGrant
     }
 }
 
-public enum FieldAccess
-{
-    Hidden = 1,
-    ReadOnly = 2,
-}
-
 /// <summary>A field of a module that holders of a role may not see, or may see but not change.</summary>
 public sealed class RoleFieldRule
 {
