@@ -3,8 +3,10 @@ using Crm.Web.Features.Account;
 using Crm.Web.Features.Activity;
 using Crm.Web.Features.Demo;
 using Crm.Web.Features.Email;
+using Crm.Web.Features.Roles;
 using Crm.Web.Features.Users;
 using Crm.Web.Operations;
+using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
 
 if (CommandLine.WantsHelp(args))
@@ -24,8 +26,10 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 builder.Services.AddCrmData();
 builder.Services.AddCrmWeb();
 builder.Services.AddHealth();
+builder.Services.AddCrmPermissions();
 builder.Services.AddAccounts();
 builder.Services.AddUsers();
+builder.Services.AddRoles();
 builder.Services.AddScoped<EmailOutbox>();
 builder.Services.AddScoped<DemoOrganisation>();
 builder.Services.AddScoped<ActivityLog>();
@@ -49,6 +53,7 @@ app.MapOpenApi("/api/{documentName}/openapi.json").RequireAuthorization();
 var api = app.MapGroup("/api/v1").RequireAuthorization();
 api.MapAccountApi();
 api.MapUsersApi();
+api.MapRolesApi();
 
 await app.RunAsync();
 

@@ -1,5 +1,6 @@
 using Crm.Web.Features.Account;
 using Crm.Web.Features.Demo;
+using Crm.Web.Features.Roles;
 using Crm.Web.Operations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -20,6 +21,7 @@ public static class DatabaseStartup
         await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
 
+        await DefaultRoles.EnsureAsync(db, cancellationToken);
         var console = services.GetService<OperatorConsole>()?.Out ?? Console.Out;
         await services.GetRequiredService<FirstAdministrator>().EnsureAsync(console, cancellationToken);
         if (app.Configuration.GetValue<bool>("Crm:DemoData"))

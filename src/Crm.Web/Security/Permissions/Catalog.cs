@@ -188,3 +188,23 @@ public static class CrmModules
     public static readonly IReadOnlyList<ModuleDefinition> All =
         [Companies, Contacts, Leads, Deals, Products, Tasks, Memos, Emails, Files, Countries];
 }
+
+public static class CrmModuleRegistration
+{
+    /// <summary>
+    /// Registers the permission engine and the CRM's modules, so roles can be configured before
+    /// the records exist. Each object feature takes over its own <c>AddModule</c> when it lands.
+    /// </summary>
+    public static IServiceCollection AddCrmPermissions(this IServiceCollection services)
+    {
+        services.AddPermissions();
+        foreach (var module in CrmModules.All)
+        {
+            services.AddModule(module);
+        }
+
+        services.AddScoped<PermissionSubjects>();
+        services.AddScoped<Access>();
+        return services;
+    }
+}

@@ -1,0 +1,108 @@
+using Crm.Web.Features.Access;
+using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
+using Crm.Web.Web;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Crm.Web.Features.Roles;
+
+public sealed class EditRolePage(
+    ReadRole readRole, ListRoles listRoles, SaveRole saveRole, SaveRoleGrants saveGrants, SaveRoleFieldRules saveFieldRules,
+    DeleteRole deleteRole, PermissionCatalog catalog) : PageModel
+{
+    [BindProperty]
+    public RoleForm Input { get; set; } = new();
+
+    [BindProperty]
+    public Dictionary<string, string> Grants { get; set; } = [];
+
+    [BindProperty]
+    public Dictionary<string, string> FieldRules { get; set; } = [];
+
+    public RoleDetails Role { get; private set; } = null!;
+    public RoleFieldsModel Fields { get; private set; } = null!;
+    public GrantMatrix Matrix { get; private set; } = null!;
+    public IReadOnlyList<(ModuleDefinition Module, string Field)> SensitiveFields =>
+        catalog.Modules.SelectMany(m => m.SensitiveFields.Select(f => (m, f))).ToList();
+    public string? Notice { get; private set; }
+    public string? GrantsError { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(int id, string? notice, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        Input = new RoleForm { Name = Role.Name, Description = Role.Description, ParentId = Role.ParentId, AssignRecordsTo = Role.AssignRecordsTo };
+        await LoadFormsAsync(cancellationToken);
+        Notice = notice switch
+        {
+            "created" => "Role added. It grants nothing yet: choose its permissions below.",
+            "saved" => "Saved. Holders of this role get the change on their next request.",
+            _ => null,
+        };
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(int id, CancellationToken cancellationToken) =>
+        await AfterAsync(id, await saveRole.RunAsync(HttpContext.Actor(), id, Input.ToInput(), cancellationToken), keepInput: true, cancellationToken);
+
+    public async Task<IActionResult> OnPostGrantsAsync(int id, CancellationToken cancellationToken) =>
+        await AfterAsync(id, await saveGrants.RunAsync(HttpContext.Actor(), id, GrantMatrix.Read(Grants, emptyMeansInherit: false), cancellationToken), keepInput: false, cancellationToken);
+
+    public async Task<IActionResult> OnPostFieldsAsync(int id, CancellationToken cancellationToken)
+    {
+        var rules = FieldRules.Select(p => (Parts: p.Key.Split(':', 2), p.Value)).Where(p => p.Parts.Length == 2)
+            .Select(p => new FieldRuleInput(p.Parts[0], p.Parts[1], Enum.TryParse<FieldAccess>(p.Value, out var access) ? access : null)).ToList();
+        return await AfterAsync(id, await saveFieldRules.RunAsync(HttpContext.Actor(), id, rules, cancellationToken), keepInput: false, cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostDeleteAsync(int id, CancellationToken cancellationToken)
+    {
+        var result = await deleteRole.RunAsync(HttpContext.Actor(), id, cancellationToken);
+        return result.IsOk ? Redirect("/admin/roles") : await AfterAsync(id, result, keepInput: false, cancellationToken);
+    }
+
+    private async Task<IActionResult> AfterAsync<T>(int id, Result<T> result, bool keepInput, CancellationToken cancellationToken)
+    {
+        if (result.Outcome == Outcome.NotFound)
+        {
+            return NotFound();
+        }
+
+        if (result.IsOk)
+        {
+            return Redirect($"/admin/roles/{id}?notice=saved");
+        }
+
+        if (!await LoadAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        result.CopyTo(ModelState);
+        GrantsError = result.Errors.TryGetValue("grants", out var grants) ? string.Join(" ", grants) : null;
+        if (!keepInput)
+        {
+            Input = new RoleForm { Name = Role.Name, Description = Role.Description, ParentId = Role.ParentId, AssignRecordsTo = Role.AssignRecordsTo };
+        }
+
+        await LoadFormsAsync(cancellationToken);
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(int id, CancellationToken cancellationToken)
+    {
+        var result = await readRole.RunAsync(HttpContext.Actor(), id, cancellationToken);
+        Role = result.Value!;
+        return result.IsOk;
+    }
+
+    private async Task LoadFormsAsync(CancellationToken cancellationToken)
+    {
+        Fields = new RoleFieldsModel(Input, (await listRoles.RunAsync(HttpContext.Actor(), cancellationToken)).Value ?? [], Role.Id, ModelState);
+        Matrix = new GrantMatrix(catalog.Modules, GrantMatrix.From(Role.Grants), OffersInherit: false);
+    }
+}

@@ -1,0 +1,48 @@
+using Crm.Web.Data;
+using Crm.Web.Features.Activity;
+using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
+using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Roles;
+
+/// <summary>Which sensitive fields holders of a role may not see, or may not change.</summary>
+public sealed class SaveRoleFieldRules(CrmDb db, PermissionCatalog catalog, ActivityLog activity)
+{
+    public async Task<Result<bool>> RunAsync(Actor actor, int roleId, IReadOnlyList<FieldRuleInput> rules, CancellationToken cancellationToken)
+    {
+        if (!actor.IsAdministrator || actor.IsPreview)
+        {
+            return Result<bool>.Forbidden("Only administrators manage roles.");
+        }
+
+        var role = await db.Roles.Include(r => r.FieldRules).FirstOrDefaultAsync(r => r.Id == roleId, cancellationToken);
+        if (role is null)
+        {
+            return Result<bool>.NotFound();
+        }
+
+        var errors = new FieldErrors();
+        foreach (var rule in rules)
+        {
+            if (!catalog.Modules.Any(m => m.Key == rule.Module && m.SensitiveFields.Contains(rule.Field)))
+            {
+                errors.Add("fieldRules", $"'{rule.Module}.{rule.Field}' is not a field that can be restricted.");
+            }
+        }
+
+        if (errors.Any)
+        {
+            return Result<bool>.Invalid(errors);
+        }
+
+        role.FieldRules.Clear();
+        role.FieldRules.AddRange(rules.Where(r => r.Access is not null).DistinctBy(r => (r.Module, r.Field))
+            .Select(r => new RoleFieldRule { Module = r.Module, Field = r.Field, Access = r.Access!.Value }));
+        activity.Record(actor, ActivityKinds.PermissionChanged,
+            $"Role {role.Name}: field rules {(role.FieldRules.Count == 0 ? "cleared" : string.Join(", ", role.FieldRules.Select(f => $"{f.Module}.{f.Field} {f.Access}")))}");
+        await db.SaveChangesAsync(cancellationToken);
+        return Result<bool>.Ok(true);
+    }
+}

@@ -1,0 +1,95 @@
+using Crm.Web.Data;
+using Crm.Web.Features.Activity;
+using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
+using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Roles;
+
+public sealed record GrantInput(string Module, string Action, Scope Scope);
+
+/// <summary>
+/// Replaces a role's grants with the given matrix. Every change is spelled out in the activity
+/// log (module, action, old scope → new scope).
+/// </summary>
+public sealed class SaveRoleGrants(CrmDb db, PermissionCatalog catalog, ActivityLog activity)
+{
+    public async Task<Result<bool>> RunAsync(Actor actor, int roleId, IReadOnlyList<GrantInput> grants, CancellationToken cancellationToken)
+    {
+        if (!actor.IsAdministrator || actor.IsPreview)
+        {
+            return Result<bool>.Forbidden("Only administrators manage roles.");
+        }
+
+        var role = await db.Roles.Include(r => r.Grants).FirstOrDefaultAsync(r => r.Id == roleId, cancellationToken);
+        if (role is null)
+        {
+            return Result<bool>.NotFound();
+        }
+
+        var errors = GrantRules.Check(catalog, grants);
+        if (errors.Any)
+        {
+            return Result<bool>.Invalid(errors);
+        }
+
+        var wanted = grants.Where(g => g.Scope != Scope.None).ToDictionary(g => (g.Module, g.Action), g => g.Scope);
+        var before = role.Grants.ToDictionary(g => (g.Module, g.Action), g => g.Scope);
+        var changes = GrantRules.Describe(before, wanted);
+        role.Grants.RemoveAll(g => !wanted.ContainsKey((g.Module, g.Action)));
+        foreach (var ((module, action), scope) in wanted)
+        {
+            if (role.Grants.FirstOrDefault(g => g.Module == module && g.Action == action) is { } existing)
+            {
+                existing.Scope = scope;
+            }
+            else
+            {
+                role.Grants.Add(new RoleGrant { Module = module, Action = action, Scope = scope });
+            }
+        }
+
+        if (changes.Count > 0)
+        {
+            activity.Record(actor, ActivityKinds.PermissionChanged, $"Role {role.Name}: {string.Join("; ", changes)}");
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return Result<bool>.Ok(true);
+    }
+}
+
+/// <summary>Checks and describes grant matrices; shared by role grants, group grants and individual overrides.</summary>
+public static class GrantRules
+{
+    public static FieldErrors Check(PermissionCatalog catalog, IReadOnlyList<GrantInput> grants)
+    {
+        var errors = new FieldErrors();
+        foreach (var grant in grants)
+        {
+            if (!catalog.Modules.Any(m => m.Key == grant.Module && m.Has(grant.Action)))
+            {
+                errors.Add("grants", $"'{grant.Module}: {grant.Action}' is not a permission the CRM knows.");
+            }
+            else if (!Enum.IsDefined(grant.Scope))
+            {
+                errors.Add("grants", $"'{grant.Module}: {grant.Action}' has an unknown scope.");
+            }
+        }
+
+        if (grants.GroupBy(g => (g.Module, g.Action)).Any(g => g.Count() > 1))
+        {
+            errors.Add("grants", "A permission is listed twice.");
+        }
+
+        return errors;
+    }
+
+    public static List<string> Describe(IReadOnlyDictionary<(string Module, string Action), Scope> before, IReadOnlyDictionary<(string Module, string Action), Scope> after) =>
+        before.Keys.Union(after.Keys).Order()
+            .Select(k => (Key: k, Old: before.GetValueOrDefault(k, Scope.None), New: after.GetValueOrDefault(k, Scope.None)))
+            .Where(c => c.Old != c.New)
+            .Select(c => $"{c.Key.Module} {c.Key.Action}: {c.Old} → {c.New}")
+            .ToList();
+}

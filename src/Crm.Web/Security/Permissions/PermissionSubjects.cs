@@ -1,0 +1,102 @@
+using Crm.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Security.Permissions;
+
+/// <summary>
+/// Loads what the engine needs to know about a user from the database: their departments with
+/// every sub-department, the users below their role, their groups, grants, overrides, field rules
+/// and the organisation defaults. Loaded fresh for each request (and kept for the rest of it), so
+/// a permission change bites on the very next request, for sessions and API tokens alike.
+/// </summary>
+public sealed class PermissionSubjects(CrmDb db)
+{
+    private readonly Dictionary<Guid, PermissionSubject?> _loaded = [];
+
+    public async Task<PermissionSubject?> LoadAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        if (_loaded.TryGetValue(userId, out var cached))
+        {
+            return cached;
+        }
+
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new { u.Id, u.FullName, u.Email, u.IsAdministrator, u.RoleId })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (user is null)
+        {
+            _loaded[userId] = null;
+            return null;
+        }
+
+        // Both trees are small (tens of rows): read them whole and walk them here.
+        var departments = await db.Departments.AsNoTracking().Select(d => new { d.Id, d.ParentId }).ToListAsync(cancellationToken);
+        var roles = await db.Roles.AsNoTracking().Select(r => new { r.Id, r.ParentId, r.Name }).ToListAsync(cancellationToken);
+        var ownDepartments = await db.UserDepartments.Where(m => m.UserId == userId).Select(m => m.DepartmentId).ToListAsync(cancellationToken);
+        var rolesBelow = Descendants(user.RoleId, roles.Select(r => (r.Id, r.ParentId)));
+        var subordinates = rolesBelow.Count == 0
+            ? []
+            : await db.Users.Where(u => rolesBelow.Contains(u.RoleId)).Select(u => u.Id).ToListAsync(cancellationToken);
+        var groups = await db.GroupMembers.Where(m => m.UserId == userId)
+            .Join(db.Groups, m => m.GroupId, g => g.Id, (m, g) => new { g.Id, g.Name }).ToListAsync(cancellationToken);
+        var groupIds = groups.Select(g => g.Id).ToList();
+        var groupGrants = await db.GroupGrants.Where(g => groupIds.Contains(g.GroupId)).ToListAsync(cancellationToken);
+
+        var subject = new PermissionSubject(user.Id, string.IsNullOrWhiteSpace(user.FullName) ? user.Email ?? "" : user.FullName)
+        {
+            IsAdministrator = user.IsAdministrator,
+            RoleName = roles.FirstOrDefault(r => r.Id == user.RoleId)?.Name ?? "",
+            DepartmentIds = ownDepartments.SelectMany(d => Descendants(d, departments.Select(x => (x.Id, x.ParentId))).Append(d)).ToHashSet(),
+            SubordinateUserIds = subordinates.ToHashSet(),
+            GroupIds = groupIds,
+            RoleGrants = await db.RoleGrants.Where(g => g.RoleId == user.RoleId)
+                .Select(g => new Grant(g.Module, g.Action, g.Scope)).ToListAsync(cancellationToken),
+            GroupGrants = groupGrants.Select(g => new GroupGrant(groups.First(x => x.Id == g.GroupId).Name, g.Module, g.Action, g.Scope)).ToList(),
+            Overrides = await db.PermissionOverrides.Where(o => o.UserId == userId)
+                .Select(o => new Grant(o.Module, o.Action, o.Scope)).ToListAsync(cancellationToken),
+            FieldRules = await db.RoleFieldRules.Where(r => r.RoleId == user.RoleId)
+                .Select(r => new FieldRule(r.Module, r.Field, r.Access)).ToListAsync(cancellationToken),
+            OrganisationDefaults = await db.ModuleDefaults.ToDictionaryAsync(d => d.Module, d => d.Access, cancellationToken),
+        };
+        _loaded[userId] = subject;
+        return subject;
+    }
+
+    /// <summary>Every node below <paramref name="root"/> in a parent-linked tree (cycles are refused on save, and ignored here).</summary>
+    public static HashSet<int> Descendants(int root, IEnumerable<(int Id, int? ParentId)> nodes)
+    {
+        var children = nodes.Where(n => n.ParentId is not null).ToLookup(n => n.ParentId!.Value, n => n.Id);
+        var found = new HashSet<int>();
+        var queue = new Queue<int>([root]);
+        while (queue.Count > 0)
+        {
+            foreach (var child in children[queue.Dequeue()])
+            {
+                if (child != root && found.Add(child))
+                {
+                    queue.Enqueue(child);
+                }
+            }
+        }
+
+        return found;
+    }
+}
+
+/// <summary>What use cases ask: may this actor do this, and why.</summary>
+public sealed class Access(PermissionSubjects subjects, PermissionEngine engine)
+{
+    public async Task<PermissionDecision> DecideAsync(Actor actor, string module, string action, RecordFacts? record, CancellationToken cancellationToken)
+    {
+        if (actor.Kind == ActorKind.System)
+        {
+            return new PermissionDecision(true, Scope.All);
+        }
+
+        var subject = actor.UserId is { } id ? await subjects.LoadAsync(id, cancellationToken) : null;
+        return subject is null ? new PermissionDecision(false, Scope.None) : engine.Decide(subject, module, action, record);
+    }
+
+    public Task<PermissionSubject?> SubjectAsync(Actor actor, CancellationToken cancellationToken) =>
+        actor.UserId is { } id ? subjects.LoadAsync(id, cancellationToken) : Task.FromResult<PermissionSubject?>(null);
+}
