@@ -38,6 +38,8 @@ public static class WebSetup
         });
 
         services.AddProblemDetails();
+        // Enums travel as their names ("Department", "PublicRead"), readable in both directions.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddOpenApi("v1");
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PublicUrls>();
