@@ -2,7 +2,9 @@ using Crm.Web.Data;
 using Crm.Web.Features.Account;
 using Crm.Web.Features.Activity;
 using Crm.Web.Features.Demo;
+using Crm.Web.Features.Departments;
 using Crm.Web.Features.Email;
+using Crm.Web.Features.Groups;
 using Crm.Web.Features.Roles;
 using Crm.Web.Features.Users;
 using Crm.Web.Operations;
@@ -31,6 +33,8 @@ builder.Services.AddAccounts();
 builder.Services.AddUsers();
 builder.Services.AddRoles();
 builder.Services.AddScoped<EmailOutbox>();
+builder.Services.AddDepartments();
+builder.Services.AddGroups();
 builder.Services.AddScoped<DemoOrganisation>();
 builder.Services.AddScoped<ActivityLog>();
 builder.Services.AddSection(new Section("Administration", "Users, roles, departments, groups, permissions and integrations.", "/admin", 800, u => u.IsAdministrator));
@@ -54,6 +58,8 @@ var api = app.MapGroup("/api/v1").RequireAuthorization();
 api.MapAccountApi();
 api.MapUsersApi();
 api.MapRolesApi();
+api.MapDepartmentsApi();
+api.MapGroupsApi();
 
 await app.RunAsync();
 

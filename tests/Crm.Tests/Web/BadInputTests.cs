@@ -18,6 +18,8 @@ public sealed class BadInputTests
         { "/account/forgot-password", ["Input.Email"], false },
         { "/account/reset-password?user=x&token=y", ["Input.NewPassword", "Input.ConfirmNewPassword"], false },
         { "/account/change-password", ["Input.CurrentPassword", "Input.NewPassword", "Input.ConfirmNewPassword"], true },
+        { "/admin/departments/new", ["Input.Name", "Input.Email"], true },
+        { "/admin/groups/new", ["Input.Name", "Input.Description"], true },
     };
 
     [Theory]

@@ -43,6 +43,21 @@ public static class HelpTopics
             "Deleting an account is possible but discouraged: the CRM first shows what the person owns and asks who receives it, then moves everything and deletes the account in one step. You cannot delete or deactivate yourself or the last active administrator.",
             "Seats: the licence allows a number of active users (included plus extra seats). Adding or reactivating past the limit is refused; the Seats page lists who holds seats and flags accounts idle for 90 days or more.",
         ], AdministratorsOnly: true),
+        new("departments", "Departments",
+        [
+            "Departments are the units of the company, arranged as a tree: a department may sit under another one (Sales, then Sales / Europe). A person may belong to several departments; one of them is their main department.",
+            "Each department has a unique name (upper and lower case count as the same) and, optionally, its own email address, used to route support tickets to it.",
+            "To move a department, edit it and choose another parent. A department cannot be placed under itself or under one of its own sub-departments.",
+            "A department can only be deleted once it has no sub-departments and no members: move them first, so nobody is left without a department by accident.",
+            "Every change is recorded in the activity log.",
+        ], AdministratorsOnly: true),
+        new("groups", "Groups",
+        [
+            "A group is a named set of people from any department, such as \"Key account team\" or \"Night shift\". Groups can give their members extra permissions, and records can be shared with a whole group.",
+            "Choose the members by ticking them in the list of active users. Someone deactivated after joining stays listed, marked as deactivated, until you untick them.",
+            "The permissions a group gives are edited with the other permissions. Deleting a group removes its memberships and its permissions; the people themselves are not affected otherwise.",
+            "Every change is recorded in the activity log.",
+        ], AdministratorsOnly: true),
     ];
 
     public static HelpTopic? Find(string? key) =>

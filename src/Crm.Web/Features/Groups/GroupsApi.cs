@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Crm.Web.Security;
+using Crm.Web.Web;
+using Microsoft.Extensions.Options;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+
+namespace Crm.Web.Features.Groups;
+
+/// <summary>The group endpoints of <c>/api/v1</c>, for administrators, over the same use cases as the pages.</summary>
+public static class GroupsApi
+{
+    public static RouteGroupBuilder MapGroupsApi(this RouteGroupBuilder api)
+    {
+        var groups = api.MapGroup("/groups").WithTags("Groups").RequireAuthorization(Policies.Administrator);
+
+        groups.MapGet("", async (HttpContext http, ListGroups list, CancellationToken cancellationToken) =>
+                (await list.RunAsync(http.Actor(), cancellationToken)).ToHttp())
+            .WithName("ListGroups")
+            .WithSummary("Every group by name, with member and grant counts.");
+
+        groups.MapGet("/{id:int}", async (int id, HttpContext http, ReadGroup read, CancellationToken cancellationToken) =>
+                (await read.RunAsync(http.Actor(), id, cancellationToken)).ToHttp())
+            .WithName("GetGroup")
+            .WithSummary("One group with its members.");
+
+        groups.MapPost("", async (GroupRequest body, HttpContext http, SaveGroup save, CancellationToken cancellationToken) =>
+                (await save.RunAsync(http.Actor(), null, body.ToInput(), GroupFields.All, cancellationToken))
+                    .ToHttp(g => Results.Created($"/api/v1/groups/{g.Id}", g)))
+            .WithName("CreateGroup")
+            .WithSummary("Creates a group; memberIds are user ids.");
+
+        groups.MapPatch("/{id:int}", async (int id, JsonElement body, HttpContext http, SaveGroup save, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
+            {
+                var patch = PatchBody.Read<GroupRequest>(body, json.Value.SerializerOptions);
+                if (!patch.IsOk)
+                {
+                    return patch.ToHttp();
+                }
+
+                var fields = GroupFields.None;
+                fields |= patch.Value!.Has("name") ? GroupFields.Name : GroupFields.None;
+                fields |= patch.Value.Has("description") ? GroupFields.Description : GroupFields.None;
+                fields |= patch.Value.Has("memberIds") ? GroupFields.Members : GroupFields.None;
+                return (await save.RunAsync(http.Actor(), id, patch.Value.Value.ToInput(), fields, cancellationToken)).ToHttp();
+            })
+            .Accepts<GroupRequest>("application/json")
+            .WithName("UpdateGroup")
+            .WithSummary("Changes only the fields present in the body; memberIds replaces the whole member list.");
+
+        groups.MapDelete("/{id:int}", async (int id, HttpContext http, DeleteGroup delete, CancellationToken cancellationToken) =>
+                (await delete.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(_ => Results.NoContent()))
+            .WithName("DeleteGroup")
+            .WithSummary("Deletes a group with its memberships and grants.");
+
+        return api;
+    }
+
+    /// <summary>What a caller may set; anything else in the body (id, grants, counts) is ignored.</summary>
+    public sealed record GroupRequest(string? Name, string? Description, IReadOnlyList<Guid>? MemberIds)
+    {
+        public GroupInput ToInput() => new(Name, Description, MemberIds);
+    }
+}

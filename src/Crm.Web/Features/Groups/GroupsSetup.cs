@@ -1,0 +1,22 @@
+using Crm.Web.Web;
+
+namespace Crm.Web.Features.Groups;
+
+public static class GroupsSetup
+{
+    public static IServiceCollection AddGroups(this IServiceCollection services)
+    {
+        services.AddScoped<ListGroups>();
+        services.AddScoped<ReadGroup>();
+        services.AddScoped<SaveGroup>();
+        services.AddScoped<DeleteGroup>();
+        services.AddScoped<ListPossibleMembers>();
+        services.AddSection(new Section(
+            "Groups",
+            "Named sets of people across departments, to give them extra permissions or share records with them.",
+            "/admin/groups",
+            300,
+            u => u.IsAdministrator) { Area = SectionArea.Administration });
+        return services;
+    }
+}
