@@ -1,6 +1,7 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Account;
 using Crm.Web.Features.Activity;
+using Crm.Web.Features.ApiTokens;
 using Crm.Web.Features.Demo;
 using Crm.Web.Operations;
 using Crm.Web.Web;
@@ -23,6 +24,7 @@ builder.Services.AddCrmData();
 builder.Services.AddCrmWeb();
 builder.Services.AddHealth();
 builder.Services.AddAccounts();
+builder.Services.AddApiTokens();
 builder.Services.AddScoped<DemoOrganisation>();
 builder.Services.AddScoped<ActivityLog>();
 builder.Services.AddSection(new Section("Administration", "Users, roles, departments, groups, permissions and integrations.", "/admin", 800, u => u.IsAdministrator));
@@ -44,6 +46,7 @@ app.MapRazorPages();
 app.MapOpenApi("/api/{documentName}/openapi.json").RequireAuthorization();
 var api = app.MapGroup("/api/v1").RequireAuthorization();
 api.MapAccountApi();
+api.MapApiTokensApi();
 
 await app.RunAsync();
 

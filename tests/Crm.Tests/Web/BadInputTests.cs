@@ -18,6 +18,7 @@ public sealed class BadInputTests
         { "/account/forgot-password", ["Input.Email"], false },
         { "/account/reset-password?user=x&token=y", ["Input.NewPassword", "Input.ConfirmNewPassword"], false },
         { "/account/change-password", ["Input.CurrentPassword", "Input.NewPassword", "Input.ConfirmNewPassword"], true },
+        { "/admin/tokens/new", ["Input.Name", "Input.UserId", "Input.ExpiresInDays"], true },
     };
 
     [Theory]
