@@ -1,6 +1,7 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Account;
 using Crm.Web.Features.Activity;
+using Crm.Web.Features.ApiTokens;
 using Crm.Web.Features.Demo;
 using Crm.Web.Features.Departments;
 using Crm.Web.Features.Email;
@@ -35,6 +36,7 @@ builder.Services.AddRoles();
 builder.Services.AddScoped<EmailOutbox>();
 builder.Services.AddDepartments();
 builder.Services.AddGroups();
+builder.Services.AddApiTokens();
 builder.Services.AddScoped<DemoOrganisation>();
 builder.Services.AddScoped<ActivityLog>();
 builder.Services.AddSection(new Section("Administration", "Users, roles, departments, groups, permissions and integrations.", "/admin", 800, u => u.IsAdministrator));
@@ -60,6 +62,7 @@ api.MapUsersApi();
 api.MapRolesApi();
 api.MapDepartmentsApi();
 api.MapGroupsApi();
+api.MapApiTokensApi();
 
 await app.RunAsync();
 

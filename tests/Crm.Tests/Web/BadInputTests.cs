@@ -20,6 +20,7 @@ public sealed class BadInputTests
         { "/account/change-password", ["Input.CurrentPassword", "Input.NewPassword", "Input.ConfirmNewPassword"], true },
         { "/admin/departments/new", ["Input.Name", "Input.Email"], true },
         { "/admin/groups/new", ["Input.Name", "Input.Description"], true },
+        { "/admin/tokens/new", ["Input.Name", "Input.UserId", "Input.ExpiresInDays"], true },
     };
 
     [Theory]

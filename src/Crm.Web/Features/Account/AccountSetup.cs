@@ -9,6 +9,8 @@ public static class AccountSetup
 
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
+        // The session cookie is the default scheme. AddApiTokens replaces the default with a selector
+        // that sends requests carrying "Authorization: Bearer" to the token scheme and all others here.
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
 
         services.AddIdentityCore<CrmUser>(o =>

@@ -1,6 +1,9 @@
 namespace Crm.Web.Features.Help;
 
-/// <summary>One help page per screen, reached from the <c>?</c> icon; each feature adds its topics here.</summary>
+/// <summary>
+/// One help page per screen, reached from the <c>?</c> icon. Topics of the core screens are listed
+/// here; a feature registers its own with <see cref="HelpTopicRegistration.AddHelpTopic"/>.
+/// </summary>
 public sealed record HelpTopic(string Key, string Title, IReadOnlyList<string> Paragraphs, bool AdministratorsOnly = false);
 
 public static class HelpTopics
@@ -60,6 +63,15 @@ public static class HelpTopics
         ], AdministratorsOnly: true),
     ];
 
-    public static HelpTopic? Find(string? key) =>
-        All.FirstOrDefault(t => string.Equals(t.Key, key, StringComparison.OrdinalIgnoreCase));
+    public static HelpTopic? Find(string? key) => Find(All, key);
+
+    public static HelpTopic? Find(IEnumerable<HelpTopic> topics, string? key) =>
+        topics.FirstOrDefault(t => string.Equals(t.Key, key, StringComparison.OrdinalIgnoreCase));
+}
+
+public static class HelpTopicRegistration
+{
+    /// <summary>A feature's own help topic, listed after the core ones; removing the feature removes its help.</summary>
+    public static IServiceCollection AddHelpTopic(this IServiceCollection services, HelpTopic topic) =>
+        services.AddSingleton(topic);
 }

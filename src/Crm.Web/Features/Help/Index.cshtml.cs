@@ -7,7 +7,7 @@ namespace Crm.Web.Features.Help;
 
 /// <summary>Help is readable before signing in (the sign-in page links to it); administrator topics need an administrator.</summary>
 [AllowAnonymous]
-public sealed class HelpPage : PageModel
+public sealed class HelpPage(IEnumerable<HelpTopic> featureTopics) : PageModel
 {
     public HelpTopic Topic { get; private set; } = null!;
     public IReadOnlyList<HelpTopic> Topics { get; private set; } = [];
@@ -15,9 +15,9 @@ public sealed class HelpPage : PageModel
     public IActionResult OnGet(string? topic)
     {
         var isAdministrator = HttpContext.SignedIn()?.IsAdministrator == true;
-        Topics = HelpTopics.All.Where(t => !t.AdministratorsOnly || isAdministrator).ToList();
-        var found = topic is null ? HelpTopics.Find("home") : HelpTopics.Find(topic);
-        if (found is null || !Topics.Contains(found))
+        Topics = HelpTopics.All.Concat(featureTopics).Where(t => !t.AdministratorsOnly || isAdministrator).ToList();
+        var found = HelpTopics.Find(Topics, topic ?? "home");
+        if (found is null)
         {
             return NotFound();
         }

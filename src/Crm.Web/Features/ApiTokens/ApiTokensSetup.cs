@@ -1,0 +1,51 @@
+using Crm.Web.Features.Help;
+using Crm.Web.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+
+namespace Crm.Web.Features.ApiTokens;
+
+public static class ApiTokensSetup
+{
+    /// <summary>
+    /// The token use cases, the <see cref="ApiTokenAuthentication"/> scheme, and the default
+    /// scheme that picks it for requests carrying a Bearer header (the session cookie otherwise).
+    /// </summary>
+    public static IServiceCollection AddApiTokens(this IServiceCollection services)
+    {
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null)
+            .AddPolicyScheme(ApiTokenAuthentication.CookieOrTokenScheme, "Session cookie or API token", o =>
+                o.ForwardDefaultSelector = http => ApiTokenAuthentication.CarriesBearer(http.Request)
+                    ? ApiTokenAuthentication.SchemeName
+                    : IdentityConstants.ApplicationScheme);
+
+        // Post-configured so that it wins over AddAccounts' cookie default whatever the order of the
+        // two calls; without this feature the cookie is the default again.
+        services.PostConfigure<AuthenticationOptions>(o => o.DefaultScheme = ApiTokenAuthentication.CookieOrTokenScheme);
+
+        services.AddScoped<CreateApiToken>();
+        services.AddScoped<ListApiTokens>();
+        services.AddScoped<RevokeApiToken>();
+        services.AddScoped<ListTokenUsers>();
+
+        services.AddSection(new Section(
+            "API tokens",
+            "Named tokens for integrations: who each acts as, when it was last used, revoke.",
+            "/admin/tokens",
+            500,
+            u => u.IsAdministrator) { Area = SectionArea.Administration });
+        services.AddHelpTopic(s_help);
+        return services;
+    }
+
+    private static readonly HelpTopic s_help = new("api-tokens", "API tokens",
+    [
+        "An API token lets another system (an automation platform, a website form, an accounting package) use the CRM's REST API under /api/v1. It sends the token in every request as the header Authorization: Bearer crm_… and acts as the user the token is bound to, with exactly that user's permissions.",
+        "Create one token per integration and name it after the system and the purpose, like \"Make.com - Leads sync\", so you know what stops when you revoke it. Two active tokens cannot share a name.",
+        "Bind each token to a dedicated integration user with a limited role, not to your own account. Binding a token to an administrator is refused unless you confirm it: an administrator's permissions are not checked, so a leaked token would open everything.",
+        "The token is shown once, right after you create it. Copy it then and hand it over through a secure channel; the CRM keeps only a fingerprint of it and cannot show it again. If it is lost, revoke it and create a new one.",
+        "A token may expire after a number of days. Revoking takes effect on the next request. Deactivating the user a token acts as stops all of that user's tokens at once: when someone who owned integrations leaves, find their tokens in the list, revoke them, and create new ones for the integrations that must go on.",
+        "The list shows when each token was last used and how often. Review it every quarter: tokens unused for six months are marked, and are best revoked.",
+    ], AdministratorsOnly: true);
+}
