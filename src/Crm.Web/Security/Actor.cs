@@ -30,6 +30,7 @@ public sealed record Actor(ActorKind Kind, Guid? UserId, bool IsAdministrator, s
         new(user.ApiTokenName is null ? ActorKind.User : ActorKind.ApiToken, user.UserId, user.IsAdministrator,
             user.ApiTokenName is null ? user.DisplayName : $"{user.DisplayName} (API token '{user.ApiTokenName}')")
         {
+            IsPreview = user.PreviewedBy is not null,
             IpAddress = http?.Connection.RemoteIpAddress?.ToString(),
             UserAgent = http is null ? null : Truncate(http.Request.Headers.UserAgent.ToString(), 512),
         };

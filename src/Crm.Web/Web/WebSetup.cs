@@ -116,6 +116,7 @@ public static class WebSetup
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UsePasswordChangeGate();
+        app.UsePreviewGate();
         app.UseAuthorization();
         return app;
     }

@@ -215,6 +215,8 @@ public sealed class Organisation : Migration
             },
             constraints: table => table.PrimaryKey("PK_OutgoingEmails", x => x.Id));
 
+        migrationBuilder.AddColumn<Guid>(name: "PreviewUserId", table: "UserSessions", nullable: true);
+
         migrationBuilder.CreateIndex("IX_Departments_Name", "Departments", "Name", unique: true);
         migrationBuilder.CreateIndex("IX_Departments_ParentId", "Departments", "ParentId");
         migrationBuilder.CreateIndex("IX_Groups_Name", "Groups", "Name", unique: true);
@@ -234,6 +236,7 @@ public sealed class Organisation : Migration
 
     protected override void Down(MigrationBuilder migrationBuilder)
     {
+        migrationBuilder.DropColumn("PreviewUserId", "UserSessions");
         foreach (var table in new[]
         {
             "OutgoingEmails", "ActivityLog", "ApiTokens", "RecordShares", "ModuleDefaults", "PermissionOverrides",

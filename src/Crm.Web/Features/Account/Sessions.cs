@@ -73,7 +73,11 @@ public sealed class Sessions(CrmDb db, TimeProvider clock)
         var db = services.GetRequiredService<CrmDb>();
         var state = await db.UserSessions
             .Where(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null)
-            .Select(s => new { s.LastSeenAt, s.User!.IsActive, s.User.SecurityStamp, s.User.MustChangePassword, s.User.IsAdministrator, s.User.FullName, s.User.Email })
+            .Select(s => new
+            {
+                s.LastSeenAt, s.PreviewUserId, s.User!.IsActive, s.User.SecurityStamp, s.User.MustChangePassword,
+                s.User.IsAdministrator, s.User.FullName, s.User.Email,
+            })
             .FirstOrDefaultAsync(http.RequestAborted);
 
         if (state is null || !state.IsActive || state.SecurityStamp != principal.FindFirstValue(stampClaim))
@@ -82,7 +86,24 @@ public sealed class Sessions(CrmDb db, TimeProvider clock)
             return;
         }
 
-        http.Features.Set(new SignedInUser(userId, sessionId, state.Email ?? "", state.FullName, state.IsAdministrator, state.MustChangePassword));
+        var signedIn = new SignedInUser(userId, sessionId, state.Email ?? "", state.FullName, state.IsAdministrator, state.MustChangePassword);
+        if (state.PreviewUserId is { } previewed && state.IsAdministrator && !state.MustChangePassword)
+        {
+            // The administrator sees the CRM as the previewed user: that user's identity and
+            // permissions, read-only, with the administrator remembered for the banner and the log.
+            var target = await db.Users.Where(u => u.Id == previewed && u.IsActive)
+                .Select(u => new { u.Id, u.Email, u.FullName, u.IsAdministrator })
+                .FirstOrDefaultAsync(http.RequestAborted);
+            if (target is not null)
+            {
+                signedIn = new SignedInUser(target.Id, sessionId, target.Email ?? "", target.FullName, target.IsAdministrator, false)
+                {
+                    PreviewedBy = new PreviewingAdministrator(userId, signedIn.DisplayName),
+                };
+            }
+        }
+
+        http.Features.Set(signedIn);
 
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         if (now - state.LastSeenAt > s_touchInterval)
@@ -108,5 +129,11 @@ public sealed record SignedInUser(Guid UserId, Guid SessionId, string Email, str
     /// <summary>Set when the caller authenticated with an API token instead of a session.</summary>
     public string? ApiTokenName { get; init; }
 
+    /// <summary>Set while an administrator previews the CRM as this user (read-only).</summary>
+    public PreviewingAdministrator? PreviewedBy { get; init; }
+
     public string DisplayName => string.IsNullOrWhiteSpace(FullName) ? Email : FullName;
 }
+
+/// <summary>The administrator behind a preview session.</summary>
+public sealed record PreviewingAdministrator(Guid UserId, string DisplayName);

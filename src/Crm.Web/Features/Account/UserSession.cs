@@ -15,6 +15,13 @@ public sealed class UserSession
     public DateTime CreatedAt { get; set; }
     public DateTime LastSeenAt { get; set; }
     public DateTime? RevokedAt { get; set; }
+    /// <summary>
+    /// While set, an administrator is previewing the CRM as this user through this session
+    /// (read-only). No foreign key: SQLite cannot add one to an existing table; the session check
+    /// ends a preview whose user is gone.
+    /// </summary>
+    public Guid? PreviewUserId { get; set; }
+
     public string? IpAddress { get; set; }
     public string? UserAgent { get; set; }
 

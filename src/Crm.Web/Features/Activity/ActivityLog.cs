@@ -23,6 +23,7 @@ public static class ActivityKinds
     public const string TokenRevoked = "token-revoked";
     public const string PreviewStarted = "preview-started";
     public const string PreviewEnded = "preview-ended";
+    public const string AccessExplained = "access-explained";
 }
 
 /// <summary>

@@ -1,4 +1,6 @@
 using Crm.Web.Data;
+using Crm.Web.Features.Access;
+using Crm.Web.Security.Permissions;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
@@ -6,10 +8,18 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crm.Web.Features.Users;
 
-public sealed class EditUserPage(ReadUser readUser, UpdateUser updateUser, SetUserActive setActive, CrmDb db) : PageModel
+public sealed class EditUserPage(
+    ReadUser readUser, UpdateUser updateUser, SetUserActive setActive, SaveOverrides saveOverrides, StartPreview startPreview,
+    PermissionCatalog catalog, CrmDb db) : PageModel
 {
     [BindProperty]
     public UserForm Input { get; set; } = new();
+
+    [BindProperty]
+    public Dictionary<string, string> Grants { get; set; } = [];
+
+    public GrantMatrix Overrides => new(catalog.Modules, GrantMatrix.From(Person.Overrides), OffersInherit: true, InheritLabel: "(from role)");
+    public string? OverridesError { get; private set; }
 
     public UserDetails Person { get; private set; } = null!;
     public UserFieldsModel Fields { get; private set; } = null!;
@@ -29,6 +39,7 @@ public sealed class EditUserPage(ReadUser readUser, UpdateUser updateUser, SetUs
             "saved" => "Saved.",
             "deactivated" => "Deactivated: the user is signed out and cannot sign in; their history stays.",
             "activated" => "Reactivated: the user can sign in again.",
+            "overrides" => "Individual permissions saved. They apply from the user's next request.",
             _ => null,
         };
         return Page();
@@ -51,6 +62,41 @@ public sealed class EditUserPage(ReadUser readUser, UpdateUser updateUser, SetUs
         return await RedisplayAsync(id, cancellationToken);
     }
 
+    public async Task<IActionResult> OnPostOverridesAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var result = await saveOverrides.RunAsync(HttpContext.Actor(), id, GrantMatrix.Read(Grants, emptyMeansInherit: true), cancellationToken);
+        if (result.Outcome == Outcome.NotFound)
+        {
+            return NotFound();
+        }
+
+        if (result.IsOk)
+        {
+            return Redirect($"/admin/users/{id}?notice=overrides");
+        }
+
+        OverridesError = string.Join(" ", result.Errors.Values.SelectMany(m => m).DefaultIfEmpty(result.Message ?? ""));
+        return await RedisplayWithStoredValuesAsync(id, cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostPreviewAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var signedIn = HttpContext.SignedIn()!;
+        var result = await startPreview.RunAsync(HttpContext.Actor(), signedIn.SessionId, id, cancellationToken);
+        if (result.Outcome == Outcome.NotFound)
+        {
+            return NotFound();
+        }
+
+        if (result.IsOk)
+        {
+            return Redirect("/");
+        }
+
+        ModelState.AddModelError("", result.Message ?? "The preview could not start.");
+        return await RedisplayWithStoredValuesAsync(id, cancellationToken);
+    }
+
     public Task<IActionResult> OnPostDeactivateAsync(Guid id, CancellationToken cancellationToken) => SetActiveAsync(id, false, cancellationToken);
 
     public Task<IActionResult> OnPostActivateAsync(Guid id, CancellationToken cancellationToken) => SetActiveAsync(id, true, cancellationToken);
@@ -69,6 +115,11 @@ public sealed class EditUserPage(ReadUser readUser, UpdateUser updateUser, SetUs
         }
 
         ModelState.AddModelError("", result.Message ?? "The change could not be made.");
+        return await RedisplayWithStoredValuesAsync(id, cancellationToken);
+    }
+
+    private async Task<IActionResult> RedisplayWithStoredValuesAsync(Guid id, CancellationToken cancellationToken)
+    {
         if (!await LoadAsync(id, cancellationToken))
         {
             return NotFound();

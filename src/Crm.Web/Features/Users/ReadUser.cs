@@ -1,4 +1,5 @@
 using Crm.Web.Data;
+using Crm.Web.Features.Roles;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +9,11 @@ namespace Crm.Web.Features.Users;
 public sealed record UserDetails(
     Guid Id, string FullName, string Email, int RoleId, string Role, bool IsActive, bool IsAdministrator,
     string? Language, string? TimeZone, DateTime CreatedAt, DateTime? LastSignInAt,
-    IReadOnlyList<int> DepartmentIds, int? PrimaryDepartmentId, IReadOnlyList<int> GroupIds, bool HasPassword);
+    IReadOnlyList<int> DepartmentIds, int? PrimaryDepartmentId, IReadOnlyList<int> GroupIds, bool HasPassword)
+{
+    /// <summary>Individual permissions that win over the role and groups.</summary>
+    public IReadOnlyList<GrantInput> Overrides { get; init; } = [];
+}
 
 /// <summary>One user, as the administrator's user page and the API show it.</summary>
 public sealed class ReadUser(CrmDb db)
@@ -28,6 +33,7 @@ public sealed class ReadUser(CrmDb db)
             Departments = db.UserDepartments.Where(m => m.UserId == u.Id).Select(m => new { m.DepartmentId, m.IsPrimary }).ToList(),
             Groups = db.GroupMembers.Where(m => m.UserId == u.Id).Select(m => m.GroupId).ToList(),
             HasPassword = u.PasswordHash != null,
+            Overrides = db.PermissionOverrides.Where(o => o.UserId == u.Id).Select(o => new GrantInput(o.Module, o.Action, o.Scope)).ToList(),
         }).FirstOrDefaultAsync(cancellationToken);
 
         return user is null
@@ -36,6 +42,6 @@ public sealed class ReadUser(CrmDb db)
                 user.Id, user.FullName, user.Email ?? "", user.RoleId, user.Role ?? "", user.IsActive, user.IsAdministrator,
                 user.Language, user.TimeZone, user.CreatedAt, user.LastSignInAt,
                 user.Departments.Select(d => d.DepartmentId).ToList(), user.Departments.FirstOrDefault(d => d.IsPrimary)?.DepartmentId,
-                user.Groups, user.HasPassword));
+                user.Groups, user.HasPassword) { Overrides = user.Overrides });
     }
 }
