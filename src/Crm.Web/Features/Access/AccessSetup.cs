@@ -1,3 +1,4 @@
+using Crm.Web.Features.Help;
 using Crm.Web.Features.Roles;
 using Crm.Web.Security;
 using Crm.Web.Web;
@@ -13,6 +14,13 @@ public static class AccessSetup
         services.AddScoped<ExplainAccess>();
         services.AddScoped<StartPreview>();
         services.AddScoped<EndPreview>();
+        services.AddHelpTopic(new HelpTopic("access", "Who may do what",
+        [
+            "A person's permission is decided in this order: administrators may do everything; otherwise an individual permission set on their user page wins; otherwise the widest of what their role and their groups give. On a record, the organisation default of the module, explicit shares and record rules (for example \"the author of a memo always sees it\") can add to that, and a rule can take an action away.",
+            "The permission explainer answers \"why can or can't this person do this?\" with every step of that chain. Each question is recorded in the activity log.",
+            "Organisation defaults open a whole module to everyone: Public read lets everyone see every record, Public read/write lets everyone also edit. Private leaves it to roles and groups.",
+            "Preview as user (on a user's page) shows the CRM through that person's eyes, with a banner; nothing can be changed during a preview, and starting and ending it are recorded in the activity log.",
+        ], AdministratorsOnly: true));
         services.AddSection(new Section("Permission explainer", "Why a person may or may not do something, step by step.", "/admin/access/explain", 30, u => u.IsAdministrator)
         {
             Area = SectionArea.Administration,

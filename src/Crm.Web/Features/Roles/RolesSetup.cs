@@ -1,3 +1,4 @@
+using Crm.Web.Features.Help;
 using Crm.Web.Security;
 using Crm.Web.Web;
 
@@ -13,6 +14,15 @@ public static class RolesSetup
         services.AddScoped<SaveRoleGrants>();
         services.AddScoped<SaveRoleFieldRules>();
         services.AddScoped<DeleteRole>();
+        services.AddHelpTopic(new HelpTopic("roles", "Roles and permissions",
+        [
+            "Every user has exactly one role. A role says what its holders may do in each module (view, create, edit, delete, export and a few module-specific actions) and how far each permission reaches: None, Own records, Subordinates' records (and own), Department (the holder's departments and their sub-departments, and the narrower scopes), or All.",
+            "Roles form a hierarchy through \"reports to\": a role's holders reach the records of the roles below theirs when a permission's scope is Subordinates or wider.",
+            "A new role grants nothing. Give it only what the job needs; widen later rather than restrict later.",
+            "Groups can add permissions to their members, and an individual permission set on a user's page wins over both. The organisation defaults can open a module to everyone. The permission explainer shows how these combine for one person.",
+            "Sensitive fields (such as a deal's amount) can be hidden from a role or made read-only; hidden fields disappear from pages, API answers, exports and history for its holders.",
+            "Changes apply from each holder's next request, and every change is recorded in the activity log.",
+        ], AdministratorsOnly: true));
         services.AddSection(new Section("Roles", "Job functions, who reports to whom, and what each role may do.", "/admin/roles", 20, u => u.IsAdministrator)
         {
             Area = SectionArea.Administration,
