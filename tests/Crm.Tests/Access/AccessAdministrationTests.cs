@@ -78,6 +78,27 @@ public sealed class AccessAdministrationTests
     }
 
     [Fact]
+    public async Task A_group_widens_what_its_members_may_do()
+    {
+        await using var app = new CrmApp();
+        var agent = await SalesAgentAsync(app);
+        var admin = await app.SignInAsAdminAsync();
+        var created = await admin.Http.PostAsJsonAsync("/api/v1/groups", new { name = "Key accounts", memberIds = new[] { agent } });
+        var groupId = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt32();
+        Assert.Equal("Own", (await ExplainAsync(admin, agent, "deals", "view")).GetProperty("scope").GetString());
+
+        var (_, page) = await admin.GetPageAsync($"/admin/groups/{groupId}/permissions");
+        var saved = await admin.SubmitAsync(page, new() { ["Grants[deals:view]"] = "Department" });
+        Assert.Equal($"/admin/groups/{groupId}/permissions?saved=true", saved.Headers.Location!.OriginalString);
+
+        var view = await ExplainAsync(admin, agent, "deals", "view");
+        Assert.Equal("Department", view.GetProperty("scope").GetString());
+        Assert.Contains(view.GetProperty("steps").EnumerateArray(), s => s.GetProperty("kind").GetString() == "GroupGrant"
+            && s.GetProperty("sentence").GetString()!.Contains("Key accounts", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.Http.GetAsync("/admin/groups/98765/permissions")).StatusCode);
+    }
+
+    [Fact]
     public async Task An_organisation_default_opens_a_module_to_everyone()
     {
         await using var app = new CrmApp();

@@ -15,7 +15,7 @@ public sealed class GroupFormPage(ReadGroup read, ListPossibleMembers possibleMe
     /// <summary>Null while adding a group.</summary>
     public int? Id { get; private set; }
 
-    /// <summary>Grants are edited in the permission editor; the form only says how many there are.</summary>
+    /// <summary>Grants are edited on the group's permissions page; the form only says how many there are.</summary>
     public int GrantCount { get; private set; }
 
     public IReadOnlyList<GroupMemberView> People { get; private set; } = [];

@@ -1,3 +1,4 @@
+using Crm.Web.Features.Roles;
 using System.Text.Json;
 using Crm.Web.Security;
 using Crm.Web.Web;
@@ -22,6 +23,15 @@ public static class GroupsApi
                 (await read.RunAsync(http.Actor(), id, cancellationToken)).ToHttp())
             .WithName("GetGroup")
             .WithSummary("One group with its members.");
+
+        groups.MapGet("/{id:int}/grants", async (int id, HttpContext http, SaveGroupGrants grants, CancellationToken cancellationToken) =>
+                (await grants.ReadAsync(http.Actor(), id, cancellationToken)).ToHttp())
+            .WithName("GetGroupGrants");
+
+        groups.MapPut("/{id:int}/grants", async (int id, List<GrantInput> body, HttpContext http, SaveGroupGrants grants, CancellationToken cancellationToken) =>
+                (await grants.RunAsync(http.Actor(), id, body, cancellationToken)).ToHttp(_ => Results.NoContent()))
+            .WithName("SetGroupGrants")
+            .WithSummary("Replaces the permissions the group adds to its members: a list of {module, action, scope}.");
 
         groups.MapPost("", async (GroupRequest body, HttpContext http, SaveGroup save, CancellationToken cancellationToken) =>
                 (await save.RunAsync(http.Actor(), null, body.ToInput(), GroupFields.All, cancellationToken))

@@ -9,6 +9,7 @@ public static class GroupsSetup
         services.AddScoped<ListGroups>();
         services.AddScoped<ReadGroup>();
         services.AddScoped<SaveGroup>();
+        services.AddScoped<SaveGroupGrants>();
         services.AddScoped<DeleteGroup>();
         services.AddScoped<ListPossibleMembers>();
         services.AddSection(new Section(
