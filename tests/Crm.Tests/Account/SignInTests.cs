@@ -21,6 +21,26 @@ public sealed class SignInTests
     }
 
     [Fact]
+    public async Task Sign_ins_failures_and_sign_outs_are_in_the_activity_log_with_the_address_they_came_from()
+    {
+        await using var app = new CrmApp();
+        var client = app.NewClient();
+        await client.SubmitAsync("/account/sign-in", new() { ["Input.Email"] = "ghost@crm.test", ["Input.Password"] = "whatever password" });
+        await client.SubmitAsync("/account/sign-in", new() { ["Input.Email"] = CrmApp.AdminEmail, ["Input.Password"] = "not the password" });
+        var admin = await app.SignInAsAdminAsync();
+        var (_, home) = await admin.GetPageAsync("/");
+        await admin.SubmitAsync(home, new(), "form[action='/account/sign-out']");
+
+        var entries = await app.InDatabaseAsync(db => db.ActivityLog.OrderBy(a => a.Id).Select(a => new { a.Kind, a.Summary, a.IpAddress, a.ActorUserId }).ToListAsync());
+        Assert.Equal(["sign-in-failed", "sign-in-failed", "sign-in", "sign-out"], entries.Select(e => e.Kind));
+        Assert.Contains("ghost@crm.test", entries[0].Summary, StringComparison.Ordinal);
+        Assert.Null(entries[0].ActorUserId);
+        Assert.Contains("wrong password", entries[1].Summary, StringComparison.Ordinal);
+        Assert.DoesNotContain(entries, e => e.Summary.Contains("not the password", StringComparison.Ordinal));
+        Assert.All(entries, e => Assert.False(string.IsNullOrEmpty(e.IpAddress)));
+    }
+
+    [Fact]
     public async Task Anonymous_visitors_are_sent_to_the_sign_in_page()
     {
         await using var app = new CrmApp();

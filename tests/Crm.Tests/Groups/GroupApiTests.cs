@@ -185,7 +185,7 @@ public sealed class GroupApiTests
         _ = app.Server;
         var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText!.TrimStart('/').StartsWith("api/v1/groups", StringComparison.Ordinal)).ToList();
-        Assert.Equal(5, endpoints.Count);
+        Assert.Equal(7, endpoints.Count);
         Assert.All(endpoints, e => Assert.Contains(e.Metadata.GetOrderedMetadata<IAuthorizeData>(), a => a.Policy == Policies.Administrator));
 
         using var scope = app.Services.CreateScope();
@@ -197,6 +197,8 @@ public sealed class GroupApiTests
         Assert.Equal(Crm.Web.Web.Outcome.Forbidden,
             (await services.GetRequiredService<SaveGroup>().RunAsync(staff, null, new GroupInput("X", null, null), GroupFields.All, default)).Outcome);
         Assert.Equal(Crm.Web.Web.Outcome.Forbidden, (await services.GetRequiredService<DeleteGroup>().RunAsync(staff, 1, default)).Outcome);
+        Assert.Equal(Crm.Web.Web.Outcome.Forbidden, (await services.GetRequiredService<SaveGroupGrants>().ReadAsync(staff, 1, default)).Outcome);
+        Assert.Equal(Crm.Web.Web.Outcome.Forbidden, (await services.GetRequiredService<SaveGroupGrants>().RunAsync(staff, 1, [], default)).Outcome);
         Assert.False(await app.InDatabaseAsync(db => db.Groups.AnyAsync()));
     }
 

@@ -1,6 +1,7 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Account;
 using Crm.Web.Operations;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -55,7 +56,25 @@ public class CrmApp : WebApplicationFactory<Program>
         {
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton(new OperatorConsole(OperatorConsole));
+            services.AddSingleton<IStartupFilter, LoopbackConnection>();
         });
+    }
+
+    /// <summary>
+    /// The in-memory test server has no network connection, so no client address: give requests
+    /// the loopback address a real local client would have (activity log, rate limits).
+    /// </summary>
+    private sealed class LoopbackConnection : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                context.Connection.RemoteIpAddress ??= System.Net.IPAddress.Loopback;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 
     /// <summary>A client that keeps cookies and does not follow redirects, so tests see them.</summary>

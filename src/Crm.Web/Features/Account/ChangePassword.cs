@@ -1,4 +1,5 @@
 using Crm.Web.Data;
+using Crm.Web.Features.Activity;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Identity;
@@ -17,6 +18,7 @@ public sealed class ChangePassword(
     SignInUser signIn,
     CrmDb db,
     TimeProvider clock,
+    ActivityLog activity,
     ILogger<ChangePassword> log)
 {
     public async Task<Result<bool>> RunAsync(HttpContext http, ChangePasswordInput input, CancellationToken cancellationToken)
@@ -53,6 +55,7 @@ public sealed class ChangePassword(
         }
 
         user.MustChangePassword = false;
+        activity.Record(actor, ActivityKinds.PasswordChanged, $"{user.FullName} <{user.Email}> changed their password", user.Id);
         await users.UpdateAsync(user);
 
         // The security stamp changed, so every cookie of this user is already dead; the rows say so too.

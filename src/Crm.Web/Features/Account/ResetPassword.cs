@@ -1,4 +1,6 @@
 using Crm.Web.Data;
+using Crm.Web.Features.Activity;
+using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +21,7 @@ public enum PasswordLink
 /// link end in Identity's reset, which checks the password rules and changes the security stamp
 /// (so the link cannot be used twice).
 /// </summary>
-public sealed class ResetPassword(UserManager<CrmUser> users, CrmDb db, TimeProvider clock, ILogger<ResetPassword> log)
+public sealed class ResetPassword(UserManager<CrmUser> users, CrmDb db, TimeProvider clock, ActivityLog activity, ILogger<ResetPassword> log)
 {
     public const string InvalidLinkMessage = "This link is invalid, already used or expired. Ask for a new one.";
 
@@ -62,6 +64,8 @@ public sealed class ResetPassword(UserManager<CrmUser> users, CrmDb db, TimeProv
         }
 
         user.MustChangePassword = false;
+        activity.Record(new Actor(ActorKind.User, user.Id, false, user.FullName), ActivityKinds.PasswordChanged,
+            $"{user.FullName} <{user.Email}> set a new password with a {(link == PasswordLink.Welcome ? "welcome" : "reset")} link", user.Id);
         await users.UpdateAsync(user);
         await users.ResetAccessFailedCountAsync(user);
         await users.SetLockoutEndDateAsync(user, null);

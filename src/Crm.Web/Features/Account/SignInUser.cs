@@ -1,4 +1,7 @@
 using System.Security.Claims;
+using Crm.Web.Data;
+using Crm.Web.Features.Activity;
+using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -19,6 +22,8 @@ public sealed class SignInUser(
     SignInManager<CrmUser> signIn,
     IPasswordHasher<CrmUser> hasher,
     Sessions sessions,
+    CrmDb db,
+    ActivityLog activity,
     ILogger<SignInUser> log)
 {
     public const string FailureMessage =
@@ -46,6 +51,7 @@ public sealed class SignInUser(
         {
             hasher.VerifyHashedPassword(s_decoy.Value.User, s_decoy.Value.Hash, input.Password!);
             log.LogInformation("Sign-in failed: no account for the given email");
+            await RecordAsync(http, null, input.Email!.Trim(), ActivityKinds.SignInFailed, $"Failed sign-in for unknown address {input.Email!.Trim()}", cancellationToken);
             return Result<SignedIn>.Invalid("", FailureMessage);
         }
 
@@ -53,6 +59,9 @@ public sealed class SignInUser(
         if (!check.Succeeded)
         {
             log.LogInformation("Sign-in failed for user {UserId} (locked out: {LockedOut})", user.Id, check.IsLockedOut);
+            await RecordAsync(http, user, user.Email ?? "", ActivityKinds.SignInFailed,
+                check.IsLockedOut ? $"Sign-in refused: {user.Email} is locked out after repeated failures" : $"Failed sign-in for {user.Email} (wrong password)",
+                cancellationToken);
             return Result<SignedIn>.Invalid("", FailureMessage);
         }
 
@@ -60,13 +69,28 @@ public sealed class SignInUser(
         {
             // Said only to someone who knows the password: it helps them and tells an attacker nothing.
             log.LogInformation("Sign-in refused for deactivated user {UserId}", user.Id);
+            await RecordAsync(http, user, user.Email ?? "", ActivityKinds.SignInFailed, $"Sign-in refused: {user.Email} is deactivated", cancellationToken);
             return Result<SignedIn>.Forbidden("This account is deactivated. Ask your administrator to reactivate it.");
         }
 
+        activity.Record(ActorOf(http, user.Id, user.FullName), ActivityKinds.SignIn, $"{user.FullName} <{user.Email}> signed in", user.Id);
         await StartSessionAsync(user, http, cancellationToken);
         log.LogInformation("User {UserId} signed in", user.Id);
         return Result<SignedIn>.Ok(new SignedIn(user.Id, user.MustChangePassword));
     }
+
+    private async Task RecordAsync(HttpContext http, CrmUser? user, string name, string kind, string summary, CancellationToken cancellationToken)
+    {
+        activity.Record(ActorOf(http, user?.Id, user?.FullName ?? name), kind, summary, user?.Id);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Sign-in happens before there is a signed-in actor: the entry names the account it is about.</summary>
+    private static Actor ActorOf(HttpContext http, Guid? userId, string name) => new(ActorKind.User, userId, false, name)
+    {
+        IpAddress = http.Connection.RemoteIpAddress?.ToString(),
+        UserAgent = http.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent[..Math.Min(agent.Length, 512)] : null,
+    };
 
     /// <summary>Opens a server-side session and issues the cookie that names it.</summary>
     public async Task StartSessionAsync(CrmUser user, HttpContext http, CancellationToken cancellationToken)
@@ -80,10 +104,19 @@ public sealed class SignInUser(
 }
 
 /// <summary>Ends the server-side session (a copied cookie stops working) and clears the cookie.</summary>
-public sealed class SignOutUser(SignInManager<CrmUser> signIn, Sessions sessions, ILogger<SignOutUser> log)
+public sealed class SignOutUser(SignInManager<CrmUser> signIn, Sessions sessions, CrmDb db, ActivityLog activity, ILogger<SignOutUser> log)
 {
     public async Task RunAsync(HttpContext http, CancellationToken cancellationToken)
     {
+        if (http.SignedIn() is { } signedIn)
+        {
+            var actor = signedIn.PreviewedBy is { } administrator
+                ? new Actor(ActorKind.User, administrator.UserId, true, administrator.DisplayName) { IpAddress = http.Connection.RemoteIpAddress?.ToString() }
+                : http.Actor();
+            activity.Record(actor, ActivityKinds.SignOut, $"{actor.DisplayName} signed out", actor.UserId);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         await sessions.EndAsync(http.User, cancellationToken);
         await signIn.SignOutAsync();
         log.LogInformation("User {UserId} signed out", http.User.FindFirstValue(ClaimTypes.NameIdentifier));
