@@ -11,28 +11,26 @@ namespace Crm.BrowserTests.Infrastructure;
 /// One journey: its own CRM served by Kestrel on a free loopback port (a browser cannot reach
 /// the in-memory TestServer), and a fresh browser context with a 1280x800 viewport. Every
 /// console error and uncaught script error is recorded; <see cref="AssertNoErrors"/> fails the
-/// journey on any of them, and on any error the app logged while serving it.
+/// journey on any of them, and on any error the app logged while serving it. A journey with two
+/// people opens a second browser with <see cref="OpenSecondBrowserAsync"/>: same server, own
+/// cookies, errors recorded in the same list.
 /// </summary>
 public sealed class Journey : IAsyncDisposable
 {
     private readonly List<string> _browserErrors = [];
+    private readonly List<(string Url, int Status)> _expectedRefusals = [];
     private readonly Lock _gate = new();
-    private readonly IBrowserContext _context;
+    private readonly IBrowser _browser;
+    private readonly List<IBrowserContext> _contexts = [];
 
-    private Journey(CrmApp app, Uri address, IBrowserContext context, IPage page)
+    private Journey(CrmApp app, Uri address, IBrowser browser, IBrowserContext context, IPage page)
     {
         App = app;
         Address = address;
-        _context = context;
+        _browser = browser;
+        _contexts.Add(context);
         Page = page;
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                Record($"console error at {message.Location}: {message.Text}");
-            }
-        };
-        page.PageError += (_, error) => Record($"uncaught error: {error}");
+        Watch(page, "first browser");
     }
 
     public CrmApp App { get; }
@@ -50,12 +48,8 @@ public sealed class Journey : IAsyncDisposable
             app.StartServer();
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
 
-            var context = await chromium.Browser.NewContextAsync(new()
-            {
-                BaseURL = address.ToString(),
-                ViewportSize = new() { Width = 1280, Height = 800 },
-            });
-            return new Journey(app, address, context, await context.NewPageAsync());
+            var context = await chromium.Browser.NewContextAsync(ContextOptions(address));
+            return new Journey(app, address, chromium.Browser, context, await context.NewPageAsync());
         }
         catch
         {
@@ -64,19 +58,53 @@ public sealed class Journey : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A second person's browser on the same server: a context of its own, so no cookie is shared
+    /// with <see cref="Page"/>, and errors recorded under <paramref name="who"/> so that
+    /// <see cref="AssertNoErrors"/> covers both people. Closed with the journey.
+    /// </summary>
+    public async Task<IPage> OpenSecondBrowserAsync(string who)
+    {
+        var context = await _browser.NewContextAsync(ContextOptions(Address));
+        _contexts.Add(context);
+
+        var page = await context.NewPageAsync();
+        Watch(page, who);
+        return page;
+    }
+
     /// <summary>The absolute address of <paramref name="path"/>, as the browser's address bar shows it.</summary>
     public string Url(string path) => new Uri(Address, path).ToString();
 
-    public ILocator Field(string label) => Page.GetByLabel(label, new() { Exact = true });
+    /// <summary>A form field by its exact label, on <see cref="Page"/> or on <paramref name="on"/> (a second browser).</summary>
+    public ILocator Field(string label, IPage? on = null) => (on ?? Page).GetByLabel(label, new() { Exact = true });
 
-    public ILocator Button(string name) => Page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+    public ILocator Button(string name, IPage? on = null) => (on ?? Page).GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
 
-    public async Task SignInAsync(string email, string password)
+    public async Task SignInAsync(string email, string password, IPage? on = null)
     {
-        await Page.GotoAsync("/account/sign-in");
-        await Field("Email").FillAsync(email);
-        await Field("Password").FillAsync(password);
-        await Button("Sign in").ClickAsync();
+        await (on ?? Page).GotoAsync("/account/sign-in");
+        await Field("Email", on).FillAsync(email);
+        await Field("Password", on).FillAsync(password);
+        await Button("Sign in", on).ClickAsync();
+    }
+
+    /// <summary>
+    /// Opens a page the person may not see and checks that it is refused with
+    /// <paramref name="status"/>. Chromium logs every document answered 4xx as a console error;
+    /// that one message is expected, so it alone is not held against the journey.
+    /// </summary>
+    public async Task GotoRefusedAsync(string path, int status, IPage? on = null)
+    {
+        var url = Url(path);
+        lock (_gate)
+        {
+            // Registered before the navigation: the console message may arrive before GotoAsync returns.
+            _expectedRefusals.Add((url, status));
+        }
+
+        var response = await (on ?? Page).GotoAsync(path);
+        Assert.True(response?.Status == status, $"{path} answered {response?.Status}, not {status}.");
     }
 
     /// <summary>Signs out the way a person does: opens the menu under their name, then "Sign out".</summary>
@@ -99,6 +127,43 @@ public sealed class Journey : IAsyncDisposable
         Assert.True(appErrors.Length == 0, "The app logged errors:\n" + string.Join("\n", appErrors));
     }
 
+    private static BrowserNewContextOptions ContextOptions(Uri address) => new()
+    {
+        BaseURL = address.ToString(),
+        ViewportSize = new() { Width = 1280, Height = 800 },
+    };
+
+    private void Watch(IPage page, string who)
+    {
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && !IsExpectedRefusal(message))
+            {
+                Record($"{who}: console error at {message.Location}: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => Record($"{who}: uncaught error: {error}");
+    }
+
+    private bool IsExpectedRefusal(IConsoleMessage message)
+    {
+        lock (_gate)
+        {
+            // Chromium's wording, located at the refused document: "…responded with a status of 403 (Forbidden)".
+            var index = _expectedRefusals.FindIndex(e =>
+                message.Location.StartsWith(e.Url + ":", StringComparison.Ordinal)
+                && message.Text.Contains($"the server responded with a status of {e.Status} (", StringComparison.Ordinal));
+            if (index < 0)
+            {
+                return false;
+            }
+
+            // Used up: a second refusal of the same page is not covered by this expectation.
+            _expectedRefusals.RemoveAt(index);
+            return true;
+        }
+    }
+
     private void Record(string error)
     {
         lock (_gate)
@@ -109,7 +174,11 @@ public sealed class Journey : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _context.DisposeAsync();
+        foreach (var context in _contexts)
+        {
+            await context.DisposeAsync();
+        }
+
         await App.DisposeAsync();
     }
 }
