@@ -48,6 +48,11 @@ public sealed class PeopleAndPermissionsJourneys(Chromium chromium)
         await Expect(journey.Field("Deals: view")).ToHaveValueAsync("Own");
         await Expect(journey.Field("Deals: create")).ToHaveValueAsync("Own");
         await Expect(journey.Field("Deals: edit")).ToHaveValueAsync("None");
+        // The whole matrix fits a 1280-pixel screen: its last column needs no sideways scrolling.
+        var matrix = await admin.Locator(".table-responsive:has(.grant-matrix)").BoundingBoxAsync();
+        var lastColumn = await admin.Locator(".grant-matrix thead th").Last.BoundingBoxAsync();
+        Assert.True(lastColumn!.X + lastColumn.Width <= matrix!.X + matrix.Width + 1, "the permission matrix is wider than the page");
+        await admin.ScreenshotAsync(new() { Path = System.IO.Path.Combine(RepositoryRoot.Path, "docs", "images", "role-page.png"), FullPage = true });
 
         // 2. The new person: the link to choose a password is shown once, on the success page.
         await admin.GotoAsync("/admin/users");

@@ -12,6 +12,14 @@ public sealed record GrantMatrix(IReadOnlyList<ModuleDefinition> Modules, IReadO
 {
     public static string Key(string module, string action) => $"{module}:{action}";
 
+    /// <summary>Short labels keep the whole matrix on one screen; the legend above it spells them out.</summary>
+    public static string ShortName(Scope scope) => scope switch
+    {
+        Scope.Subordinates => "Subord.",
+        Scope.Department => "Dept.",
+        _ => scope.ToString(),
+    };
+
     public Scope? ValueOf(string module, string action) => Values.TryGetValue(Key(module, action), out var scope) ? scope : null;
 
     public IReadOnlyList<string> Actions => Modules.SelectMany(m => m.Actions).Distinct(StringComparer.Ordinal).ToList();
