@@ -55,6 +55,14 @@ public sealed partial class FirstRunTests
 
         var people = await app.InDatabaseAsync(db => db.Users.CountAsync(u => !u.IsAdministrator));
         Assert.True(people >= 5);
+        var omar = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == "omar.haddad@demo.example")
+            .Select(u => new
+            {
+                Role = db.Roles.Where(r => r.Id == u.RoleId).Select(r => r.Name).Single(),
+                Department = db.UserDepartments.Where(m => m.UserId == u.Id && m.IsPrimary).Select(m => m.Department!.Name).Single(),
+                Parent = db.UserDepartments.Where(m => m.UserId == u.Id).Select(m => m.Department!.Parent!.Name).Single(),
+            }).SingleAsync());
+        Assert.Equal(("Sales agent", "Sales North", "Sales"), (omar.Role, omar.Department, omar.Parent));
         var client = await app.SignInAsync("ann.baker@demo.example", DemoOrganisation.DemoPassword);
         Assert.Equal(HttpStatusCode.OK, (await client.Http.GetAsync("/")).StatusCode);
     }
