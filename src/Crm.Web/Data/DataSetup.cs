@@ -100,12 +100,17 @@ public static class DataSetup
         return builder.ToString();
     }
 
-    /// <summary>WAL lets readers and a writer work at once; the busy timeout makes writers wait instead of failing.</summary>
+    /// <summary>
+    /// Per-connection settings: the busy timeout makes writers wait instead of failing, and
+    /// synchronous=NORMAL is the safe companion of WAL. WAL itself is a property of the file, set
+    /// once at start (<see cref="DatabaseStartup"/>): asking for it on every pooled open costs
+    /// throughput for nothing.
+    /// </summary>
     private sealed class SqliteConnectionPragmas : DbConnectionInterceptor
     {
         public static readonly SqliteConnectionPragmas Instance = new();
 
-        private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL;";
+        private const string Pragmas = "PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL;";
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
         {

@@ -20,6 +20,11 @@ public static class DatabaseStartup
         // that failed read as an error (efcore.pg#3407): creating it first keeps a first start clean.
         await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            // Write-ahead logging lets readers and a writer work at once; it persists in the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
 
         await DefaultRoles.EnsureAsync(db, cancellationToken);
         var console = services.GetService<OperatorConsole>()?.Out ?? Console.Out;
