@@ -117,6 +117,27 @@ public sealed partial class EmailDeliveryTests
     }
 
     [Fact]
+    public async Task A_message_leased_by_an_instance_that_died_is_sent_by_another_once_the_lease_lapses()
+    {
+        await using var server = await SmtpServer.StartAsync();
+        await using var app = new CrmApp().WithSmtp(server.Port);
+        var id = await app.QueueAsync("someone@crm.test", "Held by a crashed instance");
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        await app.InDatabaseAsync(db => db.OutgoingEmails.Where(e => e.Id == id).ExecuteUpdateAsync(s => s
+            .SetProperty(e => e.LeaseOwner, Guid.NewGuid())
+            .SetProperty(e => e.LeasedUntil, now + EmailDelivery.Lease)));
+
+        Assert.Equal(0, await app.DrainAsync());
+        app.Clock.Advance(EmailDelivery.Lease);
+        Assert.Equal(0, await app.DrainAsync());
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await app.DrainAsync());
+
+        Assert.Equal("Held by a crashed instance", Assert.Single(server.Received).Subject);
+        Assert.Equal(EmailStatus.Sent, (await app.InDatabaseAsync(db => db.OutgoingEmails.SingleAsync())).Status);
+    }
+
+    [Fact]
     public async Task A_refused_recipient_ends_blocked_after_the_retries_with_the_servers_exact_error_on_the_queue_page()
     {
         await using var server = await SmtpServer.StartAsync();

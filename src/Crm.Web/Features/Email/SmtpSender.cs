@@ -24,29 +24,34 @@ public sealed class SmtpSender(IOptionsMonitor<SmtpSettings> settings)
             throw new EmailNotSentException(first);
         }
 
-        using var message = new MailMessage(new MailAddress(smtp.From!), new MailAddress(to))
-        {
-            Subject = subject,
-            SubjectEncoding = Encoding.UTF8,
-            Body = textBody,
-            BodyEncoding = Encoding.UTF8,
-            IsBodyHtml = false,
-        };
-        using var client = new SmtpClient(smtp.Host, smtp.Port)
-        {
-            EnableSsl = smtp.Security == SmtpSecurity.StartTls,
-            DeliveryMethod = SmtpDeliveryMethod.Network,
-            // Well under the worker's lease, so a hung server cannot let a second worker take the message.
-            Timeout = 60_000,
-        };
-        if (!string.IsNullOrWhiteSpace(smtp.UserName))
-        {
-            client.Credentials = new NetworkCredential(smtp.UserName, smtp.Password);
-        }
-
         try
         {
+            using var message = new MailMessage(new MailAddress(smtp.From!), new MailAddress(to))
+            {
+                Subject = subject,
+                SubjectEncoding = Encoding.UTF8,
+                Body = textBody,
+                BodyEncoding = Encoding.UTF8,
+                IsBodyHtml = false,
+            };
+            using var client = new SmtpClient(smtp.Host, smtp.Port)
+            {
+                EnableSsl = smtp.Security == SmtpSecurity.StartTls,
+                DeliveryMethod = SmtpDeliveryMethod.Network,
+                // Well under the worker's lease, so a hung server cannot let a second worker take the message.
+                Timeout = 60_000,
+            };
+            if (!string.IsNullOrWhiteSpace(smtp.UserName))
+            {
+                client.Credentials = new NetworkCredential(smtp.UserName, smtp.Password);
+            }
+
             await client.SendMailAsync(message, cancellationToken);
+        }
+        catch (FormatException e)
+        {
+            // A malformed sender or recipient address: no server would take it, say which.
+            throw new EmailNotSentException($"The address is not valid ({smtp.From} → {to}): {e.Message}", e);
         }
         catch (Exception e) when (e is SmtpException or InvalidOperationException or IOException)
         {
