@@ -35,7 +35,7 @@ builder.Services.AddAccounts();
 builder.Services.AddUsers();
 builder.Services.AddRoles();
 builder.Services.AddAccessAdministration();
-builder.Services.AddScoped<EmailOutbox>();
+builder.Services.AddEmail();
 builder.Services.AddDepartments();
 builder.Services.AddGroups();
 builder.Services.AddApiTokens();
@@ -66,6 +66,7 @@ api.MapAccessApi();
 api.MapDepartmentsApi();
 api.MapGroupsApi();
 api.MapApiTokensApi();
+api.MapEmailQueueApi();
 
 await app.RunAsync();
 

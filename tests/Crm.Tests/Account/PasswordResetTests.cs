@@ -5,10 +5,15 @@ using Crm.Web.Features.Account;
 
 namespace Crm.Tests.Account;
 
+/// <summary>
+/// Without an SMTP server (development), the reset link is written to one log line of its own
+/// category; these tests cover that fallback. With a server it goes by email and is never logged:
+/// see <see cref="Crm.Tests.Email.EmailDeliveryTests"/>.
+/// </summary>
 public sealed partial class PasswordResetTests
 {
     [Fact]
-    public async Task A_reset_link_sets_a_new_password_once_and_its_token_is_logged_in_one_line_only()
+    public async Task Without_smtp_a_reset_link_sets_a_new_password_once_and_its_token_is_logged_in_one_line_only()
     {
         await using var app = new CrmApp();
         await app.CreateUserAsync("ann@crm.test", "forgotten passphrase");
@@ -102,6 +107,25 @@ public sealed partial class PasswordResetTests
         var line = Assert.Single(app.Log.Lines, l => l.Category == RequestPasswordReset.LinkLogCategory);
         Assert.Contains("https://crm.example.com/account/reset-password?", line.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("evil.example", line.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_smtp_configured_the_reset_link_is_queued_as_an_email_and_not_logged()
+    {
+        // A closed port: the message waits in the queue (delivery is the email tests' subject).
+        await using var app = new CrmApp()
+            .With("Email:Smtp:Host", "127.0.0.1").With("Email:Smtp:Port", "9").With("Email:Smtp:Security", "None")
+            .With("Email:Smtp:From", "crm@crm.test").With("Email:Delivery:Enabled", "false");
+        var client = app.NewClient();
+
+        await client.SubmitAsync("/account/forgot-password", new() { ["Input.Email"] = CrmApp.AdminEmail });
+        await client.SubmitAsync("/account/forgot-password", new() { ["Input.Email"] = "nobody@crm.test" });
+
+        var queued = await app.InDatabaseAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.OutgoingEmails));
+        var email = Assert.Single(queued);
+        Assert.Equal((CrmApp.AdminEmail, "password-reset", Crm.Web.Features.Email.EmailStatus.Queued), (email.To, email.Purpose, email.Status));
+        Assert.DoesNotContain("token=", email.ProtectedBody, StringComparison.Ordinal);
+        Assert.DoesNotContain(app.Log.Lines, l => l.Category == RequestPasswordReset.LinkLogCategory || l.Message.Contains("token=", StringComparison.Ordinal));
     }
 
     [GeneratedRegex(@"https?://\S+")]

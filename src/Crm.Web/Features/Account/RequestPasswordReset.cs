@@ -1,5 +1,8 @@
+using Crm.Web.Data;
+using Crm.Web.Features.Email;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Crm.Web.Features.Account;
 
@@ -8,14 +11,19 @@ public sealed record RequestPasswordResetInput(string? Email);
 /// <summary>
 /// Issues a single-use reset link (an Identity token bound to the security stamp: using it, or
 /// any password change, voids it). The answer is the same whether or not the account exists.
-/// Until email delivery exists the link is written to the log, in one line of its own category.
+/// The link goes out by email (the outbox). Without an SMTP server (development), it is written
+/// to the log instead, in one line of its own category.
 /// </summary>
 public sealed class RequestPasswordReset(
     UserManager<CrmUser> users,
+    CrmDb db,
+    EmailOutbox outbox,
+    EmailDelivery delivery,
+    IOptionsMonitor<SmtpSettings> smtp,
     PublicUrls urls,
     ILoggerFactory loggers)
 {
-    /// <summary>The only log category allowed to carry a reset token.</summary>
+    /// <summary>The only log category allowed to carry a reset token, and only when no SMTP server is configured.</summary>
     public const string LinkLogCategory = "Crm.PasswordResetLinks";
 
     private readonly ILogger _links = loggers.CreateLogger(LinkLogCategory);
@@ -33,7 +41,27 @@ public sealed class RequestPasswordReset(
         {
             var token = await users.GeneratePasswordResetTokenAsync(user);
             var link = urls.Absolute(http, "/account/reset-password", ("user", user.Id.ToString()), ("token", token));
-            _links.LogInformation("Password reset link for user {UserId} ({Email}): {ResetLink}", user.Id, user.Email, link);
+            if (smtp.CurrentValue.IsConfigured)
+            {
+                outbox.Queue(user.Email!, "Reset your CRM password",
+                    $"""
+                    Hello {user.FullName},
+
+                    Someone (hopefully you) asked to reset the password of your CRM account {user.Email}.
+                    Choose a new password with this link (it works once, for a few hours):
+
+                    {link}
+
+                    If you did not ask for this, ignore this message: your password stays as it is.
+                    """,
+                    purpose: "password-reset");
+                await db.SaveChangesAsync(cancellationToken);
+                delivery.Wake();
+            }
+            else
+            {
+                _links.LogInformation("Password reset link for user {UserId} ({Email}): {ResetLink}", user.Id, user.Email, link);
+            }
         }
 
         return Result<bool>.Ok(true);

@@ -24,6 +24,10 @@ public static class ActivityKinds
     public const string PreviewStarted = "preview-started";
     public const string PreviewEnded = "preview-ended";
     public const string AccessExplained = "access-explained";
+    public const string EmailRetried = "email-retried";
+    public const string EmailDiscarded = "email-discarded";
+    public const string EmailQueueProcessed = "email-queue-processed";
+    public const string EmailTestSent = "email-test-sent";
 }
 
 /// <summary>

@@ -29,6 +29,12 @@ public sealed class OutgoingEmail
     public DateTime? SentAt { get; set; }
     public string? LastError { get; set; }
 
+    /// <summary>The delivery run that holds this message while it talks to the server.</summary>
+    public Guid? LeaseOwner { get; set; }
+
+    /// <summary>When an unfinished lease lapses (a crashed instance), so another run may take the message.</summary>
+    public DateTime? LeasedUntil { get; set; }
+
     internal sealed class Configuration : IEntityTypeConfiguration<OutgoingEmail>
     {
         public void Configure(EntityTypeBuilder<OutgoingEmail> builder)

@@ -1,0 +1,253 @@
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Crm.Web.Data;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Web.Features.Email;
+
+/// <summary>How often the worker looks at the queue and how much it takes at once (<c>Email:Delivery:*</c>).</summary>
+public sealed class EmailDeliveryOptions
+{
+    public const string Section = "Email:Delivery";
+
+    /// <summary>Off: this instance never sends on its own (another instance does, or a test drives it).</summary>
+    public bool Enabled { get; set; } = true;
+
+    public int IntervalSeconds { get; set; } = 5;
+    public int BatchSize { get; set; } = 20;
+}
+
+/// <summary>
+/// Sends the outbox over SMTP. Every few seconds, or when woken, it leases the due messages in
+/// batches, sends each, and records the outcome: Sent, or a retry after 1 min, 5 min, 30 min, 2 h
+/// and 6 h, then Blocked with the server's last answer. Leases make it safe to run one worker per
+/// instance over a shared database: a message is only ever held, and so sent, by one run.
+/// </summary>
+public sealed partial class EmailDelivery(
+    IServiceScopeFactory scopes,
+    SmtpSender sender,
+    IDataProtectionProvider protection,
+    IOptionsMonitor<EmailDeliveryOptions> options,
+    TimeProvider clock,
+    ILogger<EmailDelivery> logger) : BackgroundService
+{
+    /// <summary>The wait before the 2nd, 3rd, … 6th attempt; a 6th failure blocks the message.</summary>
+    public static readonly IReadOnlyList<TimeSpan> Backoff =
+        [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), TimeSpan.FromHours(6)];
+
+    /// <summary>
+    /// How long a run holds a message. Far longer than the SMTP timeout (60 s), so a lease only
+    /// lapses when its instance died mid-send; the message is then sent again by another (at
+    /// least once, which is the best SMTP allows).
+    /// </summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    private readonly IDataProtector _bodies = protection.CreateProtector(EmailOutbox.BodyPurpose);
+
+    // One pending wake-up is enough: it means "look again soon", however many asked.
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    /// <summary>Asks the worker to look at the queue now instead of at its next tick.</summary>
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        if (!options.CurrentValue.Enabled)
+        {
+            LogDisabled();
+            return;
+        }
+
+        var smtp = sender.Settings;
+        if (smtp.IsConfigured)
+        {
+            LogConfigured(smtp.Host!, smtp.Port, smtp.Security, smtp.From ?? "", string.IsNullOrWhiteSpace(smtp.UserName) ? "(none)" : smtp.UserName);
+            foreach (var problem in smtp.Problems())
+            {
+                LogSettingsProblem(problem);
+            }
+        }
+        else
+        {
+            LogNotConfigured();
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (sender.Settings.IsConfigured)
+            {
+                try
+                {
+                    while (await DeliverDueAsync(stoppingToken) >= Math.Max(1, options.CurrentValue.BatchSize))
+                    {
+                        // A full batch: there may be more due right now.
+                    }
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+#pragma warning disable CA1031 // The worker must outlive a failed run (database restart, …): log it and try again next tick.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    LogRunFailed(e);
+                }
+            }
+
+            try
+            {
+                var interval = TimeSpan.FromSeconds(Math.Max(1, options.CurrentValue.IntervalSeconds));
+                using var tick = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var delay = Task.Delay(interval, clock, tick.Token);
+                var woken = _wake.Reader.WaitToReadAsync(tick.Token).AsTask();
+                await Task.WhenAny(delay, woken);
+                await tick.CancelAsync();
+                _wake.Reader.TryRead(out _);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Leases one batch of due messages, sends them, and returns how many were attempted.</summary>
+    public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
+    {
+        var claim = Guid.CreateVersion7();
+        List<OutgoingEmail> leased;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CrmDb>();
+            leased = await ClaimAsync(db, claim, clock.GetUtcNow().UtcDateTime, Math.Max(1, options.CurrentValue.BatchSize), cancellationToken);
+        }
+
+        foreach (var message in leased)
+        {
+            await DeliverAsync(message, claim, cancellationToken);
+        }
+
+        return leased.Count;
+    }
+
+    /// <summary>
+    /// Marks up to <paramref name="batch"/> due, unleased messages as held by <paramref name="claim"/>.
+    /// PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED, so concurrent runs each lock different rows
+    /// without waiting on each other. SQLite has one writer at a time: the transaction is BEGIN
+    /// IMMEDIATE (Microsoft.Data.Sqlite's default), so the check "still unleased" and the lease
+    /// are written under the database's write lock and a second run sees the lease.
+    /// </summary>
+    private static async Task<List<OutgoingEmail>> ClaimAsync(CrmDb db, Guid claim, DateTime now, int batch, CancellationToken cancellationToken)
+    {
+        var until = now + Lease;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var due = db.OutgoingEmails.Where(e => e.Status == EmailStatus.Queued && e.NextAttemptAt <= now && (e.LeasedUntil == null || e.LeasedUntil < now));
+            if (db.Database.IsNpgsql())
+            {
+                var ids = await db.Database.SqlQuery<Guid>($"""
+                    SELECT "Id" AS "Value" FROM "OutgoingEmails"
+                    WHERE "Status" = {(int)EmailStatus.Queued} AND "NextAttemptAt" <= {now} AND ("LeasedUntil" IS NULL OR "LeasedUntil" < {now})
+                    ORDER BY "NextAttemptAt"
+                    LIMIT {batch}
+                    FOR UPDATE SKIP LOCKED
+                    """).ToListAsync(cancellationToken);
+                due = db.OutgoingEmails.Where(e => ids.Contains(e.Id));
+            }
+            else
+            {
+                var ids = await due.OrderBy(e => e.NextAttemptAt).Take(batch).Select(e => e.Id).ToListAsync(cancellationToken);
+                due = db.OutgoingEmails.Where(e => ids.Contains(e.Id) && (e.LeasedUntil == null || e.LeasedUntil < now));
+            }
+
+            await due.ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseOwner, claim).SetProperty(e => e.LeasedUntil, until), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return await db.OutgoingEmails.AsNoTracking().Where(e => e.LeaseOwner == claim).OrderBy(e => e.NextAttemptAt).ToListAsync(cancellationToken);
+    }
+
+    private async Task DeliverAsync(OutgoingEmail message, Guid claim, CancellationToken cancellationToken)
+    {
+        var attempt = message.Attempts + 1;
+        string? error = null;
+        try
+        {
+            // Decrypted only now, held only for the send: the body carries single-use links.
+            var body = _bodies.Unprotect(message.ProtectedBody);
+            await sender.SendAsync(message.To, message.Subject, body, cancellationToken);
+        }
+        catch (EmailNotSentException e)
+        {
+            error = e.Message;
+        }
+        catch (CryptographicException)
+        {
+            error = "The message cannot be decrypted: the Data Protection keys it was written with are gone.";
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDb>();
+        var mine = db.OutgoingEmails.Where(e => e.Id == message.Id && e.LeaseOwner == claim);
+        if (error is null)
+        {
+            await mine.ExecuteUpdateAsync(s => s
+                .SetProperty(e => e.Status, EmailStatus.Sent)
+                .SetProperty(e => e.SentAt, now)
+                .SetProperty(e => e.Attempts, attempt)
+                .SetProperty(e => e.NextAttemptAt, (DateTime?)null)
+                .SetProperty(e => e.LeaseOwner, (Guid?)null)
+                .SetProperty(e => e.LeasedUntil, (DateTime?)null), CancellationToken.None);
+            LogSent(message.Id, message.Purpose, attempt);
+            return;
+        }
+
+        var blocked = attempt > Backoff.Count;
+        DateTime? next = blocked ? null : now + Backoff[attempt - 1];
+        await mine.ExecuteUpdateAsync(s => s
+            .SetProperty(e => e.Status, blocked ? EmailStatus.Blocked : EmailStatus.Queued)
+            .SetProperty(e => e.Attempts, attempt)
+            .SetProperty(e => e.LastError, error)
+            .SetProperty(e => e.NextAttemptAt, next)
+            .SetProperty(e => e.LeaseOwner, (Guid?)null)
+            .SetProperty(e => e.LeasedUntil, (DateTime?)null), CancellationToken.None);
+        if (blocked)
+        {
+            LogBlocked(message.Id, message.Purpose, attempt, error);
+        }
+        else
+        {
+            LogRetrying(message.Id, message.Purpose, attempt, next!.Value, error);
+        }
+    }
+
+    // Log lines name the message, never its body or recipient's link; the password is never logged.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Email delivery through {Host}:{Port} ({Security}) from {From}, user {UserName}")]
+    private partial void LogConfigured(string host, int port, SmtpSecurity security, string from, string userName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Email settings: {Problem}")]
+    private partial void LogSettingsProblem(string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Email delivery is off: no Email:Smtp:Host is configured; messages wait in the queue")]
+    private partial void LogNotConfigured();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Email delivery is disabled on this instance (Email:Delivery:Enabled=false)")]
+    private partial void LogDisabled();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Email delivery run failed; trying again at the next tick")]
+    private partial void LogRunFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Email {MessageId} ({Purpose}) attempt {Attempt}: sent")]
+    private partial void LogSent(Guid messageId, string purpose, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Email {MessageId} ({Purpose}) attempt {Attempt}: failed, next attempt at {NextAttemptAt:u}: {Error}")]
+    private partial void LogRetrying(Guid messageId, string purpose, int attempt, DateTime nextAttemptAt, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Email {MessageId} ({Purpose}) attempt {Attempt}: failed, blocked: {Error}")]
+    private partial void LogBlocked(Guid messageId, string purpose, int attempt, string error);
+}

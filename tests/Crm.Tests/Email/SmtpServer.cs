@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Crm.Tests.Email;
+
+/// <summary>A message as it arrived at the test SMTP server.</summary>
+public sealed record ReceivedEmail(string MailFrom, IReadOnlyList<string> RcptTos, string From, string To, string Subject, string Text);
+
+/// <summary>
+/// A real SMTP server on loopback: Debian's aiosmtpd run by Debian's python3, with a handler
+/// (crm_test_mailbox.py) that writes each accepted message to a folder the test reads. It can be
+/// stopped and started again on the same port, to play an outage.
+/// </summary>
+public sealed class SmtpServer : IAsyncDisposable
+{
+    private const string Python = "/usr/bin/python3";
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("crm-mailbox-").FullName;
+    private Process? _process;
+
+    private SmtpServer(int port) => Port = port;
+
+    public int Port { get; }
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    public static async Task<SmtpServer> StartAsync()
+    {
+        var server = new SmtpServer(FreePort());
+        await server.RestartAsync();
+        return server;
+    }
+
+    /// <summary>A loopback port nothing listens on (for "the server is down").</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async Task RestartAsync()
+    {
+        if (IsRunning)
+        {
+            return;
+        }
+
+        var start = new ProcessStartInfo(Python)
+        {
+            ArgumentList = { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", "-c", "crm_test_mailbox.Mailbox", _folder },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["PYTHONPATH"] = AppContext.BaseDirectory;
+        _process = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"aiosmtpd exited with {_process.ExitCode}: is python3-aiosmtpd installed (./test.sh installs it)?");
+            }
+
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        throw new TimeoutException($"aiosmtpd did not listen on 127.0.0.1:{Port} within 20 s");
+    }
+
+    public async Task StopAsync()
+    {
+        if (_process is { } process)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+
+            process.Dispose();
+            _process = null;
+        }
+    }
+
+    /// <summary>Every message received so far.</summary>
+    public IReadOnlyList<ReceivedEmail> Received =>
+        [.. Directory.GetFiles(_folder, "*.json").Select(f => JsonSerializer.Deserialize<ReceivedEmail>(File.ReadAllText(f), s_json)!)];
+
+    /// <summary>Waits until <paramref name="count"/> messages matching <paramref name="match"/> have arrived.</summary>
+    public async Task<IReadOnlyList<ReceivedEmail>> WaitForAsync(Func<ReceivedEmail, bool> match, int count = 1, TimeSpan? timeout = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var found = Received.Where(match).ToList();
+            if (found.Count >= count)
+            {
+                return found;
+            }
+
+            if (deadline.Elapsed > (timeout ?? TimeSpan.FromSeconds(30)))
+            {
+                throw new TimeoutException($"{found.Count} of {count} expected messages arrived; all received: {Received.Count}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
