@@ -72,16 +72,17 @@ public sealed class CountryMatcher(CrmDb db, TimeProvider clock)
         // Normalizing a 10 MB value is wasted work: no country name is near this long.
         var bounded = raw.Length > 4 * CountryMismatch.ValueMaxLength ? raw[..(4 * CountryMismatch.ValueMaxLength)] : raw;
         var key = CountryNames.Normalize(bounded);
-        return key.Length > CountryMismatch.ValueMaxLength ? key[..CountryMismatch.ValueMaxLength].TrimEnd() : key;
+        // Cutting may split a surrogate pair; WellFormed mends the cut so the database can store it.
+        return key.Length > CountryMismatch.ValueMaxLength ? CountryNames.WellFormed(key[..CountryMismatch.ValueMaxLength]).TrimEnd() : key;
     }
 
     /// <summary>The value as it may be stored and shown: one line, no control characters, at most 200 characters.</summary>
     internal static string Displayable(string raw)
     {
         var bounded = raw.Length > 4 * CountryMismatch.ValueMaxLength ? raw[..(4 * CountryMismatch.ValueMaxLength)] : raw;
-        var oneLine = string.Join(' ', new string(bounded.Select(c => char.IsControl(c) || char.IsSurrogate(c) ? ' ' : c).ToArray())
+        var oneLine = string.Join(' ', new string(CountryNames.WellFormed(bounded).Select(c => char.IsControl(c) ? ' ' : c).ToArray())
             .Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        return oneLine.Length <= CountryMismatch.ValueMaxLength ? oneLine : oneLine[..(CountryMismatch.ValueMaxLength - 1)] + "…";
+        return oneLine.Length <= CountryMismatch.ValueMaxLength ? oneLine : CountryNames.WellFormed(oneLine[..(CountryMismatch.ValueMaxLength - 1)]) + "…";
     }
 
     private async Task<CountryIndex> IndexAsync(CancellationToken cancellationToken) =>
@@ -110,7 +111,7 @@ public sealed class CountryMatcher(CrmDb db, TimeProvider clock)
             return;
         }
 
-        var shown = value.Length <= 80 ? value : value[..79] + "…";
+        var shown = value.Length <= 80 ? value : CountryNames.WellFormed(value[..79]) + "…";
         var title = $"Unrecognised country '{shown}'";
         var body = Explanation(value) + $" It came from {SourceDescription(source)}.";
         var link = AdministrationLink;

@@ -22,7 +22,7 @@ public static class CountryNames
             return "";
         }
 
-        var decomposed = value.Normalize(NormalizationForm.FormD);
+        var decomposed = WellFormed(value).Normalize(NormalizationForm.FormD);
         var key = new StringBuilder(decomposed.Length);
         var pendingSpace = false;
         foreach (var c in decomposed)
@@ -56,6 +56,28 @@ public static class CountryNames
         }
 
         return key.ToString();
+    }
+
+    /// <summary>
+    /// The text with every unpaired surrogate replaced by a space: such text is not Unicode, and
+    /// normalizing it throws, while a country value must never make the matcher fail.
+    /// </summary>
+    public static string WellFormed(string value)
+    {
+        var chars = value.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(chars[i]))
+            {
+                chars[i] = ' ';
+            }
+        }
+
+        return new string(chars);
     }
 
     private static void AppendWord(StringBuilder key, string word, ref bool pendingSpace)
