@@ -74,6 +74,7 @@ public sealed class CountryAdministrationTests
         Assert.Equal(HttpStatusCode.Forbidden, (await staff.Http.GetAsync("/admin/countries")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await staff.Http.GetAsync($"/admin/countries/{germany}")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await staff.PutAlternativeNamesAsync(germany, "Alemania")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.Http.GetAsync("/api/v1/countries/mismatches")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await staff.Http.GetAsync("/api/v1/countries")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await staff.Http.GetAsync($"/api/v1/countries/{germany}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await staff.Http.GetAsync("/api/v1/countries/match?value=de")).StatusCode);
@@ -118,6 +119,10 @@ public sealed class CountryAdministrationTests
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         var shown = await PageClient.ParseAsync(await page.Content.ReadAsStringAsync());
         Assert.Equal("Name cannot contain HTML tags.", shown.FieldError("Input.Name"));
+
+        var (searched, searchPage) = await admin.GetPageAsync("/admin/countries?search=" + huge);
+        Assert.Equal(HttpStatusCode.OK, searched.StatusCode);
+        Assert.Equal("Search text must be at most 200 characters.", searchPage.FieldError("Search"));
 
         // The admin list shows the hostile values as text.
         var (listResponse, list) = await admin.GetPageAsync("/admin/countries");

@@ -43,6 +43,9 @@ public sealed class CountryMismatchTests
             notification.Body, StringComparison.Ordinal);
         Assert.Equal("/admin/countries", notification.Link);
 
+        var listed = await (await admin.Http.GetAsync("/api/v1/countries/mismatches")).ReadJsonAsync();
+        Assert.Equal(3, Assert.Single(listed.EnumerateArray()).GetProperty("occurrences").GetInt32());
+
         // The administrator sees it on the Countries page and adds it to the right country.
         var (_, page) = await admin.GetPageAsync("/admin/countries");
         var row = Assert.Single(page.QuerySelectorAll("section[aria-labelledby='mismatches-title'] tbody tr"));

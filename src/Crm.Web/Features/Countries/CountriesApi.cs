@@ -35,6 +35,12 @@ public static class CountriesApi
             .WithName("MatchCountry")
             .WithSummary("The country a value names (name, alternative name, alpha-2, alpha-3 or numeric code; case, accents and punctuation ignored), or 404 with what to do. Looking up records nothing.");
 
+        countries.MapGet("/mismatches", async (HttpContext http, ListCountryMismatches list, CancellationToken cancellationToken) =>
+                (await list.RunAsync(http.Actor(), cancellationToken)).ToHttp())
+            .RequireAuthorization(Policies.Administrator)
+            .WithName("ListCountryMismatches")
+            .WithSummary("Unresolved values that matched no country, the most frequent first (administrators).");
+
         countries.MapPut("/{id:int}/alternative-names", async (int id, AlternativeNamesRequest body, HttpContext http, SaveCountryNames save, CancellationToken cancellationToken) =>
                 (await save.RunAsync(http.Actor(), id, null, body.AlternativeNames ?? [], cancellationToken)).ToHttp())
             .RequireAuthorization(Policies.Administrator)

@@ -80,7 +80,11 @@ public sealed class CountriesPage(ListCountries list, ListCountryMismatches mism
         var found = await list.RunAsync(actor, Search, cancellationToken);
         if (!found.IsOk)
         {
-            found.CopyTo(ModelState, nameof(Search));
+            foreach (var message in found.Errors.Values.SelectMany(m => m))
+            {
+                ModelState.AddModelError(nameof(Search), message);
+            }
+
             Search = null;
             Countries = AllCountries;
         }

@@ -27,7 +27,7 @@ public sealed class ListCountries(CrmDb db)
         var key = CountryNames.Normalize(search);
         var found = countries
             .Where(c => key.Length == 0 || Keys(c).Any(k => k.Contains(key, StringComparison.Ordinal)))
-            .OrderBy(c => c.Name, StringComparer.CurrentCultureIgnoreCase)
+            .OrderBy(c => c.Name, StringComparer.InvariantCultureIgnoreCase)
             .Select(CountryView.Of)
             .ToList();
         return Result<IReadOnlyList<CountryView>>.Ok(found);
