@@ -48,6 +48,10 @@ as_pg "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/server.log" -w start \
   -o "-p $PGPORT -k $PGROOT -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" >/dev/null
 export CRM_TEST_POSTGRES="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres"
 export CRM_CHROMIUM="$(command -v chromium)"
+# Every test host would otherwise watch its configuration files for changes: hundreds of hosts
+# can exhaust the machine's inotify instances. Tests never change configuration files.
+export DOTNET_USE_POLLING_FILE_WATCHER=true
+export DOTNET_hostBuilder__reloadConfigOnChange=false
 
 # --- 3. Build once, warnings as errors ---------------------------------------------------------
 log "Building"

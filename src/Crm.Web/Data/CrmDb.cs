@@ -2,9 +2,11 @@ using Crm.Web.Features.Access;
 using Crm.Web.Features.Account;
 using Crm.Web.Features.Activity;
 using Crm.Web.Features.ApiTokens;
+using Crm.Web.Features.Countries;
 using Crm.Web.Features.Departments;
 using Crm.Web.Features.Email;
 using Crm.Web.Features.Groups;
+using Crm.Web.Features.Notifications;
 using Crm.Web.Features.Roles;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -35,6 +37,9 @@ public class CrmDb(DbContextOptions<CrmDb> options) : IdentityUserContext<CrmUse
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<ActivityEntry> ActivityLog => Set<ActivityEntry>();
     public DbSet<OutgoingEmail> OutgoingEmails => Set<OutgoingEmail>();
+    public DbSet<Country> Countries => Set<Country>();
+    public DbSet<CountryMismatch> CountryMismatches => Set<CountryMismatch>();
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

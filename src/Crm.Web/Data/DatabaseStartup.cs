@@ -1,4 +1,5 @@
 using Crm.Web.Features.Account;
+using Crm.Web.Features.Countries;
 using Crm.Web.Features.Demo;
 using Crm.Web.Features.Roles;
 using Crm.Web.Operations;
@@ -27,6 +28,7 @@ public static class DatabaseStartup
         }
 
         await DefaultRoles.EnsureAsync(db, cancellationToken);
+        await ShippedCountries.EnsureAsync(db, cancellationToken);
         var console = services.GetService<OperatorConsole>()?.Out ?? Console.Out;
         await services.GetRequiredService<FirstAdministrator>().EnsureAsync(console, cancellationToken);
         if (app.Configuration.GetValue<bool>("Crm:DemoData"))
