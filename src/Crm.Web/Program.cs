@@ -3,6 +3,8 @@ using Crm.Web.Features.Access;
 using Crm.Web.Features.Account;
 using Crm.Web.Features.Activity;
 using Crm.Web.Features.ApiTokens;
+using Crm.Web.Features.Companies;
+using Crm.Web.Features.Contacts;
 using Crm.Web.Features.Demo;
 using Crm.Web.Features.Departments;
 using Crm.Web.Features.Email;
@@ -39,6 +41,8 @@ builder.Services.AddScoped<EmailOutbox>();
 builder.Services.AddDepartments();
 builder.Services.AddGroups();
 builder.Services.AddApiTokens();
+builder.Services.AddCompanies();
+builder.Services.AddContacts();
 builder.Services.AddScoped<DemoOrganisation>();
 builder.Services.AddScoped<ActivityLog>();
 builder.Services.AddSection(new Section("Administration", "Users, roles, departments, groups, permissions and integrations.", "/admin", 800, u => u.IsAdministrator));
@@ -66,6 +70,8 @@ api.MapAccessApi();
 api.MapDepartmentsApi();
 api.MapGroupsApi();
 api.MapApiTokensApi();
+api.MapCompaniesApi();
+api.MapContactsApi();
 
 await app.RunAsync();
 
