@@ -3,6 +3,8 @@ using Crm.Web.Features.Access;
 using Crm.Web.Features.Account;
 using Crm.Web.Features.Activity;
 using Crm.Web.Features.ApiTokens;
+using Crm.Web.Features.Companies;
+using Crm.Web.Features.Contacts;
 using Crm.Web.Features.Countries;
 using Crm.Web.Features.Demo;
 using Crm.Web.Features.Departments;
@@ -43,6 +45,8 @@ builder.Services.AddGroups();
 builder.Services.AddApiTokens();
 builder.Services.AddCountries();
 builder.Services.AddNotifications();
+builder.Services.AddCompanies();
+builder.Services.AddContacts();
 builder.Services.AddScoped<DemoOrganisation>();
 builder.Services.AddScoped<ActivityLog>();
 builder.Services.AddSection(new Section("Administration", "Users, roles, departments, groups, permissions and integrations.", "/admin", 800, u => u.IsAdministrator));
@@ -72,6 +76,8 @@ api.MapGroupsApi();
 api.MapApiTokensApi();
 api.MapEmailQueueApi();
 api.MapCountriesApi();
+api.MapCompaniesApi();
+api.MapContactsApi();
 
 await app.RunAsync();
 

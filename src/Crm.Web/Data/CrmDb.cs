@@ -2,14 +2,16 @@ using Crm.Web.Features.Access;
 using Crm.Web.Features.Account;
 using Crm.Web.Features.Activity;
 using Crm.Web.Features.ApiTokens;
+using Crm.Web.Features.Companies;
+using Crm.Web.Features.Contacts;
 using Crm.Web.Features.Countries;
 using Crm.Web.Features.Departments;
 using Crm.Web.Features.Email;
 using Crm.Web.Features.Groups;
 using Crm.Web.Features.Notifications;
 using Crm.Web.Features.Roles;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Data;
@@ -40,6 +42,8 @@ public class CrmDb(DbContextOptions<CrmDb> options) : IdentityUserContext<CrmUse
     public DbSet<Country> Countries => Set<Country>();
     public DbSet<CountryMismatch> CountryMismatches => Set<CountryMismatch>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<Company> Companies => Set<Company>();
+    public DbSet<Contact> Contacts => Set<Contact>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -10,6 +10,12 @@ public sealed record Section(string Title, string Description, string Url, int O
 {
     /// <summary>Where the section is listed: the home page, or the administration page.</summary>
     public SectionArea Area { get; init; } = SectionArea.Home;
+
+    /// <summary>
+    /// A CRM module behind the section: it is then listed only for people whose effective view
+    /// scope on that module is wider than None (asked of the permission engine on each request).
+    /// </summary>
+    public string? Module { get; init; }
 }
 
 public enum SectionArea

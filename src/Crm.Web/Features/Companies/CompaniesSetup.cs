@@ -1,0 +1,39 @@
+using Crm.Web.Features.Help;
+using Crm.Web.Features.Users;
+using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Companies;
+
+public static class CompaniesSetup
+{
+    public static IServiceCollection AddCompanies(this IServiceCollection services)
+    {
+        services.AddScoped<RecordAccess>();
+        services.AddScoped<ListCompanies>();
+        services.AddScoped<ReadCompany>();
+        services.AddScoped<SaveCompany>();
+        services.AddScoped<DeleteCompany>();
+        services.AddScoped<TransferCompanies>();
+        services.AddScoped<ExportCompanies>();
+        // Deleting a user hands their companies (and so the companies' contacts) over through the one transfer move.
+        services.AddSingleton(provider => new OwnedRecords(
+            "companies",
+            (db, userId, cancellationToken) => db.Companies.CountAsync(c => c.OwnerId == userId, cancellationToken),
+            (db, from, to, cancellationToken) => TransferCompanies.MoveAsync(
+                db, provider.GetRequiredService<TimeProvider>(), db.Companies.Where(c => c.OwnerId == from), to, null, cancellationToken)));
+        services.AddSection(new Section("Companies", "The organisations you work with, their contacts and owners.", "/companies", 10, _ => true)
+        {
+            Module = Security.Permissions.CrmModules.Companies.Key,
+        });
+        services.AddHelpTopic(new HelpTopic("companies", "Companies",
+        [
+            "The company list shows the companies your role lets you see: your own, those of people below you, of your departments, or all of them. Search by name, sort by name or ID, and move page by page with Next and Previous.",
+            "Add company and the Edit and Delete buttons appear only when your role allows them. If someone else saved a company after you opened it, your save is refused with a message, so nobody's work is overwritten: reload and make your change again.",
+            "Deleting a company also deletes its contacts. The confirmation page lists them first; confirming deletes exactly those, all at once.",
+            "To hand companies to another sales manager, tick them in the list and use \"Transfer selected to…\". Their contacts follow automatically. You can only choose active users your role may assign records to.",
+            "Export CSV downloads the current list (with your search) when your role may export companies. Every export is recorded in the activity log.",
+        ]));
+        return services;
+    }
+}

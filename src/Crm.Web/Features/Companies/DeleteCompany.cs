@@ -1,0 +1,82 @@
+using Crm.Web.Data;
+using Crm.Web.Features.Activity;
+using Crm.Web.Features.Contacts;
+using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
+using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Companies;
+
+public sealed record LinkedRecord(string Module, int Id, string Name);
+
+/// <summary>
+/// What deleting a company takes with it: its contacts. Contacts the actor cannot view are counted,
+/// not named. <see cref="ContactIds"/> lets the confirmation prove it deletes exactly what was shown.
+/// </summary>
+public sealed record CompanyDeleteImpact(int CompanyId, string Name, IReadOnlyList<LinkedRecord> Deleted, int HiddenContacts, IReadOnlyList<int> ContactIds);
+
+/// <summary>Deletes a company (needs delete on it) together with its contacts, in one transaction.</summary>
+public sealed class DeleteCompany(CrmDb db, RecordAccess access, ActivityLog activity)
+{
+    public const string ActivityKind = "company-deleted";
+
+    public async Task<Result<CompanyDeleteImpact>> ImpactAsync(Actor actor, int id, CancellationToken cancellationToken)
+    {
+        var company = await db.Companies.AsNoTracking().Where(c => c.Id == id)
+            .Select(c => new { c.Id, c.Name, c.OwnerId, c.DepartmentId }).FirstOrDefaultAsync(cancellationToken);
+        if (company is null)
+        {
+            return Result<CompanyDeleteImpact>.NotFound();
+        }
+
+        var module = CrmModules.Companies.Key;
+        var facts = await access.FactsAsync(module, company.Id, company.OwnerId, company.DepartmentId, cancellationToken);
+        if (!(await access.DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken)).Allowed)
+        {
+            return Result<CompanyDeleteImpact>.NotFound();
+        }
+
+        if (!(await access.DecideAsync(actor, module, PermissionAction.Delete, facts, cancellationToken)).Allowed)
+        {
+            return Result<CompanyDeleteImpact>.Forbidden($"You may not delete company {id}.");
+        }
+
+        var all = await db.Contacts.AsNoTracking().Where(c => c.CompanyId == id).Select(c => c.Id).ToListAsync(cancellationToken);
+        var visible = await access.VisibleAsync<Contact>(actor, CrmModules.Contacts.Key, cancellationToken);
+        var named = await db.Contacts.AsNoTracking().Where(c => c.CompanyId == id).Where(visible)
+            .OrderBy(c => c.LastName).ThenBy(c => c.FirstName).ThenBy(c => c.Id)
+            .Select(c => new LinkedRecord(CrmModules.Contacts.Key, c.Id, c.FirstName + " " + c.LastName)).ToListAsync(cancellationToken);
+        return Result<CompanyDeleteImpact>.Ok(new CompanyDeleteImpact(company.Id, company.Name, named, all.Count - named.Count, [.. all.Order()]));
+    }
+
+    /// <summary>Deletes the company and its contacts. <paramref name="confirmedContactIds"/>: the contacts the confirmation showed; if they changed since, nothing is deleted.</summary>
+    public async Task<Result<CompanyDeleteImpact>> RunAsync(Actor actor, int id, IReadOnlyCollection<int>? confirmedContactIds, CancellationToken cancellationToken)
+    {
+        if (actor.IsPreview)
+        {
+            return Result<CompanyDeleteImpact>.Forbidden("Nothing can be changed while previewing as another user.");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var impact = await ImpactAsync(actor, id, cancellationToken);
+        if (!impact.IsOk)
+        {
+            return impact;
+        }
+
+        var contacts = impact.Value!.ContactIds;
+        if (confirmedContactIds is not null && !confirmedContactIds.Order().SequenceEqual(contacts))
+        {
+            return Result<CompanyDeleteImpact>.Conflict("The company's contacts changed after the confirmation was shown. Review what will be deleted and confirm again.");
+        }
+
+        // Contacts first: the foreign key restricts, so the company cannot be deleted around them.
+        await db.Contacts.Where(c => contacts.Contains(c.Id)).ExecuteDeleteAsync(cancellationToken);
+        await db.Companies.Where(c => c.Id == id).ExecuteDeleteAsync(cancellationToken);
+        activity.Record(actor, ActivityKind, $"Deleted company ID {id} '{impact.Value.Name}' and its {contacts.Count} contacts.");
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return impact;
+    }
+}

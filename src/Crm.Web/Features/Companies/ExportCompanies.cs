@@ -1,0 +1,96 @@
+using System.Globalization;
+using Crm.Web.Data;
+using Crm.Web.Features.Activity;
+using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
+using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Companies;
+
+/// <summary>A CSV ready to be written; the permission check and the activity entry happened before it exists.</summary>
+public sealed record CsvExport(string FileName, Func<Stream, CancellationToken, Task> WriteAsync);
+
+/// <summary>
+/// The current company list (same filter, search and sort, every page) as CSV, only with the
+/// module's export permission. Fields the actor's role hides are left out; every export is logged.
+/// </summary>
+public sealed class ExportCompanies(CrmDb db, ListCompanies list, RecordAccess access, ActivityLog activity, TimeProvider clock)
+{
+    public const string ActivityKind = "companies-exported";
+
+    private static readonly (string Field, string Header, Func<CompanyListItem, string?> Value)[] s_columns =
+    [
+        ("id", "ID", c => c.Id.ToString(CultureInfo.InvariantCulture)),
+        ("name", "Name", c => c.Name),
+        ("city", "City", c => c.City),
+        ("countryName", "Country", c => c.CountryName),
+        ("phone", "Phone", c => c.Phone),
+        ("email", "Email", c => c.Email),
+        ("website", "Website", c => c.Website),
+        ("owner", "Owner", c => c.OwnerName),
+    ];
+
+    public async Task<Result<CsvExport>> RunAsync(Actor actor, CompanyQuery query, CancellationToken cancellationToken)
+    {
+        if (!(await access.DecideAsync(actor, CrmModules.Companies.Key, PermissionAction.Export, null, cancellationToken)).Allowed)
+        {
+            return Result<CsvExport>.Forbidden("You may not export companies.");
+        }
+
+        var errors = ListCompanies.Validate(query);
+        if (errors.Any)
+        {
+            return Result<CsvExport>.Invalid(errors);
+        }
+
+        var fields = await access.FieldsAsync(actor, CrmModules.Companies.Key, cancellationToken);
+        var columns = s_columns.Where(c => fields.CanSee(c.Field)).ToList();
+        var filtered = await list.FilteredAsync(actor, query, cancellationToken);
+        var ordered = ListCompanies.SortOf(query) == ListCompanies.SortById
+            ? filtered.OrderBy(c => c.Id)
+            : filtered.OrderBy(c => c.Name).ThenBy(c => c.Id);
+        var count = await filtered.CountAsync(cancellationToken);
+        activity.Record(actor, ActivityKind,
+            $"Exported {count} companies as CSV" + (string.IsNullOrWhiteSpace(query.Search) ? "." : $" (search '{query.Search.Trim()}')."));
+        await db.SaveChangesAsync(cancellationToken);
+
+        var rows = list.Project(ordered);
+        var name = $"companies-{clock.GetUtcNow().UtcDateTime:yyyy-MM-dd}.csv";
+        return Result<CsvExport>.Ok(new CsvExport(name, async (stream, ct) =>
+        {
+            await using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true), leaveOpen: true);
+            await writer.WriteAsync(Csv.Line(columns.Select(c => c.Header)));
+            await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
+            {
+                await writer.WriteAsync(Csv.Line(columns.Select(c => c.Value(row))));
+            }
+        }));
+    }
+}
+
+/// <summary>RFC 4180 CSV, safe to open in a spreadsheet.</summary>
+public static class Csv
+{
+    /// <summary>One record ending in CRLF; each cell neutralised and quoted when needed.</summary>
+    public static string Line(IEnumerable<string?> cells) => string.Join(",", cells.Select(Cell)) + "\r\n";
+
+    /// <summary>
+    /// A cell a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) gets a
+    /// leading single quote, so it is shown as text; then quotes, commas and line breaks are quoted.
+    /// </summary>
+    public static string Cell(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "";
+        }
+
+        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        {
+            value = "'" + value;
+        }
+
+        return value.IndexOfAny(['"', ',', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    }
+}

@@ -1,0 +1,101 @@
+using Crm.Web.Data;
+using Crm.Web.Features.Companies;
+using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
+using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Contacts;
+
+public sealed record ContactQuery(string? Search = null, string? Sort = null, string? Cursor = null, int? PageSize = null, int? CompanyId = null);
+
+public sealed record ContactListItem(int Id, string FirstName, string LastName, string? Email, string? Phone, string? Title,
+    int? CompanyId, string? CompanyName, Guid OwnerId, string OwnerName);
+
+/// <summary>
+/// The contacts the actor may view, optionally of one company, searched by name or email, sorted by
+/// name (last, first) or ID, keyset-paged. The company's name is shown only if the company is visible too.
+/// </summary>
+public sealed class ListContacts(CrmDb db, RecordAccess access)
+{
+    public const string SortByName = "name";
+    public const string SortById = "id";
+
+    public async Task<Result<ListPage<ContactListItem>>> RunAsync(Actor actor, ContactQuery query, CancellationToken cancellationToken)
+    {
+        var size = query.PageSize ?? ListPaging.DefaultPageSize;
+        var errors = new FieldErrors().Text("search", "Search", query.Search, ListCompanies.SearchMaxLength, required: false);
+        if (query.Sort is { Length: > 0 } s && !s.Equals(SortByName, StringComparison.OrdinalIgnoreCase) && !s.Equals(SortById, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add("sort", "Sort by \"name\" or \"id\".");
+        }
+
+        if (size is < 1 or > ListPaging.MaxPageSize)
+        {
+            errors.Add("pageSize", $"The page size must be between 1 and {ListPaging.MaxPageSize}.");
+        }
+
+        var sort = string.Equals(query.Sort, SortById, StringComparison.OrdinalIgnoreCase) ? SortById : SortByName;
+        ListCursor? cursor = null;
+        if (!string.IsNullOrEmpty(query.Cursor))
+        {
+            cursor = ListCursor.Decode(query.Cursor, sort, sort == SortByName ? 2 : 0);
+            if (cursor is null)
+            {
+                errors.Add("cursor", ListCursor.Invalid);
+            }
+        }
+
+        if (errors.Any)
+        {
+            return Result<ListPage<ContactListItem>>.Invalid(errors);
+        }
+
+        var visible = await access.VisibleAsync<Contact>(actor, CrmModules.Contacts.Key, cancellationToken);
+        var contacts = db.Contacts.AsNoTracking().Where(visible);
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var term = query.Search.Trim().ToLowerInvariant();
+#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
+            contacts = contacts.Where(c => (c.FirstName + " " + c.LastName).ToLower().Contains(term) || (c.Email != null && c.Email.ToLower().Contains(term)));
+#pragma warning restore CA1304, CA1311, CA1862
+        }
+
+        if (query.CompanyId is { } companyId)
+        {
+            contacts = contacts.Where(c => c.CompanyId == companyId);
+        }
+
+        if (cursor is { } at)
+        {
+            var id = at.Id;
+            if (sort == SortByName)
+            {
+                var (last, first) = (at.Keys[0], at.Keys[1]);
+                contacts = at.Forward
+                    ? contacts.Where(c => c.LastName.CompareTo(last) > 0 || (c.LastName == last && (c.FirstName.CompareTo(first) > 0 || (c.FirstName == first && c.Id > id))))
+                    : contacts.Where(c => c.LastName.CompareTo(last) < 0 || (c.LastName == last && (c.FirstName.CompareTo(first) < 0 || (c.FirstName == first && c.Id < id))));
+            }
+            else
+            {
+                contacts = at.Forward ? contacts.Where(c => c.Id > id) : contacts.Where(c => c.Id < id);
+            }
+        }
+
+        var forward = cursor?.Forward ?? true;
+        var ordered = sort == SortByName
+            ? (forward ? contacts.OrderBy(c => c.LastName).ThenBy(c => c.FirstName).ThenBy(c => c.Id)
+                : contacts.OrderByDescending(c => c.LastName).ThenByDescending(c => c.FirstName).ThenByDescending(c => c.Id))
+            : (forward ? contacts.OrderBy(c => c.Id) : contacts.OrderByDescending(c => c.Id));
+        var companies = db.Companies.Where(await access.VisibleAsync<Company>(actor, CrmModules.Companies.Key, cancellationToken));
+        // Names come from correlated lookups in the projection, so the page keeps the keyset order;
+        // a company the actor may not view stays unnamed (and unlinked).
+        var rows = await ordered.Take(size + 1).Select(c => new ContactListItem(c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.Title,
+                companies.Where(co => co.Id == c.CompanyId).Select(co => (int?)co.Id).FirstOrDefault(),
+                companies.Where(co => co.Id == c.CompanyId).Select(co => co.Name).FirstOrDefault(),
+                c.OwnerId, db.Users.Where(u => u.Id == c.OwnerId).Select(u => u.FullName).FirstOrDefault() ?? ""))
+            .ToListAsync(cancellationToken);
+        return Result<ListPage<ContactListItem>>.Ok(ListPaging.Page(rows, size, cursor,
+            (row, next) => new ListCursor(sort, next, row.Id, sort == SortByName ? [row.LastName, row.FirstName] : [])));
+    }
+}

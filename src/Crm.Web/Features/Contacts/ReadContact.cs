@@ -1,0 +1,57 @@
+using Crm.Web.Data;
+using Crm.Web.Features.Companies;
+using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
+using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Contacts;
+
+public sealed record ContactDetails(
+    int Id, string FirstName, string LastName, string? Email, string? Phone, string? Title, int? CompanyId, string? CompanyName,
+    Guid OwnerId, string OwnerName, int? DepartmentId, DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version);
+
+public sealed record ContactActions(bool Edit, bool Delete);
+
+public sealed record ContactView(ContactDetails Contact, ContactActions Can);
+
+/// <summary>One contact; outside the actor's view it is "not found". Its company is named only if the actor may view it.</summary>
+public sealed class ReadContact(CrmDb db, RecordAccess access)
+{
+    public async Task<Result<ContactView>> RunAsync(Actor actor, int id, CancellationToken cancellationToken)
+    {
+        var row = await db.Contacts.AsNoTracking().Where(c => c.Id == id).FirstOrDefaultAsync(cancellationToken);
+        if (row is null)
+        {
+            return Result<ContactView>.NotFound();
+        }
+
+        var module = CrmModules.Contacts.Key;
+        var facts = await access.FactsAsync(module, row.Id, row.OwnerId, row.DepartmentId, cancellationToken);
+        if (!(await access.DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken)).Allowed)
+        {
+            return Result<ContactView>.NotFound();
+        }
+
+        var details = await DetailsAsync(db, access, actor, row, cancellationToken);
+        var can = new ContactActions(
+            !actor.IsPreview && (await access.DecideAsync(actor, module, PermissionAction.Edit, facts, cancellationToken)).Allowed,
+            !actor.IsPreview && (await access.DecideAsync(actor, module, PermissionAction.Delete, facts, cancellationToken)).Allowed);
+        return Result<ContactView>.Ok(new ContactView(details, can));
+    }
+
+    internal static async Task<ContactDetails> DetailsAsync(CrmDb db, RecordAccess access, Actor actor, Contact c, CancellationToken cancellationToken)
+    {
+        var owner = await db.Users.Where(u => u.Id == c.OwnerId).Select(u => u.FullName).FirstOrDefaultAsync(cancellationToken) ?? "";
+        (int? Id, string? Name) company = (null, null);
+        if (c.CompanyId is { } companyId)
+        {
+            var visible = await access.VisibleAsync<Company>(actor, CrmModules.Companies.Key, cancellationToken);
+            var name = await db.Companies.Where(visible).Where(x => x.Id == companyId).Select(x => x.Name).FirstOrDefaultAsync(cancellationToken);
+            company = name is null ? (null, null) : (companyId, name);
+        }
+
+        return new ContactDetails(c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.Title, company.Id, company.Name,
+            c.OwnerId, owner, c.DepartmentId, c.CreatedAt, c.CreatedById, c.ModifiedAt, c.ModifiedById, c.Version);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Net;
+using Crm.Tests.Infrastructure;
+using Crm.Web.Features.Roles;
+using Crm.Web.Security.Permissions;
+using static Crm.Tests.Companies.CompanyKit;
+
+namespace Crm.Tests.Companies;
+
+/// <summary>
+/// Per scope, a user sees exactly the companies it reaches, through every path: list, search,
+/// detail, export and delete-impact (API), and the list and detail pages.
+/// </summary>
+public sealed class CompanyScopeTests
+{
+    [Fact]
+    public async Task Each_scope_sees_exactly_its_companies_through_every_path()
+    {
+        await using var app = new CrmApp();
+        var sales = await DepartmentAsync(app, "Sales");
+        var north = await DepartmentAsync(app, "Sales North", sales);
+        var support = await DepartmentAsync(app, "Support");
+        var bossRole = await RoleAsync(app, "Boss", null, AssignRecordsTo.AnyUser, Everything(Scope.Subordinates));
+        var workerRole = await RoleAsync(app, "Worker", bossRole, AssignRecordsTo.AnyUser, Everything(Scope.Own));
+        var deptRole = await RoleAsync(app, "Dept", null, AssignRecordsTo.AnyUser, Everything(Scope.Department));
+        var allRole = await RoleAsync(app, "All", null, AssignRecordsTo.AnyUser, Everything(Scope.All));
+        var noneRole = await RoleAsync(app, "None", null, AssignRecordsTo.AnyUser);
+
+        var worker = await UserAsync(app, "worker@crm.test", workerRole, north);
+        var boss = await UserAsync(app, "boss@crm.test", bossRole, support);
+        var dept = await UserAsync(app, "dept@crm.test", deptRole, sales);
+        var all = await UserAsync(app, "all@crm.test", allRole, support);
+        var none = await UserAsync(app, "none@crm.test", noneRole, sales);
+
+        var ids = new Dictionary<string, int>
+        {
+            ["Acme North"] = await CompanyAsync(app, "Acme North", worker.Id, north),
+            ["Boss Corp"] = await CompanyAsync(app, "Boss Corp", boss.Id, support),
+            ["All Corp"] = await CompanyAsync(app, "All Corp", all.Id, support),
+            ["Sales Corp"] = await CompanyAsync(app, "Sales Corp", none.Id, sales),
+        };
+
+        var expected = new Dictionary<string, string[]>
+        {
+            ["worker@crm.test"] = ["Acme North"],
+            ["boss@crm.test"] = ["Acme North", "Boss Corp"],
+            ["dept@crm.test"] = ["Acme North", "Sales Corp"],
+            ["all@crm.test"] = ["Acme North", "All Corp", "Boss Corp", "Sales Corp"],
+            ["none@crm.test"] = [],
+        };
+
+        foreach (var (email, names) in expected)
+        {
+            var client = await app.SignInAsync(email, Password);
+            Assert.Equal(names, await (await client.Http.GetAsync("/api/v1/companies")).NamesAsync());
+            Assert.Equal(names.Where(n => n.Contains("Corp", StringComparison.Ordinal)),
+                await (await client.Http.GetAsync("/api/v1/companies?search=CORP&sort=id")).NamesAsync());
+
+            foreach (var (name, id) in ids)
+            {
+                var status = names.Contains(name) ? HttpStatusCode.OK : HttpStatusCode.NotFound;
+                Assert.Equal(status, (await client.Http.GetAsync($"/api/v1/companies/{id}")).StatusCode);
+                Assert.Equal(status, (await client.Http.GetAsync($"/companies/{id}")).StatusCode);
+                Assert.Equal(status, (await client.Http.GetAsync($"/api/v1/companies/{id}/delete-impact")).StatusCode);
+                Assert.Equal(names.Contains(name) ? HttpStatusCode.OK : HttpStatusCode.NotFound,
+                    (await client.Http.GetAsync($"/companies/{id}/edit")).StatusCode);
+            }
+
+            var page = await (await client.Http.GetAsync("/companies")).Content.ReadAsStringAsync();
+            foreach (var name in ids.Keys)
+            {
+                Assert.Equal(names.Contains(name), page.Contains(name, StringComparison.Ordinal));
+            }
+
+            var csv = await client.Http.GetAsync("/api/v1/companies/export.csv");
+            if (email == "none@crm.test")
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, csv.StatusCode);
+                continue;
+            }
+
+            Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
+            var lines = (await csv.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(names, lines.Skip(1).Select(l => l.Split(',')[1]).Order(StringComparer.Ordinal));
+        }
+    }
+}
