@@ -30,9 +30,13 @@ BASE="http://127.0.0.1:$PORT"
 EMAIL=bench@crm.test
 PASSWORD='bench passphrase 2026'
 
+# psql takes its own options, not the Npgsql connection string the app uses.
+pg_part() { printf '%s' "$CRM_BENCH_POSTGRES" | tr ';' '\n' | awk -F= -v k="$1" 'tolower($1)==tolower(k){print $2}'; }
+pg() { PGPASSWORD="$(pg_part Password)" psql -h "$(pg_part Host)" -p "$(pg_part Port)" -U "$(pg_part Username)" -d postgres -qc "$1" >/dev/null; }
+
 if [ "$PROVIDER" = Postgres ]; then
   DB="crm_bench_$$"
-  psql "$CRM_BENCH_POSTGRES" -qc "CREATE DATABASE $DB" >/dev/null
+  pg "CREATE DATABASE $DB"
   CONNECTION="${CRM_BENCH_POSTGRES/Database=postgres/Database=$DB}"
 else
   CONNECTION="Data Source=$WORK/crm.db"
@@ -85,5 +89,5 @@ RESULT="bench/results/auth-overhead-$(echo "$PROVIDER" | tr 'A-Z' 'a-z')-$(date 
   echo "Server memory after the runs (RSS): $(( $(awk '/VmRSS/{print $2}' /proc/$APP_PID/status) / 1024 )) MiB"
 } | tee "$RESULT"
 
-[ "$PROVIDER" = Postgres ] && { kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=""; psql "$CRM_BENCH_POSTGRES" -qc "DROP DATABASE $DB WITH (FORCE)" >/dev/null; }
+[ "$PROVIDER" = Postgres ] && { kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=""; pg "DROP DATABASE $DB WITH (FORCE)"; }
 echo "Written to $RESULT"
