@@ -1,9 +1,7 @@
-using Crm.Web.Data;
 using Crm.Web.Features.Activity;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Account;
 
@@ -16,8 +14,7 @@ public sealed record ChangePasswordInput(string? CurrentPassword, string? NewPas
 public sealed class ChangePassword(
     UserManager<CrmUser> users,
     SignInUser signIn,
-    CrmDb db,
-    TimeProvider clock,
+    Sessions sessions,
     ActivityLog activity,
     ILogger<ChangePassword> log)
 {
@@ -59,9 +56,7 @@ public sealed class ChangePassword(
         await users.UpdateAsync(user);
 
         // The security stamp changed, so every cookie of this user is already dead; the rows say so too.
-        var now = clock.GetUtcNow().UtcDateTime;
-        await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, now), cancellationToken);
+        await sessions.RevokeAllAsync(user.Id, cancellationToken);
         await signIn.StartSessionAsync(user, http, cancellationToken);
 
         log.LogInformation("User {UserId} changed their password", user.Id);

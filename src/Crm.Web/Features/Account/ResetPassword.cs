@@ -1,9 +1,7 @@
-using Crm.Web.Data;
 using Crm.Web.Features.Activity;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Account;
 
@@ -21,7 +19,7 @@ public enum PasswordLink
 /// link end in Identity's reset, which checks the password rules and changes the security stamp
 /// (so the link cannot be used twice).
 /// </summary>
-public sealed class ResetPassword(UserManager<CrmUser> users, CrmDb db, TimeProvider clock, ActivityLog activity, ILogger<ResetPassword> log)
+public sealed class ResetPassword(UserManager<CrmUser> users, Sessions sessions, ActivityLog activity, ILogger<ResetPassword> log)
 {
     public const string InvalidLinkMessage = "This link is invalid, already used or expired. Ask for a new one.";
 
@@ -70,9 +68,7 @@ public sealed class ResetPassword(UserManager<CrmUser> users, CrmDb db, TimeProv
         await users.ResetAccessFailedCountAsync(user);
         await users.SetLockoutEndDateAsync(user, null);
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, now), cancellationToken);
+        await sessions.RevokeAllAsync(user.Id, cancellationToken);
         log.LogInformation("User {UserId} set their password with a {Link} link", user.Id, link);
         return Result<bool>.Ok(true);
     }

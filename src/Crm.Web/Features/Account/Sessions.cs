@@ -51,6 +51,14 @@ public sealed class Sessions(CrmDb db, TimeProvider clock)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, now), cancellationToken);
     }
 
+    /// <summary>Ends every open session of a user (password change, reset, deactivation).</summary>
+    public async Task RevokeAllAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.UserSessions.Where(s => s.UserId == userId && s.RevokedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, now), cancellationToken);
+    }
+
     public static Guid? ReadSessionId(ClaimsPrincipal principal) =>
         Guid.TryParse(principal.FindFirstValue(SessionClaim), out var id) ? id : null;
 

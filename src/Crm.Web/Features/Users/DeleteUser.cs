@@ -61,7 +61,7 @@ public sealed class DeleteUser(CrmDb db, UserManager<CrmUser> users, IEnumerable
             return Result<bool>.Conflict("You cannot delete your own account.");
         }
 
-        if (user.IsAdministrator && user.IsActive && !await db.Users.AnyAsync(u => u.IsAdministrator && u.IsActive && u.Id != user.Id, cancellationToken))
+        if (user.IsAdministrator && user.IsActive && !await Administrators.AnyOtherActiveAsync(db, user.Id, cancellationToken))
         {
             return Result<bool>.Conflict("This is the last active administrator and cannot be deleted.");
         }

@@ -1,4 +1,5 @@
 using Crm.Web.Data;
+using Crm.Web.Features.Account;
 using Crm.Web.Features.Activity;
 using Crm.Web.Security;
 using Crm.Web.Web;
@@ -11,7 +12,7 @@ namespace Crm.Web.Features.Users;
 /// request, cannot sign in, their API tokens stop working, their history stays, their seat is
 /// freed. Reactivation needs a free seat.
 /// </summary>
-public sealed class SetUserActive(CrmDb db, Seats seats, ActivityLog activity, TimeProvider clock)
+public sealed class SetUserActive(CrmDb db, Seats seats, ActivityLog activity, Sessions sessions)
 {
     public async Task<Result<bool>> RunAsync(Actor actor, Guid userId, bool active, CancellationToken cancellationToken)
     {
@@ -38,7 +39,7 @@ public sealed class SetUserActive(CrmDb db, Seats seats, ActivityLog activity, T
                 return Result<bool>.Conflict("You cannot deactivate your own account: ask another administrator.");
             }
 
-            if (user.IsAdministrator && !await db.Users.AnyAsync(u => u.IsAdministrator && u.IsActive && u.Id != user.Id, cancellationToken))
+            if (user.IsAdministrator && !await Administrators.AnyOtherActiveAsync(db, user.Id, cancellationToken))
             {
                 return Result<bool>.Conflict("This is the last active administrator and cannot be deactivated.");
             }
@@ -56,9 +57,7 @@ public sealed class SetUserActive(CrmDb db, Seats seats, ActivityLog activity, T
         user.IsActive = active;
         if (!active)
         {
-            var now = clock.GetUtcNow().UtcDateTime;
-            await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null)
-                .ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, now), cancellationToken);
+            await sessions.RevokeAllAsync(user.Id, cancellationToken);
         }
 
         activity.Record(actor, active ? ActivityKinds.UserActivated : ActivityKinds.UserDeactivated,

@@ -4,7 +4,6 @@ using Crm.Web.Features.Activity;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Users;
 
@@ -46,7 +45,7 @@ public sealed class UpdateUser(CrmDb db, UserManager<CrmUser> users, ActivityLog
         }
 
         if (user.IsAdministrator && !input.IsAdministrator && user.IsActive
-            && !await db.Users.AnyAsync(u => u.IsAdministrator && u.IsActive && u.Id != user.Id, cancellationToken))
+            && !await Administrators.AnyOtherActiveAsync(db, user.Id, cancellationToken))
         {
             errors.Add("isAdministrator", "This is the last active administrator: make someone else an administrator first.");
         }
