@@ -1,3 +1,4 @@
+using Crm.Web.Features.Records;
 using System.Net;
 using System.Text.Json;
 using Crm.Tests.Infrastructure;

@@ -64,7 +64,7 @@ public static class CompaniesApi
 
         companies.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteCompany delete, CancellationToken cancellationToken) =>
                 (await delete.ImpactAsync(http.Actor(), id, cancellationToken))
-                    .ToHttp(i => Results.Ok(new { i.CompanyId, i.Name, deleted = i.Deleted, i.HiddenContacts })))
+                    .ToHttp(i => Results.Ok(new { i.CompanyId, i.Name, deleted = i.Deleted, i.HiddenContacts, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden })))
             .WithName("GetCompanyDeleteImpact")
             .WithSummary("What deleting the company would delete with it.");
 

@@ -1,3 +1,4 @@
+using Crm.Web.Features.Records;
 using Crm.Web.Features.Help;
 using Crm.Web.Features.Users;
 using Crm.Web.Web;
@@ -9,7 +10,7 @@ public static class CompaniesSetup
 {
     public static IServiceCollection AddCompanies(this IServiceCollection services)
     {
-        services.AddScoped<RecordAccess>();
+        services.AddRecordLookup<CompanyLookup>();
         services.AddScoped<ListCompanies>();
         services.AddScoped<ReadCompany>();
         services.AddScoped<SaveCompany>();

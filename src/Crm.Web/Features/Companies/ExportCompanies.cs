@@ -1,3 +1,4 @@
+using Crm.Web.Features.Records;
 using System.Globalization;
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
@@ -7,9 +8,6 @@ using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Companies;
-
-/// <summary>A CSV ready to be written; the permission check and the activity entry happened before it exists.</summary>
-public sealed record CsvExport(string FileName, Func<Stream, CancellationToken, Task> WriteAsync);
 
 /// <summary>
 /// The current company list (same filter, search and sort, every page) as CSV, only with the
@@ -66,31 +64,5 @@ public sealed class ExportCompanies(CrmDb db, ListCompanies list, RecordAccess a
                 await writer.WriteAsync(Csv.Line(columns.Select(c => c.Value(row))));
             }
         }));
-    }
-}
-
-/// <summary>RFC 4180 CSV, safe to open in a spreadsheet.</summary>
-public static class Csv
-{
-    /// <summary>One record ending in CRLF; each cell neutralised and quoted when needed.</summary>
-    public static string Line(IEnumerable<string?> cells) => string.Join(",", cells.Select(Cell)) + "\r\n";
-
-    /// <summary>
-    /// A cell a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) gets a
-    /// leading single quote, so it is shown as text; then quotes, commas and line breaks are quoted.
-    /// </summary>
-    public static string Cell(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return "";
-        }
-
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
-
-        return value.IndexOfAny(['"', ',', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 }

@@ -1,3 +1,4 @@
+using Crm.Web.Features.Records;
 using Crm.Web.Data;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;

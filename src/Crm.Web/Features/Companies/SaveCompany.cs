@@ -1,3 +1,4 @@
+using Crm.Web.Features.Records;
 using Crm.Web.Data;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
@@ -143,17 +144,13 @@ public sealed class SaveCompany(CrmDb db, RecordAccess access, TransferCompanies
             {
                 OwnerId = owner!.Value,
                 DepartmentId = await Owners.DepartmentOfAsync(db, owner.Value, cancellationToken),
-                CreatedAt = now,
-                CreatedById = actor.UserId,
-                Version = 1,
             };
+            company.StampCreated(actor, now);
             db.Companies.Add(company);
         }
         else
         {
-            // The version the caller read is what the row must still hold when the UPDATE runs.
-            db.Entry(company).Property(c => c.Version).OriginalValue = input.Version!.Value;
-            company.Version = input.Version.Value + 1;
+            company.StampModified(db, actor, now, input.Version!.Value);
         }
 
         company.Name = name!;
@@ -163,8 +160,6 @@ public sealed class SaveCompany(CrmDb db, RecordAccess access, TransferCompanies
         company.City = city;
         company.Address = address;
         company.CountryName = country;
-        company.ModifiedAt = now;
-        company.ModifiedById = actor.UserId;
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -1,0 +1,30 @@
+namespace Crm.Web.Features.Records;
+
+/// <summary>A CSV ready to be written; the permission check and the activity entry happened before it exists.</summary>
+public sealed record CsvExport(string FileName, Func<Stream, CancellationToken, Task> WriteAsync);
+
+/// <summary>RFC 4180 CSV, safe to open in a spreadsheet.</summary>
+public static class Csv
+{
+    /// <summary>One record ending in CRLF; each cell neutralised and quoted when needed.</summary>
+    public static string Line(IEnumerable<string?> cells) => string.Join(",", cells.Select(Cell)) + "\r\n";
+
+    /// <summary>
+    /// A cell a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) gets a
+    /// leading single quote, so it is shown as text; then quotes, commas and line breaks are quoted.
+    /// </summary>
+    public static string Cell(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "";
+        }
+
+        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        {
+            value = "'" + value;
+        }
+
+        return value.IndexOfAny(['"', ',', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    }
+}
