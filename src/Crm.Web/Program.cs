@@ -13,6 +13,7 @@ using Crm.Web.Features.Groups;
 using Crm.Web.Features.Notifications;
 using Crm.Web.Features.Records;
 using Crm.Web.Features.Roles;
+using Crm.Web.Features.Search;
 using Crm.Web.Features.Users;
 using Crm.Web.Operations;
 using Crm.Web.Security.Permissions;
@@ -49,6 +50,7 @@ builder.Services.AddNotifications();
 builder.Services.AddRecords();
 builder.Services.AddCompanies();
 builder.Services.AddContacts();
+builder.Services.AddSearch();
 builder.Services.AddScoped<DemoOrganisation>();
 builder.Services.AddScoped<ActivityLog>();
 builder.Services.AddSection(new Section("Administration", "Users, roles, departments, groups, permissions and integrations.", "/admin", 800, u => u.IsAdministrator));
@@ -80,6 +82,7 @@ api.MapEmailQueueApi();
 api.MapCountriesApi();
 api.MapCompaniesApi();
 api.MapContactsApi();
+api.MapSearchApi();
 
 await app.RunAsync();
 
