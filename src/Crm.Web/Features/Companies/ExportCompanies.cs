@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Web.Features.Companies;
 
 /// <summary>
-/// The current company list (same filter, search and sort, every page) as CSV, only with the
+/// The current company list (same filter, search and sort, every page) as CSV or xlsx, only with the
 /// module's export permission. Fields the actor's role hides are left out; every export is logged.
 /// </summary>
 public sealed class ExportCompanies(CrmDb db, ListCompanies list, RecordAccess access, ActivityLog activity, TimeProvider clock)
@@ -29,17 +29,17 @@ public sealed class ExportCompanies(CrmDb db, ListCompanies list, RecordAccess a
         ("owner", "Owner", c => c.OwnerName),
     ];
 
-    public async Task<Result<CsvExport>> RunAsync(Actor actor, CompanyQuery query, CancellationToken cancellationToken)
+    public async Task<Result<TableExport>> RunAsync(Actor actor, CompanyQuery query, ExportFormat format, CancellationToken cancellationToken)
     {
         if (!(await access.DecideAsync(actor, CrmModules.Companies.Key, PermissionAction.Export, null, cancellationToken)).Allowed)
         {
-            return Result<CsvExport>.Forbidden("You may not export companies.");
+            return Result<TableExport>.Forbidden("You may not export companies.");
         }
 
         var errors = ListCompanies.Validate(query);
         if (errors.Any)
         {
-            return Result<CsvExport>.Invalid(errors);
+            return Result<TableExport>.Invalid(errors);
         }
 
         var fields = await access.FieldsAsync(actor, CrmModules.Companies.Key, cancellationToken);
@@ -50,19 +50,23 @@ public sealed class ExportCompanies(CrmDb db, ListCompanies list, RecordAccess a
             : filtered.OrderBy(c => c.Name).ThenBy(c => c.Id);
         var count = await filtered.CountAsync(cancellationToken);
         activity.Record(actor, ActivityKind,
-            $"Exported {count} companies as CSV" + (string.IsNullOrWhiteSpace(query.Search) ? "." : $" (search '{query.Search.Trim()}')."));
+            $"Exported {count} companies as {format.ToString().ToUpperInvariant()}" + (string.IsNullOrWhiteSpace(query.Search) ? "." : $" (search '{query.Search.Trim()}')."));
         await db.SaveChangesAsync(cancellationToken);
 
         var rows = list.Project(ordered);
-        var name = $"companies-{clock.GetUtcNow().UtcDateTime:yyyy-MM-dd}.csv";
-        return Result<CsvExport>.Ok(new CsvExport(name, async (stream, ct) =>
+        return Result<TableExport>.Ok(new TableExport(
+            $"companies-{clock.GetUtcNow().UtcDateTime:yyyy-MM-dd}",
+            [.. columns.Select(c => c.Header)],
+            ct => Cells(rows.AsAsyncEnumerable(), columns, ct)));
+    }
+
+    private static async IAsyncEnumerable<IReadOnlyList<string?>> Cells(
+        IAsyncEnumerable<CompanyListItem> rows, List<(string Field, string Header, Func<CompanyListItem, string?> Value)> columns,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var row in rows.WithCancellation(cancellationToken))
         {
-            await using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true), leaveOpen: true);
-            await writer.WriteAsync(Csv.Line(columns.Select(c => c.Header)));
-            await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
-            {
-                await writer.WriteAsync(Csv.Line(columns.Select(c => c.Value(row))));
-            }
-        }));
+            yield return [.. columns.Select(c => c.Value(row))];
+        }
     }
 }

@@ -1,11 +1,19 @@
 namespace Crm.Web.Features.Records;
 
-/// <summary>A CSV ready to be written; the permission check and the activity entry happened before it exists.</summary>
-public sealed record CsvExport(string FileName, Func<Stream, CancellationToken, Task> WriteAsync);
-
 /// <summary>RFC 4180 CSV, safe to open in a spreadsheet.</summary>
 public static class Csv
 {
+    /// <summary>Writes the table as UTF-8 CSV (with a byte-order mark, so spreadsheets pick the encoding).</summary>
+    public static async Task WriteAsync(Stream stream, TableExport table, CancellationToken cancellationToken)
+    {
+        await using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true), leaveOpen: true);
+        await writer.WriteAsync(Line(table.Headers));
+        await foreach (var row in table.Rows(cancellationToken).WithCancellation(cancellationToken))
+        {
+            await writer.WriteAsync(Line(row));
+        }
+    }
+
     /// <summary>One record ending in CRLF; each cell neutralised and quoted when needed.</summary>
     public static string Line(IEnumerable<string?> cells) => string.Join(",", cells.Select(Cell)) + "\r\n";
 
