@@ -16,8 +16,14 @@ public sealed class Company : OwnedRecord
     public string? City { get; set; }
     public string? Address { get; set; }
 
-    /// <summary>Free text until the countries feature links companies to its list.</summary>
+    /// <summary>The country as it was given (by a user, the API or an import), kept even when it matches no country.</summary>
     public string? CountryName { get; set; }
+
+    /// <summary>
+    /// The country <see cref="CountryName"/> was matched to (name, alternative name or ISO code); empty
+    /// when it matched none. No foreign key: the shipped country list is never deleted from.
+    /// </summary>
+    public int? CountryId { get; set; }
 
     public override string Label => Name;
 
@@ -35,6 +41,7 @@ public sealed class Company : OwnedRecord
             builder.Property(c => c.CountryName).HasMaxLength(CompanyLimits.Country);
             OwnedRecord.ConfigureOwnership(builder);
             builder.HasIndex(c => new { c.Name, c.Id });
+            builder.HasIndex(c => c.CountryId);
         }
     }
 }

@@ -1,5 +1,6 @@
 using Crm.Web.Features.Records;
 using Crm.Web.Data;
+using Crm.Web.Features.Countries;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
@@ -32,7 +33,7 @@ public enum CompanyFields
 /// the caller read: a newer one means someone else saved in between, and the save is refused
 /// rather than overwriting their work). A new owner goes through <see cref="TransferCompanies"/>.
 /// </summary>
-public sealed class SaveCompany(CrmDb db, RecordAccess access, TransferCompanies transfer, TimeProvider clock)
+public sealed class SaveCompany(CrmDb db, RecordAccess access, TransferCompanies transfer, CountryMatcher countries, TimeProvider clock)
 {
     public const string ChangedBySomeoneElse = "This company was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
 
@@ -159,6 +160,13 @@ public sealed class SaveCompany(CrmDb db, RecordAccess access, TransferCompanies
         company.Email = email;
         company.City = city;
         company.Address = address;
+        if (fields.HasFlag(CompanyFields.Country) && (country != company.CountryName || company.Id == 0))
+        {
+            // Matched inside the transaction: an unmatched value's notification is only kept if the save is.
+            var source = actor.Kind == ActorKind.ApiToken ? CountrySources.Api : CountrySources.User;
+            company.CountryId = (await countries.MatchAsync(country, source, cancellationToken))?.Id;
+        }
+
         company.CountryName = country;
         try
         {
