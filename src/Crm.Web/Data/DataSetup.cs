@@ -49,6 +49,7 @@ public static class DataSetup
         // Migrations are written by hand, without a model snapshot (the Design package cannot be
         // restored here): the schema-parity test is what proves migrations and model agree.
         options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        options.AddInterceptors(Security.Permissions.PermissionChanges.Instance);
         if (provider == DatabaseProvider.Postgres)
         {
             if (string.IsNullOrWhiteSpace(connectionString))

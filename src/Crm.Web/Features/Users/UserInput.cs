@@ -79,6 +79,8 @@ public static class UserInputRules
     {
         await db.UserDepartments.Where(m => m.UserId == userId).ExecuteDeleteAsync(cancellationToken);
         await db.GroupMembers.Where(m => m.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+        // The deletes above bypass the change tracker; memberships shape permissions.
+        Security.Permissions.PermissionStamp.Touch(db);
         var primaryId = primary ?? (departments.Count > 0 ? departments[0] : (int?)null);
         db.UserDepartments.AddRange(departments.Select(d => new Departments.UserDepartment { UserId = userId, DepartmentId = d, IsPrimary = d == primaryId }));
         db.GroupMembers.AddRange(groups.Select(g => new Groups.GroupMember { UserId = userId, GroupId = g }));

@@ -6,10 +6,12 @@ namespace Crm.Web.Security.Permissions;
 /// <summary>
 /// Loads what the engine needs to know about a user from the database: their departments with
 /// every sub-department, the users below their role, their groups, grants, overrides, field rules
-/// and the organisation defaults. Loaded fresh for each request (and kept for the rest of it), so
-/// a permission change bites on the very next request, for sessions and API tokens alike.
+/// and the organisation defaults. Each request first reads the <see cref="PermissionStamp"/>: while
+/// it is unchanged the subject loaded earlier is reused; any change to what shapes permissions
+/// replaces the stamp in the same transaction, so the change bites on the very next request, for
+/// sessions and API tokens alike.
 /// </summary>
-public sealed class PermissionSubjects(CrmDb db)
+public sealed class PermissionSubjects(CrmDb db, PermissionSubjectCache cache)
 {
     private readonly Dictionary<Guid, PermissionSubject?> _loaded = [];
 
@@ -18,6 +20,16 @@ public sealed class PermissionSubjects(CrmDb db)
         if (_loaded.TryGetValue(userId, out var cached))
         {
             return cached;
+        }
+
+        // Read before the subject: a change committed after this read leaves a newer stamp behind,
+        // so what is cached under this one is at worst reloaded once too often, never kept stale.
+        var token = await db.Set<PermissionStamp>().AsNoTracking().Where(s => s.Id == PermissionStamp.SingletonId)
+            .Select(s => (Guid?)s.Token).FirstOrDefaultAsync(cancellationToken);
+        if (token is { } current && cache.Get(userId, current) is { } reused)
+        {
+            _loaded[userId] = reused;
+            return reused;
         }
 
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
@@ -59,6 +71,11 @@ public sealed class PermissionSubjects(CrmDb db)
             OrganisationDefaults = await db.ModuleDefaults.ToDictionaryAsync(d => d.Module, d => d.Access, cancellationToken),
         };
         _loaded[userId] = subject;
+        if (token is { } loadedUnder)
+        {
+            cache.Put(userId, loadedUnder, subject);
+        }
+
         return subject;
     }
 
