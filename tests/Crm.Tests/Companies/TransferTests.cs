@@ -123,7 +123,7 @@ public sealed class TransferTests
         var moved = await manager.SubmitAsync(list, new() { ["Selected"] = a.ToString(System.Globalization.CultureInfo.InvariantCulture), ["NewOwnerId"] = org.Agent.ToString() });
         Assert.Equal(HttpStatusCode.Redirect, moved.StatusCode);
         var (_, after) = await manager.FollowAsync(moved);
-        Assert.Contains("1 companies and 1 contacts transferred", after.Body!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("1 company and 1 contact transferred", after.Body!.TextContent, StringComparison.Ordinal);
         Assert.Equal([(org.Agent, org.Support), (org.Manager, org.Sales)], await OwnersAsync(app, a, b));
         Assert.Equal([(org.Agent, org.Support), (org.Manager, org.Sales)], await ContactOwnersAsync(app, a1, b1));
 

@@ -46,7 +46,7 @@ public sealed class CompaniesPage(CrmDb db, ListCompanies list, TransferCompanie
         if (result.IsOk)
         {
             var done = result.Value!;
-            return Redirect($"/companies?transferred={Uri.EscapeDataString($"{done.Companies} companies and {done.Contacts} contacts transferred to {done.NewOwnerName}.")}");
+            return Redirect($"/companies?transferred={Uri.EscapeDataString($"{Count(done.Companies, "company", "companies")} and {Count(done.Contacts, "contact", "contacts")} transferred to {done.NewOwnerName}.")}");
         }
 
         result.CopyTo(ModelState, "");
@@ -87,4 +87,6 @@ public sealed class CompaniesPage(CrmDb db, ListCompanies list, TransferCompanie
         CanTransfer = !actor.IsPreview && (await access.DecideAsync(actor, module, PermissionAction.Transfer, null, cancellationToken)).Allowed;
         Owners = CanTransfer ? await OwnerChoices.ActiveAsync(db, cancellationToken) : [];
     }
+
+    private static string Count(int count, string one, string many) => count == 1 ? $"1 {one}" : $"{count} {many}";
 }
