@@ -13,6 +13,7 @@ using Crm.Web.Features.Email;
 using Crm.Web.Features.Groups;
 using Crm.Web.Features.LoggedEmails;
 using Crm.Web.Features.Notifications;
+using Crm.Web.Features.Products;
 using Crm.Web.Features.Records;
 using Crm.Web.Features.Roles;
 using Crm.Web.Features.Users;
@@ -53,6 +54,7 @@ builder.Services.AddCompanies();
 builder.Services.AddContacts();
 builder.Services.AddDeals();
 builder.Services.AddLoggedEmails();
+builder.Services.AddProducts();
 builder.Services.AddScoped<DemoOrganisation>();
 builder.Services.AddScoped<ActivityLog>();
 builder.Services.AddSection(new Section("Administration", "Users, roles, departments, groups, permissions and integrations.", "/admin", 800, u => u.IsAdministrator));
@@ -86,6 +88,7 @@ api.MapCompaniesApi();
 api.MapContactsApi();
 api.MapDealsApi();
 api.MapLoggedEmailsApi();
+api.MapProductsApi();
 
 await app.RunAsync();
 
