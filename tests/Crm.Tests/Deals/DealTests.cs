@@ -222,8 +222,8 @@ public sealed class DealTests
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Equal([SaveDeal.AmountLocked], await refused.FieldErrorsAsync("amount"));
         Assert.Equal(HttpStatusCode.OK, (await careful.PatchJsonAsync($"/api/v1/deals/{id}", """{"amount":"9876.54","probability":50,"version":2}""")).StatusCode);
-        Assert.Equal((987654L, "USD", "Renamed"), await app.InDatabaseAsync(async db =>
-            await db.Deals.Where(d => d.Id == id).Select(d => ValueTuple.Create(d.Amount, d.Currency, d.Title)).SingleAsync()));
+        var stored = await app.InDatabaseAsync(db => db.Deals.SingleAsync(d => d.Id == id));
+        Assert.Equal((987654L, "USD", "Renamed"), (stored.Amount, stored.Currency, stored.Title));
     }
 
     [Fact]
