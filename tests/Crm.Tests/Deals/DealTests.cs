@@ -201,6 +201,7 @@ public sealed class DealTests
         {
             var html = await (await hidden.Http.GetAsync(url)).Content.ReadAsStringAsync();
             Assert.DoesNotContain("9876.54", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("9,876.54", html, StringComparison.Ordinal);
             Assert.DoesNotContain("USD", html, StringComparison.Ordinal);
         }
 

@@ -80,6 +80,12 @@ public static class Money
         return (minor / Pow10(digits)).ToString("N" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + " " + currency;
     }
 
+    /// <summary>"1,234.50 EUR" from the API form "1234.50" (what pages get from the use cases).</summary>
+    public static string Display(string amount, string currency) =>
+        decimal.TryParse(amount, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+            ? value.ToString("N" + Currencies.GetValueOrDefault(currency, 2).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + " " + currency
+            : amount + " " + currency;
+
     /// <summary>Adds the money checks for one amount and its currency; returns the minor units when both are valid.</summary>
     public static long? Check(FieldErrors errors, string amountField, string currencyField, string label, string? amount, string? currency)
     {
