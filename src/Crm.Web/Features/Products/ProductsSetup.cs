@@ -34,7 +34,7 @@ public static class ProductsSetup
 
                 await db.SaveChangesAsync(cancellationToken);
             }));
-        services.AddSection(new Section("Products", "What you sell: codes, names, list prices and categories.", "/products", 50, _ => true)
+        services.AddSection(new Section("Products", "What you sell: codes, names, list prices and categories.", "/products", 45, _ => true)
         {
             Module = Security.Permissions.CrmModules.Products.Key,
         });
