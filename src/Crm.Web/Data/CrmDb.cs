@@ -5,10 +5,14 @@ using Crm.Web.Features.ApiTokens;
 using Crm.Web.Features.Companies;
 using Crm.Web.Features.Contacts;
 using Crm.Web.Features.Countries;
+using Crm.Web.Features.Deals;
 using Crm.Web.Features.Departments;
 using Crm.Web.Features.Email;
 using Crm.Web.Features.Groups;
+using Crm.Web.Features.Leads;
+using Crm.Web.Features.LoggedEmails;
 using Crm.Web.Features.Notifications;
+using Crm.Web.Features.Products;
 using Crm.Web.Features.Roles;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
@@ -44,6 +48,10 @@ public class CrmDb(DbContextOptions<CrmDb> options) : IdentityUserContext<CrmUse
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<Company> Companies => Set<Company>();
     public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<Deal> Deals => Set<Deal>();
+    public DbSet<Lead> Leads => Set<Lead>();
+    public DbSet<Product> Products => Set<Product>();
+    public DbSet<LoggedEmail> LoggedEmails => Set<LoggedEmail>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

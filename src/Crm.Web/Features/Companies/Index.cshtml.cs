@@ -26,6 +26,10 @@ public sealed class CompaniesPage(CrmDb db, ListCompanies list, TransferCompanie
     [BindProperty]
     public Guid? NewOwnerId { get; set; }
 
+    /// <summary>"Also their open deals": the companies' deals not won or lost move too.</summary>
+    [BindProperty]
+    public bool OpenDeals { get; set; }
+
     public ListPage<CompanyListItem> Companies { get; private set; } = new([], null, null);
     public IReadOnlyList<OwnerChoice> Owners { get; private set; } = [];
     public bool CanCreate { get; private set; }
@@ -42,11 +46,11 @@ public sealed class CompaniesPage(CrmDb db, ListCompanies list, TransferCompanie
 
     public async Task<IActionResult> OnPostTransferAsync(CancellationToken cancellationToken)
     {
-        var result = await transfer.RunAsync(HttpContext.Actor(), new TransferInput(Selected, NewOwnerId), cancellationToken);
+        var result = await transfer.RunAsync(HttpContext.Actor(), new TransferInput(Selected, NewOwnerId, new TransferOptions(OpenDeals, false)), cancellationToken);
         if (result.IsOk)
         {
             var done = result.Value!;
-            return Redirect($"/companies?transferred={Uri.EscapeDataString($"{Count(done.Companies, "company", "companies")} and {Count(done.Contacts, "contact", "contacts")} transferred to {done.NewOwnerName}.")}");
+            return Redirect($"/companies?transferred={Uri.EscapeDataString($"{Count(done.Companies, "company", "companies")} and {Count(done.Contacts, "contact", "contacts")}{(OpenDeals ? $" and {Count(done.Deals, "open deal", "open deals")}" : "")} transferred to {done.NewOwnerName}.")}");
         }
 
         result.CopyTo(ModelState, "");

@@ -2,6 +2,7 @@ using Crm.Web.Features.Records;
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
 using Crm.Web.Features.Contacts;
+using Crm.Web.Features.Deals;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
@@ -9,9 +10,19 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Companies;
 
-public sealed record TransferInput(IReadOnlyList<int>? CompanyIds, Guid? NewOwnerId);
+public sealed record TransferInput(IReadOnlyList<int>? CompanyIds, Guid? NewOwnerId, TransferOptions? Options = null);
 
-public sealed record TransferDone(int Companies, int Contacts, Guid NewOwnerId, string NewOwnerName);
+/// <summary>
+/// What else moves with the companies besides their contacts (which always follow).
+/// <paramref name="OpenDeals"/>: the companies' deals that are not won or lost.
+/// <paramref name="OpenTasks"/>: reserved for the tasks feature (the companies' open tasks); not applied yet.
+/// </summary>
+public sealed record TransferOptions(bool OpenDeals, bool OpenTasks)
+{
+    public static readonly TransferOptions None = new(false, false);
+}
+
+public sealed record TransferDone(int Companies, int Contacts, Guid NewOwnerId, string NewOwnerName, int Deals = 0);
 
 /// <summary>
 /// THE transfer of companies to another owner: their contacts follow, and the new owner's primary
@@ -63,10 +74,10 @@ public sealed class TransferCompanies(CrmDb db, RecordAccess access, ActivityLog
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var done = await MoveAsync(actor, ids, input.NewOwnerId!.Value, cancellationToken);
+        var done = await MoveAsync(actor, ids, input.NewOwnerId!.Value, cancellationToken, input.Options);
         activity.Record(actor, ActivityKind,
             $"Transferred {done.Companies} companies ({string.Join(", ", ids.Order().Take(50).Select(i => $"ID {i}"))}{(ids.Count > 50 ? ", …" : "")}) " +
-            $"and {done.Contacts} contacts to {done.NewOwnerName}.", done.NewOwnerId);
+            $"and {done.Contacts} contacts{(input.Options?.OpenDeals == true ? $" and {done.Deals} open deals" : "")} to {done.NewOwnerName}.", done.NewOwnerId);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Result<TransferDone>.Ok(done);
@@ -103,12 +114,17 @@ public sealed class TransferCompanies(CrmDb db, RecordAccess access, ActivityLog
             : Result<bool>.Ok(true);
     }
 
-    /// <summary>Moves the companies and their contacts; the caller checked permissions and holds the transaction.</summary>
-    public async Task<TransferDone> MoveAsync(Actor actor, IReadOnlyList<int> ids, Guid receiverId, CancellationToken cancellationToken)
+    /// <summary>Moves the companies, their contacts and what <paramref name="options"/> adds; the caller checked permissions and holds the transaction.</summary>
+    public async Task<TransferDone> MoveAsync(Actor actor, IReadOnlyList<int> ids, Guid receiverId, CancellationToken cancellationToken, TransferOptions? options = null)
     {
+        // Open deals first, selected by company: tracked, so their history records the new owner.
+        var deals = options?.OpenDeals == true
+            ? await MoveDeals.MoveCountAsync(db, clock, db.Deals.Where(d => d.CompanyId != null && ids.Contains(d.CompanyId.Value)
+                && d.Stage != DealStages.Won && d.Stage != DealStages.Lost), receiverId, actor.UserId, cancellationToken)
+            : 0;
         var (companies, contacts) = await MoveAsync(db, clock, db.Companies.Where(c => ids.Contains(c.Id)), receiverId, actor.UserId, cancellationToken);
         var name = await db.Users.Where(u => u.Id == receiverId).Select(u => u.FullName).FirstAsync(cancellationToken);
-        return new TransferDone(companies, contacts, receiverId, name);
+        return new TransferDone(companies, contacts, receiverId, name, deals);
     }
 
     /// <summary>The one move: contacts first (selected through their companies' current owner), then the companies.</summary>

@@ -1,13 +1,15 @@
+using Crm.Web.Features.LoggedEmails;
 using Crm.Web.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crm.Web.Features.Contacts;
 
-public sealed class ContactPage(ReadContact read) : PageModel
+public sealed class ContactPage(ReadContact read, ListLoggedEmails emails) : PageModel
 {
     public ContactView View { get; private set; } = null!;
     public bool Saved { get; private set; }
+    public RelatedEmails? Emails { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(int id, bool saved, CancellationToken cancellationToken)
     {
@@ -19,6 +21,7 @@ public sealed class ContactPage(ReadContact read) : PageModel
 
         View = found.Value!;
         Saved = saved;
+        Emails = await emails.RelatedAsync(HttpContext.Actor(), Security.Permissions.CrmModules.Contacts.Key, id, cancellationToken);
         return Page();
     }
 }

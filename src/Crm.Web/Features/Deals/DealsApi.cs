@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Crm.Web.Security;
+using Crm.Web.Web;
+using Microsoft.Extensions.Options;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+
+namespace Crm.Web.Features.Deals;
+
+/// <summary><c>/api/v1/deals</c>: signed-in callers; permissions and field rules are decided inside the use cases.</summary>
+public static class DealsApi
+{
+    public static RouteGroupBuilder MapDealsApi(this RouteGroupBuilder api)
+    {
+        var deals = api.MapGroup("/deals").WithTags("Deals").RequireAuthorization();
+
+        deals.MapGet("", async (string? search, string? sort, string? cursor, int? pageSize, string? stage, bool? open, int? companyId, Guid? ownerId,
+                HttpContext http, ListDeals list, CancellationToken cancellationToken) =>
+                (await list.RunAsync(http.Actor(), new DealQuery(search, sort, cursor, pageSize, stage, open, companyId, ownerId), cancellationToken))
+                    .ToHttp(page => Results.Ok(new { items = page.Items, nextCursor = page.NextCursor, previousCursor = page.PreviousCursor })))
+            .WithName("ListDeals")
+            .WithSummary("The deals you may view: filter by stage, open (true: not won or lost), companyId, ownerId; search by title; sort by title, amount or id; keyset-paged.");
+
+        deals.MapGet("/export.csv", async (string? search, string? sort, string? stage, bool? open, int? companyId, Guid? ownerId,
+                HttpContext http, ExportDeals export, CancellationToken cancellationToken) =>
+                (await export.RunAsync(http.Actor(), new DealQuery(search, sort, null, null, stage, open, companyId, ownerId), cancellationToken))
+                    .ToHttp(file => Results.Stream(stream => file.WriteAsync(stream, http.RequestAborted), "text/csv; charset=utf-8", file.FileName)))
+            .WithName("ExportDeals")
+            .WithSummary("The filtered list as CSV (needs the export permission); fields your role hides are left out.");
+
+        deals.MapGet("/{id:int}", async (int id, HttpContext http, ReadDeal read, CancellationToken cancellationToken) =>
+                (await read.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(view => Results.Ok(view.Deal)))
+            .WithName("GetDeal")
+            .WithSummary("One deal; 404 when it does not exist or you may not view it. amount and currency are absent when your role hides the amount.");
+
+        deals.MapPost("", async (JsonElement body, HttpContext http, SaveDeal save, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
+            {
+                var read = PatchBody.Read<DealRequest>(body, json.Value.SerializerOptions);
+                return !read.IsOk ? read.ToHttp()
+                    : (await save.RunAsync(http.Actor(), null, read.Value!.Value.ToInput(), DealFields.All, cancellationToken))
+                        .ToHttp(d => Results.Created($"/api/v1/deals/{d.Id}", d));
+            })
+            .Accepts<DealRequest>("application/json")
+            .WithName("CreateDeal")
+            .WithSummary("Adds a deal; amount is a string like \"1234.50\" in the currency's decimals; the owner defaults to you.");
+
+        deals.MapPatch("/{id:int}", async (int id, JsonElement body, HttpContext http, SaveDeal save, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
+            {
+                var patch = PatchBody.Read<DealRequest>(body, json.Value.SerializerOptions);
+                if (!patch.IsOk)
+                {
+                    return patch.ToHttp();
+                }
+
+                var given = patch.Value!;
+                var fields = DealFields.None;
+                foreach (var (name, field) in s_fields)
+                {
+                    fields |= given.Has(name) ? field : DealFields.None;
+                }
+
+                return (await save.RunAsync(http.Actor(), id, given.Value.ToInput(), fields, cancellationToken)).ToHttp();
+            })
+            .Accepts<DealRequest>("application/json")
+            .WithName("UpdateDeal")
+            .WithSummary("Changes the fields present in the body (null clears); `version` is required, 409 if someone else saved first.");
+
+        deals.MapDelete("/{id:int}", async (int id, HttpContext http, DeleteDeal delete, CancellationToken cancellationToken) =>
+                (await delete.RunAsync(http.Actor(), id, null, cancellationToken)).ToHttp(_ => Results.NoContent()))
+            .WithName("DeleteDeal")
+            .WithSummary("Deletes the deal and what hangs on it (see delete-impact) in one transaction.");
+
+        deals.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteDeal delete, CancellationToken cancellationToken) =>
+                (await delete.ImpactAsync(http.Actor(), id, cancellationToken))
+                    .ToHttp(i => Results.Ok(new { i.DealId, i.Title, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden })))
+            .WithName("GetDealDeleteImpact")
+            .WithSummary("What deleting the deal would delete with it.");
+
+        return api;
+    }
+
+    private static readonly (string Name, DealFields Field)[] s_fields =
+    [
+        ("title", DealFields.Title), ("companyId", DealFields.Company), ("contactId", DealFields.Contact), ("stage", DealFields.Stage),
+        ("amount", DealFields.Amount), ("currency", DealFields.Currency), ("probability", DealFields.Probability),
+        ("expectedClose", DealFields.ExpectedClose), ("closingReason", DealFields.ClosingReason), ("ownerId", DealFields.Owner),
+    ];
+
+    /// <summary>What a caller may set; anything else in the body is ignored.</summary>
+    public sealed record DealRequest(
+        string? Title, int? CompanyId, int? ContactId, string? Stage, string? Amount, string? Currency, int? Probability,
+        DateOnly? ExpectedClose, string? ClosingReason, Guid? OwnerId, int? Version)
+    {
+        public DealInput ToInput() => new(Title, CompanyId, ContactId, Stage, Amount, Currency, Probability, ExpectedClose, ClosingReason, OwnerId, Version);
+    }
+}

@@ -1,0 +1,66 @@
+using Crm.Web.Features.Help;
+using Crm.Web.Features.Records;
+using Crm.Web.Features.Users;
+using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Deals;
+
+public static class DealsSetup
+{
+    public static IServiceCollection AddDeals(this IServiceCollection services)
+    {
+        services.AddRecordLookup<DealLookup>();
+        services.AddRecordDependents<DealDependents>();
+        services.AddScoped<ListDeals>();
+        services.AddScoped<ReadDeal>();
+        services.AddScoped<SaveDeal>();
+        services.AddScoped<DeleteDeal>();
+        services.AddScoped<ExportDeals>();
+        // Deleting a user hands the deals they still own (those not moved with a company) to the receiver, tracked.
+        services.AddSingleton(provider => new OwnedRecords(
+            "deals",
+            (db, userId, cancellationToken) => db.Deals.CountAsync(d => d.OwnerId == userId, cancellationToken),
+            (db, from, to, cancellationToken) => MoveDeals.MoveAsync(db, provider.GetRequiredService<TimeProvider>(),
+                db.Deals.Where(d => d.OwnerId == from), to, null, cancellationToken)));
+        services.AddSection(new Section("Deals", "Sales opportunities through the pipeline, with their amounts and stages.", "/deals", 40, _ => true)
+        {
+            Module = Security.Permissions.CrmModules.Deals.Key,
+        });
+        services.AddHelpTopic(new HelpTopic("deals", "Deals",
+        [
+            "A deal is a sales opportunity. It moves through a fixed pipeline: new, qualification, proposal, negotiation, and finally won or lost. Deals not won or lost are \"open\". A won or lost deal needs a closing reason.",
+            "The deal list shows the deals your role lets you see. Filter by stage or open deals, search by title, sort by title, amount or ID, and page with Next and Previous.",
+            "A deal may belong to a company and name a contact; the contact must work for that company. Deleting the company deletes its deals (the company's delete confirmation lists them); deleting the contact only removes the contact from the deal.",
+            "The amount is entered like 1234.50 (a dot for decimals, no thousands separators) with a three-letter currency code such as EUR; it cannot be negative or have more decimals than the currency has. Your role may hide the amount (you then see neither amount nor currency) or make it read-only.",
+            "When companies are transferred with \"also their open deals\", the open deals of those companies move to the new owner too.",
+            "The page shows the deal's ID (search \"ID 12\" to find it) and a History link; logged emails about the deal are listed on its page.",
+        ]));
+        return services;
+    }
+}
+
+/// <summary>The one move of deals to a new owner (tracked, so field history sees each change).</summary>
+public static class MoveDeals
+{
+    public static async Task MoveAsync(Data.CrmDb db, TimeProvider clock, IQueryable<Deal> deals, Guid receiverId, Guid? byUserId, CancellationToken cancellationToken) =>
+        await MoveCountAsync(db, clock, deals, receiverId, byUserId, cancellationToken);
+
+    public static async Task<int> MoveCountAsync(Data.CrmDb db, TimeProvider clock, IQueryable<Deal> deals, Guid receiverId, Guid? byUserId, CancellationToken cancellationToken)
+    {
+        var department = await Owners.DepartmentOfAsync(db, receiverId, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var rows = await deals.ToListAsync(cancellationToken);
+        foreach (var deal in rows)
+        {
+            deal.OwnerId = receiverId;
+            deal.DepartmentId = department;
+            deal.ModifiedAt = now;
+            deal.ModifiedById = byUserId;
+            deal.Version++;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return rows.Count;
+    }
+}

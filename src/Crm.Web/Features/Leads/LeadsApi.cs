@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Crm.Web.Security;
+using Crm.Web.Web;
+using Microsoft.Extensions.Options;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+
+namespace Crm.Web.Features.Leads;
+
+/// <summary><c>/api/v1/leads</c>: signed-in callers; permissions are decided inside the use cases.</summary>
+public static class LeadsApi
+{
+    public static RouteGroupBuilder MapLeadsApi(this RouteGroupBuilder api)
+    {
+        var leads = api.MapGroup("/leads").WithTags("Leads").RequireAuthorization();
+
+        leads.MapGet("", async (string? search, string? sort, string? cursor, int? pageSize, string? status, string? source,
+                HttpContext http, ListLeads list, CancellationToken cancellationToken) =>
+                (await list.RunAsync(http.Actor(), new LeadQuery(search, sort, cursor, pageSize, status, source), cancellationToken))
+                    .ToHttp(page => Results.Ok(new { items = page.Items, nextCursor = page.NextCursor, previousCursor = page.PreviousCursor })))
+            .WithName("ListLeads")
+            .WithSummary("The leads you may view: filter by status and source, search name, email or company name, sort by name or id, keyset-paged.");
+
+        leads.MapGet("/export.csv", async (string? search, string? sort, string? status, string? source, HttpContext http, ExportLeads export, CancellationToken cancellationToken) =>
+                (await export.RunAsync(http.Actor(), new LeadQuery(search, sort, null, null, status, source), cancellationToken))
+                    .ToHttp(file => Results.Stream(stream => file.WriteAsync(stream, http.RequestAborted), "text/csv; charset=utf-8", file.FileName)))
+            .WithName("ExportLeads")
+            .WithSummary("The filtered list as CSV (needs the export permission).");
+
+        leads.MapGet("/{id:int}", async (int id, HttpContext http, ReadLead read, CancellationToken cancellationToken) =>
+                (await read.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(view => Results.Ok(view.Lead)))
+            .WithName("GetLead")
+            .WithSummary("One lead, with the contact, company and deal it was converted into; 404 when it does not exist or you may not view it.");
+
+        leads.MapPost("", async (JsonElement body, HttpContext http, SaveLead save, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
+            {
+                var read = PatchBody.Read<LeadRequest>(body, json.Value.SerializerOptions);
+                return !read.IsOk ? read.ToHttp()
+                    : (await save.RunAsync(http.Actor(), null, read.Value!.Value.ToInput(), LeadFields.All, cancellationToken))
+                        .ToHttp(l => Results.Created($"/api/v1/leads/{l.Id}", l));
+            })
+            .Accepts<LeadRequest>("application/json")
+            .WithName("CreateLead")
+            .WithSummary("Adds a lead; source is web, referral, event or other; the owner defaults to you.");
+
+        leads.MapPatch("/{id:int}", async (int id, JsonElement body, HttpContext http, SaveLead save, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
+            {
+                var patch = PatchBody.Read<LeadRequest>(body, json.Value.SerializerOptions);
+                if (!patch.IsOk)
+                {
+                    return patch.ToHttp();
+                }
+
+                var given = patch.Value!;
+                var fields = LeadFields.None;
+                foreach (var (name, field) in s_fields)
+                {
+                    fields |= given.Has(name) ? field : LeadFields.None;
+                }
+
+                return (await save.RunAsync(http.Actor(), id, given.Value.ToInput(), fields, cancellationToken)).ToHttp();
+            })
+            .Accepts<LeadRequest>("application/json")
+            .WithName("UpdateLead")
+            .WithSummary("Changes the fields present in the body; `version` is required, 409 if someone else saved first or the lead was converted.");
+
+        leads.MapPost("/{id:int}/convert", async (int id, JsonElement body, HttpContext http, ConvertLead convert, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
+            {
+                var read = PatchBody.Read<ConvertRequest>(body, json.Value.SerializerOptions);
+                return !read.IsOk ? read.ToHttp() : (await convert.RunAsync(http.Actor(), id, read.Value!.Value.ToInput(), cancellationToken)).ToHttp();
+            })
+            .Accepts<ConvertRequest>("application/json")
+            .WithName("ConvertLead")
+            .WithSummary("Creates a contact and a new company (from the lead's company name) or links existingCompanyId, and a deal when createDeal is true; all or nothing. 409 if already converted.");
+
+        leads.MapDelete("/{id:int}", async (int id, HttpContext http, DeleteLead delete, CancellationToken cancellationToken) =>
+                (await delete.RunAsync(http.Actor(), id, null, cancellationToken)).ToHttp(_ => Results.NoContent()))
+            .WithName("DeleteLead")
+            .WithSummary("Deletes the lead and what hangs on it (see delete-impact); records it was converted into stay.");
+
+        leads.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteLead delete, CancellationToken cancellationToken) =>
+                (await delete.ImpactAsync(http.Actor(), id, cancellationToken))
+                    .ToHttp(i => Results.Ok(new { i.LeadId, i.Name, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden })))
+            .WithName("GetLeadDeleteImpact")
+            .WithSummary("What deleting the lead would delete with it.");
+
+        return api;
+    }
+
+    private static readonly (string Name, LeadFields Field)[] s_fields =
+    [
+        ("firstName", LeadFields.FirstName), ("lastName", LeadFields.LastName), ("companyName", LeadFields.CompanyName), ("email", LeadFields.Email),
+        ("phone", LeadFields.Phone), ("source", LeadFields.Source), ("status", LeadFields.Status), ("notes", LeadFields.Notes), ("ownerId", LeadFields.Owner),
+    ];
+
+    public sealed record LeadRequest(
+        string? FirstName, string? LastName, string? CompanyName, string? Email, string? Phone, string? Source, string? Status, string? Notes, Guid? OwnerId, int? Version)
+    {
+        public LeadInput ToInput() => new(FirstName, LastName, CompanyName, Email, Phone, Source, Status, Notes, OwnerId, Version);
+    }
+
+    public sealed record ConvertRequest(int? ExistingCompanyId, bool? CreateDeal, string? DealTitle, string? DealAmount, string? DealCurrency, int? Version)
+    {
+        public LeadConversionInput ToInput() => new(ExistingCompanyId, CreateDeal == true, DealTitle, DealAmount, DealCurrency, Version);
+    }
+}

@@ -1,0 +1,76 @@
+using Crm.Web.Data;
+using Crm.Web.Features.Companies;
+using Crm.Web.Features.Contacts;
+using Crm.Web.Features.Deals;
+using Crm.Web.Features.Records;
+using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
+using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Leads;
+
+/// <summary>A record a converted lead links to; the name only if the actor may view it.</summary>
+public sealed record ConvertedLink(int Id, string? Name);
+
+public sealed record LeadDetails(
+    int Id, string FirstName, string LastName, string? CompanyName, string? Email, string? Phone, string Source, string Status, string? Notes,
+    DateTime? ConvertedAt, ConvertedLink? ConvertedContact, ConvertedLink? ConvertedCompany, ConvertedLink? ConvertedDeal,
+    Guid OwnerId, string OwnerName, int? DepartmentId, DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version);
+
+/// <summary>Edit and Convert are false once the lead is converted, whatever the role allows.</summary>
+public sealed record LeadActions(bool Edit, bool Delete, bool Convert);
+
+public sealed record LeadView(LeadDetails Lead, LeadActions Can);
+
+public sealed class ReadLead(CrmDb db, RecordAccess access)
+{
+    public async Task<Result<LeadView>> RunAsync(Actor actor, int id, CancellationToken cancellationToken)
+    {
+        var lead = await db.Leads.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, cancellationToken);
+        if (lead is null)
+        {
+            return Result<LeadView>.NotFound();
+        }
+
+        var module = CrmModules.Leads.Key;
+        var facts = await access.FactsAsync(module, lead.Id, lead.OwnerId, lead.DepartmentId, cancellationToken);
+        if (!(await access.DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken)).Allowed)
+        {
+            return Result<LeadView>.NotFound();
+        }
+
+        var edit = !actor.IsPreview && lead.Status != LeadStatuses.Converted && (await access.DecideAsync(actor, module, PermissionAction.Edit, facts, cancellationToken)).Allowed;
+        var can = new LeadActions(edit,
+            !actor.IsPreview && (await access.DecideAsync(actor, module, PermissionAction.Delete, facts, cancellationToken)).Allowed,
+            edit && (await access.DecideAsync(actor, CrmModules.Contacts.Key, PermissionAction.Create, null, cancellationToken)).Allowed);
+        return Result<LeadView>.Ok(new LeadView(await DetailsAsync(db, access, actor, lead, cancellationToken), can));
+    }
+
+    internal static async Task<LeadDetails> DetailsAsync(CrmDb db, RecordAccess access, Actor actor, Lead l, CancellationToken cancellationToken)
+    {
+        var owner = await db.Users.Where(u => u.Id == l.OwnerId).Select(u => u.FullName).FirstOrDefaultAsync(cancellationToken) ?? "";
+        ConvertedLink? contact = null, company = null, deal = null;
+        if (l.ConvertedContactId is { } contactId)
+        {
+            var visible = await access.VisibleAsync<Contact>(actor, CrmModules.Contacts.Key, cancellationToken);
+            contact = new ConvertedLink(contactId, await db.Contacts.Where(visible).Where(c => c.Id == contactId).Select(c => c.FirstName + " " + c.LastName).FirstOrDefaultAsync(cancellationToken));
+        }
+
+        if (l.ConvertedCompanyId is { } companyId)
+        {
+            var visible = await access.VisibleAsync<Company>(actor, CrmModules.Companies.Key, cancellationToken);
+            company = new ConvertedLink(companyId, await db.Companies.Where(visible).Where(c => c.Id == companyId).Select(c => c.Name).FirstOrDefaultAsync(cancellationToken));
+        }
+
+        if (l.ConvertedDealId is { } dealId)
+        {
+            var visible = await access.VisibleAsync<Deal>(actor, CrmModules.Deals.Key, cancellationToken);
+            deal = new ConvertedLink(dealId, await db.Deals.Where(visible).Where(d => d.Id == dealId).Select(d => d.Title).FirstOrDefaultAsync(cancellationToken));
+        }
+
+        return new LeadDetails(l.Id, l.FirstName, l.LastName, l.CompanyName, l.Email, l.Phone, l.Source, l.Status, l.Notes,
+            l.ConvertedAt, contact, company, deal,
+            l.OwnerId, owner, l.DepartmentId, l.CreatedAt, l.CreatedById, l.ModifiedAt, l.ModifiedById, l.Version);
+    }
+}

@@ -1,0 +1,184 @@
+using Crm.Web.Data;
+using Crm.Web.Features.Records;
+using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
+using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Leads;
+
+public sealed record LeadInput(
+    string? FirstName, string? LastName, string? CompanyName, string? Email, string? Phone, string? Source, string? Status, string? Notes,
+    Guid? OwnerId, int? Version);
+
+[Flags]
+public enum LeadFields
+{
+    None = 0,
+    FirstName = 1,
+    LastName = 2,
+    CompanyName = 4,
+    Email = 8,
+    Phone = 16,
+    Source = 32,
+    Status = 64,
+    Notes = 128,
+    Owner = 256,
+    All = FirstName | LastName | CompanyName | Email | Phone | Source | Status | Notes | Owner,
+}
+
+/// <summary>
+/// Adds a lead (needs create) or changes one (needs edit and the version read). A converted lead
+/// is final: it is not edited again, and "converted" is only ever set by <see cref="ConvertLead"/>.
+/// </summary>
+public sealed class SaveLead(CrmDb db, RecordAccess access, TimeProvider clock)
+{
+    public const string ChangedBySomeoneElse = "This lead was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
+
+    public static string AlreadyConverted(int id) =>
+        $"Lead {id} has been converted and can no longer be edited or converted again. Change the contact, company or deal it became instead.";
+
+    public async Task<Result<LeadDetails>> RunAsync(Actor actor, int? id, LeadInput input, LeadFields fields, CancellationToken cancellationToken)
+    {
+        if (actor.IsPreview)
+        {
+            return Result<LeadDetails>.Forbidden("Nothing can be changed while previewing as another user.");
+        }
+
+        var module = CrmModules.Leads.Key;
+        Lead? lead = null;
+        if (id is { } existing)
+        {
+            lead = await db.Leads.FirstOrDefaultAsync(l => l.Id == existing, cancellationToken);
+            if (lead is null)
+            {
+                return Result<LeadDetails>.NotFound();
+            }
+
+            var facts = await access.FactsAsync(module, lead.Id, lead.OwnerId, lead.DepartmentId, cancellationToken);
+            if (!(await access.DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken)).Allowed)
+            {
+                return Result<LeadDetails>.NotFound();
+            }
+
+            if (!(await access.DecideAsync(actor, module, PermissionAction.Edit, facts, cancellationToken)).Allowed)
+            {
+                return Result<LeadDetails>.Forbidden($"You may not edit lead {lead.Id}.");
+            }
+
+            if (lead.Status == LeadStatuses.Converted)
+            {
+                return Result<LeadDetails>.Conflict(AlreadyConverted(lead.Id));
+            }
+
+            if (input.Version is null)
+            {
+                return Result<LeadDetails>.Invalid("version", "The version you read is required, so that nobody's changes are overwritten.");
+            }
+
+            if (input.Version != lead.Version)
+            {
+                return Result<LeadDetails>.Conflict(ChangedBySomeoneElse);
+            }
+        }
+        else
+        {
+            fields = LeadFields.All;
+            if (!(await access.DecideAsync(actor, module, PermissionAction.Create, null, cancellationToken)).Allowed)
+            {
+                return Result<LeadDetails>.Forbidden("You may not add leads.");
+            }
+        }
+
+        string? Pick(LeadFields field, string? given, string? current) => fields.HasFlag(field) ? Clean(given) : current;
+        var first = Pick(LeadFields.FirstName, input.FirstName, lead?.FirstName);
+        var last = Pick(LeadFields.LastName, input.LastName, lead?.LastName);
+        var company = Pick(LeadFields.CompanyName, input.CompanyName, lead?.CompanyName);
+        var email = Pick(LeadFields.Email, input.Email, lead?.Email);
+        var phone = Pick(LeadFields.Phone, input.Phone, lead?.Phone);
+        var source = Pick(LeadFields.Source, input.Source, lead?.Source)?.ToLowerInvariant() ?? LeadSources.Other;
+        var status = Pick(LeadFields.Status, input.Status, lead?.Status)?.ToLowerInvariant() ?? LeadStatuses.New;
+        var notes = Pick(LeadFields.Notes, input.Notes, lead?.Notes);
+        var owner = fields.HasFlag(LeadFields.Owner) && input.OwnerId is { } given ? given : lead?.OwnerId ?? actor.UserId;
+
+        var errors = new FieldErrors()
+            .Text("firstName", "First name", first, Lead.NameMaxLength).PlainText("firstName", "First name", first)
+            .Text("lastName", "Last name", last, Lead.NameMaxLength).PlainText("lastName", "Last name", last)
+            .Text("companyName", "Company name", company, Lead.CompanyNameMaxLength, required: false).PlainText("companyName", "Company name", company)
+            .Text("phone", "Phone", phone, Lead.PhoneMaxLength, required: false).PlainText("phone", "Phone", phone)
+            .Text("notes", "Notes", notes, Lead.NotesMaxLength, required: false).PlainText("notes", "Notes", notes, singleLine: false);
+        if (email is not null)
+        {
+            errors.Email("email", "Email", email);
+        }
+
+        if (!LeadSources.All.Contains(source))
+        {
+            errors.Add("source", $"Source must be one of: {string.Join(", ", LeadSources.All)}.");
+        }
+
+        if (status == LeadStatuses.Converted)
+        {
+            errors.Add("status", "A lead becomes \"converted\" only by converting it (Convert on its page), which creates its contact and company.");
+        }
+        else if (!LeadStatuses.Editable.Contains(status))
+        {
+            errors.Add("status", $"Status must be one of: {string.Join(", ", LeadStatuses.Editable)}.");
+        }
+
+        if (owner is null)
+        {
+            errors.Add("ownerId", "Choose the owner.");
+        }
+
+        var ownerChanges = owner != (lead?.OwnerId ?? actor.UserId);
+        if (owner is not null && (ownerChanges || lead is null) && await Owners.ReceiverProblemAsync(db, actor, owner.Value, cancellationToken) is { } problem)
+        {
+            errors.Add("ownerId", problem);
+        }
+
+        if (errors.Any)
+        {
+            return Result<LeadDetails>.Invalid(errors);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (lead is null)
+        {
+            lead = new Lead();
+            lead.StampCreated(actor, now);
+            db.Leads.Add(lead);
+        }
+        else
+        {
+            lead.StampModified(db, actor, now, input.Version!.Value);
+        }
+
+        if (ownerChanges || lead.Id == 0)
+        {
+            lead.OwnerId = owner!.Value;
+            lead.DepartmentId = await Owners.DepartmentOfAsync(db, owner.Value, cancellationToken);
+        }
+
+        lead.FirstName = first!;
+        lead.LastName = last!;
+        lead.CompanyName = company;
+        lead.Email = email;
+        lead.Phone = phone;
+        lead.Source = source;
+        lead.Status = status;
+        lead.Notes = notes;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Result<LeadDetails>.Conflict(ChangedBySomeoneElse);
+        }
+
+        return Result<LeadDetails>.Ok(await ReadLead.DetailsAsync(db, access, actor, lead, cancellationToken));
+    }
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,211 @@
+using Crm.Web.Data;
+using Crm.Web.Features.Records;
+using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
+using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.LoggedEmails;
+
+public sealed record LoggedEmailInput(
+    string? Direction, string? From, string? To, string? Subject, string? Body, DateTime? SentAt,
+    string? RelatedModule, int? RelatedId, Guid? OwnerId, int? Version);
+
+[Flags]
+public enum LoggedEmailFields
+{
+    None = 0,
+    Direction = 1,
+    From = 2,
+    To = 4,
+    Subject = 8,
+    Body = 16,
+    SentAt = 32,
+    Related = 64,
+    Owner = 128,
+    All = Direction | From | To | Subject | Body | SentAt | Related | Owner,
+}
+
+/// <summary>
+/// Logs an email (needs create) or corrects a logged outgoing one (needs edit and the version read).
+/// An incoming email is never edited. The related record must exist in a module the CRM knows and be
+/// visible to the actor (checked through that module's lookup).
+/// </summary>
+public sealed class SaveLoggedEmail(CrmDb db, RecordAccess access, RecordLookups lookups, TimeProvider clock)
+{
+    public const string ChangedBySomeoneElse = "This email was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
+    public const string IncomingIsFinal = "An incoming email cannot be edited: it records what the sender wrote. You may delete it if your role allows.";
+
+    public async Task<Result<LoggedEmailDetails>> RunAsync(Actor actor, int? id, LoggedEmailInput input, LoggedEmailFields fields, CancellationToken cancellationToken)
+    {
+        if (actor.IsPreview)
+        {
+            return Result<LoggedEmailDetails>.Forbidden("Nothing can be changed while previewing as another user.");
+        }
+
+        var module = CrmModules.Emails.Key;
+        LoggedEmail? email = null;
+        if (id is { } existing)
+        {
+            email = await db.LoggedEmails.FirstOrDefaultAsync(e => e.Id == existing, cancellationToken);
+            if (email is null)
+            {
+                return Result<LoggedEmailDetails>.NotFound();
+            }
+
+            var facts = await access.FactsAsync(module, email.Id, email.OwnerId, email.DepartmentId, cancellationToken);
+            if (!(await access.DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken)).Allowed)
+            {
+                return Result<LoggedEmailDetails>.NotFound();
+            }
+
+            if (!(await access.DecideAsync(actor, module, PermissionAction.Edit, facts, cancellationToken)).Allowed)
+            {
+                return Result<LoggedEmailDetails>.Forbidden($"You may not edit email {email.Id}.");
+            }
+
+            if (email.Direction == EmailDirections.Incoming)
+            {
+                return Result<LoggedEmailDetails>.Forbidden(IncomingIsFinal);
+            }
+
+            if (input.Version is null)
+            {
+                return Result<LoggedEmailDetails>.Invalid("version", "The version you read is required, so that nobody's changes are overwritten.");
+            }
+
+            if (input.Version != email.Version)
+            {
+                return Result<LoggedEmailDetails>.Conflict(ChangedBySomeoneElse);
+            }
+        }
+        else
+        {
+            fields = LoggedEmailFields.All;
+            if (!(await access.DecideAsync(actor, module, PermissionAction.Create, null, cancellationToken)).Allowed)
+            {
+                return Result<LoggedEmailDetails>.Forbidden("You may not log emails.");
+            }
+        }
+
+        string? Pick(LoggedEmailFields field, string? given, string? current) => fields.HasFlag(field) ? Clean(given) : current;
+        var direction = Pick(LoggedEmailFields.Direction, input.Direction, email?.Direction)?.ToLowerInvariant();
+        var from = Pick(LoggedEmailFields.From, input.From, email?.From);
+        var to = Pick(LoggedEmailFields.To, input.To, email?.To);
+        var subject = Pick(LoggedEmailFields.Subject, input.Subject, email?.Subject);
+        var body = fields.HasFlag(LoggedEmailFields.Body) ? input.Body ?? "" : email?.Body ?? "";
+        var sentAt = fields.HasFlag(LoggedEmailFields.SentAt) ? input.SentAt : email?.SentAt;
+        var relatedModule = Pick(LoggedEmailFields.Related, input.RelatedModule, email?.RelatedModule)?.ToLowerInvariant();
+        var relatedId = fields.HasFlag(LoggedEmailFields.Related) ? input.RelatedId : email?.RelatedId;
+        var owner = fields.HasFlag(LoggedEmailFields.Owner) && input.OwnerId is { } given ? given : email?.OwnerId ?? actor.UserId;
+
+        var errors = new FieldErrors()
+            .Text("subject", "Subject", subject, LoggedEmail.SubjectMaxLength).PlainText("subject", "Subject", subject)
+            .Email("from", "From", from);
+        if (direction is null || !EmailDirections.All.Contains(direction))
+        {
+            errors.Add("direction", "Direction must be \"incoming\" or \"outgoing\".");
+        }
+
+        var recipients = (to ?? "").Split([',', ';'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (recipients.Length == 0)
+        {
+            errors.Add("to", "To is required: one or more email addresses separated by commas.");
+        }
+        else if ((to ?? "").Length > LoggedEmail.ToMaxLength)
+        {
+            errors.Add("to", $"To must be at most {LoggedEmail.ToMaxLength} characters.");
+        }
+        else if (recipients.FirstOrDefault(r => new FieldErrors().Email("to", "To", r).Any) is { } bad)
+        {
+            errors.Add("to", $"'{bad}' is not an email address; separate several addresses with commas.");
+        }
+
+        to = string.Join(", ", recipients);
+        if (body.Length > LoggedEmail.BodyMaxLength)
+        {
+            errors.Add("body", $"Body must be at most {LoggedEmail.BodyMaxLength} characters.");
+        }
+        else if (body.Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t'))
+        {
+            errors.Add("body", "Body contains characters that are not text.");
+        }
+
+        if (sentAt is null)
+        {
+            errors.Add("sentAt", "Sent at is required (date and time, UTC).");
+        }
+
+        if ((relatedModule is null) != (relatedId is null))
+        {
+            errors.Add("relatedId", "Give both the related module and the related record's ID, or neither.");
+        }
+        else if (relatedModule is not null && (relatedModule != email?.RelatedModule || relatedId != email?.RelatedId)
+            && await lookups.FindAsync(actor, relatedModule, relatedId!.Value, cancellationToken) is null)
+        {
+            errors.Add("relatedId", lookups.Of(relatedModule) is null
+                ? $"'{relatedModule}' is not a module emails can be logged against."
+                : $"{relatedModule} ID {relatedId} does not exist or is not visible to you.");
+        }
+
+        if (owner is null)
+        {
+            errors.Add("ownerId", "Choose the owner.");
+        }
+
+        var ownerChanges = owner != (email?.OwnerId ?? actor.UserId);
+        if (owner is not null && (ownerChanges || email is null) && await Owners.ReceiverProblemAsync(db, actor, owner ?? Guid.Empty, cancellationToken) is { } problem)
+        {
+            errors.Add("ownerId", problem);
+        }
+
+        if (errors.Any)
+        {
+            return Result<LoggedEmailDetails>.Invalid(errors);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (email is null)
+        {
+            email = new LoggedEmail();
+            email.StampCreated(actor, now);
+            db.LoggedEmails.Add(email);
+        }
+        else
+        {
+            email.StampModified(db, actor, now, input.Version!.Value);
+        }
+
+        if (ownerChanges || email.Id == 0)
+        {
+            email.OwnerId = owner!.Value;
+            email.DepartmentId = await Owners.DepartmentOfAsync(db, owner.Value, cancellationToken);
+        }
+
+        email.Direction = direction!;
+        email.From = from!;
+        email.To = to;
+        email.Subject = subject!;
+        email.Body = body;
+        email.SentAt = sentAt!.Value.Kind switch
+        {
+            DateTimeKind.Local => sentAt.Value.ToUniversalTime(),
+            DateTimeKind.Unspecified => DateTime.SpecifyKind(sentAt.Value, DateTimeKind.Utc),
+            _ => sentAt.Value,
+        };
+        email.RelatedModule = relatedModule;
+        email.RelatedId = relatedId;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Result<LoggedEmailDetails>.Conflict(ChangedBySomeoneElse);
+        }
+
+        return Result<LoggedEmailDetails>.Ok(await ReadLoggedEmail.DetailsAsync(db, lookups, actor, email, cancellationToken));
+    }
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,22 @@
+using System.Linq.Expressions;
+using Crm.Web.Data;
+using Crm.Web.Features.Records;
+using Crm.Web.Security.Permissions;
+
+namespace Crm.Web.Features.Products;
+
+/// <summary>Products in the global search and as link targets, by code or name.</summary>
+public sealed class ProductLookup(CrmDb db, RecordAccess access) : OwnedRecordLookup<Product>(db, access)
+{
+    public override string ModuleKey => CrmModules.Products.Key;
+
+    public override string Title => "Products";
+
+    protected override string PageOf(int id) => $"/products/{id}";
+
+    protected override Expression<Func<Product, string>> Label => p => p.Code + " " + p.Name;
+
+#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
+    protected override Expression<Func<Product, bool>> Matches(string lowerTerm) => p => p.CodeKey.Contains(lowerTerm) || p.Name.ToLower().Contains(lowerTerm);
+#pragma warning restore CA1304, CA1311, CA1862
+}

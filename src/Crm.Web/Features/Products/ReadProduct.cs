@@ -1,0 +1,48 @@
+using Crm.Web.Data;
+using Crm.Web.Features.Records;
+using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
+using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Products;
+
+/// <summary>One product; the price is text like "19.90" in the currency's decimals.</summary>
+public sealed record ProductDetails(
+    int Id, string Code, string Name, string Price, string Currency, string? Category, bool IsActive,
+    Guid OwnerId, string OwnerName, int? DepartmentId, DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version);
+
+public sealed record ProductActions(bool Edit, bool Delete);
+
+public sealed record ProductView(ProductDetails Product, ProductActions Can);
+
+public sealed class ReadProduct(CrmDb db, RecordAccess access)
+{
+    public async Task<Result<ProductView>> RunAsync(Actor actor, int id, CancellationToken cancellationToken)
+    {
+        var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (product is null)
+        {
+            return Result<ProductView>.NotFound();
+        }
+
+        var module = CrmModules.Products.Key;
+        var facts = await access.FactsAsync(module, product.Id, product.OwnerId, product.DepartmentId, cancellationToken);
+        if (!(await access.DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken)).Allowed)
+        {
+            return Result<ProductView>.NotFound();
+        }
+
+        var can = new ProductActions(
+            !actor.IsPreview && (await access.DecideAsync(actor, module, PermissionAction.Edit, facts, cancellationToken)).Allowed,
+            !actor.IsPreview && (await access.DecideAsync(actor, module, PermissionAction.Delete, facts, cancellationToken)).Allowed);
+        return Result<ProductView>.Ok(new ProductView(await DetailsAsync(db, product, cancellationToken), can));
+    }
+
+    internal static async Task<ProductDetails> DetailsAsync(CrmDb db, Product p, CancellationToken cancellationToken)
+    {
+        var owner = await db.Users.Where(u => u.Id == p.OwnerId).Select(u => u.FullName).FirstOrDefaultAsync(cancellationToken) ?? "";
+        return new ProductDetails(p.Id, p.Code, p.Name, Money.Format(p.Price, p.Currency), p.Currency, p.Category, p.IsActive,
+            p.OwnerId, owner, p.DepartmentId, p.CreatedAt, p.CreatedById, p.ModifiedAt, p.ModifiedById, p.Version);
+    }
+}

@@ -1,0 +1,178 @@
+using Crm.Web.Data;
+using Crm.Web.Features.Records;
+using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
+using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Products;
+
+public sealed record ProductInput(string? Code, string? Name, string? Price, string? Currency, string? Category, bool? IsActive, Guid? OwnerId, int? Version);
+
+[Flags]
+public enum ProductFields
+{
+    None = 0,
+    Code = 1,
+    Name = 2,
+    Price = 4,
+    Currency = 8,
+    Category = 16,
+    Active = 32,
+    Owner = 64,
+    All = Code | Name | Price | Currency | Category | Active | Owner,
+}
+
+/// <summary>
+/// Adds a product (needs create) or changes one (needs edit and the version read). The code is
+/// unique ignoring case ("ab-1" is "AB-1"); the unique index on the lower-cased code catches a
+/// concurrent duplicate the check missed, and that is the same field error, not a 500.
+/// </summary>
+public sealed class SaveProduct(CrmDb db, RecordAccess access, TimeProvider clock)
+{
+    public const string ChangedBySomeoneElse = "This product was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
+
+    public async Task<Result<ProductDetails>> RunAsync(Actor actor, int? id, ProductInput input, ProductFields fields, CancellationToken cancellationToken)
+    {
+        if (actor.IsPreview)
+        {
+            return Result<ProductDetails>.Forbidden("Nothing can be changed while previewing as another user.");
+        }
+
+        var module = CrmModules.Products.Key;
+        Product? product = null;
+        if (id is { } existing)
+        {
+            product = await db.Products.FirstOrDefaultAsync(p => p.Id == existing, cancellationToken);
+            if (product is null)
+            {
+                return Result<ProductDetails>.NotFound();
+            }
+
+            var facts = await access.FactsAsync(module, product.Id, product.OwnerId, product.DepartmentId, cancellationToken);
+            if (!(await access.DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken)).Allowed)
+            {
+                return Result<ProductDetails>.NotFound();
+            }
+
+            if (!(await access.DecideAsync(actor, module, PermissionAction.Edit, facts, cancellationToken)).Allowed)
+            {
+                return Result<ProductDetails>.Forbidden($"You may not edit product {product.Id}.");
+            }
+
+            if (input.Version is null)
+            {
+                return Result<ProductDetails>.Invalid("version", "The version you read is required, so that nobody's changes are overwritten.");
+            }
+
+            if (input.Version != product.Version)
+            {
+                return Result<ProductDetails>.Conflict(ChangedBySomeoneElse);
+            }
+        }
+        else
+        {
+            fields = ProductFields.All;
+            if (!(await access.DecideAsync(actor, module, PermissionAction.Create, null, cancellationToken)).Allowed)
+            {
+                return Result<ProductDetails>.Forbidden("You may not add products.");
+            }
+        }
+
+        string? Pick(ProductFields field, string? given, string? current) => fields.HasFlag(field) ? Clean(given) : current;
+        var code = Pick(ProductFields.Code, input.Code, product?.Code);
+        var name = Pick(ProductFields.Name, input.Name, product?.Name);
+        var category = Pick(ProductFields.Category, input.Category, product?.Category);
+        var active = fields.HasFlag(ProductFields.Active) ? input.IsActive ?? true : product?.IsActive ?? true;
+        var owner = fields.HasFlag(ProductFields.Owner) && input.OwnerId is { } given ? given : product?.OwnerId ?? actor.UserId;
+
+        var errors = new FieldErrors()
+            .Text("code", "Code", code, Product.CodeMaxLength).PlainText("code", "Code", code)
+            .Text("name", "Name", name, Product.NameMaxLength).PlainText("name", "Name", name)
+            .Text("category", "Category", category, Product.CategoryMaxLength, required: false).PlainText("category", "Category", category);
+        var key = code?.ToLowerInvariant();
+        if (key is not null && key != product?.CodeKey && await db.Products.AnyAsync(p => p.CodeKey == key && p.Id != (product == null ? 0 : product.Id), cancellationToken))
+        {
+            errors.Add("code", $"Another product already has the code '{code}' (codes ignore upper and lower case).");
+        }
+
+        var price = product?.Price ?? 0;
+        var currency = product?.Currency ?? Money.DefaultCurrency;
+        if (fields.HasFlag(ProductFields.Price) || fields.HasFlag(ProductFields.Currency))
+        {
+            var priceText = fields.HasFlag(ProductFields.Price) ? input.Price : Money.Format(price, currency);
+            var currencyText = fields.HasFlag(ProductFields.Currency) ? input.Currency : currency;
+            var minor = Money.Check(errors, "price", "currency", "Price", priceText, currencyText);
+            if (minor is { } valid && Money.Currency(currencyText) is { } code3)
+            {
+                price = valid;
+                currency = code3;
+            }
+        }
+
+        if (owner is null)
+        {
+            errors.Add("ownerId", "Choose the owner.");
+        }
+
+        var ownerChanges = owner != (product?.OwnerId ?? actor.UserId);
+        if (owner is not null && (ownerChanges || product is null) && await Owners.ReceiverProblemAsync(db, actor, owner.Value, cancellationToken) is { } problem)
+        {
+            errors.Add("ownerId", problem);
+        }
+
+        if (errors.Any)
+        {
+            return Result<ProductDetails>.Invalid(errors);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (product is null)
+        {
+            product = new Product();
+            product.StampCreated(actor, now);
+            db.Products.Add(product);
+        }
+        else
+        {
+            product.StampModified(db, actor, now, input.Version!.Value);
+        }
+
+        if (ownerChanges || product.Id == 0)
+        {
+            product.OwnerId = owner!.Value;
+            product.DepartmentId = await Owners.DepartmentOfAsync(db, owner.Value, cancellationToken);
+        }
+
+        product.Code = code!;
+        product.CodeKey = key!;
+        product.Name = name!;
+        product.Price = price;
+        product.Currency = currency;
+        product.Category = category;
+        product.IsActive = active;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Result<ProductDetails>.Conflict(ChangedBySomeoneElse);
+        }
+        catch (DbUpdateException) when (db.ChangeTracker.Entries<Product>().Any(e => e.Entity == product))
+        {
+            // Someone saved the same code between the check and this save: the unique index refused it.
+            db.ChangeTracker.Clear();
+            if (await db.Products.AsNoTracking().AnyAsync(p => p.CodeKey == key && p.Id != product.Id, cancellationToken))
+            {
+                return Result<ProductDetails>.Invalid("code", $"Another product already has the code '{code}' (codes ignore upper and lower case).");
+            }
+
+            throw;
+        }
+
+        return Result<ProductDetails>.Ok(await ReadProduct.DetailsAsync(db, product, cancellationToken));
+    }
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
