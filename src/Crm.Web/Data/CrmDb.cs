@@ -7,9 +7,12 @@ using Crm.Web.Features.Contacts;
 using Crm.Web.Features.Countries;
 using Crm.Web.Features.Departments;
 using Crm.Web.Features.Email;
+using Crm.Web.Features.Files;
 using Crm.Web.Features.Groups;
+using Crm.Web.Features.Memos;
 using Crm.Web.Features.Notifications;
 using Crm.Web.Features.Roles;
+using Crm.Web.Features.Tasks;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -44,6 +47,13 @@ public class CrmDb(DbContextOptions<CrmDb> options) : IdentityUserContext<CrmUse
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<Company> Companies => Set<Company>();
     public DbSet<Contact> Contacts => Set<Contact>();
+
+    // Tasks, memos and files (objects-b).
+    public DbSet<CrmTask> Tasks => Set<CrmTask>();
+    public DbSet<TaskResponsible> TaskResponsibles => Set<TaskResponsible>();
+    public DbSet<Memo> Memos => Set<Memo>();
+    public DbSet<StoredFile> StoredFiles => Set<StoredFile>();
+    public DbSet<FileObject> FileObjects => Set<FileObject>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
