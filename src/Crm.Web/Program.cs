@@ -9,6 +9,7 @@ using Crm.Web.Features.Countries;
 using Crm.Web.Features.Demo;
 using Crm.Web.Features.Departments;
 using Crm.Web.Features.Email;
+using Crm.Web.Features.Files;
 using Crm.Web.Features.Groups;
 using Crm.Web.Features.Notifications;
 using Crm.Web.Features.Records;
@@ -49,6 +50,7 @@ builder.Services.AddNotifications();
 builder.Services.AddRecords();
 builder.Services.AddCompanies();
 builder.Services.AddContacts();
+builder.Services.AddFiles();
 builder.Services.AddScoped<DemoOrganisation>();
 builder.Services.AddScoped<ActivityLog>();
 builder.Services.AddSection(new Section("Administration", "Users, roles, departments, groups, permissions and integrations.", "/admin", 800, u => u.IsAdministrator));
@@ -80,6 +82,7 @@ api.MapEmailQueueApi();
 api.MapCountriesApi();
 api.MapCompaniesApi();
 api.MapContactsApi();
+api.MapFilesApi();
 
 await app.RunAsync();
 
