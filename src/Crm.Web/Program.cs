@@ -14,6 +14,7 @@ using Crm.Web.Features.Groups;
 using Crm.Web.Features.Notifications;
 using Crm.Web.Features.Records;
 using Crm.Web.Features.Roles;
+using Crm.Web.Features.Tasks;
 using Crm.Web.Features.Users;
 using Crm.Web.Operations;
 using Crm.Web.Security.Permissions;
@@ -51,6 +52,7 @@ builder.Services.AddRecords();
 builder.Services.AddCompanies();
 builder.Services.AddContacts();
 builder.Services.AddFiles();
+builder.Services.AddTasks();
 builder.Services.AddScoped<DemoOrganisation>();
 builder.Services.AddScoped<ActivityLog>();
 builder.Services.AddSection(new Section("Administration", "Users, roles, departments, groups, permissions and integrations.", "/admin", 800, u => u.IsAdministrator));
@@ -83,6 +85,7 @@ api.MapCountriesApi();
 api.MapCompaniesApi();
 api.MapContactsApi();
 api.MapFilesApi();
+api.MapTasksApi();
 
 await app.RunAsync();
 
