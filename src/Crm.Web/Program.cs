@@ -11,6 +11,7 @@ using Crm.Web.Features.Departments;
 using Crm.Web.Features.Email;
 using Crm.Web.Features.Files;
 using Crm.Web.Features.Groups;
+using Crm.Web.Features.Memos;
 using Crm.Web.Features.Notifications;
 using Crm.Web.Features.Records;
 using Crm.Web.Features.Roles;
@@ -53,6 +54,7 @@ builder.Services.AddCompanies();
 builder.Services.AddContacts();
 builder.Services.AddFiles();
 builder.Services.AddTasks();
+builder.Services.AddMemos();
 builder.Services.AddScoped<DemoOrganisation>();
 builder.Services.AddScoped<ActivityLog>();
 builder.Services.AddSection(new Section("Administration", "Users, roles, departments, groups, permissions and integrations.", "/admin", 800, u => u.IsAdministrator));
@@ -86,6 +88,7 @@ api.MapCompaniesApi();
 api.MapContactsApi();
 api.MapFilesApi();
 api.MapTasksApi();
+api.MapMemosApi();
 
 await app.RunAsync();
 
