@@ -21,6 +21,10 @@ public static class TaskTexts
         _ => "Open",
     };
 
+    /// <summary>The words a page shows for a state or priority key of the API ("in-progress" is "In progress").</summary>
+    public static string Display(string key) =>
+        State(key) is { } state ? Label(state) : Priority(key) is { } priority ? priority.ToString() : key;
+
     public static string Of(TaskPriority priority) => priority switch
     {
         TaskPriority.Low => "low",
