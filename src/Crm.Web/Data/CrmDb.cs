@@ -8,12 +8,15 @@ using Crm.Web.Features.Countries;
 using Crm.Web.Features.Deals;
 using Crm.Web.Features.Departments;
 using Crm.Web.Features.Email;
+using Crm.Web.Features.Files;
 using Crm.Web.Features.Groups;
 using Crm.Web.Features.Leads;
 using Crm.Web.Features.LoggedEmails;
+using Crm.Web.Features.Memos;
 using Crm.Web.Features.Notifications;
 using Crm.Web.Features.Products;
 using Crm.Web.Features.Roles;
+using Crm.Web.Features.Tasks;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -52,6 +55,13 @@ public class CrmDb(DbContextOptions<CrmDb> options) : IdentityUserContext<CrmUse
     public DbSet<Lead> Leads => Set<Lead>();
     public DbSet<Product> Products => Set<Product>();
     public DbSet<LoggedEmail> LoggedEmails => Set<LoggedEmail>();
+
+    // Tasks, memos and files (objects-b).
+    public DbSet<CrmTask> Tasks => Set<CrmTask>();
+    public DbSet<TaskResponsible> TaskResponsibles => Set<TaskResponsible>();
+    public DbSet<Memo> Memos => Set<Memo>();
+    public DbSet<StoredFile> StoredFiles => Set<StoredFile>();
+    public DbSet<FileObject> FileObjects => Set<FileObject>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -33,10 +33,14 @@ public class CrmApp : WebApplicationFactory<Program>
             // Real hashing cost is 210,000 iterations; tests keep the format and lower the count.
             ["Security:PasswordHashIterations"] = "1000",
             ["Security:SignInAttemptsPerMinutePerIp"] = "1000",
+            // Each app stores uploaded content in a folder of its own, removed with it.
+            ["Files:Root"] = FilesRoot,
         };
     }
 
     public TestDatabase Database { get; } = new();
+
+    public string FilesRoot { get; } = Path.Combine(Path.GetTempPath(), "crm-files-" + Guid.NewGuid().ToString("N"));
     public TestClock Clock { get; } = new();
     public CapturedLog Log { get; } = new();
     public StringWriter OperatorConsole { get; } = new();
@@ -124,6 +128,11 @@ public class CrmApp : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         Database.Dispose();
+        if (Directory.Exists(FilesRoot))
+        {
+            Directory.Delete(FilesRoot, recursive: true);
+        }
+
         GC.SuppressFinalize(this);
     }
 }

@@ -26,16 +26,20 @@ public abstract class OwnedRecordLookup<T>(CrmDb db, RecordAccess access) : IRec
     /// <summary>Whether a record matches <paramref name="lowerTerm"/> (already trimmed and lower-cased).</summary>
     protected abstract Expression<Func<T, bool>> Matches(string lowerTerm);
 
+    /// <summary>The module's row filter; modules with record rules (memos, tasks) give their own.</summary>
+    protected virtual Task<Expression<Func<T, bool>>> VisibleAsync(Actor actor, CancellationToken cancellationToken) =>
+        access.VisibleAsync<T>(actor, ModuleKey, cancellationToken);
+
     public async Task<RecordLink?> FindAsync(Actor actor, int id, CancellationToken cancellationToken)
     {
-        var visible = await access.VisibleAsync<T>(actor, ModuleKey, cancellationToken);
+        var visible = await VisibleAsync(actor, cancellationToken);
         var label = await db.Set<T>().AsNoTracking().Where(r => r.Id == id).Where(visible).Select(Label).FirstOrDefaultAsync(cancellationToken);
         return label is null ? null : new RecordLink(ModuleKey, id, label, PageOf(id));
     }
 
     public async Task<IReadOnlyList<RecordLink>> SearchAsync(Actor actor, string text, int limit, CancellationToken cancellationToken)
     {
-        var visible = await access.VisibleAsync<T>(actor, ModuleKey, cancellationToken);
+        var visible = await VisibleAsync(actor, cancellationToken);
         var term = text.Trim().ToLowerInvariant();
         var rows = await db.Set<T>().AsNoTracking().Where(visible).Where(Matches(term))
             .OrderByDescending(r => r.ModifiedAt).ThenByDescending(r => r.Id).Take(limit)

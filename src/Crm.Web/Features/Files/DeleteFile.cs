@@ -1,0 +1,66 @@
+using Crm.Web.Data;
+using Crm.Web.Features.Activity;
+using Crm.Web.Features.Records;
+using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
+using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Files;
+
+public sealed record FileDeleteImpact(int FileId, string Name, string RelatedUrl)
+{
+    public DependentImpact Also { get; init; } = DependentImpact.None;
+}
+
+/// <summary>
+/// Deletes one file object (needs delete on it). The stored content goes only with its last
+/// reference: its row in the same transaction, its bytes right after the commit.
+/// </summary>
+public sealed class DeleteFile(CrmDb db, FileVisibility visibility, RecordAccess access, RecordDependents dependents, RecordLookups lookups,
+    FileReleases releases, ActivityLog activity)
+{
+    public const string ActivityKind = "file-deleted";
+
+    public async Task<Result<FileDeleteImpact>> ImpactAsync(Actor actor, int id, CancellationToken cancellationToken)
+    {
+        var file = await db.FileObjects.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
+        if (file is null || await visibility.ViewableAsync(actor, file, cancellationToken) is not { } seen)
+        {
+            return Result<FileDeleteImpact>.NotFound();
+        }
+
+        if (!(await access.DecideAsync(actor, CrmModules.Files.Key, PermissionAction.Delete, seen.Facts, cancellationToken)).Allowed)
+        {
+            return Result<FileDeleteImpact>.Forbidden($"You may not delete file {id}.");
+        }
+
+        var (also, _) = await dependents.ImpactAsync(lookups, actor, [(CrmModules.Files.Key, [id])], cancellationToken);
+        return Result<FileDeleteImpact>.Ok(new FileDeleteImpact(file.Id, file.Name, seen.Related.Url) { Also = also });
+    }
+
+    public async Task<Result<FileDeleteImpact>> RunAsync(Actor actor, int id, CancellationToken cancellationToken)
+    {
+        if (actor.IsPreview)
+        {
+            return Result<FileDeleteImpact>.Forbidden("Nothing can be changed while previewing as another user.");
+        }
+
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var impact = await ImpactAsync(actor, id, cancellationToken);
+            if (!impact.IsOk)
+            {
+                return impact;
+            }
+
+            var file = await db.FileObjects.FirstAsync(f => f.Id == id, cancellationToken);
+            releases.Add(await FileReferences.RemoveAsync(db, [file], cancellationToken));
+            activity.Record(actor, ActivityKind, $"Deleted file ID {id} '{file.Name}' of {file.RelatedModule} ID {file.RelatedId}.");
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            await releases.AfterCommitAsync(cancellationToken);
+            return impact;
+        }
+    }
+}

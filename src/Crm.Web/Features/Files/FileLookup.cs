@@ -1,0 +1,44 @@
+using Crm.Web.Data;
+using Crm.Web.Features.Records;
+using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Files;
+
+/// <summary>Files in the global search and as link targets: only those whose file object and record the actor may view.</summary>
+public sealed class FileLookup(CrmDb db, FileVisibility visibility) : IRecordLookup
+{
+    public string ModuleKey => CrmModules.Files.Key;
+
+    public string Title => "Files";
+
+    public async Task<RecordLink?> FindAsync(Actor actor, int id, CancellationToken cancellationToken)
+    {
+        var file = await db.FileObjects.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
+        return file is not null && await visibility.ViewableAsync(actor, file, cancellationToken) is not null
+            ? new RecordLink(ModuleKey, file.Id, file.Name, $"/files/{file.Id}")
+            : null;
+    }
+
+    public async Task<IReadOnlyList<RecordLink>> SearchAsync(Actor actor, string text, int limit, CancellationToken cancellationToken)
+    {
+        var term = text.Trim().ToLowerInvariant();
+#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
+        var candidates = await db.FileObjects.AsNoTracking().Where(await visibility.RowFilterAsync(actor, cancellationToken))
+            .Where(f => f.Name.ToLower().Contains(term))
+#pragma warning restore CA1304, CA1311, CA1862
+            .OrderByDescending(f => f.ModifiedAt).ThenByDescending(f => f.Id).Take(limit * 4)
+            .Select(f => new { f.Id, f.Name, f.RelatedModule, f.RelatedId }).ToListAsync(cancellationToken);
+        var found = new List<RecordLink>();
+        foreach (var f in candidates)
+        {
+            if (found.Count < limit && await visibility.RelatedAsync(actor, f.RelatedModule, f.RelatedId, cancellationToken) is not null)
+            {
+                found.Add(new RecordLink(ModuleKey, f.Id, f.Name, $"/files/{f.Id}"));
+            }
+        }
+
+        return found;
+    }
+}

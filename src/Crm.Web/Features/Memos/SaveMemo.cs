@@ -1,0 +1,149 @@
+using Crm.Web.Data;
+using Crm.Web.Features.Records;
+using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
+using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Memos;
+
+public sealed record MemoInput(string? Title, string? Body, Guid? RecipientId, bool? IsDraft, string? RelatedModule, int? RelatedId, int? Version);
+
+[Flags]
+public enum MemoFields
+{
+    None = 0,
+    Title = 1,
+    Body = 2,
+    Recipient = 4,
+    Draft = 8,
+    Related = 16,
+    All = Title | Body | Recipient | Draft | Related,
+}
+
+/// <summary>
+/// Writes a memo (needs create; the writer is its author and owner) or changes one (needs edit:
+/// the engine's rule takes that away from the author once the memo is reviewed). The recipient
+/// must be an active user other than the author; the related record (usually a deal) must be visible.
+/// </summary>
+public sealed class SaveMemo(CrmDb db, RecordAccess access, MemoVisibility visibility, RecordLookups lookups, TimeProvider clock)
+{
+    public const string ChangedBySomeoneElse = "This memo was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
+    public const string Locked = "This memo has been reviewed: its author can no longer change or delete it.";
+
+    public async Task<Result<MemoDetails>> RunAsync(Actor actor, int? id, MemoInput input, MemoFields fields, CancellationToken cancellationToken)
+    {
+        if (actor.IsPreview)
+        {
+            return Result<MemoDetails>.Forbidden("Nothing can be changed while previewing as another user.");
+        }
+
+        Memo? memo = null;
+        if (id is { } existing)
+        {
+            memo = await db.Memos.FirstOrDefaultAsync(m => m.Id == existing, cancellationToken);
+            if (memo is null || await visibility.RightsAsync(actor, memo, cancellationToken) is not { } rights)
+            {
+                return Result<MemoDetails>.NotFound();
+            }
+
+            if (!rights.Edit)
+            {
+                return Result<MemoDetails>.Forbidden(memo.Stage == MemoStage.Reviewed && memo.AuthorId == actor.UserId ? Locked : $"You may not edit memo {memo.Id}.");
+            }
+
+            if (input.Version is null)
+            {
+                return Result<MemoDetails>.Invalid("version", "The version you read is required, so that nobody's changes are overwritten.");
+            }
+
+            if (input.Version != memo.Version)
+            {
+                return Result<MemoDetails>.Conflict(ChangedBySomeoneElse);
+            }
+        }
+        else
+        {
+            fields = MemoFields.All;
+            if (!(await access.DecideAsync(actor, CrmModules.Memos.Key, PermissionAction.Create, null, cancellationToken)).Allowed)
+            {
+                return Result<MemoDetails>.Forbidden("You may not write memos.");
+            }
+        }
+
+        var title = fields.HasFlag(MemoFields.Title) ? Clean(input.Title) : memo!.Title;
+        var body = fields.HasFlag(MemoFields.Body) ? Clean(input.Body) : memo!.Body;
+        var recipient = fields.HasFlag(MemoFields.Recipient) ? input.RecipientId : memo?.RecipientId;
+        var draft = fields.HasFlag(MemoFields.Draft) ? input.IsDraft ?? false : memo!.IsDraft;
+        var relatedModule = fields.HasFlag(MemoFields.Related) ? Clean(input.RelatedModule) : memo?.RelatedModule;
+        var relatedId = fields.HasFlag(MemoFields.Related) ? input.RelatedId : memo?.RelatedId;
+        var author = memo?.AuthorId ?? actor.UserId!.Value;
+
+        var errors = new FieldErrors()
+            .Text("title", "Title", title, Memo.TitleMaxLength).PlainText("title", "Title", title)
+            .Text("body", "Text", body, Memo.BodyMaxLength).PlainText("body", "Text", body, singleLine: false);
+        if (recipient is not { } recipientId)
+        {
+            errors.Add("recipientId", "Choose who reviews the memo.");
+        }
+        else if (recipientId == author)
+        {
+            errors.Add("recipientId", "The reviewer must be someone other than the author.");
+        }
+        else if (recipientId != memo?.RecipientId && !await db.Users.AnyAsync(u => u.Id == recipientId && u.IsActive, cancellationToken))
+        {
+            errors.Add("recipientId", "The reviewer must be an active user.");
+        }
+
+        if (memo is not null && draft && !memo.IsDraft)
+        {
+            errors.Add("isDraft", "A memo that was sent cannot become a draft again.");
+        }
+
+        if ((relatedModule is null) != (relatedId is null))
+        {
+            errors.Add("relatedId", "Give both the module and the ID of the related record (e.g. deals and 42), or neither.");
+        }
+        else if (relatedModule is not null && (relatedModule != memo?.RelatedModule || relatedId != memo?.RelatedId)
+            && (relatedModule is "memos" or "files" || await lookups.FindAsync(actor, relatedModule, relatedId!.Value, cancellationToken) is null))
+        {
+            errors.Add("relatedId", $"There is no record {relatedModule} ID {relatedId} that you may see.");
+        }
+
+        if (errors.Any)
+        {
+            return Result<MemoDetails>.Invalid(errors);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (memo is null)
+        {
+            memo = new Memo { AuthorId = author, OwnerId = author, DepartmentId = await Owners.DepartmentOfAsync(db, author, cancellationToken) };
+            memo.StampCreated(actor, now);
+            db.Memos.Add(memo);
+        }
+        else
+        {
+            memo.StampModified(db, actor, now, input.Version!.Value);
+        }
+
+        memo.Title = title!;
+        memo.Body = body!;
+        memo.RecipientId = recipient!.Value;
+        memo.IsDraft = draft;
+        memo.RelatedModule = relatedModule;
+        memo.RelatedId = relatedId;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Result<MemoDetails>.Conflict(ChangedBySomeoneElse);
+        }
+
+        return Result<MemoDetails>.Ok(await ReadMemo.DetailsAsync(db, lookups, actor, memo, cancellationToken));
+    }
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

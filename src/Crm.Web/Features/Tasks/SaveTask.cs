@@ -1,0 +1,250 @@
+using System.Globalization;
+using Crm.Web.Data;
+using Crm.Web.Features.Records;
+using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
+using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Tasks;
+
+/// <summary>A task as given by a form or the API; texts are parsed here so every edge gets the same messages.</summary>
+public sealed record TaskInput(
+    string? Title, string? Description, string? DueDate, string? Priority, string? Status, IReadOnlyList<Guid>? ResponsibleIds,
+    int? ParentId, string? RelatedModule, int? RelatedId, int? Version);
+
+[Flags]
+public enum TaskFields
+{
+    None = 0,
+    Title = 1,
+    Description = 2,
+    DueDate = 4,
+    Priority = 8,
+    Status = 16,
+    Responsible = 32,
+    Parent = 64,
+    Related = 128,
+    All = Title | Description | DueDate | Priority | Status | Responsible | Parent | Related,
+}
+
+/// <summary>
+/// Adds a task (needs create; the creator owns it) or changes one (needs edit, or being
+/// responsible for it, and the version read). Responsible users must be active; the parent must
+/// be a visible task that is not the task itself or one of its sub-tasks; the related record must
+/// be visible to the actor, in any module that has a lookup.
+/// </summary>
+public sealed class SaveTask(CrmDb db, RecordAccess access, TaskVisibility visibility, RecordLookups lookups, TimeProvider clock)
+{
+    public const string ChangedBySomeoneElse = "This task was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
+    public const int MaxResponsible = 20;
+
+    public async Task<Result<TaskDetails>> RunAsync(Actor actor, int? id, TaskInput input, TaskFields fields, CancellationToken cancellationToken)
+    {
+        if (actor.IsPreview)
+        {
+            return Result<TaskDetails>.Forbidden("Nothing can be changed while previewing as another user.");
+        }
+
+        CrmTask? task = null;
+        if (id is { } existing)
+        {
+            task = await db.Tasks.Include(t => t.Responsible).FirstOrDefaultAsync(t => t.Id == existing, cancellationToken);
+            if (task is null || await visibility.RightsAsync(actor, task, cancellationToken) is not { } rights)
+            {
+                return Result<TaskDetails>.NotFound();
+            }
+
+            if (!rights.Edit)
+            {
+                return Result<TaskDetails>.Forbidden($"You may not edit task {task.Id}.");
+            }
+
+            if (input.Version is null)
+            {
+                return Result<TaskDetails>.Invalid("version", "The version you read is required, so that nobody's changes are overwritten.");
+            }
+
+            if (input.Version != task.Version)
+            {
+                return Result<TaskDetails>.Conflict(ChangedBySomeoneElse);
+            }
+        }
+        else
+        {
+            fields = TaskFields.All;
+            if (!(await access.DecideAsync(actor, CrmModules.Tasks.Key, PermissionAction.Create, null, cancellationToken)).Allowed)
+            {
+                return Result<TaskDetails>.Forbidden("You may not add tasks.");
+            }
+        }
+
+        var errors = new FieldErrors();
+        var title = fields.HasFlag(TaskFields.Title) ? Clean(input.Title) : task!.Title;
+        var description = fields.HasFlag(TaskFields.Description) ? Clean(input.Description) : task?.Description;
+        errors.Text("title", "Title", title, CrmTask.TitleMaxLength).PlainText("title", "Title", title)
+            .Text("description", "Description", description, CrmTask.DescriptionMaxLength, required: false).PlainText("description", "Description", description, singleLine: false);
+
+        var due = task?.DueDate;
+        if (fields.HasFlag(TaskFields.DueDate))
+        {
+            due = null;
+            if (Clean(input.DueDate) is { } text)
+            {
+                if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+                {
+                    due = parsed;
+                }
+                else
+                {
+                    errors.Add("dueDate", "The due date must be a date like 2026-12-31.");
+                }
+            }
+        }
+
+        var priority = task?.Priority ?? TaskPriority.Normal;
+        if (fields.HasFlag(TaskFields.Priority) && (id is not null || Clean(input.Priority) is not null))
+        {
+            if (TaskTexts.Priority(input.Priority) is { } p)
+            {
+                priority = p;
+            }
+            else
+            {
+                errors.Add("priority", "Priority is \"low\", \"normal\" or \"high\".");
+            }
+        }
+
+        var status = task?.Status ?? TaskState.Open;
+        if (fields.HasFlag(TaskFields.Status) && (id is not null || Clean(input.Status) is not null))
+        {
+            if (TaskTexts.State(input.Status) is { } s)
+            {
+                status = s;
+            }
+            else
+            {
+                errors.Add("status", "Status is \"open\", \"in-progress\", \"done\" or \"cancelled\".");
+            }
+        }
+
+        var responsible = task?.Responsible.Select(r => r.UserId).ToList() ?? [];
+        if (fields.HasFlag(TaskFields.Responsible))
+        {
+            responsible = [.. (input.ResponsibleIds ?? []).Distinct()];
+            if (responsible.Count == 0 && id is null && actor.UserId is { } me)
+            {
+                responsible = [me];
+            }
+
+            if (responsible.Count == 0)
+            {
+                errors.Add("responsibleIds", "Choose at least one responsible user.");
+            }
+            else if (responsible.Count > MaxResponsible)
+            {
+                errors.Add("responsibleIds", $"A task can have at most {MaxResponsible} responsible users.");
+            }
+            else
+            {
+                var active = await db.Users.Where(u => responsible.Contains(u.Id) && u.IsActive).Select(u => u.Id).ToListAsync(cancellationToken);
+                var missing = responsible.Except(active).ToList();
+                if (missing.Count > 0)
+                {
+                    errors.Add("responsibleIds", "Responsible users must be active users: " + string.Join(", ", missing) + " is not one.");
+                }
+            }
+        }
+
+        var parentId = fields.HasFlag(TaskFields.Parent) ? input.ParentId : task?.ParentId;
+        if (parentId is { } parent && parentId != task?.ParentId)
+        {
+            if (await lookups.FindAsync(actor, CrmModules.Tasks.Key, parent, cancellationToken) is null)
+            {
+                errors.Add("parentId", $"Task ID {parent} does not exist or is not visible to you.");
+            }
+            else if (task is not null && await CreatesCycleAsync(task.Id, parent, cancellationToken))
+            {
+                errors.Add("parentId", "A task cannot be a sub-task of itself or of one of its own sub-tasks.");
+            }
+        }
+
+        var relatedModule = fields.HasFlag(TaskFields.Related) ? Clean(input.RelatedModule) : task?.RelatedModule;
+        var relatedId = fields.HasFlag(TaskFields.Related) ? input.RelatedId : task?.RelatedId;
+        if ((relatedModule is null) != (relatedId is null))
+        {
+            errors.Add("relatedId", "Give both the module and the ID of the related record, or neither.");
+        }
+        else if (relatedModule is not null && (relatedModule != task?.RelatedModule || relatedId != task?.RelatedId))
+        {
+            if (relatedModule == CrmModules.Files.Key || (relatedModule == CrmModules.Tasks.Key && relatedId == task?.Id)
+                || await lookups.FindAsync(actor, relatedModule, relatedId!.Value, cancellationToken) is null)
+            {
+                errors.Add("relatedId", $"There is no record {relatedModule} ID {relatedId} that you may see.");
+            }
+        }
+
+        if (errors.Any)
+        {
+            return Result<TaskDetails>.Invalid(errors);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (task is null)
+        {
+            var owner = actor.UserId!.Value;
+            task = new CrmTask { OwnerId = owner, DepartmentId = await Owners.DepartmentOfAsync(db, owner, cancellationToken) };
+            task.StampCreated(actor, now);
+            db.Tasks.Add(task);
+        }
+        else
+        {
+            task.StampModified(db, actor, now, input.Version!.Value);
+        }
+
+        task.Title = title!;
+        task.Description = description;
+        task.DueDate = due;
+        task.Priority = priority;
+        task.Status = status;
+        task.ParentId = parentId;
+        task.RelatedModule = relatedModule;
+        task.RelatedId = relatedId;
+        task.Responsible.RemoveAll(r => !responsible.Contains(r.UserId));
+        foreach (var user in responsible.Where(u => task.Responsible.All(r => r.UserId != u)))
+        {
+            task.Responsible.Add(new TaskResponsible { UserId = user });
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Result<TaskDetails>.Conflict(ChangedBySomeoneElse);
+        }
+
+        return Result<TaskDetails>.Ok(await ReadTask.DetailsAsync(db, lookups, actor, task, cancellationToken));
+    }
+
+    /// <summary>Whether making <paramref name="parentId"/> the parent of <paramref name="taskId"/> closes a loop (walks up from the new parent).</summary>
+    private async Task<bool> CreatesCycleAsync(int taskId, int parentId, CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<int>();
+        int? current = parentId;
+        while (current is { } at && seen.Add(at))
+        {
+            if (at == taskId)
+            {
+                return true;
+            }
+
+            current = await db.Tasks.Where(t => t.Id == at).Select(t => t.ParentId).FirstOrDefaultAsync(cancellationToken);
+        }
+
+        return current is not null;
+    }
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,43 @@
+using Crm.Web.Data;
+using Crm.Web.Features.Records;
+using Crm.Web.Security.Permissions;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Tasks;
+
+/// <summary>
+/// The "open tasks" option of a company transfer: the open tasks (open or in progress) related to
+/// the companies move to the new owner with the companies. Closed tasks keep their owner: they
+/// record who did the work. Tracked changes, so the history sees every one.
+/// </summary>
+public static class TaskTransfer
+{
+    /// <summary>Moves and saves within the caller's transaction; returns how many tasks moved.</summary>
+    public static async Task<int> MoveOpenTasksOfCompaniesAsync(
+        CrmDb db, IReadOnlyCollection<int> companyIds, Guid receiverId, DateTime now, Guid? byUserId, CancellationToken cancellationToken)
+    {
+        var ids = companyIds.ToList();
+        var company = CrmModules.Companies.Key;
+        var tasks = await db.Tasks
+            .Where(t => t.RelatedModule == company && t.RelatedId != null && ids.Contains(t.RelatedId.Value)
+                && (t.Status == TaskState.Open || t.Status == TaskState.InProgress) && t.OwnerId != receiverId)
+            .ToListAsync(cancellationToken);
+        if (tasks.Count == 0)
+        {
+            return 0;
+        }
+
+        var department = await Owners.DepartmentOfAsync(db, receiverId, cancellationToken);
+        foreach (var task in tasks)
+        {
+            task.OwnerId = receiverId;
+            task.DepartmentId = department;
+            task.ModifiedAt = now;
+            task.ModifiedById = byUserId;
+            task.Version++;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return tasks.Count;
+    }
+}
