@@ -19,10 +19,7 @@ public static class WebSetup
             o.Conventions.AuthorizeFolder("/");
             // The administration area (/admin/...): administrators only, whatever a page's model says.
             o.Conventions.Add(new AdministrationPages());
-        })
-        // Validation happens on the server; the client-side hooks would render an empty validation
-        // summary with an inline style, which the CSP (no inline style) rightly blocks.
-        .AddViewOptions(o => o.HtmlHelperOptions.ClientValidationEnabled = false);
+        });
 
         services.AddAuthorization(o =>
         {

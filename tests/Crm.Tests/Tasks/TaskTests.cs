@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Crm.Tests.Files;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Records;
@@ -189,7 +190,7 @@ public sealed class TaskTests
     }
 
     [Fact]
-    public async Task A_company_transfer_moves_only_the_open_tasks_of_those_companies()
+    public async Task A_company_transfer_with_open_tasks_moves_only_the_open_tasks_of_those_companies()
     {
         await using var app = new CrmApp();
         var sales = await DepartmentAsync(app, "Sales");
@@ -211,7 +212,11 @@ public sealed class TaskTests
             return tasks.ToDictionary(t => t.Title, t => t.Id);
         });
 
-        var count = await app.InDatabaseAsync(db => TaskTransfer.MoveOpenTasksOfCompaniesAsync(db, [moved], to.Id, app.Clock.GetUtcNow().UtcDateTime, null, default));
+        // Through the one transfer service, as the company list's mass action and the API use it.
+        var admin = await app.SignInAsAdminAsync();
+        var response = await admin.Http.PostAsJsonAsync("/api/v1/companies/transfer", new { companyIds = new[] { moved }, newOwnerId = to.Id, openTasks = true });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var count = (await response.ReadJsonAsync()).GetProperty("tasks").GetInt32();
 
         Assert.Equal(2, count);
         var owners = await app.InDatabaseAsync(db => db.Tasks.ToDictionaryAsync(t => t.Title, t => new { t.OwnerId, t.DepartmentId, t.Version }));

@@ -74,9 +74,9 @@ public static class CompaniesApi
             .WithSummary("What deleting the company would delete with it.");
 
         companies.MapPost("/transfer", async (TransferRequest body, HttpContext http, TransferCompanies transfer, CancellationToken cancellationToken) =>
-                (await transfer.RunAsync(http.Actor(), new TransferInput(body.CompanyIds, body.NewOwnerId, new TransferOptions(body.OpenDeals == true, false)), cancellationToken)).ToHttp())
+                (await transfer.RunAsync(http.Actor(), new TransferInput(body.CompanyIds, body.NewOwnerId, new TransferOptions(body.OpenDeals == true, body.OpenTasks == true)), cancellationToken)).ToHttp())
             .WithName("TransferCompanies")
-            .WithSummary("Moves companies and their contacts to a new owner (needs transfer on each; the owner must fit your role's assignment rule); openDeals: true moves the companies' open deals too.");
+            .WithSummary("Moves companies and their contacts to a new owner (needs transfer on each; the owner must fit your role's assignment rule); openDeals: true moves the companies' open deals too, openTasks: true their open tasks.");
 
         return api;
     }
@@ -94,5 +94,5 @@ public static class CompaniesApi
         public CompanyInput ToInput() => new(Name, Website, Phone, Email, City, Address, CountryName, OwnerId, Version);
     }
 
-    public sealed record TransferRequest(IReadOnlyList<int>? CompanyIds, Guid? NewOwnerId, bool? OpenDeals = null);
+    public sealed record TransferRequest(IReadOnlyList<int>? CompanyIds, Guid? NewOwnerId, bool? OpenDeals = null, bool? OpenTasks = null);
 }

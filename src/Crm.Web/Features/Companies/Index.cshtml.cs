@@ -30,6 +30,9 @@ public sealed class CompaniesPage(CrmDb db, ListCompanies list, TransferCompanie
     [BindProperty]
     public bool OpenDeals { get; set; }
 
+    [BindProperty]
+    public bool OpenTasks { get; set; }
+
     public ListPage<CompanyListItem> Companies { get; private set; } = new([], null, null);
     public IReadOnlyList<OwnerChoice> Owners { get; private set; } = [];
     public bool CanCreate { get; private set; }
@@ -46,11 +49,11 @@ public sealed class CompaniesPage(CrmDb db, ListCompanies list, TransferCompanie
 
     public async Task<IActionResult> OnPostTransferAsync(CancellationToken cancellationToken)
     {
-        var result = await transfer.RunAsync(HttpContext.Actor(), new TransferInput(Selected, NewOwnerId, new TransferOptions(OpenDeals, false)), cancellationToken);
+        var result = await transfer.RunAsync(HttpContext.Actor(), new TransferInput(Selected, NewOwnerId, new TransferOptions(OpenDeals, OpenTasks)), cancellationToken);
         if (result.IsOk)
         {
             var done = result.Value!;
-            return Redirect($"/companies?transferred={Uri.EscapeDataString($"{Count(done.Companies, "company", "companies")} and {Count(done.Contacts, "contact", "contacts")}{(OpenDeals ? $" and {Count(done.Deals, "open deal", "open deals")}" : "")} transferred to {done.NewOwnerName}.")}");
+            return Redirect($"/companies?transferred={Uri.EscapeDataString($"{Count(done.Companies, "company", "companies")} and {Count(done.Contacts, "contact", "contacts")}{(OpenDeals ? $" and {Count(done.Deals, "open deal", "open deals")}" : "")}{(OpenTasks ? $" and {Count(done.Tasks, "open task", "open tasks")}" : "")} transferred to {done.NewOwnerName}.")}");
         }
 
         result.CopyTo(ModelState, "");

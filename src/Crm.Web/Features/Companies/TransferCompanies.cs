@@ -1,4 +1,5 @@
 using Crm.Web.Features.Records;
+using Crm.Web.Features.Tasks;
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
 using Crm.Web.Features.Contacts;
@@ -15,14 +16,14 @@ public sealed record TransferInput(IReadOnlyList<int>? CompanyIds, Guid? NewOwne
 /// <summary>
 /// What else moves with the companies besides their contacts (which always follow).
 /// <paramref name="OpenDeals"/>: the companies' deals that are not won or lost.
-/// <paramref name="OpenTasks"/>: reserved for the tasks feature (the companies' open tasks); not applied yet.
+/// <paramref name="OpenTasks"/>: the open tasks about the companies (closed ones keep who did the work).
 /// </summary>
 public sealed record TransferOptions(bool OpenDeals, bool OpenTasks)
 {
     public static readonly TransferOptions None = new(false, false);
 }
 
-public sealed record TransferDone(int Companies, int Contacts, Guid NewOwnerId, string NewOwnerName, int Deals = 0);
+public sealed record TransferDone(int Companies, int Contacts, Guid NewOwnerId, string NewOwnerName, int Deals = 0, int Tasks = 0);
 
 /// <summary>
 /// THE transfer of companies to another owner: their contacts follow, and the new owner's primary
@@ -77,7 +78,8 @@ public sealed class TransferCompanies(CrmDb db, RecordAccess access, ActivityLog
         var done = await MoveAsync(actor, ids, input.NewOwnerId!.Value, cancellationToken, input.Options);
         activity.Record(actor, ActivityKind,
             $"Transferred {done.Companies} companies ({string.Join(", ", ids.Order().Take(50).Select(i => $"ID {i}"))}{(ids.Count > 50 ? ", …" : "")}) " +
-            $"and {done.Contacts} contacts{(input.Options?.OpenDeals == true ? $" and {done.Deals} open deals" : "")} to {done.NewOwnerName}.", done.NewOwnerId);
+            $"and {done.Contacts} contacts{(input.Options?.OpenDeals == true ? $" and {done.Deals} open deals" : "")}" +
+            $"{(input.Options?.OpenTasks == true ? $" and {done.Tasks} open tasks" : "")} to {done.NewOwnerName}.", done.NewOwnerId);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Result<TransferDone>.Ok(done);
@@ -122,9 +124,12 @@ public sealed class TransferCompanies(CrmDb db, RecordAccess access, ActivityLog
             ? await MoveDeals.MoveCountAsync(db, clock, db.Deals.Where(d => d.CompanyId != null && ids.Contains(d.CompanyId.Value)
                 && d.Stage != DealStages.Won && d.Stage != DealStages.Lost), receiverId, actor.UserId, cancellationToken)
             : 0;
+        var tasks = options?.OpenTasks == true
+            ? await TaskTransfer.MoveOpenTasksOfCompaniesAsync(db, ids, receiverId, clock.GetUtcNow().UtcDateTime, actor.UserId, cancellationToken)
+            : 0;
         var (companies, contacts) = await MoveAsync(db, clock, db.Companies.Where(c => ids.Contains(c.Id)), receiverId, actor.UserId, cancellationToken);
         var name = await db.Users.Where(u => u.Id == receiverId).Select(u => u.FullName).FirstAsync(cancellationToken);
-        return new TransferDone(companies, contacts, receiverId, name, deals);
+        return new TransferDone(companies, contacts, receiverId, name, deals, tasks);
     }
 
     /// <summary>The one move: contacts first (selected through their companies' current owner), then the companies.</summary>
