@@ -12,6 +12,7 @@ using Crm.Web.Features.Email;
 using Crm.Web.Features.Groups;
 using Crm.Web.Features.Notifications;
 using Crm.Web.Features.Roles;
+using Crm.Web.Features.Settings;
 using Crm.Web.Features.Users;
 using Crm.Web.Operations;
 using Crm.Web.Security.Permissions;
@@ -47,6 +48,7 @@ builder.Services.AddCountries();
 builder.Services.AddNotifications();
 builder.Services.AddCompanies();
 builder.Services.AddContacts();
+builder.Services.AddSettings();
 builder.Services.AddScoped<DemoOrganisation>();
 builder.Services.AddScoped<ActivityLog>();
 builder.Services.AddSection(new Section("Administration", "Users, roles, departments, groups, permissions and integrations.", "/admin", 800, u => u.IsAdministrator));
@@ -78,6 +80,7 @@ api.MapEmailQueueApi();
 api.MapCountriesApi();
 api.MapCompaniesApi();
 api.MapContactsApi();
+api.MapSettingsApi();
 
 await app.RunAsync();
 

@@ -10,6 +10,8 @@ using Crm.Web.Features.Email;
 using Crm.Web.Features.Groups;
 using Crm.Web.Features.Notifications;
 using Crm.Web.Features.Roles;
+using Crm.Web.Features.Scheduler;
+using Crm.Web.Features.Settings;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -44,6 +46,10 @@ public class CrmDb(DbContextOptions<CrmDb> options) : IdentityUserContext<CrmUse
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<Company> Companies => Set<Company>();
     public DbSet<Contact> Contacts => Set<Contact>();
+
+    // Settings and scheduler (issue 6).
+    public DbSet<InstanceSettings> InstanceSettings => Set<InstanceSettings>();
+    public DbSet<ScheduledJob> ScheduledJobs => Set<ScheduledJob>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

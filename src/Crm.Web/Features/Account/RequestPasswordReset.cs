@@ -2,7 +2,6 @@ using Crm.Web.Data;
 using Crm.Web.Features.Email;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
 
 namespace Crm.Web.Features.Account;
 
@@ -19,7 +18,7 @@ public sealed class RequestPasswordReset(
     CrmDb db,
     EmailOutbox outbox,
     EmailDelivery delivery,
-    IOptionsMonitor<SmtpSettings> smtp,
+    SmtpSender smtp,
     PublicUrls urls,
     ILoggerFactory loggers)
 {
@@ -41,7 +40,7 @@ public sealed class RequestPasswordReset(
         {
             var token = await users.GeneratePasswordResetTokenAsync(user);
             var link = urls.Absolute(http, "/account/reset-password", ("user", user.Id.ToString()), ("token", token));
-            if (smtp.CurrentValue.IsConfigured)
+            if ((await smtp.ReadSettingsAsync(cancellationToken)).IsConfigured)
             {
                 outbox.Queue(user.Email!, "Reset your CRM password",
                     $"""

@@ -1,0 +1,72 @@
+using Crm.Web.Features.Help;
+using Crm.Web.Security;
+using Crm.Web.Web;
+
+namespace Crm.Web.Features.Settings;
+
+public static class SettingsSetup
+{
+    /// <summary>The organisation's settings: SMTP, company data and branding, localisation.</summary>
+    public static IServiceCollection AddSettings(this IServiceCollection services)
+    {
+        // UI text by its English wording; German in Resources/Web/Ui.de.resx.
+        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.AddOptions<SettingsOptions>().BindConfiguration(SettingsOptions.Section);
+        services.AddSingleton<EffectiveSmtpSettings>();
+        services.AddScoped<ReadSmtpSettings>();
+        services.AddScoped<SaveSmtpSettings>();
+
+        services.AddSection(new Section(
+            "Settings",
+            "Company data and logos, the SMTP server, language, time zone and formats.",
+            "/admin/settings",
+            10,
+            u => u.IsAdministrator) { Area = SectionArea.Administration });
+        foreach (var topic in s_help)
+        {
+            services.AddHelpTopic(topic);
+        }
+
+        return services;
+    }
+
+    /// <summary>The settings endpoints of <c>/api/v1</c>, for administrators, over the same use cases as the pages.</summary>
+    public static RouteGroupBuilder MapSettingsApi(this RouteGroupBuilder api)
+    {
+        var settings = api.MapGroup("/settings").WithTags("Settings").RequireAuthorization(Policies.Administrator);
+
+        settings.MapGet("/email", async (HttpContext http, ReadSmtpSettings read, CancellationToken cancellationToken) =>
+                (await read.RunAsync(http.Actor(), cancellationToken)).ToHttp())
+            .WithName("ReadSmtpSettings")
+            .WithSummary("The SMTP settings in force and where they come from; only whether a password is set, never the password.");
+
+        settings.MapPut("/email", async (SmtpSettingsRequest body, HttpContext http, SaveSmtpSettings save, CancellationToken cancellationToken) =>
+                (await save.RunAsync(http.Actor(), body.ToInput(), cancellationToken)).ToHttp())
+            .WithName("SaveSmtpSettings")
+            .WithSummary("Tries the server (connect, EHLO, STARTTLS, NOOP), then stores the settings; an unreachable server is a 400 and keeps the previous ones. An empty password keeps the one set.");
+
+        return api;
+    }
+
+    /// <summary>What a caller may set.</summary>
+    public sealed record SmtpSettingsRequest(string? Host, int? Port, string? Security, string? From, string? UserName, string? Password, bool? ClearPassword)
+    {
+        public SmtpSettingsInput ToInput() => new(Host, Port, Security, From, UserName, Password, ClearPassword == true);
+    }
+
+    private static readonly HelpTopic[] s_help =
+    [
+        new("settings", "Settings",
+        [
+            "The settings pages hold what the whole organisation shares: the company's name, address and logos; the SMTP server the CRM sends email through; the language, time zone and formats.",
+            "Every change is recorded in the activity log, saying what changed; a password is never written there.",
+        ], AdministratorsOnly: true),
+        new("settings-email", "Email settings (SMTP)",
+        [
+            "Enter the SMTP server of your email provider: host, port, security, the address the CRM sends from, and the user name and password if the server asks for them. Port 587 with StartTls is what almost every provider offers. Implicit TLS (port 465) is not supported by the CRM's mail client.",
+            "Saving first connects to the server and exchanges a greeting (EHLO, STARTTLS when chosen, NOOP). If the server cannot be reached, the page shows the exact error beside the field at fault and nothing is saved: the previous settings stay in force, so emails keep going out.",
+            "The password is stored encrypted and never shown again, not even to administrators: the page only says whether one is set. Leave the field empty to keep it; tick \"Clear the stored password\" to remove it. The connection test does not log in, so check a new password with Send a test email.",
+            "Settings saved here replace those in the server's configuration (Email:Smtp). Until something is saved here, the configuration is used.",
+        ], AdministratorsOnly: true),
+    ];
+}
