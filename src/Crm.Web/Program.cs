@@ -67,6 +67,7 @@ await app.PrepareDatabaseAsync();
 app.UseCrmPipeline();
 app.MapHealth();
 app.MapRazorPages();
+app.MapBrandingImages();
 app.MapOpenApi("/api/{documentName}/openapi.json").RequireAuthorization();
 var api = app.MapGroup("/api/v1").RequireAuthorization();
 api.MapAccountApi();

@@ -15,6 +15,9 @@ public static class SettingsSetup
         services.AddSingleton<EffectiveSmtpSettings>();
         services.AddScoped<ReadSmtpSettings>();
         services.AddScoped<SaveSmtpSettings>();
+        services.AddScoped<Branding>();
+        services.AddScoped<ReadCompanySettings>();
+        services.AddScoped<SaveCompanySettings>();
 
         services.AddSection(new Section(
             "Settings",
@@ -45,7 +48,28 @@ public static class SettingsSetup
             .WithName("SaveSmtpSettings")
             .WithSummary("Tries the server (connect, EHLO, STARTTLS, NOOP), then stores the settings; an unreachable server is a 400 and keeps the previous ones. An empty password keeps the one set.");
 
+        settings.MapGet("/company", async (HttpContext http, ReadCompanySettings read, CancellationToken cancellationToken) =>
+                (await read.RunAsync(http.Actor(), cancellationToken)).ToHttp())
+            .WithName("ReadCompanySettings")
+            .WithSummary("The company's name, address, logo width on documents and the addresses of its logos and favicon.");
+
+        settings.MapPut("/company", async (CompanySettingsRequest body, HttpContext http, SaveCompanySettings save, CancellationToken cancellationToken) =>
+                (await save.RunAsync(http.Actor(), body.ToInput(), cancellationToken)).ToHttp())
+            .WithName("SaveCompanySettings")
+            .WithSummary("Sets name, address and logo width; images (PNG, base64) are replaced only when given, removed with removeLogoLight/removeLogoDark/removeFavicon.");
+
         return api;
+    }
+
+    /// <summary>What a caller may set; images are base64-encoded PNGs.</summary>
+    public sealed record CompanySettingsRequest(string? Name, string? Address, int? DocumentLogoWidth,
+        byte[]? LogoLight, byte[]? LogoDark, byte[]? Favicon, bool? RemoveLogoLight, bool? RemoveLogoDark, bool? RemoveFavicon)
+    {
+        public CompanySettingsInput ToInput() => new(Name, Address, DocumentLogoWidth,
+            Image(LogoLight, RemoveLogoLight), Image(LogoDark, RemoveLogoDark), Image(Favicon, RemoveFavicon));
+
+        private static ImageChange Image(byte[]? bytes, bool? remove) =>
+            bytes is { Length: > 0 } ? new ImageChange(bytes.Length > PngImage.MaxBytes ? null : bytes, bytes.Length, remove == true) : new ImageChange(null, 0, remove == true);
     }
 
     /// <summary>What a caller may set.</summary>
@@ -60,6 +84,13 @@ public static class SettingsSetup
         [
             "The settings pages hold what the whole organisation shares: the company's name, address and logos; the SMTP server the CRM sends email through; the language, time zone and formats.",
             "Every change is recorded in the activity log, saying what changed; a password is never written there.",
+        ], AdministratorsOnly: true),
+        new("settings-company", "Company settings",
+        [
+            "The company name appears at the top of every page, beside the logo, and on documents. The address (several lines) is printed on documents such as invoices.",
+            "Upload two logos: one for light mode and one for dark mode; each device shows the one matching its colour scheme. A logo must be a PNG image at most 300 pixels wide and 1 MB. The favicon, the small icon in the browser tab, must be a PNG of exactly 32×32 pixels.",
+            "A file that is not a PNG, too large or too wide is refused with the reason, and the previous logo stays. Tick Remove to take a logo away.",
+            "The logo width on documents sets how wide the logo is printed (50 to 600 pixels).",
         ], AdministratorsOnly: true),
         new("settings-email", "Email settings (SMTP)",
         [
