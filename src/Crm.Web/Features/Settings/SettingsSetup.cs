@@ -18,6 +18,10 @@ public static class SettingsSetup
         services.AddScoped<Branding>();
         services.AddScoped<ReadCompanySettings>();
         services.AddScoped<SaveCompanySettings>();
+        services.AddScoped<Formats>();
+        services.AddScoped<ReadLocalisationSettings>();
+        services.AddScoped<SaveLocalisationSettings>();
+        services.AddScoped<SaveOwnPreferences>();
 
         services.AddSection(new Section(
             "Settings",
@@ -58,6 +62,16 @@ public static class SettingsSetup
             .WithName("SaveCompanySettings")
             .WithSummary("Sets name, address and logo width; images (PNG, base64) are replaced only when given, removed with removeLogoLight/removeLogoDark/removeFavicon.");
 
+        settings.MapGet("/localisation", async (HttpContext http, ReadLocalisationSettings read, CancellationToken cancellationToken) =>
+                (await read.RunAsync(http.Actor(), cancellationToken)).ToHttp())
+            .WithName("ReadLocalisationSettings")
+            .WithSummary("The default language, time zone (IANA), date format and number separators.");
+
+        settings.MapPut("/localisation", async (LocalisationSettingsInput body, HttpContext http, SaveLocalisationSettings save, CancellationToken cancellationToken) =>
+                (await save.RunAsync(http.Actor(), body, cancellationToken)).ToHttp())
+            .WithName("SaveLocalisationSettings")
+            .WithSummary("Sets all five values; languages en or de, an IANA time zone, DD/MM/YYYY, MM/DD/YYYY or YYYY-MM-DD, separators that differ.");
+
         return api;
     }
 
@@ -91,6 +105,12 @@ public static class SettingsSetup
             "Upload two logos: one for light mode and one for dark mode; each device shows the one matching its colour scheme. A logo must be a PNG image at most 300 pixels wide and 1 MB. The favicon, the small icon in the browser tab, must be a PNG of exactly 32×32 pixels.",
             "A file that is not a PNG, too large or too wide is refused with the reason, and the previous logo stays. Tick Remove to take a logo away.",
             "The logo width on documents sets how wide the logo is printed (50 to 600 pixels).",
+        ], AdministratorsOnly: true),
+        new("settings-localisation", "Localisation settings",
+        [
+            "The default language is the language of the CRM for everyone who has not chosen their own on their account page. English and German are available; some pages are still in English only.",
+            "The time zone decides how times are shown: the CRM stores every time in UTC and converts it for display. Each person may choose their own time zone on their account page.",
+            "The date format (DD/MM/YYYY, MM/DD/YYYY or YYYY-MM-DD) and the thousands and decimal separators apply to every page. The two separators must differ.",
         ], AdministratorsOnly: true),
         new("settings-email", "Email settings (SMTP)",
         [
