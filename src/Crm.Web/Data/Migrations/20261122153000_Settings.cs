@@ -5,7 +5,8 @@ namespace Crm.Web.Data.Migrations;
 
 /// <summary>
 /// The organisation's settings (one row: SMTP with its encrypted password, company data and
-/// branding images, localisation) and the scheduler's one row per recurring job with its lease.
+/// branding images, localisation), the scheduler's one row per recurring job with its lease, and
+/// the HTML alternative of outgoing emails.
 /// </summary>
 [DbContext(typeof(CrmDb))]
 [Migration("20261122153000_Settings")]
@@ -55,10 +56,14 @@ public sealed class Settings : Migration
                 LeasedUntil = table.Column<DateTime>(nullable: true),
             },
             constraints: table => table.PrimaryKey("PK_ScheduledJobs", x => x.Name));
+
+        // Email templates give messages an HTML alternative, encrypted like the text body.
+        migrationBuilder.AddColumn<string>(name: "ProtectedHtmlBody", table: "OutgoingEmails", nullable: true);
     }
 
     protected override void Down(MigrationBuilder migrationBuilder)
     {
+        migrationBuilder.DropColumn("ProtectedHtmlBody", "OutgoingEmails");
         migrationBuilder.DropTable("ScheduledJobs");
         migrationBuilder.DropTable("InstanceSettings");
     }

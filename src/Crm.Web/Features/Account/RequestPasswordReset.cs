@@ -1,5 +1,6 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Email;
+using Crm.Web.Features.Email.Templates;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Identity;
 
@@ -16,7 +17,7 @@ public sealed record RequestPasswordResetInput(string? Email);
 public sealed class RequestPasswordReset(
     UserManager<CrmUser> users,
     CrmDb db,
-    EmailOutbox outbox,
+    TemplatedEmails emails,
     EmailDelivery delivery,
     SmtpSender smtp,
     PublicUrls urls,
@@ -42,18 +43,12 @@ public sealed class RequestPasswordReset(
             var link = urls.Absolute(http, "/account/reset-password", ("user", user.Id.ToString()), ("token", token));
             if ((await smtp.ReadSettingsAsync(cancellationToken)).IsConfigured)
             {
-                outbox.Queue(user.Email!, "Reset your CRM password",
-                    $"""
-                    Hello {user.FullName},
-
-                    Someone (hopefully you) asked to reset the password of your CRM account {user.Email}.
-                    Choose a new password with this link (it works once, for a few hours):
-
-                    {link}
-
-                    If you did not ask for this, ignore this message: your password stays as it is.
-                    """,
-                    purpose: "password-reset");
+                await emails.QueueAsync(EmailTemplates.PasswordReset, user.Email!, user.Language, new Dictionary<string, string>
+                {
+                    ["name"] = user.FullName,
+                    ["email"] = user.Email!,
+                    ["link"] = link,
+                }, "password-reset", cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
                 delivery.Wake();
             }

@@ -217,7 +217,8 @@ public sealed partial class EmailDelivery(
         {
             // Decrypted only now, held only for the send: the body carries single-use links.
             var body = _bodies.Unprotect(message.ProtectedBody);
-            await SmtpSender.SendAsync(smtp, message.To, message.Subject, body, null, cancellationToken);
+            var html = message.ProtectedHtmlBody is null ? null : _bodies.Unprotect(message.ProtectedHtmlBody);
+            await SmtpSender.SendAsync(smtp, message.To, message.Subject, body, html, cancellationToken);
         }
         catch (EmailNotSentException e)
         {

@@ -12,6 +12,8 @@ public static class EmailSetup
         services.AddOptions<SmtpSettings>().BindConfiguration(SmtpSettings.Section);
         services.AddOptions<EmailDeliveryOptions>().BindConfiguration(EmailDeliveryOptions.Section);
         services.AddScoped<EmailOutbox>();
+        services.AddSingleton<Templates.EmailTemplates>();
+        services.AddScoped<Templates.TemplatedEmails>();
         services.AddSingleton<SmtpSender>();
 
         // One instance, both hosted and injectable: the queue's actions wake it.
