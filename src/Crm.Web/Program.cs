@@ -12,6 +12,7 @@ using Crm.Web.Features.Email;
 using Crm.Web.Features.Groups;
 using Crm.Web.Features.Notifications;
 using Crm.Web.Features.Roles;
+using Crm.Web.Features.Scheduler;
 using Crm.Web.Features.Settings;
 using Crm.Web.Features.Users;
 using Crm.Web.Operations;
@@ -49,6 +50,7 @@ builder.Services.AddNotifications();
 builder.Services.AddCompanies();
 builder.Services.AddContacts();
 builder.Services.AddSettings();
+builder.Services.AddScheduler();
 builder.Services.AddScoped<DemoOrganisation>();
 builder.Services.AddScoped<ActivityLog>();
 builder.Services.AddSection(new Section("Administration", "Users, roles, departments, groups, permissions and integrations.", "/admin", 800, u => u.IsAdministrator));
@@ -82,6 +84,7 @@ api.MapCountriesApi();
 api.MapCompaniesApi();
 api.MapContactsApi();
 api.MapSettingsApi();
+api.MapSchedulerApi();
 
 await app.RunAsync();
 

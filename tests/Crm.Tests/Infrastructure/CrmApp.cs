@@ -33,6 +33,9 @@ public class CrmApp : WebApplicationFactory<Program>
             // Real hashing cost is 210,000 iterations; tests keep the format and lower the count.
             ["Security:PasswordHashIterations"] = "1000",
             ["Security:SignInAttemptsPerMinutePerIp"] = "1000",
+            // Tests drive the scheduler themselves (JobScheduler.RunDueAsync) so that clean-up jobs
+            // never run in the middle of another test's story; SchedulerTests turns it on where needed.
+            ["Scheduler:Enabled"] = "false",
         };
     }
 

@@ -30,6 +30,7 @@ public sealed partial class EmailDelivery(
     SmtpSender sender,
     IDataProtectionProvider protection,
     IOptionsMonitor<EmailDeliveryOptions> options,
+    Scheduler.JobReports reports,
     TimeProvider clock,
     ILogger<EmailDelivery> logger) : BackgroundService
 {
@@ -43,6 +44,9 @@ public sealed partial class EmailDelivery(
     /// least once, which is the best SMTP allows).
     /// </summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    /// <summary>The row on the scheduler's page where every pass is recorded.</summary>
+    public const string JobName = "email-delivery";
 
     private readonly IDataProtector _bodies = protection.CreateProtector(EmailOutbox.BodyPurpose);
 
@@ -96,6 +100,8 @@ public sealed partial class EmailDelivery(
             // Read on every tick: an administrator may store or change the settings at any time.
             if (await IsConfiguredAsync(stoppingToken))
             {
+                var started = clock.GetUtcNow().UtcDateTime;
+                string? failure = null;
                 try
                 {
                     while (await DeliverDueAsync(stoppingToken) >= Math.Max(1, options.CurrentValue.BatchSize))
@@ -112,7 +118,10 @@ public sealed partial class EmailDelivery(
 #pragma warning restore CA1031
                 {
                     LogRunFailed(e);
+                    failure = e.Message;
                 }
+
+                await ReportAsync(started, failure, stoppingToken);
             }
 
             try
@@ -129,6 +138,26 @@ public sealed partial class EmailDelivery(
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>Records the pass on the scheduler's page; a failure to record never stops delivery.</summary>
+    private async Task ReportAsync(DateTime started, string? failure, CancellationToken stoppingToken)
+    {
+        var finished = clock.GetUtcNow().UtcDateTime;
+        try
+        {
+            await reports.RecordAsync(JobName, started, finished, failure,
+                finished + TimeSpan.FromSeconds(Math.Max(1, options.CurrentValue.IntervalSeconds)), stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // The report is informative; delivery goes on without it.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogRunFailed(e);
         }
     }
 

@@ -111,7 +111,7 @@ public sealed class SaveSmtpSettings(CrmDb db, EffectiveSmtpSettings effective, 
         var timeout = TimeSpan.FromSeconds(Math.Clamp(options.CurrentValue.SmtpProbeSeconds, 1, 60));
         if (await SmtpProbe.TryAsync(host!, port, security, timeout, cancellationToken) is { } failure)
         {
-            return Result<SmtpSettingsView>.Invalid(failure.Field, $"{failure.Message} The settings were not saved; the previous ones stay in force.");
+            return Result<SmtpSettingsView>.Invalid(failure.Field, $"{failure.Message.TrimEnd('.', ' ')}. The settings were not saved; the previous ones stay in force.");
         }
 
         var row = await db.InstanceSettings.FirstOrDefaultAsync(s => s.Id == InstanceSettings.TheId, cancellationToken);
