@@ -27,6 +27,9 @@ public static class CommandLine
           db model-script          Print the CREATE script of the current model for the configured
                                    provider (the reference when writing a migration by hand).
           db migrate               Apply pending migrations and exit.
+          dataset generate [--departments 10] [--users 100] [--companies 200000] [--contacts 1000000]
+                                   Fill an EMPTY database with a large organisation for benchmarks
+                                   (users bench000@bench.example..., one shared password).
 
         Environment:
           CRM_ADMIN_EMAIL, CRM_ADMIN_PASSWORD
@@ -43,6 +46,11 @@ public static class CommandLine
     /// <summary>Runs a command if the arguments name one; false when the web server should start.</summary>
     public static async Task<bool> TryRunCommandAsync(WebApplication app, string[] args)
     {
+        if (args.Length >= 2 && args[0] == "dataset")
+        {
+            return await DatasetCommand.RunAsync(app, args[1..]);
+        }
+
         if (args.Length < 2 || args[0] != "db")
         {
             return false;

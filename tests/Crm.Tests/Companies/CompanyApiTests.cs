@@ -1,3 +1,4 @@
+using Crm.Web.Features.Records;
 using System.Net;
 using System.Text.Json;
 using Crm.Tests.Infrastructure;
@@ -241,5 +242,44 @@ public sealed class CompanyApiTests
         var staff = await app.SignInAsync("noexport@crm.test", Password);
         Assert.Equal(HttpStatusCode.Forbidden, (await staff.Http.GetAsync("/api/v1/companies/export.csv")).StatusCode);
         Assert.DoesNotContain("Export CSV", await (await staff.Http.GetAsync("/companies")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Xlsx_export_is_a_workbook_of_text_cells_with_formulas_neutralised_and_needs_the_permission()
+    {
+        await using var app = new CrmApp();
+        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        foreach (var name in new[] { "=HYPERLINK(\"http://x\",\"y\")", "@SUM(A1)", "Plain <b>&</b> Co", "Bell\u0007Ltd" })
+        {
+            await CompanyAsync(app, name, adminId, null);
+        }
+
+        var admin = await app.SignInAsAdminAsync();
+        var response = await admin.Http.GetAsync("/api/v1/companies/export.xlsx?sort=id");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", response.Content.Headers.ContentType!.MediaType);
+        Assert.EndsWith(".xlsx", response.Content.Headers.ContentDisposition!.FileNameStar ?? response.Content.Headers.ContentDisposition.FileName, StringComparison.Ordinal);
+
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
+        Assert.NotNull(zip.GetEntry("[Content_Types].xml"));
+        Assert.NotNull(zip.GetEntry("xl/workbook.xml"));
+        using var sheetStream = zip.GetEntry("xl/worksheets/sheet1.xml")!.Open();
+        var sheet = System.Xml.Linq.XDocument.Load(sheetStream);
+        System.Xml.Linq.XNamespace ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+        var rows = sheet.Descendants(ns + "row").Select(r => r.Elements(ns + "c").ToList()).ToList();
+        Assert.Equal(["ID", "Name", "Owner"], rows[0].Select(c => c.Value).Where(v => v is "ID" or "Name" or "Owner"));
+        var names = rows.Skip(1).Select(r => r.Single(c => ((string)c.Attribute("r")!).StartsWith('B'))).ToList();
+        Assert.Equal(["=HYPERLINK(\"http://x\",\"y\")", "@SUM(A1)", "Plain <b>&</b> Co", "BellLtd"], names.Select(c => c.Value));
+        Assert.All(rows.Skip(1).SelectMany(r => r), c => Assert.Equal("inlineStr", (string?)c.Attribute("t")));
+        Assert.Empty(sheet.Descendants(ns + "f"));
+        // Formula-like text carries the quote-prefix style (2), so it stays text even when edited.
+        Assert.Equal(["2", "2", null, null], names.Select(c => (string?)c.Attribute("s")));
+        Assert.Equal("A", Xlsx.Column(0));
+        Assert.Equal("AA", Xlsx.Column(26));
+
+        var role = await RoleAsync(app, "No export", null, AssignRecordsTo.AnyUser, (CrmModules.Companies.Key, PermissionAction.View, Scope.All));
+        await UserAsync(app, "noexport@crm.test", role);
+        var staff = await app.SignInAsync("noexport@crm.test", Password);
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.Http.GetAsync("/api/v1/companies/export.xlsx")).StatusCode);
     }
 }

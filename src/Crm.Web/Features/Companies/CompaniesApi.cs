@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.Extensions.Options;
@@ -19,11 +20,15 @@ public static class CompaniesApi
             .WithName("ListCompanies")
             .WithSummary("The companies you may view: search by name, sort by name or id, keyset-paged (pass nextCursor back as cursor; pageSize 1 to 100).");
 
-        companies.MapGet("/export.csv", async (string? search, string? sort, Guid? ownerId, HttpContext http, ExportCompanies export, CancellationToken cancellationToken) =>
-                (await export.RunAsync(http.Actor(), new CompanyQuery(search, sort, OwnerId: ownerId), cancellationToken))
-                    .ToHttp(file => Results.Stream(stream => file.WriteAsync(stream, http.RequestAborted), "text/csv; charset=utf-8", file.FileName)))
-            .WithName("ExportCompanies")
-            .WithSummary("The filtered list as CSV (needs the export permission); formula-like cells are neutralised.");
+        foreach (var format in new[] { ExportFormat.Csv, ExportFormat.Xlsx })
+        {
+            var extension = format.ToString().ToLowerInvariant();
+            companies.MapGet($"/export.{extension}", async (string? search, string? sort, Guid? ownerId, HttpContext http, ExportCompanies export, CancellationToken cancellationToken) =>
+                    (await export.RunAsync(http.Actor(), new CompanyQuery(search, sort, OwnerId: ownerId), format, cancellationToken))
+                        .ToHttp(file => file.ToDownload(format, http.RequestAborted)))
+                .WithName(format == ExportFormat.Csv ? "ExportCompanies" : "ExportCompaniesXlsx")
+                .WithSummary($"The filtered list as {extension} (needs the export permission); hidden fields left out, formula-like cells neutralised.");
+        }
 
         companies.MapGet("/{id:int}", async (int id, HttpContext http, ReadCompany read, CancellationToken cancellationToken) =>
                 (await read.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(view => Results.Ok(view.Company)))
@@ -64,7 +69,7 @@ public static class CompaniesApi
 
         companies.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteCompany delete, CancellationToken cancellationToken) =>
                 (await delete.ImpactAsync(http.Actor(), id, cancellationToken))
-                    .ToHttp(i => Results.Ok(new { i.CompanyId, i.Name, deleted = i.Deleted, i.HiddenContacts })))
+                    .ToHttp(i => Results.Ok(new { i.CompanyId, i.Name, deleted = i.Deleted, i.HiddenContacts, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden })))
             .WithName("GetCompanyDeleteImpact")
             .WithSummary("What deleting the company would delete with it.");
 

@@ -1,3 +1,4 @@
+using Crm.Web.Features.Records;
 using Crm.Web.Features.Help;
 using Crm.Web.Features.Users;
 using Crm.Web.Web;
@@ -9,7 +10,7 @@ public static class CompaniesSetup
 {
     public static IServiceCollection AddCompanies(this IServiceCollection services)
     {
-        services.AddScoped<RecordAccess>();
+        services.AddRecordLookup<CompanyLookup>();
         services.AddScoped<ListCompanies>();
         services.AddScoped<ReadCompany>();
         services.AddScoped<SaveCompany>();
@@ -32,7 +33,7 @@ public static class CompaniesSetup
             "Add company and the Edit and Delete buttons appear only when your role allows them. If someone else saved a company after you opened it, your save is refused with a message, so nobody's work is overwritten: reload and make your change again.",
             "Deleting a company also deletes its contacts. The confirmation page lists them first; confirming deletes exactly those, all at once.",
             "To hand companies to another sales manager, tick them in the list and use \"Transfer selected to…\". Their contacts follow automatically. You can only choose active users your role may assign records to.",
-            "Export CSV downloads the current list (with your search) when your role may export companies. Every export is recorded in the activity log.",
+            "Export CSV and Export Excel download the current list (with your search and sort) when your role may export companies; fields your role hides are left out. Every export is recorded in the activity log.",
         ]));
         return services;
     }

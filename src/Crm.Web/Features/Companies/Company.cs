@@ -1,17 +1,14 @@
-using Crm.Web.Features.Account;
-using Crm.Web.Features.Departments;
-using Crm.Web.Security.Permissions;
+using Crm.Web.Features.Records;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Crm.Web.Features.Companies;
 
 /// <summary>A customer or prospect organisation. Owned by a user; its department is the owner's primary one.</summary>
-public sealed class Company : IOwnedRecord
+public sealed class Company : OwnedRecord
 {
     public const int NameMaxLength = 200;
 
-    public int Id { get; set; }
     public string Name { get; set; } = "";
     public string? Website { get; set; }
     public string? Phone { get; set; }
@@ -19,25 +16,16 @@ public sealed class Company : IOwnedRecord
     public string? City { get; set; }
     public string? Address { get; set; }
 
-    /// <summary>Free text until the countries feature links companies to its list.</summary>
+    /// <summary>The country as it was given (by a user, the API or an import), kept even when it matches no country.</summary>
     public string? CountryName { get; set; }
 
-    public Guid OwnerId { get; set; }
+    /// <summary>
+    /// The country <see cref="CountryName"/> was matched to (name, alternative name or ISO code); empty
+    /// when it matched none. No foreign key: the shipped country list is never deleted from.
+    /// </summary>
+    public int? CountryId { get; set; }
 
-    /// <summary>The owner's primary department when the owner was set; none if they had none.</summary>
-    public int? DepartmentId { get; set; }
-
-    public DateTime CreatedAt { get; set; }
-    public Guid? CreatedById { get; set; }
-    public DateTime ModifiedAt { get; set; }
-    public Guid? ModifiedById { get; set; }
-
-    /// <summary>Incremented on every change; a save quoting an older value lost a race and is refused.</summary>
-    public int Version { get; set; }
-
-    // The engine knows no "no department"; 0 matches no real department. Row filters map this
-    // member back to the nullable column (OwnedRecordFilter), so SQL still uses its index.
-    int IOwnedRecord.DepartmentId => DepartmentId ?? 0;
+    public override string Label => Name;
 
     internal sealed class Configuration : IEntityTypeConfiguration<Company>
     {
@@ -51,13 +39,9 @@ public sealed class Company : IOwnedRecord
             builder.Property(c => c.City).HasMaxLength(CompanyLimits.City);
             builder.Property(c => c.Address).HasMaxLength(CompanyLimits.Address);
             builder.Property(c => c.CountryName).HasMaxLength(CompanyLimits.Country);
-            builder.Property(c => c.Version).IsConcurrencyToken();
-            builder.HasOne<CrmUser>().WithMany().HasForeignKey(c => c.OwnerId).OnDelete(DeleteBehavior.Restrict);
-            // A department can be removed once it has no members; its records then have none.
-            builder.HasOne<Department>().WithMany().HasForeignKey(c => c.DepartmentId).OnDelete(DeleteBehavior.SetNull);
-            builder.HasIndex(c => c.OwnerId);
-            builder.HasIndex(c => c.DepartmentId);
+            OwnedRecord.ConfigureOwnership(builder);
             builder.HasIndex(c => new { c.Name, c.Id });
+            builder.HasIndex(c => c.CountryId);
         }
     }
 }

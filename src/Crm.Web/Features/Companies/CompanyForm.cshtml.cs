@@ -1,3 +1,4 @@
+using Crm.Web.Features.Records;
 using System.ComponentModel.DataAnnotations;
 using Crm.Web.Data;
 using Crm.Web.Security;

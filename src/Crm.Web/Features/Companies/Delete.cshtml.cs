@@ -13,12 +13,16 @@ public sealed class DeleteCompanyPage(DeleteCompany delete) : PageModel
     [BindProperty]
     public List<int> ContactIds { get; set; } = [];
 
+    /// <summary>The linked records of other modules the confirmation showed (module:id).</summary>
+    [BindProperty]
+    public List<string> Also { get; set; } = [];
+
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ?? Page();
 
     public async Task<IActionResult> OnPostAsync(int id, CancellationToken cancellationToken)
     {
-        var result = await delete.RunAsync(HttpContext.Actor(), id, ContactIds, cancellationToken);
+        var result = await delete.RunAsync(HttpContext.Actor(), id, ContactIds, cancellationToken, Also);
         if (result.IsOk)
         {
             return Redirect($"/companies?transferred={Uri.EscapeDataString($"Company '{result.Value!.Name}' and {result.Value.ContactIds.Count} contacts deleted.")}");

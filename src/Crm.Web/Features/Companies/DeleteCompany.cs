@@ -1,3 +1,4 @@
+using Crm.Web.Features.Records;
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
 using Crm.Web.Features.Contacts;
@@ -14,10 +15,14 @@ public sealed record LinkedRecord(string Module, int Id, string Name);
 /// What deleting a company takes with it: its contacts. Contacts the actor cannot view are counted,
 /// not named. <see cref="ContactIds"/> lets the confirmation prove it deletes exactly what was shown.
 /// </summary>
-public sealed record CompanyDeleteImpact(int CompanyId, string Name, IReadOnlyList<LinkedRecord> Deleted, int HiddenContacts, IReadOnlyList<int> ContactIds);
+public sealed record CompanyDeleteImpact(int CompanyId, string Name, IReadOnlyList<LinkedRecord> Deleted, int HiddenContacts, IReadOnlyList<int> ContactIds)
+{
+    /// <summary>Records of other modules that hang on the company or its contacts (tasks, files, ...) and go with them.</summary>
+    public DependentImpact Also { get; init; } = DependentImpact.None;
+}
 
 /// <summary>Deletes a company (needs delete on it) together with its contacts, in one transaction.</summary>
-public sealed class DeleteCompany(CrmDb db, RecordAccess access, ActivityLog activity)
+public sealed class DeleteCompany(CrmDb db, RecordAccess access, RecordDependents dependents, RecordLookups lookups, ActivityLog activity)
 {
     public const string ActivityKind = "company-deleted";
 
@@ -47,11 +52,13 @@ public sealed class DeleteCompany(CrmDb db, RecordAccess access, ActivityLog act
         var named = await db.Contacts.AsNoTracking().Where(c => c.CompanyId == id).Where(visible)
             .OrderBy(c => c.LastName).ThenBy(c => c.FirstName).ThenBy(c => c.Id)
             .Select(c => new LinkedRecord(CrmModules.Contacts.Key, c.Id, c.FirstName + " " + c.LastName)).ToListAsync(cancellationToken);
-        return Result<CompanyDeleteImpact>.Ok(new CompanyDeleteImpact(company.Id, company.Name, named, all.Count - named.Count, [.. all.Order()]));
+        var (also, _) = await dependents.ImpactAsync(lookups, actor, [(module, [id]), (CrmModules.Contacts.Key, all)], cancellationToken);
+        return Result<CompanyDeleteImpact>.Ok(new CompanyDeleteImpact(company.Id, company.Name, named, all.Count - named.Count, [.. all.Order()]) { Also = also });
     }
 
     /// <summary>Deletes the company and its contacts. <paramref name="confirmedContactIds"/>: the contacts the confirmation showed; if they changed since, nothing is deleted.</summary>
-    public async Task<Result<CompanyDeleteImpact>> RunAsync(Actor actor, int id, IReadOnlyCollection<int>? confirmedContactIds, CancellationToken cancellationToken)
+    public async Task<Result<CompanyDeleteImpact>> RunAsync(
+        Actor actor, int id, IReadOnlyCollection<int>? confirmedContactIds, CancellationToken cancellationToken, IReadOnlyCollection<string>? confirmedAlso = null)
     {
         if (actor.IsPreview)
         {
@@ -66,10 +73,13 @@ public sealed class DeleteCompany(CrmDb db, RecordAccess access, ActivityLog act
         }
 
         var contacts = impact.Value!.ContactIds;
-        if (confirmedContactIds is not null && !confirmedContactIds.Order().SequenceEqual(contacts))
+        if ((confirmedContactIds is not null && !confirmedContactIds.Order().SequenceEqual(contacts)) || !impact.Value.Also.Matches(confirmedAlso))
         {
-            return Result<CompanyDeleteImpact>.Conflict("The company's contacts changed after the confirmation was shown. Review what will be deleted and confirm again.");
+            return Result<CompanyDeleteImpact>.Conflict("What the company takes with it changed after the confirmation was shown. Review what will be deleted and confirm again.");
         }
+
+        var (_, also) = await dependents.ImpactAsync(lookups, actor, [(CrmModules.Companies.Key, [id]), (CrmModules.Contacts.Key, contacts)], cancellationToken);
+        await dependents.RemoveAsync(also, cancellationToken);
 
         // Contacts first: the foreign key restricts, so the company cannot be deleted around them.
         await db.Contacts.Where(c => contacts.Contains(c.Id)).ExecuteDeleteAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using Crm.Web.Features.Records;
 using Crm.Web.Features.Contacts;
 using Crm.Web.Security;
 using Microsoft.AspNetCore.Mvc;

@@ -1,3 +1,4 @@
+using Crm.Web.Features.Records;
 using System.Globalization;
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
@@ -8,11 +9,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Companies;
 
-/// <summary>A CSV ready to be written; the permission check and the activity entry happened before it exists.</summary>
-public sealed record CsvExport(string FileName, Func<Stream, CancellationToken, Task> WriteAsync);
-
 /// <summary>
-/// The current company list (same filter, search and sort, every page) as CSV, only with the
+/// The current company list (same filter, search and sort, every page) as CSV or xlsx, only with the
 /// module's export permission. Fields the actor's role hides are left out; every export is logged.
 /// </summary>
 public sealed class ExportCompanies(CrmDb db, ListCompanies list, RecordAccess access, ActivityLog activity, TimeProvider clock)
@@ -31,17 +29,17 @@ public sealed class ExportCompanies(CrmDb db, ListCompanies list, RecordAccess a
         ("owner", "Owner", c => c.OwnerName),
     ];
 
-    public async Task<Result<CsvExport>> RunAsync(Actor actor, CompanyQuery query, CancellationToken cancellationToken)
+    public async Task<Result<TableExport>> RunAsync(Actor actor, CompanyQuery query, ExportFormat format, CancellationToken cancellationToken)
     {
         if (!(await access.DecideAsync(actor, CrmModules.Companies.Key, PermissionAction.Export, null, cancellationToken)).Allowed)
         {
-            return Result<CsvExport>.Forbidden("You may not export companies.");
+            return Result<TableExport>.Forbidden("You may not export companies.");
         }
 
         var errors = ListCompanies.Validate(query);
         if (errors.Any)
         {
-            return Result<CsvExport>.Invalid(errors);
+            return Result<TableExport>.Invalid(errors);
         }
 
         var fields = await access.FieldsAsync(actor, CrmModules.Companies.Key, cancellationToken);
@@ -52,45 +50,23 @@ public sealed class ExportCompanies(CrmDb db, ListCompanies list, RecordAccess a
             : filtered.OrderBy(c => c.Name).ThenBy(c => c.Id);
         var count = await filtered.CountAsync(cancellationToken);
         activity.Record(actor, ActivityKind,
-            $"Exported {count} companies as CSV" + (string.IsNullOrWhiteSpace(query.Search) ? "." : $" (search '{query.Search.Trim()}')."));
+            $"Exported {count} companies as {format.ToString().ToUpperInvariant()}" + (string.IsNullOrWhiteSpace(query.Search) ? "." : $" (search '{query.Search.Trim()}')."));
         await db.SaveChangesAsync(cancellationToken);
 
         var rows = list.Project(ordered);
-        var name = $"companies-{clock.GetUtcNow().UtcDateTime:yyyy-MM-dd}.csv";
-        return Result<CsvExport>.Ok(new CsvExport(name, async (stream, ct) =>
-        {
-            await using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true), leaveOpen: true);
-            await writer.WriteAsync(Csv.Line(columns.Select(c => c.Header)));
-            await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
-            {
-                await writer.WriteAsync(Csv.Line(columns.Select(c => c.Value(row))));
-            }
-        }));
+        return Result<TableExport>.Ok(new TableExport(
+            $"companies-{clock.GetUtcNow().UtcDateTime:yyyy-MM-dd}",
+            [.. columns.Select(c => c.Header)],
+            ct => Cells(rows.AsAsyncEnumerable(), columns, ct)));
     }
-}
 
-/// <summary>RFC 4180 CSV, safe to open in a spreadsheet.</summary>
-public static class Csv
-{
-    /// <summary>One record ending in CRLF; each cell neutralised and quoted when needed.</summary>
-    public static string Line(IEnumerable<string?> cells) => string.Join(",", cells.Select(Cell)) + "\r\n";
-
-    /// <summary>
-    /// A cell a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) gets a
-    /// leading single quote, so it is shown as text; then quotes, commas and line breaks are quoted.
-    /// </summary>
-    public static string Cell(string? value)
+    private static async IAsyncEnumerable<IReadOnlyList<string?>> Cells(
+        IAsyncEnumerable<CompanyListItem> rows, List<(string Field, string Header, Func<CompanyListItem, string?> Value)> columns,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(value))
+        await foreach (var row in rows.WithCancellation(cancellationToken))
         {
-            return "";
+            yield return [.. columns.Select(c => c.Value(row))];
         }
-
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
-
-        return value.IndexOfAny(['"', ',', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 }

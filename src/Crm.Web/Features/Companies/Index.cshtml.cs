@@ -1,3 +1,4 @@
+using Crm.Web.Features.Records;
 using Crm.Web.Data;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
@@ -56,8 +57,8 @@ public sealed class CompaniesPage(CrmDb db, ListCompanies list, TransferCompanie
     /// <summary>The address of this list with one setting changed, keeping the others.</summary>
     public string Link(string? cursor = null, string? sort = null) => "/companies" + Query(cursor, sort ?? Sort);
 
-    /// <summary>The CSV of the list as shown: same search and sort, every page.</summary>
-    public string ExportLink => "/api/v1/companies/export.csv" + Query(null, Sort);
+    /// <summary>The export of the list as shown (csv or xlsx): same search and sort, every page.</summary>
+    public string ExportLink(string extension) => $"/api/v1/companies/export.{extension}" + Query(null, Sort);
 
     private string Query(string? cursor, string? sort) =>
         QueryString.Create(new Dictionary<string, string?>

@@ -1,3 +1,4 @@
+using Crm.Web.Features.Records;
 using Crm.Web.Data;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
@@ -9,6 +10,7 @@ namespace Crm.Web.Features.Companies;
 /// <summary>What a company list shows; the filter, search and sort travel with the cursor's list.</summary>
 public sealed record CompanyQuery(string? Search = null, string? Sort = null, string? Cursor = null, int? PageSize = null, Guid? OwnerId = null);
 
+/// <summary>A row of the list; <c>CountryName</c> is the matched country's name, or the value as given when it matched none.</summary>
 public sealed record CompanyListItem(int Id, string Name, string? City, string? CountryName, string? Phone, string? Email, string? Website, Guid OwnerId, string OwnerName);
 
 /// <summary>
@@ -110,6 +112,8 @@ public sealed class ListCompanies(CrmDb db, RecordAccess access)
 
     /// <summary>The list's columns; the owner's name is a correlated lookup so the rows keep the query's order.</summary>
     internal IQueryable<CompanyListItem> Project(IQueryable<Company> companies) =>
-        companies.Select(c => new CompanyListItem(c.Id, c.Name, c.City, c.CountryName, c.Phone, c.Email, c.Website, c.OwnerId,
+        companies.Select(c => new CompanyListItem(c.Id, c.Name, c.City,
+            c.CountryId == null ? c.CountryName : db.Countries.Where(k => k.Id == c.CountryId).Select(k => k.Name).FirstOrDefault(),
+            c.Phone, c.Email, c.Website, c.OwnerId,
             db.Users.Where(u => u.Id == c.OwnerId).Select(u => u.FullName).FirstOrDefault() ?? ""));
 }

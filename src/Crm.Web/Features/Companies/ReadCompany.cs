@@ -1,3 +1,4 @@
+using Crm.Web.Features.Records;
 using Crm.Web.Data;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
@@ -9,7 +10,14 @@ namespace Crm.Web.Features.Companies;
 public sealed record CompanyDetails(
     int Id, string Name, string? Website, string? Phone, string? Email, string? City, string? Address, string? CountryName,
     Guid OwnerId, string OwnerName, int? DepartmentId, string? DepartmentName,
-    DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version);
+    DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version)
+{
+    /// <summary>The country the given value matched, if any (<see cref="CountryName"/> keeps the value as given).</summary>
+    public int? CountryId { get; init; }
+
+    /// <summary>The matched country's name; null when the value matched none.</summary>
+    public string? Country { get; init; }
+}
 
 /// <summary>What the actor may do with one company, for the buttons a page shows.</summary>
 public sealed record CompanyActions(bool Edit, bool Delete, bool Transfer);
@@ -49,5 +57,9 @@ public sealed class ReadCompany(CrmDb db, RecordAccess access)
          from d in departments.DefaultIfEmpty()
          select new CompanyDetails(c.Id, c.Name, c.Website, c.Phone, c.Email, c.City, c.Address, c.CountryName,
              c.OwnerId, u.FullName, c.DepartmentId, d == null ? null : d.Name,
-             c.CreatedAt, c.CreatedById, c.ModifiedAt, c.ModifiedById, c.Version)).FirstOrDefaultAsync(cancellationToken);
+             c.CreatedAt, c.CreatedById, c.ModifiedAt, c.ModifiedById, c.Version)
+         {
+             CountryId = c.CountryId,
+             Country = db.Countries.Where(k => k.Id == c.CountryId).Select(k => k.Name).FirstOrDefault(),
+         }).FirstOrDefaultAsync(cancellationToken);
 }

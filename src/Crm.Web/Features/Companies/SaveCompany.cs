@@ -1,4 +1,6 @@
+using Crm.Web.Features.Records;
 using Crm.Web.Data;
+using Crm.Web.Features.Countries;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
@@ -31,7 +33,7 @@ public enum CompanyFields
 /// the caller read: a newer one means someone else saved in between, and the save is refused
 /// rather than overwriting their work). A new owner goes through <see cref="TransferCompanies"/>.
 /// </summary>
-public sealed class SaveCompany(CrmDb db, RecordAccess access, TransferCompanies transfer, TimeProvider clock)
+public sealed class SaveCompany(CrmDb db, RecordAccess access, TransferCompanies transfer, CountryMatcher countries, TimeProvider clock)
 {
     public const string ChangedBySomeoneElse = "This company was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
 
@@ -143,17 +145,13 @@ public sealed class SaveCompany(CrmDb db, RecordAccess access, TransferCompanies
             {
                 OwnerId = owner!.Value,
                 DepartmentId = await Owners.DepartmentOfAsync(db, owner.Value, cancellationToken),
-                CreatedAt = now,
-                CreatedById = actor.UserId,
-                Version = 1,
             };
+            company.StampCreated(actor, now);
             db.Companies.Add(company);
         }
         else
         {
-            // The version the caller read is what the row must still hold when the UPDATE runs.
-            db.Entry(company).Property(c => c.Version).OriginalValue = input.Version!.Value;
-            company.Version = input.Version.Value + 1;
+            company.StampModified(db, actor, now, input.Version!.Value);
         }
 
         company.Name = name!;
@@ -162,9 +160,14 @@ public sealed class SaveCompany(CrmDb db, RecordAccess access, TransferCompanies
         company.Email = email;
         company.City = city;
         company.Address = address;
+        if (fields.HasFlag(CompanyFields.Country) && (country != company.CountryName || company.Id == 0))
+        {
+            // Matched inside the transaction: an unmatched value's notification is only kept if the save is.
+            var source = actor.Kind == ActorKind.ApiToken ? CountrySources.Api : CountrySources.User;
+            company.CountryId = (await countries.MatchAsync(country, source, cancellationToken))?.Id;
+        }
+
         company.CountryName = country;
-        company.ModifiedAt = now;
-        company.ModifiedById = actor.UserId;
         try
         {
             await db.SaveChangesAsync(cancellationToken);

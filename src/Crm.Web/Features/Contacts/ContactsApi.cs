@@ -57,7 +57,8 @@ public static class ContactsApi
             .WithSummary("Deletes the contact.");
 
         contacts.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteContact delete, CancellationToken cancellationToken) =>
-                (await delete.ImpactAsync(http.Actor(), id, cancellationToken)).ToHttp())
+                (await delete.ImpactAsync(http.Actor(), id, cancellationToken))
+                    .ToHttp(i => Results.Ok(new { i.ContactId, i.Name, deleted = i.Deleted, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden })))
             .WithName("GetContactDeleteImpact")
             .WithSummary("What deleting the contact would delete with it.");
 

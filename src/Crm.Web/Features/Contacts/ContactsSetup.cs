@@ -1,3 +1,4 @@
+using Crm.Web.Features.Records;
 using Crm.Web.Features.Companies;
 using Crm.Web.Features.Help;
 using Crm.Web.Features.Users;
@@ -10,6 +11,7 @@ public static class ContactsSetup
 {
     public static IServiceCollection AddContacts(this IServiceCollection services)
     {
+        services.AddRecordLookup<ContactLookup>();
         services.AddScoped<ListContacts>();
         services.AddScoped<ReadContact>();
         services.AddScoped<SaveContact>();

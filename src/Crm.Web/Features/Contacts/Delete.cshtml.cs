@@ -9,12 +9,16 @@ public sealed class DeleteContactPage(DeleteContact delete) : PageModel
 {
     public ContactDeleteImpact Impact { get; private set; } = null!;
 
+    /// <summary>The linked records the confirmation showed (module:id), so the delete takes exactly those.</summary>
+    [BindProperty]
+    public List<string> Also { get; set; } = [];
+
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ?? Page();
 
     public async Task<IActionResult> OnPostAsync(int id, CancellationToken cancellationToken)
     {
-        var result = await delete.RunAsync(HttpContext.Actor(), id, cancellationToken);
+        var result = await delete.RunAsync(HttpContext.Actor(), id, cancellationToken, Also);
         if (result.IsOk)
         {
             return Redirect("/contacts");

@@ -1,3 +1,4 @@
+using Crm.Web.Features.Records;
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
 using Crm.Web.Features.Companies;
@@ -8,10 +9,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Contacts;
 
-public sealed record ContactDeleteImpact(int ContactId, string Name, IReadOnlyList<LinkedRecord> Deleted);
+public sealed record ContactDeleteImpact(int ContactId, string Name, IReadOnlyList<LinkedRecord> Deleted)
+{
+    /// <summary>Records of other modules that hang on the contact (tasks, files, ...) and go with it.</summary>
+    public DependentImpact Also { get; init; } = DependentImpact.None;
+}
 
-/// <summary>Deletes one contact (needs delete on it). Nothing is linked below a contact yet, so the impact lists nothing else.</summary>
-public sealed class DeleteContact(CrmDb db, RecordAccess access, ActivityLog activity)
+/// <summary>Deletes one contact (needs delete on it) with the records that hang on it, in one transaction.</summary>
+public sealed class DeleteContact(CrmDb db, RecordAccess access, RecordDependents dependents, RecordLookups lookups, ActivityLog activity)
 {
     public const string ActivityKind = "contact-deleted";
 
@@ -31,12 +36,16 @@ public sealed class DeleteContact(CrmDb db, RecordAccess access, ActivityLog act
             return Result<ContactDeleteImpact>.NotFound();
         }
 
-        return (await access.DecideAsync(actor, module, PermissionAction.Delete, facts, cancellationToken)).Allowed
-            ? Result<ContactDeleteImpact>.Ok(new ContactDeleteImpact(contact.Id, $"{contact.FirstName} {contact.LastName}", []))
-            : Result<ContactDeleteImpact>.Forbidden($"You may not delete contact {id}.");
+        if (!(await access.DecideAsync(actor, module, PermissionAction.Delete, facts, cancellationToken)).Allowed)
+        {
+            return Result<ContactDeleteImpact>.Forbidden($"You may not delete contact {id}.");
+        }
+
+        var (also, _) = await dependents.ImpactAsync(lookups, actor, [(module, [id])], cancellationToken);
+        return Result<ContactDeleteImpact>.Ok(new ContactDeleteImpact(contact.Id, $"{contact.FirstName} {contact.LastName}", []) { Also = also });
     }
 
-    public async Task<Result<ContactDeleteImpact>> RunAsync(Actor actor, int id, CancellationToken cancellationToken)
+    public async Task<Result<ContactDeleteImpact>> RunAsync(Actor actor, int id, CancellationToken cancellationToken, IReadOnlyCollection<string>? confirmedAlso = null)
     {
         if (actor.IsPreview)
         {
@@ -50,6 +59,13 @@ public sealed class DeleteContact(CrmDb db, RecordAccess access, ActivityLog act
             return impact;
         }
 
+        if (!impact.Value!.Also.Matches(confirmedAlso))
+        {
+            return Result<ContactDeleteImpact>.Conflict("What the contact takes with it changed after the confirmation was shown. Review what will be deleted and confirm again.");
+        }
+
+        var (_, also) = await dependents.ImpactAsync(lookups, actor, [(CrmModules.Contacts.Key, [id])], cancellationToken);
+        await dependents.RemoveAsync(also, cancellationToken);
         await db.Contacts.Where(c => c.Id == id).ExecuteDeleteAsync(cancellationToken);
         activity.Record(actor, ActivityKind, $"Deleted contact ID {id} '{impact.Value!.Name}'.");
         await db.SaveChangesAsync(cancellationToken);

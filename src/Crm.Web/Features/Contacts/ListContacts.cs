@@ -1,3 +1,4 @@
+using Crm.Web.Features.Records;
 using Crm.Web.Data;
 using Crm.Web.Features.Companies;
 using Crm.Web.Security;

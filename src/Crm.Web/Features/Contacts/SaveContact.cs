@@ -1,3 +1,4 @@
+using Crm.Web.Features.Records;
 using Crm.Web.Data;
 using Crm.Web.Features.Companies;
 using Crm.Web.Security;
@@ -126,13 +127,13 @@ public sealed class SaveContact(CrmDb db, RecordAccess access, TimeProvider cloc
         var now = clock.GetUtcNow().UtcDateTime;
         if (contact is null)
         {
-            contact = new Contact { CreatedAt = now, CreatedById = actor.UserId, Version = 1, OwnerId = owner!.Value };
+            contact = new Contact { OwnerId = owner!.Value };
+            contact.StampCreated(actor, now);
             db.Contacts.Add(contact);
         }
         else
         {
-            db.Entry(contact).Property(c => c.Version).OriginalValue = input.Version!.Value;
-            contact.Version = input.Version.Value + 1;
+            contact.StampModified(db, actor, now, input.Version!.Value);
         }
 
         if (ownerChanges || contact.Id == 0)
@@ -147,8 +148,6 @@ public sealed class SaveContact(CrmDb db, RecordAccess access, TimeProvider cloc
         contact.Phone = phone;
         contact.Title = title;
         contact.CompanyId = companyId;
-        contact.ModifiedAt = now;
-        contact.ModifiedById = actor.UserId;
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -26,8 +26,9 @@ public static class CrmLocalisation
     {
         public override async Task<ProviderCultureResult?> DetermineProviderCultureResult(HttpContext httpContext)
         {
-            // Health probes and images speak no language: spare them the database.
-            if (httpContext.Request.Path.StartsWithSegments("/health") || httpContext.Request.Path.StartsWithSegments("/branding"))
+            // Health probes, images and the API (English JSON, ISO instants) speak no language: spare them the database.
+            if (httpContext.Request.Path.StartsWithSegments("/health") || httpContext.Request.Path.StartsWithSegments("/branding")
+                || httpContext.Request.Path.StartsWithSegments("/api"))
             {
                 return null;
             }

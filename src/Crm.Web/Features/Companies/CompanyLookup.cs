@@ -1,0 +1,22 @@
+using System.Linq.Expressions;
+using Crm.Web.Data;
+using Crm.Web.Features.Records;
+using Crm.Web.Security.Permissions;
+
+namespace Crm.Web.Features.Companies;
+
+/// <summary>Companies in the global search and as the target of links, by name.</summary>
+public sealed class CompanyLookup(CrmDb db, RecordAccess access) : OwnedRecordLookup<Company>(db, access)
+{
+    public override string ModuleKey => CrmModules.Companies.Key;
+
+    public override string Title => "Companies";
+
+    protected override string PageOf(int id) => $"/companies/{id}";
+
+    protected override Expression<Func<Company, string>> Label => c => c.Name;
+
+#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
+    protected override Expression<Func<Company, bool>> Matches(string lowerTerm) => c => c.Name.ToLower().Contains(lowerTerm);
+#pragma warning restore CA1304, CA1311, CA1862
+}

@@ -1,0 +1,149 @@
+using Crm.Web.Security;
+
+namespace Crm.Web.Features.Records;
+
+/// <summary>A record as other features point at it: its module, its ID, how it is named and where its page is.</summary>
+public sealed record RecordLink(string Module, int Id, string Label, string Url);
+
+/// <summary>
+/// How a CRM module answers the global search and the links other records make to it (a task
+/// "about" a deal, a file attached to a company). Each object feature registers one. Every answer
+/// is already filtered by the actor's view permission: a record they may not see is never found.
+/// </summary>
+public interface IRecordLookup
+{
+    /// <summary>The module key (<c>CrmModules.X.Key</c>).</summary>
+    string ModuleKey { get; }
+
+    /// <summary>The module's name in the plural, as section and search headings show it.</summary>
+    string Title { get; }
+
+    /// <summary>The record with this ID if it exists and the actor may view it; else null.</summary>
+    Task<RecordLink?> FindAsync(Actor actor, int id, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> records the actor may view whose main text matches <paramref name="text"/>.</summary>
+    Task<IReadOnlyList<RecordLink>> SearchAsync(Actor actor, string text, int limit, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Records of one module that hang on records of another and are deleted with them (a memo's
+/// tasks, a record's file objects). The delete confirmation of any module lists them through
+/// <see cref="RecordDependents"/>, and its delete removes exactly those in its transaction.
+/// </summary>
+public interface IRecordDependents
+{
+    /// <summary>The module of the dependent records this registration lists and removes.</summary>
+    string ModuleKey { get; }
+
+    /// <summary>This module's records that hang on <paramref name="parentIds"/> of <paramref name="parentModule"/> (labels unfiltered: the caller decides what to name).</summary>
+    Task<IReadOnlyList<RecordLink>> OfAsync(string parentModule, IReadOnlyCollection<int> parentIds, CancellationToken cancellationToken);
+
+    /// <summary>Removes these records of <see cref="ModuleKey"/> within the caller's transaction (tracked deletes, so history records them).</summary>
+    Task RemoveAsync(IReadOnlyCollection<int> ids, CancellationToken cancellationToken);
+}
+
+/// <summary>Every module's lookups, by module key.</summary>
+public sealed class RecordLookups(IEnumerable<IRecordLookup> lookups)
+{
+    private readonly IReadOnlyList<IRecordLookup> _all = [.. lookups];
+
+    public IReadOnlyList<IRecordLookup> All => _all;
+
+    public IRecordLookup? Of(string module) => _all.FirstOrDefault(l => l.ModuleKey == module);
+
+    /// <summary>The linked record if its module is known, it exists and the actor may view it.</summary>
+    public async Task<RecordLink?> FindAsync(Actor actor, string module, int id, CancellationToken cancellationToken) =>
+        Of(module) is { } lookup ? await lookup.FindAsync(actor, id, cancellationToken) : null;
+}
+
+/// <summary>
+/// Follows <see cref="IRecordDependents"/> registrations transitively: deleting a memo takes its
+/// tasks, and the tasks take their file objects.
+/// </summary>
+public sealed class RecordDependents(IEnumerable<IRecordDependents> registrations)
+{
+    private readonly IReadOnlyList<IRecordDependents> _all = [.. registrations];
+
+    /// <summary>Everything that goes with <paramref name="ids"/> of <paramref name="module"/>, nearest first.</summary>
+    public async Task<IReadOnlyList<RecordLink>> OfAsync(string module, IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
+    {
+        var found = new List<RecordLink>();
+        var seen = new HashSet<(string, int)>();
+        var frontier = new List<(string Module, IReadOnlyCollection<int> Ids)> { (module, ids) };
+        while (frontier.Count > 0)
+        {
+            var next = new List<(string, IReadOnlyCollection<int>)>();
+            foreach (var (parentModule, parentIds) in frontier)
+            {
+                foreach (var registration in _all)
+                {
+                    var children = (await registration.OfAsync(parentModule, parentIds, cancellationToken))
+                        .Where(c => seen.Add((c.Module, c.Id))).ToList();
+                    found.AddRange(children);
+                    if (children.Count > 0)
+                    {
+                        next.Add((registration.ModuleKey, children.Select(c => c.Id).ToList()));
+                    }
+                }
+            }
+
+            frontier = next;
+        }
+
+        return found;
+    }
+
+    /// <summary>Removes what <see cref="OfAsync"/> listed, deepest first, so no foreign key is left dangling.</summary>
+    public async Task RemoveAsync(IReadOnlyList<RecordLink> dependents, CancellationToken cancellationToken)
+    {
+        foreach (var group in dependents.Select((d, order) => (d, order)).GroupBy(x => x.d.Module).OrderByDescending(g => g.Max(x => x.order)))
+        {
+            var registration = _all.First(r => r.ModuleKey == group.Key);
+            await registration.RemoveAsync([.. group.Select(x => x.d.Id)], cancellationToken);
+        }
+    }
+}
+
+/// <summary>
+/// What else a delete takes with it: the dependents the actor may view by name, the others only
+/// counted (their existence is not hidden, their content is), and every one of them as a key.
+/// </summary>
+public sealed record DependentImpact(IReadOnlyList<RecordLink> Named, int Hidden, IReadOnlyList<string> Keys)
+{
+    public static readonly DependentImpact None = new([], 0, []);
+
+    public static string KeyOf(RecordLink link) => $"{link.Module}:{link.Id}";
+
+    /// <summary>Whether the confirmation the user saw (<paramref name="confirmedKeys"/>) still describes this impact.</summary>
+    public bool Matches(IReadOnlyCollection<string>? confirmedKeys) =>
+        confirmedKeys is null || confirmedKeys.Order(StringComparer.Ordinal).SequenceEqual(Keys.Order(StringComparer.Ordinal));
+}
+
+public static class RecordDependentsExtensions
+{
+    /// <summary>The dependents of several (module, ids) pairs, with what the actor may see of each.</summary>
+    public static async Task<(DependentImpact Impact, IReadOnlyList<RecordLink> All)> ImpactAsync(
+        this RecordDependents dependents, RecordLookups lookups, Actor actor, IEnumerable<(string Module, IReadOnlyCollection<int> Ids)> parents, CancellationToken cancellationToken)
+    {
+        var all = new List<RecordLink>();
+        foreach (var (module, ids) in parents)
+        {
+            if (ids.Count > 0)
+            {
+                all.AddRange(await dependents.OfAsync(module, ids, cancellationToken));
+            }
+        }
+
+        all = [.. all.DistinctBy(DependentImpact.KeyOf)];
+        var named = new List<RecordLink>();
+        foreach (var link in all)
+        {
+            if (await lookups.FindAsync(actor, link.Module, link.Id, cancellationToken) is { } visible)
+            {
+                named.Add(visible);
+            }
+        }
+
+        return (new DependentImpact(named, all.Count - named.Count, [.. all.Select(DependentImpact.KeyOf)]), all);
+    }
+}
