@@ -16,6 +16,8 @@ using Crm.Web.Features.Memos;
 using Crm.Web.Features.Notifications;
 using Crm.Web.Features.Products;
 using Crm.Web.Features.Roles;
+using Crm.Web.Features.Scheduler;
+using Crm.Web.Features.Settings;
 using Crm.Web.Features.Tasks;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
@@ -62,6 +64,10 @@ public class CrmDb(DbContextOptions<CrmDb> options) : IdentityUserContext<CrmUse
     public DbSet<Memo> Memos => Set<Memo>();
     public DbSet<StoredFile> StoredFiles => Set<StoredFile>();
     public DbSet<FileObject> FileObjects => Set<FileObject>();
+
+    // Settings and scheduler (issue 6).
+    public DbSet<InstanceSettings> InstanceSettings => Set<InstanceSettings>();
+    public DbSet<ScheduledJob> ScheduledJobs => Set<ScheduledJob>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

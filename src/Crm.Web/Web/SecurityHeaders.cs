@@ -22,9 +22,10 @@ public static class SecurityHeaders
             headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
             if (!context.Request.Path.StartsWithSegments("/lib") && !context.Request.Path.StartsWithSegments("/css")
-                && !context.Request.Path.StartsWithSegments("/js"))
+                && !context.Request.Path.StartsWithSegments("/js") && !context.Request.Path.StartsWithSegments("/branding"))
             {
                 // Pages and API answers may hold personal data: never kept by shared caches.
+                // (Branding images are public and versioned: they set their own caching.)
                 headers.CacheControl = "no-store";
             }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.HttpOverrides;
+using Crm.Web.Features.Settings;
 using Crm.Web.Security;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -115,6 +116,7 @@ public static class WebSetup
         app.UseRouting();
         app.UseRateLimiter();
         app.UseAuthentication();
+        app.UseCrmLocalisation();
         app.UsePasswordChangeGate();
         app.UsePreviewGate();
         app.UseAuthorization();

@@ -6,7 +6,8 @@ using System.Text.Json;
 namespace Crm.Tests.Email;
 
 /// <summary>A message as it arrived at the test SMTP server.</summary>
-public sealed record ReceivedEmail(string MailFrom, IReadOnlyList<string> RcptTos, string From, string To, string Subject, string Text);
+public sealed record ReceivedEmail(string MailFrom, IReadOnlyList<string> RcptTos, string From, string To, string Subject, string Text,
+    string? Html = null, string? ContentType = null);
 
 /// <summary>
 /// A real SMTP server on loopback: Debian's aiosmtpd run by Debian's python3, with a handler

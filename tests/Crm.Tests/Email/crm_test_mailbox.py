@@ -33,6 +33,7 @@ class Mailbox:
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         part = message.get_body(preferencelist=("plain",))
+        html = message.get_body(preferencelist=("html",))
         record = {
             "mailFrom": envelope.mail_from,
             "rcptTos": list(envelope.rcpt_tos),
@@ -40,6 +41,8 @@ class Mailbox:
             "to": str(message.get("To", "")),
             "subject": str(message.get("Subject", "")),
             "text": part.get_content() if part is not None else "",
+            "html": html.get_content() if html is not None else None,
+            "contentType": message.get_content_type(),
         }
         name = uuid.uuid4().hex
         temporary = os.path.join(self.folder, name + ".tmp")

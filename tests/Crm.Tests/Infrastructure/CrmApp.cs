@@ -35,6 +35,9 @@ public class CrmApp : WebApplicationFactory<Program>
             ["Security:SignInAttemptsPerMinutePerIp"] = "1000",
             // Each app stores uploaded content in a folder of its own, removed with it.
             ["Files:Root"] = FilesRoot,
+            // Tests drive the scheduler themselves (JobScheduler.RunDueAsync) so that clean-up jobs
+            // never run in the middle of another test's story; SchedulerTests turns it on where needed.
+            ["Scheduler:Enabled"] = "false",
         };
     }
 

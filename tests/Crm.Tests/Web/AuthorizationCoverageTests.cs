@@ -21,6 +21,9 @@ public sealed class AuthorizationCoverageTests
         "/help/{topic?}",
         "/health/live",
         "/health/ready",
+        // The company's logos and favicon: the sign-in page shows them before anyone signs in,
+        // and they are only what the company shows the world (PNG, nosniff, nothing else served).
+        "/branding/{kind}/{version:int}.png",
     ];
 
     /// <summary>API groups that only administrators may call.</summary>

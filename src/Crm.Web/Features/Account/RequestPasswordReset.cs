@@ -1,8 +1,8 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Email;
+using Crm.Web.Features.Email.Templates;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
 
 namespace Crm.Web.Features.Account;
 
@@ -17,9 +17,9 @@ public sealed record RequestPasswordResetInput(string? Email);
 public sealed class RequestPasswordReset(
     UserManager<CrmUser> users,
     CrmDb db,
-    EmailOutbox outbox,
+    TemplatedEmails emails,
     EmailDelivery delivery,
-    IOptionsMonitor<SmtpSettings> smtp,
+    SmtpSender smtp,
     PublicUrls urls,
     ILoggerFactory loggers)
 {
@@ -41,20 +41,14 @@ public sealed class RequestPasswordReset(
         {
             var token = await users.GeneratePasswordResetTokenAsync(user);
             var link = urls.Absolute(http, "/account/reset-password", ("user", user.Id.ToString()), ("token", token));
-            if (smtp.CurrentValue.IsConfigured)
+            if ((await smtp.ReadSettingsAsync(cancellationToken)).IsConfigured)
             {
-                outbox.Queue(user.Email!, "Reset your CRM password",
-                    $"""
-                    Hello {user.FullName},
-
-                    Someone (hopefully you) asked to reset the password of your CRM account {user.Email}.
-                    Choose a new password with this link (it works once, for a few hours):
-
-                    {link}
-
-                    If you did not ask for this, ignore this message: your password stays as it is.
-                    """,
-                    purpose: "password-reset");
+                await emails.QueueAsync(EmailTemplates.PasswordReset, user.Email!, user.Language, new Dictionary<string, string>
+                {
+                    ["name"] = user.FullName,
+                    ["email"] = user.Email!,
+                    ["link"] = link,
+                }, "password-reset", cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
                 delivery.Wake();
             }

@@ -28,6 +28,7 @@ public static class ActivityKinds
     public const string EmailDiscarded = "email-discarded";
     public const string EmailQueueProcessed = "email-queue-processed";
     public const string EmailTestSent = "email-test-sent";
+    public const string SettingsChanged = "settings-changed";
 }
 
 /// <summary>

@@ -30,6 +30,7 @@ public sealed partial class EmailDelivery(
     SmtpSender sender,
     IDataProtectionProvider protection,
     IOptionsMonitor<EmailDeliveryOptions> options,
+    Scheduler.JobReports reports,
     TimeProvider clock,
     ILogger<EmailDelivery> logger) : BackgroundService
 {
@@ -43,6 +44,9 @@ public sealed partial class EmailDelivery(
     /// least once, which is the best SMTP allows).
     /// </summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    /// <summary>The row on the scheduler's page where every pass is recorded.</summary>
+    public const string JobName = "email-delivery";
 
     private readonly IDataProtector _bodies = protection.CreateProtector(EmailOutbox.BodyPurpose);
 
@@ -61,7 +65,23 @@ public sealed partial class EmailDelivery(
             return;
         }
 
-        var smtp = sender.Settings;
+        SmtpSettings smtp;
+        try
+        {
+            smtp = await sender.ReadSettingsAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+#pragma warning disable CA1031 // The start-up summary is informative only; the loop reads the settings again each tick.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogRunFailed(e);
+            smtp = new SmtpSettings();
+        }
+
         if (smtp.IsConfigured)
         {
             LogConfigured(smtp.Host!, smtp.Port, smtp.Security, smtp.From ?? "", string.IsNullOrWhiteSpace(smtp.UserName) ? "(none)" : smtp.UserName);
@@ -77,8 +97,11 @@ public sealed partial class EmailDelivery(
 
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (sender.Settings.IsConfigured)
+            // Read on every tick: an administrator may store or change the settings at any time.
+            if (await IsConfiguredAsync(stoppingToken))
             {
+                var started = clock.GetUtcNow().UtcDateTime;
+                string? failure = null;
                 try
                 {
                     while (await DeliverDueAsync(stoppingToken) >= Math.Max(1, options.CurrentValue.BatchSize))
@@ -95,7 +118,10 @@ public sealed partial class EmailDelivery(
 #pragma warning restore CA1031
                 {
                     LogRunFailed(e);
+                    failure = e.Message;
                 }
+
+                await ReportAsync(started, failure, stoppingToken);
             }
 
             try
@@ -115,6 +141,45 @@ public sealed partial class EmailDelivery(
         }
     }
 
+    /// <summary>Records the pass on the scheduler's page; a failure to record never stops delivery.</summary>
+    private async Task ReportAsync(DateTime started, string? failure, CancellationToken stoppingToken)
+    {
+        var finished = clock.GetUtcNow().UtcDateTime;
+        try
+        {
+            await reports.RecordAsync(JobName, started, finished, failure,
+                finished + TimeSpan.FromSeconds(Math.Max(1, options.CurrentValue.IntervalSeconds)), stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // The report is informative; delivery goes on without it.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogRunFailed(e);
+        }
+    }
+
+    private async Task<bool> IsConfiguredAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            return (await sender.ReadSettingsAsync(stoppingToken)).IsConfigured;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
+#pragma warning disable CA1031 // A database hiccup must not end the worker: log it and look again next tick.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogRunFailed(e);
+            return false;
+        }
+    }
+
     /// <summary>Leases one batch of due messages, sends them, and returns how many were attempted.</summary>
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
     {
@@ -126,9 +191,11 @@ public sealed partial class EmailDelivery(
             leased = await ClaimAsync(db, claim, clock.GetUtcNow().UtcDateTime, Math.Max(1, options.CurrentValue.BatchSize), cancellationToken);
         }
 
+        // One read of the settings per batch: the whole batch goes through the same server.
+        var smtp = leased.Count == 0 ? null : await sender.ReadSettingsAsync(cancellationToken);
         foreach (var message in leased)
         {
-            await DeliverAsync(message, claim, cancellationToken);
+            await DeliverAsync(smtp!, message, claim, cancellationToken);
         }
 
         return leased.Count;
@@ -171,7 +238,7 @@ public sealed partial class EmailDelivery(
         return await db.OutgoingEmails.AsNoTracking().Where(e => e.LeaseOwner == claim).OrderBy(e => e.NextAttemptAt).ToListAsync(cancellationToken);
     }
 
-    private async Task DeliverAsync(OutgoingEmail message, Guid claim, CancellationToken cancellationToken)
+    private async Task DeliverAsync(SmtpSettings smtp, OutgoingEmail message, Guid claim, CancellationToken cancellationToken)
     {
         var attempt = message.Attempts + 1;
         string? error = null;
@@ -179,7 +246,8 @@ public sealed partial class EmailDelivery(
         {
             // Decrypted only now, held only for the send: the body carries single-use links.
             var body = _bodies.Unprotect(message.ProtectedBody);
-            await sender.SendAsync(message.To, message.Subject, body, cancellationToken);
+            var html = message.ProtectedHtmlBody is null ? null : _bodies.Unprotect(message.ProtectedHtmlBody);
+            await SmtpSender.SendAsync(smtp, message.To, message.Subject, body, html, cancellationToken);
         }
         catch (EmailNotSentException e)
         {

@@ -14,7 +14,7 @@ public sealed class EmailOutbox(CrmDb db, IDataProtectionProvider protection, Ti
 
     public const string BodyPurpose = "Crm.Email.Body";
 
-    public OutgoingEmail Queue(string to, string subject, string body, string purpose)
+    public OutgoingEmail Queue(string to, string subject, string body, string purpose, string? htmlBody = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var message = new OutgoingEmail
@@ -23,6 +23,7 @@ public sealed class EmailOutbox(CrmDb db, IDataProtectionProvider protection, Ti
             To = to,
             Subject = subject,
             ProtectedBody = _protector.Protect(body),
+            ProtectedHtmlBody = htmlBody is null ? null : _protector.Protect(htmlBody),
             Purpose = purpose,
             CreatedAt = now,
             Status = EmailStatus.Queued,

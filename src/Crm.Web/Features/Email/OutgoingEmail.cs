@@ -21,6 +21,9 @@ public sealed class OutgoingEmail
     public string To { get; set; } = "";
     public string Subject { get; set; } = "";
     public string ProtectedBody { get; set; } = "";
+
+    /// <summary>The HTML alternative of the body, encrypted like it; null for a text-only message.</summary>
+    public string? ProtectedHtmlBody { get; set; }
     public string Purpose { get; set; } = "";
     public DateTime CreatedAt { get; set; }
     public EmailStatus Status { get; set; }

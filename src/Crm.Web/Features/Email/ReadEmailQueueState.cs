@@ -44,6 +44,6 @@ public sealed class ReadEmailQueueState(CrmDb db, SmtpSender sender)
             .Select(e => new QueuedEmail(e.Id, e.To, e.Subject, e.Purpose, e.Status, e.Attempts, e.CreatedAt, e.NextAttemptAt, e.LastError))
             .ToListAsync(cancellationToken);
 
-        return Result<EmailQueueView>.Ok(new EmailQueueView(counts, sender.Settings.Problems(), troubled));
+        return Result<EmailQueueView>.Ok(new EmailQueueView(counts, (await sender.ReadSettingsAsync(cancellationToken)).Problems(), troubled));
     }
 }

@@ -35,14 +35,15 @@ public sealed class SendTestEmail(CrmDb db, SmtpSender sender, ActivityLog activ
         string? error = null;
         try
         {
-            var smtp = sender.Settings;
-            await sender.SendAsync(recipient, "Test email from the CRM",
+            var smtp = await sender.ReadSettingsAsync(cancellationToken);
+            await SmtpSender.SendAsync(smtp, recipient, "Test email from the CRM",
                 $"""
                 Hello {actor.DisplayName},
 
                 This is a test email from the CRM. It was sent through {smtp.Host}:{smtp.Port} ({smtp.Security}).
                 If you can read it, outgoing email works.
                 """,
+                null,
                 cancellationToken);
         }
         catch (EmailNotSentException e)

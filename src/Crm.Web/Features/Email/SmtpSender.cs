@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Mail;
 using System.Text;
-using Microsoft.Extensions.Options;
+using Crm.Web.Features.Settings;
 
 namespace Crm.Web.Features.Email;
 
@@ -12,13 +12,17 @@ public sealed class EmailNotSentException(string message, Exception? inner = nul
 /// Hands one message to the configured SMTP server with System.Net.Mail (MailKit is not served
 /// here). Failures become <see cref="EmailNotSentException"/> carrying the server's exact reply.
 /// </summary>
-public sealed class SmtpSender(IOptionsMonitor<SmtpSettings> settings)
+public sealed class SmtpSender(EffectiveSmtpSettings settings)
 {
-    public SmtpSettings Settings => settings.CurrentValue;
+    /// <summary>The settings in force now: stored by an administrator, else configuration.</summary>
+    public Task<SmtpSettings> ReadSettingsAsync(CancellationToken cancellationToken) => settings.ReadAsync(cancellationToken);
 
-    public async Task SendAsync(string to, string subject, string textBody, CancellationToken cancellationToken)
+    public async Task SendAsync(string to, string subject, string textBody, CancellationToken cancellationToken) =>
+        await SendAsync(await settings.ReadAsync(cancellationToken), to, subject, textBody, null, cancellationToken);
+
+    /// <summary>Sends through <paramref name="smtp"/>; with an HTML body the message is multipart/alternative (text first, then HTML).</summary>
+    public static async Task SendAsync(SmtpSettings smtp, string to, string subject, string textBody, string? htmlBody, CancellationToken cancellationToken)
     {
-        var smtp = settings.CurrentValue;
         if (smtp.Problems() is [var first, ..])
         {
             throw new EmailNotSentException(first);
@@ -34,6 +38,12 @@ public sealed class SmtpSender(IOptionsMonitor<SmtpSettings> settings)
                 BodyEncoding = Encoding.UTF8,
                 IsBodyHtml = false,
             };
+            if (htmlBody is not null)
+            {
+                // The text stays the body; the HTML is the preferred alternative (last wins in MIME).
+                message.AlternateViews.Add(AlternateView.CreateAlternateViewFromString(htmlBody, Encoding.UTF8, "text/html"));
+            }
+
             using var client = new SmtpClient(smtp.Host, smtp.Port)
             {
                 EnableSsl = smtp.Security == SmtpSecurity.StartTls,

@@ -31,6 +31,9 @@ public sealed class SmtpSettings
 
     public string? From { get; set; }
 
+    /// <summary>True when these come from the settings page (the database), not from configuration.</summary>
+    internal bool Stored { get; init; }
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
 
     /// <summary>What is wrong with these settings, in the administrator's words; empty when they can be used.</summary>

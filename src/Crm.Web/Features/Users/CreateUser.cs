@@ -1,7 +1,7 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Account;
 using Crm.Web.Features.Activity;
-using Crm.Web.Features.Email;
+using Crm.Web.Features.Email.Templates;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Identity;
@@ -19,7 +19,7 @@ public sealed class CreateUser(
     CrmDb db,
     UserManager<CrmUser> users,
     Seats seats,
-    EmailOutbox outbox,
+    TemplatedEmails emails,
     ActivityLog activity,
     PublicUrls urls,
     TimeProvider clock)
@@ -71,18 +71,13 @@ public sealed class CreateUser(
         await UserInputRules.SetMembershipsAsync(db, user.Id, departments, input.PrimaryDepartmentId, groups, cancellationToken);
         var token = await users.GenerateUserTokenAsync(user, SetPasswordTokens.ProviderName, SetPasswordTokens.Purpose);
         var link = urls.Absolute(http, "/account/set-password", ("user", user.Id.ToString()), ("token", token));
-        outbox.Queue(email, "Your CRM account",
-            $"""
-            Hello {user.FullName},
-
-            {actor.DisplayName} has created an account for you in the CRM. Your sign-in is {email}.
-            Choose your password with this link (it works once, for 72 hours):
-
-            {link}
-
-            If you did not expect this message, you can ignore it.
-            """,
-            purpose: "welcome");
+        await emails.QueueAsync(EmailTemplates.Welcome, email, user.Language, new Dictionary<string, string>
+        {
+            ["name"] = user.FullName,
+            ["email"] = email,
+            ["inviter"] = actor.DisplayName,
+            ["link"] = link,
+        }, "welcome", cancellationToken);
         activity.Record(actor, ActivityKinds.UserCreated,
             $"Created {(user.IsAdministrator ? "administrator" : "user")} {user.FullName} <{email}>", user.Id);
         await db.SaveChangesAsync(cancellationToken);

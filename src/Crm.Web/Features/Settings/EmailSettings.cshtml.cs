@@ -1,0 +1,89 @@
+using System.ComponentModel.DataAnnotations;
+using Crm.Web.Security;
+using Crm.Web.Web;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Crm.Web.Features.Settings;
+
+/// <summary>The SMTP settings form. The password field is always empty: the page only says whether one is set.</summary>
+public sealed class EmailSettingsPage(ReadSmtpSettings read, SaveSmtpSettings save) : PageModel
+{
+    [BindProperty]
+    public SmtpForm Input { get; set; } = new();
+
+    public SmtpSettingsView Current { get; private set; } = null!;
+
+    public bool Saved { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(bool? saved, CancellationToken cancellationToken)
+    {
+        var current = await read.RunAsync(HttpContext.Actor(), cancellationToken);
+        if (!current.IsOk)
+        {
+            return Forbid();
+        }
+
+        Current = current.Value!;
+        Saved = saved == true;
+        Input = new SmtpForm
+        {
+            Host = Current.Host,
+            Port = Current.Source == "none" ? 587 : Current.Port,
+            Security = Current.Security == nameof(Email.SmtpSecurity.SslOnConnect) ? nameof(Email.SmtpSecurity.StartTls) : Current.Security,
+            From = Current.From,
+            UserName = Current.UserName,
+        };
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (ModelState.IsValid)
+        {
+            var result = await save.RunAsync(HttpContext.Actor(), new SmtpSettingsInput(Input.Host, Input.Port, Input.Security, Input.From,
+                Input.UserName, Input.Password, Input.ClearPassword), cancellationToken);
+            if (result.IsOk)
+            {
+                return Redirect("/admin/settings/email?saved=true");
+            }
+
+            if (result.Outcome == Outcome.Forbidden)
+            {
+                return Forbid();
+            }
+
+            result.CopyTo(ModelState);
+        }
+
+        // The typed password is never sent back to the browser.
+        Input.Password = null;
+        var current = await read.RunAsync(HttpContext.Actor(), cancellationToken);
+        Current = current.Value!;
+        return Page();
+    }
+
+    public sealed class SmtpForm
+    {
+        [Display(Name = "Host")]
+        public string? Host { get; set; }
+
+        [Display(Name = "Port")]
+        public int? Port { get; set; }
+
+        [Display(Name = "Security")]
+        public string? Security { get; set; }
+
+        [Display(Name = "From address")]
+        public string? From { get; set; }
+
+        [Display(Name = "User name")]
+        public string? UserName { get; set; }
+
+        [Display(Name = "Password")]
+        public string? Password { get; set; }
+
+        [Display(Name = "Clear the stored password")]
+        public bool ClearPassword { get; set; }
+    }
+}
