@@ -3,6 +3,7 @@ using Crm.Web.Features.Access;
 using Crm.Web.Features.Account;
 using Crm.Web.Features.Activity;
 using Crm.Web.Features.ApiTokens;
+using Crm.Web.Features.Audit;
 using Crm.Web.Features.Companies;
 using Crm.Web.Features.Contacts;
 using Crm.Web.Features.Countries;
@@ -33,6 +34,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 
 // Services: one line per feature or cross-cutting part.
 builder.Services.AddCrmData();
+builder.Services.AddAudit();
 builder.Services.AddCrmWeb();
 builder.Services.AddHealth();
 builder.Services.AddCrmPermissions();
