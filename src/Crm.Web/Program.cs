@@ -82,6 +82,7 @@ api.MapEmailQueueApi();
 api.MapCountriesApi();
 api.MapCompaniesApi();
 api.MapContactsApi();
+api.MapAuditApi();
 
 await app.RunAsync();
 

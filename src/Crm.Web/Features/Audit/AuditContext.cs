@@ -18,6 +18,12 @@ public sealed record AuditWho(
 public sealed class AuditContext(IHttpContextAccessor http)
 {
     private AuditWho? _explicit;
+    private readonly HashSet<object> _restoring = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The next save inserts this entity as a restore, not a creation.</summary>
+    public void MarkRestored(object entity) => _restoring.Add(entity);
+
+    public bool IsRestoring(object entity) => _restoring.Contains(entity);
 
     /// <summary>Names the writer for the rest of this scope (jobs without a request).</summary>
     public void ActAs(AuditWho who) => _explicit = who;
