@@ -52,7 +52,7 @@ builder.Services.AddRecords();
 builder.Services.AddCompanies();
 builder.Services.AddContacts();
 builder.Services.AddScoped<DemoOrganisation>();
-builder.Services.AddScoped<ActivityLog>();
+builder.Services.AddActivity();
 builder.Services.AddSection(new Section("Administration", "Users, roles, departments, groups, permissions and integrations.", "/admin", 800, u => u.IsAdministrator));
 builder.Services.AddSection(new Section("Your account", "Your profile, your sessions and your password.", "/account", 900, _ => true));
 builder.Services.AddSection(new Section("Help", "How each screen works, one page per screen.", "/help", 1000, _ => true));
@@ -83,6 +83,7 @@ api.MapCountriesApi();
 api.MapCompaniesApi();
 api.MapContactsApi();
 api.MapAuditApi();
+api.MapActivityApi();
 
 await app.RunAsync();
 
