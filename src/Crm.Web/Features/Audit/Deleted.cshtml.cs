@@ -61,9 +61,12 @@ public sealed class DeletedObjectsPage(ListAudit list, RestoreDeleted restore, D
         return Page();
     }
 
-    /// <summary>The last state as field/value pairs, for the page.</summary>
-    public static IEnumerable<(string Field, string? Value)> LastState(string changes) =>
+    /// <summary>The last state as field/value pairs, for the page; user ids shown as names.</summary>
+    public IEnumerable<(string Field, string? Value)> LastState(string changes) =>
         JsonNode.Parse(changes) is JsonObject state
-            ? state.Where(p => !p.Key.StartsWith('$')).Select(p => (p.Key, p.Value?["old"]?.ToString()))
+            ? state.Where(p => !p.Key.StartsWith('$')).Select(p => (p.Key, Named(p.Value?["old"]?.ToString())))
             : [];
+
+    private string? Named(string? value) =>
+        Guid.TryParse(value, out var id) && Users.FirstOrDefault(u => u.Id == id) is { Name: { } name } && name.Length > 0 ? name : value;
 }

@@ -111,6 +111,8 @@ public sealed class ReadHistory(CrmDb db, RecordLookups lookups, RecordAccess ac
         return entity is not null;
     }
 
+    private static readonly HashSet<string> s_stamps = ["id", "createdAt", "createdById", "modifiedAt", "modifiedById", "version"];
+
     private static HistoryItem Item(AuditEntry e, Func<string, bool> canSee, IReadOnlyDictionary<string, string> names)
     {
         var changes = new List<FieldChange>();
@@ -119,7 +121,8 @@ public sealed class ReadHistory(CrmDb db, RecordLookups lookups, RecordAccess ac
         {
             foreach (var (field, value) in all)
             {
-                if (field.StartsWith('$'))
+                // A created, restored or deleted state repeats the id and stamps the row already shows.
+                if (field.StartsWith('$') || (e.Action != AuditActions.Updated && e.Action != AuditActions.Transferred && s_stamps.Contains(field)))
                 {
                     continue;
                 }
