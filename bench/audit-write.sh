@@ -65,10 +65,11 @@ function request()
   local c = table.remove(ready, 1)
   if c == nil then return wrk.format("GET", "/health/live") end
   n = n + 1
-  return wrk.format("PATCH", "/api/v1/contacts/" .. c.id, { ["Content-Type"] = "application/json" },
+  return wrk.format("PATCH", "/api/v1/contacts/" .. c.id, { ["Content-Type"] = "application/json", ["Cookie"] = os.getenv("COOKIE") },
     '{"title":"T' .. n .. '","version":' .. c.version .. '}')
 end
 function response(status, headers, body)
+  if status ~= 200 and status ~= 204 and not told then told = true; io.stderr:write("update answered " .. status .. ": " .. string.sub(body, 1, 300) .. "\n") end
   local id = string.match(body, '"id":(%d+)')
   local version = string.match(body, '"version":(%d+)')
   if id and version then table.insert(ready, { id = id, version = tonumber(version) }) end
@@ -97,12 +98,13 @@ start_app() { # label audit-enabled
     --data-urlencode "__RequestVerificationToken=$token" "$BASE/account/sign-in"
   COOKIE="crm.auth=$(awk '$6=="crm.auth"{print $7}' "$jar")"
   OWNER=$(curl -s -H "Cookie: $COOKIE" "$BASE/api/v1/me" | grep -o '"id":"[^"]*"' | head -1 | sed 's/"id":"//;s/"//')
-  export OWNER
+  export OWNER COOKIE
 }
 
 wrk_rps() { # name lua -> "rps non2xx"
-  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -H "Cookie: $COOKIE" -s "$2" "$BASE/api/v1/contacts" > "$WORK/$1.txt"
-  printf '%s %s' "$(awk '/Requests\/sec/{print $2}' "$WORK/$1.txt")" "$(awk '/Non-2xx/{print $4}' "$WORK/$1.txt" | grep . || echo 0)"
+  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -H "Cookie: $COOKIE" -s "$2" "$BASE/api/v1/contacts" > "$WORK/$1.txt" 2> "$WORK/$1.err"
+  [ -s "$WORK/$1.err" ] && sed 's/^/  /' "$WORK/$1.err" >&2
+  printf '%s %s\n' "$(awk '/Requests\/sec/{print $2}' "$WORK/$1.txt")" "$(awk '/Non-2xx/{print $5}' "$WORK/$1.txt" | grep . || echo 0)"
 }
 
 measure() { # label audit-enabled
