@@ -3,6 +3,7 @@ using Crm.Web.Features.Access;
 using Crm.Web.Features.Account;
 using Crm.Web.Features.Activity;
 using Crm.Web.Features.ApiTokens;
+using Crm.Web.Features.Audit;
 using Crm.Web.Features.Companies;
 using Crm.Web.Features.Contacts;
 using Crm.Web.Features.Countries;
@@ -43,6 +44,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 
 // Services: one line per feature or cross-cutting part.
 builder.Services.AddCrmData();
+builder.Services.AddAudit();
 builder.Services.AddCrmWeb();
 builder.Services.AddHealth();
 builder.Services.AddCrmPermissions();
@@ -70,7 +72,7 @@ builder.Services.AddMemos();
 builder.Services.AddSettings();
 builder.Services.AddScheduler();
 builder.Services.AddScoped<DemoOrganisation>();
-builder.Services.AddScoped<ActivityLog>();
+builder.Services.AddActivity();
 builder.Services.AddSection(new Section("Administration", "Users, roles, departments, groups, permissions and integrations.", "/admin", 800, u => u.IsAdministrator));
 builder.Services.AddSection(new Section("Your account", "Your profile, your sessions and your password.", "/account", 900, _ => true));
 builder.Services.AddSection(new Section("Help", "How each screen works, one page per screen.", "/help", 1000, _ => true));
@@ -111,6 +113,8 @@ api.MapTasksApi();
 api.MapMemosApi();
 api.MapSettingsApi();
 api.MapSchedulerApi();
+api.MapAuditApi();
+api.MapActivityApi();
 
 await app.RunAsync();
 

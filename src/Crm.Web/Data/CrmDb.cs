@@ -2,6 +2,7 @@ using Crm.Web.Features.Access;
 using Crm.Web.Features.Account;
 using Crm.Web.Features.Activity;
 using Crm.Web.Features.ApiTokens;
+using Crm.Web.Features.Audit;
 using Crm.Web.Features.Companies;
 using Crm.Web.Features.Contacts;
 using Crm.Web.Features.Countries;
@@ -68,6 +69,7 @@ public class CrmDb(DbContextOptions<CrmDb> options) : IdentityUserContext<CrmUse
     // Settings and scheduler (issue 6).
     public DbSet<InstanceSettings> InstanceSettings => Set<InstanceSettings>();
     public DbSet<ScheduledJob> ScheduledJobs => Set<ScheduledJob>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

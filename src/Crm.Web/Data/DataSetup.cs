@@ -33,6 +33,8 @@ public static class DataSetup
                 ReadProvider(configuration),
                 configuration.GetConnectionString("Crm"),
                 provider.GetRequiredService<IHostEnvironment>().ContentRootPath);
+            // Scoped interceptors (the audit capture) read the request that saves.
+            options.AddInterceptors(provider.GetServices<ISaveChangesInterceptor>());
         });
 
         services.AddSingleton(provider => new DatabaseInfo(ReadProvider(provider.GetRequiredService<IConfiguration>())));

@@ -1,4 +1,5 @@
 using Crm.Web.Data;
+using Crm.Web.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Operations;
@@ -30,6 +31,8 @@ public static class CommandLine
           dataset generate [--departments 10] [--users 100] [--companies 200000] [--contacts 1000000]
                                    Fill an EMPTY database with a large organisation for benchmarks
                                    (users bench000@bench.example..., one shared password).
+          audit verify             Check the audit trail's hash chain; names the first broken entry
+                                   and exits with 1 if the trail was edited, cut or added to.
 
         Environment:
           CRM_ADMIN_EMAIL, CRM_ADMIN_PASSWORD
@@ -51,12 +54,17 @@ public static class CommandLine
             return await DatasetCommand.RunAsync(app, args[1..]);
         }
 
-        if (args.Length < 2 || args[0] != "db")
+        if (args.Length < 2 || args[0] is not ("db" or "audit"))
         {
             return false;
         }
 
         await using var scope = app.Services.CreateAsyncScope();
+        if (args[0] == "audit")
+        {
+            return await RunAuditCommandAsync(scope.ServiceProvider, args[1]);
+        }
+
         var db = scope.ServiceProvider.GetRequiredService<CrmDb>();
         switch (args[1])
         {
@@ -72,5 +80,27 @@ public static class CommandLine
                 Environment.ExitCode = 2;
                 return true;
         }
+    }
+
+    private static async Task<bool> RunAuditCommandAsync(IServiceProvider services, string command)
+    {
+        if (command != "verify")
+        {
+            await Console.Error.WriteLineAsync($"Unknown command 'audit {command}'.\n\n{Usage}");
+            Environment.ExitCode = 2;
+            return true;
+        }
+
+        var report = await services.GetRequiredService<VerifyAuditChain>().RunAsync(CancellationToken.None);
+        if (report.Intact)
+        {
+            await Console.Out.WriteLineAsync(
+                $"Audit trail intact: {report.Checked} entries checked{(report.Redacted > 0 ? $", {report.Redacted} with redacted values (still chained)" : "")}.");
+            return true;
+        }
+
+        await Console.Error.WriteLineAsync($"Audit trail BROKEN at entry {report.FirstBrokenId}: {report.Problem}. {report.Checked} entries before it are intact.");
+        Environment.ExitCode = 1;
+        return true;
     }
 }

@@ -12,6 +12,9 @@ public static class ApiJson
     public static Task<HttpResponseMessage> PostJsonAsync(this PageClient client, string url, string json) =>
         client.Http.PostAsync(url, Body(json));
 
+    public static Task<HttpResponseMessage> PutJsonAsync(this PageClient client, string url, string json) =>
+        client.Http.PutAsync(url, Body(json));
+
     public static Task<HttpResponseMessage> PatchJsonAsync(this PageClient client, string url, string json) =>
         client.Http.PatchAsync(url, Body(json));
 

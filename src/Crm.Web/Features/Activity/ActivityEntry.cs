@@ -18,6 +18,7 @@ public sealed class ActivityEntry
     public string Summary { get; set; } = "";
     public string? IpAddress { get; set; }
     public string? UserAgent { get; set; }
+    public string? RequestId { get; set; }
 
     internal sealed class Configuration : IEntityTypeConfiguration<ActivityEntry>
     {
@@ -29,6 +30,8 @@ public sealed class ActivityEntry
             builder.Property(e => e.Summary).HasMaxLength(1000);
             builder.Property(e => e.IpAddress).HasMaxLength(64);
             builder.Property(e => e.UserAgent).HasMaxLength(512);
+            builder.Property(e => e.RequestId).HasMaxLength(100);
+            builder.HasIndex(e => new { e.IpAddress, e.At });
             builder.HasIndex(e => e.At);
             builder.HasIndex(e => new { e.Kind, e.At });
             builder.HasIndex(e => new { e.ActorUserId, e.At });

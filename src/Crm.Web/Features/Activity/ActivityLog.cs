@@ -35,7 +35,7 @@ public static class ActivityKinds
 /// Adds an entry to the activity log <em>on the caller's unit of work</em>: it is saved by the
 /// same SaveChanges as the change it describes, so there is no change without its entry.
 /// </summary>
-public sealed class ActivityLog(CrmDb db, TimeProvider clock)
+public sealed class ActivityLog(CrmDb db, TimeProvider clock, IHttpContextAccessor http)
 {
     public void Record(Actor actor, string kind, string summary, Guid? subjectUserId = null) =>
         db.ActivityLog.Add(new ActivityEntry
@@ -48,6 +48,7 @@ public sealed class ActivityLog(CrmDb db, TimeProvider clock)
             Summary = Bound(summary, 1000),
             IpAddress = actor.IpAddress,
             UserAgent = actor.UserAgent,
+            RequestId = http.HttpContext?.TraceIdentifier is { } request ? Bound(request, 100) : null,
         });
 
     private static string Bound(string value, int max) => value.Length <= max ? value : value[..(max - 1)] + "…";

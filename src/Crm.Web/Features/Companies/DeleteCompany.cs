@@ -81,9 +81,10 @@ public sealed class DeleteCompany(CrmDb db, RecordAccess access, RecordDependent
         var (_, also) = await dependents.ImpactAsync(lookups, actor, [(CrmModules.Companies.Key, [id]), (CrmModules.Contacts.Key, contacts)], cancellationToken);
         await dependents.RemoveAsync(also, cancellationToken);
 
-        // Contacts first: the foreign key restricts, so the company cannot be deleted around them.
-        await db.Contacts.Where(c => contacts.Contains(c.Id)).ExecuteDeleteAsync(cancellationToken);
-        await db.Companies.Where(c => c.Id == id).ExecuteDeleteAsync(cancellationToken);
+        // Tracked deletes, so the audit trail keeps each record's last state (and can restore it).
+        // EF orders the contacts' DELETEs before the company's (the foreign key restricts).
+        db.Contacts.RemoveRange(await db.Contacts.Where(c => contacts.Contains(c.Id)).ToListAsync(cancellationToken));
+        db.Companies.RemoveRange(await db.Companies.Where(c => c.Id == id).ToListAsync(cancellationToken));
         activity.Record(actor, ActivityKind, $"Deleted company ID {id} '{impact.Value.Name}' and its {contacts.Count} contacts.");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -132,7 +132,11 @@ public sealed class TransferCompanies(CrmDb db, RecordAccess access, ActivityLog
         return new TransferDone(companies, contacts, receiverId, name, deals, tasks);
     }
 
-    /// <summary>The one move: contacts first (selected through their companies' current owner), then the companies.</summary>
+    /// <summary>
+    /// The one move: contacts first (selected through their companies' current owner), then the
+    /// companies. Tracked changes, saved here, so the audit trail records each record's old and
+    /// new owner (a set-based UPDATE would bypass it).
+    /// </summary>
     public static async Task<(int Companies, int Contacts)> MoveAsync(
         CrmDb db, TimeProvider clock, IQueryable<Company> companies, Guid receiverId, Guid? byUserId, CancellationToken cancellationToken)
     {
@@ -141,21 +145,35 @@ public sealed class TransferCompanies(CrmDb db, RecordAccess access, ActivityLog
         var companyIds = companies.Select(c => c.Id);
         var contacts = await MoveContactsAsync(db, db.Contacts.Where(c => c.CompanyId != null && companyIds.Contains(c.CompanyId.Value)),
             receiverId, department, now, byUserId, cancellationToken);
-        var moved = await companies.ExecuteUpdateAsync(s => s
-            .SetProperty(c => c.OwnerId, receiverId)
-            .SetProperty(c => c.DepartmentId, department)
-            .SetProperty(c => c.ModifiedAt, now)
-            .SetProperty(c => c.ModifiedById, byUserId)
-            .SetProperty(c => c.Version, c => c.Version + 1), cancellationToken);
-        return (moved, contacts);
+        var moving = await companies.ToListAsync(cancellationToken);
+        foreach (var company in moving)
+        {
+            Stamp(company, receiverId, department, now, byUserId);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return (moving.Count, contacts);
     }
 
-    public static Task<int> MoveContactsAsync(
-        CrmDb db, IQueryable<Contact> contacts, Guid receiverId, int? department, DateTime now, Guid? byUserId, CancellationToken cancellationToken) =>
-        contacts.ExecuteUpdateAsync(s => s
-            .SetProperty(c => c.OwnerId, receiverId)
-            .SetProperty(c => c.DepartmentId, department)
-            .SetProperty(c => c.ModifiedAt, now)
-            .SetProperty(c => c.ModifiedById, byUserId)
-            .SetProperty(c => c.Version, c => c.Version + 1), cancellationToken);
+    public static async Task<int> MoveContactsAsync(
+        CrmDb db, IQueryable<Contact> contacts, Guid receiverId, int? department, DateTime now, Guid? byUserId, CancellationToken cancellationToken)
+    {
+        var moving = await contacts.ToListAsync(cancellationToken);
+        foreach (var contact in moving)
+        {
+            Stamp(contact, receiverId, department, now, byUserId);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return moving.Count;
+    }
+
+    private static void Stamp(OwnedRecord record, Guid receiverId, int? department, DateTime now, Guid? byUserId)
+    {
+        record.OwnerId = receiverId;
+        record.DepartmentId = department;
+        record.ModifiedAt = now;
+        record.ModifiedById = byUserId;
+        record.Version++;
+    }
 }

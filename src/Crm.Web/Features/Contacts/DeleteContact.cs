@@ -66,7 +66,8 @@ public sealed class DeleteContact(CrmDb db, RecordAccess access, RecordDependent
 
         var (_, also) = await dependents.ImpactAsync(lookups, actor, [(CrmModules.Contacts.Key, [id])], cancellationToken);
         await dependents.RemoveAsync(also, cancellationToken);
-        await db.Contacts.Where(c => c.Id == id).ExecuteDeleteAsync(cancellationToken);
+        // A tracked delete: the audit trail keeps the last state.
+        db.Contacts.RemoveRange(await db.Contacts.Where(c => c.Id == id).ToListAsync(cancellationToken));
         activity.Record(actor, ActivityKind, $"Deleted contact ID {id} '{impact.Value!.Name}'.");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -89,7 +89,10 @@ public sealed class DeleteUser(CrmDb db, UserManager<CrmUser> users, IEnumerable
             }
         }
 
-        var tokens = await db.ApiTokens.Where(t => t.UserId == user.Id).ExecuteDeleteAsync(cancellationToken);
+        // Tracked, so each removed token has its audit entry.
+        var removedTokens = await db.ApiTokens.Where(t => t.UserId == user.Id).ToListAsync(cancellationToken);
+        db.ApiTokens.RemoveRange(removedTokens);
+        var tokens = removedTokens.Count;
         activity.Record(actor, ActivityKinds.UserDeleted,
             $"Deleted {user.FullName} <{user.Email}>; records moved to {receiver.FullName}: " +
             $"{(moved.Count == 0 ? "none" : string.Join(", ", moved))}; API tokens removed: {tokens}", user.Id);

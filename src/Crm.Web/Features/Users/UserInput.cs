@@ -77,12 +77,21 @@ public static class UserInputRules
     /// <summary>Replaces the user's department and group memberships with the given ones.</summary>
     public static async Task SetMembershipsAsync(CrmDb db, Guid userId, List<int> departments, int? primary, List<int> groups, CancellationToken cancellationToken)
     {
-        await db.UserDepartments.Where(m => m.UserId == userId).ExecuteDeleteAsync(cancellationToken);
-        await db.GroupMembers.Where(m => m.UserId == userId).ExecuteDeleteAsync(cancellationToken);
-        // The deletes above bypass the change tracker; memberships shape permissions.
-        Security.Permissions.PermissionStamp.Touch(db);
+        // Tracked differences (not delete-all and re-insert): the audit trail then shows exactly
+        // which memberships were added, removed or made primary.
         var primaryId = primary ?? (departments.Count > 0 ? departments[0] : (int?)null);
-        db.UserDepartments.AddRange(departments.Select(d => new Departments.UserDepartment { UserId = userId, DepartmentId = d, IsPrimary = d == primaryId }));
-        db.GroupMembers.AddRange(groups.Select(g => new Groups.GroupMember { UserId = userId, GroupId = g }));
+        var currentDepartments = await db.UserDepartments.Where(m => m.UserId == userId).ToListAsync(cancellationToken);
+        db.UserDepartments.RemoveRange(currentDepartments.Where(m => !departments.Contains(m.DepartmentId)));
+        foreach (var kept in currentDepartments.Where(m => departments.Contains(m.DepartmentId)))
+        {
+            kept.IsPrimary = kept.DepartmentId == primaryId;
+        }
+
+        db.UserDepartments.AddRange(departments.Distinct().Where(d => currentDepartments.All(m => m.DepartmentId != d))
+            .Select(d => new Departments.UserDepartment { UserId = userId, DepartmentId = d, IsPrimary = d == primaryId }));
+        var currentGroups = await db.GroupMembers.Where(m => m.UserId == userId).ToListAsync(cancellationToken);
+        db.GroupMembers.RemoveRange(currentGroups.Where(m => !groups.Contains(m.GroupId)));
+        db.GroupMembers.AddRange(groups.Distinct().Where(g => currentGroups.All(m => m.GroupId != g))
+            .Select(g => new Groups.GroupMember { UserId = userId, GroupId = g }));
     }
 }

@@ -1,0 +1,309 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Crm.Web.Data;
+using Crm.Web.Features.Records;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Crm.Web.Features.Audit;
+
+/// <summary>
+/// Captures the audit trail from EF's change tracker on every SaveChanges of <see cref="CrmDb"/>,
+/// for every entity type except the technical ones (<see cref="AuditNames"/>): no feature writes
+/// audit code. Before the save it notes what is added, changed (old and new values) and deleted
+/// (the last full state); after the save (when generated keys are known) it appends the entries
+/// to the hash chain with a second save in the SAME transaction — opening one when the caller
+/// has none — so a change and its entries are committed or rolled back together.
+/// </summary>
+public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConfiguration configuration, IServiceProvider services)
+    : SaveChangesInterceptor
+{
+    private sealed record Pending(EntityEntry Entry, string Action, JsonObject? Changes, string? EntityType, string? EntityId, string? Label);
+
+    private List<Pending>? _pending;
+    private IDbContextTransaction? _own;
+    private bool _writing;
+
+    /// <summary><c>Audit:Enabled=false</c> turns capture off. For benchmarking only: an auditor would reject a CRM running so.</summary>
+    private bool Enabled => !string.Equals(configuration["Audit:Enabled"], "false", StringComparison.OrdinalIgnoreCase);
+
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (_writing || eventData.Context is not CrmDb db || !Enabled)
+        {
+            return result;
+        }
+
+        _pending = Collect(db);
+        if (_pending.Count > 0 && db.Database.CurrentTransaction is null)
+        {
+            _own = await db.Database.BeginTransactionAsync(cancellationToken);
+        }
+
+        return result;
+    }
+
+    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        if (_writing || eventData.Context is not CrmDb db || _pending is not { Count: > 0 } pending)
+        {
+            return result;
+        }
+
+        _pending = null;
+        try
+        {
+            _writing = true;
+            await AuditChain.AppendAsync(db, Build(pending), cancellationToken);
+            if (_own is not null)
+            {
+                await _own.CommitAsync(cancellationToken);
+            }
+        }
+        catch
+        {
+            if (_own is not null)
+            {
+                await _own.RollbackAsync(CancellationToken.None);
+            }
+
+            throw;
+        }
+        finally
+        {
+            _writing = false;
+            await EndOwnAsync();
+        }
+
+        return result;
+    }
+
+    public override async Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (_writing)
+        {
+            return;
+        }
+
+        _pending = null;
+        if (_own is not null)
+        {
+            await _own.RollbackAsync(CancellationToken.None);
+            await EndOwnAsync();
+        }
+    }
+
+    public override Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default) =>
+        SaveChangesFailedAsync(null!, cancellationToken);
+
+    // The synchronous SaveChanges takes the same path: the CRM saves asynchronously, so this is rare.
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result) =>
+        SavingChangesAsync(eventData, result).AsTask().GetAwaiter().GetResult();
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result) =>
+        SavedChangesAsync(eventData, result).AsTask().GetAwaiter().GetResult();
+
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) =>
+        SaveChangesFailedAsync(eventData).GetAwaiter().GetResult();
+
+    private async Task EndOwnAsync()
+    {
+        if (_own is not null)
+        {
+            await _own.DisposeAsync();
+            _own = null;
+        }
+    }
+
+    private List<Pending> Collect(CrmDb db)
+    {
+        if (!AuditNames.KnowsModules)
+        {
+            AuditNames.LearnModules(services.GetServices<IRecordLookup>());
+        }
+
+        db.ChangeTracker.DetectChanges();
+        TrackCascades(db);
+        var pending = new List<Pending>();
+        foreach (var entry in db.ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)
+                || entry.Metadata.IsOwned() || !AuditNames.IsAudited(entry.Metadata.ClrType))
+            {
+                continue;
+            }
+
+            var type = AuditNames.EntityType(entry.Metadata.ClrType);
+            switch (entry.State)
+            {
+                case EntityState.Added:
+                    // Keys may be generated by the database: described after the save.
+                    pending.Add(new Pending(entry, context.IsRestoring(entry.Entity) ? AuditActions.Restored : AuditActions.Created, null, null, null, null));
+                    break;
+                case EntityState.Modified:
+                    var changes = Modifications(entry);
+                    if (changes.Count > 0)
+                    {
+                        var id = KeyOf(entry, original: true);
+                        var owner = entry.Entity is OwnedRecord && changes.ContainsKey(AuditNames.FieldName(nameof(OwnedRecord.OwnerId)));
+                        pending.Add(new Pending(entry, owner ? AuditActions.Transferred : AuditActions.Updated, changes, type, id,
+                            AuditNames.Label(entry, type, id, original: false)));
+                    }
+
+                    break;
+                case EntityState.Deleted:
+                    var key = KeyOf(entry, original: true);
+                    pending.Add(new Pending(entry, AuditActions.Deleted, State(entry, original: true), type, key,
+                        AuditNames.Label(entry, type, key, original: true)));
+                    break;
+            }
+        }
+
+        return pending;
+    }
+
+    /// <summary>
+    /// Rows the database would delete by cascade (a deleted user's memberships, a role's grants)
+    /// are loaded and deleted through the tracker instead, so each gets its entry with its last state.
+    /// </summary>
+    private static void TrackCascades(CrmDb db)
+    {
+        var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        var work = new Queue<EntityEntry>(db.ChangeTracker.Entries().Where(e => e.State == EntityState.Deleted));
+        while (work.TryDequeue(out var deleted))
+        {
+            if (!seen.Add(deleted.Entity))
+            {
+                continue;
+            }
+
+            foreach (var foreignKey in deleted.Metadata.GetReferencingForeignKeys())
+            {
+                var dependent = foreignKey.DeclaringEntityType;
+                if (foreignKey.DeleteBehavior != DeleteBehavior.Cascade || foreignKey.Properties.Count != 1 || dependent.IsOwned()
+                    || !AuditNames.IsAudited(dependent.ClrType) || dependent.ClrType.IsAbstract)
+                {
+                    continue;
+                }
+
+                var key = deleted.OriginalValues[foreignKey.PrincipalKey.Properties[0]];
+                foreach (var row in RowsWhere(db, dependent.ClrType, foreignKey.Properties[0], key))
+                {
+                    var entry = db.Entry(row);
+                    if (entry.State != EntityState.Deleted)
+                    {
+                        entry.State = EntityState.Deleted;
+                    }
+
+                    work.Enqueue(entry);
+                }
+            }
+        }
+    }
+
+    private static List<object> RowsWhere(CrmDb db, Type type, Microsoft.EntityFrameworkCore.Metadata.IProperty column, object? value)
+    {
+        var set = (IQueryable)typeof(DbContext).GetMethod(nameof(DbContext.Set), Type.EmptyTypes)!.MakeGenericMethod(type).Invoke(db, null)!;
+        var row = System.Linq.Expressions.Expression.Parameter(type, "row");
+        var property = System.Linq.Expressions.Expression.Call(
+            typeof(EF).GetMethod(nameof(EF.Property))!.MakeGenericMethod(column.ClrType), row, System.Linq.Expressions.Expression.Constant(column.Name));
+        var predicate = System.Linq.Expressions.Expression.Lambda(
+            System.Linq.Expressions.Expression.Equal(property, System.Linq.Expressions.Expression.Constant(value, column.ClrType)), row);
+        var filtered = set.Provider.CreateQuery(System.Linq.Expressions.Expression.Call(
+            typeof(Queryable), nameof(Queryable.Where), [type], set.Expression, System.Linq.Expressions.Expression.Quote(predicate)));
+        return [.. filtered.Cast<object>()];
+    }
+
+    private List<AuditEntry> Build(List<Pending> pending)
+    {
+        var who = context.Current();
+        var ticks = clock.GetUtcNow().UtcDateTime.Ticks;
+        // Microseconds: what PostgreSQL keeps, so the hash recomputed from a read row matches.
+        var at = new DateTime(ticks - (ticks % 10), DateTimeKind.Utc);
+        var entries = new List<AuditEntry>(pending.Count);
+        foreach (var p in pending)
+        {
+            var type = p.EntityType ?? AuditNames.EntityType(p.Entry.Metadata.ClrType);
+            var id = p.EntityId ?? KeyOf(p.Entry, original: false);
+            var changes = p.Changes ?? State(p.Entry, original: false);
+            var label = p.Label ?? AuditNames.Label(p.Entry, type, id, original: false);
+            entries.Add(New(who, at, type, id, label, p.Action, changes));
+        }
+
+        return entries;
+    }
+
+    /// <summary>An entry written by code for what the change tracker cannot see (an export, a set-based change).</summary>
+    public static AuditEntry New(AuditWho who, DateTime at, string entityType, string entityId, string label, string action, JsonObject changes) => new()
+    {
+        At = at,
+        ActorKind = who.Kind,
+        ActorUserId = who.UserId,
+        ActorName = AuditNames.Bound(who.Name, 200),
+        ApiTokenName = who.ApiTokenName is null ? null : AuditNames.Bound(who.ApiTokenName, 100),
+        PreviewedById = who.PreviewedById,
+        IpAddress = who.IpAddress,
+        UserAgent = who.UserAgent,
+        RequestId = who.RequestId,
+        EntityType = AuditNames.Bound(entityType, 50),
+        EntityId = AuditNames.Bound(entityId, 100),
+        Label = AuditNames.Bound(label, 300),
+        Action = action,
+        Changes = changes.ToJsonString(),
+    };
+
+    private static string KeyOf(EntityEntry entry, bool original) =>
+        string.Join(",", entry.Metadata.FindPrimaryKey()!.Properties.Select(p =>
+            Convert.ToString(original ? entry.OriginalValues[p] : entry.CurrentValues[p], System.Globalization.CultureInfo.InvariantCulture)));
+
+    private static JsonObject Modifications(EntityEntry entry)
+    {
+        var changes = new JsonObject();
+        foreach (var property in entry.Properties)
+        {
+            var name = property.Metadata.Name;
+            if (!property.IsModified || property.Metadata.IsShadowProperty() || AuditNames.IsIgnored(name) || AuditNames.IsBookkeeping(name)
+                || Equals(property.OriginalValue, property.CurrentValue))
+            {
+                continue;
+            }
+
+            changes[AuditNames.FieldName(name)] = AuditNames.IsSecret(entry.Metadata.ClrType, name)
+                ? new JsonObject { ["old"] = AuditNames.SecretChanged, ["new"] = AuditNames.SecretChanged }
+                : new JsonObject { ["old"] = Value(property.OriginalValue, property.Metadata.ClrType), ["new"] = Value(property.CurrentValue, property.Metadata.ClrType) };
+        }
+
+        return changes;
+    }
+
+    /// <summary>Every field: "new" for a created entity, "old" for a deleted one (its last state, which restore re-inserts).</summary>
+    private static JsonObject State(EntityEntry entry, bool original)
+    {
+        var side = original ? "old" : "new";
+        var state = new JsonObject();
+        foreach (var property in entry.Properties)
+        {
+            var name = property.Metadata.Name;
+            if (property.Metadata.IsShadowProperty() || AuditNames.IsIgnored(name))
+            {
+                continue;
+            }
+
+            var value = original ? property.OriginalValue : property.CurrentValue;
+            state[AuditNames.FieldName(name)] = new JsonObject
+            {
+                [side] = AuditNames.IsSecret(entry.Metadata.ClrType, name) ? (value is null ? null : AuditNames.SecretHidden) : Value(value, property.Metadata.ClrType),
+            };
+        }
+
+        return state;
+    }
+
+    /// <summary>Values as JSON, enums by name: what history shows and what restore reads back (<see cref="Json"/>).</summary>
+    public static readonly JsonSerializerOptions Json = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
+    private static JsonNode? Value(object? value, Type type) =>
+        value is null ? null : JsonSerializer.SerializeToNode(value, Nullable.GetUnderlyingType(type) ?? type, Json);
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Crm.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Audit;
+
+/// <summary>
+/// The hash chain of the audit trail (ADR 0006). Each entry's <see cref="AuditEntry.Hash"/> is
+/// SHA-256 over the previous entry's hash, the entry's own fields and the digest of its changes;
+/// the changes themselves are covered only through <see cref="AuditEntry.ChangesDigest"/>, so a
+/// GDPR erasure can redact values inside them (marking the entry with <see cref="RedactedMarker"/>)
+/// without breaking the chain. Appending is serialised: on PostgreSQL by a transaction-scoped
+/// advisory lock taken before the last hash is read; on SQLite by the database write lock, which
+/// the writing transaction already holds (it has just written the change being audited).
+/// </summary>
+public static class AuditChain
+{
+    /// <summary>Top-level key an erasure job adds to <see cref="AuditEntry.Changes"/> when it redacts values.</summary>
+    public const string RedactedMarker = "$redacted";
+
+    // Any fixed number: every writer of the chain takes this lock, nobody else does.
+    private const long ChainLock = 0x43524D4155444954; // "CRMAUDIT"
+
+    public static async Task AppendAsync(CrmDb db, List<AuditEntry> entries, CancellationToken cancellationToken)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({ChainLock})", cancellationToken);
+        }
+
+        var last = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Id)
+            .Select(e => new { e.Id, e.Hash }).FirstOrDefaultAsync(cancellationToken);
+        var id = last?.Id ?? 0;
+        var previous = last?.Hash ?? "";
+        foreach (var entry in entries)
+        {
+            entry.Id = ++id;
+            entry.ChangesDigest = Digest(entry.Changes);
+            entry.Hash = HashOf(previous, entry);
+            previous = entry.Hash;
+        }
+
+        db.AuditEntries.AddRange(entries);
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var entry in entries)
+        {
+            db.Entry(entry).State = EntityState.Detached;
+        }
+    }
+
+    public static string Digest(string changes) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(changes)));
+
+    /// <summary>The entry's hash: a JSON array of the previous hash and every field but the changes (represented by their digest).</summary>
+    public static string HashOf(string previousHash, AuditEntry e)
+    {
+        var canonical = JsonSerializer.Serialize(new object?[]
+        {
+            previousHash, e.Id, e.At.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+            e.ActorKind, e.ActorUserId, e.ActorName, e.ApiTokenName, e.PreviewedById, e.IpAddress, e.UserAgent, e.RequestId,
+            e.EntityType, e.EntityId, e.Label, e.Action, e.ChangesDigest,
+        });
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    public static bool IsRedacted(string changes)
+    {
+        try
+        {
+            return JsonNode.Parse(changes) is JsonObject o && o.ContainsKey(RedactedMarker);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>What <see cref="VerifyAuditChain"/> found.</summary>
+public sealed record ChainReport(long Checked, long Redacted, long? FirstBrokenId, string? Problem)
+{
+    public bool Intact => FirstBrokenId is null;
+}
+
+/// <summary>
+/// Walks the chain in order and names the first entry that does not fit: a hash that does not
+/// match its fields (edited, or inserted without the chain), a gap in the sequence (deleted), or
+/// changes that no longer match their digest without being marked as redacted (edited values).
+/// </summary>
+public sealed class VerifyAuditChain(CrmDb db)
+{
+    private const int Batch = 2000;
+
+    public async Task<ChainReport> RunAsync(CancellationToken cancellationToken)
+    {
+        long checkedCount = 0, redacted = 0, lastId = 0;
+        var previous = "";
+        long? expectedId = null;
+        while (true)
+        {
+            var batch = await db.AuditEntries.AsNoTracking().Where(e => e.Id > lastId).OrderBy(e => e.Id).Take(Batch).ToListAsync(cancellationToken);
+            if (batch.Count == 0)
+            {
+                return new ChainReport(checkedCount, redacted, null, null);
+            }
+
+            foreach (var e in batch)
+            {
+                if (expectedId is { } expected && e.Id != expected)
+                {
+                    return new ChainReport(checkedCount, redacted, e.Id,
+                        e.Id > expected ? $"entries {expected}–{e.Id - 1} are missing before entry {e.Id}" : $"entry {e.Id} is out of sequence");
+                }
+
+                if (AuditChain.HashOf(previous, e) != e.Hash)
+                {
+                    return new ChainReport(checkedCount, redacted, e.Id, $"entry {e.Id} does not match its hash (edited, inserted or the entry before it removed)");
+                }
+
+                if (AuditChain.Digest(e.Changes) != e.ChangesDigest)
+                {
+                    if (!AuditChain.IsRedacted(e.Changes))
+                    {
+                        return new ChainReport(checkedCount, redacted, e.Id, $"the changes of entry {e.Id} were edited (they no longer match their digest)");
+                    }
+
+                    redacted++;
+                }
+
+                previous = e.Hash;
+                expectedId = e.Id + 1;
+                lastId = e.Id;
+                checkedCount++;
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Crm.Web.Features.Account;
+
+namespace Crm.Web.Features.Audit;
+
+/// <summary>Who is writing, as the audit trail records it.</summary>
+public sealed record AuditWho(
+    string Kind, Guid? UserId, string Name, string? ApiTokenName, Guid? PreviewedById, string? IpAddress, string? UserAgent, string? RequestId)
+{
+    public static readonly AuditWho System = new(AuditActorKinds.System, null, "System", null, null, null, null, null);
+}
+
+/// <summary>
+/// The request context of the audit trail (scoped): read from the current request when a change
+/// is saved — the signed-in user or API token, the previewing administrator, IP, user agent and
+/// request id. Outside a request (background workers, commands) the writer is "system", unless the
+/// job names itself with <see cref="ActAs"/> (e.g. an automation).
+/// </summary>
+public sealed class AuditContext(IHttpContextAccessor http)
+{
+    private AuditWho? _explicit;
+    private readonly HashSet<object> _restoring = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The next save inserts this entity as a restore, not a creation.</summary>
+    public void MarkRestored(object entity) => _restoring.Add(entity);
+
+    public bool IsRestoring(object entity) => _restoring.Contains(entity);
+
+    /// <summary>Names the writer for the rest of this scope (jobs without a request).</summary>
+    public void ActAs(AuditWho who) => _explicit = who;
+
+    public AuditWho Current()
+    {
+        if (_explicit is not null)
+        {
+            return _explicit;
+        }
+
+        var context = http.HttpContext;
+        if (context is null)
+        {
+            return AuditWho.System;
+        }
+
+        var ip = context.Connection.RemoteIpAddress?.ToString();
+        var agent = context.Request.Headers.UserAgent.ToString();
+        agent = string.IsNullOrEmpty(agent) ? null : agent.Length <= 512 ? agent : agent[..512];
+        var requestId = context.TraceIdentifier.Length <= 100 ? context.TraceIdentifier : context.TraceIdentifier[..100];
+        var user = context.Features.Get<SignedInUser>();
+        if (user is null)
+        {
+            // Sign-in, password reset links: nobody is signed in yet.
+            return new AuditWho(AuditActorKinds.Anonymous, null, "Anonymous", null, null, ip, agent, requestId);
+        }
+
+        return new AuditWho(
+            user.ApiTokenName is null ? AuditActorKinds.User : AuditActorKinds.ApiToken,
+            user.UserId, user.DisplayName, user.ApiTokenName, user.PreviewedBy?.UserId, ip, agent, requestId);
+    }
+}

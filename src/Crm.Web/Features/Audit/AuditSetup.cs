@@ -1,0 +1,35 @@
+using Crm.Web.Web;
+using Crm.Web.Features.Help;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Crm.Web.Features.Audit;
+
+public static class AuditSetup
+{
+    public static IServiceCollection AddAudit(this IServiceCollection services)
+    {
+        services.AddHttpContextAccessor();
+        services.AddScoped<AuditContext>();
+        services.AddScoped<ISaveChangesInterceptor, AuditCapture>();
+        services.AddScoped<VerifyAuditChain>();
+        services.AddScoped<ReadHistory>();
+        services.AddScoped<ListAudit>();
+        services.AddScoped<RestoreDeleted>();
+        services.AddSection(new Section("Deleted objects", "Every deleted object with its last state and history; restore what was deleted by mistake.",
+            "/admin/deleted", 700, u => u.IsAdministrator) { Area = SectionArea.Administration });
+        services.AddHelpTopic(new HelpTopic("deleted-objects", "Deleted objects",
+        [
+            "Every object deleted in the CRM is listed here with when, by whom, and its last state (open Show). Filter by type, by the user who deleted it and by date; search by name or by \"ID 123\".",
+            "Restore puts the object back with the same ID and the values it had. It works only if what the object points to still exists: its owner must be an active user, a contact's company must exist, and so on. Otherwise the message says what is missing; restore that first (a company before its contacts), or activate the owner.",
+            "A restore is recorded in the object's history and in the activity log. Users and API tokens are not restored this way (the trail never keeps their secrets): create them again.",
+        ], AdministratorsOnly: true));
+        services.AddHelpTopic(new HelpTopic("history", "History of a record",
+        [
+            "The History button on a record's page lists every change made to it, newest first: when (in UTC), who (a user, an API token, or the system), what happened (created, updated, transferred, deleted, restored) and, field by field, the value before and after.",
+            "You see the history of the records you may view. Fields your role hides stay hidden here too; the entry then says how many fields you may not see were changed.",
+            "The history is kept after a record is deleted. Administrators can read it, and restore the record, from Administration › Deleted objects.",
+            "Entries cannot be changed or removed by anyone: the database refuses it, and every entry is sealed to the one before it, so an edit made behind the CRM's back is detected by the audit check.",
+        ]));
+        return services;
+    }
+}

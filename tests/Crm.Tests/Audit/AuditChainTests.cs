@@ -1,0 +1,181 @@
+using Crm.Tests.Infrastructure;
+using Crm.Web.Data;
+using Crm.Web.Features.Audit;
+using Crm.Web.Features.Departments;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Crm.Tests.Audit;
+
+/// <summary>The chain catches edited, removed and forged entries; the database itself refuses UPDATE and DELETE.</summary>
+public sealed class AuditChainTests
+{
+    /// <summary>An app whose trail holds what the first start wrote plus one entry per department; _base is the last entry before them.</summary>
+    private async Task<CrmApp> AppWithEntriesAsync(int departments = 5)
+    {
+        var app = new CrmApp();
+        _base = await AuditKit.MarkAsync(app);
+        for (var i = 0; i < departments; i++)
+        {
+            await app.InDatabaseAsync(async db =>
+            {
+                db.Departments.Add(new Department { Name = $"Department {i}", CreatedAt = app.Clock.GetUtcNow().UtcDateTime });
+                return await db.SaveChangesAsync();
+            });
+        }
+
+        return app;
+    }
+
+    private long _base;
+
+    /// <summary>The id of the n-th entry written by the test (1-based).</summary>
+    private long N(int n) => _base + n;
+
+    private static async Task<ChainReport> VerifyAsync(CrmApp app)
+    {
+        using var scope = app.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<VerifyAuditChain>().RunAsync(CancellationToken.None);
+    }
+
+    /// <summary>What an attacker with the database owner's rights does first: switch the guard off.</summary>
+    private static Task<int> TamperAsync(CrmApp app, string sql) => app.InDatabaseAsync(async db =>
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync("""ALTER TABLE "AuditEntries" DISABLE TRIGGER audit_entries_append_only""");
+        }
+        else
+        {
+            await db.Database.ExecuteSqlRawAsync("""DROP TRIGGER IF EXISTS "AuditEntries_no_update"; DROP TRIGGER IF EXISTS "AuditEntries_no_delete";""");
+        }
+
+        return await db.Database.ExecuteSqlRawAsync(sql);
+    });
+
+    private static Task<AuditEntry> EntryAsync(CrmApp app, long id) =>
+        app.InDatabaseAsync(db => db.AuditEntries.AsNoTracking().SingleAsync(e => e.Id == id));
+
+    [Fact]
+    public async Task The_database_refuses_to_update_or_delete_an_entry()
+    {
+        await using var app = await AppWithEntriesAsync(1);
+        var update = await Record.ExceptionAsync(() => app.InDatabaseAsync(db => db.Database.ExecuteSqlRawAsync("""UPDATE "AuditEntries" SET "Label" = 'x'""")));
+        Assert.NotNull(update);
+        Assert.Contains("append-only", update.Message, StringComparison.Ordinal);
+        var delete = await Record.ExceptionAsync(() => app.InDatabaseAsync(db => db.AuditEntries.ExecuteDeleteAsync()));
+        Assert.NotNull(delete);
+        Assert.Contains("append-only", (delete.InnerException ?? delete).Message + delete.Message, StringComparison.Ordinal);
+        Assert.True(await app.InDatabaseAsync(db => db.AuditEntries.AnyAsync()));
+        Assert.True((await VerifyAsync(app)).Intact);
+    }
+
+    [Fact]
+    public async Task An_intact_chain_verifies()
+    {
+        await using var app = await AppWithEntriesAsync();
+        var report = await VerifyAsync(app);
+        Assert.True(report.Intact, report.Problem);
+        Assert.Equal(N(5), report.Checked);
+    }
+
+    [Fact]
+    public async Task An_edited_entry_is_named()
+    {
+        await using var app = await AppWithEntriesAsync();
+        await TamperAsync(app, $"""UPDATE "AuditEntries" SET "ActorName" = 'Somebody else' WHERE "Id" = {N(3)}""");
+        var report = await VerifyAsync(app);
+        Assert.Equal(N(3), report.FirstBrokenId);
+        Assert.Equal(N(2), report.Checked);
+    }
+
+    [Fact]
+    public async Task Edited_values_are_caught_by_their_digest_and_a_redaction_is_reported_but_keeps_the_chain()
+    {
+        await using var app = await AppWithEntriesAsync();
+        await TamperAsync(app, $"""UPDATE "AuditEntries" SET "Changes" = replace("Changes", 'Department 1', 'Department X') WHERE "Id" = {N(2)}""");
+        var report = await VerifyAsync(app);
+        Assert.Equal(N(2), report.FirstBrokenId);
+        Assert.Contains("digest", report.Problem, StringComparison.Ordinal);
+
+        // What a GDPR erasure would do (braces doubled: ExecuteSqlRaw formats the text): replace the values and mark the entry as redacted.
+        await TamperAsync(app, """UPDATE "AuditEntries" SET "Changes" = '{{"$redacted":"2026-11-22","name":{{"new":"(redacted)"}}}}' WHERE "Id" = """ + N(2));
+        report = await VerifyAsync(app);
+        Assert.True(report.Intact, report.Problem);
+        Assert.Equal(1, report.Redacted);
+    }
+
+    [Fact]
+    public async Task A_deleted_entry_is_named()
+    {
+        await using var app = await AppWithEntriesAsync();
+        await TamperAsync(app, $"""DELETE FROM "AuditEntries" WHERE "Id" = {N(4)}""");
+        var report = await VerifyAsync(app);
+        Assert.Equal(N(5), report.FirstBrokenId);
+        Assert.Contains("missing", report.Problem, StringComparison.Ordinal);
+
+        // Removing the very first entry breaks the chain at the new first one.
+        await using var other = await AppWithEntriesAsync();
+        await TamperAsync(other, """DELETE FROM "AuditEntries" WHERE "Id" = 1""");
+        Assert.Equal(2, (await VerifyAsync(other)).FirstBrokenId);
+    }
+
+    [Fact]
+    public async Task Inserted_entries_are_named()
+    {
+        // Appended without the chain: the forger does not hold the previous hash.
+        await using var app = await AppWithEntriesAsync();
+        var copy = await EntryAsync(app, N(5));
+        await app.InDatabaseAsync(async db =>
+        {
+            db.AuditEntries.Add(new AuditEntry
+            {
+                Id = N(6), At = copy.At, ActorKind = "user", ActorName = "Forger", EntityType = "department", EntityId = "99", Label = "Ghost",
+                Action = AuditActions.Deleted, Changes = "{}", ChangesDigest = AuditChain.Digest("{}"), Hash = copy.Hash,
+            });
+            return await db.SaveChangesAsync();
+        });
+        Assert.Equal(N(6), (await VerifyAsync(app)).FirstBrokenId);
+
+        // A forged entry slipped into the place of a removed one, correctly chained to the entry
+        // before it: the entry after it no longer fits.
+        await using var second = await AppWithEntriesAsync();
+        var before = await EntryAsync(second, N(2));
+        var forged = new AuditEntry
+        {
+            Id = N(3), At = before.At, ActorKind = "user", ActorName = "Forger", EntityType = "department", EntityId = "99", Label = "Ghost",
+            Action = AuditActions.Created, Changes = "{}", ChangesDigest = AuditChain.Digest("{}"),
+        };
+        forged.Hash = AuditChain.HashOf(before.Hash, forged);
+        await TamperAsync(second, $"""DELETE FROM "AuditEntries" WHERE "Id" = {N(3)}""");
+        await second.InDatabaseAsync(async db =>
+        {
+            db.AuditEntries.Add(forged);
+            return await db.SaveChangesAsync();
+        });
+        var report = await VerifyAsync(second);
+        Assert.Equal(N(4), report.FirstBrokenId);
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_build_one_unbroken_chain()
+    {
+        await using var app = await AppWithEntriesAsync(0);
+        const int Writers = 8, Saves = 6;
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < Saves; i++)
+            {
+                using var scope = app.Services.CreateScope();
+                var db = scope.ServiceProvider.GetRequiredService<CrmDb>();
+                db.Departments.Add(new Department { Name = $"W{w} D{i}", CreatedAt = app.Clock.GetUtcNow().UtcDateTime });
+                await db.SaveChangesAsync();
+            }
+        })));
+
+        var report = await VerifyAsync(app);
+        Assert.True(report.Intact, report.Problem);
+        Assert.Equal(N(Writers * Saves), report.Checked);
+        Assert.Equal(Writers * Saves, await app.InDatabaseAsync(db => db.Departments.CountAsync()));
+    }
+}
