@@ -55,9 +55,11 @@ public sealed class ListCompanies(CrmDb db, RecordAccess access)
             if (sort == SortByName)
             {
                 var name = at.Keys[0];
+                // The first ">=" is redundant logically but gives the database a range start on the sort
+                // index: without it the OR below makes it read the index from the top (page 1,000 = 50,000 rows).
                 companies = at.Forward
-                    ? companies.Where(c => c.Name.CompareTo(name) > 0 || (c.Name == name && c.Id > id))
-                    : companies.Where(c => c.Name.CompareTo(name) < 0 || (c.Name == name && c.Id < id));
+                    ? companies.Where(c => c.Name.CompareTo(name) >= 0).Where(c => c.Name.CompareTo(name) > 0 || (c.Name == name && c.Id > id))
+                    : companies.Where(c => c.Name.CompareTo(name) <= 0).Where(c => c.Name.CompareTo(name) < 0 || (c.Name == name && c.Id < id));
             }
             else
             {

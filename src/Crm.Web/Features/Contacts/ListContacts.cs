@@ -73,9 +73,11 @@ public sealed class ListContacts(CrmDb db, RecordAccess access)
             if (sort == SortByName)
             {
                 var (last, first) = (at.Keys[0], at.Keys[1]);
+                // The first ">=" is redundant logically but gives the database a range start on the sort
+                // index: without it the OR below makes it read the index from the top (page 1,000 = 50,000 rows).
                 contacts = at.Forward
-                    ? contacts.Where(c => c.LastName.CompareTo(last) > 0 || (c.LastName == last && (c.FirstName.CompareTo(first) > 0 || (c.FirstName == first && c.Id > id))))
-                    : contacts.Where(c => c.LastName.CompareTo(last) < 0 || (c.LastName == last && (c.FirstName.CompareTo(first) < 0 || (c.FirstName == first && c.Id < id))));
+                    ? contacts.Where(c => c.LastName.CompareTo(last) >= 0).Where(c => c.LastName.CompareTo(last) > 0 || (c.LastName == last && (c.FirstName.CompareTo(first) > 0 || (c.FirstName == first && c.Id > id))))
+                    : contacts.Where(c => c.LastName.CompareTo(last) <= 0).Where(c => c.LastName.CompareTo(last) < 0 || (c.LastName == last && (c.FirstName.CompareTo(first) < 0 || (c.FirstName == first && c.Id < id))));
             }
             else
             {

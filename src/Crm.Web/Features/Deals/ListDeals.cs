@@ -68,8 +68,8 @@ public sealed class ListDeals(CrmDb db, RecordAccess access)
             {
                 var title = at.Keys[0];
                 deals = at.Forward
-                    ? deals.Where(d => d.Title.CompareTo(title) > 0 || (d.Title == title && d.Id > id))
-                    : deals.Where(d => d.Title.CompareTo(title) < 0 || (d.Title == title && d.Id < id));
+                    ? deals.Where(d => d.Title.CompareTo(title) >= 0).Where(d => d.Title.CompareTo(title) > 0 || (d.Title == title && d.Id > id))
+                    : deals.Where(d => d.Title.CompareTo(title) <= 0).Where(d => d.Title.CompareTo(title) < 0 || (d.Title == title && d.Id < id));
             }
             else if (sort == SortByAmount)
             {

@@ -137,8 +137,8 @@ public sealed class ListFiles(CrmDb db, FileVisibility visibility)
 
         var name = at.Keys[0];
         return at.Forward
-            ? files.Where(f => f.Name.CompareTo(name) > 0 || (f.Name == name && f.Id > id))
-            : files.Where(f => f.Name.CompareTo(name) < 0 || (f.Name == name && f.Id < id));
+            ? files.Where(f => f.Name.CompareTo(name) >= 0).Where(f => f.Name.CompareTo(name) > 0 || (f.Name == name && f.Id > id))
+            : files.Where(f => f.Name.CompareTo(name) <= 0).Where(f => f.Name.CompareTo(name) < 0 || (f.Name == name && f.Id < id));
     }
 
     private static IQueryable<FileObject> Ordered(IQueryable<FileObject> files, string sort, bool forward) => sort == SortByName

@@ -52,8 +52,8 @@ public sealed class ListLeads(CrmDb db, RecordAccess access)
             {
                 var (last, first) = (at.Keys[0], at.Keys[1]);
                 leads = at.Forward
-                    ? leads.Where(l => l.LastName.CompareTo(last) > 0 || (l.LastName == last && (l.FirstName.CompareTo(first) > 0 || (l.FirstName == first && l.Id > id))))
-                    : leads.Where(l => l.LastName.CompareTo(last) < 0 || (l.LastName == last && (l.FirstName.CompareTo(first) < 0 || (l.FirstName == first && l.Id < id))));
+                    ? leads.Where(l => l.LastName.CompareTo(last) >= 0).Where(l => l.LastName.CompareTo(last) > 0 || (l.LastName == last && (l.FirstName.CompareTo(first) > 0 || (l.FirstName == first && l.Id > id))))
+                    : leads.Where(l => l.LastName.CompareTo(last) <= 0).Where(l => l.LastName.CompareTo(last) < 0 || (l.LastName == last && (l.FirstName.CompareTo(first) < 0 || (l.FirstName == first && l.Id < id))));
             }
             else
             {

@@ -94,8 +94,8 @@ public sealed class ListMemos(CrmDb db, MemoVisibility visibility)
             {
                 var title = at.Keys[0];
                 memos = at.Forward
-                    ? memos.Where(m => m.Title.CompareTo(title) > 0 || (m.Title == title && m.Id > id))
-                    : memos.Where(m => m.Title.CompareTo(title) < 0 || (m.Title == title && m.Id < id));
+                    ? memos.Where(m => m.Title.CompareTo(title) >= 0).Where(m => m.Title.CompareTo(title) > 0 || (m.Title == title && m.Id > id))
+                    : memos.Where(m => m.Title.CompareTo(title) <= 0).Where(m => m.Title.CompareTo(title) < 0 || (m.Title == title && m.Id < id));
             }
             else
             {

@@ -52,11 +52,11 @@ public sealed class ListProducts(CrmDb db, RecordAccess access)
             products = sort switch
             {
                 SortByName => at.Forward
-                    ? products.Where(p => p.Name.CompareTo(key) > 0 || (p.Name == key && p.Id > id))
-                    : products.Where(p => p.Name.CompareTo(key) < 0 || (p.Name == key && p.Id < id)),
+                    ? products.Where(p => p.Name.CompareTo(key) >= 0).Where(p => p.Name.CompareTo(key) > 0 || (p.Name == key && p.Id > id))
+                    : products.Where(p => p.Name.CompareTo(key) <= 0).Where(p => p.Name.CompareTo(key) < 0 || (p.Name == key && p.Id < id)),
                 SortByCode => at.Forward
-                    ? products.Where(p => p.CodeKey.CompareTo(key) > 0 || (p.CodeKey == key && p.Id > id))
-                    : products.Where(p => p.CodeKey.CompareTo(key) < 0 || (p.CodeKey == key && p.Id < id)),
+                    ? products.Where(p => p.CodeKey.CompareTo(key) >= 0).Where(p => p.CodeKey.CompareTo(key) > 0 || (p.CodeKey == key && p.Id > id))
+                    : products.Where(p => p.CodeKey.CompareTo(key) <= 0).Where(p => p.CodeKey.CompareTo(key) < 0 || (p.CodeKey == key && p.Id < id)),
                 _ => at.Forward ? products.Where(p => p.Id > id) : products.Where(p => p.Id < id),
             };
         }

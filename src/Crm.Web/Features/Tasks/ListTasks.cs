@@ -131,8 +131,8 @@ public sealed class ListTasks(CrmDb db, TaskVisibility visibility)
             {
                 var title = at.Keys[0];
                 tasks = at.Forward
-                    ? tasks.Where(t => t.Title.CompareTo(title) > 0 || (t.Title == title && t.Id > id))
-                    : tasks.Where(t => t.Title.CompareTo(title) < 0 || (t.Title == title && t.Id < id));
+                    ? tasks.Where(t => t.Title.CompareTo(title) >= 0).Where(t => t.Title.CompareTo(title) > 0 || (t.Title == title && t.Id > id))
+                    : tasks.Where(t => t.Title.CompareTo(title) <= 0).Where(t => t.Title.CompareTo(title) < 0 || (t.Title == title && t.Id < id));
             }
             else
             {
