@@ -79,8 +79,9 @@ public sealed class PeopleAndPermissionsJourneys(Chromium chromium)
         await journey.SignInAsync(TomEmail, TomPassword, tom);
         await Expect(tom).ToHaveURLAsync(journey.Url("/"));
         await Expect(tom.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync($"Welcome, {TomName}");
-        // Exactly what Tom's grants give: the Deals card (he may view his own deals); everyone has their notifications.
-        await Expect(tom.Locator(".card-title a")).ToHaveTextAsync(["Deals", "Notifications", "Your account", "Help"]);
+        // Exactly what Tom's grants give: the Deals card (he may view his own deals); everyone has their notifications,
+        // tasks (those they are responsible for) and memos (those they wrote or must review).
+        await Expect(tom.Locator(".card-title a")).ToHaveTextAsync(["Deals", "Tasks", "Memos", "Notifications", "Your account", "Help"]);
         await Expect(tom.Locator(".card-title a", new() { HasText = "Administration" })).ToHaveCountAsync(0);
 
         await journey.GotoRefusedAsync("/admin/users", 403, tom);
@@ -100,7 +101,7 @@ public sealed class PeopleAndPermissionsJourneys(Chromium chromium)
         await Expect(admin).ToHaveURLAsync(journey.Url("/"));
         await Expect(admin.Locator(".preview-banner")).ToContainTextAsync($"seeing the CRM as {TomName}");
         await Expect(admin.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync($"Welcome, {TomName}");
-        await Expect(admin.Locator(".card-title a")).ToHaveTextAsync(["Deals", "Notifications", "Your account", "Help"]);
+        await Expect(admin.Locator(".card-title a")).ToHaveTextAsync(["Deals", "Tasks", "Memos", "Notifications", "Your account", "Help"]);
 
         await journey.GotoRefusedAsync("/admin", 403);
         await Expect(admin.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Access denied");

@@ -278,7 +278,7 @@ public sealed class DealTests
         var response = await client.SubmitAsync(list, new() { ["Selected"] = acme.ToString(System.Globalization.CultureInfo.InvariantCulture), ["NewOwnerId"] = to.Id.ToString(), ["OpenDeals"] = "true" },
             "main form[method=post]");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Contains("1 open deals", Uri.UnescapeDataString(response.Headers.Location!.ToString()), StringComparison.Ordinal);
+        Assert.Contains("1 open deal transferred", Uri.UnescapeDataString(response.Headers.Location!.ToString()), StringComparison.Ordinal);
         var deals = await app.InDatabaseAsync(db => db.Deals.OrderBy(d => d.Id).Select(d => new { d.Id, d.OwnerId, d.DepartmentId, d.Version }).ToListAsync());
         Assert.Equal((to.Id, support, 2), deals.Where(d => d.Id == open).Select(d => (d.OwnerId, d.DepartmentId, d.Version)).Single());
         Assert.Equal((from.Id, sales, 1), deals.Where(d => d.Id == won).Select(d => (d.OwnerId, d.DepartmentId, d.Version)).Single());
