@@ -52,7 +52,7 @@ public sealed class DeleteCompany(CrmDb db, RecordAccess access, RecordDependent
         var named = await db.Contacts.AsNoTracking().Where(c => c.CompanyId == id).Where(visible)
             .OrderBy(c => c.LastName).ThenBy(c => c.FirstName).ThenBy(c => c.Id)
             .Select(c => new LinkedRecord(CrmModules.Contacts.Key, c.Id, c.FirstName + " " + c.LastName)).ToListAsync(cancellationToken);
-        var (also, _) = await dependents.ImpactAsync(lookups, actor, [(module, [id]), (CrmModules.Contacts.Key, all)], cancellationToken);
+        var also = await dependents.ImpactAsync(lookups, actor, [(module, [id]), (CrmModules.Contacts.Key, all)], cancellationToken);
         return Result<CompanyDeleteImpact>.Ok(new CompanyDeleteImpact(company.Id, company.Name, named, all.Count - named.Count, [.. all.Order()]) { Also = also });
     }
 
@@ -78,7 +78,7 @@ public sealed class DeleteCompany(CrmDb db, RecordAccess access, RecordDependent
             return Result<CompanyDeleteImpact>.Conflict("What the company takes with it changed after the confirmation was shown. Review what will be deleted and confirm again.");
         }
 
-        var (_, also) = await dependents.ImpactAsync(lookups, actor, [(CrmModules.Companies.Key, [id]), (CrmModules.Contacts.Key, contacts)], cancellationToken);
+        var also = impact.Value!.Also.All;
         await dependents.RemoveAsync(also, cancellationToken);
 
         // Tracked deletes, so the audit trail keeps each record's last state (and can restore it).

@@ -41,7 +41,7 @@ public sealed class DeleteContact(CrmDb db, RecordAccess access, RecordDependent
             return Result<ContactDeleteImpact>.Forbidden($"You may not delete contact {id}.");
         }
 
-        var (also, _) = await dependents.ImpactAsync(lookups, actor, [(module, [id])], cancellationToken);
+        var also = await dependents.ImpactAsync(lookups, actor, [(module, [id])], cancellationToken);
         return Result<ContactDeleteImpact>.Ok(new ContactDeleteImpact(contact.Id, $"{contact.FirstName} {contact.LastName}", []) { Also = also });
     }
 
@@ -64,7 +64,7 @@ public sealed class DeleteContact(CrmDb db, RecordAccess access, RecordDependent
             return Result<ContactDeleteImpact>.Conflict("What the contact takes with it changed after the confirmation was shown. Review what will be deleted and confirm again.");
         }
 
-        var (_, also) = await dependents.ImpactAsync(lookups, actor, [(CrmModules.Contacts.Key, [id])], cancellationToken);
+        var also = impact.Value!.Also.All;
         await dependents.RemoveAsync(also, cancellationToken);
         // A tracked delete: the audit trail keeps the last state.
         db.Contacts.RemoveRange(await db.Contacts.Where(c => c.Id == id).ToListAsync(cancellationToken));

@@ -40,7 +40,7 @@ public sealed class DeleteDeal(CrmDb db, RecordAccess access, RecordDependents d
             return Result<DealDeleteImpact>.Forbidden($"You may not delete deal {id}.");
         }
 
-        var (also, _) = await dependents.ImpactAsync(lookups, actor, [(module, [id])], cancellationToken);
+        var also = await dependents.ImpactAsync(lookups, actor, [(module, [id])], cancellationToken);
         return Result<DealDeleteImpact>.Ok(new DealDeleteImpact(deal.Id, deal.Title) { Also = also });
     }
 
@@ -63,7 +63,7 @@ public sealed class DeleteDeal(CrmDb db, RecordAccess access, RecordDependents d
             return Result<DealDeleteImpact>.Conflict("What the deal takes with it changed after the confirmation was shown. Review what will be deleted and confirm again.");
         }
 
-        var (_, also) = await dependents.ImpactAsync(lookups, actor, [(CrmModules.Deals.Key, [id])], cancellationToken);
+        var also = impact.Value!.Also.All;
         await dependents.RemoveAsync(also, cancellationToken);
         db.Deals.Remove(await db.Deals.FirstAsync(d => d.Id == id, cancellationToken));
         activity.Record(actor, ActivityKind, $"Deleted deal ID {id} '{impact.Value.Title}'.");

@@ -35,7 +35,7 @@ public sealed class DeleteFile(CrmDb db, FileVisibility visibility, RecordAccess
             return Result<FileDeleteImpact>.Forbidden($"You may not delete file {id}.");
         }
 
-        var (also, _) = await dependents.ImpactAsync(lookups, actor, [(CrmModules.Files.Key, [id])], cancellationToken);
+        var also = await dependents.ImpactAsync(lookups, actor, [(CrmModules.Files.Key, [id])], cancellationToken);
         return Result<FileDeleteImpact>.Ok(new FileDeleteImpact(file.Id, file.Name, seen.Related.Url) { Also = also });
     }
 

@@ -39,7 +39,7 @@ public sealed class DeleteLead(CrmDb db, RecordAccess access, RecordDependents d
             return Result<LeadDeleteImpact>.Forbidden($"You may not delete lead {id}.");
         }
 
-        var (also, _) = await dependents.ImpactAsync(lookups, actor, [(module, [id])], cancellationToken);
+        var also = await dependents.ImpactAsync(lookups, actor, [(module, [id])], cancellationToken);
         return Result<LeadDeleteImpact>.Ok(new LeadDeleteImpact(lead.Id, $"{lead.FirstName} {lead.LastName}") { Also = also });
     }
 
@@ -62,7 +62,7 @@ public sealed class DeleteLead(CrmDb db, RecordAccess access, RecordDependents d
             return Result<LeadDeleteImpact>.Conflict("What the lead takes with it changed after the confirmation was shown. Review what will be deleted and confirm again.");
         }
 
-        var (_, also) = await dependents.ImpactAsync(lookups, actor, [(CrmModules.Leads.Key, [id])], cancellationToken);
+        var also = impact.Value!.Also.All;
         await dependents.RemoveAsync(also, cancellationToken);
         db.Leads.Remove(await db.Leads.FirstAsync(p => p.Id == id, cancellationToken));
         activity.Record(actor, ActivityKind, $"Deleted lead ID {id} '{impact.Value.Name}'.");

@@ -39,7 +39,7 @@ public sealed class DeleteLoggedEmail(CrmDb db, RecordAccess access, RecordDepen
             return Result<LoggedEmailDeleteImpact>.Forbidden($"You may not delete email {id}.");
         }
 
-        var (also, _) = await dependents.ImpactAsync(lookups, actor, [(module, [id])], cancellationToken);
+        var also = await dependents.ImpactAsync(lookups, actor, [(module, [id])], cancellationToken);
         return Result<LoggedEmailDeleteImpact>.Ok(new LoggedEmailDeleteImpact(email.Id, email.Subject) { Also = also });
     }
 
@@ -62,7 +62,7 @@ public sealed class DeleteLoggedEmail(CrmDb db, RecordAccess access, RecordDepen
             return Result<LoggedEmailDeleteImpact>.Conflict("What the email takes with it changed after the confirmation was shown. Review what will be deleted and confirm again.");
         }
 
-        var (_, also) = await dependents.ImpactAsync(lookups, actor, [(CrmModules.Emails.Key, [id])], cancellationToken);
+        var also = impact.Value!.Also.All;
         await dependents.RemoveAsync(also, cancellationToken);
         db.LoggedEmails.Remove(await db.LoggedEmails.FirstAsync(e => e.Id == id, cancellationToken));
         activity.Record(actor, ActivityKind, $"Deleted logged email ID {id} '{impact.Value.Subject}'.");

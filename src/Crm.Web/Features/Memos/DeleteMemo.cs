@@ -33,7 +33,7 @@ public sealed class DeleteMemo(CrmDb db, MemoVisibility visibility, RecordDepend
             return Result<MemoDeleteImpact>.Forbidden(memo.Stage == MemoStage.Reviewed && memo.AuthorId == actor.UserId ? SaveMemo.Locked : $"You may not delete memo {id}.");
         }
 
-        var (also, _) = await dependents.ImpactAsync(lookups, actor, [(CrmModules.Memos.Key, [id])], cancellationToken);
+        var also = await dependents.ImpactAsync(lookups, actor, [(CrmModules.Memos.Key, [id])], cancellationToken);
         return Result<MemoDeleteImpact>.Ok(new MemoDeleteImpact(memo.Id, memo.Title) { Also = also });
     }
 
@@ -57,7 +57,7 @@ public sealed class DeleteMemo(CrmDb db, MemoVisibility visibility, RecordDepend
                 return Result<MemoDeleteImpact>.Conflict("What the memo takes with it changed after the confirmation was shown. Review what will be deleted and confirm again.");
             }
 
-            var (_, also) = await dependents.ImpactAsync(lookups, actor, [(CrmModules.Memos.Key, [id])], cancellationToken);
+            var also = impact.Value!.Also.All;
             await dependents.RemoveAsync(also, cancellationToken);
             db.Memos.Remove(await db.Memos.FirstAsync(m => m.Id == id, cancellationToken));
             activity.Record(actor, ActivityKind, $"Deleted memo ID {id} '{impact.Value.Title}'" + (also.Count > 0 ? $" with {also.Count} linked records." : "."));

@@ -39,7 +39,7 @@ public sealed class DeleteProduct(CrmDb db, RecordAccess access, RecordDependent
             return Result<ProductDeleteImpact>.Forbidden($"You may not delete product {id}.");
         }
 
-        var (also, _) = await dependents.ImpactAsync(lookups, actor, [(module, [id])], cancellationToken);
+        var also = await dependents.ImpactAsync(lookups, actor, [(module, [id])], cancellationToken);
         return Result<ProductDeleteImpact>.Ok(new ProductDeleteImpact(product.Id, $"{product.Code} {product.Name}") { Also = also });
     }
 
@@ -62,7 +62,7 @@ public sealed class DeleteProduct(CrmDb db, RecordAccess access, RecordDependent
             return Result<ProductDeleteImpact>.Conflict("What the product takes with it changed after the confirmation was shown. Review what will be deleted and confirm again.");
         }
 
-        var (_, also) = await dependents.ImpactAsync(lookups, actor, [(CrmModules.Products.Key, [id])], cancellationToken);
+        var also = impact.Value!.Also.All;
         await dependents.RemoveAsync(also, cancellationToken);
         db.Products.Remove(await db.Products.FirstAsync(p => p.Id == id, cancellationToken));
         activity.Record(actor, ActivityKind, $"Deleted product ID {id} '{impact.Value.Name}'.");

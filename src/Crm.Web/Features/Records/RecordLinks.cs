@@ -112,6 +112,14 @@ public sealed record DependentImpact(IReadOnlyList<RecordLink> Named, int Hidden
 {
     public static readonly DependentImpact None = new([], 0, []);
 
+    /// <summary>
+    /// Every dependent, for the delete that follows the confirmation in the same transaction, so
+    /// it removes what was checked without walking the dependents again. Never serialised: it
+    /// names records the actor may not see.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<RecordLink> All { get; init; } = [];
+
     public static string KeyOf(RecordLink link) => $"{link.Module}:{link.Id}";
 
     /// <summary>Whether the confirmation the user saw (<paramref name="confirmedKeys"/>) still describes this impact.</summary>
@@ -122,7 +130,7 @@ public sealed record DependentImpact(IReadOnlyList<RecordLink> Named, int Hidden
 public static class RecordDependentsExtensions
 {
     /// <summary>The dependents of several (module, ids) pairs, with what the actor may see of each.</summary>
-    public static async Task<(DependentImpact Impact, IReadOnlyList<RecordLink> All)> ImpactAsync(
+    public static async Task<DependentImpact> ImpactAsync(
         this RecordDependents dependents, RecordLookups lookups, Actor actor, IEnumerable<(string Module, IReadOnlyCollection<int> Ids)> parents, CancellationToken cancellationToken)
     {
         var all = new List<RecordLink>();
@@ -144,6 +152,6 @@ public static class RecordDependentsExtensions
             }
         }
 
-        return (new DependentImpact(named, all.Count - named.Count, [.. all.Select(DependentImpact.KeyOf)]), all);
+        return new DependentImpact(named, all.Count - named.Count, [.. all.Select(DependentImpact.KeyOf)]) { All = all };
     }
 }

@@ -33,7 +33,7 @@ public sealed class DeleteTask(CrmDb db, TaskVisibility visibility, RecordDepend
             return Result<TaskDeleteImpact>.Forbidden($"You may not delete task {id}.");
         }
 
-        var (also, _) = await dependents.ImpactAsync(lookups, actor, [(CrmModules.Tasks.Key, [id])], cancellationToken);
+        var also = await dependents.ImpactAsync(lookups, actor, [(CrmModules.Tasks.Key, [id])], cancellationToken);
         return Result<TaskDeleteImpact>.Ok(new TaskDeleteImpact(task.Id, task.Title) { Also = also });
     }
 
@@ -57,7 +57,7 @@ public sealed class DeleteTask(CrmDb db, TaskVisibility visibility, RecordDepend
                 return Result<TaskDeleteImpact>.Conflict("What the task takes with it changed after the confirmation was shown. Review what will be deleted and confirm again.");
             }
 
-            var (_, also) = await dependents.ImpactAsync(lookups, actor, [(CrmModules.Tasks.Key, [id])], cancellationToken);
+            var also = impact.Value!.Also.All;
             await dependents.RemoveAsync(also, cancellationToken);
             db.Tasks.Remove(await db.Tasks.FirstAsync(t => t.Id == id, cancellationToken));
             activity.Record(actor, ActivityKind, $"Deleted task ID {id} '{impact.Value.Title}'" + (also.Count > 0 ? $" with {also.Count} linked records." : "."));
