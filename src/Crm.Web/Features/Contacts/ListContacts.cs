@@ -54,12 +54,10 @@ public sealed class ListContacts(CrmDb db, RecordAccess access)
 
         var visible = await access.VisibleAsync<Contact>(actor, CrmModules.Contacts.Key, cancellationToken);
         var contacts = db.Contacts.AsNoTracking().Where(visible);
-        if (!string.IsNullOrWhiteSpace(query.Search))
+        var term = TextSearch.Term(query.Search);
+        if (term is not null)
         {
-            var term = query.Search.Trim().ToLowerInvariant();
-#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
-            contacts = contacts.Where(c => (c.FirstName + " " + c.LastName).ToLower().Contains(term) || (c.Email != null && c.Email.ToLower().Contains(term)));
-#pragma warning restore CA1304, CA1311, CA1862
+            contacts = contacts.Where(Contact.Matching(term));
         }
 
         if (query.CompanyId is { } companyId)
@@ -86,10 +84,11 @@ public sealed class ListContacts(CrmDb db, RecordAccess access)
         }
 
         var forward = cursor?.Forward ?? true;
+        var driving = await TextSearch.DrivingTermAsync(db, Contact.Matching, term, cancellationToken);
         var ordered = sort == SortByName
-            ? (forward ? contacts.OrderBy(c => c.LastName).ThenBy(c => c.FirstName).ThenBy(c => c.Id)
-                : contacts.OrderByDescending(c => c.LastName).ThenByDescending(c => c.FirstName).ThenByDescending(c => c.Id))
-            : (forward ? contacts.OrderBy(c => c.Id) : contacts.OrderByDescending(c => c.Id));
+            ? (forward ? contacts.OrderBy(TextSearch.SortKey<Contact, string>(c => c.LastName, driving)).ThenBy(c => c.FirstName).ThenBy(c => c.Id)
+                : contacts.OrderByDescending(TextSearch.SortKey<Contact, string>(c => c.LastName, driving)).ThenByDescending(c => c.FirstName).ThenByDescending(c => c.Id))
+            : (forward ? contacts.OrderBy(TextSearch.SortKey<Contact, int>(c => c.Id, driving)) : contacts.OrderByDescending(TextSearch.SortKey<Contact, int>(c => c.Id, driving)));
         var companies = db.Companies.Where(await access.VisibleAsync<Company>(actor, CrmModules.Companies.Key, cancellationToken));
         // Names come from correlated lookups in the projection, so the page keeps the keyset order;
         // a company the actor may not view stays unnamed (and unlinked).
