@@ -71,6 +71,11 @@ public class CrmDb(DbContextOptions<CrmDb> options) : IdentityUserContext<CrmUse
     public DbSet<ScheduledJob> ScheduledJobs => Set<ScheduledJob>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    // Retention of history and activity (issue 5).
+    public DbSet<RetentionPeriod> RetentionPeriods => Set<RetentionPeriod>();
+    public DbSet<AuditGap> AuditGaps => Set<AuditGap>();
+    public DbSet<AuditRetentionGuard> AuditRetentionGuard => Set<AuditRetentionGuard>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

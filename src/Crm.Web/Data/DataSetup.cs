@@ -40,8 +40,14 @@ public static class DataSetup
         services.AddSingleton(provider => new DatabaseInfo(ReadProvider(provider.GetRequiredService<IConfiguration>())));
         services.AddDataProtection().SetApplicationName("Crm");
         services.AddSingleton<DatabaseXmlRepository>();
+        // The key ring is encrypted with a key kept outside the database (ADR 0007).
+        services.AddSingleton<KeyEncryptionKey>();
         services.AddOptions<KeyManagementOptions>()
-            .Configure<DatabaseXmlRepository>((o, repository) => o.XmlRepository = repository);
+            .Configure<DatabaseXmlRepository, KeyEncryptionKey>((o, repository, kek) =>
+            {
+                o.XmlRepository = repository;
+                o.XmlEncryptor = new KeyFileXmlEncryptor(kek);
+            });
         return services;
     }
 

@@ -95,7 +95,7 @@ public static class CommandLine
         if (report.Intact)
         {
             await Console.Out.WriteLineAsync(
-                $"Audit trail intact: {report.Checked} entries checked{(report.Redacted > 0 ? $", {report.Redacted} with redacted values (still chained)" : "")}.");
+                $"Audit trail intact: {report.Checked} entries checked{(report.Redacted > 0 ? $", {report.Redacted} with redacted values (still chained)" : "")}{(report.Pruned > 0 ? $", {report.Pruned} removed by retention (bridged by their anchors)" : "")}.");
             return true;
         }
 

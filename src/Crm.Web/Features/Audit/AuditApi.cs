@@ -31,6 +31,19 @@ public static class AuditApi
                 (await restore.RunAsync(http.Actor(), entryId, cancellationToken)).ToHttp(done => Results.Ok(done)))
             .WithName("RestoreDeletedObject")
             .WithSummary("Re-inserts the object with its id from its last state; 409 with the reason when a reference is missing or it exists again.");
+
+        var retention = api.MapGroup("/settings/retention").WithTags("Settings").RequireAuthorization(Policies.Administrator);
+        retention.MapGet("", async (HttpContext http, ReadRetention read, CancellationToken cancellationToken) =>
+                (await read.RunAsync(http.Actor(), cancellationToken)).ToHttp())
+            .WithName("ReadRetention")
+            .WithSummary("Every kind of history entry (by entity type) and activity-log entry (by kind) with its retention period in days; null keeps it forever.");
+        retention.MapPut("", async (RetentionRequest body, HttpContext http, SaveRetention save, CancellationToken cancellationToken) =>
+                (await save.RunAsync(http.Actor(), body.Periods, cancellationToken)).ToHttp())
+            .WithName("SaveRetention")
+            .WithSummary("Replaces the retention periods: each {trail: history|activity, kind, keepDays 1–36500}; a kind left out is kept forever.");
         return api;
     }
+
+    /// <summary>The retention periods to set.</summary>
+    public sealed record RetentionRequest(IReadOnlyList<RetentionInput>? Periods);
 }

@@ -32,11 +32,7 @@ public static class AuditChain
             return;
         }
 
-        if (db.Database.IsNpgsql())
-        {
-            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({ChainLock})", cancellationToken);
-        }
-
+        await LockAsync(db, cancellationToken);
         var last = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Id)
             .Select(e => new { e.Id, e.Hash }).FirstOrDefaultAsync(cancellationToken);
         var id = last?.Id ?? 0;
@@ -56,6 +52,22 @@ public static class AuditChain
             db.Entry(entry).State = EntityState.Detached;
         }
     }
+
+    /// <summary>
+    /// Takes the chain lock for the rest of the current transaction. On PostgreSQL an advisory lock
+    /// (re-entrant within the transaction); SQLite's writer already holds the database write lock.
+    /// </summary>
+    public static async Task LockAsync(CrmDb db, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({ChainLock})", cancellationToken);
+        }
+    }
+
+    /// <summary>The digest a "pruned" entry records over the anchors its run left (ordered by the first removed id).</summary>
+    public static string GapsDigest(IEnumerable<AuditGap> gaps) =>
+        Digest(string.Join(";", gaps.OrderBy(g => g.FromId).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.FromId}-{g.ToId}:{g.LastHash}"))));
 
     public static string Digest(string changes) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(changes)));
 
@@ -84,8 +96,8 @@ public static class AuditChain
     }
 }
 
-/// <summary>What <see cref="VerifyAuditChain"/> found.</summary>
-public sealed record ChainReport(long Checked, long Redacted, long? FirstBrokenId, string? Problem)
+/// <summary>What <see cref="VerifyAuditChain"/> found. <c>Pruned</c>: entries removed by retention, bridged by their anchors.</summary>
+public sealed record ChainReport(long Checked, long Redacted, long? FirstBrokenId, string? Problem, long Pruned = 0)
 {
     public bool Intact => FirstBrokenId is null;
 }
@@ -94,6 +106,9 @@ public sealed record ChainReport(long Checked, long Redacted, long? FirstBrokenI
 /// Walks the chain in order and names the first entry that does not fit: a hash that does not
 /// match its fields (edited, or inserted without the chain), a gap in the sequence (deleted), or
 /// changes that no longer match their digest without being marked as redacted (edited values).
+/// A gap left by the retention job is bridged by its anchor (the hash of the last removed entry),
+/// but only if the job's own "pruned" entry vouches for that anchor by its digest: an anchor
+/// slipped in by hand to hide a deletion is not trusted.
 /// </summary>
 public sealed class VerifyAuditChain(CrmDb db)
 {
@@ -101,35 +116,45 @@ public sealed class VerifyAuditChain(CrmDb db)
 
     public async Task<ChainReport> RunAsync(CancellationToken cancellationToken)
     {
-        long checkedCount = 0, redacted = 0, lastId = 0;
+        var (anchors, unvouched) = await TrustedAnchorsAsync(cancellationToken);
+        long checkedCount = 0, redacted = 0, pruned = 0, lastId = 0;
         var previous = "";
-        long? expectedId = null;
+        long expectedId = 1;
         while (true)
         {
             var batch = await db.AuditEntries.AsNoTracking().Where(e => e.Id > lastId).OrderBy(e => e.Id).Take(Batch).ToListAsync(cancellationToken);
             if (batch.Count == 0)
             {
-                return new ChainReport(checkedCount, redacted, null, null);
+                return new ChainReport(checkedCount, redacted, null, null, pruned);
             }
 
             foreach (var e in batch)
             {
-                if (expectedId is { } expected && e.Id != expected)
+                if (e.Id != expectedId)
                 {
-                    return new ChainReport(checkedCount, redacted, e.Id,
-                        e.Id > expected ? $"entries {expected}–{e.Id - 1} are missing before entry {e.Id}" : $"entry {e.Id} is out of sequence");
+                    if (e.Id > expectedId && anchors.TryGetValue(e.Id - 1, out var anchor) && anchor.FromId <= expectedId)
+                    {
+                        previous = anchor.LastHash;
+                        pruned += e.Id - expectedId;
+                    }
+                    else
+                    {
+                        var why = unvouched.Contains(e.Id - 1) ? " (an anchor claims them, but no retention run vouches for it)" : "";
+                        return new ChainReport(checkedCount, redacted, e.Id,
+                            e.Id > expectedId ? $"entries {expectedId}–{e.Id - 1} are missing before entry {e.Id}{why}" : $"entry {e.Id} is out of sequence", pruned);
+                    }
                 }
 
                 if (AuditChain.HashOf(previous, e) != e.Hash)
                 {
-                    return new ChainReport(checkedCount, redacted, e.Id, $"entry {e.Id} does not match its hash (edited, inserted or the entry before it removed)");
+                    return new ChainReport(checkedCount, redacted, e.Id, $"entry {e.Id} does not match its hash (edited, inserted or the entry before it removed)", pruned);
                 }
 
                 if (AuditChain.Digest(e.Changes) != e.ChangesDigest)
                 {
                     if (!AuditChain.IsRedacted(e.Changes))
                     {
-                        return new ChainReport(checkedCount, redacted, e.Id, $"the changes of entry {e.Id} were edited (they no longer match their digest)");
+                        return new ChainReport(checkedCount, redacted, e.Id, $"the changes of entry {e.Id} were edited (they no longer match their digest)", pruned);
                     }
 
                     redacted++;
@@ -141,5 +166,42 @@ public sealed class VerifyAuditChain(CrmDb db)
                 checkedCount++;
             }
         }
+    }
+
+    /// <summary>
+    /// The anchors by the id they end at, keeping only those whose retention run's "pruned" entry
+    /// records the digest of exactly its anchors (that entry itself is checked by the walk).
+    /// </summary>
+    private async Task<(Dictionary<long, AuditGap> Trusted, HashSet<long> Unvouched)> TrustedAnchorsAsync(CancellationToken cancellationToken)
+    {
+        var gaps = await db.AuditGaps.AsNoTracking().ToListAsync(cancellationToken);
+        var trusted = new Dictionary<long, AuditGap>();
+        var unvouched = new HashSet<long>();
+        if (gaps.Count == 0)
+        {
+            return (trusted, unvouched);
+        }
+
+        var runs = await db.AuditEntries.AsNoTracking()
+            .Where(e => e.Action == PruneAuditTrail.Action && e.EntityType == PruneAuditTrail.EntityType)
+            .Select(e => new { e.Id, e.Changes, e.ChangesDigest }).ToDictionaryAsync(e => e.Id, cancellationToken);
+        foreach (var group in gaps.GroupBy(g => g.PrunedByEntryId))
+        {
+            var vouched = runs.TryGetValue(group.Key, out var run) && AuditChain.Digest(run.Changes) == run.ChangesDigest
+                && PruneAuditTrail.RecordedGapsDigest(run.Changes) == AuditChain.GapsDigest(group);
+            foreach (var gap in group)
+            {
+                if (!vouched)
+                {
+                    unvouched.Add(gap.ToId);
+                }
+                else if (!trusted.TryGetValue(gap.ToId, out var known) || gap.FromId < known.FromId)
+                {
+                    trusted[gap.ToId] = gap;
+                }
+            }
+        }
+
+        return (trusted, unvouched);
     }
 }
