@@ -71,6 +71,12 @@ public class CrmDb(DbContextOptions<CrmDb> options) : IdentityUserContext<CrmUse
     public DbSet<ScheduledJob> ScheduledJobs => Set<ScheduledJob>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    // Sending accounts and mass mailings.
+    public DbSet<Features.Mailings.SendingAccount> SendingAccounts => Set<Features.Mailings.SendingAccount>();
+    public DbSet<Features.Mailings.Mailing> Mailings => Set<Features.Mailings.Mailing>();
+    public DbSet<Features.Mailings.MassContact> MassContacts => Set<Features.Mailings.MassContact>();
+    public DbSet<Features.Mailings.MailingOptOut> MailingOptOuts => Set<Features.Mailings.MailingOptOut>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
