@@ -133,7 +133,7 @@ public sealed class CreateMailing(CrmDb db, MailingRecipients recipients, EmailO
     {
         var query = await recipients.QueryAsync(actor, input.Module!, input.FilterField, input.FilterValue, cancellationToken);
         // One more than the cap is enough to say "too many" without loading a whole table.
-        var found = await query.OrderBy(r => r.RecordId).Take(MaxRecipients * 2 + 1).ToListAsync(cancellationToken);
+        var found = await query.Take(MaxRecipients * 2 + 1).ToListAsync(cancellationToken);
         var unique = found.GroupBy(r => Unsubscribe.Normalise(r.Email)).Select(g => g.First()).ToList();
         var addresses = unique.Select(r => Unsubscribe.Normalise(r.Email)).ToList();
         var optedOut = (await db.MailingOptOuts.AsNoTracking().Where(o => addresses.Contains(o.Email)).Select(o => o.Email).ToListAsync(cancellationToken))

@@ -69,7 +69,7 @@ public sealed class MailingRecipients(CrmDb db, RecordAccess access)
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
-    /// <summary>The matching records with an email address that the sender may view (a validated filter).</summary>
+    /// <summary>The matching records with an email address that the sender may view (a validated filter), by ID.</summary>
 #pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...): no .NET culture is involved.
     public async Task<IQueryable<MailingRecipient>> QueryAsync(Actor sender, string module, string? field, string? value, CancellationToken cancellationToken)
     {
@@ -86,7 +86,7 @@ public sealed class MailingRecipients(CrmDb db, RecordAccess access)
                 ("title", _) => contacts.Where(c => c.Title != null && c.Title.ToLower().Contains(term!)),
                 _ => throw new ArgumentException($"Unvalidated filter field '{field}'.", nameof(field)),
             };
-            return contacts.Select(c => new MailingRecipient(c.Id, c.Email!, c.FirstName, c.LastName, c.FirstName + " " + c.LastName));
+            return contacts.OrderBy(c => c.Id).Select(c => new MailingRecipient(c.Id, c.Email!, c.FirstName, c.LastName, c.FirstName + " " + c.LastName));
         }
 
         if (module == CrmModules.Companies.Key)
@@ -100,7 +100,7 @@ public sealed class MailingRecipients(CrmDb db, RecordAccess access)
                 ("city", _) => companies.Where(c => c.City != null && c.City.ToLower().Contains(term!)),
                 _ => throw new ArgumentException($"Unvalidated filter field '{field}'.", nameof(field)),
             };
-            return companies.Select(c => new MailingRecipient(c.Id, c.Email!, "", "", c.Name));
+            return companies.OrderBy(c => c.Id).Select(c => new MailingRecipient(c.Id, c.Email!, "", "", c.Name));
         }
 
         var leads = db.Leads.Where(await access.VisibleAsync<Lead>(sender, CrmModules.Leads.Key, cancellationToken)).Where(l => l.Email != null && l.Email != "");
@@ -115,7 +115,7 @@ public sealed class MailingRecipients(CrmDb db, RecordAccess access)
             ("source", _) => leads.Where(l => l.Source.ToLower().Contains(term!)),
             _ => throw new ArgumentException($"Unvalidated filter field '{field}'.", nameof(field)),
         };
-        return leads.Select(l => new MailingRecipient(l.Id, l.Email!, l.FirstName, l.LastName, l.FirstName + " " + l.LastName));
+        return leads.OrderBy(l => l.Id).Select(l => new MailingRecipient(l.Id, l.Email!, l.FirstName, l.LastName, l.FirstName + " " + l.LastName));
     }
 #pragma warning restore CA1304, CA1311, CA1862
 }
