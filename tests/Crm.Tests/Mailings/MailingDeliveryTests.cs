@@ -172,6 +172,26 @@ public sealed partial class MailingDeliveryTests
     }
 
     [Fact]
+    public async Task Two_instances_delivering_at_once_together_stay_within_the_accounts_rate()
+    {
+        await using var server = await SmtpServer.StartAsync();
+        await using var one = new CrmApp().WithSmtp(server.Port).With("Email:Delivery:BatchSize", "4");
+        await using var two = new CrmApp().WithSmtp(server.Port).With("Email:Delivery:BatchSize", "4")
+            .With("ConnectionStrings:Crm", one.Database.ConnectionString);
+        var role = await SalesRoleAsync(one, Scope.All);
+        await UserAsync(one, "manager@crm.test", role);
+        var manager = await one.SignInAsync("manager@crm.test", Password);
+        var owner = await one.InDatabaseAsync(db => db.Users.Where(u => u.Email == "manager@crm.test").Select(u => u.Id).SingleAsync());
+        await ContactsAsync(one, 20, null, owner, "Paced", "paced");
+        var account = await AddAccountAsync(manager, "Slow", server.Port, "slow@sales.test", rate: 6);
+        await SentMailingAsync(manager, account, "Paced", "Hello");
+
+        await Task.WhenAll(one.DrainAsync(), two.DrainAsync(), one.DrainAsync(), two.DrainAsync());
+        Assert.Equal(6, server.Received.Count);
+        Assert.Equal(6, server.Received.SelectMany(m => m.RcptTos).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Messages_of_a_removed_account_are_blocked_and_its_bindings_go()
     {
         await using var server = await SmtpServer.StartAsync();

@@ -206,11 +206,16 @@ public sealed partial class EmailDelivery(
             leased = await ClaimAsync(db, claim, now, Math.Max(1, options.CurrentValue.BatchSize), smtp.IsConfigured, cancellationToken);
             var accountIds = leased.Where(m => m.SendingAccountId != null).Select(m => m.SendingAccountId!.Value).Distinct().ToList();
             accounts = await db.SendingAccounts.AsNoTracking().Where(a => accountIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, cancellationToken);
+            // The account's sends in the last minute, plus the messages other runs (other instances)
+            // hold right now, counted as sent now: claims are serialised, so of two runs the later
+            // one sees the earlier one's lease and leaves room for it. One statement, one snapshot.
             var since = now - RateWindow;
             recent = (await db.OutgoingEmails.AsNoTracking()
-                    .Where(e => e.SendingAccountId != null && accountIds.Contains(e.SendingAccountId.Value) && e.Status == EmailStatus.Sent && e.SentAt > since)
-                    .Select(e => new { Account = e.SendingAccountId!.Value, SentAt = e.SentAt!.Value }).ToListAsync(cancellationToken))
-                .GroupBy(e => e.Account).ToDictionary(g => g.Key, g => new Queue<DateTime>(g.Select(e => e.SentAt).Order()));
+                    .Where(e => e.SendingAccountId != null && accountIds.Contains(e.SendingAccountId.Value)
+                        && ((e.Status == EmailStatus.Sent && e.SentAt > since)
+                            || (e.Status == EmailStatus.Queued && e.LeaseOwner != null && e.LeaseOwner != claim && e.LeasedUntil > now)))
+                    .Select(e => new { Account = e.SendingAccountId!.Value, e.SentAt }).ToListAsync(cancellationToken))
+                .GroupBy(e => e.Account).ToDictionary(g => g.Key, g => new Queue<DateTime>(g.Select(e => e.SentAt ?? now).Order()));
         }
 
         foreach (var message in leased)
