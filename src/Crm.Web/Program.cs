@@ -2,6 +2,7 @@ using Crm.Web.Data;
 using Crm.Web.Features.Access;
 using Crm.Web.Features.Account;
 using Crm.Web.Features.Activity;
+using Crm.Web.Features.Mailings;
 using Crm.Web.Features.ApiTokens;
 using Crm.Web.Features.Audit;
 using Crm.Web.Features.Companies;
@@ -73,6 +74,7 @@ builder.Services.AddSettings();
 builder.Services.AddScheduler();
 builder.Services.AddScoped<DemoOrganisation>();
 builder.Services.AddActivity();
+builder.Services.AddMailings();
 builder.Services.AddSection(new Section("Administration", "Users, roles, departments, groups, permissions and integrations.", "/admin", 800, u => u.IsAdministrator));
 builder.Services.AddSection(new Section("Your account", "Your profile, your sessions and your password.", "/account", 900, _ => true));
 builder.Services.AddSection(new Section("Help", "How each screen works, one page per screen.", "/help", 1000, _ => true));
@@ -115,6 +117,7 @@ api.MapSettingsApi();
 api.MapSchedulerApi();
 api.MapAuditApi();
 api.MapActivityApi();
+api.MapMailingsApi();
 
 await app.RunAsync();
 

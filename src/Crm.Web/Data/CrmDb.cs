@@ -75,6 +75,11 @@ public class CrmDb(DbContextOptions<CrmDb> options) : IdentityUserContext<CrmUse
     public DbSet<RetentionPeriod> RetentionPeriods => Set<RetentionPeriod>();
     public DbSet<AuditGap> AuditGaps => Set<AuditGap>();
     public DbSet<AuditRetentionGuard> AuditRetentionGuard => Set<AuditRetentionGuard>();
+    // Sending accounts and mass mailings.
+    public DbSet<Features.Mailings.SendingAccount> SendingAccounts => Set<Features.Mailings.SendingAccount>();
+    public DbSet<Features.Mailings.Mailing> Mailings => Set<Features.Mailings.Mailing>();
+    public DbSet<Features.Mailings.MassContact> MassContacts => Set<Features.Mailings.MassContact>();
+    public DbSet<Features.Mailings.MailingOptOut> MailingOptOuts => Set<Features.Mailings.MailingOptOut>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

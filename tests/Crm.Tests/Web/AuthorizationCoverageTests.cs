@@ -24,6 +24,8 @@ public sealed class AuthorizationCoverageTests
         // The company's logos and favicon: the sign-in page shows them before anyone signs in,
         // and they are only what the company shows the world (PNG, nosniff, nothing else served).
         "/branding/{kind}/{version:int}.png",
+        // The unsubscribe link of every mailing message: recipients have no account; a signed token is the key.
+        "/unsubscribe",
     ];
 
     /// <summary>API groups that only administrators may call.</summary>

@@ -151,6 +151,8 @@ public sealed class TransferCompanies(CrmDb db, RecordAccess access, ActivityLog
             Stamp(company, receiverId, department, now, byUserId);
         }
 
+        // Mailing recipients bound to the old owner's sending account follow the records, in this same save.
+        await Mailings.MassContacts.FollowOwnerAsync(db, CrmModules.Companies.Key, [.. moving.Select(c => c.Id)], receiverId, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return (moving.Count, contacts);
     }
@@ -164,6 +166,7 @@ public sealed class TransferCompanies(CrmDb db, RecordAccess access, ActivityLog
             Stamp(contact, receiverId, department, now, byUserId);
         }
 
+        await Mailings.MassContacts.FollowOwnerAsync(db, CrmModules.Contacts.Key, [.. moving.Select(c => c.Id)], receiverId, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return moving.Count;
     }

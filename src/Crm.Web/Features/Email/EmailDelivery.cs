@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using Crm.Web.Data;
+using Crm.Web.Features.Mailings;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,7 @@ public sealed class EmailDeliveryOptions
 public sealed partial class EmailDelivery(
     IServiceScopeFactory scopes,
     SmtpSender sender,
+    Mailings.SendingAccountSecrets accountSettings,
     IDataProtectionProvider protection,
     IOptionsMonitor<EmailDeliveryOptions> options,
     Scheduler.JobReports reports,
@@ -98,7 +100,8 @@ public sealed partial class EmailDelivery(
         while (!stoppingToken.IsCancellationRequested)
         {
             // Read on every tick: an administrator may store or change the settings at any time.
-            if (await IsConfiguredAsync(stoppingToken))
+            // Mailings go through their users' own accounts, so they are sent even without instance settings.
+            if (await HasWorkAsync(stoppingToken))
             {
                 var started = clock.GetUtcNow().UtcDateTime;
                 string? failure = null;
@@ -161,11 +164,18 @@ public sealed partial class EmailDelivery(
         }
     }
 
-    private async Task<bool> IsConfiguredAsync(CancellationToken stoppingToken)
+    private async Task<bool> HasWorkAsync(CancellationToken stoppingToken)
     {
         try
         {
-            return (await sender.ReadSettingsAsync(stoppingToken)).IsConfigured;
+            if ((await sender.ReadSettingsAsync(stoppingToken)).IsConfigured)
+            {
+                return true;
+            }
+
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CrmDb>();
+            return await db.OutgoingEmails.AnyAsync(e => e.Status == EmailStatus.Queued && e.SendingAccountId != null, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -184,21 +194,93 @@ public sealed partial class EmailDelivery(
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
     {
         var claim = Guid.CreateVersion7();
+        // One read of the settings per batch: the batch's instance messages go through the same server.
+        var smtp = await sender.ReadSettingsAsync(cancellationToken);
         List<OutgoingEmail> leased;
+        Dictionary<int, SendingAccount> accounts;
+        Dictionary<int, Queue<DateTime>> recent;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CrmDb>();
-            leased = await ClaimAsync(db, claim, clock.GetUtcNow().UtcDateTime, Math.Max(1, options.CurrentValue.BatchSize), cancellationToken);
+            var now = clock.GetUtcNow().UtcDateTime;
+            leased = await ClaimAsync(db, claim, now, Math.Max(1, options.CurrentValue.BatchSize), smtp.IsConfigured, cancellationToken);
+            var accountIds = leased.Where(m => m.SendingAccountId != null).Select(m => m.SendingAccountId!.Value).Distinct().ToList();
+            accounts = await db.SendingAccounts.AsNoTracking().Where(a => accountIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, cancellationToken);
+            // The account's sends in the last minute, plus the messages other runs (other instances)
+            // hold right now, counted as sent now: claims are serialised, so of two runs the later
+            // one sees the earlier one's lease and leaves room for it. One statement, one snapshot.
+            var since = now - RateWindow;
+            recent = (await db.OutgoingEmails.AsNoTracking()
+                    .Where(e => e.SendingAccountId != null && accountIds.Contains(e.SendingAccountId.Value)
+                        && ((e.Status == EmailStatus.Sent && e.SentAt > since)
+                            || (e.Status == EmailStatus.Queued && e.LeaseOwner != null && e.LeaseOwner != claim && e.LeasedUntil > now)))
+                    .Select(e => new { Account = e.SendingAccountId!.Value, e.SentAt }).ToListAsync(cancellationToken))
+                .GroupBy(e => e.Account).ToDictionary(g => g.Key, g => new Queue<DateTime>(g.Select(e => e.SentAt ?? now).Order()));
         }
 
-        // One read of the settings per batch: the whole batch goes through the same server.
-        var smtp = leased.Count == 0 ? null : await sender.ReadSettingsAsync(cancellationToken);
         foreach (var message in leased)
         {
-            await DeliverAsync(smtp!, message, claim, cancellationToken);
+            if (message.SendingAccountId is not { } accountId)
+            {
+                await DeliverAsync(smtp, message, claim, cancellationToken);
+                continue;
+            }
+
+            if (!accounts.TryGetValue(accountId, out var account))
+            {
+                await BlockAsync(message, claim, "The sending account of this message was removed; it is never sent.");
+                continue;
+            }
+
+            // The account's rate: at most RatePerMinute sends in any sliding minute; a message
+            // over it waits (without using an attempt) until the oldest send leaves the window.
+            var now = clock.GetUtcNow().UtcDateTime;
+            var window = recent.TryGetValue(accountId, out var found) ? found : recent[accountId] = new Queue<DateTime>();
+            while (window.Count > 0 && window.Peek() <= now - RateWindow)
+            {
+                window.Dequeue();
+            }
+
+            if (window.Count >= Math.Max(1, account.RatePerMinute))
+            {
+                await PostponeAsync(message, claim, window.Peek() + RateWindow);
+                continue;
+            }
+
+            if (await DeliverAsync(accountSettings.Settings(account), message, claim, cancellationToken))
+            {
+                window.Enqueue(now);
+            }
         }
 
         return leased.Count;
+    }
+
+    /// <summary>The window of a sending account's rate limit.</summary>
+    public static readonly TimeSpan RateWindow = TimeSpan.FromMinutes(1);
+
+    private async Task PostponeAsync(OutgoingEmail message, Guid claim, DateTime until)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDb>();
+        await db.OutgoingEmails.Where(e => e.Id == message.Id && e.LeaseOwner == claim).ExecuteUpdateAsync(s => s
+            .SetProperty(e => e.NextAttemptAt, until)
+            .SetProperty(e => e.LeaseOwner, (Guid?)null)
+            .SetProperty(e => e.LeasedUntil, (DateTime?)null), CancellationToken.None);
+    }
+
+    private async Task BlockAsync(OutgoingEmail message, Guid claim, string error)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDb>();
+        await db.OutgoingEmails.Where(e => e.Id == message.Id && e.LeaseOwner == claim).ExecuteUpdateAsync(s => s
+            .SetProperty(e => e.Status, EmailStatus.Blocked)
+            .SetProperty(e => e.Attempts, message.Attempts + 1)
+            .SetProperty(e => e.LastError, error)
+            .SetProperty(e => e.NextAttemptAt, (DateTime?)null)
+            .SetProperty(e => e.LeaseOwner, (Guid?)null)
+            .SetProperty(e => e.LeasedUntil, (DateTime?)null), CancellationToken.None);
+        LogBlocked(message.Id, message.Purpose, message.Attempts + 1, error);
     }
 
     /// <summary>
@@ -208,17 +290,20 @@ public sealed partial class EmailDelivery(
     /// IMMEDIATE (Microsoft.Data.Sqlite's default), so the check "still unleased" and the lease
     /// are written under the database's write lock and a second run sees the lease.
     /// </summary>
-    private static async Task<List<OutgoingEmail>> ClaimAsync(CrmDb db, Guid claim, DateTime now, int batch, CancellationToken cancellationToken)
+    private static async Task<List<OutgoingEmail>> ClaimAsync(CrmDb db, Guid claim, DateTime now, int batch, bool instanceConfigured, CancellationToken cancellationToken)
     {
         var until = now + Lease;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            var due = db.OutgoingEmails.Where(e => e.Status == EmailStatus.Queued && e.NextAttemptAt <= now && (e.LeasedUntil == null || e.LeasedUntil < now));
+            // Without instance settings only messages through a user's own account can go.
+            var due = db.OutgoingEmails.Where(e => e.Status == EmailStatus.Queued && e.NextAttemptAt <= now && (e.LeasedUntil == null || e.LeasedUntil < now)
+                && (instanceConfigured || e.SendingAccountId != null));
             if (db.Database.IsNpgsql())
             {
                 var ids = await db.Database.SqlQuery<Guid>($"""
                     SELECT "Id" AS "Value" FROM "OutgoingEmails"
                     WHERE "Status" = {(int)EmailStatus.Queued} AND "NextAttemptAt" <= {now} AND ("LeasedUntil" IS NULL OR "LeasedUntil" < {now})
+                      AND ({instanceConfigured} OR "SendingAccountId" IS NOT NULL)
                     ORDER BY "NextAttemptAt"
                     LIMIT {batch}
                     FOR UPDATE SKIP LOCKED
@@ -238,7 +323,8 @@ public sealed partial class EmailDelivery(
         return await db.OutgoingEmails.AsNoTracking().Where(e => e.LeaseOwner == claim).OrderBy(e => e.NextAttemptAt).ToListAsync(cancellationToken);
     }
 
-    private async Task DeliverAsync(SmtpSettings smtp, OutgoingEmail message, Guid claim, CancellationToken cancellationToken)
+    /// <summary>Sends one leased message and records the outcome; true when the server accepted it.</summary>
+    private async Task<bool> DeliverAsync(SmtpSettings smtp, OutgoingEmail message, Guid claim, CancellationToken cancellationToken)
     {
         var attempt = message.Attempts + 1;
         string? error = null;
@@ -272,7 +358,7 @@ public sealed partial class EmailDelivery(
                 .SetProperty(e => e.LeaseOwner, (Guid?)null)
                 .SetProperty(e => e.LeasedUntil, (DateTime?)null), CancellationToken.None);
             LogSent(message.Id, message.Purpose, attempt);
-            return;
+            return true;
         }
 
         var blocked = attempt > Backoff.Count;
@@ -292,6 +378,8 @@ public sealed partial class EmailDelivery(
         {
             LogRetrying(message.Id, message.Purpose, attempt, next!.Value, error);
         }
+
+        return false;
     }
 
     // Log lines name the message, never its body or recipient's link; the password is never logged.

@@ -38,6 +38,12 @@ public sealed class OutgoingEmail
     /// <summary>When an unfinished lease lapses (a crashed instance), so another run may take the message.</summary>
     public DateTime? LeasedUntil { get; set; }
 
+    /// <summary>The user's sending account this message goes through (a mailing's); null: the instance's SMTP server.</summary>
+    public int? SendingAccountId { get; set; }
+
+    /// <summary>The mailing this message belongs to, for its delivery counts.</summary>
+    public int? MailingId { get; set; }
+
     internal sealed class Configuration : IEntityTypeConfiguration<OutgoingEmail>
     {
         public void Configure(EntityTypeBuilder<OutgoingEmail> builder)
@@ -48,6 +54,10 @@ public sealed class OutgoingEmail
             builder.Property(e => e.Purpose).HasMaxLength(50);
             builder.Property(e => e.LastError).HasMaxLength(2000);
             builder.HasIndex(e => new { e.Status, e.NextAttemptAt });
+
+            // The rate limit counts an account's recent sends; a mailing's page counts its messages.
+            builder.HasIndex(e => new { e.SendingAccountId, e.SentAt });
+            builder.HasIndex(e => new { e.MailingId, e.Status });
         }
     }
 }

@@ -24,7 +24,8 @@ public static class LeadsSetup
             {
                 var department = await Owners.DepartmentOfAsync(db, to, cancellationToken);
                 var now = provider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
-                foreach (var lead in await db.Leads.Where(l => l.OwnerId == from).ToListAsync(cancellationToken))
+                var leads = await db.Leads.Where(l => l.OwnerId == from).ToListAsync(cancellationToken);
+                foreach (var lead in leads)
                 {
                     lead.OwnerId = to;
                     lead.DepartmentId = department;
@@ -33,6 +34,8 @@ public static class LeadsSetup
                     lead.Version++;
                 }
 
+                // Mailing recipients bound to the departing owner's account follow their leads too.
+                await Mailings.MassContacts.FollowOwnerAsync(db, Security.Permissions.CrmModules.Leads.Key, [.. leads.Select(l => l.Id)], to, cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
             }));
         services.AddSection(new Section("Leads", "Possible customers to qualify, and to convert into contacts, companies and deals.", "/leads", 30, _ => true)
