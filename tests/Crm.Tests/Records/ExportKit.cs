@@ -31,7 +31,7 @@ public static class ExportKit
             using var sheetStream = zip.GetEntry("xl/worksheets/sheet1.xml")!.Open();
             var sheet = System.Xml.Linq.XDocument.Load(sheetStream);
             System.Xml.Linq.XNamespace ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
-            rows = [.. sheet.Descendants(ns + "row").Select(r => r.Elements(ns + "c").Select(c => c.Value).ToList())];
+            rows = [.. sheet.Descendants(ns + "row").Select(r => Cells(r.Elements(ns + "c")))];
         }
         else
         {
@@ -42,6 +42,24 @@ public static class ExportKit
         }
 
         return new Table(response.StatusCode, rows.Count == 0 ? [] : rows[0], [.. rows.Skip(1)]);
+    }
+
+    /// <summary>Empty cells are not written: each cell goes to the column its reference (B7) names.</summary>
+    private static List<string> Cells(IEnumerable<System.Xml.Linq.XElement> cells)
+    {
+        var row = new List<string>();
+        foreach (var cell in cells)
+        {
+            var column = ((string)cell.Attribute("r")!).TakeWhile(char.IsLetter).Aggregate(0, (n, c) => (n * 26) + (c - 'A' + 1)) - 1;
+            while (row.Count <= column)
+            {
+                row.Add("");
+            }
+
+            row[column] = cell.Value;
+        }
+
+        return row;
     }
 
     /// <summary>Every ID the list API returns for the caller, all pages.</summary>

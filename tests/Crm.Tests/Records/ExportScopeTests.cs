@@ -147,7 +147,8 @@ public sealed class ExportScopeTests
         var company = table.Headers.ToList().IndexOf("Company");
         Assert.True(company > 0);
         Assert.Equal("Frank GmbH", table.Rows.Single(r => r[0] == atFranks.ToString(System.Globalization.CultureInfo.InvariantCulture))[company]);
-        Assert.DoesNotContain(table.Rows.SelectMany(r => r), c => c.Contains("Olga", StringComparison.Ordinal));
+        Assert.Equal("", table.Rows.Single(r => r[0] == atOlgas.ToString(System.Globalization.CultureInfo.InvariantCulture))[company]);
+        Assert.DoesNotContain(table.Rows.SelectMany(r => r), c => c.Contains("Olga AG", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.Forbidden, (await olgaClient.ExportAsync("/api/v1/contacts/export", "csv")).Status);
     }
 }
