@@ -10,7 +10,7 @@ using Everything = Crm.Tests.Deals.ObjectKit;
 namespace Crm.Tests.Records;
 
 /// <summary>
-/// Leads, products and logged emails, on the model of the deal and task scope tests: each scope
+/// Leads, products, logged emails and memos, on the model of the deal and task scope tests: each scope
 /// (own, subordinates, department, all, none) sees exactly its records through the list (API, every
 /// page, and the list page), the detail (API and page), the edit and delete pages, delete-impact,
 /// the record's files, the module lookup, the global search by text and by "ID n", and the CSV and
@@ -25,10 +25,31 @@ public sealed class OwnedModuleScopeTests
         "leads" => new("leads", "/leads", "firstName", (app, name, owner, department) => LeadAsync(app, name, "Lead", null, owner, department)),
         "products" => new("products", "/products", "name", (app, name, owner, department) => ProductAsync(app, "P-" + name.Replace(" ", "", StringComparison.Ordinal), name, owner, department)),
         "emails" => new("emails", "/emails", "subject", (app, name, owner, department) => EmailAsync(app, name, owner, department)),
+        "memos" => new("memos", "/memos", "title", MemoAsync),
         _ => throw new ArgumentOutOfRangeException(nameof(key)),
     };
 
-    public static TheoryData<string> Modules => new() { CrmModules.Leads.Key, CrmModules.Products.Key, CrmModules.Emails.Key };
+    public static TheoryData<string> Modules => new() { CrmModules.Leads.Key, CrmModules.Products.Key, CrmModules.Emails.Key, CrmModules.Memos.Key };
+
+    /// <summary>A sent memo written by its owner to a reader outside the test's roles.</summary>
+    private static Task<int> MemoAsync(CrmApp app, string title, Guid owner, int? department) =>
+        app.InDatabaseAsync(async db =>
+        {
+            var now = app.Clock.GetUtcNow().UtcDateTime;
+            var reader = await db.Users.Where(u => u.Email == "reader@crm.test").Select(u => u.Id).SingleAsync();
+            var memo = new Crm.Web.Features.Memos.Memo
+            {
+                Title = title, Body = "Please read.", AuthorId = owner, RecipientId = reader, OwnerId = owner, DepartmentId = department,
+                CreatedAt = now, ModifiedAt = now, Version = 1,
+            };
+            db.Memos.Add(memo);
+            await db.SaveChangesAsync();
+            return memo.Id;
+        });
+
+    /// <summary>The deal test's grants, plus memos with the same scope.</summary>
+    private static (string, string, Scope)[] Grants(Scope scope) =>
+        [.. Everything.Everything(scope), .. PermissionAction.Standard.Select(a => (CrmModules.Memos.Key, a, scope))];
 
     [Theory]
     [MemberData(nameof(Modules))]
@@ -39,16 +60,17 @@ public sealed class OwnedModuleScopeTests
         var sales = await DepartmentAsync(app, "Sales");
         var north = await DepartmentAsync(app, "Sales North", sales);
         var support = await DepartmentAsync(app, "Support");
-        var bossRole = await RoleAsync(app, "Boss", null, AssignRecordsTo.AnyUser, Everything.Everything(Scope.Subordinates));
-        var workerRole = await RoleAsync(app, "Worker", bossRole, AssignRecordsTo.AnyUser, Everything.Everything(Scope.Own));
-        var deptRole = await RoleAsync(app, "Dept", null, AssignRecordsTo.AnyUser, Everything.Everything(Scope.Department));
-        var allRole = await RoleAsync(app, "All", null, AssignRecordsTo.AnyUser, Everything.Everything(Scope.All));
+        var bossRole = await RoleAsync(app, "Boss", null, AssignRecordsTo.AnyUser, Grants(Scope.Subordinates));
+        var workerRole = await RoleAsync(app, "Worker", bossRole, AssignRecordsTo.AnyUser, Grants(Scope.Own));
+        var deptRole = await RoleAsync(app, "Dept", null, AssignRecordsTo.AnyUser, Grants(Scope.Department));
+        var allRole = await RoleAsync(app, "All", null, AssignRecordsTo.AnyUser, Grants(Scope.All));
         var noneRole = await RoleAsync(app, "None", null, AssignRecordsTo.AnyUser);
         var worker = await UserAsync(app, "worker@crm.test", workerRole, north);
         var boss = await UserAsync(app, "boss@crm.test", bossRole, support);
         var dept = await UserAsync(app, "dept@crm.test", deptRole, sales);
         var all = await UserAsync(app, "all@crm.test", allRole, support);
         var none = await UserAsync(app, "none@crm.test", noneRole, sales);
+        await app.CreateUserAsync("reader@crm.test", Password);
         var ids = new Dictionary<string, int>
         {
             ["Northrec"] = await module.Create(app, "Northrec", worker.Id, north),
@@ -62,7 +84,8 @@ public sealed class OwnedModuleScopeTests
             ["boss@crm.test"] = (boss.Id, ["Bossrec", "Northrec"]),
             ["dept@crm.test"] = (dept.Id, ["Northrec", "Salesrec"]),
             ["all@crm.test"] = (all.Id, ["Allrec", "Bossrec", "Northrec", "Salesrec"]),
-            ["none@crm.test"] = (none.Id, []),
+            // A memo's author always sees it (memo rule), even without any scope.
+            ["none@crm.test"] = (none.Id, key == CrmModules.Memos.Key ? ["Salesrec"] : []),
         };
 
         foreach (var (email, (userId, names)) in expected)
@@ -84,13 +107,17 @@ public sealed class OwnedModuleScopeTests
                 Assert.Equal(sees, page.Contains(name, StringComparison.Ordinal));
                 Assert.Equal(sees ? 1 : 0, (await client.SearchAsync(key, $"ID {id}")).Count);
                 var status = sees ? HttpStatusCode.OK : HttpStatusCode.NotFound;
-                foreach (var url in new[]
-                {
-                    $"/api/v1/{key}/{id}", $"{module.Page}/{id}", $"{module.Page}/{id}/edit", $"{module.Page}/{id}/delete",
-                    $"/api/v1/{key}/{id}/delete-impact", $"/api/v1/files?module={key}&id={id}",
-                })
+                foreach (var url in new[] { $"/api/v1/{key}/{id}", $"{module.Page}/{id}", $"/api/v1/files?module={key}&id={id}" })
                 {
                     Assert.True(status == (await client.Http.GetAsync(url)).StatusCode, $"{email} {url}");
+                }
+
+                // Changing needs more than seeing: the none user sees its memo as author but may not delete it (403, not 404).
+                foreach (var url in new[] { $"{module.Page}/{id}/edit", $"{module.Page}/{id}/delete", $"/api/v1/{key}/{id}/delete-impact" })
+                {
+                    var got = (await client.Http.GetAsync(url)).StatusCode;
+                    Assert.True(sees ? got is HttpStatusCode.OK or HttpStatusCode.Forbidden : got == HttpStatusCode.NotFound, $"{email} {url} {got}");
+                    Assert.True(email == "none@crm.test" || !sees || got == HttpStatusCode.OK, $"{email} {url} {got}");
                 }
 
                 if (!sees)
@@ -121,9 +148,11 @@ public sealed class OwnedModuleScopeTests
         {
             "leads" => db.Leads.CountAsync(),
             "products" => db.Products.CountAsync(),
+            "memos" => db.Memos.CountAsync(),
             _ => db.LoggedEmails.CountAsync(),
         }));
         Assert.Equal(0, await app.InDatabaseAsync(async db => await db.Leads.CountAsync(l => l.FirstName == "Changed")
-            + await db.Products.CountAsync(p => p.Name == "Changed") + await db.LoggedEmails.CountAsync(e => e.Subject == "Changed")));
+            + await db.Products.CountAsync(p => p.Name == "Changed") + await db.LoggedEmails.CountAsync(e => e.Subject == "Changed")
+            + await db.Memos.CountAsync(m => m.Title == "Changed")));
     }
 }
