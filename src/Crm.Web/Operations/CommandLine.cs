@@ -28,7 +28,7 @@ public static class CommandLine
           db model-script          Print the CREATE script of the current model for the configured
                                    provider (the reference when writing a migration by hand).
           db migrate               Apply pending migrations and exit.
-          dataset generate [--departments 10] [--users 100] [--companies 200000] [--contacts 1000000]
+          dataset generate [--departments 10] [--users 100] [--companies 200000] [--contacts 1000000] [--deals 300000]
                                    Fill an EMPTY database with a large organisation for benchmarks
                                    (users bench000@bench.example..., one shared password).
           audit verify             Check the audit trail's hash chain; names the first broken entry

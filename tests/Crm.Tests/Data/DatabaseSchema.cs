@@ -103,7 +103,9 @@ public static class DatabaseSchema
         }
 
         foreach (var i in await QueryAsync(connection,
-            $"SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND {NotBookkeeping("tablename")}"))
+            // Trigram indexes are expression indexes the EF model cannot describe (migration
+            // TextSearchIndexes); TextSearchIndexTests proves they exist and are used instead.
+            $"SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND {NotBookkeeping("tablename")} AND indexdef NOT LIKE '%gin_trgm_ops%'"))
         {
             facts.Add($"index {i[0]}.{i[1]} {i[2]}");
         }

@@ -16,7 +16,5 @@ public sealed class CompanyLookup(CrmDb db, RecordAccess access) : OwnedRecordLo
 
     protected override Expression<Func<Company, string>> Label => c => c.Name;
 
-#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
-    protected override Expression<Func<Company, bool>> Matches(string lowerTerm) => c => c.Name.ToLower().Contains(lowerTerm);
-#pragma warning restore CA1304, CA1311, CA1862
+    protected override Expression<Func<Company, bool>> Matches(string lowerTerm) => Company.Matching(lowerTerm);
 }

@@ -68,9 +68,11 @@ public sealed class ListCompanies(CrmDb db, RecordAccess access)
         }
 
         var forward = cursor?.Forward ?? true;
+        var driving = await TextSearch.DrivingTermAsync(db, Company.Matching, TextSearch.Term(query.Search), cancellationToken);
         var ordered = sort == SortByName
-            ? (forward ? companies.OrderBy(c => c.Name).ThenBy(c => c.Id) : companies.OrderByDescending(c => c.Name).ThenByDescending(c => c.Id))
-            : (forward ? companies.OrderBy(c => c.Id) : companies.OrderByDescending(c => c.Id));
+            ? (forward ? companies.OrderBy(TextSearch.SortKey<Company, string>(c => c.Name, driving)).ThenBy(c => c.Id)
+                : companies.OrderByDescending(TextSearch.SortKey<Company, string>(c => c.Name, driving)).ThenByDescending(c => c.Id))
+            : (forward ? companies.OrderBy(TextSearch.SortKey<Company, int>(c => c.Id, driving)) : companies.OrderByDescending(TextSearch.SortKey<Company, int>(c => c.Id, driving)));
         var rows = await Project(ordered.Take(size + 1)).ToListAsync(cancellationToken);
         return Result<ListPage<CompanyListItem>>.Ok(ListPaging.Page(rows, size, cursor,
             (row, next) => new ListCursor(sort, next, row.Id, sort == SortByName ? [row.Name] : [])));
@@ -95,13 +97,9 @@ public sealed class ListCompanies(CrmDb db, RecordAccess access)
     {
         var visible = await access.VisibleAsync<Company>(actor, CrmModules.Companies.Key, cancellationToken);
         var companies = db.Companies.AsNoTracking().Where(visible);
-        if (!string.IsNullOrWhiteSpace(query.Search))
+        if (TextSearch.Term(query.Search) is { } term)
         {
-            // Lower-cased on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
-            var term = query.Search.Trim().ToLowerInvariant();
-#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
-            companies = companies.Where(c => c.Name.ToLower().Contains(term));
-#pragma warning restore CA1304, CA1311, CA1862
+            companies = companies.Where(Company.Matching(term));
         }
 
         if (query.OwnerId is { } owner)

@@ -25,6 +25,15 @@ public sealed class Contact : OwnedRecord
 
     public override string Label => $"{FirstName} {LastName}".Trim();
 
+    /// <summary>
+    /// The text search of the list and the search box: the name or email contains <paramref name="term"/>
+    /// (see <see cref="TextSearch.Term"/>). Each searched expression has a trigram index on PostgreSQL.
+    /// </summary>
+#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
+    public static System.Linq.Expressions.Expression<Func<Contact, bool>> Matching(string term) =>
+        c => (c.FirstName + " " + c.LastName).ToLower().Contains(term) || (c.Email != null && c.Email.ToLower().Contains(term));
+#pragma warning restore CA1304, CA1311, CA1862
+
     internal sealed class Configuration : IEntityTypeConfiguration<Contact>
     {
         public void Configure(EntityTypeBuilder<Contact> builder)

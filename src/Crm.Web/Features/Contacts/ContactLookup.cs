@@ -16,8 +16,5 @@ public sealed class ContactLookup(CrmDb db, RecordAccess access) : OwnedRecordLo
 
     protected override Expression<Func<Contact, string>> Label => c => c.FirstName + " " + c.LastName;
 
-#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
-    protected override Expression<Func<Contact, bool>> Matches(string lowerTerm) =>
-        c => (c.FirstName + " " + c.LastName).ToLower().Contains(lowerTerm) || (c.Email != null && c.Email.ToLower().Contains(lowerTerm));
-#pragma warning restore CA1304, CA1311, CA1862
+    protected override Expression<Func<Contact, bool>> Matches(string lowerTerm) => Contact.Matching(lowerTerm);
 }

@@ -66,7 +66,9 @@ public sealed class ListContacts(CrmDb db, RecordAccess access)
             }
         }
 
-        var ordered = Order(contacts, sort, cursor?.Forward ?? true);
+        var forward = cursor?.Forward ?? true;
+        var driving = await TextSearch.DrivingTermAsync(db, Contact.Matching, TextSearch.Term(query.Search), cancellationToken);
+        var ordered = Order(contacts, sort, forward, driving);
         var rows = await (await ProjectAsync(actor, ordered.Take(size + 1), cancellationToken)).ToListAsync(cancellationToken);
         return Result<ListPage<ContactListItem>>.Ok(ListPaging.Page(rows, size, cursor,
             (row, next) => new ListCursor(sort, next, row.Id, sort == SortByName ? [row.LastName, row.FirstName] : [])));
@@ -92,12 +94,9 @@ public sealed class ListContacts(CrmDb db, RecordAccess access)
     {
         var visible = await access.VisibleAsync<Contact>(actor, CrmModules.Contacts.Key, cancellationToken);
         var contacts = db.Contacts.AsNoTracking().Where(visible);
-        if (!string.IsNullOrWhiteSpace(query.Search))
+        if (TextSearch.Term(query.Search) is { } term)
         {
-            var term = query.Search.Trim().ToLowerInvariant();
-#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
-            contacts = contacts.Where(c => (c.FirstName + " " + c.LastName).ToLower().Contains(term) || (c.Email != null && c.Email.ToLower().Contains(term)));
-#pragma warning restore CA1304, CA1311, CA1862
+            contacts = contacts.Where(Contact.Matching(term));
         }
 
         if (query.CompanyId is { } companyId)
@@ -108,10 +107,11 @@ public sealed class ListContacts(CrmDb db, RecordAccess access)
         return contacts;
     }
 
-    internal static IOrderedQueryable<Contact> Order(IQueryable<Contact> contacts, string sort, bool forward) => sort == SortByName
-        ? (forward ? contacts.OrderBy(c => c.LastName).ThenBy(c => c.FirstName).ThenBy(c => c.Id)
-            : contacts.OrderByDescending(c => c.LastName).ThenByDescending(c => c.FirstName).ThenByDescending(c => c.Id))
-        : (forward ? contacts.OrderBy(c => c.Id) : contacts.OrderByDescending(c => c.Id));
+    /// <summary>The list's order; <paramref name="drivingTerm"/> is the searched text when it drives the query, see <see cref="TextSearch.SortKey"/>.</summary>
+    internal static IOrderedQueryable<Contact> Order(IQueryable<Contact> contacts, string sort, bool forward, string? drivingTerm = null) => sort == SortByName
+        ? (forward ? contacts.OrderBy(TextSearch.SortKey<Contact, string>(c => c.LastName, drivingTerm)).ThenBy(c => c.FirstName).ThenBy(c => c.Id)
+            : contacts.OrderByDescending(TextSearch.SortKey<Contact, string>(c => c.LastName, drivingTerm)).ThenByDescending(c => c.FirstName).ThenByDescending(c => c.Id))
+        : (forward ? contacts.OrderBy(TextSearch.SortKey<Contact, int>(c => c.Id, drivingTerm)) : contacts.OrderByDescending(TextSearch.SortKey<Contact, int>(c => c.Id, drivingTerm)));
 
     /// <summary>
     /// The list's columns. Names come from correlated lookups in the projection, so rows keep the

@@ -36,6 +36,15 @@ public sealed class Deal : OwnedRecord
 
     public override string Label => Title;
 
+    /// <summary>
+    /// The text search of the list and the search box: the title contains <paramref name="term"/>
+    /// (see <see cref="TextSearch.Term"/>). Each searched expression has a trigram index on PostgreSQL.
+    /// </summary>
+#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
+    public static System.Linq.Expressions.Expression<Func<Deal, bool>> Matching(string term) =>
+        d => d.Title.ToLower().Contains(term);
+#pragma warning restore CA1304, CA1311, CA1862
+
     internal sealed class Configuration : IEntityTypeConfiguration<Deal>
     {
         public void Configure(EntityTypeBuilder<Deal> builder)

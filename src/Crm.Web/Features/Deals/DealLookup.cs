@@ -17,9 +17,7 @@ public sealed class DealLookup(CrmDb db, RecordAccess access) : OwnedRecordLooku
 
     protected override Expression<Func<Deal, string>> Label => d => d.Title;
 
-#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
-    protected override Expression<Func<Deal, bool>> Matches(string lowerTerm) => d => d.Title.ToLower().Contains(lowerTerm);
-#pragma warning restore CA1304, CA1311, CA1862
+    protected override Expression<Func<Deal, bool>> Matches(string lowerTerm) => Deal.Matching(lowerTerm);
 }
 
 /// <summary>A company's deals hang on it: deleting the company lists them and deletes them (tracked, so history sees each).</summary>

@@ -84,7 +84,7 @@ public sealed class ListDeals(CrmDb db, RecordAccess access)
         }
 
         var forward = cursor?.Forward ?? true;
-        var ordered = Order(deals, sort, forward);
+        var ordered = Order(deals, sort, forward, await TextSearch.DrivingTermAsync(db, Deal.Matching, TextSearch.Term(query.Search), cancellationToken));
         var rows = await Project(actor, ordered.Take(size + 1), cancellationToken);
         var page = ListPaging.Page(rows, size, cursor, (row, next) => new ListCursor(sort, next, row.Item.Id,
             sort == SortByTitle ? [row.Item.Title] : sort == SortByAmount ? [row.Amount.ToString(CultureInfo.InvariantCulture)] : []));
@@ -93,11 +93,14 @@ public sealed class ListDeals(CrmDb db, RecordAccess access)
             [.. page.Items.Select(r => seeAmount ? r.Item : r.Item with { Amount = null, Currency = null })], page.NextCursor, page.PreviousCursor));
     }
 
-    internal static IOrderedQueryable<Deal> Order(IQueryable<Deal> deals, string sort, bool forward) => sort switch
+    /// <summary>The list's order; <paramref name="drivingTerm"/> is the searched text when it drives the query, see <see cref="TextSearch.SortKey"/>.</summary>
+    internal static IOrderedQueryable<Deal> Order(IQueryable<Deal> deals, string sort, bool forward, string? drivingTerm = null) => sort switch
     {
-        SortByTitle => forward ? deals.OrderBy(d => d.Title).ThenBy(d => d.Id) : deals.OrderByDescending(d => d.Title).ThenByDescending(d => d.Id),
-        SortByAmount => forward ? deals.OrderBy(d => d.Amount).ThenBy(d => d.Id) : deals.OrderByDescending(d => d.Amount).ThenByDescending(d => d.Id),
-        _ => forward ? deals.OrderBy(d => d.Id) : deals.OrderByDescending(d => d.Id),
+        SortByTitle => forward ? deals.OrderBy(TextSearch.SortKey<Deal, string>(d => d.Title, drivingTerm)).ThenBy(d => d.Id)
+            : deals.OrderByDescending(TextSearch.SortKey<Deal, string>(d => d.Title, drivingTerm)).ThenByDescending(d => d.Id),
+        SortByAmount => forward ? deals.OrderBy(TextSearch.SortKey<Deal, long>(d => d.Amount, drivingTerm)).ThenBy(d => d.Id)
+            : deals.OrderByDescending(TextSearch.SortKey<Deal, long>(d => d.Amount, drivingTerm)).ThenByDescending(d => d.Id),
+        _ => forward ? deals.OrderBy(TextSearch.SortKey<Deal, int>(d => d.Id, drivingTerm)) : deals.OrderByDescending(TextSearch.SortKey<Deal, int>(d => d.Id, drivingTerm)),
     };
 
     internal static string SortOf(DealQuery query) => query.Sort?.ToLowerInvariant() switch
@@ -133,13 +136,9 @@ public sealed class ListDeals(CrmDb db, RecordAccess access)
     {
         var visible = await access.VisibleAsync<Deal>(actor, CrmModules.Deals.Key, cancellationToken);
         var deals = db.Deals.AsNoTracking().Where(visible);
-        if (!string.IsNullOrWhiteSpace(query.Search))
+        if (TextSearch.Term(query.Search) is { } term)
         {
-            // Lower-cased on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
-            var term = query.Search.Trim().ToLowerInvariant();
-#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
-            deals = deals.Where(d => d.Title.ToLower().Contains(term));
-#pragma warning restore CA1304, CA1311, CA1862
+            deals = deals.Where(Deal.Matching(term));
         }
 
         if (query.Stage is { Length: > 0 } stage)

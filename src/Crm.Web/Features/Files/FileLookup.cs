@@ -23,11 +23,8 @@ public sealed class FileLookup(CrmDb db, FileVisibility visibility) : IRecordLoo
 
     public async Task<IReadOnlyList<RecordLink>> SearchAsync(Actor actor, string text, int limit, CancellationToken cancellationToken)
     {
-        var term = text.Trim().ToLowerInvariant();
-#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
         var candidates = await db.FileObjects.AsNoTracking().Where(await visibility.RowFilterAsync(actor, cancellationToken))
-            .Where(f => f.Name.ToLower().Contains(term))
-#pragma warning restore CA1304, CA1311, CA1862
+            .Where(FileObject.Matching(text.Trim().ToLowerInvariant()))
             .OrderByDescending(f => f.ModifiedAt).ThenByDescending(f => f.Id).Take(limit * 4)
             .Select(f => new { f.Id, f.Name, f.RelatedModule, f.RelatedId }).ToListAsync(cancellationToken);
         var found = new List<RecordLink>();

@@ -30,6 +30,15 @@ public sealed class FileObject : OwnedRecord
 
     public override string Label => Name;
 
+    /// <summary>
+    /// The text search of the list and the search box: the name contains <paramref name="term"/>
+    /// (see <see cref="TextSearch.Term"/>). Each searched expression has a trigram index on PostgreSQL.
+    /// </summary>
+#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
+    public static System.Linq.Expressions.Expression<Func<FileObject, bool>> Matching(string term) =>
+        f => f.Name.ToLower().Contains(term);
+#pragma warning restore CA1304, CA1311, CA1862
+
     internal sealed class Configuration : IEntityTypeConfiguration<FileObject>
     {
         public void Configure(EntityTypeBuilder<FileObject> builder)

@@ -133,12 +133,9 @@ public sealed class ListFiles(CrmDb db, FileVisibility visibility)
             files = files.Where(f => f.RelatedModule == only.Module && f.RelatedId == only.Id);
         }
 
-        if (!string.IsNullOrWhiteSpace(query.Search))
+        if (TextSearch.Term(query.Search) is { } term)
         {
-            var term = query.Search.Trim().ToLowerInvariant();
-#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
-            files = files.Where(f => f.Name.ToLower().Contains(term));
-#pragma warning restore CA1304, CA1311, CA1862
+            files = files.Where(FileObject.Matching(term));
         }
 
         return (files, only);

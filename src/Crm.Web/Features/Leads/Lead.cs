@@ -36,6 +36,16 @@ public sealed class Lead : OwnedRecord
 
     public override string Label => $"{FirstName} {LastName}".Trim();
 
+    /// <summary>
+    /// The text search of the list and the search box: the name, email or company name contains <paramref name="term"/>
+    /// (see <see cref="TextSearch.Term"/>). Each searched expression has a trigram index on PostgreSQL.
+    /// </summary>
+#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
+    public static System.Linq.Expressions.Expression<Func<Lead, bool>> Matching(string term) =>
+        l => (l.FirstName + " " + l.LastName).ToLower().Contains(term)
+            || (l.Email != null && l.Email.ToLower().Contains(term)) || (l.CompanyName != null && l.CompanyName.ToLower().Contains(term));
+#pragma warning restore CA1304, CA1311, CA1862
+
     internal sealed class Configuration : IEntityTypeConfiguration<Lead>
     {
         public void Configure(EntityTypeBuilder<Lead> builder)

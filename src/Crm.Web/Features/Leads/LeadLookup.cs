@@ -16,9 +16,5 @@ public sealed class LeadLookup(CrmDb db, RecordAccess access) : OwnedRecordLooku
 
     protected override Expression<Func<Lead, string>> Label => l => l.FirstName + " " + l.LastName;
 
-#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
-    protected override Expression<Func<Lead, bool>> Matches(string lowerTerm) =>
-        l => (l.FirstName + " " + l.LastName).ToLower().Contains(lowerTerm) || (l.Email != null && l.Email.ToLower().Contains(lowerTerm))
-            || (l.CompanyName != null && l.CompanyName.ToLower().Contains(lowerTerm));
-#pragma warning restore CA1304, CA1311, CA1862
+    protected override Expression<Func<Lead, bool>> Matches(string lowerTerm) => Lead.Matching(lowerTerm);
 }

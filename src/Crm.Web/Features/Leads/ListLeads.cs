@@ -61,15 +61,16 @@ public sealed class ListLeads(CrmDb db, RecordAccess access)
             }
         }
 
-        var rows = await Project(Order(leads, sort, cursor?.Forward ?? true).Take(size + 1)).ToListAsync(cancellationToken);
+        var rows = await Project(Order(leads, sort, cursor?.Forward ?? true, await TextSearch.DrivingTermAsync(db, Lead.Matching, TextSearch.Term(query.Search), cancellationToken)).Take(size + 1)).ToListAsync(cancellationToken);
         return Result<ListPage<LeadListItem>>.Ok(ListPaging.Page(rows, size, cursor,
             (row, next) => new ListCursor(sort, next, row.Id, sort == SortByName ? [row.LastName, row.FirstName] : [])));
     }
 
-    internal static IOrderedQueryable<Lead> Order(IQueryable<Lead> leads, string sort, bool forward) => sort == SortByName
-        ? (forward ? leads.OrderBy(l => l.LastName).ThenBy(l => l.FirstName).ThenBy(l => l.Id)
-            : leads.OrderByDescending(l => l.LastName).ThenByDescending(l => l.FirstName).ThenByDescending(l => l.Id))
-        : (forward ? leads.OrderBy(l => l.Id) : leads.OrderByDescending(l => l.Id));
+    /// <summary>The list's order; <paramref name="drivingTerm"/> is the searched text when it drives the query, see <see cref="TextSearch.SortKey"/>.</summary>
+    internal static IOrderedQueryable<Lead> Order(IQueryable<Lead> leads, string sort, bool forward, string? drivingTerm = null) => sort == SortByName
+        ? (forward ? leads.OrderBy(TextSearch.SortKey<Lead, string>(l => l.LastName, drivingTerm)).ThenBy(l => l.FirstName).ThenBy(l => l.Id)
+            : leads.OrderByDescending(TextSearch.SortKey<Lead, string>(l => l.LastName, drivingTerm)).ThenByDescending(l => l.FirstName).ThenByDescending(l => l.Id))
+        : (forward ? leads.OrderBy(TextSearch.SortKey<Lead, int>(l => l.Id, drivingTerm)) : leads.OrderByDescending(TextSearch.SortKey<Lead, int>(l => l.Id, drivingTerm)));
 
     internal static string SortOf(LeadQuery query) =>
         string.Equals(query.Sort, SortById, StringComparison.OrdinalIgnoreCase) ? SortById : SortByName;
@@ -99,13 +100,9 @@ public sealed class ListLeads(CrmDb db, RecordAccess access)
     {
         var visible = await access.VisibleAsync<Lead>(actor, CrmModules.Leads.Key, cancellationToken);
         var leads = db.Leads.AsNoTracking().Where(visible);
-        if (!string.IsNullOrWhiteSpace(query.Search))
+        if (TextSearch.Term(query.Search) is { } term)
         {
-            var term = query.Search.Trim().ToLowerInvariant();
-#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
-            leads = leads.Where(l => (l.FirstName + " " + l.LastName).ToLower().Contains(term)
-                || (l.Email != null && l.Email.ToLower().Contains(term)) || (l.CompanyName != null && l.CompanyName.ToLower().Contains(term)));
-#pragma warning restore CA1304, CA1311, CA1862
+            leads = leads.Where(Lead.Matching(term));
         }
 
         if (query.Status is { Length: > 0 } status)

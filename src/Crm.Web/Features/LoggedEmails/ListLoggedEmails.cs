@@ -122,12 +122,9 @@ public sealed class ListLoggedEmails(CrmDb db, RecordAccess access)
     {
         var visible = await access.VisibleAsync<LoggedEmail>(actor, CrmModules.Emails.Key, cancellationToken);
         var emails = db.LoggedEmails.AsNoTracking().Where(visible);
-        if (!string.IsNullOrWhiteSpace(query.Search))
+        if (TextSearch.Term(query.Search) is { } term)
         {
-            var term = query.Search.Trim().ToLowerInvariant();
-#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
-            emails = emails.Where(e => e.Subject.ToLower().Contains(term) || e.From.ToLower().Contains(term) || e.To.ToLower().Contains(term));
-#pragma warning restore CA1304, CA1311, CA1862
+            emails = emails.Where(LoggedEmail.Matching(term));
         }
 
         if (query.Direction is { Length: > 0 } direction)

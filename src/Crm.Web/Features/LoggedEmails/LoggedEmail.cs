@@ -34,6 +34,15 @@ public sealed class LoggedEmail : OwnedRecord
 
     public override string Label => Subject;
 
+    /// <summary>
+    /// The text search of the list and the search box: the subject, sender or recipients contains <paramref name="term"/>
+    /// (see <see cref="TextSearch.Term"/>). Each searched expression has a trigram index on PostgreSQL.
+    /// </summary>
+#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
+    public static System.Linq.Expressions.Expression<Func<LoggedEmail, bool>> Matching(string term) =>
+        e => e.Subject.ToLower().Contains(term) || e.From.ToLower().Contains(term) || e.To.ToLower().Contains(term);
+#pragma warning restore CA1304, CA1311, CA1862
+
     internal sealed class Configuration : IEntityTypeConfiguration<LoggedEmail>
     {
         public void Configure(EntityTypeBuilder<LoggedEmail> builder)

@@ -17,9 +17,7 @@ public sealed class LoggedEmailLookup(CrmDb db, RecordAccess access) : OwnedReco
 
     protected override Expression<Func<LoggedEmail, string>> Label => e => e.Subject;
 
-#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
-    protected override Expression<Func<LoggedEmail, bool>> Matches(string lowerTerm) => e => e.Subject.ToLower().Contains(lowerTerm);
-#pragma warning restore CA1304, CA1311, CA1862
+    protected override Expression<Func<LoggedEmail, bool>> Matches(string lowerTerm) => LoggedEmail.Matching(lowerTerm);
 }
 
 /// <summary>Logged emails hang on their related record, whatever its module: deleting the record lists and deletes them.</summary>

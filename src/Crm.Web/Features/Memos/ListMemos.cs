@@ -102,12 +102,9 @@ public sealed class ListMemos(CrmDb db, MemoVisibility visibility)
     internal async Task<IQueryable<Memo>> FilteredAsync(Actor actor, MemoQuery query, CancellationToken cancellationToken)
     {
         var memos = db.Memos.AsNoTracking().Where(await visibility.RowFilterAsync(actor, cancellationToken));
-        if (!string.IsNullOrWhiteSpace(query.Search))
+        if (TextSearch.Term(query.Search) is { } term)
         {
-            var term = query.Search.Trim().ToLowerInvariant();
-#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
-            memos = memos.Where(m => m.Title.ToLower().Contains(term));
-#pragma warning restore CA1304, CA1311, CA1862
+            memos = memos.Where(Memo.Matching(term));
         }
 
         if (MemoTexts.Stage(query.Stage) is { } wanted)

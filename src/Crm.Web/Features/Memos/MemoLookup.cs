@@ -20,7 +20,5 @@ public sealed class MemoLookup(CrmDb db, RecordAccess access, MemoVisibility vis
     protected override Task<Expression<Func<Memo, bool>>> VisibleAsync(Actor actor, CancellationToken cancellationToken) =>
         visibility.RowFilterAsync(actor, cancellationToken);
 
-#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
-    protected override Expression<Func<Memo, bool>> Matches(string lowerTerm) => m => m.Title.ToLower().Contains(lowerTerm);
-#pragma warning restore CA1304, CA1311, CA1862
+    protected override Expression<Func<Memo, bool>> Matches(string lowerTerm) => Memo.Matching(lowerTerm);
 }

@@ -97,12 +97,9 @@ public sealed class ListProducts(CrmDb db, RecordAccess access)
     {
         var visible = await access.VisibleAsync<Product>(actor, CrmModules.Products.Key, cancellationToken);
         var products = db.Products.AsNoTracking().Where(visible);
-        if (!string.IsNullOrWhiteSpace(query.Search))
+        if (TextSearch.Term(query.Search) is { } term)
         {
-            var term = query.Search.Trim().ToLowerInvariant();
-#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
-            products = products.Where(p => p.Name.ToLower().Contains(term) || p.CodeKey.Contains(term));
-#pragma warning restore CA1304, CA1311, CA1862
+            products = products.Where(Product.Matching(term));
         }
 
         if (query.Active is { } active)

@@ -27,6 +27,15 @@ public sealed class Product : OwnedRecord
 
     public override string Label => $"{Code} {Name}";
 
+    /// <summary>
+    /// The text search of the list and the search box: the name or code contains <paramref name="term"/>
+    /// (see <see cref="TextSearch.Term"/>). Each searched expression has a trigram index on PostgreSQL.
+    /// </summary>
+#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
+    public static System.Linq.Expressions.Expression<Func<Product, bool>> Matching(string term) =>
+        p => p.Name.ToLower().Contains(term) || p.CodeKey.Contains(term);
+#pragma warning restore CA1304, CA1311, CA1862
+
     internal sealed class Configuration : IEntityTypeConfiguration<Product>
     {
         public void Configure(EntityTypeBuilder<Product> builder)

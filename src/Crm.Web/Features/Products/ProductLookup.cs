@@ -16,7 +16,5 @@ public sealed class ProductLookup(CrmDb db, RecordAccess access) : OwnedRecordLo
 
     protected override Expression<Func<Product, string>> Label => p => p.Code + " " + p.Name;
 
-#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
-    protected override Expression<Func<Product, bool>> Matches(string lowerTerm) => p => p.CodeKey.Contains(lowerTerm) || p.Name.ToLower().Contains(lowerTerm);
-#pragma warning restore CA1304, CA1311, CA1862
+    protected override Expression<Func<Product, bool>> Matches(string lowerTerm) => Product.Matching(lowerTerm);
 }

@@ -40,10 +40,14 @@ public abstract class OwnedRecordLookup<T>(CrmDb db, RecordAccess access) : IRec
     public async Task<IReadOnlyList<RecordLink>> SearchAsync(Actor actor, string text, int limit, CancellationToken cancellationToken)
     {
         var visible = await VisibleAsync(actor, cancellationToken);
-        var term = text.Trim().ToLowerInvariant();
-        var rows = await db.Set<T>().AsNoTracking().Where(visible).Where(Matches(term))
-            .OrderByDescending(r => r.ModifiedAt).ThenByDescending(r => r.Id).Take(limit)
-            .Select(IdAndLabel()).ToListAsync(cancellationToken);
+        var term = TextSearch.Term(text) ?? "";
+        var found = db.Set<T>().AsNoTracking().Where(visible).Where(Matches(term));
+        // Most recently changed first. A term in a large share of the rows would have to sort all of
+        // them by that unindexed time: newest first instead, which the primary key reads in order.
+        var ordered = await TextSearch.DrivingTermAsync(db, Matches, term, cancellationToken) is null
+            ? found.OrderByDescending(r => r.Id)
+            : found.OrderByDescending(r => r.ModifiedAt).ThenByDescending(r => r.Id);
+        var rows = await ordered.Take(limit).Select(IdAndLabel()).ToListAsync(cancellationToken);
         return [.. rows.Select(r => new RecordLink(ModuleKey, r.Key, r.Value, PageOf(r.Key)))];
     }
 

@@ -104,12 +104,9 @@ public sealed class ListTasks(CrmDb db, TaskVisibility visibility)
     internal async Task<IQueryable<CrmTask>> FilteredAsync(Actor actor, TaskQuery query, CancellationToken cancellationToken)
     {
         var tasks = db.Tasks.AsNoTracking().Where(await visibility.RowFilterAsync(actor, cancellationToken));
-        if (!string.IsNullOrWhiteSpace(query.Search))
+        if (TextSearch.Term(query.Search) is { } term)
         {
-            var term = query.Search.Trim().ToLowerInvariant();
-#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
-            tasks = tasks.Where(t => t.Title.ToLower().Contains(term));
-#pragma warning restore CA1304, CA1311, CA1862
+            tasks = tasks.Where(CrmTask.Matching(term));
         }
 
         if (query.Status == TaskTexts.OpenFilter)

@@ -21,9 +21,7 @@ public sealed class TaskLookup(CrmDb db, RecordAccess access, TaskVisibility vis
     protected override Task<Expression<Func<CrmTask, bool>>> VisibleAsync(Actor actor, CancellationToken cancellationToken) =>
         visibility.RowFilterAsync(actor, cancellationToken);
 
-#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...) LIKE: no .NET culture is involved.
-    protected override Expression<Func<CrmTask, bool>> Matches(string lowerTerm) => t => t.Title.ToLower().Contains(lowerTerm);
-#pragma warning restore CA1304, CA1311, CA1862
+    protected override Expression<Func<CrmTask, bool>> Matches(string lowerTerm) => CrmTask.Matching(lowerTerm);
 }
 
 /// <summary>
