@@ -47,6 +47,11 @@ public sealed class Result<T>
     public static Result<T> Invalid(string field, string message) => Invalid(new FieldErrors().Add(field, message));
 #pragma warning restore CA1000
 
+    /// <summary>This failure as the result of another type (for a use case passing on a step's refusal); only for outcomes other than Ok.</summary>
+    public Result<TOther> Map<TOther>() => IsOk
+        ? throw new InvalidOperationException("Only a failure can be passed on.")
+        : new Result<TOther>(Outcome, default, Message, Errors);
+
     public IResult ToHttp(Func<T, IResult>? onOk = null) => Outcome switch
     {
         Outcome.Ok => onOk is null ? Results.Ok(Value) : onOk(Value!),

@@ -208,6 +208,9 @@ public sealed class DealTests
         var csv = (await (await hidden.Http.GetAsync("/api/v1/deals/export.csv")).Content.ReadAsStringAsync()).TrimStart('\uFEFF');
         Assert.StartsWith("ID,Title,Company,Stage,Probability,Expected close,Owner\r\n", csv, StringComparison.Ordinal);
         Assert.DoesNotContain("9876.54", csv, StringComparison.Ordinal);
+        var xlsx = await Crm.Tests.Records.ExportKit.ExportAsync(hidden, "/api/v1/deals/export", "xlsx");
+        Assert.Equal(["ID", "Title", "Company", "Stage", "Probability", "Expected close", "Owner"], xlsx.Headers);
+        Assert.DoesNotContain(xlsx.Rows.SelectMany(r => r), c => c.Contains("9876", StringComparison.Ordinal) || c == "USD");
         Assert.Equal(HttpStatusCode.BadRequest, (await hidden.Http.GetAsync("/api/v1/deals?sort=amount")).StatusCode);
         var sneaky = await hidden.PatchJsonAsync($"/api/v1/deals/{id}", """{"amount":"1.00","version":1}""");
         Assert.Equal(HttpStatusCode.BadRequest, sneaky.StatusCode);

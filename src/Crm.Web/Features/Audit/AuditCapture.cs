@@ -23,6 +23,7 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
     private sealed record Pending(EntityEntry Entry, string Action, JsonObject? Changes, string? EntityType, string? EntityId, string? Label);
 
     private List<Pending>? _pending;
+    private List<AuditNote> _notes = [];
     private IDbContextTransaction? _own;
     private bool _writing;
 
@@ -37,7 +38,8 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
         }
 
         _pending = Collect(db);
-        if (_pending.Count > 0 && db.Database.CurrentTransaction is null)
+        _notes = context.TakeNotes();
+        if ((_pending.Count > 0 || _notes.Count > 0) && db.Database.CurrentTransaction is null)
         {
             _own = await db.Database.BeginTransactionAsync(cancellationToken);
         }
@@ -47,16 +49,18 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
 
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (_writing || eventData.Context is not CrmDb db || _pending is not { Count: > 0 } pending)
+        if (_writing || eventData.Context is not CrmDb db || _pending is not { } pending || (pending.Count == 0 && _notes.Count == 0))
         {
             return result;
         }
 
         _pending = null;
+        var notes = _notes;
+        _notes = [];
         try
         {
             _writing = true;
-            await AuditChain.AppendAsync(db, Build(pending), cancellationToken);
+            await AuditChain.AppendAsync(db, Build(pending, notes), cancellationToken);
             if (_own is not null)
             {
                 await _own.CommitAsync(cancellationToken);
@@ -88,6 +92,7 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
         }
 
         _pending = null;
+        _notes = [];
         if (_own is not null)
         {
             await _own.RollbackAsync(CancellationToken.None);
@@ -216,7 +221,7 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
         return [.. filtered.Cast<object>()];
     }
 
-    private List<AuditEntry> Build(List<Pending> pending)
+    private List<AuditEntry> Build(List<Pending> pending, List<AuditNote> notes)
     {
         var who = context.Current();
         var ticks = clock.GetUtcNow().UtcDateTime.Ticks;
@@ -231,6 +236,8 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
             var label = p.Label ?? AuditNames.Label(p.Entry, type, id, original: false);
             entries.Add(New(who, at, type, id, label, p.Action, changes));
         }
+
+        entries.AddRange(notes.Select(n => New(who, at, n.EntityType, n.EntityId, n.Label, n.Action, n.Changes)));
 
         return entries;
     }

@@ -9,6 +9,9 @@ public sealed record AuditWho(
     public static readonly AuditWho System = new(AuditActorKinds.System, null, "System", null, null, null, null, null);
 }
 
+/// <summary>An audit entry noted by code, written by the next save.</summary>
+public sealed record AuditNote(string EntityType, string EntityId, string Label, string Action, System.Text.Json.Nodes.JsonObject Changes);
+
 /// <summary>
 /// The request context of the audit trail (scoped): read from the current request when a change
 /// is saved — the signed-in user or API token, the previewing administrator, IP, user agent and
@@ -19,6 +22,22 @@ public sealed class AuditContext(IHttpContextAccessor http)
 {
     private AuditWho? _explicit;
     private readonly HashSet<object> _restoring = new(ReferenceEqualityComparer.Instance);
+    private readonly List<AuditNote> _notes = [];
+
+    /// <summary>
+    /// An entry for what the change tracker cannot see (an export): written by the next SaveChanges
+    /// in this scope, in the same transaction as whatever that save writes, or not at all.
+    /// </summary>
+    public void Note(string entityType, string entityId, string label, string action, System.Text.Json.Nodes.JsonObject changes) =>
+        _notes.Add(new AuditNote(entityType, entityId, label, action, changes));
+
+    /// <summary>The notes waiting for a save, handed over once.</summary>
+    internal List<AuditNote> TakeNotes()
+    {
+        var taken = _notes.ToList();
+        _notes.Clear();
+        return taken;
+    }
 
     /// <summary>The next save inserts this entity as a restore, not a creation.</summary>
     public void MarkRestored(object entity) => _restoring.Add(entity);

@@ -20,15 +20,9 @@ public static class CompaniesApi
             .WithName("ListCompanies")
             .WithSummary("The companies you may view: search by name, sort by name or id, keyset-paged (pass nextCursor back as cursor; pageSize 1 to 100).");
 
-        foreach (var format in new[] { ExportFormat.Csv, ExportFormat.Xlsx })
-        {
-            var extension = format.ToString().ToLowerInvariant();
-            companies.MapGet($"/export.{extension}", async (string? search, string? sort, Guid? ownerId, HttpContext http, ExportCompanies export, CancellationToken cancellationToken) =>
-                    (await export.RunAsync(http.Actor(), new CompanyQuery(search, sort, OwnerId: ownerId), format, cancellationToken))
-                        .ToHttp(file => file.ToDownload(format, http.RequestAborted)))
-                .WithName(format == ExportFormat.Csv ? "ExportCompanies" : "ExportCompaniesXlsx")
-                .WithSummary($"The filtered list as {extension} (needs the export permission); hidden fields left out, formula-like cells neutralised.");
-        }
+        companies.MapExport("ExportCompanies", "companies", async (string? format, string? search, string? sort, Guid? ownerId, HttpContext http, ExportCompanies export, CancellationToken cancellationToken) =>
+            (await export.RunAsync(http.Actor(), new CompanyQuery(search, sort, OwnerId: ownerId), format, cancellationToken))
+                .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
         companies.MapGet("/{id:int}", async (int id, HttpContext http, ReadCompany read, CancellationToken cancellationToken) =>
                 (await read.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(view => Results.Ok(view.Company)))

@@ -88,6 +88,7 @@ public sealed class DeleteCompany(CrmDb db, RecordAccess access, RecordDependent
         activity.Record(actor, ActivityKind, $"Deleted company ID {id} '{impact.Value.Name}' and its {contacts.Count} contacts.");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await dependents.AfterCommitAsync(cancellationToken);
         return impact;
     }
 }

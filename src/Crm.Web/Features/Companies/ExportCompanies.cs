@@ -1,7 +1,5 @@
-using Crm.Web.Features.Records;
 using System.Globalization;
-using Crm.Web.Data;
-using Crm.Web.Features.Activity;
+using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
@@ -11,62 +9,38 @@ namespace Crm.Web.Features.Companies;
 
 /// <summary>
 /// The current company list (same filter, search and sort, every page) as CSV or xlsx, only with the
-/// module's export permission. Fields the actor's role hides are left out; every export is logged.
+/// module's export permission. Fields the actor's role hides are left out; every export is logged and audited.
 /// </summary>
-public sealed class ExportCompanies(CrmDb db, ListCompanies list, RecordAccess access, ActivityLog activity, TimeProvider clock)
+public sealed class ExportCompanies(ListCompanies list, ListExports exports)
 {
     public const string ActivityKind = "companies-exported";
 
-    private static readonly (string Field, string Header, Func<CompanyListItem, string?> Value)[] s_columns =
+    private static readonly ExportColumn<CompanyListItem>[] s_columns =
     [
-        ("id", "ID", c => c.Id.ToString(CultureInfo.InvariantCulture)),
-        ("name", "Name", c => c.Name),
-        ("city", "City", c => c.City),
-        ("countryName", "Country", c => c.CountryName),
-        ("phone", "Phone", c => c.Phone),
-        ("email", "Email", c => c.Email),
-        ("website", "Website", c => c.Website),
-        ("owner", "Owner", c => c.OwnerName),
+        new("id", "ID", c => c.Id.ToString(CultureInfo.InvariantCulture)),
+        new("name", "Name", c => c.Name),
+        new("city", "City", c => c.City),
+        new("countryName", "Country", c => c.CountryName),
+        new("phone", "Phone", c => c.Phone),
+        new("email", "Email", c => c.Email),
+        new("website", "Website", c => c.Website),
+        new("owner", "Owner", c => c.OwnerName),
     ];
 
-    public async Task<Result<TableExport>> RunAsync(Actor actor, CompanyQuery query, ExportFormat format, CancellationToken cancellationToken)
+    public async Task<Result<TableExport>> RunAsync(Actor actor, CompanyQuery query, string? format, CancellationToken cancellationToken)
     {
-        if (!(await access.DecideAsync(actor, CrmModules.Companies.Key, PermissionAction.Export, null, cancellationToken)).Allowed)
+        var start = await exports.StartAsync(actor, CrmModules.Companies, format, _ => ListCompanies.Validate(query), cancellationToken);
+        if (!start.IsOk)
         {
-            return Result<TableExport>.Forbidden("You may not export companies.");
+            return start.Map<TableExport>();
         }
 
-        var errors = ListCompanies.Validate(query);
-        if (errors.Any)
-        {
-            return Result<TableExport>.Invalid(errors);
-        }
-
-        var fields = await access.FieldsAsync(actor, CrmModules.Companies.Key, cancellationToken);
-        var columns = s_columns.Where(c => fields.CanSee(c.Field)).ToList();
         var filtered = await list.FilteredAsync(actor, query, cancellationToken);
         var ordered = ListCompanies.SortOf(query) == ListCompanies.SortById
             ? filtered.OrderBy(c => c.Id)
             : filtered.OrderBy(c => c.Name).ThenBy(c => c.Id);
-        var count = await filtered.CountAsync(cancellationToken);
-        activity.Record(actor, ActivityKind,
-            $"Exported {count} companies as {format.ToString().ToUpperInvariant()}" + (string.IsNullOrWhiteSpace(query.Search) ? "." : $" (search '{query.Search.Trim()}')."));
-        await db.SaveChangesAsync(cancellationToken);
-
         var rows = list.Project(ordered);
-        return Result<TableExport>.Ok(new TableExport(
-            $"companies-{clock.GetUtcNow().UtcDateTime:yyyy-MM-dd}",
-            [.. columns.Select(c => c.Header)],
-            ct => Cells(rows.AsAsyncEnumerable(), columns, ct)));
-    }
-
-    private static async IAsyncEnumerable<IReadOnlyList<string?>> Cells(
-        IAsyncEnumerable<CompanyListItem> rows, List<(string Field, string Header, Func<CompanyListItem, string?> Value)> columns,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var row in rows.WithCancellation(cancellationToken))
-        {
-            yield return [.. columns.Select(c => c.Value(row))];
-        }
+        return Result<TableExport>.Ok(await exports.FinishAsync(actor, start.Value!, query with { Cursor = null, PageSize = null }, s_columns,
+            await filtered.CountAsync(cancellationToken), _ => rows.AsAsyncEnumerable(), cancellationToken));
     }
 }

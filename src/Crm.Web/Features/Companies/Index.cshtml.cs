@@ -65,7 +65,7 @@ public sealed class CompaniesPage(CrmDb db, ListCompanies list, TransferCompanie
     public string Link(string? cursor = null, string? sort = null) => "/companies" + Query(cursor, sort ?? Sort);
 
     /// <summary>The export of the list as shown (csv or xlsx): same search and sort, every page.</summary>
-    public string ExportLink(string extension) => $"/api/v1/companies/export.{extension}" + Query(null, Sort);
+    public string ExportLink => "/api/v1/companies/export" + Query(null, Sort);
 
     private string Query(string? cursor, string? sort) =>
         QueryString.Create(new Dictionary<string, string?>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,11 @@ public static class ContactsApi
                     .ToHttp(page => Results.Ok(new { items = page.Items, nextCursor = page.NextCursor, previousCursor = page.PreviousCursor })))
             .WithName("ListContacts")
             .WithSummary("The contacts you may view: search by name or email, filter by companyId, sort by name or id, keyset-paged.");
+
+        contacts.MapExport("ExportContacts", "contacts", async (string? format, string? search, string? sort, int? companyId,
+                HttpContext http, ExportContacts export, CancellationToken cancellationToken) =>
+            (await export.RunAsync(http.Actor(), new ContactQuery(search, sort, CompanyId: companyId), format, cancellationToken))
+                .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
         contacts.MapGet("/{id:int}", async (int id, HttpContext http, ReadContact read, CancellationToken cancellationToken) =>
                 (await read.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(view => Results.Ok(view.Contact)))

@@ -16,6 +16,7 @@ public static class ContactsSetup
         services.AddScoped<ReadContact>();
         services.AddScoped<SaveContact>();
         services.AddScoped<DeleteContact>();
+        services.AddScoped<ExportContacts>();
         // Registered after companies: contacts of the leaver's companies have already followed
         // their companies; this moves the rest of what the leaver owns, with the same stamping.
         services.AddSingleton(provider => new OwnedRecords(
@@ -31,6 +32,7 @@ public static class ContactsSetup
         [
             "The contact list shows the contacts your role lets you see. Search by name or email, sort by name or ID, and page with Next and Previous. A company's page lists its contacts.",
             "A contact may belong to a company you can see. When a company is transferred to another owner, its contacts follow it; when a company is deleted, its contacts are deleted with it (the confirmation lists them).",
+            "Export CSV and Export Excel download the current list (with your search, company filter and sort) when your role may export contacts; fields your role hides are left out. Every export is recorded in the activity log and the audit trail.",
             "If someone else saved a contact after you opened it, your save is refused with a message instead of overwriting their change.",
         ]));
         return services;

@@ -71,6 +71,7 @@ public sealed class DeleteContact(CrmDb db, RecordAccess access, RecordDependent
         activity.Record(actor, ActivityKind, $"Deleted contact ID {id} '{impact.Value!.Name}'.");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await dependents.AfterCommitAsync(cancellationToken);
         return impact;
     }
 }

@@ -24,6 +24,7 @@ public sealed class ContactsPage(ListContacts list, RecordAccess access) : PageM
 
     public ListPage<ContactListItem> Contacts { get; private set; } = new([], null, null);
     public bool CanCreate { get; private set; }
+    public bool CanExport { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
@@ -39,11 +40,17 @@ public sealed class ContactsPage(ListContacts list, RecordAccess access) : PageM
         }
 
         CanCreate = !actor.IsPreview && (await access.DecideAsync(actor, CrmModules.Contacts.Key, PermissionAction.Create, null, cancellationToken)).Allowed;
+        CanExport = (await access.DecideAsync(actor, CrmModules.Contacts.Key, PermissionAction.Export, null, cancellationToken)).Allowed;
         return Page();
     }
 
-    public string Link(string? cursor) =>
-        "/contacts" + QueryString.Create(new Dictionary<string, string?>
+    public string Link(string? cursor) => "/contacts" + QueryOf(cursor);
+
+    /// <summary>The export of the list as shown: same search, company and sort, every page.</summary>
+    public string ExportLink => "/api/v1/contacts/export" + QueryOf(null);
+
+    private string QueryOf(string? cursor) =>
+        QueryString.Create(new Dictionary<string, string?>
         {
             ["search"] = string.IsNullOrWhiteSpace(Search) ? null : Search,
             ["sort"] = Sort,

@@ -25,18 +25,13 @@ public sealed class ListContacts(CrmDb db, RecordAccess access)
     public async Task<Result<ListPage<ContactListItem>>> RunAsync(Actor actor, ContactQuery query, CancellationToken cancellationToken)
     {
         var size = query.PageSize ?? ListPaging.DefaultPageSize;
-        var errors = new FieldErrors().Text("search", "Search", query.Search, ListCompanies.SearchMaxLength, required: false);
-        if (query.Sort is { Length: > 0 } s && !s.Equals(SortByName, StringComparison.OrdinalIgnoreCase) && !s.Equals(SortById, StringComparison.OrdinalIgnoreCase))
-        {
-            errors.Add("sort", "Sort by \"name\" or \"id\".");
-        }
-
+        var errors = Validate(query);
         if (size is < 1 or > ListPaging.MaxPageSize)
         {
             errors.Add("pageSize", $"The page size must be between 1 and {ListPaging.MaxPageSize}.");
         }
 
-        var sort = string.Equals(query.Sort, SortById, StringComparison.OrdinalIgnoreCase) ? SortById : SortByName;
+        var sort = SortOf(query);
         ListCursor? cursor = null;
         if (!string.IsNullOrEmpty(query.Cursor))
         {
@@ -52,19 +47,7 @@ public sealed class ListContacts(CrmDb db, RecordAccess access)
             return Result<ListPage<ContactListItem>>.Invalid(errors);
         }
 
-        var visible = await access.VisibleAsync<Contact>(actor, CrmModules.Contacts.Key, cancellationToken);
-        var contacts = db.Contacts.AsNoTracking().Where(visible);
-        var term = TextSearch.Term(query.Search);
-        if (term is not null)
-        {
-            contacts = contacts.Where(Contact.Matching(term));
-        }
-
-        if (query.CompanyId is { } companyId)
-        {
-            contacts = contacts.Where(c => c.CompanyId == companyId);
-        }
-
+        var contacts = await FilteredAsync(actor, query, cancellationToken);
         if (cursor is { } at)
         {
             var id = at.Id;
@@ -84,20 +67,62 @@ public sealed class ListContacts(CrmDb db, RecordAccess access)
         }
 
         var forward = cursor?.Forward ?? true;
-        var driving = await TextSearch.DrivingTermAsync(db, Contact.Matching, term, cancellationToken);
-        var ordered = sort == SortByName
-            ? (forward ? contacts.OrderBy(TextSearch.SortKey<Contact, string>(c => c.LastName, driving)).ThenBy(c => c.FirstName).ThenBy(c => c.Id)
-                : contacts.OrderByDescending(TextSearch.SortKey<Contact, string>(c => c.LastName, driving)).ThenByDescending(c => c.FirstName).ThenByDescending(c => c.Id))
-            : (forward ? contacts.OrderBy(TextSearch.SortKey<Contact, int>(c => c.Id, driving)) : contacts.OrderByDescending(TextSearch.SortKey<Contact, int>(c => c.Id, driving)));
-        var companies = db.Companies.Where(await access.VisibleAsync<Company>(actor, CrmModules.Companies.Key, cancellationToken));
-        // Names come from correlated lookups in the projection, so the page keeps the keyset order;
-        // a company the actor may not view stays unnamed (and unlinked).
-        var rows = await ordered.Take(size + 1).Select(c => new ContactListItem(c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.Title,
-                companies.Where(co => co.Id == c.CompanyId).Select(co => (int?)co.Id).FirstOrDefault(),
-                companies.Where(co => co.Id == c.CompanyId).Select(co => co.Name).FirstOrDefault(),
-                c.OwnerId, db.Users.Where(u => u.Id == c.OwnerId).Select(u => u.FullName).FirstOrDefault() ?? ""))
-            .ToListAsync(cancellationToken);
+        var driving = await TextSearch.DrivingTermAsync(db, Contact.Matching, TextSearch.Term(query.Search), cancellationToken);
+        var ordered = Order(contacts, sort, forward, driving);
+        var rows = await (await ProjectAsync(actor, ordered.Take(size + 1), cancellationToken)).ToListAsync(cancellationToken);
         return Result<ListPage<ContactListItem>>.Ok(ListPaging.Page(rows, size, cursor,
             (row, next) => new ListCursor(sort, next, row.Id, sort == SortByName ? [row.LastName, row.FirstName] : [])));
+    }
+
+    internal static string SortOf(ContactQuery query) =>
+        string.Equals(query.Sort, SortById, StringComparison.OrdinalIgnoreCase) ? SortById : SortByName;
+
+    /// <summary>The query's search and sort; paging is checked by the list alone.</summary>
+    internal static FieldErrors Validate(ContactQuery query)
+    {
+        var errors = new FieldErrors().Text("search", "Search", query.Search, ListCompanies.SearchMaxLength, required: false);
+        if (query.Sort is { Length: > 0 } s && !s.Equals(SortByName, StringComparison.OrdinalIgnoreCase) && !s.Equals(SortById, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add("sort", "Sort by \"name\" or \"id\".");
+        }
+
+        return errors;
+    }
+
+    /// <summary>The visible contacts matching the search and company filter (the list and the export share it).</summary>
+    internal async Task<IQueryable<Contact>> FilteredAsync(Actor actor, ContactQuery query, CancellationToken cancellationToken)
+    {
+        var visible = await access.VisibleAsync<Contact>(actor, CrmModules.Contacts.Key, cancellationToken);
+        var contacts = db.Contacts.AsNoTracking().Where(visible);
+        if (TextSearch.Term(query.Search) is { } term)
+        {
+            contacts = contacts.Where(Contact.Matching(term));
+        }
+
+        if (query.CompanyId is { } companyId)
+        {
+            contacts = contacts.Where(c => c.CompanyId == companyId);
+        }
+
+        return contacts;
+    }
+
+    /// <summary>The list's order; <paramref name="drivingTerm"/> is the searched text when it drives the query, see <see cref="TextSearch.SortKey"/>.</summary>
+    internal static IOrderedQueryable<Contact> Order(IQueryable<Contact> contacts, string sort, bool forward, string? drivingTerm = null) => sort == SortByName
+        ? (forward ? contacts.OrderBy(TextSearch.SortKey<Contact, string>(c => c.LastName, drivingTerm)).ThenBy(c => c.FirstName).ThenBy(c => c.Id)
+            : contacts.OrderByDescending(TextSearch.SortKey<Contact, string>(c => c.LastName, drivingTerm)).ThenByDescending(c => c.FirstName).ThenByDescending(c => c.Id))
+        : (forward ? contacts.OrderBy(TextSearch.SortKey<Contact, int>(c => c.Id, drivingTerm)) : contacts.OrderByDescending(TextSearch.SortKey<Contact, int>(c => c.Id, drivingTerm)));
+
+    /// <summary>
+    /// The list's columns. Names come from correlated lookups in the projection, so rows keep the
+    /// query's order; a company the actor may not view stays unnamed (and unlinked).
+    /// </summary>
+    internal async Task<IQueryable<ContactListItem>> ProjectAsync(Actor actor, IQueryable<Contact> contacts, CancellationToken cancellationToken)
+    {
+        var companies = db.Companies.Where(await access.VisibleAsync<Company>(actor, CrmModules.Companies.Key, cancellationToken));
+        return contacts.Select(c => new ContactListItem(c.Id, c.FirstName, c.LastName, c.Email, c.Phone, c.Title,
+            companies.Where(co => co.Id == c.CompanyId).Select(co => (int?)co.Id).FirstOrDefault(),
+            companies.Where(co => co.Id == c.CompanyId).Select(co => co.Name).FirstOrDefault(),
+            c.OwnerId, db.Users.Where(u => u.Id == c.OwnerId).Select(u => u.FullName).FirstOrDefault() ?? ""));
     }
 }

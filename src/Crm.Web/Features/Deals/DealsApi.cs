@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.Extensions.Options;
@@ -20,12 +21,10 @@ public static class DealsApi
             .WithName("ListDeals")
             .WithSummary("The deals you may view: filter by stage, open (true: not won or lost), companyId, ownerId; search by title; sort by title, amount or id; keyset-paged.");
 
-        deals.MapGet("/export.csv", async (string? search, string? sort, string? stage, bool? open, int? companyId, Guid? ownerId,
+        deals.MapExport("ExportDeals", "deals", async (string? format, string? search, string? sort, string? stage, bool? open, int? companyId, Guid? ownerId,
                 HttpContext http, ExportDeals export, CancellationToken cancellationToken) =>
-                (await export.RunAsync(http.Actor(), new DealQuery(search, sort, null, null, stage, open, companyId, ownerId), cancellationToken))
-                    .ToHttp(file => Results.Stream(stream => file.WriteAsync(stream, http.RequestAborted), "text/csv; charset=utf-8", file.FileName)))
-            .WithName("ExportDeals")
-            .WithSummary("The filtered list as CSV (needs the export permission); fields your role hides are left out.");
+            (await export.RunAsync(http.Actor(), new DealQuery(search, sort, null, null, stage, open, companyId, ownerId), format, cancellationToken))
+                .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
         deals.MapGet("/{id:int}", async (int id, HttpContext http, ReadDeal read, CancellationToken cancellationToken) =>
                 (await read.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(view => Results.Ok(view.Deal)))

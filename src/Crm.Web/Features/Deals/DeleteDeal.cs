@@ -69,6 +69,7 @@ public sealed class DeleteDeal(CrmDb db, RecordAccess access, RecordDependents d
         activity.Record(actor, ActivityKind, $"Deleted deal ID {id} '{impact.Value.Title}'.");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await dependents.AfterCommitAsync(cancellationToken);
         return impact;
     }
 }

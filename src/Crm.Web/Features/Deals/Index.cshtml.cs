@@ -57,7 +57,7 @@ public sealed class DealsPage(ListDeals list, RecordAccess access) : PageModel
 
     public string Link(string? cursor) => "/deals" + QueryOf(cursor);
 
-    public string ExportLink => "/api/v1/deals/export.csv" + QueryOf(null);
+    public string ExportLink => "/api/v1/deals/export" + QueryOf(null);
 
     private string QueryOf(string? cursor) =>
         QueryString.Create(new Dictionary<string, string?>

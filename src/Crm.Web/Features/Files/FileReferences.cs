@@ -85,4 +85,6 @@ public sealed class FileDependents(CrmDb db, FileReleases releases) : IRecordDep
         var files = await db.FileObjects.Where(f => list.Contains(f.Id)).ToListAsync(cancellationToken);
         releases.Add(await FileReferences.RemoveAsync(db, files, cancellationToken));
     }
+
+    public Task AfterCommitAsync(CancellationToken cancellationToken) => releases.AfterCommitAsync(cancellationToken);
 }

@@ -1,3 +1,4 @@
+using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
@@ -19,6 +20,11 @@ public static class FilesApi
                     .ToHttp(page => Results.Ok(new { items = page.Items, nextCursor = page.NextCursor, previousCursor = page.PreviousCursor })))
             .WithName("ListFiles")
             .WithSummary("The files you may view, of one record (module and id) or of all; search by name, sort by name or id, keyset-paged.");
+
+        files.MapExport("ExportFiles", "files (their metadata, not their content)", async (string? format, string? module, int? id, string? search, string? sort,
+                HttpContext http, ExportFiles export, CancellationToken cancellationToken) =>
+            (await export.RunAsync(http.Actor(), new FileQuery(module, id, search, sort), format, cancellationToken))
+                .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
         files.MapPost("", async (HttpContext http, UploadFile upload, CancellationToken cancellationToken) =>
                 (await ReadUploadAsync(http, upload, cancellationToken)).ToHttp(f => Results.Created($"/api/v1/files/{f.Id}", f)))

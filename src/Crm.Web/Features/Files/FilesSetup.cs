@@ -25,6 +25,7 @@ public static class FilesSetup
         services.AddScoped<FileVisibility>();
         services.AddScoped<FileReleases>();
         services.AddScoped<ListFiles>();
+        services.AddScoped<ExportFiles>();
         services.AddScoped<ReadFile>();
         services.AddScoped<UploadFile>();
         services.AddScoped<DeleteFile>();
@@ -63,7 +64,8 @@ public static class FilesSetup
             "Files are attached to records: a company, a contact, a task, a memo. A record's page lists its files and, when your role allows it, has a form to attach one. You see a file only if your role lets you see files and you can see the record it is attached to.",
             "The CRM keeps each content once. Attaching the same file to another record (or creating a task from a memo) adds a new file object that refers to the same stored content. Deleting a file object removes only that reference; the content itself is deleted when its last reference is.",
             "Downloads are always offered as a file to save, under the file's name. Names are cleaned: folders in a name and control characters are removed, and long names are shortened.",
-            "Files are deleted with the record they are attached to; that record's delete confirmation lists them.",
+            "Files are deleted with the record they are attached to; that record's delete confirmation lists them. The stored content whose last reference went is removed as soon as the delete is saved.",
+            "Export CSV and Export Excel download the list of files you see (name, type, size, record, owner; never their content) when your role may export files. Every export is recorded in the activity log and the audit trail.",
         ]));
         return services;
     }

@@ -29,23 +29,13 @@ public sealed class ListFiles(CrmDb db, FileVisibility visibility)
     public async Task<Result<ListPage<FileListItem>>> RunAsync(Actor actor, FileQuery query, CancellationToken cancellationToken)
     {
         var size = query.PageSize ?? ListPaging.DefaultPageSize;
-        var errors = new FieldErrors().Text("search", "Search", query.Search, SearchMaxLength, required: false);
-        if (query.Sort is { Length: > 0 } s && !s.Equals(SortByName, StringComparison.OrdinalIgnoreCase) && !s.Equals(SortById, StringComparison.OrdinalIgnoreCase))
-        {
-            errors.Add("sort", "Sort by \"name\" or \"id\".");
-        }
-
+        var errors = Validate(query);
         if (size is < 1 or > ListPaging.MaxPageSize)
         {
             errors.Add("pageSize", $"The page size must be between 1 and {ListPaging.MaxPageSize}.");
         }
 
-        if (string.IsNullOrWhiteSpace(query.Module) != (query.Id is null))
-        {
-            errors.Add(query.Id is null ? "id" : "module", "Give both the module and the ID of the record, or neither.");
-        }
-
-        var sort = string.Equals(query.Sort, SortById, StringComparison.OrdinalIgnoreCase) ? SortById : SortByName;
+        var sort = SortOf(query);
         ListCursor? cursor = null;
         if (!string.IsNullOrEmpty(query.Cursor))
         {
@@ -61,28 +51,9 @@ public sealed class ListFiles(CrmDb db, FileVisibility visibility)
             return Result<ListPage<FileListItem>>.Invalid(errors);
         }
 
-        RecordLink? only = null;
-        if (query.Module is { Length: > 0 } module)
+        if (await FilteredAsync(actor, query, cancellationToken) is not var (files, only))
         {
-            only = await visibility.RelatedAsync(actor, module, query.Id!.Value, cancellationToken);
-            if (only is null)
-            {
-                return Result<ListPage<FileListItem>>.NotFound();
-            }
-        }
-
-        var files = db.FileObjects.AsNoTracking().Where(await visibility.RowFilterAsync(actor, cancellationToken));
-        if (only is not null)
-        {
-            files = files.Where(f => f.RelatedModule == only.Module && f.RelatedId == only.Id);
-        }
-
-        if (TextSearch.Term(query.Search) is { } term)
-
-        {
-
-            files = files.Where(FileObject.Matching(term));
-
+            return Result<ListPage<FileListItem>>.NotFound();
         }
 
         var forward = cursor?.Forward ?? true;
@@ -92,10 +63,7 @@ public sealed class ListFiles(CrmDb db, FileVisibility visibility)
         // Across records, rows whose record is hidden are dropped, so read in batches until the page (plus one) is full.
         for (var batch = 0; batch < 20 && rows.Count <= size; batch++)
         {
-            var read = await Ordered(After(files, at, sort), sort, forward).Take(size + 1)
-                .Select(f => new FileListItem(f.Id, f.Name, f.ContentType, f.Size, f.RelatedModule, f.RelatedId, f.CreatedAt, f.OwnerId,
-                    db.Users.Where(u => u.Id == f.OwnerId).Select(u => u.FullName).FirstOrDefault() ?? ""))
-                .ToListAsync(cancellationToken);
+            var read = await Project(Ordered(After(files, at, sort), sort, forward).Take(size + 1)).ToListAsync(cancellationToken);
             foreach (var row in read)
             {
                 var key = (row.RelatedModule, row.RelatedId);
@@ -122,6 +90,62 @@ public sealed class ListFiles(CrmDb db, FileVisibility visibility)
             (row, next) => new ListCursor(sort, next, row.Id, sort == SortByName ? [row.Name] : [])));
     }
 
+    internal static string SortOf(FileQuery query) =>
+        string.Equals(query.Sort, SortById, StringComparison.OrdinalIgnoreCase) ? SortById : SortByName;
+
+    /// <summary>The query's search, sort and record; paging is checked by the list alone.</summary>
+    internal static FieldErrors Validate(FileQuery query)
+    {
+        var errors = new FieldErrors().Text("search", "Search", query.Search, SearchMaxLength, required: false);
+        if (query.Sort is { Length: > 0 } s && !s.Equals(SortByName, StringComparison.OrdinalIgnoreCase) && !s.Equals(SortById, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add("sort", "Sort by \"name\" or \"id\".");
+        }
+
+        if (string.IsNullOrWhiteSpace(query.Module) != (query.Id is null))
+        {
+            errors.Add(query.Id is null ? "id" : "module", "Give both the module and the ID of the record, or neither.");
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// The file objects the engine lets the actor view, of the one record asked for (null when that
+    /// record is invisible: a 404) or of all records, matching the search. Rows of records the actor
+    /// may not view are still in it: the caller drops them (see <see cref="FileVisibility"/>).
+    /// </summary>
+    internal async Task<(IQueryable<FileObject> Files, RecordLink? Only)?> FilteredAsync(Actor actor, FileQuery query, CancellationToken cancellationToken)
+    {
+        RecordLink? only = null;
+        if (query.Module is { Length: > 0 } module)
+        {
+            only = await visibility.RelatedAsync(actor, module, query.Id!.Value, cancellationToken);
+            if (only is null)
+            {
+                return null;
+            }
+        }
+
+        var files = db.FileObjects.AsNoTracking().Where(await visibility.RowFilterAsync(actor, cancellationToken));
+        if (only is not null)
+        {
+            files = files.Where(f => f.RelatedModule == only.Module && f.RelatedId == only.Id);
+        }
+
+        if (TextSearch.Term(query.Search) is { } term)
+        {
+            files = files.Where(FileObject.Matching(term));
+        }
+
+        return (files, only);
+    }
+
+    /// <summary>The list's columns (metadata only); the owner's name by a correlated lookup, so rows keep the query's order.</summary>
+    internal IQueryable<FileListItem> Project(IQueryable<FileObject> files) =>
+        files.Select(f => new FileListItem(f.Id, f.Name, f.ContentType, f.Size, f.RelatedModule, f.RelatedId, f.CreatedAt, f.OwnerId,
+            db.Users.Where(u => u.Id == f.OwnerId).Select(u => u.FullName).FirstOrDefault() ?? ""));
+
     private static IQueryable<FileObject> After(IQueryable<FileObject> files, ListCursor? at, string sort)
     {
         if (at is null)
@@ -141,7 +165,7 @@ public sealed class ListFiles(CrmDb db, FileVisibility visibility)
             : files.Where(f => f.Name.CompareTo(name) <= 0).Where(f => f.Name.CompareTo(name) < 0 || (f.Name == name && f.Id < id));
     }
 
-    private static IQueryable<FileObject> Ordered(IQueryable<FileObject> files, string sort, bool forward) => sort == SortByName
+    internal static IQueryable<FileObject> Ordered(IQueryable<FileObject> files, string sort, bool forward) => sort == SortByName
         ? (forward ? files.OrderBy(f => f.Name).ThenBy(f => f.Id) : files.OrderByDescending(f => f.Name).ThenByDescending(f => f.Id))
         : (forward ? files.OrderBy(f => f.Id) : files.OrderByDescending(f => f.Id));
 }

@@ -68,6 +68,7 @@ public sealed class DeleteLead(CrmDb db, RecordAccess access, RecordDependents d
         activity.Record(actor, ActivityKind, $"Deleted lead ID {id} '{impact.Value.Name}'.");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await dependents.AfterCommitAsync(cancellationToken);
         return impact;
     }
 }

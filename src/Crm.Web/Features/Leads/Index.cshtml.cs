@@ -52,7 +52,7 @@ public sealed class LeadsPage(ListLeads list, RecordAccess access) : PageModel
 
     public string Link(string? cursor) => "/leads" + QueryOf(cursor);
 
-    public string ExportLink => "/api/v1/leads/export.csv" + QueryOf(null);
+    public string ExportLink => "/api/v1/leads/export" + QueryOf(null);
 
     private string QueryOf(string? cursor) =>
         QueryString.Create(new Dictionary<string, string?>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.Extensions.Options;
@@ -20,11 +21,10 @@ public static class LeadsApi
             .WithName("ListLeads")
             .WithSummary("The leads you may view: filter by status and source, search name, email or company name, sort by name or id, keyset-paged.");
 
-        leads.MapGet("/export.csv", async (string? search, string? sort, string? status, string? source, HttpContext http, ExportLeads export, CancellationToken cancellationToken) =>
-                (await export.RunAsync(http.Actor(), new LeadQuery(search, sort, null, null, status, source), cancellationToken))
-                    .ToHttp(file => Results.Stream(stream => file.WriteAsync(stream, http.RequestAborted), "text/csv; charset=utf-8", file.FileName)))
-            .WithName("ExportLeads")
-            .WithSummary("The filtered list as CSV (needs the export permission).");
+        leads.MapExport("ExportLeads", "leads", async (string? format, string? search, string? sort, string? status, string? source,
+                HttpContext http, ExportLeads export, CancellationToken cancellationToken) =>
+            (await export.RunAsync(http.Actor(), new LeadQuery(search, sort, null, null, status, source), format, cancellationToken))
+                .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
         leads.MapGet("/{id:int}", async (int id, HttpContext http, ReadLead read, CancellationToken cancellationToken) =>
                 (await read.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(view => Results.Ok(view.Lead)))

@@ -68,6 +68,7 @@ public sealed class DeleteLoggedEmail(CrmDb db, RecordAccess access, RecordDepen
         activity.Record(actor, ActivityKind, $"Deleted logged email ID {id} '{impact.Value.Subject}'.");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await dependents.AfterCommitAsync(cancellationToken);
         return impact;
     }
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Crm.Web.Data;
-using Crm.Web.Features.Activity;
 using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
@@ -9,53 +7,34 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.LoggedEmails;
 
-/// <summary>The current list of logged emails as CSV (export permission; hidden fields left out; logged).</summary>
-public sealed class ExportLoggedEmails(CrmDb db, ListLoggedEmails list, RecordAccess access, ActivityLog activity, TimeProvider clock)
+/// <summary>The current list of logged emails as CSV or xlsx (export permission; hidden fields left out; logged and audited).</summary>
+public sealed class ExportLoggedEmails(ListLoggedEmails list, ListExports exports)
 {
     public const string ActivityKind = "emails-exported";
 
-    private static readonly (string Field, string Header, Func<LoggedEmailListItem, string?> Value)[] s_columns =
+    private static readonly ExportColumn<LoggedEmailListItem>[] s_columns =
     [
-        ("id", "ID", e => e.Id.ToString(CultureInfo.InvariantCulture)),
-        ("direction", "Direction", e => e.Direction),
-        ("from", "From", e => e.From),
-        ("to", "To", e => e.To),
-        ("subject", "Subject", e => e.Subject),
-        ("sentAt", "Sent at (UTC)", e => e.SentAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)),
-        ("related", "Related", e => e.RelatedModule is null ? null : $"{e.RelatedModule} ID {e.RelatedId}"),
-        ("owner", "Owner", e => e.OwnerName),
+        new("id", "ID", e => e.Id.ToString(CultureInfo.InvariantCulture)),
+        new("direction", "Direction", e => e.Direction),
+        new("from", "From", e => e.From),
+        new("to", "To", e => e.To),
+        new("subject", "Subject", e => e.Subject),
+        new("sentAt", "Sent at (UTC)", e => e.SentAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)),
+        new("related", "Related", e => e.RelatedModule is null ? null : $"{e.RelatedModule} ID {e.RelatedId}"),
+        new("owner", "Owner", e => e.OwnerName),
     ];
 
-    public async Task<Result<CsvExport>> RunAsync(Actor actor, LoggedEmailQuery query, CancellationToken cancellationToken)
+    public async Task<Result<TableExport>> RunAsync(Actor actor, LoggedEmailQuery query, string? format, CancellationToken cancellationToken)
     {
-        var module = CrmModules.Emails.Key;
-        if (!(await access.DecideAsync(actor, module, PermissionAction.Export, null, cancellationToken)).Allowed)
+        var start = await exports.StartAsync(actor, CrmModules.Emails, format, _ => ListLoggedEmails.Validate(query), cancellationToken);
+        if (!start.IsOk)
         {
-            return Result<CsvExport>.Forbidden("You may not export emails.");
+            return start.Map<TableExport>();
         }
 
-        var errors = ListLoggedEmails.Validate(query);
-        if (errors.Any)
-        {
-            return Result<CsvExport>.Invalid(errors);
-        }
-
-        var fields = await access.FieldsAsync(actor, module, cancellationToken);
-        var columns = s_columns.Where(c => fields.CanSee(c.Field)).ToList();
         var filtered = await list.FilteredAsync(actor, query, cancellationToken);
-        var count = await filtered.CountAsync(cancellationToken);
-        activity.Record(actor, ActivityKind, $"Exported {count} logged emails as CSV.");
-        await db.SaveChangesAsync(cancellationToken);
         var rows = list.Project(ListLoggedEmails.Order(filtered, ListLoggedEmails.SortOf(query), forward: true));
-        var name = $"emails-{clock.GetUtcNow().UtcDateTime:yyyy-MM-dd}.csv";
-        return Result<CsvExport>.Ok(new CsvExport(name, async (stream, ct) =>
-        {
-            await using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true), leaveOpen: true);
-            await writer.WriteAsync(Csv.Line(columns.Select(c => c.Header)));
-            await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
-            {
-                await writer.WriteAsync(Csv.Line(columns.Select(c => c.Value(row))));
-            }
-        }));
+        return Result<TableExport>.Ok(await exports.FinishAsync(actor, start.Value!, query with { Cursor = null, PageSize = null }, s_columns,
+            await filtered.CountAsync(cancellationToken), _ => rows.AsAsyncEnumerable(), cancellationToken));
     }
 }

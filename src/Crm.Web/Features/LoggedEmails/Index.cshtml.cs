@@ -47,7 +47,7 @@ public sealed class LoggedEmailsPage(ListLoggedEmails list, RecordAccess access)
 
     public string Link(string? cursor) => "/emails" + QueryOf(cursor);
 
-    public string ExportLink => "/api/v1/emails/export.csv" + QueryOf(null);
+    public string ExportLink => "/api/v1/emails/export" + QueryOf(null);
 
     private string QueryOf(string? cursor) =>
         QueryString.Create(new Dictionary<string, string?>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.Extensions.Options;
@@ -20,12 +21,10 @@ public static class LoggedEmailsApi
             .WithName("ListLoggedEmails")
             .WithSummary("The logged emails you may view: filter by direction and related record (relatedModule + relatedId), search subject and addresses, sort by sent (newest first) or id, keyset-paged.");
 
-        emails.MapGet("/export.csv", async (string? search, string? sort, string? direction, string? relatedModule, int? relatedId,
+        emails.MapExport("ExportLoggedEmails", "logged emails", async (string? format, string? search, string? sort, string? direction, string? relatedModule, int? relatedId,
                 HttpContext http, ExportLoggedEmails export, CancellationToken cancellationToken) =>
-                (await export.RunAsync(http.Actor(), new LoggedEmailQuery(search, sort, null, null, direction, relatedModule, relatedId), cancellationToken))
-                    .ToHttp(file => Results.Stream(stream => file.WriteAsync(stream, http.RequestAborted), "text/csv; charset=utf-8", file.FileName)))
-            .WithName("ExportLoggedEmails")
-            .WithSummary("The filtered list as CSV (needs the export permission).");
+            (await export.RunAsync(http.Actor(), new LoggedEmailQuery(search, sort, null, null, direction, relatedModule, relatedId), format, cancellationToken))
+                .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
         emails.MapGet("/{id:int}", async (int id, HttpContext http, ReadLoggedEmail read, CancellationToken cancellationToken) =>
                 (await read.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(view => Results.Ok(view.Email)))

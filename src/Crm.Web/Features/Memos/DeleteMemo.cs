@@ -1,6 +1,5 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
-using Crm.Web.Features.Files;
 using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
@@ -16,7 +15,7 @@ public sealed record MemoDeleteImpact(int MemoId, string Title)
 }
 
 /// <summary>Deletes a memo (needs delete: the author loses it once the memo is reviewed) with its tasks and files, in one transaction.</summary>
-public sealed class DeleteMemo(CrmDb db, MemoVisibility visibility, RecordDependents dependents, RecordLookups lookups, FileReleases releases, ActivityLog activity)
+public sealed class DeleteMemo(CrmDb db, MemoVisibility visibility, RecordDependents dependents, RecordLookups lookups, ActivityLog activity)
 {
     public const string ActivityKind = "memo-deleted";
 
@@ -63,7 +62,7 @@ public sealed class DeleteMemo(CrmDb db, MemoVisibility visibility, RecordDepend
             activity.Record(actor, ActivityKind, $"Deleted memo ID {id} '{impact.Value.Title}'" + (also.Count > 0 ? $" with {also.Count} linked records." : "."));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            await releases.AfterCommitAsync(cancellationToken);
+            await dependents.AfterCommitAsync(cancellationToken);
             return impact;
         }
     }

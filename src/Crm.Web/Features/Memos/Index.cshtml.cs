@@ -27,6 +27,7 @@ public sealed class MemosPage(ListMemos list, RecordAccess access) : PageModel
 
     public ListPage<MemoListItem> Memos { get; private set; } = new([], null, null);
     public bool CanCreate { get; private set; }
+    public bool CanExport { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
@@ -42,11 +43,17 @@ public sealed class MemosPage(ListMemos list, RecordAccess access) : PageModel
         }
 
         CanCreate = !actor.IsPreview && (await access.DecideAsync(actor, CrmModules.Memos.Key, PermissionAction.Create, null, cancellationToken)).Allowed;
+        CanExport = (await access.DecideAsync(actor, CrmModules.Memos.Key, PermissionAction.Export, null, cancellationToken)).Allowed;
         return Page();
     }
 
-    public string Link(string? cursor) =>
-        "/memos" + QueryString.Create(new Dictionary<string, string?>
+    public string Link(string? cursor) => "/memos" + QueryOf(cursor);
+
+    /// <summary>The export of the list as shown: same search, filters and sort, every page.</summary>
+    public string ExportLink => "/api/v1/memos/export" + QueryOf(null);
+
+    private string QueryOf(string? cursor) =>
+        QueryString.Create(new Dictionary<string, string?>
         {
             ["search"] = string.IsNullOrWhiteSpace(Search) ? null : Search,
             ["stage"] = string.IsNullOrEmpty(Stage) ? null : Stage,

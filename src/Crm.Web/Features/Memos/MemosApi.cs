@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Crm.Web.Features.Tasks;
+using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,11 @@ public static class MemosApi
                     .ToHttp(page => Results.Ok(new { items = page.Items, nextCursor = page.NextCursor, previousCursor = page.PreviousCursor })))
             .WithName("ListMemos")
             .WithSummary("The memos you may view (your scope, those you wrote, those you review; never someone else's draft): search by title, filter by stage or box (written, to-review), sort by title or id, keyset-paged.");
+
+        memos.MapExport("ExportMemos", "memos", async (string? format, string? search, string? stage, string? box, string? sort,
+                HttpContext http, ExportMemos export, CancellationToken cancellationToken) =>
+            (await export.RunAsync(http.Actor(), new MemoQuery(search, stage, box, sort), format, cancellationToken))
+                .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
         memos.MapGet("/{id:int}", async (int id, HttpContext http, ReadMemo read, CancellationToken cancellationToken) =>
                 (await read.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(view => Results.Ok(new { memo = view.Memo, can = view.Can, tasks = view.Tasks })))

@@ -12,6 +12,7 @@ public static class MemosSetup
     {
         services.AddScoped<MemoVisibility>();
         services.AddScoped<ListMemos>();
+        services.AddScoped<ExportMemos>();
         services.AddScoped<ReadMemo>();
         services.AddScoped<SaveMemo>();
         services.AddScoped<ReviewMemo>();
@@ -42,6 +43,7 @@ public static class MemosSetup
             "Save a memo as a draft to keep working on it: a draft is visible to you only and cannot be reviewed. Untick \"Draft\" to send it.",
             "The recipient reviews a memo with \"Postpone\" (to come back to it) or \"Mark reviewed\", with an optional comment. Once a memo is reviewed its author can still read it but can no longer edit or delete it.",
             "\"Create task\" makes a task about the memo; the memo's files are attached to the task as well (the content is stored once and shared). Deleting a memo deletes its tasks and files; the confirmation lists them first.",
+            "Export CSV and Export Excel download exactly the memos the list shows you (with your search, stage, box and sort; never someone else's draft) when your role may export memos. Every export is recorded in the activity log and the audit trail.",
         ]));
         return services;
     }

@@ -68,6 +68,7 @@ public sealed class DeleteProduct(CrmDb db, RecordAccess access, RecordDependent
         activity.Record(actor, ActivityKind, $"Deleted product ID {id} '{impact.Value.Name}'.");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await dependents.AfterCommitAsync(cancellationToken);
         return impact;
     }
 }

@@ -50,7 +50,7 @@ public sealed class ProductsPage(ListProducts list, RecordAccess access) : PageM
 
     public string Link(string? cursor) => "/products" + QueryOf(cursor);
 
-    public string ExportLink => "/api/v1/products/export.csv" + QueryOf(null);
+    public string ExportLink => "/api/v1/products/export" + QueryOf(null);
 
     private string QueryOf(string? cursor) =>
         QueryString.Create(new Dictionary<string, string?>

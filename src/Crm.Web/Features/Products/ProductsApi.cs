@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.Extensions.Options;
@@ -20,11 +21,10 @@ public static class ProductsApi
             .WithName("ListProducts")
             .WithSummary("The products you may view: filter by active and category, search code or name, sort by name, code or id, keyset-paged.");
 
-        products.MapGet("/export.csv", async (string? search, string? sort, bool? active, string? category, HttpContext http, ExportProducts export, CancellationToken cancellationToken) =>
-                (await export.RunAsync(http.Actor(), new ProductQuery(search, sort, null, null, active, category), cancellationToken))
-                    .ToHttp(file => Results.Stream(stream => file.WriteAsync(stream, http.RequestAborted), "text/csv; charset=utf-8", file.FileName)))
-            .WithName("ExportProducts")
-            .WithSummary("The filtered list as CSV (needs the export permission).");
+        products.MapExport("ExportProducts", "products", async (string? format, string? search, string? sort, bool? active, string? category,
+                HttpContext http, ExportProducts export, CancellationToken cancellationToken) =>
+            (await export.RunAsync(http.Actor(), new ProductQuery(search, sort, null, null, active, category), format, cancellationToken))
+                .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
         products.MapGet("/{id:int}", async (int id, HttpContext http, ReadProduct read, CancellationToken cancellationToken) =>
                 (await read.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(view => Results.Ok(view.Product)))

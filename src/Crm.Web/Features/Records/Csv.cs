@@ -1,8 +1,5 @@
 namespace Crm.Web.Features.Records;
 
-/// <summary>A CSV ready to be written, for lists that export CSV only; the permission check and the activity entry happened before it exists.</summary>
-public sealed record CsvExport(string FileName, Func<Stream, CancellationToken, Task> WriteAsync);
-
 /// <summary>RFC 4180 CSV, safe to open in a spreadsheet.</summary>
 public static class Csv
 {

@@ -40,6 +40,9 @@ public interface IRecordDependents
 
     /// <summary>Removes these records of <see cref="ModuleKey"/> within the caller's transaction (tracked deletes, so history records them).</summary>
     Task RemoveAsync(IReadOnlyCollection<int> ids, CancellationToken cancellationToken);
+
+    /// <summary>Work that may only happen once the removal committed (stored file content no longer referenced); nothing by default.</summary>
+    Task AfterCommitAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>Every module's lookups, by module key.</summary>
@@ -100,6 +103,19 @@ public sealed class RecordDependents(IEnumerable<IRecordDependents> registration
         {
             var registration = _all.First(r => r.ModuleKey == group.Key);
             await registration.RemoveAsync([.. group.Select(x => x.d.Id)], cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Every delete use case calls this right after its commit: what only the commit makes safe to
+    /// remove (the content of files whose last reference went) goes now, not at the next sweep.
+    /// After a rollback it removes nothing: the database rows decide.
+    /// </summary>
+    public async Task AfterCommitAsync(CancellationToken cancellationToken)
+    {
+        foreach (var registration in _all)
+        {
+            await registration.AfterCommitAsync(cancellationToken);
         }
     }
 }

@@ -8,6 +8,7 @@ public static class RecordsSetup
         services.AddScoped<RecordAccess>();
         services.AddScoped<RecordLookups>();
         services.AddScoped<RecordDependents>();
+        services.AddScoped<ListExports>();
         return services;
     }
 

@@ -14,6 +14,9 @@ public enum ExportFormat
 /// </summary>
 public sealed record TableExport(string BaseName, IReadOnlyList<string> Headers, Func<CancellationToken, IAsyncEnumerable<IReadOnlyList<string?>>> Rows)
 {
+    /// <summary>The format the caller asked for; what <see cref="ToDownload(CancellationToken)"/> writes.</summary>
+    public ExportFormat Format { get; init; } = ExportFormat.Csv;
+
     public string FileName(ExportFormat format) => $"{BaseName}.{(format == ExportFormat.Xlsx ? "xlsx" : "csv")}";
 
     public static string ContentType(ExportFormat format) => format == ExportFormat.Xlsx
@@ -27,4 +30,6 @@ public sealed record TableExport(string BaseName, IReadOnlyList<string> Headers,
     /// <summary>The HTTP result that streams the file as a download.</summary>
     public IResult ToDownload(ExportFormat format, CancellationToken cancellationToken) =>
         Results.Stream(stream => WriteAsync(stream, format, cancellationToken), ContentType(format), FileName(format));
+
+    public IResult ToDownload(CancellationToken cancellationToken) => ToDownload(Format, cancellationToken);
 }

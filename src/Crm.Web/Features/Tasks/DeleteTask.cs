@@ -1,6 +1,5 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
-using Crm.Web.Features.Files;
 using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
@@ -16,7 +15,7 @@ public sealed record TaskDeleteImpact(int TaskId, string Title)
 }
 
 /// <summary>Deletes a task (needs delete on it) with its sub-tasks and files, in one transaction.</summary>
-public sealed class DeleteTask(CrmDb db, TaskVisibility visibility, RecordDependents dependents, RecordLookups lookups, FileReleases releases, ActivityLog activity)
+public sealed class DeleteTask(CrmDb db, TaskVisibility visibility, RecordDependents dependents, RecordLookups lookups, ActivityLog activity)
 {
     public const string ActivityKind = "task-deleted";
 
@@ -63,7 +62,7 @@ public sealed class DeleteTask(CrmDb db, TaskVisibility visibility, RecordDepend
             activity.Record(actor, ActivityKind, $"Deleted task ID {id} '{impact.Value.Title}'" + (also.Count > 0 ? $" with {also.Count} linked records." : "."));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            await releases.AfterCommitAsync(cancellationToken);
+            await dependents.AfterCommitAsync(cancellationToken);
             return impact;
         }
     }

@@ -30,6 +30,7 @@ public sealed class TasksPage(ListTasks list, RecordAccess access) : PageModel
 
     public ListPage<TaskListItem> Tasks { get; private set; } = new([], null, null);
     public bool CanCreate { get; private set; }
+    public bool CanExport { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
@@ -45,11 +46,17 @@ public sealed class TasksPage(ListTasks list, RecordAccess access) : PageModel
         }
 
         CanCreate = !actor.IsPreview && (await access.DecideAsync(actor, CrmModules.Tasks.Key, PermissionAction.Create, null, cancellationToken)).Allowed;
+        CanExport = (await access.DecideAsync(actor, CrmModules.Tasks.Key, PermissionAction.Export, null, cancellationToken)).Allowed;
         return Page();
     }
 
-    public string Link(string? cursor) =>
-        "/tasks" + QueryString.Create(new Dictionary<string, string?>
+    public string Link(string? cursor) => "/tasks" + QueryOf(cursor);
+
+    /// <summary>The export of the list as shown: same search, filters and sort, every page.</summary>
+    public string ExportLink => "/api/v1/tasks/export" + QueryOf(null);
+
+    private string QueryOf(string? cursor) =>
+        QueryString.Create(new Dictionary<string, string?>
         {
             ["search"] = string.IsNullOrWhiteSpace(Search) ? null : Search,
             ["status"] = string.IsNullOrEmpty(Status) ? null : Status,

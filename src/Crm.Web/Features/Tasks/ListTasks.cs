@@ -25,47 +25,13 @@ public sealed class ListTasks(CrmDb db, TaskVisibility visibility)
     public async Task<Result<ListPage<TaskListItem>>> RunAsync(Actor actor, TaskQuery query, CancellationToken cancellationToken)
     {
         var size = query.PageSize ?? ListPaging.DefaultPageSize;
-        var errors = new FieldErrors().Text("search", "Search", query.Search, 200, required: false);
-        if (query.Sort is { Length: > 0 } s && !s.Equals(SortByTitle, StringComparison.OrdinalIgnoreCase) && !s.Equals(SortById, StringComparison.OrdinalIgnoreCase))
-        {
-            errors.Add("sort", "Sort by \"title\" or \"id\".");
-        }
-
+        var errors = Validate(query);
         if (size is < 1 or > ListPaging.MaxPageSize)
         {
             errors.Add("pageSize", $"The page size must be between 1 and {ListPaging.MaxPageSize}.");
         }
 
-        var status = TaskTexts.State(query.Status);
-        if (!string.IsNullOrWhiteSpace(query.Status) && query.Status != TaskTexts.OpenFilter && status is null)
-        {
-            errors.Add("status", "Status is \"open\" (open or in progress), \"in-progress\", \"done\" or \"cancelled\".");
-        }
-
-        var priority = TaskTexts.Priority(query.Priority);
-        if (!string.IsNullOrWhiteSpace(query.Priority) && priority is null)
-        {
-            errors.Add("priority", "Priority is \"low\", \"normal\" or \"high\".");
-        }
-
-        Guid? responsible = null;
-        if (!string.IsNullOrWhiteSpace(query.Responsible))
-        {
-            if (query.Responsible == "me")
-            {
-                responsible = actor.UserId;
-            }
-            else if (Guid.TryParse(query.Responsible, out var user))
-            {
-                responsible = user;
-            }
-            else
-            {
-                errors.Add("responsible", "Give a user ID, or \"me\".");
-            }
-        }
-
-        var sort = string.Equals(query.Sort, SortById, StringComparison.OrdinalIgnoreCase) ? SortById : SortByTitle;
+        var sort = SortOf(query);
         ListCursor? cursor = null;
         if (!string.IsNullOrEmpty(query.Cursor))
         {
@@ -81,6 +47,62 @@ public sealed class ListTasks(CrmDb db, TaskVisibility visibility)
             return Result<ListPage<TaskListItem>>.Invalid(errors);
         }
 
+        var tasks = await FilteredAsync(actor, query, cancellationToken);
+        if (cursor is { } at)
+        {
+            var id = at.Id;
+            if (sort == SortByTitle)
+            {
+                var title = at.Keys[0];
+                tasks = at.Forward
+                    ? tasks.Where(t => t.Title.CompareTo(title) >= 0).Where(t => t.Title.CompareTo(title) > 0 || (t.Title == title && t.Id > id))
+                    : tasks.Where(t => t.Title.CompareTo(title) <= 0).Where(t => t.Title.CompareTo(title) < 0 || (t.Title == title && t.Id < id));
+            }
+            else
+            {
+                tasks = at.Forward ? tasks.Where(t => t.Id > id) : tasks.Where(t => t.Id < id);
+            }
+        }
+
+        var rows = await Project(Order(tasks, sort, cursor?.Forward ?? true).Take(size + 1)).ToListAsync(cancellationToken);
+        var items = rows.Select(r => r.Item).ToList();
+        return Result<ListPage<TaskListItem>>.Ok(ListPaging.Page(items, size, cursor,
+            (row, next) => new ListCursor(sort, next, row.Id, sort == SortByTitle ? [row.Title] : [])));
+    }
+
+    internal static string SortOf(TaskQuery query) =>
+        string.Equals(query.Sort, SortById, StringComparison.OrdinalIgnoreCase) ? SortById : SortByTitle;
+
+    /// <summary>The query's search, sort and filters; paging is checked by the list alone.</summary>
+    internal static FieldErrors Validate(TaskQuery query)
+    {
+        var errors = new FieldErrors().Text("search", "Search", query.Search, 200, required: false);
+        if (query.Sort is { Length: > 0 } s && !s.Equals(SortByTitle, StringComparison.OrdinalIgnoreCase) && !s.Equals(SortById, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add("sort", "Sort by \"title\" or \"id\".");
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Status) && query.Status != TaskTexts.OpenFilter && TaskTexts.State(query.Status) is null)
+        {
+            errors.Add("status", "Status is \"open\" (open or in progress), \"in-progress\", \"done\" or \"cancelled\".");
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Priority) && TaskTexts.Priority(query.Priority) is null)
+        {
+            errors.Add("priority", "Priority is \"low\", \"normal\" or \"high\".");
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Responsible) && query.Responsible != "me" && !Guid.TryParse(query.Responsible, out _))
+        {
+            errors.Add("responsible", "Give a user ID, or \"me\".");
+        }
+
+        return errors;
+    }
+
+    /// <summary>The visible tasks (scope, plus those the actor is responsible for) matching a valid query's search and filters; the list and the export share it.</summary>
+    internal async Task<IQueryable<CrmTask>> FilteredAsync(Actor actor, TaskQuery query, CancellationToken cancellationToken)
+    {
         var tasks = db.Tasks.AsNoTracking().Where(await visibility.RowFilterAsync(actor, cancellationToken));
         if (TextSearch.Term(query.Search) is { } term)
         {
@@ -91,18 +113,20 @@ public sealed class ListTasks(CrmDb db, TaskVisibility visibility)
         {
             tasks = tasks.Where(t => t.Status == TaskState.Open || t.Status == TaskState.InProgress);
         }
-        else if (status is { } state)
+        else if (TaskTexts.State(query.Status) is { } state)
         {
             tasks = tasks.Where(t => t.Status == state);
         }
 
-        if (priority is { } p)
+        if (TaskTexts.Priority(query.Priority) is { } p)
         {
             tasks = tasks.Where(t => t.Priority == p);
         }
 
-        if (responsible is { } who)
+        Guid? responsible = query.Responsible == "me" ? actor.UserId : Guid.TryParse(query.Responsible, out var user) ? user : null;
+        if (!string.IsNullOrWhiteSpace(query.Responsible))
         {
+            var who = responsible ?? Guid.Empty;
             tasks = tasks.Where(t => db.TaskResponsibles.Any(r => r.TaskId == t.Id && r.UserId == who));
         }
 
@@ -121,32 +145,21 @@ public sealed class ListTasks(CrmDb db, TaskVisibility visibility)
             tasks = tasks.Where(t => t.ParentId == parentId);
         }
 
-        if (cursor is { } at)
-        {
-            var id = at.Id;
-            if (sort == SortByTitle)
-            {
-                var title = at.Keys[0];
-                tasks = at.Forward
-                    ? tasks.Where(t => t.Title.CompareTo(title) >= 0).Where(t => t.Title.CompareTo(title) > 0 || (t.Title == title && t.Id > id))
-                    : tasks.Where(t => t.Title.CompareTo(title) <= 0).Where(t => t.Title.CompareTo(title) < 0 || (t.Title == title && t.Id < id));
-            }
-            else
-            {
-                tasks = at.Forward ? tasks.Where(t => t.Id > id) : tasks.Where(t => t.Id < id);
-            }
-        }
-
-        var forward = cursor?.Forward ?? true;
-        var ordered = sort == SortByTitle
-            ? (forward ? tasks.OrderBy(t => t.Title).ThenBy(t => t.Id) : tasks.OrderByDescending(t => t.Title).ThenByDescending(t => t.Id))
-            : (forward ? tasks.OrderBy(t => t.Id) : tasks.OrderByDescending(t => t.Id));
-        var rows = await ordered.Take(size + 1)
-            .Select(t => new { t.Id, t.Title, t.DueDate, t.Priority, t.Status, t.RelatedModule, t.RelatedId, t.ParentId, t.OwnerId,
-                OwnerName = db.Users.Where(u => u.Id == t.OwnerId).Select(u => u.FullName).FirstOrDefault() ?? "" })
-            .ToListAsync(cancellationToken);
-        var items = rows.Select(t => new TaskListItem(t.Id, t.Title, t.DueDate, TaskTexts.Of(t.Priority), TaskTexts.Of(t.Status), t.RelatedModule, t.RelatedId, t.ParentId, t.OwnerId, t.OwnerName)).ToList();
-        return Result<ListPage<TaskListItem>>.Ok(ListPaging.Page(items, size, cursor,
-            (row, next) => new ListCursor(sort, next, row.Id, sort == SortByTitle ? [row.Title] : [])));
+        return tasks;
     }
+
+    internal static IOrderedQueryable<CrmTask> Order(IQueryable<CrmTask> tasks, string sort, bool forward) => sort == SortByTitle
+        ? (forward ? tasks.OrderBy(t => t.Title).ThenBy(t => t.Id) : tasks.OrderByDescending(t => t.Title).ThenByDescending(t => t.Id))
+        : (forward ? tasks.OrderBy(t => t.Id) : tasks.OrderByDescending(t => t.Id));
+
+    /// <summary>A list row as read from the database (the texts of its states are made in memory).</summary>
+    internal sealed record Row(int Id, string Title, DateOnly? DueDate, TaskPriority Priority, TaskState Status, string? RelatedModule, int? RelatedId, int? ParentId, Guid OwnerId, string OwnerName)
+    {
+        public TaskListItem Item => new(Id, Title, DueDate, TaskTexts.Of(Priority), TaskTexts.Of(Status), RelatedModule, RelatedId, ParentId, OwnerId, OwnerName);
+    }
+
+    /// <summary>The list's columns; the owner's name by a correlated lookup, so rows keep the query's order.</summary>
+    internal IQueryable<Row> Project(IQueryable<CrmTask> tasks) =>
+        tasks.Select(t => new Row(t.Id, t.Title, t.DueDate, t.Priority, t.Status, t.RelatedModule, t.RelatedId, t.ParentId, t.OwnerId,
+            db.Users.Where(u => u.Id == t.OwnerId).Select(u => u.FullName).FirstOrDefault() ?? ""));
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,11 @@ public static class TasksApi
                     .ToHttp(page => Results.Ok(new { items = page.Items, nextCursor = page.NextCursor, previousCursor = page.PreviousCursor })))
             .WithName("ListTasks")
             .WithSummary("The tasks you may view (your scope and those you are responsible for): filter by status (open = not done or cancelled), priority, responsible (a user ID or me), related record, parent; search by title; sort by title or id; keyset-paged.");
+
+        tasks.MapExport("ExportTasks", "tasks", async (string? format, string? search, string? status, string? priority, string? responsible, string? relatedModule, int? relatedId, int? parentId,
+                string? sort, HttpContext http, ExportTasks export, CancellationToken cancellationToken) =>
+            (await export.RunAsync(http.Actor(), new TaskQuery(search, status, priority, responsible, relatedModule, relatedId, parentId, sort), format, cancellationToken))
+                .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
         tasks.MapGet("/{id:int}", async (int id, HttpContext http, ReadTask read, CancellationToken cancellationToken) =>
                 (await read.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(view => Results.Ok(new { task = view.Task, subTasks = view.SubTasks })))

@@ -12,6 +12,7 @@ public static class TasksSetup
     {
         services.AddScoped<TaskVisibility>();
         services.AddScoped<ListTasks>();
+        services.AddScoped<ExportTasks>();
         services.AddScoped<ReadTask>();
         services.AddScoped<SaveTask>();
         services.AddScoped<DeleteTask>();
@@ -40,6 +41,7 @@ public static class TasksSetup
             "A task has a title, an optional description and due date (a calendar day), a priority, a status and one or more responsible users, who must be active. You own the tasks you create; a responsible user may also change the task, for example to mark it done.",
             "A task can be a sub-task of another task (never of itself or of its own sub-tasks) and can be about any record you can see, such as a company, a contact or a memo. Its page lists its sub-tasks and files.",
             "Deleting a task deletes its sub-tasks and files; deleting the record a task is about, or its parent task, deletes the task. The confirmation lists everything first.",
+            "Export CSV and Export Excel download the tasks of the current list (with your search, filters and sort) when your role may export tasks; fields your role hides are left out. Every export is recorded in the activity log and the audit trail.",
         ]));
         return services;
     }

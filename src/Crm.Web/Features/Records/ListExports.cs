@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Crm.Web.Data;
+using Crm.Web.Features.Activity;
+using Crm.Web.Features.Audit;
+using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
+using Crm.Web.Web;
+
+namespace Crm.Web.Features.Records;
+
+/// <summary>One exported column: the field rule that may hide it, its header, and its cell.</summary>
+public sealed record ExportColumn<TRow>(string Field, string Header, Func<TRow, string?> Value);
+
+/// <summary>An export allowed to go ahead: the format asked for and the actor's field rules.</summary>
+public sealed record ExportStart(ModuleDefinition Module, ExportFormat Format, FieldPermissions Fields);
+
+/// <summary>
+/// The half of every module's export use case that is the same everywhere: the export permission,
+/// the format, the query's own validation; then, once the module has built its filtered list, the
+/// hidden columns dropped, and the activity-log entry and the audit entry saved together before any
+/// row is written. The module keeps its use case file and decides which rows the actor sees.
+/// </summary>
+public sealed class ListExports(CrmDb db, RecordAccess access, ActivityLog activity, AuditContext audit, TimeProvider clock)
+{
+    /// <summary>The activity kind of an export of <paramref name="module"/>: <c>deals-exported</c>.</summary>
+    public static string ActivityKindOf(string module) => $"{module}-exported";
+
+    /// <summary>
+    /// Forbidden without the module's export permission; otherwise the format and the query are
+    /// checked (<paramref name="validate"/> sees the field rules: a filter on a hidden field is refused).
+    /// </summary>
+    public async Task<Result<ExportStart>> StartAsync(
+        Actor actor, ModuleDefinition module, string? format, Func<FieldPermissions, FieldErrors> validate, CancellationToken cancellationToken)
+    {
+        if (!(await access.DecideAsync(actor, module.Key, PermissionAction.Export, null, cancellationToken)).Allowed)
+        {
+            return Result<ExportStart>.Forbidden($"You may not export {module.Title.ToLowerInvariant()}.");
+        }
+
+        var fields = await access.FieldsAsync(actor, module.Key, cancellationToken);
+        var errors = validate(fields);
+        var parsed = ParseFormat(format);
+        if (parsed is null)
+        {
+            errors.Add("format", "Format is \"csv\" or \"xlsx\".");
+        }
+
+        return errors.Any ? Result<ExportStart>.Invalid(errors) : Result<ExportStart>.Ok(new ExportStart(module, parsed!.Value, fields));
+    }
+
+    /// <summary>csv (also when not given) or xlsx, in any case; anything else is null.</summary>
+    public static ExportFormat? ParseFormat(string? format) => format?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "csv" => ExportFormat.Csv,
+        "xlsx" => ExportFormat.Xlsx,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Records the export (activity log and audit trail, one SaveChanges) and returns the table;
+    /// <paramref name="rows"/> is read only while the file is written.
+    /// </summary>
+    public async Task<TableExport> FinishAsync<TRow>(
+        Actor actor, ExportStart start, object query, IReadOnlyList<ExportColumn<TRow>> columns, int count,
+        Func<CancellationToken, IAsyncEnumerable<TRow>> rows, CancellationToken cancellationToken)
+    {
+        var shown = columns.Where(c => start.Fields.CanSee(c.Field)).ToList();
+        var filter = FilterOf(query);
+        var format = start.Format.ToString().ToLowerInvariant();
+        var noun = start.Module.Title.ToLowerInvariant();
+        var described = filter.Count == 0 ? "" : " (" + string.Join(", ", filter.Select(f => $"{f.Key} '{f.Value}'")) + ")";
+        activity.Record(actor, ActivityKindOf(start.Module.Key), $"Exported {count} {noun} as {format.ToUpperInvariant()}{described}.");
+
+        var filterJson = new JsonObject();
+        foreach (var (name, value) in filter)
+        {
+            filterJson[name] = value;
+        }
+
+        // A list export has no single record: the entry names the module, and its "changes" carry what left the CRM.
+        audit.Note(start.Module.Key, "", $"Export of {count} {noun}", AuditActions.Exported, new JsonObject
+        {
+            ["format"] = new JsonObject { ["new"] = format },
+            ["count"] = new JsonObject { ["new"] = count },
+            ["filter"] = new JsonObject { ["new"] = filterJson },
+            ["columns"] = new JsonObject { ["new"] = new JsonArray([.. shown.Select(c => JsonValue.Create(c.Header))]) },
+        });
+        await db.SaveChangesAsync(cancellationToken);
+
+        return new TableExport(
+            $"{start.Module.Key}-{clock.GetUtcNow().UtcDateTime:yyyy-MM-dd}",
+            [.. shown.Select(c => c.Header)],
+            ct => Cells(rows(ct), shown, ct)) { Format = start.Format };
+    }
+
+    /// <summary>The query's filter, search and sort as given (paging left out), by the API's parameter names.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> FilterOf(object query) =>
+    [
+        .. query.GetType().GetProperties()
+            .Where(p => p.Name is not ("Cursor" or "PageSize") && p.GetIndexParameters().Length == 0)
+            .Select(p => (Name: JsonNamingPolicyName(p.Name), Value: Convert.ToString(p.GetValue(query), CultureInfo.InvariantCulture)))
+            .Where(p => !string.IsNullOrWhiteSpace(p.Value))
+            .Select(p => KeyValuePair.Create(p.Name, p.Value!.Trim())),
+    ];
+
+    private static string JsonNamingPolicyName(string name) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(name);
+
+    private static async IAsyncEnumerable<IReadOnlyList<string?>> Cells<TRow>(
+        IAsyncEnumerable<TRow> rows, List<ExportColumn<TRow>> columns, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            yield return [.. columns.Select(c => c.Value(row))];
+        }
+    }
+}
