@@ -143,13 +143,14 @@ public sealed class Dataset(CrmDb db, TimeProvider clock)
 
         var firstContact = await db.Contacts.MinAsync(c => c.Id, cancellationToken);
         // A deal is with company (i mod companies), owned by its owner, with one of its contacts
-        // (contact i works there); amounts from 1,000.00 to 250,000.00 EUR, every pipeline stage.
+        // (contact i works there); amounts from 1,000.00 to 250,000.00 EUR (int4-safe arithmetic: i goes
+        // to 300,000), every pipeline stage.
         await InsertAsync("Deals",
             "\"Title\", \"CompanyId\", \"ContactId\", \"Stage\", \"Amount\", \"Currency\", \"Probability\", \"ClosingReason\", \"OwnerId\", \"DepartmentId\", \"CreatedAt\", \"CreatedById\", \"ModifiedAt\", \"ModifiedById\", \"Version\"",
             $$"""
             SELECT w.v || ' ' || CAST(s.i AS TEXT), {{firstCompany}} + s.i % {{size.Companies}},
                    CASE WHEN s.i < {{size.Contacts}} THEN {{firstContact}} + s.i END,
-                   st.v, 100000 + (s.i * 7919) % 24900000, 'EUR', (s.i * 13) % 101,
+                   st.v, 100000 + (s.i % 2490) * 10000 + (s.i * 13) % 10000, 'EUR', (s.i * 13) % 101,
                    CASE WHEN st.v IN ('won', 'lost') THEN 'Generated' END,
                    o.id, o.dept, {0}, o.id, {0}, o.id, 1
             FROM s
