@@ -52,4 +52,33 @@ public sealed class HistoryTimeTests
         var (_, activity) = await other.GetPageAsync("/admin/activity");
         Assert.Contains("22/11/2026 18:00:00", activity.Body!.TextContent, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Date_filters_mean_the_readers_days()
+    {
+        await using var app = new CrmApp();
+        var tokyo = await app.CreateUserAsync("tokyo@crm.test", "tokyo password 1234", administrator: true);
+        await app.InDatabaseAsync(async db =>
+        {
+            (await db.Users.SingleAsync(u => u.Id == tokyo.Id)).TimeZone = "Asia/Tokyo";
+            return await db.SaveChangesAsync();
+        });
+
+        // 2026-11-22 20:00 UTC is already 2026-11-23 05:00 in Tokyo.
+        app.Clock.Advance(TimeSpan.FromHours(11));
+        using var admin = await app.SignInAsAdminAsync();
+        var created = await admin.PostJsonAsync("/api/v1/companies", """{"name":"Late Acme"}""");
+        var id = (await created.ReadJsonAsync()).GetProperty("id").GetInt32();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.Http.DeleteAsync($"/api/v1/companies/{id}")).StatusCode);
+
+        using var reader = await app.SignInAsync("tokyo@crm.test", "tokyo password 1234");
+        async Task<int> Rows(string page, string table, string day) =>
+            (await reader.GetPageAsync($"{page}&from={day}&to={day}")).Document.QuerySelectorAll($"#{table} > tbody > tr").Length;
+        Assert.Equal(1, await Rows("/admin/deleted?type=companies", "deleted", "2026-11-23"));
+        Assert.Equal(0, await Rows("/admin/deleted?type=companies", "deleted", "2026-11-22"));
+
+        // The reader's own sign-in, at 05:00 on the 23rd in Tokyo, is on the 23rd of the activity log.
+        Assert.True(await Rows($"/admin/activity?user={tokyo.Id}", "activity", "2026-11-23") >= 1);
+        Assert.Equal(0, await Rows($"/admin/activity?user={tokyo.Id}", "activity", "2026-11-22"));
+    }
 }

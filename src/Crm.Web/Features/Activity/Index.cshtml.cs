@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Activity;
 
-public sealed class ActivityLogPage(ListActivity list, Data.CrmDb db) : PageModel
+public sealed class ActivityLogPage(ListActivity list, Data.CrmDb db, Settings.Formats formats) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "user")] public Guid? UserFilter { get; set; }
     [BindProperty(SupportsGet = true)] public string? Kind { get; set; }
@@ -22,8 +22,8 @@ public sealed class ActivityLogPage(ListActivity list, Data.CrmDb db) : PageMode
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        var query = new ActivityQuery(UserFilter, Kind, From?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
-            To?.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), Ip, Flagged, Before);
+        var query = new ActivityQuery(UserFilter, Kind, From is { } from ? formats.StartOfDay(from) : null,
+            To is { } to ? formats.StartOfDay(to.AddDays(1)) : null, Ip, Flagged, Before);
         var found = await list.RunAsync(HttpContext.Actor(), query, cancellationToken);
         if (found.Outcome == Web.Outcome.Forbidden)
         {

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Audit;
 
-public sealed class DeletedObjectsPage(ListAudit list, RestoreDeleted restore, Data.CrmDb db) : PageModel
+public sealed class DeletedObjectsPage(ListAudit list, RestoreDeleted restore, Data.CrmDb db, Settings.Formats formats) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Type { get; set; }
     [BindProperty(SupportsGet = true, Name = "user")] public Guid? DeletedBy { get; set; }
@@ -42,7 +42,7 @@ public sealed class DeletedObjectsPage(ListAudit list, RestoreDeleted restore, D
     private async Task<IActionResult> LoadAsync(CancellationToken cancellationToken)
     {
         var query = new AuditQuery(Type, null, DeletedBy, null,
-            From?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), To?.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), Search, Before);
+            From is { } from ? formats.StartOfDay(from) : null, To is { } to ? formats.StartOfDay(to.AddDays(1)) : null, Search, Before);
         var found = await list.DeletedAsync(HttpContext.Actor(), query, cancellationToken);
         if (found.Outcome == Web.Outcome.Forbidden)
         {

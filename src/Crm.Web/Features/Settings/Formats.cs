@@ -62,6 +62,21 @@ public sealed class Formats(CrmDb db)
     /// <summary>The day of an instant in the reader's time zone.</summary>
     public string Date(DateTime utc) => Local(utc).ToString(DatePattern, CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// The instant (UTC) a day begins in the reader's time zone: a date filter means the reader's
+    /// day, not UTC's. Where a clock change skips midnight, the day begins at the first valid hour.
+    /// </summary>
+    public DateTime StartOfDay(DateOnly day)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        while (TimeZone.IsInvalidTime(local))
+        {
+            local = local.AddMinutes(30);
+        }
+
+        return TimeZoneInfo.ConvertTimeToUtc(local, TimeZone);
+    }
+
     /// <summary>A number with the organisation's separators.</summary>
     public string Number(decimal value, int decimals = 0)
     {
