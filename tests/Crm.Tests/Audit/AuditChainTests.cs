@@ -158,6 +158,34 @@ public sealed class AuditChainTests
     }
 
     [Fact]
+    public async Task A_failed_save_leaves_no_entry_behind_for_the_next_save()
+    {
+        await using var app = await AppWithEntriesAsync(1);
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDb>();
+        var department = await db.Departments.SingleAsync(d => d.Name == "Department 0");
+
+        // Somebody else removes the department; this context's rename then updates no row.
+        await app.InDatabaseAsync(async other =>
+        {
+            other.Departments.Remove(await other.Departments.SingleAsync(d => d.Name == "Department 0"));
+            return await other.SaveChangesAsync();
+        });
+        department.Name = "Renamed";
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => db.SaveChangesAsync());
+
+        db.Entry(department).State = EntityState.Detached;
+        db.Departments.Add(new Department { Name = "Next", CreatedAt = app.Clock.GetUtcNow().UtcDateTime });
+        await db.SaveChangesAsync();
+
+        var written = await app.InDatabaseAsync(d => d.AuditEntries.AsNoTracking().Where(e => e.Id > N(1)).OrderBy(e => e.Id)
+            .Select(e => e.Action + " " + e.Label).ToListAsync());
+        Assert.Equal(["deleted Department 0", "created Next"], written);
+        var report = await VerifyAsync(app);
+        Assert.True(report.Intact, report.Problem);
+    }
+
+    [Fact]
     public async Task Concurrent_writers_build_one_unbroken_chain()
     {
         await using var app = await AppWithEntriesAsync(0);

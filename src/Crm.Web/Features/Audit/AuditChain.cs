@@ -5,6 +5,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Crm.Web.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace Crm.Web.Features.Audit;
 
@@ -25,6 +27,7 @@ public static class AuditChain
     // Any fixed number: every writer of the chain takes this lock, nobody else does.
     private const long ChainLock = 0x43524D4155444954; // "CRMAUDIT"
 
+    /// <summary>Chains <paramref name="entries"/> and saves them with one SaveChanges, in the caller's transaction.</summary>
     public static async Task AppendAsync(CrmDb db, List<AuditEntry> entries, CancellationToken cancellationToken)
     {
         if (entries.Count == 0)
@@ -32,11 +35,22 @@ public static class AuditChain
             return;
         }
 
-        await LockAsync(db, cancellationToken);
-        var last = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Id)
-            .Select(e => new { e.Id, e.Hash }).FirstOrDefaultAsync(cancellationToken);
-        var id = last?.Id ?? 0;
-        var previous = last?.Hash ?? "";
+        await ChainAsync(db, entries, cancellationToken);
+        db.AuditEntries.AddRange(entries);
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var entry in entries)
+        {
+            db.Entry(entry).State = EntityState.Detached;
+        }
+    }
+
+    /// <summary>
+    /// Takes the chain lock, then gives each entry its place (last id + 1, ...) and its hash. The
+    /// caller saves them before its transaction ends; until then nobody else can append.
+    /// </summary>
+    public static async Task ChainAsync(CrmDb db, List<AuditEntry> entries, CancellationToken cancellationToken)
+    {
+        var (id, previous) = await LockAndReadEndAsync(db, cancellationToken);
         foreach (var entry in entries)
         {
             entry.Id = ++id;
@@ -44,13 +58,35 @@ public static class AuditChain
             entry.Hash = HashOf(previous, entry);
             previous = entry.Hash;
         }
+    }
 
-        db.AuditEntries.AddRange(entries);
-        await db.SaveChangesAsync(cancellationToken);
-        foreach (var entry in entries)
+    /// <summary>
+    /// The chain's last id and hash, read under the chain lock. On PostgreSQL the lock and the read
+    /// go in one round trip: two statements of one batch, so the read's snapshot is taken after the
+    /// lock is granted and sees every entry committed before it (a single statement would not).
+    /// </summary>
+    private static async Task<(long Id, string Hash)> LockAndReadEndAsync(CrmDb db, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsNpgsql())
         {
-            db.Entry(entry).State = EntityState.Detached;
+            var transaction = db.Database.CurrentTransaction?.GetDbTransaction() as NpgsqlTransaction
+                ?? throw new InvalidOperationException("The audit chain is appended to inside a transaction only.");
+            await using var batch = new NpgsqlBatch(transaction.Connection, transaction)
+            {
+                BatchCommands =
+                {
+                    new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({ChainLock})"),
+                    new NpgsqlBatchCommand("""SELECT "Id", "Hash" FROM "AuditEntries" ORDER BY "Id" DESC LIMIT 1"""),
+                },
+            };
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetString(1)) : (0, "");
         }
+
+        var last = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Id)
+            .Select(e => new { e.Id, e.Hash }).FirstOrDefaultAsync(cancellationToken);
+        return (last?.Id ?? 0, last?.Hash ?? "");
     }
 
     /// <summary>
