@@ -160,7 +160,7 @@ public sealed class RetentionTests
         var wrongKind = await Record.ExceptionAsync(() => app.InDatabaseAsync(async db =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
-            db.AuditRetentionGuard.Add(new AuditRetentionGuard { Kind = "department", Before = cutoff });
+            db.AuditRetentionGuard.Add(new AuditRetentionGuard { Trail = RetentionTrails.History, Kind = "department", Before = cutoff });
             await db.SaveChangesAsync();
             return await db.Database.ExecuteSqlRawAsync("""DELETE FROM "AuditEntries" WHERE "EntityType" = 'group'""");
         }));
@@ -172,7 +172,7 @@ public sealed class RetentionTests
             // On PostgreSQL a guard row cannot even be committed.
             var committed = await Record.ExceptionAsync(() => app.InDatabaseAsync(async db =>
             {
-                db.AuditRetentionGuard.Add(new AuditRetentionGuard { Kind = "group", Before = cutoff });
+                db.AuditRetentionGuard.Add(new AuditRetentionGuard { Trail = RetentionTrails.History, Kind = "group", Before = cutoff });
                 return await db.SaveChangesAsync();
             }));
             Assert.NotNull(committed);

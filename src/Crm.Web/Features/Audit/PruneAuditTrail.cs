@@ -19,7 +19,9 @@ public sealed record RetentionOutcome(string Trail, string Kind, DateTime Before
 /// the DELETE trigger checks (kind and cut-off), removes exactly the selected entries, clears the
 /// guard, leaves an anchor for every gap it opened or widened, and appends a "pruned" entry (kind,
 /// how many, up to which date, and a digest of its anchors) plus an activity-log line. The newest
-/// entry of the trail is never removed, so every gap has a kept entry after it.
+/// entry of the trail is never removed, so every gap has a kept entry after it. The activity log
+/// is append-only too: its entries go in batches under the same guard row (trail "activity"),
+/// each batch in one transaction with its activity-log line.
 /// </summary>
 public sealed class PruneAuditTrail(CrmDb db, TimeProvider clock, ActivityLog activity) : IRecurringJob
 {
@@ -58,7 +60,15 @@ public sealed class PruneAuditTrail(CrmDb db, TimeProvider clock, ActivityLog ac
             }
             else if (period.Trail == RetentionTrails.Activity && period.Kind != ActivityKind)
             {
-                removed = await PruneActivityAsync(period.Kind, before, cancellationToken);
+                for (var i = 0; i < MaxBatches; i++)
+                {
+                    var batch = await PruneActivityBatchAsync(period.Kind, before, cancellationToken);
+                    removed += batch;
+                    if (batch < BatchSize)
+                    {
+                        break;
+                    }
+                }
             }
 
             outcomes.Add(new RetentionOutcome(period.Trail, period.Kind, before, removed));
@@ -74,7 +84,7 @@ public sealed class PruneAuditTrail(CrmDb db, TimeProvider clock, ActivityLog ac
         await AuditChain.LockAsync(db, cancellationToken);
 
         // The guard is written first: on SQLite that takes the write lock, so nobody appends while this batch works.
-        db.AuditRetentionGuard.Add(new AuditRetentionGuard { Kind = kind, Before = before });
+        db.AuditRetentionGuard.Add(new AuditRetentionGuard { Trail = RetentionTrails.History, Kind = kind, Before = before });
         await db.SaveChangesAsync(cancellationToken);
 
         var lastId = await db.AuditEntries.MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
@@ -156,19 +166,45 @@ public sealed class PruneAuditTrail(CrmDb db, TimeProvider clock, ActivityLog ac
         return anchors;
     }
 
-    private async Task<int> PruneActivityAsync(string kind, DateTime before, CancellationToken cancellationToken)
+    /// <summary>
+    /// One batch of activity-log entries, in one transaction with its own activity line: the
+    /// guard row opens the log's DELETE trigger for this kind and cut-off only, exactly the
+    /// selected entries go, and the guard is removed again before the line is written.
+    /// </summary>
+    private async Task<int> PruneActivityBatchAsync(string kind, DateTime before, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var removed = await db.ActivityLog.Where(a => a.Kind == kind && a.At < before).ExecuteDeleteAsync(cancellationToken);
-        if (removed > 0)
+
+        // Written first, as for history: on SQLite that takes the write lock for the whole batch.
+        db.AuditRetentionGuard.Add(new AuditRetentionGuard { Trail = RetentionTrails.Activity, Kind = kind, Before = before });
+        await db.SaveChangesAsync(cancellationToken);
+
+        var victims = await db.ActivityLog.AsNoTracking()
+            .Where(a => a.Kind == kind && a.At < before)
+            .OrderBy(a => a.Id).Take(BatchSize).Select(a => a.Id).ToListAsync(cancellationToken);
+        if (victims.Count == 0)
         {
-            activity.Record(Actor.System, ActivityKind,
-                $"Retention removed {removed} activity-log {(removed == 1 ? "entry" : "entries")} of kind {kind} older than {Day(before)}.");
-            await db.SaveChangesAsync(cancellationToken);
+            await transaction.RollbackAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
+            return 0;
         }
 
+        var upTo = victims[^1];
+        var removed = await db.ActivityLog.Where(a => a.Kind == kind && a.At < before && a.Id <= upTo).ExecuteDeleteAsync(cancellationToken);
+        if (removed != victims.Count)
+        {
+            throw new InvalidOperationException($"Retention selected {victims.Count} activity-log entries of {kind} but would remove {removed}; nothing was removed.");
+        }
+
+        await db.AuditRetentionGuard.Where(g => g.Id == AuditRetentionGuard.TheId).ExecuteDeleteAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+
+        activity.Record(Actor.System, ActivityKind,
+            $"Retention removed {removed} activity-log {(removed == 1 ? "entry" : "entries")} of kind {kind} older than {Day(before)}.");
+        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
         return removed;
     }
 

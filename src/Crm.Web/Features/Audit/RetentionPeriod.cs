@@ -69,9 +69,10 @@ public sealed class AuditGap
 }
 
 /// <summary>
-/// The narrow exception to the trail's append-only triggers: while a row here says so, the
-/// DELETE trigger lets through entries of <see cref="Kind"/> older than <see cref="Before"/>, and
-/// nothing else. Only the retention job writes it, and it inserts and removes the row inside its
+/// The narrow exception to the append-only triggers of the audit trail and the activity log: while
+/// a row here says so, the DELETE trigger of its <see cref="Trail"/> (AuditEntries for "history",
+/// ActivityLog for "activity") lets through entries of <see cref="Kind"/> older than
+/// <see cref="Before"/>, and nothing else. Only the retention job writes it, and it inserts and removes the row inside its
 /// own transaction, so no other connection ever sees it (on PostgreSQL a deferred constraint
 /// trigger even refuses to commit a row that is still there).
 /// </summary>
@@ -80,6 +81,10 @@ public sealed class AuditRetentionGuard
     public const int TheId = 1;
 
     public int Id { get; set; } = TheId;
+
+    /// <summary>Which trail the guard opens: <see cref="RetentionTrails.History"/> or <see cref="RetentionTrails.Activity"/>.</summary>
+    public string Trail { get; set; } = "";
+
     public string Kind { get; set; } = "";
     public DateTime Before { get; set; }
 
@@ -89,6 +94,7 @@ public sealed class AuditRetentionGuard
         {
             builder.ToTable("AuditRetentionGuard");
             builder.Property(g => g.Id).ValueGeneratedNever();
+            builder.Property(g => g.Trail).HasMaxLength(20);
             builder.Property(g => g.Kind).HasMaxLength(50);
         }
     }

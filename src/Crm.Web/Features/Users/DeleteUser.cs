@@ -15,8 +15,8 @@ public sealed record DeletionImpact(Guid UserId, string FullName, string Email, 
 
 /// <summary>
 /// Deleting is discouraged (deactivate instead) and only possible with forced reassignment: every
-/// record the user owns goes to one chosen active user, their API tokens are removed, and the
-/// account is deleted, all in one transaction. Any failure leaves everything as it was.
+/// record the user owns goes to one chosen active user, their API tokens and sending accounts are
+/// removed, and the account is deleted, all in one transaction. Any failure leaves everything as it was.
 /// </summary>
 public sealed class DeleteUser(CrmDb db, UserManager<CrmUser> users, IEnumerable<OwnedRecords> ownedRecords, ActivityLog activity)
 {
@@ -93,9 +93,23 @@ public sealed class DeleteUser(CrmDb db, UserManager<CrmUser> users, IEnumerable
         var removedTokens = await db.ApiTokens.Where(t => t.UserId == user.Id).ToListAsync(cancellationToken);
         db.ApiTokens.RemoveRange(removedTokens);
         var tokens = removedTokens.Count;
+
+        // The schema would cascade these away with the account, unseen by the audit trail: removed
+        // here, tracked, so each account (password only as a secret marker) and each recipient
+        // binding still on it gets its "deleted" entry in this transaction.
+        var sendingAccounts = await db.SendingAccounts.Where(a => a.UserId == user.Id).ToListAsync(cancellationToken);
+        var accountIds = sendingAccounts.Select(a => a.Id).ToList();
+        var bindings = await db.MassContacts.Where(m => accountIds.Contains(m.SendingAccountId)).ToListAsync(cancellationToken);
+        // Bindings of the records just reassigned already follow the receiver (tracked, unsaved):
+        // only those still on one of these accounts go, and none twice.
+        db.MassContacts.RemoveRange(bindings.Where(m =>
+            accountIds.Contains(m.SendingAccountId) && db.Entry(m).State != EntityState.Deleted));
+        db.SendingAccounts.RemoveRange(sendingAccounts);
+
         activity.Record(actor, ActivityKinds.UserDeleted,
             $"Deleted {user.FullName} <{user.Email}>; records moved to {receiver.FullName}: " +
-            $"{(moved.Count == 0 ? "none" : string.Join(", ", moved))}; API tokens removed: {tokens}", user.Id);
+            $"{(moved.Count == 0 ? "none" : string.Join(", ", moved))}; API tokens removed: {tokens}; " +
+            $"sending accounts removed: {sendingAccounts.Count}", user.Id);
         await db.SaveChangesAsync(cancellationToken);
 
         var deleted = await users.DeleteAsync(user);
