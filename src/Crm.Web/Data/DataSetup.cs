@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Crm.Web.Data;
@@ -67,7 +68,7 @@ public static class DataSetup
                     "Set it, e.g. ConnectionStrings__Crm=\"Host=localhost;Database=crm;Username=crm;Password=...\".");
             }
 
-            return options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationsTable));
+            return options.UseNpgsql(PostgresConnectionString(connectionString), npgsql => npgsql.MigrationsHistoryTable(MigrationsTable));
         }
 
         return options
@@ -89,6 +90,24 @@ public static class DataSetup
         }
 
         throw new InvalidOperationException($"Database:Provider '{value}' is not known: use Sqlite or Postgres.");
+    }
+
+    /// <summary>
+    /// Pooled connections go back without a DISCARD ALL, which Npgsql otherwise sends before the
+    /// next statement, one per query. The CRM leaves no session state behind to discard: no SET,
+    /// temporary tables, prepared statements or session locks (the chain's advisory lock is
+    /// transaction-scoped). An explicit "No Reset On Close" in the configured string wins.
+    /// </summary>
+    internal static string PostgresConnectionString(string configured)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(configured);
+        if (!configured.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase)
+            && !configured.Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        return builder.ConnectionString;
     }
 
     private static string SqliteConnectionString(string? configured, string contentRoot)

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Crm.Web.Data;
+using Crm.Web.Security.Permissions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
@@ -85,6 +86,7 @@ public sealed class Sessions(CrmDb db, TimeProvider clock)
             {
                 s.LastSeenAt, s.PreviewUserId, s.User!.IsActive, s.User.SecurityStamp, s.User.MustChangePassword,
                 s.User.IsAdministrator, s.User.FullName, s.User.Email,
+                PermissionStamp = db.Set<PermissionStamp>().Where(p => p.Id == PermissionStamp.SingletonId).Select(p => (Guid?)p.Token).FirstOrDefault(),
             })
             .FirstOrDefaultAsync(http.RequestAborted);
 
@@ -112,6 +114,7 @@ public sealed class Sessions(CrmDb db, TimeProvider clock)
         }
 
         http.Features.Set(signedIn);
+        services.GetRequiredService<RequestPermissionStamp>().Token = state.PermissionStamp;
 
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         if (now - state.LastSeenAt > s_touchInterval)

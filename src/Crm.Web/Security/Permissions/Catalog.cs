@@ -204,6 +204,7 @@ public static class CrmModuleRegistration
         }
 
         services.AddScoped<PermissionSubjects>();
+        services.AddScoped<RequestPermissionStamp>();
         services.AddSingleton<PermissionSubjectCache>();
         services.AddScoped<Access>();
         return services;

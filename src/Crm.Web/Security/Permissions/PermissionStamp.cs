@@ -53,6 +53,16 @@ public sealed class PermissionStamp
     }
 }
 
+/// <summary>
+/// The stamp as the request's session check read it, in the same query as the session, so the
+/// engine does not spend a round trip of its own on it. Empty when nothing read it (API tokens,
+/// background jobs): the engine then reads the stamp itself.
+/// </summary>
+public sealed class RequestPermissionStamp
+{
+    public Guid? Token { get; set; }
+}
+
 /// <summary>Touches the <see cref="PermissionStamp"/> when a SaveChanges holds a change that shapes permissions.</summary>
 public sealed class PermissionChanges : SaveChangesInterceptor
 {

@@ -11,7 +11,7 @@ namespace Crm.Web.Security.Permissions;
 /// replaces the stamp in the same transaction, so the change bites on the very next request, for
 /// sessions and API tokens alike.
 /// </summary>
-public sealed class PermissionSubjects(CrmDb db, PermissionSubjectCache cache)
+public sealed class PermissionSubjects(CrmDb db, PermissionSubjectCache cache, RequestPermissionStamp requestStamp)
 {
     private readonly Dictionary<Guid, PermissionSubject?> _loaded = [];
 
@@ -24,8 +24,12 @@ public sealed class PermissionSubjects(CrmDb db, PermissionSubjectCache cache)
 
         // Read before the subject: a change committed after this read leaves a newer stamp behind,
         // so what is cached under this one is at worst reloaded once too often, never kept stale.
-        var token = await db.Set<PermissionStamp>().AsNoTracking().Where(s => s.Id == PermissionStamp.SingletonId)
-            .Select(s => (Guid?)s.Token).FirstOrDefaultAsync(cancellationToken);
+        // The session check's reading will do, unless this very request has since changed what
+        // shapes permissions (it then tracks the stamp it replaced).
+        var token = requestStamp.Token is { } read && !db.ChangeTracker.Entries<PermissionStamp>().Any()
+            ? read
+            : await db.Set<PermissionStamp>().AsNoTracking().Where(s => s.Id == PermissionStamp.SingletonId)
+                .Select(s => (Guid?)s.Token).FirstOrDefaultAsync(cancellationToken);
         if (token is { } current && cache.Get(userId, current) is { } reused)
         {
             _loaded[userId] = reused;
