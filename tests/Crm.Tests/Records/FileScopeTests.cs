@@ -177,6 +177,24 @@ public sealed class FileScopeTests
                 Assert.Equal(mayExport ? HttpStatusCode.OK : HttpStatusCode.Forbidden, export.Status);
                 Assert.Equal(onRecord, mayExport ? export.Ids : []);
                 Assert.Equal(onRecord, await client.ListIdsAsync(url, pageSize: 1));
+
+                // Deleting the record names the files on it the user may see and only counts the others.
+                var impact = await client.Http.GetAsync($"/api/v1/{module}/{recordId}/delete-impact");
+                var byRuleOnly = email == "worker@crm.test" && record == "AllT";
+                Assert.Equal(byRuleOnly ? HttpStatusCode.Forbidden : HttpStatusCode.OK, impact.StatusCode);
+                if (!byRuleOnly)
+                {
+                    var json = await impact.ReadJsonAsync();
+                    var named = json.GetProperty("alsoDeleted").EnumerateArray().ToList();
+                    Assert.All(named, l => Assert.Equal(CrmModules.Files.Key, l.GetProperty("module").GetString()));
+                    Assert.Equal(onRecord, named.Select(l => l.GetProperty("id").GetInt32()).Order());
+                    Assert.Equal(layout.Count(l => l.Record == record) - onRecord.Count, json.GetProperty("hiddenAlsoDeleted").GetInt32());
+                    var confirmation = await client.Http.GetStringAsync($"/{module}/{recordId}/delete");
+                    foreach (var (file, _, _) in layout.Where(l => l.Record == record))
+                    {
+                        Assert.True(onRecord.Contains(files[file]) == confirmation.Contains(file, StringComparison.Ordinal), $"{email} /{module}/{recordId}/delete {file}");
+                    }
+                }
                 var page = await client.Http.GetStringAsync($"/{module}/{recordId}");
                 foreach (var (file, _, _) in layout.Where(l => l.Record == record))
                 {

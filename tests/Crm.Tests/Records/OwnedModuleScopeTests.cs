@@ -201,6 +201,15 @@ public sealed class OwnedModuleScopeTests
                     Assert.True(want == got, $"{email} {url}: {got}, not {want}");
                 }
 
+                if (sees && !ruleOnly)
+                {
+                    // The record's file goes with it, named on the confirmation because the user sees it.
+                    var impact = await (await client.Http.GetAsync($"/api/v1/{key}/{id}/delete-impact")).ReadJsonAsync();
+                    Assert.Equal([(CrmModules.Files.Key, files[name])],
+                        impact.GetProperty("alsoDeleted").EnumerateArray().Select(l => (l.GetProperty("module").GetString()!, l.GetProperty("id").GetInt32())));
+                    Assert.Equal(0, impact.GetProperty("hiddenAlsoDeleted").GetInt32());
+                }
+
                 if (!sees)
                 {
                     Assert.Equal(HttpStatusCode.NotFound, (await client.PatchJsonAsync($"/api/v1/{key}/{id}", $$"""{"{{module.PatchField}}":"Changed","version":1}""")).StatusCode);
