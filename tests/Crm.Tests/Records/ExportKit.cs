@@ -62,14 +62,17 @@ public static class ExportKit
         return row;
     }
 
-    /// <summary>Every ID the list API returns for the caller, all pages.</summary>
-    public static async Task<List<int>> ListIdsAsync(this PageClient client, string url)
+    /// <summary>Every ID the list API returns for the caller, all pages (of <paramref name="pageSize"/> rows each).</summary>
+    public static async Task<List<int>> ListIdsAsync(this PageClient client, string url, int pageSize = 100)
     {
         var ids = new List<int>();
         string? cursor = null;
+        var pages = 0;
         do
         {
-            var response = await client.Http.GetAsync(url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "pageSize=100"
+            // A cursor that never ends the walk is a failure, not a hang.
+            Assert.True(++pages <= 1000, $"{url} gave more than 1000 pages");
+            var response = await client.Http.GetAsync(url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "pageSize=" + pageSize.ToString(CultureInfo.InvariantCulture)
                 + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var page = await response.ReadJsonAsync();

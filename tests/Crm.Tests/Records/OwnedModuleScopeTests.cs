@@ -1,6 +1,8 @@
 using System.Net;
+using Crm.Tests.Files;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Roles;
+using Crm.Web.Features.Tasks;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
 using static Crm.Tests.Companies.CompanyKit;
@@ -10,26 +12,40 @@ using Everything = Crm.Tests.Deals.ObjectKit;
 namespace Crm.Tests.Records;
 
 /// <summary>
-/// Leads, products, logged emails and memos, on the model of the deal and task scope tests: each scope
-/// (own, subordinates, department, all, none) sees exactly its records through the list (API, every
-/// page, and the list page), the detail (API and page), the edit and delete pages, delete-impact,
-/// the record's files, the module lookup, the global search by text and by "ID n", and the CSV and
-/// xlsx exports; outside the scope every path is a 404 and nothing changes.
+/// Leads, products, logged emails, memos, contacts and tasks, on the model of the deal and company
+/// scope tests: each scope (own, subordinates, department, all, none) sees exactly its records
+/// through the list (API, every page of one row, and the list page), the detail (API and page), the
+/// edit and delete pages, delete-impact, the record's files (API and the detail page's panel), the
+/// module lookup, the global search by text and by "ID n", and the CSV and xlsx exports; outside
+/// the scope every path is a 404 and PATCH and DELETE change nothing. Records a module's own rule
+/// shows outside the scope (a memo's author, a task's responsible users) are seen but not deleted.
 /// </summary>
 public sealed class OwnedModuleScopeTests
 {
-    private sealed record Module(string Key, string Page, string PatchField, Func<CrmApp, string, Guid, int?, Task<int>> Create);
+    private sealed record Module(string Key, string Page, string PatchField, Func<CrmApp, string, Guid, int?, Task<int>> Create)
+    {
+        /// <summary>The detail page lists the record's files (the <c>_Files</c> panel).</summary>
+        public bool FilesPanel { get; init; }
+
+        /// <summary>A record seen only through the module's rule may be edited (a responsible user moves the task on).</summary>
+        public bool RuleSeenEditable { get; init; }
+    }
 
     private static Module Of(string key) => key switch
     {
         "leads" => new("leads", "/leads", "firstName", (app, name, owner, department) => LeadAsync(app, name, "Lead", null, owner, department)),
         "products" => new("products", "/products", "name", (app, name, owner, department) => ProductAsync(app, "P-" + name.Replace(" ", "", StringComparison.Ordinal), name, owner, department)),
         "emails" => new("emails", "/emails", "subject", (app, name, owner, department) => EmailAsync(app, name, owner, department)),
-        "memos" => new("memos", "/memos", "title", MemoAsync),
+        "memos" => new("memos", "/memos", "title", MemoAsync) { FilesPanel = true },
+        "contacts" => new("contacts", "/contacts", "firstName", (app, name, owner, department) => ContactAsync(app, name, "Contact", null, owner, department)) { FilesPanel = true },
+        "tasks" => new("tasks", "/tasks", "title", TaskAsync) { FilesPanel = true, RuleSeenEditable = true },
         _ => throw new ArgumentOutOfRangeException(nameof(key)),
     };
 
-    public static TheoryData<string> Modules => new() { CrmModules.Leads.Key, CrmModules.Products.Key, CrmModules.Emails.Key, CrmModules.Memos.Key };
+    public static TheoryData<string> Modules => new()
+    {
+        CrmModules.Leads.Key, CrmModules.Products.Key, CrmModules.Emails.Key, CrmModules.Memos.Key, CrmModules.Contacts.Key, CrmModules.Tasks.Key,
+    };
 
     /// <summary>A sent memo written by its owner to a reader outside the test's roles.</summary>
     private static Task<int> MemoAsync(CrmApp app, string title, Guid owner, int? department) =>
@@ -47,9 +63,27 @@ public sealed class OwnedModuleScopeTests
             return memo.Id;
         });
 
-    /// <summary>The deal test's grants, plus memos with the same scope.</summary>
+    /// <summary>A task as the API makes it without responsibleIds: its owner is the one responsible user.</summary>
+    private static Task<int> TaskAsync(CrmApp app, string title, Guid owner, int? department) =>
+        app.InDatabaseAsync(async db =>
+        {
+            var now = app.Clock.GetUtcNow().UtcDateTime;
+            var task = new CrmTask
+            {
+                Title = title, OwnerId = owner, DepartmentId = department, CreatedAt = now, ModifiedAt = now, Version = 1,
+                Responsible = [new TaskResponsible { UserId = owner }],
+            };
+            db.Tasks.Add(task);
+            await db.SaveChangesAsync();
+            return task.Id;
+        });
+
+    /// <summary>The deal test's grants, plus memos, tasks and files with the same scope.</summary>
     private static (string, string, Scope)[] Grants(Scope scope) =>
-        [.. Everything.Everything(scope), .. PermissionAction.Standard.Select(a => (CrmModules.Memos.Key, a, scope))];
+    [
+        .. Everything.Everything(scope),
+        .. new[] { CrmModules.Memos.Key, CrmModules.Tasks.Key, CrmModules.Files.Key }.SelectMany(m => PermissionAction.Standard.Select(a => (m, a, scope))),
+    ];
 
     [Theory]
     [MemberData(nameof(Modules))]
@@ -71,59 +105,119 @@ public sealed class OwnedModuleScopeTests
         var all = await UserAsync(app, "all@crm.test", allRole, support);
         var none = await UserAsync(app, "none@crm.test", noneRole, sales);
         await app.CreateUserAsync("reader@crm.test", Password);
-        var ids = new Dictionary<string, int>
+        var owners = new Dictionary<string, (Guid Owner, int Department)>
         {
-            ["Northrec"] = await module.Create(app, "Northrec", worker.Id, north),
-            ["Bossrec"] = await module.Create(app, "Bossrec", boss.Id, support),
-            ["Allrec"] = await module.Create(app, "Allrec", all.Id, support),
-            ["Salesrec"] = await module.Create(app, "Salesrec", none.Id, sales),
+            ["Northrec"] = (worker.Id, north), ["Bossrec"] = (boss.Id, support), ["Allrec"] = (all.Id, support), ["Salesrec"] = (none.Id, sales),
         };
-        var expected = new Dictionary<string, (Guid Id, string[] Names)>
+        var ids = new Dictionary<string, int>();
+        foreach (var (name, (owner, department)) in owners)
         {
-            ["worker@crm.test"] = (worker.Id, ["Northrec"]),
-            ["boss@crm.test"] = (boss.Id, ["Bossrec", "Northrec"]),
-            ["dept@crm.test"] = (dept.Id, ["Northrec", "Salesrec"]),
-            ["all@crm.test"] = (all.Id, ["Allrec", "Bossrec", "Northrec", "Salesrec"]),
-            // A memo's author always sees it (memo rule), even without any scope.
-            ["none@crm.test"] = (none.Id, key == CrmModules.Memos.Key ? ["Salesrec"] : []),
+            ids[name] = await module.Create(app, name, owner, department);
+        }
+
+        var isTasks = key == CrmModules.Tasks.Key;
+        if (isTasks)
+        {
+            // The worker is also responsible for the all user's task: the rule shows it to them, not to their boss.
+            await app.InDatabaseAsync(db =>
+            {
+                db.TaskResponsibles.Add(new TaskResponsible { TaskId = ids["Allrec"], UserId = worker.Id });
+                return db.SaveChangesAsync();
+            });
+        }
+
+        // One file on each record, owned like its record: with the files grant of the same scope, a
+        // user sees it exactly when their scope (not a module rule) shows the record.
+        var admin = await app.SignInAsAdminAsync();
+        var files = new Dictionary<string, int>();
+        foreach (var (name, id) in ids)
+        {
+            var upload = await admin.UploadAsync(key, id, $"doc-{name}.txt", System.Text.Encoding.UTF8.GetBytes(name));
+            Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+            var fileId = (await upload.ReadJsonAsync()).GetProperty("id").GetInt32();
+            files[name] = fileId;
+            await app.InDatabaseAsync(async db =>
+            {
+                var file = await db.FileObjects.SingleAsync(f => f.Id == fileId);
+                (file.OwnerId, file.DepartmentId) = owners[name];
+                return await db.SaveChangesAsync();
+            });
+        }
+
+        // Per user: the records their scope shows, and those only a module rule shows them.
+        var expected = new Dictionary<string, (Guid Id, string[] Scoped, string[] ByRule)>
+        {
+            ["worker@crm.test"] = (worker.Id, ["Northrec"], isTasks ? ["Allrec"] : []),
+            ["boss@crm.test"] = (boss.Id, ["Bossrec", "Northrec"], []),
+            ["dept@crm.test"] = (dept.Id, ["Northrec", "Salesrec"], []),
+            ["all@crm.test"] = (all.Id, ["Allrec", "Bossrec", "Northrec", "Salesrec"], []),
+            // A memo's author and a task's responsible user always see it, even without any scope.
+            ["none@crm.test"] = (none.Id, [], key is "memos" or "tasks" ? ["Salesrec"] : []),
         };
 
-        foreach (var (email, (userId, names)) in expected)
+        foreach (var (email, (userId, scoped, byRule)) in expected)
         {
             var client = await app.SignInAsync(email, Password);
+            var names = scoped.Concat(byRule).Order(StringComparer.Ordinal).ToArray();
             var visible = names.Select(n => ids[n]).Order().ToList();
             Assert.Equal(visible, await client.ListIdsAsync($"/api/v1/{key}"));
-            Assert.Equal(visible, await client.ListIdsAsync($"/api/v1/{key}?sort=id"));
-            var found = await LookupAsync(app, userId, key, "rec");
-            Assert.Equal(names.Length, found.Count);
-            Assert.All(names, n => Assert.Single(found, f => f.Contains(n, StringComparison.Ordinal)));
-            var searched = await client.SearchAsync(key, "rec");
-            Assert.Equal(names.Length, searched.Count);
+            Assert.Equal(visible, await client.ListIdsAsync($"/api/v1/{key}?sort=id", pageSize: 1));
+            Assert.Equal(visible, await client.ListIdsAsync($"/api/v1/{key}", pageSize: 1));
+            Assert.Equal(visible, await client.ListIdsAsync($"/api/v1/{key}?search=REC", pageSize: 1));
+            AssertNames(names, await LookupAsync(app, userId, key, "rec"), $"{email} lookup");
+            AssertNames(names, await client.SearchAsync(key, "rec"), $"{email} search");
 
             var page = await (await client.Http.GetAsync(module.Page)).Content.ReadAsStringAsync();
             foreach (var (name, id) in ids)
             {
                 var sees = names.Contains(name);
+                var ruleOnly = byRule.Contains(name);
                 Assert.Equal(sees, page.Contains(name, StringComparison.Ordinal));
-                Assert.Equal(sees ? 1 : 0, (await client.SearchAsync(key, $"ID {id}")).Count);
+                AssertNames(sees ? [name] : [], await client.SearchAsync(key, $"ID {id}"), $"{email} ID {id}");
                 var status = sees ? HttpStatusCode.OK : HttpStatusCode.NotFound;
                 foreach (var url in new[] { $"/api/v1/{key}/{id}", $"{module.Page}/{id}", $"/api/v1/files?module={key}&id={id}" })
                 {
                     Assert.True(status == (await client.Http.GetAsync(url)).StatusCode, $"{email} {url}");
                 }
 
-                // Changing needs more than seeing: the none user sees its memo as author but may not delete it (403, not 404).
-                foreach (var url in new[] { $"{module.Page}/{id}/edit", $"{module.Page}/{id}/delete", $"/api/v1/{key}/{id}/delete-impact" })
+                // The record's files: the file only where the scope shows the record (a rule shows the record, not its files).
+                var fileSeen = scoped.Contains(name);
+                if (sees)
+                {
+                    Assert.Equal(fileSeen ? [files[name]] : [], await client.ListIdsAsync($"/api/v1/files?module={key}&id={id}", pageSize: 1));
+                    if (module.FilesPanel)
+                    {
+                        var details = await client.Http.GetStringAsync($"{module.Page}/{id}");
+                        Assert.True(fileSeen == details.Contains($"doc-{name}.txt", StringComparison.Ordinal), $"{email} {module.Page}/{id} files panel");
+                    }
+                }
+
+                // Changing needs more than seeing: a record shown only by a rule may not be deleted (403, not 404).
+                var edit = !sees ? HttpStatusCode.NotFound : !ruleOnly || module.RuleSeenEditable ? HttpStatusCode.OK : HttpStatusCode.Forbidden;
+                var delete = !sees ? HttpStatusCode.NotFound : ruleOnly ? HttpStatusCode.Forbidden : HttpStatusCode.OK;
+                foreach (var (url, want) in new[] { ($"{module.Page}/{id}/edit", edit), ($"{module.Page}/{id}/delete", delete), ($"/api/v1/{key}/{id}/delete-impact", delete) })
                 {
                     var got = (await client.Http.GetAsync(url)).StatusCode;
-                    Assert.True(sees ? got is HttpStatusCode.OK or HttpStatusCode.Forbidden : got == HttpStatusCode.NotFound, $"{email} {url} {got}");
-                    Assert.True(email == "none@crm.test" || !sees || got == HttpStatusCode.OK, $"{email} {url} {got}");
+                    Assert.True(want == got, $"{email} {url}: {got}, not {want}");
+                }
+
+                if (sees && !ruleOnly)
+                {
+                    // The record's file goes with it, named on the confirmation because the user sees it.
+                    var impact = await (await client.Http.GetAsync($"/api/v1/{key}/{id}/delete-impact")).ReadJsonAsync();
+                    Assert.Equal([(CrmModules.Files.Key, files[name])],
+                        impact.GetProperty("alsoDeleted").EnumerateArray().Select(l => (l.GetProperty("module").GetString()!, l.GetProperty("id").GetInt32())));
+                    Assert.Equal(0, impact.GetProperty("hiddenAlsoDeleted").GetInt32());
                 }
 
                 if (!sees)
                 {
                     Assert.Equal(HttpStatusCode.NotFound, (await client.PatchJsonAsync($"/api/v1/{key}/{id}", $$"""{"{{module.PatchField}}":"Changed","version":1}""")).StatusCode);
                     Assert.Equal(HttpStatusCode.NotFound, (await client.Http.DeleteAsync($"/api/v1/{key}/{id}")).StatusCode);
+                }
+                else if (ruleOnly)
+                {
+                    Assert.Equal(HttpStatusCode.Forbidden, (await client.Http.DeleteAsync($"/api/v1/{key}/{id}")).StatusCode);
                 }
             }
 
@@ -144,15 +238,27 @@ public sealed class OwnedModuleScopeTests
             Assert.Equal(email != "none@crm.test", page.Contains($"/api/v1/{key}/export?format=xlsx", StringComparison.Ordinal));
         }
 
+        // Every record is still there, unchanged (version 1).
         Assert.Equal(4, await app.InDatabaseAsync(db => key switch
         {
-            "leads" => db.Leads.CountAsync(),
-            "products" => db.Products.CountAsync(),
-            "memos" => db.Memos.CountAsync(),
-            _ => db.LoggedEmails.CountAsync(),
+            "leads" => db.Leads.CountAsync(r => r.Version == 1),
+            "products" => db.Products.CountAsync(r => r.Version == 1),
+            "memos" => db.Memos.CountAsync(r => r.Version == 1),
+            "contacts" => db.Contacts.CountAsync(r => r.Version == 1),
+            "tasks" => db.Tasks.CountAsync(r => r.Version == 1),
+            _ => db.LoggedEmails.CountAsync(r => r.Version == 1),
         }));
+        Assert.Equal(4, await app.InDatabaseAsync(db => db.FileObjects.CountAsync()));
         Assert.Equal(0, await app.InDatabaseAsync(async db => await db.Leads.CountAsync(l => l.FirstName == "Changed")
             + await db.Products.CountAsync(p => p.Name == "Changed") + await db.LoggedEmails.CountAsync(e => e.Subject == "Changed")
-            + await db.Memos.CountAsync(m => m.Title == "Changed")));
+            + await db.Memos.CountAsync(m => m.Title == "Changed") + await db.Contacts.CountAsync(c => c.FirstName == "Changed")
+            + await db.Tasks.CountAsync(t => t.Title == "Changed")));
+    }
+
+    /// <summary>Each expected record is found exactly once (a label holds the record's name), and nothing else is.</summary>
+    private static void AssertNames(string[] names, List<string> labels, string what)
+    {
+        Assert.True(names.Length == labels.Count, $"{what}: found {string.Join(", ", labels)}; expected {string.Join(", ", names)}");
+        Assert.All(names, n => Assert.Single(labels, l => l.Contains(n, StringComparison.Ordinal)));
     }
 }

@@ -56,6 +56,32 @@ public sealed class SearchTests
         Assert.Empty(await SearchAsync(noneClient, $"ID {northCompany}"));
     }
 
+    [Fact]
+    public async Task A_record_shared_with_a_user_whose_role_grants_no_view_is_found_as_the_list_shows_it()
+    {
+        await using var app = new CrmApp();
+        var noneRole = await RoleAsync(app, "None", null, AssignRecordsTo.AnyUser);
+        var owner = await app.CreateUserAsync("owner@crm.test", Password);
+        var reader = await UserAsync(app, "reader@crm.test", noneRole);
+        var shared = await ContactAsync(app, "Quinn", "Shared", null, owner.Id, null);
+        var kept = await ContactAsync(app, "Quentin", "Kept", null, owner.Id, null);
+        await app.InDatabaseAsync(db =>
+        {
+            db.RecordShares.Add(new Crm.Web.Features.Access.Share
+            {
+                Module = CrmModules.Contacts.Key, RecordId = shared, UserId = reader.Id, Access = ShareAccess.Read, CreatedAt = app.Clock.GetUtcNow().UtcDateTime,
+            });
+            return db.SaveChangesAsync();
+        });
+
+        var client = await app.SignInAsync("reader@crm.test", Password);
+        Assert.Equal(HttpStatusCode.OK, (await client.Http.GetAsync($"/contacts/{shared}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.Http.GetAsync($"/contacts/{kept}")).StatusCode);
+        Assert.Equal(["Quinn Shared"], (await SearchAsync(client, "quin"))["contacts"]);
+        Assert.Equal(["Quinn Shared"], (await SearchAsync(client, $"ID {shared}"))["contacts"]);
+        Assert.False((await SearchAsync(client, $"ID {kept}")).ContainsKey("contacts"));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("<script>alert(1)</script>\u0007")]

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Crm.Web.Features.Records;
 using Crm.Web.Security;
-using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
 
 namespace Crm.Web.Features.Search;
@@ -25,7 +24,7 @@ public sealed record SearchResults(string Query, int? ById, IReadOnlyList<Search
 /// text is searched in every module the actor may view. Each module's lookup applies the permission
 /// engine's row filter, so a record outside the actor's scope is never found, by ID or by text.
 /// </summary>
-public sealed partial class SearchRecords(RecordLookups lookups, Security.Permissions.Access access)
+public sealed partial class SearchRecords(RecordLookups lookups)
 {
     public const int MaxLength = 200;
     public const int PerModule = 10;
@@ -42,14 +41,12 @@ public sealed partial class SearchRecords(RecordLookups lookups, Security.Permis
         int? id = IdQuery().Match(text) is { Success: true } match
             && int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
         var groups = new List<SearchGroup>();
+        // Every module is asked, even one whose view the actor's role does not grant: its lookup's row
+        // filter is the module's list filter, which also shows records through shares and the
+        // module's own rules (a memo's author, a task's responsible users), so search finds exactly
+        // what the lists show.
         foreach (var lookup in lookups.All)
         {
-            // A module the actor may not view at all is not even asked (its row filter would say no anyway).
-            if (!(await access.DecideAsync(actor, lookup.ModuleKey, PermissionAction.View, null, cancellationToken)).Allowed && !HasRecordRules(lookup.ModuleKey))
-            {
-                continue;
-            }
-
             IReadOnlyList<RecordLink> found = id is { } wanted
                 ? (await lookup.FindAsync(actor, wanted, cancellationToken) is { } one ? [one] : [])
                 : await lookup.SearchAsync(actor, text, PerModule, cancellationToken);
@@ -61,11 +58,6 @@ public sealed partial class SearchRecords(RecordLookups lookups, Security.Permis
 
         return Result<SearchResults>.Ok(new SearchResults(text, id, groups));
     }
-
-    // Modules with grant rules (memos: the author and the recipient see theirs) can show records to
-    // someone whose role grants no view scope; their lookup decides.
-    private static bool HasRecordRules(string module) =>
-        CrmModules.All.FirstOrDefault(m => m.Key == module)?.Rules.Any(r => r.Effect == RuleEffect.Grant) ?? false;
 
     [GeneratedRegex(@"^id\s*(\d{1,9})$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex IdQuery();
