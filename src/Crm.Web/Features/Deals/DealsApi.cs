@@ -63,14 +63,14 @@ public static class DealsApi
             .WithName("UpdateDeal")
             .WithSummary("Changes the fields present in the body (null clears); `version` is required, 409 if someone else saved first.");
 
-        deals.MapDelete("/{id:int}", async (int id, HttpContext http, DeleteDeal delete, CancellationToken cancellationToken) =>
+        deals.MapDelete("/{id:int}", async (int id, HttpContext http, DeleteOwnedRecord<Deal> delete, CancellationToken cancellationToken) =>
                 (await delete.RunAsync(http.Actor(), id, null, cancellationToken)).ToHttp(_ => Results.NoContent()))
             .WithName("DeleteDeal")
             .WithSummary("Deletes the deal and what hangs on it (see delete-impact) in one transaction.");
 
-        deals.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteDeal delete, CancellationToken cancellationToken) =>
+        deals.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteOwnedRecord<Deal> delete, CancellationToken cancellationToken) =>
                 (await delete.ImpactAsync(http.Actor(), id, cancellationToken))
-                    .ToHttp(i => Results.Ok(new { i.DealId, i.Title, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden })))
+                    .ToHttp(i => Results.Ok(new { DealId = i.Id, Title = i.Label, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden })))
             .WithName("GetDealDeleteImpact")
             .WithSummary("What deleting the deal would delete with it.");
 

@@ -72,14 +72,14 @@ public static class LeadsApi
             .WithName("ConvertLead")
             .WithSummary("Creates a contact and a new company (from the lead's company name) or links existingCompanyId, and a deal when createDeal is true; all or nothing. 409 if already converted.");
 
-        leads.MapDelete("/{id:int}", async (int id, HttpContext http, DeleteLead delete, CancellationToken cancellationToken) =>
+        leads.MapDelete("/{id:int}", async (int id, HttpContext http, DeleteOwnedRecord<Lead> delete, CancellationToken cancellationToken) =>
                 (await delete.RunAsync(http.Actor(), id, null, cancellationToken)).ToHttp(_ => Results.NoContent()))
             .WithName("DeleteLead")
             .WithSummary("Deletes the lead and what hangs on it (see delete-impact); records it was converted into stay.");
 
-        leads.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteLead delete, CancellationToken cancellationToken) =>
+        leads.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteOwnedRecord<Lead> delete, CancellationToken cancellationToken) =>
                 (await delete.ImpactAsync(http.Actor(), id, cancellationToken))
-                    .ToHttp(i => Results.Ok(new { i.LeadId, i.Name, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden })))
+                    .ToHttp(i => Results.Ok(new { LeadId = i.Id, Name = i.Label, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden })))
             .WithName("GetLeadDeleteImpact")
             .WithSummary("What deleting the lead would delete with it.");
 

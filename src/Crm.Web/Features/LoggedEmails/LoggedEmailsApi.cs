@@ -63,14 +63,14 @@ public static class LoggedEmailsApi
             .WithName("UpdateLoggedEmail")
             .WithSummary("Corrects an outgoing logged email (incoming ones are refused with 403); `version` is required, 409 if someone else saved first.");
 
-        emails.MapDelete("/{id:int}", async (int id, HttpContext http, DeleteLoggedEmail delete, CancellationToken cancellationToken) =>
+        emails.MapDelete("/{id:int}", async (int id, HttpContext http, DeleteOwnedRecord<LoggedEmail> delete, CancellationToken cancellationToken) =>
                 (await delete.RunAsync(http.Actor(), id, null, cancellationToken)).ToHttp(_ => Results.NoContent()))
             .WithName("DeleteLoggedEmail")
             .WithSummary("Deletes the logged email (incoming ones too, with the delete permission).");
 
-        emails.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteLoggedEmail delete, CancellationToken cancellationToken) =>
+        emails.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteOwnedRecord<LoggedEmail> delete, CancellationToken cancellationToken) =>
                 (await delete.ImpactAsync(http.Actor(), id, cancellationToken))
-                    .ToHttp(i => Results.Ok(new { i.EmailId, i.Subject, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden })))
+                    .ToHttp(i => Results.Ok(new { EmailId = i.Id, Subject = i.Label, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden })))
             .WithName("GetLoggedEmailDeleteImpact")
             .WithSummary("What deleting the email would delete with it.");
 

@@ -63,14 +63,14 @@ public static class ProductsApi
             .WithName("UpdateProduct")
             .WithSummary("Changes the fields present in the body; `version` is required, 409 if someone else saved first.");
 
-        products.MapDelete("/{id:int}", async (int id, HttpContext http, DeleteProduct delete, CancellationToken cancellationToken) =>
+        products.MapDelete("/{id:int}", async (int id, HttpContext http, DeleteOwnedRecord<Product> delete, CancellationToken cancellationToken) =>
                 (await delete.RunAsync(http.Actor(), id, null, cancellationToken)).ToHttp(_ => Results.NoContent()))
             .WithName("DeleteProduct")
             .WithSummary("Deletes the product.");
 
-        products.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteProduct delete, CancellationToken cancellationToken) =>
+        products.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteOwnedRecord<Product> delete, CancellationToken cancellationToken) =>
                 (await delete.ImpactAsync(http.Actor(), id, cancellationToken))
-                    .ToHttp(i => Results.Ok(new { i.ProductId, i.Name, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden })))
+                    .ToHttp(i => Results.Ok(new { ProductId = i.Id, Name = i.Label, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden })))
             .WithName("GetProductDeleteImpact")
             .WithSummary("What deleting the product would delete with it.");
 
