@@ -1,9 +1,5 @@
-using System.Text.Json;
 using Crm.Web.Features.Records;
 using Crm.Web.Security;
-using Crm.Web.Web;
-using Microsoft.Extensions.Options;
-using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Crm.Web.Features.Deals;
 
@@ -26,53 +22,22 @@ public static class DealsApi
             (await export.RunAsync(http.Actor(), new DealQuery(search, sort, null, null, stage, open, companyId, ownerId), format, cancellationToken))
                 .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
-        deals.MapGet("/{id:int}", async (int id, HttpContext http, ReadDeal read, CancellationToken cancellationToken) =>
-                (await read.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(view => Results.Ok(view.Deal)))
-            .WithName("GetDeal")
-            .WithSummary("One deal; 404 when it does not exist or you may not view it. amount and currency are absent when your role hides the amount.");
-
-        deals.MapPost("", async (JsonElement body, HttpContext http, SaveDeal save, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
+        deals.MapOwnedRecordEdits(
+            new OwnedRecordEdits<DealRequest, DealFields>("Deal", DealFields.All, s_fields)
             {
-                var read = PatchBody.Read<DealRequest>(body, json.Value.SerializerOptions);
-                return !read.IsOk ? read.ToHttp()
-                    : (await save.RunAsync(http.Actor(), null, read.Value!.Value.ToInput(), DealFields.All, cancellationToken))
-                        .ToHttp(d => Results.Created($"/api/v1/deals/{d.Id}", d));
-            })
-            .Accepts<DealRequest>("application/json")
-            .WithName("CreateDeal")
-            .WithSummary("Adds a deal; amount is a string like \"1234.50\" in the currency's decimals; the owner defaults to you.");
+                GetSummary = "One deal; 404 when it does not exist or you may not view it. amount and currency are absent when your role hides the amount.",
+                CreateSummary = "Adds a deal; amount is a string like \"1234.50\" in the currency's decimals; the owner defaults to you.",
+                UpdateSummary = "Changes the fields present in the body (null clears); `version` is required, 409 if someone else saved first.",
+            },
+            get: async (ReadDeal read, Actor actor, int id, CancellationToken cancellationToken) =>
+                (await read.RunAsync(actor, id, cancellationToken)).ToHttp(view => Results.Ok(view.Deal)),
+            save: (SaveDeal save, Actor actor, int? id, DealRequest request, DealFields fields, CancellationToken cancellationToken) =>
+                save.RunAsync(actor, id, request.ToInput(), fields, cancellationToken),
+            location: d => $"/api/v1/deals/{d.Id}");
 
-        deals.MapPatch("/{id:int}", async (int id, JsonElement body, HttpContext http, SaveDeal save, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
-            {
-                var patch = PatchBody.Read<DealRequest>(body, json.Value.SerializerOptions);
-                if (!patch.IsOk)
-                {
-                    return patch.ToHttp();
-                }
-
-                var given = patch.Value!;
-                var fields = DealFields.None;
-                foreach (var (name, field) in s_fields)
-                {
-                    fields |= given.Has(name) ? field : DealFields.None;
-                }
-
-                return (await save.RunAsync(http.Actor(), id, given.Value.ToInput(), fields, cancellationToken)).ToHttp();
-            })
-            .Accepts<DealRequest>("application/json")
-            .WithName("UpdateDeal")
-            .WithSummary("Changes the fields present in the body (null clears); `version` is required, 409 if someone else saved first.");
-
-        deals.MapDelete("/{id:int}", async (int id, HttpContext http, DeleteDeal delete, CancellationToken cancellationToken) =>
-                (await delete.RunAsync(http.Actor(), id, null, cancellationToken)).ToHttp(_ => Results.NoContent()))
-            .WithName("DeleteDeal")
-            .WithSummary("Deletes the deal and what hangs on it (see delete-impact) in one transaction.");
-
-        deals.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteDeal delete, CancellationToken cancellationToken) =>
-                (await delete.ImpactAsync(http.Actor(), id, cancellationToken))
-                    .ToHttp(i => Results.Ok(new { i.DealId, i.Title, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden })))
-            .WithName("GetDealDeleteImpact")
-            .WithSummary("What deleting the deal would delete with it.");
+        deals.MapOwnedRecordDelete<Deal>("Deal", "dealId", "title",
+            "Deletes the deal and what hangs on it (see delete-impact) in one transaction.",
+            "What deleting the deal would delete with it.");
 
         return api;
     }

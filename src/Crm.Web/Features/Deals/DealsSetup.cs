@@ -15,7 +15,7 @@ public static class DealsSetup
         services.AddScoped<ListDeals>();
         services.AddScoped<ReadDeal>();
         services.AddScoped<SaveDeal>();
-        services.AddScoped<DeleteDeal>();
+        services.AddOwnedRecordDeletion(new OwnedRecordDeletion<Deal>(Security.Permissions.CrmModules.Deals.Key, "deal", "deal-deleted", "deal", d => d.Title));
         services.AddScoped<ExportDeals>();
         // Deleting a user hands the deals they still own (those not moved with a company) to the receiver, tracked.
         services.AddSingleton(provider => new OwnedRecords(

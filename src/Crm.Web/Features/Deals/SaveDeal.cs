@@ -70,14 +70,9 @@ public sealed class SaveDeal(CrmDb db, RecordAccess access, TimeProvider clock)
                 return Result<DealDetails>.Forbidden($"You may not edit deal {deal.Id}.");
             }
 
-            if (input.Version is null)
+            if (deal.RefuseVersion<DealDetails>(input.Version, ChangedBySomeoneElse) is { } refused)
             {
-                return Result<DealDetails>.Invalid("version", "The version you read is required, so that nobody's changes are overwritten.");
-            }
-
-            if (input.Version != deal.Version)
-            {
-                return Result<DealDetails>.Conflict(ChangedBySomeoneElse);
+                return refused;
             }
         }
         else if (!(await access.DecideAsync(actor, module, PermissionAction.Create, null, cancellationToken)).Allowed)
@@ -175,39 +170,14 @@ public sealed class SaveDeal(CrmDb db, RecordAccess access, TimeProvider clock)
             }
         }
 
-        if (owner is null)
-        {
-            errors.Add("ownerId", "Choose the owner.");
-        }
-
-        var ownerChanges = owner != (deal?.OwnerId ?? actor.UserId);
-        if (owner is not null && (ownerChanges || creating) && await Owners.ReceiverProblemAsync(db, actor, owner ?? Guid.Empty, cancellationToken) is { } problem)
-        {
-            errors.Add("ownerId", problem);
-        }
+        var ownerChanges = await OwnedRecord.CheckOwnerAsync(db, actor, errors, owner, deal, cancellationToken);
 
         if (errors.Any)
         {
             return Result<DealDetails>.Invalid(errors);
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (deal is null)
-        {
-            deal = new Deal();
-            deal.StampCreated(actor, now);
-            db.Deals.Add(deal);
-        }
-        else
-        {
-            deal.StampModified(db, actor, now, input.Version!.Value);
-        }
-
-        if (ownerChanges || creating)
-        {
-            deal.OwnerId = owner!.Value;
-            deal.DepartmentId = await Owners.DepartmentOfAsync(db, owner.Value, cancellationToken);
-        }
+        deal = await OwnedRecord.StampSavedAsync(db, actor, clock.GetUtcNow().UtcDateTime, deal, input.Version, owner!.Value, ownerChanges, cancellationToken);
 
         deal.Title = title!;
         deal.CompanyId = companyId;
@@ -218,11 +188,7 @@ public sealed class SaveDeal(CrmDb db, RecordAccess access, TimeProvider clock)
         deal.Probability = probability;
         deal.ExpectedClose = close;
         deal.ClosingReason = reason;
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
+        if (!await OwnedRecord.SaveVersionedAsync(db, cancellationToken))
         {
             return Result<DealDetails>.Conflict(ChangedBySomeoneElse);
         }

@@ -26,42 +26,18 @@ public static class LeadsApi
             (await export.RunAsync(http.Actor(), new LeadQuery(search, sort, null, null, status, source), format, cancellationToken))
                 .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
-        leads.MapGet("/{id:int}", async (int id, HttpContext http, ReadLead read, CancellationToken cancellationToken) =>
-                (await read.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(view => Results.Ok(view.Lead)))
-            .WithName("GetLead")
-            .WithSummary("One lead, with the contact, company and deal it was converted into; 404 when it does not exist or you may not view it.");
-
-        leads.MapPost("", async (JsonElement body, HttpContext http, SaveLead save, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
+        leads.MapOwnedRecordEdits(
+            new OwnedRecordEdits<LeadRequest, LeadFields>("Lead", LeadFields.All, s_fields)
             {
-                var read = PatchBody.Read<LeadRequest>(body, json.Value.SerializerOptions);
-                return !read.IsOk ? read.ToHttp()
-                    : (await save.RunAsync(http.Actor(), null, read.Value!.Value.ToInput(), LeadFields.All, cancellationToken))
-                        .ToHttp(l => Results.Created($"/api/v1/leads/{l.Id}", l));
-            })
-            .Accepts<LeadRequest>("application/json")
-            .WithName("CreateLead")
-            .WithSummary("Adds a lead; source is web, referral, event or other; the owner defaults to you.");
-
-        leads.MapPatch("/{id:int}", async (int id, JsonElement body, HttpContext http, SaveLead save, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
-            {
-                var patch = PatchBody.Read<LeadRequest>(body, json.Value.SerializerOptions);
-                if (!patch.IsOk)
-                {
-                    return patch.ToHttp();
-                }
-
-                var given = patch.Value!;
-                var fields = LeadFields.None;
-                foreach (var (name, field) in s_fields)
-                {
-                    fields |= given.Has(name) ? field : LeadFields.None;
-                }
-
-                return (await save.RunAsync(http.Actor(), id, given.Value.ToInput(), fields, cancellationToken)).ToHttp();
-            })
-            .Accepts<LeadRequest>("application/json")
-            .WithName("UpdateLead")
-            .WithSummary("Changes the fields present in the body; `version` is required, 409 if someone else saved first or the lead was converted.");
+                GetSummary = "One lead, with the contact, company and deal it was converted into; 404 when it does not exist or you may not view it.",
+                CreateSummary = "Adds a lead; source is web, referral, event or other; the owner defaults to you.",
+                UpdateSummary = "Changes the fields present in the body; `version` is required, 409 if someone else saved first or the lead was converted.",
+            },
+            get: async (ReadLead read, Actor actor, int id, CancellationToken cancellationToken) =>
+                (await read.RunAsync(actor, id, cancellationToken)).ToHttp(view => Results.Ok(view.Lead)),
+            save: (SaveLead save, Actor actor, int? id, LeadRequest request, LeadFields fields, CancellationToken cancellationToken) =>
+                save.RunAsync(actor, id, request.ToInput(), fields, cancellationToken),
+            location: l => $"/api/v1/leads/{l.Id}");
 
         leads.MapPost("/{id:int}/convert", async (int id, JsonElement body, HttpContext http, ConvertLead convert, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
             {
@@ -72,16 +48,9 @@ public static class LeadsApi
             .WithName("ConvertLead")
             .WithSummary("Creates a contact and a new company (from the lead's company name) or links existingCompanyId, and a deal when createDeal is true; all or nothing. 409 if already converted.");
 
-        leads.MapDelete("/{id:int}", async (int id, HttpContext http, DeleteLead delete, CancellationToken cancellationToken) =>
-                (await delete.RunAsync(http.Actor(), id, null, cancellationToken)).ToHttp(_ => Results.NoContent()))
-            .WithName("DeleteLead")
-            .WithSummary("Deletes the lead and what hangs on it (see delete-impact); records it was converted into stay.");
-
-        leads.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteLead delete, CancellationToken cancellationToken) =>
-                (await delete.ImpactAsync(http.Actor(), id, cancellationToken))
-                    .ToHttp(i => Results.Ok(new { i.LeadId, i.Name, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden })))
-            .WithName("GetLeadDeleteImpact")
-            .WithSummary("What deleting the lead would delete with it.");
+        leads.MapOwnedRecordDelete<Lead>("Lead", "leadId", "name",
+            "Deletes the lead and what hangs on it (see delete-impact); records it was converted into stay.",
+            "What deleting the lead would delete with it.");
 
         return api;
     }

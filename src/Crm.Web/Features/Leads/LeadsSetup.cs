@@ -14,7 +14,7 @@ public static class LeadsSetup
         services.AddScoped<ListLeads>();
         services.AddScoped<ReadLead>();
         services.AddScoped<SaveLead>();
-        services.AddScoped<DeleteLead>();
+        services.AddOwnedRecordDeletion(new OwnedRecordDeletion<Lead>(Security.Permissions.CrmModules.Leads.Key, "lead", "lead-deleted", "lead", l => $"{l.FirstName} {l.LastName}"));
         services.AddScoped<ExportLeads>();
         services.AddScoped<ConvertLead>();
         services.AddSingleton(provider => new OwnedRecords(

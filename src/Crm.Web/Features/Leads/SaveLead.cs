@@ -71,14 +71,9 @@ public sealed class SaveLead(CrmDb db, RecordAccess access, TimeProvider clock)
                 return Result<LeadDetails>.Conflict(AlreadyConverted(lead.Id));
             }
 
-            if (input.Version is null)
+            if (lead.RefuseVersion<LeadDetails>(input.Version, ChangedBySomeoneElse) is { } refused)
             {
-                return Result<LeadDetails>.Invalid("version", "The version you read is required, so that nobody's changes are overwritten.");
-            }
-
-            if (input.Version != lead.Version)
-            {
-                return Result<LeadDetails>.Conflict(ChangedBySomeoneElse);
+                return refused;
             }
         }
         else
@@ -126,39 +121,14 @@ public sealed class SaveLead(CrmDb db, RecordAccess access, TimeProvider clock)
             errors.Add("status", $"Status must be one of: {string.Join(", ", LeadStatuses.Editable)}.");
         }
 
-        if (owner is null)
-        {
-            errors.Add("ownerId", "Choose the owner.");
-        }
-
-        var ownerChanges = owner != (lead?.OwnerId ?? actor.UserId);
-        if (owner is not null && (ownerChanges || lead is null) && await Owners.ReceiverProblemAsync(db, actor, owner.Value, cancellationToken) is { } problem)
-        {
-            errors.Add("ownerId", problem);
-        }
+        var ownerChanges = await OwnedRecord.CheckOwnerAsync(db, actor, errors, owner, lead, cancellationToken);
 
         if (errors.Any)
         {
             return Result<LeadDetails>.Invalid(errors);
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (lead is null)
-        {
-            lead = new Lead();
-            lead.StampCreated(actor, now);
-            db.Leads.Add(lead);
-        }
-        else
-        {
-            lead.StampModified(db, actor, now, input.Version!.Value);
-        }
-
-        if (ownerChanges || lead.Id == 0)
-        {
-            lead.OwnerId = owner!.Value;
-            lead.DepartmentId = await Owners.DepartmentOfAsync(db, owner.Value, cancellationToken);
-        }
+        lead = await OwnedRecord.StampSavedAsync(db, actor, clock.GetUtcNow().UtcDateTime, lead, input.Version, owner!.Value, ownerChanges, cancellationToken);
 
         lead.FirstName = first!;
         lead.LastName = last!;
@@ -168,11 +138,7 @@ public sealed class SaveLead(CrmDb db, RecordAccess access, TimeProvider clock)
         lead.Source = source;
         lead.Status = status;
         lead.Notes = notes;
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
+        if (!await OwnedRecord.SaveVersionedAsync(db, cancellationToken))
         {
             return Result<LeadDetails>.Conflict(ChangedBySomeoneElse);
         }

@@ -1,46 +1,5 @@
-using Crm.Web.Security;
-using Crm.Web.Web;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
+using Crm.Web.Features.Records;
 
 namespace Crm.Web.Features.LoggedEmails;
 
-public sealed class DeleteLoggedEmailPage(DeleteLoggedEmail delete) : PageModel
-{
-    public LoggedEmailDeleteImpact Impact { get; private set; } = null!;
-
-    [BindProperty]
-    public List<string> Also { get; set; } = [];
-
-    public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken) =>
-        await LoadAsync(id, cancellationToken) ?? Page();
-
-    public async Task<IActionResult> OnPostAsync(int id, CancellationToken cancellationToken)
-    {
-        var result = await delete.RunAsync(HttpContext.Actor(), id, Also, cancellationToken);
-        if (result.IsOk)
-        {
-            return Redirect("/emails");
-        }
-
-        if (await LoadAsync(id, cancellationToken) is { } failed)
-        {
-            return failed;
-        }
-
-        result.CopyTo(ModelState, "");
-        return Page();
-    }
-
-    private async Task<IActionResult?> LoadAsync(int id, CancellationToken cancellationToken)
-    {
-        var found = await delete.ImpactAsync(HttpContext.Actor(), id, cancellationToken);
-        if (!found.IsOk)
-        {
-            return found.Outcome == Outcome.NotFound ? NotFound() : StatusCode(StatusCodes.Status403Forbidden);
-        }
-
-        Impact = found.Value!;
-        return null;
-    }
-}
+public sealed class DeleteLoggedEmailPage(DeleteOwnedRecord<LoggedEmail> delete) : DeleteOwnedRecordPage<LoggedEmail>(delete, "/emails");

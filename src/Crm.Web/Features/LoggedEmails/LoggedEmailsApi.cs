@@ -1,9 +1,5 @@
-using System.Text.Json;
 using Crm.Web.Features.Records;
 using Crm.Web.Security;
-using Crm.Web.Web;
-using Microsoft.Extensions.Options;
-using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Crm.Web.Features.LoggedEmails;
 
@@ -26,53 +22,22 @@ public static class LoggedEmailsApi
             (await export.RunAsync(http.Actor(), new LoggedEmailQuery(search, sort, null, null, direction, relatedModule, relatedId), format, cancellationToken))
                 .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
-        emails.MapGet("/{id:int}", async (int id, HttpContext http, ReadLoggedEmail read, CancellationToken cancellationToken) =>
-                (await read.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(view => Results.Ok(view.Email)))
-            .WithName("GetLoggedEmail")
-            .WithSummary("One logged email; 404 when it does not exist or you may not view it.");
-
-        emails.MapPost("", async (JsonElement body, HttpContext http, SaveLoggedEmail save, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
+        emails.MapOwnedRecordEdits(
+            new OwnedRecordEdits<LoggedEmailRequest, LoggedEmailFields>("LoggedEmail", LoggedEmailFields.All, s_fields)
             {
-                var read = PatchBody.Read<LoggedEmailRequest>(body, json.Value.SerializerOptions);
-                return !read.IsOk ? read.ToHttp()
-                    : (await save.RunAsync(http.Actor(), null, read.Value!.Value.ToInput(), LoggedEmailFields.All, cancellationToken))
-                        .ToHttp(e => Results.Created($"/api/v1/emails/{e.Id}", e));
-            })
-            .Accepts<LoggedEmailRequest>("application/json")
-            .WithName("CreateLoggedEmail")
-            .WithSummary("Logs an email: direction incoming or outgoing, from, to (comma-separated), subject, body (plain text), sentAt, and optionally relatedModule + relatedId.");
+                GetSummary = "One logged email; 404 when it does not exist or you may not view it.",
+                CreateSummary = "Logs an email: direction incoming or outgoing, from, to (comma-separated), subject, body (plain text), sentAt, and optionally relatedModule + relatedId.",
+                UpdateSummary = "Corrects an outgoing logged email (incoming ones are refused with 403); `version` is required, 409 if someone else saved first.",
+            },
+            get: async (ReadLoggedEmail read, Actor actor, int id, CancellationToken cancellationToken) =>
+                (await read.RunAsync(actor, id, cancellationToken)).ToHttp(view => Results.Ok(view.Email)),
+            save: (SaveLoggedEmail save, Actor actor, int? id, LoggedEmailRequest request, LoggedEmailFields fields, CancellationToken cancellationToken) =>
+                save.RunAsync(actor, id, request.ToInput(), fields, cancellationToken),
+            location: e => $"/api/v1/emails/{e.Id}");
 
-        emails.MapPatch("/{id:int}", async (int id, JsonElement body, HttpContext http, SaveLoggedEmail save, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
-            {
-                var patch = PatchBody.Read<LoggedEmailRequest>(body, json.Value.SerializerOptions);
-                if (!patch.IsOk)
-                {
-                    return patch.ToHttp();
-                }
-
-                var given = patch.Value!;
-                var fields = LoggedEmailFields.None;
-                foreach (var (name, field) in s_fields)
-                {
-                    fields |= given.Has(name) ? field : LoggedEmailFields.None;
-                }
-
-                return (await save.RunAsync(http.Actor(), id, given.Value.ToInput(), fields, cancellationToken)).ToHttp();
-            })
-            .Accepts<LoggedEmailRequest>("application/json")
-            .WithName("UpdateLoggedEmail")
-            .WithSummary("Corrects an outgoing logged email (incoming ones are refused with 403); `version` is required, 409 if someone else saved first.");
-
-        emails.MapDelete("/{id:int}", async (int id, HttpContext http, DeleteLoggedEmail delete, CancellationToken cancellationToken) =>
-                (await delete.RunAsync(http.Actor(), id, null, cancellationToken)).ToHttp(_ => Results.NoContent()))
-            .WithName("DeleteLoggedEmail")
-            .WithSummary("Deletes the logged email (incoming ones too, with the delete permission).");
-
-        emails.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteLoggedEmail delete, CancellationToken cancellationToken) =>
-                (await delete.ImpactAsync(http.Actor(), id, cancellationToken))
-                    .ToHttp(i => Results.Ok(new { i.EmailId, i.Subject, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden })))
-            .WithName("GetLoggedEmailDeleteImpact")
-            .WithSummary("What deleting the email would delete with it.");
+        emails.MapOwnedRecordDelete<LoggedEmail>("LoggedEmail", "emailId", "subject",
+            "Deletes the logged email (incoming ones too, with the delete permission).",
+            "What deleting the email would delete with it.");
 
         return api;
     }

@@ -15,7 +15,7 @@ public static class LoggedEmailsSetup
         services.AddScoped<ListLoggedEmails>();
         services.AddScoped<ReadLoggedEmail>();
         services.AddScoped<SaveLoggedEmail>();
-        services.AddScoped<DeleteLoggedEmail>();
+        services.AddOwnedRecordDeletion(new OwnedRecordDeletion<LoggedEmail>(Security.Permissions.CrmModules.Emails.Key, "email", "email-deleted", "logged email", e => e.Subject));
         services.AddScoped<ExportLoggedEmails>();
         services.AddSingleton(provider => new OwnedRecords(
             "emails",

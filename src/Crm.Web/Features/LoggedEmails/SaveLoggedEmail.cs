@@ -69,14 +69,9 @@ public sealed class SaveLoggedEmail(CrmDb db, RecordAccess access, RecordLookups
                 return Result<LoggedEmailDetails>.Forbidden(IncomingIsFinal);
             }
 
-            if (input.Version is null)
+            if (email.RefuseVersion<LoggedEmailDetails>(input.Version, ChangedBySomeoneElse) is { } refused)
             {
-                return Result<LoggedEmailDetails>.Invalid("version", "The version you read is required, so that nobody's changes are overwritten.");
-            }
-
-            if (input.Version != email.Version)
-            {
-                return Result<LoggedEmailDetails>.Conflict(ChangedBySomeoneElse);
+                return refused;
             }
         }
         else
@@ -148,39 +143,14 @@ public sealed class SaveLoggedEmail(CrmDb db, RecordAccess access, RecordLookups
                 : $"{relatedModule} ID {relatedId} does not exist or is not visible to you.");
         }
 
-        if (owner is null)
-        {
-            errors.Add("ownerId", "Choose the owner.");
-        }
-
-        var ownerChanges = owner != (email?.OwnerId ?? actor.UserId);
-        if (owner is not null && (ownerChanges || email is null) && await Owners.ReceiverProblemAsync(db, actor, owner ?? Guid.Empty, cancellationToken) is { } problem)
-        {
-            errors.Add("ownerId", problem);
-        }
+        var ownerChanges = await OwnedRecord.CheckOwnerAsync(db, actor, errors, owner, email, cancellationToken);
 
         if (errors.Any)
         {
             return Result<LoggedEmailDetails>.Invalid(errors);
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (email is null)
-        {
-            email = new LoggedEmail();
-            email.StampCreated(actor, now);
-            db.LoggedEmails.Add(email);
-        }
-        else
-        {
-            email.StampModified(db, actor, now, input.Version!.Value);
-        }
-
-        if (ownerChanges || email.Id == 0)
-        {
-            email.OwnerId = owner!.Value;
-            email.DepartmentId = await Owners.DepartmentOfAsync(db, owner.Value, cancellationToken);
-        }
+        email = await OwnedRecord.StampSavedAsync(db, actor, clock.GetUtcNow().UtcDateTime, email, input.Version, owner!.Value, ownerChanges, cancellationToken);
 
         email.Direction = direction!;
         email.From = from!;
@@ -195,11 +165,7 @@ public sealed class SaveLoggedEmail(CrmDb db, RecordAccess access, RecordLookups
         };
         email.RelatedModule = relatedModule;
         email.RelatedId = relatedId;
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
+        if (!await OwnedRecord.SaveVersionedAsync(db, cancellationToken))
         {
             return Result<LoggedEmailDetails>.Conflict(ChangedBySomeoneElse);
         }

@@ -1,9 +1,5 @@
-using System.Text.Json;
 using Crm.Web.Features.Records;
 using Crm.Web.Security;
-using Crm.Web.Web;
-using Microsoft.Extensions.Options;
-using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Crm.Web.Features.Products;
 
@@ -26,53 +22,22 @@ public static class ProductsApi
             (await export.RunAsync(http.Actor(), new ProductQuery(search, sort, null, null, active, category), format, cancellationToken))
                 .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
-        products.MapGet("/{id:int}", async (int id, HttpContext http, ReadProduct read, CancellationToken cancellationToken) =>
-                (await read.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(view => Results.Ok(view.Product)))
-            .WithName("GetProduct")
-            .WithSummary("One product; 404 when it does not exist or you may not view it.");
-
-        products.MapPost("", async (JsonElement body, HttpContext http, SaveProduct save, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
+        products.MapOwnedRecordEdits(
+            new OwnedRecordEdits<ProductRequest, ProductFields>("Product", ProductFields.All, s_fields)
             {
-                var read = PatchBody.Read<ProductRequest>(body, json.Value.SerializerOptions);
-                return !read.IsOk ? read.ToHttp()
-                    : (await save.RunAsync(http.Actor(), null, read.Value!.Value.ToInput(), ProductFields.All, cancellationToken))
-                        .ToHttp(p => Results.Created($"/api/v1/products/{p.Id}", p));
-            })
-            .Accepts<ProductRequest>("application/json")
-            .WithName("CreateProduct")
-            .WithSummary("Adds a product; price is a string like \"19.90\" in the currency's decimals; the code must be unique ignoring case.");
+                GetSummary = "One product; 404 when it does not exist or you may not view it.",
+                CreateSummary = "Adds a product; price is a string like \"19.90\" in the currency's decimals; the code must be unique ignoring case.",
+                UpdateSummary = "Changes the fields present in the body; `version` is required, 409 if someone else saved first.",
+            },
+            get: async (ReadProduct read, Actor actor, int id, CancellationToken cancellationToken) =>
+                (await read.RunAsync(actor, id, cancellationToken)).ToHttp(view => Results.Ok(view.Product)),
+            save: (SaveProduct save, Actor actor, int? id, ProductRequest request, ProductFields fields, CancellationToken cancellationToken) =>
+                save.RunAsync(actor, id, request.ToInput(), fields, cancellationToken),
+            location: p => $"/api/v1/products/{p.Id}");
 
-        products.MapPatch("/{id:int}", async (int id, JsonElement body, HttpContext http, SaveProduct save, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
-            {
-                var patch = PatchBody.Read<ProductRequest>(body, json.Value.SerializerOptions);
-                if (!patch.IsOk)
-                {
-                    return patch.ToHttp();
-                }
-
-                var given = patch.Value!;
-                var fields = ProductFields.None;
-                foreach (var (name, field) in s_fields)
-                {
-                    fields |= given.Has(name) ? field : ProductFields.None;
-                }
-
-                return (await save.RunAsync(http.Actor(), id, given.Value.ToInput(), fields, cancellationToken)).ToHttp();
-            })
-            .Accepts<ProductRequest>("application/json")
-            .WithName("UpdateProduct")
-            .WithSummary("Changes the fields present in the body; `version` is required, 409 if someone else saved first.");
-
-        products.MapDelete("/{id:int}", async (int id, HttpContext http, DeleteProduct delete, CancellationToken cancellationToken) =>
-                (await delete.RunAsync(http.Actor(), id, null, cancellationToken)).ToHttp(_ => Results.NoContent()))
-            .WithName("DeleteProduct")
-            .WithSummary("Deletes the product.");
-
-        products.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteProduct delete, CancellationToken cancellationToken) =>
-                (await delete.ImpactAsync(http.Actor(), id, cancellationToken))
-                    .ToHttp(i => Results.Ok(new { i.ProductId, i.Name, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden })))
-            .WithName("GetProductDeleteImpact")
-            .WithSummary("What deleting the product would delete with it.");
+        products.MapOwnedRecordDelete<Product>("Product", "productId", "name",
+            "Deletes the product.",
+            "What deleting the product would delete with it.");
 
         return api;
     }

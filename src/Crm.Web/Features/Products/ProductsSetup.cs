@@ -14,7 +14,7 @@ public static class ProductsSetup
         services.AddScoped<ListProducts>();
         services.AddScoped<ReadProduct>();
         services.AddScoped<SaveProduct>();
-        services.AddScoped<DeleteProduct>();
+        services.AddOwnedRecordDeletion(new OwnedRecordDeletion<Product>(Security.Permissions.CrmModules.Products.Key, "product", "product-deleted", "product", p => $"{p.Code} {p.Name}"));
         services.AddScoped<ExportProducts>();
         services.AddSingleton(provider => new OwnedRecords(
             "products",

@@ -60,14 +60,9 @@ public sealed class SaveProduct(CrmDb db, RecordAccess access, TimeProvider cloc
                 return Result<ProductDetails>.Forbidden($"You may not edit product {product.Id}.");
             }
 
-            if (input.Version is null)
+            if (product.RefuseVersion<ProductDetails>(input.Version, ChangedBySomeoneElse) is { } refused)
             {
-                return Result<ProductDetails>.Invalid("version", "The version you read is required, so that nobody's changes are overwritten.");
-            }
-
-            if (input.Version != product.Version)
-            {
-                return Result<ProductDetails>.Conflict(ChangedBySomeoneElse);
+                return refused;
             }
         }
         else
@@ -110,39 +105,14 @@ public sealed class SaveProduct(CrmDb db, RecordAccess access, TimeProvider cloc
             }
         }
 
-        if (owner is null)
-        {
-            errors.Add("ownerId", "Choose the owner.");
-        }
-
-        var ownerChanges = owner != (product?.OwnerId ?? actor.UserId);
-        if (owner is not null && (ownerChanges || product is null) && await Owners.ReceiverProblemAsync(db, actor, owner.Value, cancellationToken) is { } problem)
-        {
-            errors.Add("ownerId", problem);
-        }
+        var ownerChanges = await OwnedRecord.CheckOwnerAsync(db, actor, errors, owner, product, cancellationToken);
 
         if (errors.Any)
         {
             return Result<ProductDetails>.Invalid(errors);
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (product is null)
-        {
-            product = new Product();
-            product.StampCreated(actor, now);
-            db.Products.Add(product);
-        }
-        else
-        {
-            product.StampModified(db, actor, now, input.Version!.Value);
-        }
-
-        if (ownerChanges || product.Id == 0)
-        {
-            product.OwnerId = owner!.Value;
-            product.DepartmentId = await Owners.DepartmentOfAsync(db, owner.Value, cancellationToken);
-        }
+        product = await OwnedRecord.StampSavedAsync(db, actor, clock.GetUtcNow().UtcDateTime, product, input.Version, owner!.Value, ownerChanges, cancellationToken);
 
         product.Code = code!;
         product.CodeKey = key!;
@@ -153,11 +123,10 @@ public sealed class SaveProduct(CrmDb db, RecordAccess access, TimeProvider cloc
         product.IsActive = active;
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return Result<ProductDetails>.Conflict(ChangedBySomeoneElse);
+            if (!await OwnedRecord.SaveVersionedAsync(db, cancellationToken))
+            {
+                return Result<ProductDetails>.Conflict(ChangedBySomeoneElse);
+            }
         }
         catch (DbUpdateException) when (db.ChangeTracker.Entries<Product>().Any(e => e.Entity == product))
         {

@@ -3,6 +3,7 @@ using Crm.Web.Features.Account;
 using Crm.Web.Features.Departments;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
+using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -59,6 +60,86 @@ public abstract class OwnedRecord : IOwnedRecord
         Version = versionRead + 1;
         ModifiedAt = now;
         ModifiedById = actor.UserId;
+    }
+
+    /// <summary>
+    /// Refuses an edit made from another version than this record's, before anything is validated:
+    /// a missing version is a field error (the caller must say what it read), an older one is a
+    /// conflict with <paramref name="changedBySomeoneElse"/>. Null when the edit may go on.
+    /// </summary>
+    public Result<TResult>? RefuseVersion<TResult>(int? versionRead, string changedBySomeoneElse)
+    {
+        if (versionRead is null)
+        {
+            return Result<TResult>.Invalid("version", "The version you read is required, so that nobody's changes are overwritten.");
+        }
+
+        return versionRead != Version ? Result<TResult>.Conflict(changedBySomeoneElse) : null;
+    }
+
+    /// <summary>
+    /// Checks the owner a save gives (<c>ownerId</c>): one must be chosen, and a new owner (or the
+    /// owner of a new record) must be one the actor may hand records to. Returns whether the owner
+    /// changes, which <see cref="StampSavedAsync{T}"/> needs.
+    /// </summary>
+    public static async Task<bool> CheckOwnerAsync(CrmDb db, Actor actor, FieldErrors errors, Guid? owner, OwnedRecord? record, CancellationToken cancellationToken)
+    {
+        if (owner is null)
+        {
+            errors.Add("ownerId", "Choose the owner.");
+        }
+
+        var ownerChanges = owner != (record?.OwnerId ?? actor.UserId);
+        if (owner is not null && (ownerChanges || record is null) && await Owners.ReceiverProblemAsync(db, actor, owner.Value, cancellationToken) is { } problem)
+        {
+            errors.Add("ownerId", problem);
+        }
+
+        return ownerChanges;
+    }
+
+    /// <summary>
+    /// The end of every valid save: a new record is stamped as created and added, a changed one is
+    /// stamped from <paramref name="versionRead"/> (so a concurrent save makes SaveChanges fail, see
+    /// <see cref="StampModified"/>); a new record or a changed owner takes the owner's department.
+    /// Returns the record to copy the fields onto.
+    /// </summary>
+    public static async Task<T> StampSavedAsync<T>(
+        CrmDb db, Actor actor, DateTime now, T? record, int? versionRead, Guid owner, bool ownerChanges, CancellationToken cancellationToken)
+        where T : OwnedRecord, new()
+    {
+        if (record is null)
+        {
+            record = new T();
+            record.StampCreated(actor, now);
+            db.Set<T>().Add(record);
+        }
+        else
+        {
+            record.StampModified(db, actor, now, versionRead!.Value);
+        }
+
+        if (ownerChanges || record.Id == 0)
+        {
+            record.OwnerId = owner;
+            record.DepartmentId = await Owners.DepartmentOfAsync(db, owner, cancellationToken);
+        }
+
+        return record;
+    }
+
+    /// <summary>Saves a change stamped with <see cref="StampModified"/>; false when another save came first (nothing saved).</summary>
+    public static async Task<bool> SaveVersionedAsync(CrmDb db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
