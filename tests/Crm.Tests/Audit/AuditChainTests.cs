@@ -186,6 +186,43 @@ public sealed class AuditChainTests
     }
 
     [Fact]
+    public async Task Created_rows_are_audited_under_the_keys_they_get_alone_or_with_a_child_in_the_same_save()
+    {
+        await using var app = await AppWithEntriesAsync(0);
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        var (parent, child, single) = await app.InDatabaseAsync(async db =>
+        {
+            // A child pointing at a parent created in the same save, then a row alone.
+            var p = new Department { Name = "Parent", CreatedAt = now };
+            var c = new Department { Name = "Child", Parent = p, CreatedAt = now };
+            db.Departments.AddRange(p, c);
+            await db.SaveChangesAsync();
+            var s = new Department { Name = "Single", CreatedAt = now };
+            db.Departments.Add(s);
+            await db.SaveChangesAsync();
+            return (p.Id, c.Id, s.Id);
+        });
+
+        var entries = await app.InDatabaseAsync(db => db.AuditEntries.AsNoTracking().Where(e => e.Id > N(0))
+            .Select(e => e.Action + " " + e.EntityId + " " + e.Label).ToListAsync());
+        Assert.Equal(new[] { $"created {parent} Parent", $"created {child} Child", $"created {single} Single" }.Order(), entries.Order());
+        var saved = await app.InDatabaseAsync(db => db.Departments.AsNoTracking().Where(d => d.Id == parent || d.Id == child || d.Id == single)
+            .ToDictionaryAsync(d => d.Name, d => (d.Id, d.ParentId)));
+        Assert.Equal((child, (int?)parent), saved["Child"]);
+        Assert.Equal((single, (int?)null), saved["Single"]);
+
+        // The keys came from the table's own sequence: the next row the database numbers follows them.
+        var next = await app.InDatabaseAsync(async db =>
+        {
+            db.Departments.Add(new Department { Name = "After", CreatedAt = now });
+            await db.SaveChangesAsync();
+            return await db.Departments.Where(d => d.Name == "After").Select(d => d.Id).SingleAsync();
+        });
+        Assert.True(next > single);
+        Assert.True((await VerifyAsync(app)).Intact);
+    }
+
+    [Fact]
     public async Task Concurrent_writers_build_one_unbroken_chain()
     {
         await using var app = await AppWithEntriesAsync(0);
