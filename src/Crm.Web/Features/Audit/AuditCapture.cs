@@ -5,8 +5,6 @@ using Crm.Web.Features.Records;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Crm.Web.Features.Audit;
@@ -59,25 +57,15 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
             _own = await db.Database.BeginTransactionAsync(cancellationToken);
         }
 
-        // On PostgreSQL the entries travel in the change's own batch when everything they describe
-        // is known before the save: keys of created rows are drawn from their identity sequences in
-        // the same round trip that takes the chain lock. (SQLite reads the chain's end only after
-        // the change's first write has taken the database write lock: after the save, as below.)
-        if (db.Database.IsNpgsql() && ReservableKeys(db) is { } created)
+        // Without a created row nothing waits for a generated key, so on PostgreSQL the entries join
+        // the change's own batch: one round trip fewer per write. (SQLite reads the chain's end only
+        // after the change's first write has taken the database write lock, as below.)
+        if (db.Database.IsNpgsql() && _pending.TrueForAll(p => p.Entry.State != EntityState.Added))
         {
-            List<AuditEntry> entries;
+            var entries = Build(_pending, _notes);
             try
             {
-                var (end, keys) = await AuditChain.LockAndReadEndAsync(db, [.. created.Select(c => c.Column)], cancellationToken);
-                for (var i = 0; i < created.Count; i++)
-                {
-                    var key = created[i].Key;
-                    key.CurrentValue = Convert.ChangeType(keys[i], key.Metadata.ClrType, System.Globalization.CultureInfo.InvariantCulture);
-                    key.IsTemporary = false;
-                }
-
-                entries = Build(_pending, _notes);
-                AuditChain.Link(end, entries);
+                await AuditChain.ChainAsync(db, entries, cancellationToken);
             }
             catch
             {
@@ -169,56 +157,6 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
             await _own.RollbackAsync(CancellationToken.None);
             await EndOwnAsync();
         }
-    }
-
-    private sealed record CreatedKey(PropertyEntry Key, (string Table, string Column) Column);
-
-    /// <summary>
-    /// The created rows whose keys can be drawn before the save, or null when some row of the save
-    /// is not described by its values before the save: another database-generated value, a
-    /// temporary value other than a single integer identity key (e.g. a foreign key to a row
-    /// created in the same save), or a table without an identity sequence.
-    /// </summary>
-    private static List<CreatedKey>? ReservableKeys(CrmDb db)
-    {
-        var created = new List<CreatedKey>();
-        foreach (var entry in db.ChangeTracker.Entries())
-        {
-            if (entry.State != EntityState.Added)
-            {
-                continue;
-            }
-
-            var key = entry.Metadata.FindPrimaryKey();
-            var temporary = entry.Properties.Where(p => p.IsTemporary).ToList();
-            if (entry.Metadata.GetProperties().Any(p => p.ValueGenerated != ValueGenerated.Never && !p.IsPrimaryKey()))
-            {
-                return null;
-            }
-
-            if (temporary.Count == 0)
-            {
-                continue;
-            }
-
-            if (temporary.Count > 1 || key is not { Properties.Count: 1 } || temporary[0].Metadata != key.Properties[0]
-                || temporary[0].Metadata.ClrType is var type && type != typeof(int) && type != typeof(long)
-                || NpgsqlPropertyExtensions.GetValueGenerationStrategy(temporary[0].Metadata) is not (NpgsqlValueGenerationStrategy.IdentityByDefaultColumn or NpgsqlValueGenerationStrategy.SerialColumn)
-                || entry.Metadata.GetTableName() is not { } table)
-            {
-                return null;
-            }
-
-            var column = temporary[0].Metadata.GetColumnName(StoreObjectIdentifier.Table(table, entry.Metadata.GetSchema()));
-            if (column is null)
-            {
-                return null;
-            }
-
-            created.Add(new CreatedKey(temporary[0], (table, column)));
-        }
-
-        return created;
     }
 
     private static void Detach(DbContext db, List<AuditEntry> entries)

@@ -48,13 +48,9 @@ public static class AuditChain
     /// Takes the chain lock, then gives each entry its place (last id + 1, ...) and its hash. The
     /// caller saves them before its transaction ends; until then nobody else can append.
     /// </summary>
-    public static async Task ChainAsync(CrmDb db, List<AuditEntry> entries, CancellationToken cancellationToken) =>
-        Link((await LockAndReadEndAsync(db, [], cancellationToken)).End, entries);
-
-    /// <summary>Gives each entry its place after <paramref name="end"/> and its hash.</summary>
-    public static void Link(ChainEnd end, List<AuditEntry> entries)
+    public static async Task ChainAsync(CrmDb db, List<AuditEntry> entries, CancellationToken cancellationToken)
     {
-        var (id, previous) = end;
+        var (id, previous) = await LockAndReadEndAsync(db, cancellationToken);
         foreach (var entry in entries)
         {
             entry.Id = ++id;
@@ -65,52 +61,32 @@ public static class AuditChain
     }
 
     /// <summary>
-    /// Takes the chain lock and reads the chain's last id and hash; on PostgreSQL also draws the
-    /// next value of the identity sequence of each of <paramref name="identityColumns"/> (a key reserved for a row about
-    /// to be created). On PostgreSQL all of it is one round trip: statements of one batch, so the
-    /// read's snapshot is taken after the lock is granted and sees every entry committed before it
-    /// (a single statement would not).
+    /// The chain's last id and hash, read under the chain lock. On PostgreSQL the lock and the read
+    /// go in one round trip: two statements of one batch, so the read's snapshot is taken after the
+    /// lock is granted and sees every entry committed before it (a single statement would not).
     /// </summary>
-    public static async Task<(ChainEnd End, long[] Keys)> LockAndReadEndAsync(CrmDb db, IReadOnlyList<(string Table, string Column)> identityColumns, CancellationToken cancellationToken)
+    private static async Task<(long Id, string Hash)> LockAndReadEndAsync(CrmDb db, CancellationToken cancellationToken)
     {
         if (db.Database.IsNpgsql())
         {
             var transaction = db.Database.CurrentTransaction?.GetDbTransaction() as NpgsqlTransaction
                 ?? throw new InvalidOperationException("The audit chain is appended to inside a transaction only.");
-            await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
-            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({ChainLock})"));
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("""SELECT "Id", "Hash" FROM "AuditEntries" ORDER BY "Id" DESC LIMIT 1"""));
-            foreach (var (table, column) in identityColumns)
+            await using var batch = new NpgsqlBatch(transaction.Connection, transaction)
             {
-                // The table as a quoted name (its case kept), the column as it is.
-                var next = new NpgsqlBatchCommand("SELECT nextval(pg_get_serial_sequence($1, $2))");
-                next.Parameters.Add(new NpgsqlParameter { Value = "\"" + table.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" });
-                next.Parameters.Add(new NpgsqlParameter { Value = column });
-                batch.BatchCommands.Add(next);
-            }
-
+                BatchCommands =
+                {
+                    new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({ChainLock})"),
+                    new NpgsqlBatchCommand("""SELECT "Id", "Hash" FROM "AuditEntries" ORDER BY "Id" DESC LIMIT 1"""),
+                },
+            };
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             await reader.NextResultAsync(cancellationToken);
-            var end = await reader.ReadAsync(cancellationToken) ? new ChainEnd(reader.GetInt64(0), reader.GetString(1)) : new ChainEnd(0, "");
-            var keys = new long[identityColumns.Count];
-            for (var i = 0; i < keys.Length; i++)
-            {
-                await reader.NextResultAsync(cancellationToken);
-                await reader.ReadAsync(cancellationToken);
-                keys[i] = reader.GetInt64(0);
-            }
-
-            return (end, keys);
-        }
-
-        if (identityColumns.Count > 0)
-        {
-            throw new InvalidOperationException("Keys are reserved on PostgreSQL only.");
+            return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetString(1)) : (0, "");
         }
 
         var last = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Id)
             .Select(e => new { e.Id, e.Hash }).FirstOrDefaultAsync(cancellationToken);
-        return (new ChainEnd(last?.Id ?? 0, last?.Hash ?? ""), []);
+        return (last?.Id ?? 0, last?.Hash ?? "");
     }
 
     /// <summary>
@@ -155,9 +131,6 @@ public static class AuditChain
         }
     }
 }
-
-/// <summary>The chain's last entry: where the next one is linked.</summary>
-public sealed record ChainEnd(long Id, string Hash);
 
 /// <summary>What <see cref="VerifyAuditChain"/> found. <c>Pruned</c>: entries removed by retention, bridged by their anchors.</summary>
 public sealed record ChainReport(long Checked, long Redacted, long? FirstBrokenId, string? Problem, long Pruned = 0)
