@@ -1,47 +1,14 @@
+using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crm.Web.Features.Memos;
 
-public sealed class DeleteMemoPage(DeleteMemo delete) : PageModel
+public sealed class DeleteMemoPage(DeleteMemo delete) : DeleteConfirmationPage<MemoDeleteImpact>("/memos")
 {
-    public MemoDeleteImpact Impact { get; private set; } = null!;
+    protected override Task<Result<MemoDeleteImpact>> ImpactAsync(Actor actor, int id, CancellationToken cancellationToken) =>
+        delete.ImpactAsync(actor, id, cancellationToken);
 
-    /// <summary>The linked records the confirmation showed (module:id), so the delete takes exactly those.</summary>
-    [BindProperty]
-    public List<string> Also { get; set; } = [];
-
-    public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken) =>
-        await LoadAsync(id, cancellationToken) ?? Page();
-
-    public async Task<IActionResult> OnPostAsync(int id, CancellationToken cancellationToken)
-    {
-        var result = await delete.RunAsync(HttpContext.Actor(), id, cancellationToken, Also);
-        if (result.IsOk)
-        {
-            return Redirect("/memos");
-        }
-
-        if (await LoadAsync(id, cancellationToken) is { } failed)
-        {
-            return failed;
-        }
-
-        result.CopyTo(ModelState, "");
-        return Page();
-    }
-
-    private async Task<IActionResult?> LoadAsync(int id, CancellationToken cancellationToken)
-    {
-        var found = await delete.ImpactAsync(HttpContext.Actor(), id, cancellationToken);
-        if (!found.IsOk)
-        {
-            return found.Outcome == Outcome.NotFound ? NotFound() : StatusCode(StatusCodes.Status403Forbidden);
-        }
-
-        Impact = found.Value!;
-        return null;
-    }
+    protected override Task<Result<MemoDeleteImpact>> DeleteAsync(Actor actor, int id, IReadOnlyCollection<string> also, CancellationToken cancellationToken) =>
+        delete.RunAsync(actor, id, cancellationToken, also);
 }

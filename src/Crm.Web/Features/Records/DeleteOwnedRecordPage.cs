@@ -1,53 +1,18 @@
 using Crm.Web.Security;
 using Crm.Web.Web;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crm.Web.Features.Records;
 
 /// <summary>
-/// The delete confirmation of a module deleted through <see cref="DeleteOwnedRecord{T}"/>: shows what
-/// goes with the record, and on confirmation deletes exactly that and returns to <paramref name="listUrl"/>.
-/// Each module's page derives from it only to name its record type and list.
+/// The delete confirmation of a module deleted through <see cref="DeleteOwnedRecord{T}"/>. Each
+/// module's page derives from it only to name its record type and list.
 /// </summary>
-public abstract class DeleteOwnedRecordPage<T>(DeleteOwnedRecord<T> delete, string listUrl) : PageModel
+public abstract class DeleteOwnedRecordPage<T>(DeleteOwnedRecord<T> delete, string listUrl) : DeleteConfirmationPage<OwnedRecordDeleteImpact>(listUrl)
     where T : OwnedRecord
 {
-    public OwnedRecordDeleteImpact Impact { get; private set; } = null!;
+    protected override Task<Result<OwnedRecordDeleteImpact>> ImpactAsync(Actor actor, int id, CancellationToken cancellationToken) =>
+        delete.ImpactAsync(actor, id, cancellationToken);
 
-    /// <summary>The linked records the confirmation showed (module:id), so the delete takes exactly those.</summary>
-    [BindProperty]
-    public List<string> Also { get; set; } = [];
-
-    public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken) =>
-        await LoadAsync(id, cancellationToken) ?? Page();
-
-    public async Task<IActionResult> OnPostAsync(int id, CancellationToken cancellationToken)
-    {
-        var result = await delete.RunAsync(HttpContext.Actor(), id, Also, cancellationToken);
-        if (result.IsOk)
-        {
-            return Redirect(listUrl);
-        }
-
-        if (await LoadAsync(id, cancellationToken) is { } failed)
-        {
-            return failed;
-        }
-
-        result.CopyTo(ModelState, "");
-        return Page();
-    }
-
-    private async Task<IActionResult?> LoadAsync(int id, CancellationToken cancellationToken)
-    {
-        var found = await delete.ImpactAsync(HttpContext.Actor(), id, cancellationToken);
-        if (!found.IsOk)
-        {
-            return found.Outcome == Outcome.NotFound ? NotFound() : StatusCode(StatusCodes.Status403Forbidden);
-        }
-
-        Impact = found.Value!;
-        return null;
-    }
+    protected override Task<Result<OwnedRecordDeleteImpact>> DeleteAsync(Actor actor, int id, IReadOnlyCollection<string> also, CancellationToken cancellationToken) =>
+        delete.RunAsync(actor, id, also, cancellationToken);
 }
