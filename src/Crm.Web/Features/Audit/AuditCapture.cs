@@ -42,6 +42,8 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
         {
             // The previous save ended without SavedChanges or SaveChangesFailed: EF reports a stale
             // version (DbUpdateConcurrencyException) through neither, while its reader is still open.
+            // Until now or the context's disposal (the end of the request, which answers 409), the
+            // transaction stayed open, on PostgreSQL with the chain lock of an early append.
             await AbandonAsync(db);
         }
 
