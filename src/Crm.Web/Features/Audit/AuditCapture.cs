@@ -111,26 +111,19 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
         {
             _writing = true;
             await AuditChain.AppendAsync(db, Build(pending, notes), cancellationToken);
-            if (_own is not null)
-            {
-                await _own.CommitAsync(cancellationToken);
-            }
         }
         catch
         {
-            if (_own is not null)
-            {
-                await _own.RollbackAsync(CancellationToken.None);
-            }
-
+            _writing = false;
+            await AbandonAsync(db);
             throw;
         }
         finally
         {
             _writing = false;
-            await EndOwnAsync();
         }
 
+        await CommitOwnAsync(cancellationToken);
         return result;
     }
 
