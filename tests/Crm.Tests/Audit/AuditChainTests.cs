@@ -24,6 +24,8 @@ public sealed class AuditChainTests
             });
         }
 
+        // Sealed before the tests tamper: an entry removed while still unsealed leaves no trace (ADR 0009).
+        await AuditKit.SealAsync(app);
         return app;
     }
 
@@ -123,14 +125,14 @@ public sealed class AuditChainTests
     [Fact]
     public async Task Inserted_entries_are_named()
     {
-        // Appended without the chain: the forger does not hold the previous hash.
+        // Claiming the next place without the chain: the forger does not hold the previous hash.
         await using var app = await AppWithEntriesAsync();
         var copy = await EntryAsync(app, N(5));
         await app.InDatabaseAsync(async db =>
         {
             db.AuditEntries.Add(new AuditEntry
             {
-                Id = N(6), At = copy.At, ActorKind = "user", ActorName = "Forger", EntityType = "department", EntityId = "99", Label = "Ghost",
+                Id = N(6), Seq = copy.Seq + 1, At = copy.At, ActorKind = "user", ActorName = "Forger", EntityType = "department", EntityId = "99", Label = "Ghost",
                 Action = AuditActions.Deleted, Changes = "{}", ChangesDigest = AuditChain.Digest("{}"), Hash = copy.Hash,
             });
             return await db.SaveChangesAsync();
@@ -143,7 +145,7 @@ public sealed class AuditChainTests
         var before = await EntryAsync(second, N(2));
         var forged = new AuditEntry
         {
-            Id = N(3), At = before.At, ActorKind = "user", ActorName = "Forger", EntityType = "department", EntityId = "99", Label = "Ghost",
+            Id = N(3), Seq = before.Seq + 1, At = before.At, ActorKind = "user", ActorName = "Forger", EntityType = "department", EntityId = "99", Label = "Ghost",
             Action = AuditActions.Created, Changes = "{}", ChangesDigest = AuditChain.Digest("{}"),
         };
         forged.Hash = AuditChain.HashOf(before.Hash, forged);
@@ -242,5 +244,68 @@ public sealed class AuditChainTests
         Assert.True(report.Intact, report.Problem);
         Assert.Equal(N(Writers * Saves), report.Checked);
         Assert.Equal(Writers * Saves, await app.InDatabaseAsync(db => db.Departments.CountAsync()));
+    }
+
+    [Fact]
+    public async Task The_sealer_chains_a_committed_entry_without_being_asked()
+    {
+        await using var app = new CrmApp();
+        var mark = await AuditKit.MarkAsync(app);
+        await app.InDatabaseAsync(async db =>
+        {
+            db.Departments.Add(new Department { Name = "Sealed by the worker", CreatedAt = app.Clock.GetUtcNow().UtcDateTime });
+            return await db.SaveChangesAsync();
+        });
+
+        // The background worker, not a test helper, gives the entry its place: it is woken by the save.
+        AuditEntry? entry = null;
+        for (var tries = 0; tries < 100 && entry?.Seq is null; tries++)
+        {
+            await Task.Delay(100);
+            entry = await app.InDatabaseAsync(db => db.AuditEntries.AsNoTracking().SingleAsync(e => e.Id > mark && e.Label == "Sealed by the worker"));
+        }
+
+        Assert.NotNull(entry?.Seq);
+        Assert.Equal(64, entry.Hash.Length);
+        var previous = await app.InDatabaseAsync(db => db.AuditEntries.AsNoTracking().SingleAsync(e => e.Seq == entry.Seq - 1));
+        Assert.Equal(AuditChain.HashOf(previous.Hash, entry), entry.Hash);
+    }
+
+    [Fact]
+    public async Task The_database_allows_the_seal_once_and_nothing_else_with_it()
+    {
+        await using var app = await AppWithEntriesAsync(1);
+        var last = await EntryAsync(app, N(1));
+
+        // Each attempt inside a transaction the sealer cannot see into, and rolled back.
+        async Task<Exception?> AttemptAsync(params string[] updates) => await Record.ExceptionAsync(() => app.InDatabaseAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var entry = new AuditEntry
+            {
+                At = last.At, ActorKind = "system", ActorName = "Test", EntityType = "department", EntityId = "1", Label = "Unsealed",
+                Action = AuditActions.Updated, Changes = "{}", ChangesDigest = AuditChain.Digest("{}"),
+            };
+            db.AuditEntries.Add(entry);
+            await db.SaveChangesAsync();
+            foreach (var update in updates)
+            {
+                await db.Database.ExecuteSqlRawAsync(update.Replace("@id", entry.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+            }
+
+            await transaction.RollbackAsync();
+            return 0;
+        }));
+
+        var seal = $"""UPDATE "AuditEntries" SET "Seq" = {last.Seq + 1}, "Hash" = '{new string('a', 64)}' WHERE "Id" = @id""";
+        Assert.Null(await AttemptAsync(seal));
+        Assert.Contains("append-only", (await AttemptAsync(seal, """UPDATE "AuditEntries" SET "Seq" = "Seq" + 1 WHERE "Id" = @id"""))?.Message);
+        Assert.Contains("append-only", (await AttemptAsync(seal, """UPDATE "AuditEntries" SET "Hash" = 'b' WHERE "Id" = @id"""))?.Message);
+        Assert.Contains("append-only", (await AttemptAsync(
+            $"""UPDATE "AuditEntries" SET "Seq" = {last.Seq + 1}, "Hash" = '{new string('a', 64)}', "Label" = 'Other' WHERE "Id" = @id"""))?.Message);
+        Assert.Contains("append-only", (await AttemptAsync(
+            $"""UPDATE "AuditEntries" SET "Seq" = {last.Seq + 1}, "Hash" = '' WHERE "Id" = @id"""))?.Message);
+        Assert.Contains("append-only", (await AttemptAsync("""UPDATE "AuditEntries" SET "Label" = 'Other' WHERE "Id" = @id"""))?.Message);
+        Assert.True((await VerifyAsync(app)).Intact);
     }
 }

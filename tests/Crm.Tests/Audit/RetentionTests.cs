@@ -199,8 +199,8 @@ public sealed class RetentionTests
         Assert.True((await VerifyAsync(app)).Intact);
 
         // An entry right after a gap, edited: named.
-        var gap = await app.InDatabaseAsync(db => db.AuditGaps.AsNoTracking().OrderBy(g => g.ToId).FirstAsync());
-        var afterGap = gap.ToId + 1;
+        var gap = await app.InDatabaseAsync(db => db.AuditGaps.AsNoTracking().OrderBy(g => g.ToSeq).FirstAsync());
+        var afterGap = await app.InDatabaseAsync(db => db.AuditEntries.Where(e => e.Seq == gap.ToSeq + 1).Select(e => e.Id).SingleAsync());
         await TamperAsync(app, $"""UPDATE "AuditEntries" SET "Label" = 'Somebody else' WHERE "Id" = {afterGap}""");
         var report = await VerifyAsync(app);
         Assert.Equal(afterGap, report.FirstBrokenId);
@@ -222,14 +222,14 @@ public sealed class RetentionTests
             .Where(e => e.EntityType == "group").OrderByDescending(e => e.Id).FirstAsync());
         var neighbours = await second.InDatabaseAsync(async db => new
         {
-            Before = await db.AuditEntries.Where(e => e.Id < victim.Id).MaxAsync(e => e.Id),
-            After = await db.AuditEntries.Where(e => e.Id > victim.Id).MinAsync(e => e.Id),
+            Before = await db.AuditEntries.Where(e => e.Seq < victim.Seq).MaxAsync(e => e.Seq),
+            After = await db.AuditEntries.Where(e => e.Seq > victim.Seq).MinAsync(e => e.Seq),
         });
-        Assert.Equal(victim.Id + 1, neighbours.After);
+        Assert.Equal(victim.Seq + 1, neighbours.After);
         await TamperAsync(second, $"""DELETE FROM "AuditEntries" WHERE "Id" = {victim.Id}""");
         await second.InDatabaseAsync(async db =>
         {
-            db.AuditGaps.Add(new AuditGap { FromId = neighbours.Before + 1, ToId = victim.Id, LastHash = victim.Hash, PrunedByEntryId = run.Id });
+            db.AuditGaps.Add(new AuditGap { FromSeq = neighbours.Before!.Value + 1, ToSeq = victim.Seq!.Value, LastHash = victim.Hash, PrunedByEntryId = run.Id });
             return await db.SaveChangesAsync();
         });
         report = await VerifyAsync(second);

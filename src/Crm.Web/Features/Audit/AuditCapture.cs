@@ -13,11 +13,13 @@ namespace Crm.Web.Features.Audit;
 /// Captures the audit trail from EF's change tracker on every SaveChanges of <see cref="CrmDb"/>,
 /// for every entity type except the technical ones (<see cref="AuditNames"/>): no feature writes
 /// audit code. Before the save it notes what is added, changed (old and new values) and deleted
-/// (the last full state); after the save (when generated keys are known) it appends the entries
-/// to the hash chain with a second save in the SAME transaction — opening one when the caller
-/// has none — so a change and its entries are committed or rolled back together.
+/// (the last full state). A save that creates no row sends its entries in the change's own batch;
+/// one that creates rows appends them after the save (when generated keys are known) with a
+/// second save in the SAME transaction, opening one when the caller has none. Either way a change
+/// and its entries are committed or rolled back together. Entries are written unsealed and without
+/// any lock: <see cref="AuditSealer"/>, woken here, chains them once they are committed (ADR 0009).
 /// </summary>
-public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConfiguration configuration, IServiceProvider services)
+public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConfiguration configuration, IServiceProvider services, AuditSealer sealer)
     : SaveChangesInterceptor
 {
     private sealed record Pending(EntityEntry Entry, string Action, JsonObject? Changes, string? EntityType, string? EntityId, string? Label);
@@ -42,8 +44,7 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
         {
             // The previous save ended without SavedChanges or SaveChangesFailed: EF reports a stale
             // version (DbUpdateConcurrencyException) through neither, while its reader is still open.
-            // Until now or the context's disposal (the end of the request, which answers 409), the
-            // transaction stayed open, on PostgreSQL with the chain lock of an early append.
+            // Its entries are still tracked as added, and its own transaction (if any) still open.
             await AbandonAsync(db);
         }
 
@@ -54,31 +55,21 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
             return result;
         }
 
-        if (db.Database.CurrentTransaction is null)
-        {
-            _own = await db.Database.BeginTransactionAsync(cancellationToken);
-        }
-
-        // Without a created row nothing waits for a generated key, so on PostgreSQL the entries join
-        // the change's own batch: one round trip fewer per write. (SQLite reads the chain's end only
-        // after the change's first write has taken the database write lock, as below.)
-        if (db.Database.IsNpgsql() && _pending.TrueForAll(p => p.Entry.State != EntityState.Added))
+        // Without a created row nothing waits for a generated key, so the entries join the change's
+        // own batch, which EF sends in one transaction: one round trip for the write and its entries.
+        if (_pending.TrueForAll(p => p.Entry.State != EntityState.Added))
         {
             var entries = Build(_pending, _notes);
-            try
-            {
-                await AuditChain.ChainAsync(db, entries, cancellationToken);
-            }
-            catch
-            {
-                await AbandonAsync(db);
-                throw;
-            }
-
             _pending = null;
             _notes = [];
             db.AuditEntries.AddRange(entries);
             _inBatch = entries;
+            return result;
+        }
+
+        if (db.Database.CurrentTransaction is null)
+        {
+            _own = await db.Database.BeginTransactionAsync(cancellationToken);
         }
 
         return result;
@@ -95,7 +86,7 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
         {
             _inBatch = null;
             Detach(db, saved);
-            await CommitOwnAsync(cancellationToken);
+            sealer.Wake();
             return result;
         }
 
@@ -124,6 +115,7 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
         }
 
         await CommitOwnAsync(cancellationToken);
+        sealer.Wake();
         return result;
     }
 
@@ -327,23 +319,28 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
     }
 
     /// <summary>An entry written by code for what the change tracker cannot see (an export, a set-based change).</summary>
-    public static AuditEntry New(AuditWho who, DateTime at, string entityType, string entityId, string label, string action, JsonObject changes) => new()
+    public static AuditEntry New(AuditWho who, DateTime at, string entityType, string entityId, string label, string action, JsonObject changes)
     {
-        At = at,
-        ActorKind = who.Kind,
-        ActorUserId = who.UserId,
-        ActorName = AuditNames.Bound(who.Name, 200),
-        ApiTokenName = who.ApiTokenName is null ? null : AuditNames.Bound(who.ApiTokenName, 100),
-        PreviewedById = who.PreviewedById,
-        IpAddress = who.IpAddress,
-        UserAgent = who.UserAgent,
-        RequestId = who.RequestId,
-        EntityType = AuditNames.Bound(entityType, 50),
-        EntityId = AuditNames.Bound(entityId, 100),
-        Label = AuditNames.Bound(label, 300),
-        Action = action,
-        Changes = changes.ToJsonString(),
-    };
+        var json = changes.ToJsonString();
+        return new()
+        {
+            At = at,
+            ActorKind = who.Kind,
+            ActorUserId = who.UserId,
+            ActorName = AuditNames.Bound(who.Name, 200),
+            ApiTokenName = who.ApiTokenName is null ? null : AuditNames.Bound(who.ApiTokenName, 100),
+            PreviewedById = who.PreviewedById,
+            IpAddress = who.IpAddress,
+            UserAgent = who.UserAgent,
+            RequestId = who.RequestId,
+            EntityType = AuditNames.Bound(entityType, 50),
+            EntityId = AuditNames.Bound(entityId, 100),
+            Label = AuditNames.Bound(label, 300),
+            Action = action,
+            Changes = json,
+            ChangesDigest = AuditChain.Digest(json),
+        };
+    }
 
     private static string KeyOf(EntityEntry entry, bool original) =>
         string.Join(",", entry.Metadata.FindPrimaryKey()!.Properties.Select(p =>

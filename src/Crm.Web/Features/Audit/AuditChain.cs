@@ -11,23 +11,30 @@ using Npgsql;
 namespace Crm.Web.Features.Audit;
 
 /// <summary>
-/// The hash chain of the audit trail (ADR 0006). Each entry's <see cref="AuditEntry.Hash"/> is
-/// SHA-256 over the previous entry's hash, the entry's own fields and the digest of its changes;
-/// the changes themselves are covered only through <see cref="AuditEntry.ChangesDigest"/>, so a
-/// GDPR erasure can redact values inside them (marking the entry with <see cref="RedactedMarker"/>)
-/// without breaking the chain. Appending is serialised: on PostgreSQL by a transaction-scoped
-/// advisory lock taken before the last hash is read; on SQLite by the database write lock, which
-/// the writing transaction already holds (it has just written the change being audited).
+/// The hash chain of the audit trail (ADR 0006, ADR 0009). Each entry's <see cref="AuditEntry.Hash"/>
+/// is SHA-256 over the previous entry's hash, the entry's place in the chain, its own fields and the
+/// digest of its changes; the changes themselves are covered only through
+/// <see cref="AuditEntry.ChangesDigest"/>, so a GDPR erasure can redact values inside them (marking
+/// the entry with <see cref="RedactedMarker"/>) without breaking the chain. Writers only append
+/// unsealed entries, with their change and without any lock; the chain is extended afterwards by
+/// <see cref="SealPendingAsync"/>, which alone holds the chain lock: on PostgreSQL a
+/// transaction-scoped advisory lock, on SQLite the database write lock its transaction takes.
 /// </summary>
 public static class AuditChain
 {
     /// <summary>Top-level key an erasure job adds to <see cref="AuditEntry.Changes"/> when it redacts values.</summary>
     public const string RedactedMarker = "$redacted";
 
-    // Any fixed number: every writer of the chain takes this lock, nobody else does.
+    /// <summary>How many entries one sealing round reads and seals.</summary>
+    public const int SealBatch = 1000;
+
+    // Any fixed number: the sealer and the retention job take this lock, nobody else does.
     private const long ChainLock = 0x43524D4155444954; // "CRMAUDIT"
 
-    /// <summary>Chains <paramref name="entries"/> and saves them with one SaveChanges, in the caller's transaction.</summary>
+    /// <summary>
+    /// Saves <paramref name="entries"/> unsealed with one SaveChanges, in the caller's transaction;
+    /// the sealer chains them once that transaction has committed.
+    /// </summary>
     public static async Task AppendAsync(CrmDb db, List<AuditEntry> entries, CancellationToken cancellationToken)
     {
         if (entries.Count == 0)
@@ -35,7 +42,6 @@ public static class AuditChain
             return;
         }
 
-        await ChainAsync(db, entries, cancellationToken);
         db.AuditEntries.AddRange(entries);
         await db.SaveChangesAsync(cancellationToken);
         foreach (var entry in entries)
@@ -45,38 +51,53 @@ public static class AuditChain
     }
 
     /// <summary>
-    /// Takes the chain lock, then gives each entry its place (last id + 1, ...) and its hash. The
-    /// caller saves them before its transaction ends; until then nobody else can append.
+    /// Takes the chain lock and seals the oldest committed unsealed entries (up to
+    /// <see cref="SealBatch"/>), in the order they were written: each gets the next place and its
+    /// hash. Runs in the caller's transaction, which must commit for the seals to count; returns
+    /// how many it sealed.
     /// </summary>
-    public static async Task ChainAsync(CrmDb db, List<AuditEntry> entries, CancellationToken cancellationToken)
+    public static async Task<int> SealPendingAsync(CrmDb db, CancellationToken cancellationToken)
     {
-        var (id, previous) = await LockAndReadEndAsync(db, cancellationToken);
+        var (seq, previous) = await LockAndReadEndAsync(db, cancellationToken);
+        var entries = await db.AuditEntries.Where(e => e.Seq == null).OrderBy(e => e.Id).Take(SealBatch).ToListAsync(cancellationToken);
+        if (entries.Count == 0)
+        {
+            return 0;
+        }
+
         foreach (var entry in entries)
         {
-            entry.Id = ++id;
-            entry.ChangesDigest = Digest(entry.Changes);
+            entry.Seq = ++seq;
             entry.Hash = HashOf(previous, entry);
             previous = entry.Hash;
         }
+
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var entry in entries)
+        {
+            db.Entry(entry).State = EntityState.Detached;
+        }
+
+        return entries.Count;
     }
 
     /// <summary>
-    /// The chain's last id and hash, read under the chain lock. On PostgreSQL the lock and the read
-    /// go in one round trip: two statements of one batch, so the read's snapshot is taken after the
-    /// lock is granted and sees every entry committed before it (a single statement would not).
+    /// The chain's last place and hash, read under the chain lock. On PostgreSQL the lock and the
+    /// read go in one round trip: two statements of one batch, so the read's snapshot is taken after
+    /// the lock is granted and sees every seal committed before it (a single statement would not).
     /// </summary>
-    private static async Task<(long Id, string Hash)> LockAndReadEndAsync(CrmDb db, CancellationToken cancellationToken)
+    private static async Task<(long Seq, string Hash)> LockAndReadEndAsync(CrmDb db, CancellationToken cancellationToken)
     {
         if (db.Database.IsNpgsql())
         {
             var transaction = db.Database.CurrentTransaction?.GetDbTransaction() as NpgsqlTransaction
-                ?? throw new InvalidOperationException("The audit chain is appended to inside a transaction only.");
+                ?? throw new InvalidOperationException("The audit chain is sealed inside a transaction only.");
             await using var batch = new NpgsqlBatch(transaction.Connection, transaction)
             {
                 BatchCommands =
                 {
                     new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({ChainLock})"),
-                    new NpgsqlBatchCommand("""SELECT "Id", "Hash" FROM "AuditEntries" ORDER BY "Id" DESC LIMIT 1"""),
+                    new NpgsqlBatchCommand("""SELECT "Seq", "Hash" FROM "AuditEntries" WHERE "Seq" IS NOT NULL ORDER BY "Seq" DESC LIMIT 1"""),
                 },
             };
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
@@ -84,14 +105,14 @@ public static class AuditChain
             return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetString(1)) : (0, "");
         }
 
-        var last = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Id)
-            .Select(e => new { e.Id, e.Hash }).FirstOrDefaultAsync(cancellationToken);
-        return (last?.Id ?? 0, last?.Hash ?? "");
+        var last = await db.AuditEntries.AsNoTracking().Where(e => e.Seq != null).OrderByDescending(e => e.Seq)
+            .Select(e => new { e.Seq, e.Hash }).FirstOrDefaultAsync(cancellationToken);
+        return (last?.Seq ?? 0, last?.Hash ?? "");
     }
 
     /// <summary>
     /// Takes the chain lock for the rest of the current transaction. On PostgreSQL an advisory lock
-    /// (re-entrant within the transaction); SQLite's writer already holds the database write lock.
+    /// (re-entrant within the transaction); on SQLite the transaction's write lock serves.
     /// </summary>
     public static async Task LockAsync(CrmDb db, CancellationToken cancellationToken)
     {
@@ -103,16 +124,20 @@ public static class AuditChain
 
     /// <summary>The digest a "pruned" entry records over the anchors its run left (ordered by the first removed id).</summary>
     public static string GapsDigest(IEnumerable<AuditGap> gaps) =>
-        Digest(string.Join(";", gaps.OrderBy(g => g.FromId).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.FromId}-{g.ToId}:{g.LastHash}"))));
+        Digest(string.Join(";", gaps.OrderBy(g => g.FromSeq).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.FromSeq}-{g.ToSeq}:{g.LastHash}"))));
 
     public static string Digest(string changes) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(changes)));
 
-    /// <summary>The entry's hash: a JSON array of the previous hash and every field but the changes (represented by their digest).</summary>
+    /// <summary>
+    /// The entry's hash: a JSON array of the previous hash, the entry's place and every field but
+    /// the changes (represented by their digest). The place is where the id stood before sealing
+    /// came (migration AuditSealing copied each id to its place), so earlier seals still verify.
+    /// </summary>
     public static string HashOf(string previousHash, AuditEntry e)
     {
         var canonical = JsonSerializer.Serialize(new object?[]
         {
-            previousHash, e.Id, e.At.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+            previousHash, e.Seq ?? throw new InvalidOperationException($"Entry {e.Id} has no place in the chain yet."), e.At.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
             e.ActorKind, e.ActorUserId, e.ActorName, e.ApiTokenName, e.PreviewedById, e.IpAddress, e.UserAgent, e.RequestId,
             e.EntityType, e.EntityId, e.Label, e.Action, e.ChangesDigest,
         });
@@ -132,33 +157,38 @@ public static class AuditChain
     }
 }
 
-/// <summary>What <see cref="VerifyAuditChain"/> found. <c>Pruned</c>: entries removed by retention, bridged by their anchors.</summary>
+/// <summary>
+/// What <see cref="VerifyAuditChain"/> found. <c>FirstBrokenId</c> names the entry by its id;
+/// <c>Pruned</c>: places removed by retention, bridged by their anchors.
+/// </summary>
 public sealed record ChainReport(long Checked, long Redacted, long? FirstBrokenId, string? Problem, long Pruned = 0)
 {
     public bool Intact => FirstBrokenId is null;
 }
 
 /// <summary>
-/// Walks the chain in order and names the first entry that does not fit: a hash that does not
-/// match its fields (edited, or inserted without the chain), a gap in the sequence (deleted), or
-/// changes that no longer match their digest without being marked as redacted (edited values).
-/// A gap left by the retention job is bridged by its anchor (the hash of the last removed entry),
-/// but only if the job's own "pruned" entry vouches for that anchor by its digest: an anchor
-/// slipped in by hand to hide a deletion is not trusted.
+/// Seals what is committed and not sealed yet, then walks the chain in order and names the first
+/// entry that does not fit: a hash that does not match its fields (edited, or inserted without the
+/// chain), a gap in the places (deleted), or changes that no longer match their digest without
+/// being marked as redacted (edited values). A gap left by the retention job is bridged by its
+/// anchor (the hash of the last removed entry), but only if the job's own "pruned" entry vouches
+/// for that anchor by its digest: an anchor slipped in by hand to hide a deletion is not trusted.
 /// </summary>
-public sealed class VerifyAuditChain(CrmDb db)
+public sealed class VerifyAuditChain(CrmDb db, AuditSealer sealer)
 {
     private const int Batch = 2000;
 
     public async Task<ChainReport> RunAsync(CancellationToken cancellationToken)
     {
+        await sealer.SealAsync(db, cancellationToken);
         var (anchors, unvouched) = await TrustedAnchorsAsync(cancellationToken);
-        long checkedCount = 0, redacted = 0, pruned = 0, lastId = 0;
+        long checkedCount = 0, redacted = 0, pruned = 0, lastSeq = 0;
         var previous = "";
-        long expectedId = 1;
+        long expected = 1;
         while (true)
         {
-            var batch = await db.AuditEntries.AsNoTracking().Where(e => e.Id > lastId).OrderBy(e => e.Id).Take(Batch).ToListAsync(cancellationToken);
+            var from = lastSeq;
+            var batch = await db.AuditEntries.AsNoTracking().Where(e => e.Seq > from).OrderBy(e => e.Seq).Take(Batch).ToListAsync(cancellationToken);
             if (batch.Count == 0)
             {
                 return new ChainReport(checkedCount, redacted, null, null, pruned);
@@ -166,18 +196,20 @@ public sealed class VerifyAuditChain(CrmDb db)
 
             foreach (var e in batch)
             {
-                if (e.Id != expectedId)
+                var seq = e.Seq!.Value;
+                if (seq != expected)
                 {
-                    if (e.Id > expectedId && anchors.TryGetValue(e.Id - 1, out var anchor) && anchor.FromId <= expectedId)
+                    if (seq > expected && anchors.TryGetValue(seq - 1, out var anchor) && anchor.FromSeq <= expected)
                     {
                         previous = anchor.LastHash;
-                        pruned += e.Id - expectedId;
+                        pruned += seq - expected;
                     }
                     else
                     {
-                        var why = unvouched.Contains(e.Id - 1) ? " (an anchor claims them, but no retention run vouches for it)" : "";
+                        var why = unvouched.Contains(seq - 1) ? " (an anchor claims them, but no retention run vouches for it)" : "";
+                        var places = seq - 1 == expected ? $"the entry at place {expected} is" : $"the entries at places {expected}–{seq - 1} are";
                         return new ChainReport(checkedCount, redacted, e.Id,
-                            e.Id > expectedId ? $"entries {expectedId}–{e.Id - 1} are missing before entry {e.Id}{why}" : $"entry {e.Id} is out of sequence", pruned);
+                            seq > expected ? $"{places} missing before entry {e.Id}{why}" : $"entry {e.Id} is out of sequence", pruned);
                     }
                 }
 
@@ -197,15 +229,15 @@ public sealed class VerifyAuditChain(CrmDb db)
                 }
 
                 previous = e.Hash;
-                expectedId = e.Id + 1;
-                lastId = e.Id;
+                expected = seq + 1;
+                lastSeq = seq;
                 checkedCount++;
             }
         }
     }
 
     /// <summary>
-    /// The anchors by the id they end at, keeping only those whose retention run's "pruned" entry
+    /// The anchors by the place they end at, keeping only those whose retention run's "pruned" entry
     /// records the digest of exactly its anchors (that entry itself is checked by the walk).
     /// </summary>
     private async Task<(Dictionary<long, AuditGap> Trusted, HashSet<long> Unvouched)> TrustedAnchorsAsync(CancellationToken cancellationToken)
@@ -229,11 +261,11 @@ public sealed class VerifyAuditChain(CrmDb db)
             {
                 if (!vouched)
                 {
-                    unvouched.Add(gap.ToId);
+                    unvouched.Add(gap.ToSeq);
                 }
-                else if (!trusted.TryGetValue(gap.ToId, out var known) || gap.FromId < known.FromId)
+                else if (!trusted.TryGetValue(gap.ToSeq, out var known) || gap.FromSeq < known.FromSeq)
                 {
-                    trusted[gap.ToId] = gap;
+                    trusted[gap.ToSeq] = gap;
                 }
             }
         }

@@ -12,6 +12,8 @@ public static class AuditSetup
         services.AddHttpContextAccessor();
         services.AddScoped<AuditContext>();
         services.AddScoped<ISaveChangesInterceptor, AuditCapture>();
+        services.AddSingleton<AuditSealer>();
+        services.AddHostedService(provider => provider.GetRequiredService<AuditSealer>());
         services.AddScoped<VerifyAuditChain>();
         services.AddScoped<ReadHistory>();
         services.AddScoped<ListAudit>();

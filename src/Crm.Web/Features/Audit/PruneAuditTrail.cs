@@ -15,11 +15,12 @@ public sealed record RetentionOutcome(string Trail, string Kind, DateTime Before
 /// <summary>
 /// The retention job (ADR 0007): removes history entries of each configured entity type and
 /// activity-log entries of each configured kind that are older than their retention period. History
-/// is removed in batches, each in one transaction that holds the chain lock, sets the guard row
-/// the DELETE trigger checks (kind and cut-off), removes exactly the selected entries, clears the
-/// guard, leaves an anchor for every gap it opened or widened, and appends a "pruned" entry (kind,
-/// how many, up to which date, and a digest of its anchors) plus an activity-log line. The newest
-/// entry of the trail is never removed, so every gap has a kept entry after it. The activity log
+/// is removed in batches, each in one transaction that holds the chain lock, seals what is waiting
+/// (only sealed entries are removed), sets the guard row the DELETE trigger checks (kind and
+/// cut-off), removes exactly the selected entries, clears the guard, leaves an anchor for every gap
+/// it opened or widened, and appends and seals a "pruned" entry (kind, how many, up to which date,
+/// and a digest of its anchors) plus an activity-log line. The last sealed entry of the trail is
+/// never removed, so every gap has a kept entry after it. The activity log
 /// is append-only too: its entries go in batches under the same guard row (trail "activity"),
 /// each batch in one transaction with its activity-log line.
 /// </summary>
@@ -83,14 +84,18 @@ public sealed class PruneAuditTrail(CrmDb db, TimeProvider clock, ActivityLog ac
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await AuditChain.LockAsync(db, cancellationToken);
 
-        // The guard is written first: on SQLite that takes the write lock, so nobody appends while this batch works.
+        // The guard is written first: on SQLite that takes the write lock, so nobody seals while this batch works.
         db.AuditRetentionGuard.Add(new AuditRetentionGuard { Trail = RetentionTrails.History, Kind = kind, Before = before });
         await db.SaveChangesAsync(cancellationToken);
+        while (await AuditChain.SealPendingAsync(db, cancellationToken) == AuditChain.SealBatch)
+        {
+            // Entries waiting for their seal would otherwise stay behind, out of the job's reach.
+        }
 
-        var lastId = await db.AuditEntries.MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
+        var lastSeq = await db.AuditEntries.MaxAsync(e => e.Seq, cancellationToken) ?? 0;
         var victims = await db.AuditEntries.AsNoTracking()
-            .Where(e => e.EntityType == kind && e.At < before && e.Id < lastId)
-            .OrderBy(e => e.Id).Take(BatchSize).Select(e => new { e.Id, e.Hash }).ToListAsync(cancellationToken);
+            .Where(e => e.EntityType == kind && e.At < before && e.Seq < lastSeq)
+            .OrderBy(e => e.Seq).Take(BatchSize).Select(e => new { Seq = e.Seq!.Value, e.Hash }).ToListAsync(cancellationToken);
         if (victims.Count == 0)
         {
             await transaction.RollbackAsync(CancellationToken.None);
@@ -98,8 +103,8 @@ public sealed class PruneAuditTrail(CrmDb db, TimeProvider clock, ActivityLog ac
             return 0;
         }
 
-        var upTo = victims[^1].Id;
-        var removed = await db.AuditEntries.Where(e => e.EntityType == kind && e.At < before && e.Id <= upTo).ExecuteDeleteAsync(cancellationToken);
+        var upTo = victims[^1].Seq;
+        var removed = await db.AuditEntries.Where(e => e.EntityType == kind && e.At < before && e.Seq <= upTo).ExecuteDeleteAsync(cancellationToken);
         if (removed != victims.Count)
         {
             throw new InvalidOperationException($"Retention selected {victims.Count} entries of {kind} but would remove {removed}; nothing was removed.");
@@ -108,20 +113,21 @@ public sealed class PruneAuditTrail(CrmDb db, TimeProvider clock, ActivityLog ac
         await db.AuditRetentionGuard.Where(g => g.Id == AuditRetentionGuard.TheId).ExecuteDeleteAsync(cancellationToken);
         db.ChangeTracker.Clear();
 
-        var anchors = await AnchorsAsync(victims.ToDictionary(v => v.Id, v => v.Hash), cancellationToken);
+        var anchors = await AnchorsAsync(victims.ToDictionary(v => v.Seq, v => v.Hash), cancellationToken);
         var ticks = clock.GetUtcNow().UtcDateTime.Ticks;
         var changes = new JsonObject
         {
             ["kind"] = new JsonObject { ["new"] = kind },
             ["removed"] = new JsonObject { ["new"] = removed },
             ["before"] = new JsonObject { ["new"] = before.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) },
-            ["firstId"] = new JsonObject { ["new"] = victims[0].Id },
-            ["lastId"] = new JsonObject { ["new"] = upTo },
+            ["firstSeq"] = new JsonObject { ["new"] = victims[0].Seq },
+            ["lastSeq"] = new JsonObject { ["new"] = upTo },
             ["anchors"] = new JsonObject { ["new"] = AuditChain.GapsDigest(anchors) },
         };
         var record = AuditCapture.New(AuditWho.System, new DateTime(ticks - (ticks % 10), DateTimeKind.Utc), EntityType, kind,
             $"History of {kind}", Action, changes);
         await AuditChain.AppendAsync(db, [record], cancellationToken);
+        await AuditChain.SealPendingAsync(db, cancellationToken);
         foreach (var anchor in anchors)
         {
             anchor.PrunedByEntryId = record.Id;
@@ -129,7 +135,7 @@ public sealed class PruneAuditTrail(CrmDb db, TimeProvider clock, ActivityLog ac
 
         db.AuditGaps.AddRange(anchors);
         activity.Record(Actor.System, ActivityKind,
-            $"Retention removed {removed} history {(removed == 1 ? "entry" : "entries")} of {kind} older than {Day(before)} (entries {victims[0].Id}–{upTo}).");
+            $"Retention removed {removed} history {(removed == 1 ? "entry" : "entries")} of {kind} older than {Day(before)} (places {victims[0].Seq}–{upTo} of the chain).");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
@@ -137,7 +143,7 @@ public sealed class PruneAuditTrail(CrmDb db, TimeProvider clock, ActivityLog ac
     }
 
     /// <summary>
-    /// One anchor per gap this batch opened or widened: the whole run of missing ids around the
+    /// One anchor per gap this batch opened or widened: the whole run of missing places around the
     /// removed entries (earlier gaps next to them included) and the hash of its last entry, taken
     /// from the removed entries or, when that entry went in an earlier run, from that run's anchor.
     /// </summary>
@@ -145,21 +151,21 @@ public sealed class PruneAuditTrail(CrmDb db, TimeProvider clock, ActivityLog ac
     {
         var anchors = new List<AuditGap>();
         long coveredTo = 0;
-        foreach (var id in removed.Keys.Order())
+        foreach (var seq in removed.Keys.Order())
         {
-            if (id <= coveredTo)
+            if (seq <= coveredTo)
             {
                 continue;
             }
 
-            var keptBefore = await db.AuditEntries.Where(e => e.Id < id).MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
-            var keptAfter = await db.AuditEntries.Where(e => e.Id > id).MinAsync(e => (long?)e.Id, cancellationToken)
+            var keptBefore = await db.AuditEntries.Where(e => e.Seq < seq).MaxAsync(e => e.Seq, cancellationToken) ?? 0;
+            var keptAfter = await db.AuditEntries.Where(e => e.Seq > seq).MinAsync(e => e.Seq, cancellationToken)
                 ?? throw new InvalidOperationException("Retention never removes the newest entry, yet none is left after the removed ones.");
             var to = keptAfter - 1;
             var hash = removed.TryGetValue(to, out var known) ? known
-                : await db.AuditGaps.Where(g => g.ToId == to).Select(g => g.LastHash).FirstOrDefaultAsync(cancellationToken)
-                  ?? throw new InvalidOperationException($"Entry {to} is missing without an anchor: the trail was changed outside the retention job (run audit verify).");
-            anchors.Add(new AuditGap { FromId = keptBefore + 1, ToId = to, LastHash = hash });
+                : await db.AuditGaps.Where(g => g.ToSeq == to).Select(g => g.LastHash).FirstOrDefaultAsync(cancellationToken)
+                  ?? throw new InvalidOperationException($"The entry at place {to} is missing without an anchor: the trail was changed outside the retention job (run audit verify).");
+            anchors.Add(new AuditGap { FromSeq = keptBefore + 1, ToSeq = to, LastHash = hash });
             coveredTo = to;
         }
 

@@ -39,7 +39,8 @@ public static class RetentionTrails
 
 /// <summary>
 /// The anchor left where the retention job removed entries from the audit trail: the removed
-/// range of ids and the hash of its last entry, so verification resumes at the first kept entry
+/// range of places in the chain (<see cref="AuditEntry.Seq"/>) and the hash of its last entry, so
+/// verification resumes at the first kept entry
 /// after it. Written only by the retention job, in the transaction that removes the entries, and
 /// vouched for by that job's own "pruned" entry (whose changes carry a digest of its anchors).
 /// Append-only like the trail (triggers in the migration).
@@ -47,10 +48,10 @@ public static class RetentionTrails
 public sealed class AuditGap
 {
     public long Id { get; set; }
-    public long FromId { get; set; }
-    public long ToId { get; set; }
+    public long FromSeq { get; set; }
+    public long ToSeq { get; set; }
 
-    /// <summary>The hash of entry <see cref="ToId"/>, the predecessor of the first kept entry after the gap.</summary>
+    /// <summary>The hash of the entry at place <see cref="ToSeq"/>, the predecessor of the first kept entry after the gap.</summary>
     public string LastHash { get; set; } = "";
 
     /// <summary>The "pruned" entry of the run that left this anchor.</summary>
@@ -62,7 +63,7 @@ public sealed class AuditGap
         {
             builder.ToTable("AuditGaps");
             builder.Property(g => g.LastHash).HasMaxLength(64);
-            builder.HasIndex(g => g.ToId);
+            builder.HasIndex(g => g.ToSeq);
             builder.HasIndex(g => g.PrunedByEntryId);
         }
     }

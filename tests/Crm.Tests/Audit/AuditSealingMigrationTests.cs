@@ -1,0 +1,59 @@
+using Crm.Tests.Data;
+using Crm.Tests.Infrastructure;
+using Crm.Web.Features.Audit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Crm.Tests.Audit;
+
+/// <summary>A trail chained by ids before sealing came still verifies after the migration, and grows from where it ended.</summary>
+public sealed class AuditSealingMigrationTests
+{
+    [Fact]
+    public async Task A_trail_written_before_sealing_came_verifies_and_continues_after_the_migration()
+    {
+        using var database = new TestDatabase();
+        await using var db = DatabaseSchema.Open(database.ConnectionString);
+        var migrations = db.Database.GetMigrations().ToList();
+        var migrator = db.GetService<IMigrator>();
+        await migrator.MigrateAsync(migrations[migrations.IndexOf("20261122180000_AuditSealing") - 1]);
+
+        // Three entries as the writers chained them then: the id was the place, under the lock.
+        var previous = "";
+        for (var id = 1; id <= 3; id++)
+        {
+            var entry = AuditCapture.New(AuditWho.System, new DateTime(2026, 11, 1, 12, 0, id, DateTimeKind.Utc), "department", $"{id}", $"Old {id}",
+                AuditActions.Created, new System.Text.Json.Nodes.JsonObject { ["name"] = new System.Text.Json.Nodes.JsonObject { ["new"] = $"Old {id}" } });
+            entry.Id = id;
+            entry.Seq = id;
+            entry.Hash = AuditChain.HashOf(previous, entry);
+            previous = entry.Hash;
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "AuditEntries" ("Id", "At", "ActorKind", "ActorName", "EntityType", "EntityId", "Label", "Action", "Changes", "ChangesDigest", "Hash")
+                VALUES ({entry.Id}, {entry.At}, {entry.ActorKind}, {entry.ActorName}, {entry.EntityType}, {entry.EntityId}, {entry.Label}, {entry.Action},
+                        {entry.Changes}, {entry.ChangesDigest}, {entry.Hash})
+                """);
+        }
+
+        await migrator.MigrateAsync();
+        var sealer = new AuditSealer(new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>(), NullLogger<AuditSealer>.Instance);
+        var report = await new VerifyAuditChain(db, sealer).RunAsync(CancellationToken.None);
+        Assert.True(report.Intact, report.Problem);
+        Assert.Equal(3, report.Checked);
+
+        // A new entry is numbered by the database after the old ones and sealed at the next place.
+        db.AuditEntries.Add(AuditCapture.New(AuditWho.System, new DateTime(2026, 11, 23, 0, 0, 0, DateTimeKind.Utc), "department", "4", "New",
+            AuditActions.Created, new System.Text.Json.Nodes.JsonObject()));
+        await db.SaveChangesAsync();
+        db.ChangeTracker.Clear();
+        Assert.Equal(1, await sealer.SealAsync(db, CancellationToken.None));
+        var added = await db.AuditEntries.AsNoTracking().SingleAsync(e => e.Label == "New");
+        Assert.Equal((4L, (long?)4), (added.Id, added.Seq));
+        report = await new VerifyAuditChain(db, sealer).RunAsync(CancellationToken.None);
+        Assert.True(report.Intact, report.Problem);
+        Assert.Equal(4, report.Checked);
+    }
+}
