@@ -16,6 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-5}
 CONNECTIONS=${CONNECTIONS:-8}
 HISTORY_ENTRIES=${HISTORY_ENTRIES:-10000}
 PROVIDER=Sqlite
@@ -109,6 +110,9 @@ wrk_rps() { # name lua -> "rps non2xx"
 
 measure() { # label audit-enabled
   start_app "$1" "$2"
+  # Unmeasured warm-up: a freshly started app spends its first seconds compiling (JIT, tiering),
+  # which would otherwise weigh on whichever phase comes first.
+  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" -H "Cookie: $COOKIE" -s "$WORK/create.lua" "$BASE/api/v1/contacts" > /dev/null
   read -r CREATE CREATE_BAD < <(wrk_rps "create-$1" "$WORK/create.lua")
   # Each connection needs contacts of its own to edit: 4 per connection, created up front.
   local ids=()
@@ -168,7 +172,7 @@ RESULT="bench/results/audit-write-$(echo "$PROVIDER" | tr 'A-Z' 'a-z')-$(date -u
   echo
   echo "- Date: $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "- Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB; $(uname -sr)"
-  echo "- Load: wrk, 2 threads, $CONNECTIONS connections, ${DURATION}s per row, loopback; app published in Release, logs at Warning"
+  echo "- Load: wrk, 2 threads, $CONNECTIONS connections, ${DURATION}s per row after a ${WARMUP}s warm-up of each app, loopback; app published in Release, logs at Warning"
   echo "- Commit: $(git rev-parse --short HEAD)"
   echo
   echo "| write | auditing off (req/s) | auditing on (req/s) | on / off | non-2xx off / on |"

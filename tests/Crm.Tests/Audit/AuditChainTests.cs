@@ -308,4 +308,30 @@ public sealed class AuditChainTests
         Assert.Contains("append-only", (await AttemptAsync("""UPDATE "AuditEntries" SET "Label" = 'Other' WHERE "Id" = @id"""))?.Message);
         Assert.True((await VerifyAsync(app)).Intact);
     }
+
+    [Fact]
+    public async Task Entries_inserted_after_a_create_are_found_by_every_filter_as_saved_ones_are()
+    {
+        await using var app = await AppWithEntriesAsync(0);
+        var writer = Guid.NewGuid();
+        var at = new DateTime(2026, 11, 22, 10, 11, 12, DateTimeKind.Utc).AddTicks(1234567);
+        using (var scope = app.Services.CreateScope())
+        {
+            scope.ServiceProvider.GetRequiredService<AuditContext>()
+                .ActAs(new AuditWho(AuditActorKinds.User, writer, "Writer", null, writer, "10.0.0.1", null, null));
+            var db = scope.ServiceProvider.GetRequiredService<CrmDb>();
+            db.Departments.Add(new Department { Name = "Filtered", CreatedAt = at });
+            await db.SaveChangesAsync();
+        }
+
+        // Compared in the database, as the audit filters and history do: the stored forms must match EF's own.
+        var found = await app.InDatabaseAsync(db => db.AuditEntries.AsNoTracking()
+            .Where(e => e.ActorUserId == writer && e.PreviewedById == writer && e.ApiTokenName == null && e.Label == "Filtered").ToListAsync());
+        var entry = Assert.Single(found);
+        Assert.Equal(AuditActions.Created, entry.Action);
+        Assert.Equal("10.0.0.1", entry.IpAddress);
+        Assert.Null(entry.UserAgent);
+        Assert.Equal(1, await app.InDatabaseAsync(db => db.AuditEntries.CountAsync(e => e.At == entry.At && e.Id == entry.Id)));
+        Assert.True((await VerifyAsync(app)).Intact);
+    }
 }

@@ -28,6 +28,7 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
     private List<AuditNote> _notes = [];
     private List<AuditEntry>? _inBatch;
     private IDbContextTransaction? _own;
+    private Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade? _ownDatabase;
     private bool _writing;
 
     /// <summary><c>Audit:Enabled=false</c> turns capture off. For benchmarking only: an auditor would reject a CRM running so.</summary>
@@ -70,6 +71,10 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
         if (db.Database.CurrentTransaction is null)
         {
             _own = await db.Database.BeginTransactionAsync(cancellationToken);
+            // The transaction is the capture's own and rolls back whole on failure: EF's savepoint
+            // around each save inside it would only cost two more round trips per save.
+            _ownDatabase = db.Database;
+            _ownDatabase.AutoSavepointsEnabled = false;
         }
 
         return result;
@@ -101,7 +106,7 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
         try
         {
             _writing = true;
-            await AuditChain.AppendAsync(db, Build(pending, notes), cancellationToken);
+            await AuditChain.InsertAsync(db, Build(pending, notes), cancellationToken);
         }
         catch
         {
@@ -195,6 +200,12 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
         {
             await _own.DisposeAsync();
             _own = null;
+        }
+
+        if (_ownDatabase is not null)
+        {
+            _ownDatabase.AutoSavepointsEnabled = true;
+            _ownDatabase = null;
         }
     }
 

@@ -126,7 +126,9 @@ public sealed class PruneAuditTrail(CrmDb db, TimeProvider clock, ActivityLog ac
         };
         var record = AuditCapture.New(AuditWho.System, new DateTime(ticks - (ticks % 10), DateTimeKind.Utc), EntityType, kind,
             $"History of {kind}", Action, changes);
-        await AuditChain.AppendAsync(db, [record], cancellationToken);
+        db.AuditEntries.Add(record);
+        await db.SaveChangesAsync(cancellationToken);
+        db.Entry(record).State = EntityState.Detached;
         await AuditChain.SealPendingAsync(db, cancellationToken);
         foreach (var anchor in anchors)
         {
