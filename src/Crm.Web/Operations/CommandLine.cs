@@ -31,7 +31,8 @@ public static class CommandLine
           dataset generate [--departments 10] [--users 100] [--companies 200000] [--contacts 1000000] [--deals 300000]
                                    Fill an EMPTY database with a large organisation for benchmarks
                                    (users bench000@bench.example..., one shared password).
-          audit verify             Check the audit trail's hash chain; names the first broken entry
+          audit verify             Seal the entries still waiting for their place in the audit trail's
+                                   hash chain, then check the chain; names the first broken entry
                                    and exits with 1 if the trail was edited, cut or added to.
 
         Environment:

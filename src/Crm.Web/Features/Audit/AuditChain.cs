@@ -84,12 +84,7 @@ public static class AuditChain
     public static async Task<int> SealPendingAsync(CrmDb db, CancellationToken cancellationToken)
     {
         var (seq, previous) = await LockAndReadEndAsync(db, cancellationToken);
-        var entries = await db.AuditEntries.Where(e => e.Seq == null).OrderBy(e => e.Id).Take(SealBatch).ToListAsync(cancellationToken);
-        if (entries.Count == 0)
-        {
-            return 0;
-        }
-
+        var entries = await db.AuditEntries.AsNoTracking().Where(e => e.Seq == null).OrderBy(e => e.Id).Take(SealBatch).ToListAsync(cancellationToken);
         foreach (var entry in entries)
         {
             entry.Seq = ++seq;
@@ -97,10 +92,23 @@ public static class AuditChain
             previous = entry.Hash;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        foreach (var entry in entries)
+        // One UPDATE per chunk, joined to the seals as a VALUES list (columns column1..3 on both providers).
+        foreach (var chunk in entries.Chunk(EntriesPerStatement))
         {
-            db.Entry(entry).State = EntityState.Detached;
+            var sql = new StringBuilder("""UPDATE "AuditEntries" SET "Seq" = v.column2, "Hash" = v.column3 FROM (VALUES """);
+            var values = new List<object>(chunk.Length * 3);
+            foreach (var entry in chunk)
+            {
+                sql.Append(values.Count == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({{{values.Count}}}, {{{values.Count + 1}}}, {{{values.Count + 2}}})");
+                values.AddRange([entry.Id, entry.Seq!.Value, entry.Hash]);
+            }
+
+            sql.Append(""") AS v WHERE "AuditEntries"."Id" = v.column1 AND "AuditEntries"."Seq" IS NULL""");
+            var sealedNow = await db.Database.ExecuteSqlRawAsync(sql.ToString(), values, cancellationToken);
+            if (sealedNow != chunk.Length)
+            {
+                throw new InvalidOperationException($"Sealing expected {chunk.Length} unsealed entries but found {sealedNow}; nothing of this round was sealed.");
+            }
         }
 
         return entries.Count;

@@ -7,7 +7,7 @@ namespace Crm.Web.Features.Audit;
 /// One line of the audit trail: who did what to which entity, when and from where, with the
 /// changed fields (old and new values; for a delete the last full state). Append-only: the
 /// database refuses UPDATE and DELETE (triggers in the migration) except the one-time seal, and
-/// every entry is chained to the one before it by <see cref="Hash"/> (ADR 0006, ADR 0011).
+/// every entry is chained to the one before it by <see cref="Hash"/> (ADR 0006, ADR 0009).
 /// </summary>
 public sealed class AuditEntry
 {

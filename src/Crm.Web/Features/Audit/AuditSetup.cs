@@ -45,7 +45,7 @@ public static class AuditSetup
             "The History button on a record's page lists every change made to it, newest first: when (in your time zone and date format, chosen on your account page or by the administrator), who (a user, an API token, or the system), what happened (created, updated, transferred, deleted, restored) and, field by field, the value before and after.",
             "You see the history of the records you may view. Fields your role hides stay hidden here too; the entry then says how many fields you may not see were changed.",
             "The history is kept after a record is deleted. Administrators can read it, and restore the record, from Administration › Deleted objects.",
-            "Entries cannot be changed or removed by anyone: the database refuses it, and every entry is sealed to the one before it, so an edit made behind the CRM's back is detected by the audit check.",
+            "Entries cannot be changed or removed by anyone: the database refuses it, and within a second of being written every entry is sealed to the one before it, so an edit made behind the CRM's back is detected by the audit check.",
         ]));
         return services;
     }
