@@ -15,7 +15,7 @@
 # A tiny check run: DURATION=2 HISTORY_ENTRIES=200 bench/audit-write.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DURATION=${DURATION:-10}
+DURATION=${DURATION:-20}
 WARMUP=${WARMUP:-5}
 CONNECTIONS=${CONNECTIONS:-8}
 HISTORY_ENTRIES=${HISTORY_ENTRIES:-10000}
