@@ -14,8 +14,8 @@ namespace Crm.Web.Features.Audit;
 /// for every entity type except the technical ones (<see cref="AuditNames"/>): no feature writes
 /// audit code. Before the save it notes what is added, changed (old and new values) and deleted
 /// (the last full state). A save that creates no row sends its entries in the change's own batch;
-/// one that creates rows appends them after the save (when generated keys are known) with a
-/// second save in the SAME transaction, opening one when the caller has none. Either way a change
+/// one that creates rows inserts them after the save (when generated keys are known) with a
+/// plain INSERT in the SAME transaction, opening one when the caller has none. Either way a change
 /// and its entries are committed or rolled back together. Entries are written unsealed and without
 /// any lock: <see cref="AuditSealer"/>, woken here, chains them once they are committed (ADR 0009).
 /// </summary>
