@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using Crm.Tests.Email;
 using Crm.Tests.Files;
@@ -181,6 +180,6 @@ public sealed class AuditCaptureObjectsTests
         Assert.Equal("3650", New(One(entries, "retention-period", AuditActions.Created), "keepDays"));
 
         // The whole story still verifies.
-        Assert.True((await app.InDatabaseAsync(db => new VerifyAuditChain(db, app.Services.GetRequiredService<AuditSealer>()).RunAsync(CancellationToken.None))).Intact);
+        Assert.True((await app.InDatabaseAsync(db => new VerifyAuditChain(db).RunAsync(CancellationToken.None))).Intact);
     }
 }

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Audit;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.Tests.Audit;
 
@@ -13,7 +12,7 @@ public static class AuditKit
 
     /// <summary>Seals every committed entry now, as the sealer would within a moment.</summary>
     public static Task<int> SealAsync(CrmApp app) =>
-        app.InDatabaseAsync(db => app.Services.GetRequiredService<AuditSealer>().SealAsync(db, CancellationToken.None));
+        app.InDatabaseAsync(db => AuditChain.SealAsync(db, CancellationToken.None));
 
     public static Task<List<AuditEntry>> SinceAsync(CrmApp app, long mark) =>
         app.InDatabaseAsync(db => db.AuditEntries.AsNoTracking().Where(e => e.Id > mark).OrderBy(e => e.Id).ToListAsync());

@@ -4,8 +4,6 @@ using Crm.Web.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Crm.Tests.Audit;
 
@@ -39,8 +37,7 @@ public sealed class AuditSealingMigrationTests
         }
 
         await migrator.MigrateAsync();
-        var sealer = new AuditSealer(new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>(), NullLogger<AuditSealer>.Instance);
-        var report = await new VerifyAuditChain(db, sealer).RunAsync(CancellationToken.None);
+        var report = await new VerifyAuditChain(db).RunAsync(CancellationToken.None);
         Assert.True(report.Intact, report.Problem);
         Assert.Equal(3, report.Checked);
 
@@ -49,10 +46,10 @@ public sealed class AuditSealingMigrationTests
             AuditActions.Created, new System.Text.Json.Nodes.JsonObject()));
         await db.SaveChangesAsync();
         db.ChangeTracker.Clear();
-        Assert.Equal(1, await sealer.SealAsync(db, CancellationToken.None));
+        Assert.Equal(1, await AuditChain.SealAsync(db, CancellationToken.None));
         var added = await db.AuditEntries.AsNoTracking().SingleAsync(e => e.Label == "New");
         Assert.Equal((4L, (long?)4), (added.Id, added.Seq));
-        report = await new VerifyAuditChain(db, sealer).RunAsync(CancellationToken.None);
+        report = await new VerifyAuditChain(db).RunAsync(CancellationToken.None);
         Assert.True(report.Intact, report.Problem);
         Assert.Equal(4, report.Checked);
     }

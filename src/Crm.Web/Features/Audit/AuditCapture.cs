@@ -29,14 +29,13 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
     private List<AuditEntry>? _inBatch;
     private IDbContextTransaction? _own;
     private Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade? _ownDatabase;
-    private bool _writing;
 
     /// <summary><c>Audit:Enabled=false</c> turns capture off. For benchmarking only: an auditor would reject a CRM running so.</summary>
     private bool Enabled => !string.Equals(configuration["Audit:Enabled"], "false", StringComparison.OrdinalIgnoreCase);
 
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        if (_writing || eventData.Context is not CrmDb db || !Enabled)
+        if (eventData.Context is not CrmDb db || !Enabled)
         {
             return result;
         }
@@ -82,7 +81,7 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
 
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (_writing || eventData.Context is not CrmDb db)
+        if (eventData.Context is not CrmDb db)
         {
             return result;
         }
@@ -105,18 +104,12 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
         _notes = [];
         try
         {
-            _writing = true;
             await AuditChain.InsertAsync(db, Build(pending, notes), cancellationToken);
         }
         catch
         {
-            _writing = false;
             await AbandonAsync(db);
             throw;
-        }
-        finally
-        {
-            _writing = false;
         }
 
         await CommitOwnAsync(cancellationToken);
@@ -130,11 +123,6 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
     /// <summary>The save failed or was cancelled: nothing of it, its entries included, may survive.</summary>
     private async Task AbandonAsync(DbContext? db)
     {
-        if (_writing)
-        {
-            return;
-        }
-
         _pending = null;
         _notes = [];
         if (_inBatch is { } unsaved && db is not null)

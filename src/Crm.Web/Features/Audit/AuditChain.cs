@@ -17,7 +17,7 @@ namespace Crm.Web.Features.Audit;
 /// <see cref="AuditEntry.ChangesDigest"/>, so a GDPR erasure can redact values inside them (marking
 /// the entry with <see cref="RedactedMarker"/>) without breaking the chain. Writers only append
 /// unsealed entries, with their change and without any lock; the chain is extended afterwards by
-/// <see cref="SealPendingAsync"/>, which alone holds the chain lock: on PostgreSQL a
+/// <see cref="SealAsync"/>, which alone holds the chain lock (besides retention): on PostgreSQL a
 /// transaction-scoped advisory lock, on SQLite the database write lock its transaction takes.
 /// </summary>
 public static class AuditChain
@@ -26,16 +26,20 @@ public static class AuditChain
     public const string RedactedMarker = "$redacted";
 
     /// <summary>How many entries one sealing round reads and seals.</summary>
-    public const int SealBatch = 1000;
+    private const int SealBatch = 1000;
 
     // Any fixed number: the sealer and the retention job take this lock, nobody else does.
     private const long ChainLock = 0x43524D4155444954; // "CRMAUDIT"
 
-    // The columns a writer fills; the id comes from the database, the place and hash from the sealer.
-    private static readonly string[] s_written =
+    // The columns a writer fills, with their values; the id comes from the database, the place and
+    // hash from the sealer.
+    private static readonly (string Column, Func<AuditEntry, object?> Value)[] s_written =
     [
-        "At", "ActorKind", "ActorUserId", "ActorName", "ApiTokenName", "PreviewedById", "IpAddress", "UserAgent", "RequestId",
-        "EntityType", "EntityId", "Label", "Action", "Changes", "ChangesDigest", "Hash",
+        ("At", e => e.At), ("ActorKind", e => e.ActorKind), ("ActorUserId", e => e.ActorUserId), ("ActorName", e => e.ActorName),
+        ("ApiTokenName", e => e.ApiTokenName), ("PreviewedById", e => e.PreviewedById), ("IpAddress", e => e.IpAddress),
+        ("UserAgent", e => e.UserAgent), ("RequestId", e => e.RequestId), ("EntityType", e => e.EntityType), ("EntityId", e => e.EntityId),
+        ("Label", e => e.Label), ("Action", e => e.Action), ("Changes", e => e.Changes), ("ChangesDigest", e => e.ChangesDigest),
+        ("Hash", e => e.Hash),
     ];
 
     // Well under SQLite's limit on parameters per statement (32,766).
@@ -49,29 +53,62 @@ public static class AuditChain
     /// </summary>
     public static async Task InsertAsync(CrmDb db, List<AuditEntry> entries, CancellationToken cancellationToken)
     {
-        var columns = string.Join(", ", s_written.Select(c => $"\"{c}\""));
+        var columns = string.Join(", ", s_written.Select(c => $"\"{c.Column}\""));
         foreach (var chunk in entries.Chunk(EntriesPerStatement))
         {
             var sql = new StringBuilder($"INSERT INTO \"AuditEntries\" ({columns}) VALUES ");
             var values = new List<object?>(chunk.Length * s_written.Length);
             foreach (var e in chunk)
             {
-                sql.Append(values.Count == 0 ? "(" : ", (");
-                object?[] row =
-                [
-                    e.At, e.ActorKind, e.ActorUserId, e.ActorName, e.ApiTokenName, e.PreviewedById, e.IpAddress, e.UserAgent, e.RequestId,
-                    e.EntityType, e.EntityId, e.Label, e.Action, e.Changes, e.ChangesDigest, e.Hash,
-                ];
-                for (var i = 0; i < row.Length; i++)
-                {
-                    sql.Append(i == 0 ? "{" : ", {").Append(values.Count).Append('}');
-                    values.Add(row[i]);
-                }
-
-                sql.Append(')');
+                AppendRow(sql, values, s_written.Select(c => c.Value(e)));
             }
 
             await db.Database.ExecuteSqlRawAsync(sql.ToString(), values!, cancellationToken);
+        }
+    }
+
+    /// <summary>Appends one VALUES row of placeholders (", " between rows) and its values as raw-SQL parameters.</summary>
+    private static void AppendRow(StringBuilder sql, List<object?> values, IEnumerable<object?> row)
+    {
+        sql.Append(values.Count == 0 ? "(" : ", (");
+        var first = true;
+        foreach (var value in row)
+        {
+            sql.Append(first ? "{" : ", {").Append(values.Count).Append('}');
+            values.Add(value);
+            first = false;
+        }
+
+        sql.Append(')');
+    }
+
+    /// <summary>
+    /// Seals every entry committed so far and returns how many. In the caller's transaction when it
+    /// has one (which then holds the chain lock until it ends); otherwise each round of
+    /// <see cref="SealBatch"/> in a transaction of its own, so the chain lock is let go between rounds.
+    /// </summary>
+    public static async Task<int> SealAsync(CrmDb db, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        while (true)
+        {
+            int sealedNow;
+            if (db.Database.CurrentTransaction is not null)
+            {
+                sealedNow = await SealPendingAsync(db, cancellationToken);
+            }
+            else
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                sealedNow = await SealPendingAsync(db, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            total += sealedNow;
+            if (sealedNow < SealBatch)
+            {
+                return total;
+            }
         }
     }
 
@@ -81,7 +118,7 @@ public static class AuditChain
     /// hash. Runs in the caller's transaction, which must commit for the seals to count; returns
     /// how many it sealed.
     /// </summary>
-    public static async Task<int> SealPendingAsync(CrmDb db, CancellationToken cancellationToken)
+    private static async Task<int> SealPendingAsync(CrmDb db, CancellationToken cancellationToken)
     {
         var (seq, previous) = await LockAndReadEndAsync(db, cancellationToken);
         var entries = await db.AuditEntries.AsNoTracking().Where(e => e.Seq == null).OrderBy(e => e.Id).Take(SealBatch).ToListAsync(cancellationToken);
@@ -96,15 +133,14 @@ public static class AuditChain
         foreach (var chunk in entries.Chunk(EntriesPerStatement))
         {
             var sql = new StringBuilder("""UPDATE "AuditEntries" SET "Seq" = v.column2, "Hash" = v.column3 FROM (VALUES """);
-            var values = new List<object>(chunk.Length * 3);
+            var values = new List<object?>(chunk.Length * 3);
             foreach (var entry in chunk)
             {
-                sql.Append(values.Count == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({{{values.Count}}}, {{{values.Count + 1}}}, {{{values.Count + 2}}})");
-                values.AddRange([entry.Id, entry.Seq!.Value, entry.Hash]);
+                AppendRow(sql, values, [entry.Id, entry.Seq, entry.Hash]);
             }
 
             sql.Append(""") AS v WHERE "AuditEntries"."Id" = v.column1 AND "AuditEntries"."Seq" IS NULL""");
-            var sealedNow = await db.Database.ExecuteSqlRawAsync(sql.ToString(), values, cancellationToken);
+            var sealedNow = await db.Database.ExecuteSqlRawAsync(sql.ToString(), values!, cancellationToken);
             if (sealedNow != chunk.Length)
             {
                 throw new InvalidOperationException($"Sealing expected {chunk.Length} unsealed entries but found {sealedNow}; nothing of this round was sealed.");
@@ -207,13 +243,13 @@ public sealed record ChainReport(long Checked, long Redacted, long? FirstBrokenI
 /// anchor (the hash of the last removed entry), but only if the job's own "pruned" entry vouches
 /// for that anchor by its digest: an anchor slipped in by hand to hide a deletion is not trusted.
 /// </summary>
-public sealed class VerifyAuditChain(CrmDb db, AuditSealer sealer)
+public sealed class VerifyAuditChain(CrmDb db)
 {
     private const int Batch = 2000;
 
     public async Task<ChainReport> RunAsync(CancellationToken cancellationToken)
     {
-        await sealer.SealAsync(db, cancellationToken);
+        await AuditChain.SealAsync(db, cancellationToken);
         var (anchors, unvouched) = await TrustedAnchorsAsync(cancellationToken);
         long checkedCount = 0, redacted = 0, pruned = 0, lastSeq = 0;
         var previous = "";

@@ -9,7 +9,7 @@ namespace Crm.Web.Features.Audit;
 /// their change and wake this worker; it waits a moment so that one round seals what several
 /// requests wrote, then seals every committed entry in the order written. It also looks once a
 /// second, for entries committed by a caller's own transaction after the wake-up. Verification
-/// and retention call <see cref="SealAsync"/> themselves, so they always see the whole trail.
+/// and retention call <see cref="AuditChain.SealAsync"/> themselves, so they always see the whole trail.
 /// Several instances over one database are safe: sealing runs under the chain lock.
 /// </summary>
 public sealed partial class AuditSealer(IServiceScopeFactory scopes, ILogger<AuditSealer> logger) : BackgroundService
@@ -23,27 +23,6 @@ public sealed partial class AuditSealer(IServiceScopeFactory scopes, ILogger<Aud
 
     /// <summary>Asks for a sealing round soon: called after every save that wrote entries.</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
-
-    /// <summary>Seals every entry committed so far, each round in a transaction of its own; returns how many.</summary>
-    public async Task<int> SealAsync(CrmDb db, CancellationToken cancellationToken)
-    {
-        var total = 0;
-        while (true)
-        {
-            int sealedNow;
-            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-            {
-                sealedNow = await AuditChain.SealPendingAsync(db, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-            }
-
-            total += sealedNow;
-            if (sealedNow < AuditChain.SealBatch)
-            {
-                return total;
-            }
-        }
-    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -73,7 +52,7 @@ public sealed partial class AuditSealer(IServiceScopeFactory scopes, ILogger<Aud
                 // An idle CRM answers this from the small index of unsealed entries, without a transaction.
                 if (await db.AuditEntries.AnyAsync(e => e.Seq == null, stoppingToken))
                 {
-                    await SealAsync(db, stoppingToken);
+                    await AuditChain.SealAsync(db, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

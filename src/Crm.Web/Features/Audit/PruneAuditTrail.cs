@@ -87,10 +87,8 @@ public sealed class PruneAuditTrail(CrmDb db, TimeProvider clock, ActivityLog ac
         // The guard is written first: on SQLite that takes the write lock, so nobody seals while this batch works.
         db.AuditRetentionGuard.Add(new AuditRetentionGuard { Trail = RetentionTrails.History, Kind = kind, Before = before });
         await db.SaveChangesAsync(cancellationToken);
-        while (await AuditChain.SealPendingAsync(db, cancellationToken) == AuditChain.SealBatch)
-        {
-            // Entries waiting for their seal would otherwise stay behind, out of the job's reach.
-        }
+        // Entries waiting for their seal would otherwise stay behind, out of the job's reach.
+        await AuditChain.SealAsync(db, cancellationToken);
 
         var lastSeq = await db.AuditEntries.MaxAsync(e => e.Seq, cancellationToken) ?? 0;
         var victims = await db.AuditEntries.AsNoTracking()
@@ -129,7 +127,7 @@ public sealed class PruneAuditTrail(CrmDb db, TimeProvider clock, ActivityLog ac
         db.AuditEntries.Add(record);
         await db.SaveChangesAsync(cancellationToken);
         db.Entry(record).State = EntityState.Detached;
-        await AuditChain.SealPendingAsync(db, cancellationToken);
+        await AuditChain.SealAsync(db, cancellationToken);
         foreach (var anchor in anchors)
         {
             anchor.PrunedByEntryId = record.Id;
