@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
 # What does the audit trail cost?
 #
-# Publishes the app and, for each of "auditing off" (Audit__Enabled=false: a switch for this
-# benchmark ONLY, never for a real CRM) and "auditing on", starts it on a fresh database on a
-# loopback port (SQLite by default; PostgreSQL when CRM_BENCH_POSTGRES holds an admin connection
-# string), signs in, and drives with wrk:
+# Publishes the app and starts it twice side by side, "auditing off" (Audit__Enabled=false: a
+# switch for this benchmark ONLY, never for a real CRM) and "auditing on", each on a fresh database
+# on a loopback port (SQLite by default; PostgreSQL when CRM_BENCH_POSTGRES holds an admin
+# connection string), signs in to both, and drives them in turns with wrk:
 #   1. POST  /api/v1/contacts        creates
 #   2. PATCH /api/v1/contacts/{id}   updates (each connection edits its own contacts, quoting the
 #                                    version the previous answer gave, so no save conflicts)
-# then reports both throughputs and the ratio. With auditing on it also gives one contact
+# ROUNDS rounds of DURATION seconds per app and write, after a warm-up; it reports the medians
+# and each round's on / off ratio. With auditing on it also gives one contact
 # HISTORY_ENTRIES changes and compares the first page of its history (GET .../history) with the
 # raw SQL query behind it (the same index range scan, run by sqlite3 / pgbench).
 # Results go to bench/results/audit-write-<provider>-<date>.md.
-# A tiny check run: DURATION=2 HISTORY_ENTRIES=200 bench/audit-write.sh
+# A tiny check run: DURATION=2 ROUNDS=2 WARMUP=2 HISTORY_ENTRIES=200 bench/audit-write.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DURATION=${DURATION:-20}
+DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-5}
+ROUNDS=${ROUNDS:-5}
 CONNECTIONS=${CONNECTIONS:-8}
 HISTORY_ENTRIES=${HISTORY_ENTRIES:-10000}
 PROVIDER=Sqlite
@@ -25,13 +27,13 @@ PROVIDER=Sqlite
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)"; exit 1; }
 
 WORK=$(mktemp -d /tmp/crm-bench-audit.XXXXXX)
-APP_PID=""
+APP_PIDS=()
 DBS=()
 pg_part() { printf '%s' "$CRM_BENCH_POSTGRES" | tr ';' '\n' | awk -F= -v k="$1" 'tolower($1)==tolower(k){print $2}'; }
 pg() { PGPASSWORD="$(pg_part Password)" psql -h "$(pg_part Host)" -p "$(pg_part Port)" -U "$(pg_part Username)" -d "${2:-postgres}" -qAtc "$1"; }
-stop_app() { [ -n "$APP_PID" ] && { kill "$APP_PID" 2>/dev/null; wait "$APP_PID" 2>/dev/null || true; APP_PID=""; }; }
+stop_apps() { for pid in "${APP_PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; done; APP_PIDS=(); }
 cleanup() {
-  stop_app
+  stop_apps
   if [ "$PROVIDER" = Postgres ]; then for db in "${DBS[@]}"; do pg "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null || true; done; fi
   rm -rf "$WORK"
 }
@@ -77,57 +79,109 @@ function response(status, headers, body)
 end
 LUA
 
+# Both apps run side by side, each on a fresh database of its own, and are measured in turns:
+# on this machine the same app's throughput drifts by ±20 % from one minute to the next (other
+# tenants, CPU credit), which a single "off" run followed by a single "on" run reads as a cost.
+declare -A BASE_OF COOKIE_OF OWNER_OF PID_OF DBFILE_OF DB_OF
 start_app() { # label audit-enabled
-  PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-  BASE="http://127.0.0.1:$PORT"
+  local port base connection db
+  port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  base="http://127.0.0.1:$port"
   if [ "$PROVIDER" = Postgres ]; then
-    DB="crm_bench_audit_${1}_$$"; DBS+=("$DB")
-    pg "CREATE DATABASE $DB" >/dev/null
-    CONNECTION="${CRM_BENCH_POSTGRES/Database=postgres/Database=$DB}"
+    db="crm_bench_audit_${1}_$$"; DBS+=("$db"); DB_OF[$1]=$db
+    pg "CREATE DATABASE $db" >/dev/null
+    connection="${CRM_BENCH_POSTGRES/Database=postgres/Database=$db}"
   else
-    DBFILE="$WORK/crm-$1.db"; CONNECTION="Data Source=$DBFILE"
+    DBFILE_OF[$1]="$WORK/crm-$1.db"; connection="Data Source=${DBFILE_OF[$1]}"
   fi
-  Database__Provider=$PROVIDER ConnectionStrings__Crm="$CONNECTION" CRM_ADMIN_EMAIL=$EMAIL CRM_ADMIN_PASSWORD="$PASSWORD" \
+  Database__Provider=$PROVIDER ConnectionStrings__Crm="$connection" CRM_ADMIN_EMAIL=$EMAIL CRM_ADMIN_PASSWORD="$PASSWORD" \
     Audit__Enabled=$2 Security__SignInAttemptsPerMinutePerIp=1000 Logging__LogLevel__Default=Warning \
-    dotnet "$WORK/app/Crm.Web.dll" --urls "$BASE" > "$WORK/app-$1.log" 2>&1 &
-  APP_PID=$!
-  for _ in $(seq 1 60); do curl -sf "$BASE/health/ready" >/dev/null && break; sleep 1; done
+    dotnet "$WORK/app/Crm.Web.dll" --urls "$base" > "$WORK/app-$1.log" 2>&1 &
+  PID_OF[$1]=$!; APP_PIDS+=($!)
+  for _ in $(seq 1 60); do curl -sf "$base/health/ready" >/dev/null && break; sleep 1; done
   local jar="$WORK/cookies-$1" form token
-  form=$(curl -s -c "$jar" "$BASE/account/sign-in")
+  form=$(curl -s -c "$jar" "$base/account/sign-in")
   token=$(printf '%s' "$form" | grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | sed 's/.*value="//;s/"$//')
   curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "Input.Email=$EMAIL" --data-urlencode "Input.Password=$PASSWORD" \
-    --data-urlencode "__RequestVerificationToken=$token" "$BASE/account/sign-in"
-  COOKIE="crm.auth=$(awk '$6=="crm.auth"{print $7}' "$jar")"
-  OWNER=$(curl -s -H "Cookie: $COOKIE" "$BASE/api/v1/me" | grep -o '"id":"[^"]*"' | head -1 | sed 's/"id":"//;s/"//')
-  export OWNER COOKIE
+    --data-urlencode "__RequestVerificationToken=$token" "$base/account/sign-in"
+  BASE_OF[$1]=$base
+  COOKIE_OF[$1]="crm.auth=$(awk '$6=="crm.auth"{print $7}' "$jar")"
+  OWNER_OF[$1]=$(curl -s -H "Cookie: ${COOKIE_OF[$1]}" "$base/api/v1/me" | grep -o '"id":"[^"]*"' | head -1 | sed 's/"id":"//;s/"//')
 }
 
-wrk_rps() { # name lua -> "rps non2xx"
-  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -H "Cookie: $COOKIE" -s "$2" "$BASE/api/v1/contacts" > "$WORK/$1.txt" 2> "$WORK/$1.err"
-  [ -s "$WORK/$1.err" ] && sed 's/^/  /' "$WORK/$1.err" >&2
-  printf '%s %s\n' "$(awk '/Requests\/sec/{print $2}' "$WORK/$1.txt")" "$(awk '/Non-2xx/{print $5}' "$WORK/$1.txt" | grep . || echo 0)"
-}
+use_app() { BASE=${BASE_OF[$1]}; COOKIE=${COOKIE_OF[$1]}; OWNER=${OWNER_OF[$1]}; export OWNER COOKIE; }
 
-measure() { # label audit-enabled
-  start_app "$1" "$2"
-  # Unmeasured warm-up: a freshly started app spends its first seconds compiling (JIT, tiering),
-  # which would otherwise weigh on whichever phase comes first.
-  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" -H "Cookie: $COOKIE" -s "$WORK/create.lua" "$BASE/api/v1/contacts" > /dev/null
-  read -r CREATE CREATE_BAD < <(wrk_rps "create-$1" "$WORK/create.lua")
-  # Each connection needs contacts of its own to edit: 4 per connection, created up front.
+# Each connection edits contacts of its own (4 per connection), made afresh for every run: a run
+# starts every contact at version 1.
+fresh_contacts() {
   local ids=()
   for _ in $(seq 1 $((CONNECTIONS * 4))); do
     ids+=("$(curl -s -H "Cookie: $COOKIE" -H 'Content-Type: application/json' -d "{\"firstName\":\"Edit\",\"lastName\":\"Me\",\"ownerId\":\"$OWNER\"}" "$BASE/api/v1/contacts" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)")
   done
   IDS=$(IFS=,; echo "${ids[*]}"); THREADS=2; export IDS THREADS
-  read -r UPDATE UPDATE_BAD < <(wrk_rps "update-$1" "$WORK/update.lua")
 }
 
-measure off false
-OFF_CREATE=$CREATE; OFF_CREATE_BAD=$CREATE_BAD; OFF_UPDATE=$UPDATE; OFF_UPDATE_BAD=$UPDATE_BAD
-stop_app
-measure on true
-ON_CREATE=$CREATE; ON_CREATE_BAD=$CREATE_BAD; ON_UPDATE=$UPDATE; ON_UPDATE_BAD=$UPDATE_BAD
+wrk_rps() { # name lua seconds -> "rps non2xx"
+  wrk -t2 -c"$CONNECTIONS" -d"${3}s" -H "Cookie: $COOKIE" -s "$2" "$BASE/api/v1/contacts" > "$WORK/$1.txt" 2> "$WORK/$1.err"
+  [ -s "$WORK/$1.err" ] && sed 's/^/  /' "$WORK/$1.err" >&2
+  printf '%s %s\n' "$(awk '/Requests\/sec/{print $2}' "$WORK/$1.txt")" "$(awk '/Non-2xx/{print $5}' "$WORK/$1.txt" | grep . || echo 0)"
+}
+
+app_cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; } # clock ticks (1/100 s)
+
+# A freshly started app spends its first seconds of load compiling (JIT, tiering): far more CPU
+# than the requests themselves, and it goes on for seconds after the load stops. Warm up with the
+# measured requests, then wait until the app's CPU settles below a fifth of a core.
+warm_up() { # label
+  use_app "$1"
+  wrk_rps "warm-create-$1" "$WORK/create.lua" "$WARMUP" > /dev/null
+  fresh_contacts
+  wrk_rps "warm-update-$1" "$WORK/update.lua" "$WARMUP" > /dev/null
+  local before after
+  for _ in $(seq 1 20); do
+    before=$(app_cpu "${PID_OF[$1]}"); sleep 2; after=$(app_cpu "${PID_OF[$1]}")
+    [ $((after - before)) -lt 40 ] && break
+  done
+}
+
+median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+start_app off false
+start_app on true
+warm_up off
+warm_up on
+
+# ROUNDS rounds; each runs both apps for DURATION seconds, in turns (off first in odd rounds, on
+# first in even ones, so neither always follows the other).
+declare -A CREATE_RUNS UPDATE_RUNS BAD
+ROWS=()
+for round in $(seq 1 "$ROUNDS"); do
+  order="off on"; [ $((round % 2)) -eq 0 ] && order="on off"
+  declare -A C U
+  for label in $order; do
+    use_app "$label"
+    read -r rps bad < <(wrk_rps "create-$label-$round" "$WORK/create.lua" "$DURATION")
+    C[$label]=$rps; CREATE_RUNS[$label]+="$rps "; BAD[$label]=$(( ${BAD[$label]:-0} + bad ))
+  done
+  for label in $order; do
+    use_app "$label"
+    fresh_contacts
+    read -r rps bad < <(wrk_rps "update-$label-$round" "$WORK/update.lua" "$DURATION")
+    U[$label]=$rps; UPDATE_RUNS[$label]+="$rps "; BAD[$label]=$(( ${BAD[$label]:-0} + bad ))
+  done
+  ROWS+=("| $round | ${C[off]} | ${C[on]} | $(ratio "${C[on]}" "${C[off]}") | ${U[off]} | ${U[on]} | $(ratio "${U[on]}" "${U[off]}") |")
+done
+OFF_CREATE=$(echo "${CREATE_RUNS[off]}" | median); ON_CREATE=$(echo "${CREATE_RUNS[on]}" | median)
+OFF_UPDATE=$(echo "${UPDATE_RUNS[off]}" | median); ON_UPDATE=$(echo "${UPDATE_RUNS[on]}" | median)
+CREATE_RATIOS=""; UPDATE_RATIOS=""
+for row in "${ROWS[@]}"; do
+  CREATE_RATIOS+="$(echo "$row" | awk -F'|' '{print $5}') "; UPDATE_RATIOS+="$(echo "$row" | awk -F'|' '{print $8}') "
+done
+kill "${PID_OF[off]}" 2>/dev/null || true
+use_app on
+DB=${DB_OF[on]:-}; DBFILE=${DBFILE_OF[on]:-}
+PORT=${BASE##*:}
 
 # One contact with HISTORY_ENTRIES changes, made through the API (sequential keep-alive requests).
 HISTORY_ID=$(curl -s -H "Cookie: $COOKIE" -H 'Content-Type: application/json' -d "{\"firstName\":\"Long\",\"lastName\":\"History\",\"ownerId\":\"$OWNER\"}" "$BASE/api/v1/contacts" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
@@ -165,20 +219,28 @@ PY
 fi
 ENTRIES=$(curl -s -H "Cookie: $COOKIE" "$BASE/api/v1/contacts/$HISTORY_ID/history?pageSize=1" | grep -c '"action"' || true)
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 RESULT="bench/results/audit-write-$(echo "$PROVIDER" | tr 'A-Z' 'a-z')-$(date -u +%Y-%m-%d).md"
 {
   echo "# Audit trail cost ($PROVIDER)"
   echo
   echo "- Date: $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "- Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB; $(uname -sr)"
-  echo "- Load: wrk, 2 threads, $CONNECTIONS connections, ${DURATION}s per row after a ${WARMUP}s warm-up of each app, loopback; app published in Release, logs at Warning"
+  echo "- Load: wrk, 2 threads, $CONNECTIONS connections, loopback; app published in Release, logs at Warning"
+  echo "- Method: both apps run side by side on fresh databases; each is warmed up (${WARMUP}s of creates and of updates) until its CPU settles, then $ROUNDS rounds measure each app for ${DURATION}s per write, in turns (off first in odd rounds, on first in even ones)"
   echo "- Commit: $(git rev-parse --short HEAD)"
   echo
-  echo "| write | auditing off (req/s) | auditing on (req/s) | on / off | non-2xx off / on |"
+  echo "Medians of the rounds (the on / off ratios are the medians of each round's ratio):"
+  echo
+  echo "| write | auditing off (req/s) | auditing on (req/s) | on / off | non-2xx off / on (all rounds) |"
   echo "|---|---|---|---|---|"
-  echo "| create contact | $OFF_CREATE | $ON_CREATE | $(ratio "$ON_CREATE" "$OFF_CREATE") | $OFF_CREATE_BAD / $ON_CREATE_BAD |"
-  echo "| update contact | $OFF_UPDATE | $ON_UPDATE | $(ratio "$ON_UPDATE" "$OFF_UPDATE") | $OFF_UPDATE_BAD / $ON_UPDATE_BAD |"
+  echo "| create contact | $OFF_CREATE | $ON_CREATE | $(echo "$CREATE_RATIOS" | median) | ${BAD[off]} / ${BAD[on]} |"
+  echo "| update contact | $OFF_UPDATE | $ON_UPDATE | $(echo "$UPDATE_RATIOS" | median) | (counted with creates) |"
+  echo
+  echo "Each round:"
+  echo
+  echo "| round | create off | create on | ratio | update off | update on | ratio |"
+  echo "|---|---|---|---|---|---|---|"
+  printf '%s\n' "${ROWS[@]}"
   echo
   echo "History of one contact with $HISTORY_ENTRIES entries, first page (50):"
   echo
