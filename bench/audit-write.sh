@@ -11,7 +11,8 @@
 # ROUNDS rounds of DURATION seconds per app and write, after a warm-up; it reports the medians
 # and each round's on / off ratio. With auditing on it also gives one contact
 # HISTORY_ENTRIES changes and compares the first page of its history (GET .../history) with the
-# raw SQL query behind it (the same index range scan, run by sqlite3 / pgbench).
+# raw SQL query behind it (the same index range scan, run by sqlite3 / pgbench) and with reading
+# the contact itself through the API (what any API read costs).
 # Results go to bench/results/audit-write-<provider>-<date>.md.
 # A tiny check run: DURATION=2 ROUNDS=2 WARMUP=2 HISTORY_ENTRIES=200 bench/audit-write.sh
 set -euo pipefail
@@ -200,6 +201,11 @@ PY
 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Cookie: $COOKIE" "$BASE/api/v1/contacts/$HISTORY_ID/history" > "$WORK/history.txt"
 HISTORY_RPS=$(awk '/Requests\/sec/{print $2}' "$WORK/history.txt")
 HISTORY_P50=$(awk '$1=="50%"{print $2}' "$WORK/history.txt")
+# The floor of any API read: the same contact itself, through the same session and permission
+# checks. History can come no closer to raw SQL than this.
+wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Cookie: $COOKIE" "$BASE/api/v1/contacts/$HISTORY_ID" > "$WORK/record.txt"
+RECORD_RPS=$(awk '/Requests\/sec/{print $2}' "$WORK/record.txt")
+RECORD_P50=$(awk '$1=="50%"{print $2}' "$WORK/record.txt")
 SQL="SELECT * FROM \"AuditEntries\" WHERE \"EntityType\" = 'contacts' AND \"EntityId\" = '$HISTORY_ID' ORDER BY \"Id\" DESC LIMIT 51"
 if [ "$PROVIDER" = Postgres ]; then
   echo "$SQL;" > "$WORK/history.sql"
@@ -247,6 +253,7 @@ RESULT="bench/results/audit-write-$(echo "$PROVIDER" | tr 'A-Z' 'a-z')-$(date -u
   echo "| what | per second | latency |"
   echo "|---|---|---|"
   echo "| GET /api/v1/contacts/{id}/history (HTTP, session and permission checks included) | $HISTORY_RPS | p50 $HISTORY_P50 |"
+  echo "| GET /api/v1/contacts/{id}, the contact itself (the same HTTP, session and permission checks) | $RECORD_RPS | p50 $RECORD_P50 |"
   echo "| raw SQL: the same index range scan | $RAW_RPS | average $RAW_MS |"
   echo
   echo "Sanity: history answered with $ENTRIES item(s) for pageSize=1."
