@@ -155,11 +155,10 @@ warm_up on
 
 # ROUNDS rounds; each runs both apps for DURATION seconds, in turns (off first in odd rounds, on
 # first in even ones, so neither always follows the other).
-declare -A CREATE_RUNS UPDATE_RUNS CREATE_BAD UPDATE_BAD
-ROWS=()
+declare -A CREATE_RUNS UPDATE_RUNS CREATE_BAD UPDATE_BAD C U
+ROWS=(); CREATE_RATIOS=""; UPDATE_RATIOS=""
 for round in $(seq 1 "$ROUNDS"); do
   order="off on"; [ $((round % 2)) -eq 0 ] && order="on off"
-  declare -A C U
   for label in $order; do
     use_app "$label"
     read -r rps bad < <(wrk_rps "create-$label-$round" "$WORK/create.lua" "$DURATION")
@@ -171,14 +170,12 @@ for round in $(seq 1 "$ROUNDS"); do
     read -r rps bad < <(wrk_rps "update-$label-$round" "$WORK/update.lua" "$DURATION")
     U[$label]=$rps; UPDATE_RUNS[$label]+="$rps "; UPDATE_BAD[$label]=$(( ${UPDATE_BAD[$label]:-0} + bad ))
   done
-  ROWS+=("| $round | ${C[off]} | ${C[on]} | $(ratio "${C[on]}" "${C[off]}") | ${U[off]} | ${U[on]} | $(ratio "${U[on]}" "${U[off]}") |")
+  create_ratio=$(ratio "${C[on]}" "${C[off]}"); update_ratio=$(ratio "${U[on]}" "${U[off]}")
+  CREATE_RATIOS+="$create_ratio "; UPDATE_RATIOS+="$update_ratio "
+  ROWS+=("| $round | ${C[off]} | ${C[on]} | $create_ratio | ${U[off]} | ${U[on]} | $update_ratio |")
 done
 OFF_CREATE=$(echo "${CREATE_RUNS[off]}" | median); ON_CREATE=$(echo "${CREATE_RUNS[on]}" | median)
 OFF_UPDATE=$(echo "${UPDATE_RUNS[off]}" | median); ON_UPDATE=$(echo "${UPDATE_RUNS[on]}" | median)
-CREATE_RATIOS=""; UPDATE_RATIOS=""
-for row in "${ROWS[@]}"; do
-  CREATE_RATIOS+="$(echo "$row" | awk -F'|' '{print $5}') "; UPDATE_RATIOS+="$(echo "$row" | awk -F'|' '{print $8}') "
-done
 kill "${PID_OF[off]}" 2>/dev/null || true
 use_app on
 DB=${DB_OF[on]:-}; DBFILE=${DBFILE_OF[on]:-}
@@ -198,14 +195,14 @@ for n in range(count - 1):
     if r.status != 200: sys.exit(f"update {n} answered {r.status}: {body[:200]!r}")
     version = json.loads(body)["version"]
 PY
-wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Cookie: $COOKIE" "$BASE/api/v1/contacts/$HISTORY_ID/history" > "$WORK/history.txt"
-HISTORY_RPS=$(awk '/Requests\/sec/{print $2}' "$WORK/history.txt")
-HISTORY_P50=$(awk '$1=="50%"{print $2}' "$WORK/history.txt")
+wrk_read() { # name path -> "rps p50"
+  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Cookie: $COOKIE" "$BASE$2" > "$WORK/$1.txt"
+  printf '%s %s\n' "$(awk '/Requests\/sec/{print $2}' "$WORK/$1.txt")" "$(awk '$1=="50%"{print $2}' "$WORK/$1.txt")"
+}
+read -r HISTORY_RPS HISTORY_P50 < <(wrk_read history "/api/v1/contacts/$HISTORY_ID/history")
 # The floor of any API read: the same contact itself, through the same session and permission
 # checks. History can come no closer to raw SQL than this.
-wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Cookie: $COOKIE" "$BASE/api/v1/contacts/$HISTORY_ID" > "$WORK/record.txt"
-RECORD_RPS=$(awk '/Requests\/sec/{print $2}' "$WORK/record.txt")
-RECORD_P50=$(awk '$1=="50%"{print $2}' "$WORK/record.txt")
+read -r RECORD_RPS RECORD_P50 < <(wrk_read record "/api/v1/contacts/$HISTORY_ID")
 SQL="SELECT * FROM \"AuditEntries\" WHERE \"EntityType\" = 'contacts' AND \"EntityId\" = '$HISTORY_ID' ORDER BY \"Id\" DESC LIMIT 51"
 if [ "$PROVIDER" = Postgres ]; then
   echo "$SQL;" > "$WORK/history.sql"
