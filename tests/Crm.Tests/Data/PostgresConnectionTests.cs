@@ -3,7 +3,10 @@ using Npgsql;
 
 namespace Crm.Tests.Data;
 
-/// <summary>Pooled PostgreSQL connections skip the reset by default, and an operator's explicit choice wins.</summary>
+/// <summary>
+/// Pooled PostgreSQL connections skip the reset and prepare repeated statements by default, and an
+/// operator's explicit choice wins.
+/// </summary>
 public sealed class PostgresConnectionTests
 {
     [Fact]
@@ -11,6 +14,7 @@ public sealed class PostgresConnectionTests
     {
         var built = new NpgsqlConnectionStringBuilder(DataSetup.PostgresConnectionString("Host=db;Database=crm;Username=crm;Password=secret"));
         Assert.True(built.NoResetOnClose);
+        Assert.Equal(DataSetup.AutoPrepared, built.MaxAutoPrepare);
         Assert.Equal("db", built.Host);
         Assert.Equal("secret", built.Password);
     }
@@ -21,5 +25,15 @@ public sealed class PostgresConnectionTests
     public void An_explicit_setting_is_kept(string configured)
     {
         Assert.False(new NpgsqlConnectionStringBuilder(DataSetup.PostgresConnectionString(configured)).NoResetOnClose);
+    }
+
+    [Theory]
+    [InlineData("Host=db;Max Auto Prepare=0")]
+    [InlineData("Host=db;MaxAutoPrepare=0")]
+    public void Preparing_can_be_turned_off(string configured)
+    {
+        var built = new NpgsqlConnectionStringBuilder(DataSetup.PostgresConnectionString(configured));
+        Assert.Equal(0, built.MaxAutoPrepare);
+        Assert.True(built.NoResetOnClose);
     }
 }
