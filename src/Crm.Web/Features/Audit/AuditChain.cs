@@ -129,23 +129,7 @@ public static class AuditChain
             previous = entry.Hash;
         }
 
-        if (db.Database.IsNpgsql())
-        {
-            // One statement of the same text for any number of entries, so the connection keeps it
-            // prepared (ADR 0010): the seals travel as three arrays.
-            var sealedNow = entries.Count == 0 ? 0 : await db.Database.ExecuteSqlRawAsync(
-                """
-                UPDATE "AuditEntries" SET "Seq" = v.seq, "Hash" = v.hash
-                FROM unnest({0}, {1}, {2}) AS v(id, seq, hash)
-                WHERE "AuditEntries"."Id" = v.id AND "AuditEntries"."Seq" IS NULL
-                """,
-                [entries.Select(e => e.Id).ToArray(), entries.Select(e => e.Seq!.Value).ToArray(), entries.Select(e => e.Hash).ToArray()],
-                cancellationToken);
-            EnsureSealed(entries.Count, sealedNow);
-            return entries.Count;
-        }
-
-        // SQLite has no arrays: one UPDATE per chunk, joined to the seals as a VALUES list (columns column1..3).
+        // One UPDATE per chunk, joined to the seals as a VALUES list (columns column1..3 on both providers).
         foreach (var chunk in entries.Chunk(EntriesPerStatement))
         {
             var sql = new StringBuilder("""UPDATE "AuditEntries" SET "Seq" = v.column2, "Hash" = v.column3 FROM (VALUES """);
@@ -156,19 +140,14 @@ public static class AuditChain
             }
 
             sql.Append(""") AS v WHERE "AuditEntries"."Id" = v.column1 AND "AuditEntries"."Seq" IS NULL""");
-            EnsureSealed(chunk.Length, await db.Database.ExecuteSqlRawAsync(sql.ToString(), values!, cancellationToken));
+            var sealedNow = await db.Database.ExecuteSqlRawAsync(sql.ToString(), values!, cancellationToken);
+            if (sealedNow != chunk.Length)
+            {
+                throw new InvalidOperationException($"Sealing expected {chunk.Length} unsealed entries but found {sealedNow}; nothing of this round was sealed.");
+            }
         }
 
         return entries.Count;
-    }
-
-    /// <summary>Every entry read as unsealed must have been sealed now, or the round's transaction rolls back.</summary>
-    private static void EnsureSealed(int expected, int sealedNow)
-    {
-        if (sealedNow != expected)
-        {
-            throw new InvalidOperationException($"Sealing expected {expected} unsealed entries but found {sealedNow}; nothing of this round was sealed.");
-        }
     }
 
     /// <summary>
