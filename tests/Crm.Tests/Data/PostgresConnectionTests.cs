@@ -19,6 +19,15 @@ public sealed class PostgresConnectionTests
         Assert.Equal("secret", built.Password);
     }
 
+    [Fact]
+    public void A_value_naming_a_setting_does_not_count_as_setting_it()
+    {
+        var built = new NpgsqlConnectionStringBuilder(DataSetup.PostgresConnectionString("Host=db;Password=MaxAutoPrepare NoResetOnClose"));
+        Assert.True(built.NoResetOnClose);
+        Assert.Equal(DataSetup.AutoPrepared, built.MaxAutoPrepare);
+        Assert.Equal("MaxAutoPrepare NoResetOnClose", built.Password);
+    }
+
     [Theory]
     [InlineData("Host=db;No Reset On Close=false")]
     [InlineData("Host=db;NoResetOnClose=false")]
