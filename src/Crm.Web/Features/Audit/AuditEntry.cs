@@ -59,6 +59,9 @@ public sealed class AuditEntry
     /// <summary>The filter of the index the sealer reads its work from (same text on both providers).</summary>
     public const string UnsealedFilter = "\"Seq\" IS NULL";
 
+    /// <summary>The filter of the index of places: an entry gets its place when sealed, not when written.</summary>
+    public const string SealedFilter = "\"Seq\" IS NOT NULL";
+
     internal sealed class Configuration : IEntityTypeConfiguration<AuditEntry>
     {
         public void Configure(EntityTypeBuilder<AuditEntry> builder)
@@ -82,7 +85,7 @@ public sealed class AuditEntry
             builder.HasIndex(e => new { e.ActorUserId, e.Id });
             builder.HasIndex(e => e.At);
             // The chain in order (verification, the sealer's end of chain), and the entries still to seal.
-            builder.HasIndex(e => e.Seq).IsUnique();
+            builder.HasIndex(e => e.Seq).IsUnique().HasFilter(SealedFilter);
             builder.HasIndex(e => e.Id).HasFilter(UnsealedFilter).HasDatabaseName("IX_AuditEntries_Unsealed");
         }
     }

@@ -90,7 +90,7 @@ public sealed class PruneAuditTrail(CrmDb db, TimeProvider clock, ActivityLog ac
         // Entries waiting for their seal would otherwise stay behind, out of the job's reach.
         await AuditChain.SealAsync(db, cancellationToken);
 
-        var lastSeq = await db.AuditEntries.MaxAsync(e => e.Seq, cancellationToken) ?? 0;
+        var lastSeq = await db.AuditEntries.Where(e => e.Seq != null).MaxAsync(e => e.Seq, cancellationToken) ?? 0;
         var victims = await db.AuditEntries.AsNoTracking()
             .Where(e => e.EntityType == kind && e.At < before && e.Seq < lastSeq)
             .OrderBy(e => e.Seq).Take(BatchSize).Select(e => new { Seq = e.Seq!.Value, e.Hash }).ToListAsync(cancellationToken);
