@@ -11,8 +11,10 @@
 # ROUNDS rounds of DURATION seconds per app and write, after a warm-up; it reports the medians
 # and each round's on / off ratio. With auditing on it also gives one contact
 # HISTORY_ENTRIES changes and compares the first page of its history (GET .../history) with the
-# raw SQL query behind it (the same index range scan, run by sqlite3 / pgbench) and with reading
-# the contact itself through the API (what any API read costs).
+# raw SQL query behind it: in the app's own process (`dataset time-history`: the history use case
+# and its JSON against the bare query on the same connection pool, the target's comparison), and
+# over HTTP against reading the contact itself through the API (what any API read costs) and
+# against pgbench / sqlite3 running the bare query.
 # Results go to bench/results/audit-write-<provider>-<date>.md.
 # A tiny check run: DURATION=2 ROUNDS=2 WARMUP=2 HISTORY_ENTRIES=200 bench/audit-write.sh
 set -euo pipefail
@@ -32,7 +34,7 @@ APP_PIDS=()
 DBS=()
 pg_part() { printf '%s' "$CRM_BENCH_POSTGRES" | tr ';' '\n' | awk -F= -v k="$1" 'tolower($1)==tolower(k){print $2}'; }
 pg() { PGPASSWORD="$(pg_part Password)" psql -h "$(pg_part Host)" -p "$(pg_part Port)" -U "$(pg_part Username)" -d "${2:-postgres}" -qAtc "$1"; }
-stop_apps() { for pid in "${APP_PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; done; APP_PIDS=(); }
+stop_apps() { for pid in "${APP_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; APP_PIDS=(); }
 cleanup() {
   stop_apps
   if [ "$PROVIDER" = Postgres ]; then for db in "${DBS[@]}"; do pg "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null || true; done; fi
@@ -83,7 +85,7 @@ LUA
 # Both apps run side by side, each on a fresh database of its own, and are measured in turns:
 # on this machine the same app's throughput drifts by ±20 % from one minute to the next (other
 # tenants, CPU credit), which a single "off" run followed by a single "on" run reads as a cost.
-declare -A BASE_OF COOKIE_OF OWNER_OF PID_OF DBFILE_OF DB_OF
+declare -A BASE_OF COOKIE_OF OWNER_OF PID_OF DBFILE_OF DB_OF CONNECTION_OF
 start_app() { # label audit-enabled
   local port base connection db
   port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
@@ -95,6 +97,7 @@ start_app() { # label audit-enabled
   else
     DBFILE_OF[$1]="$WORK/crm-$1.db"; connection="Data Source=${DBFILE_OF[$1]}"
   fi
+  CONNECTION_OF[$1]=$connection
   Database__Provider=$PROVIDER ConnectionStrings__Crm="$connection" CRM_ADMIN_EMAIL=$EMAIL CRM_ADMIN_PASSWORD="$PASSWORD" \
     Audit__Enabled=$2 Security__SignInAttemptsPerMinutePerIp=1000 Logging__LogLevel__Default=Warning \
     dotnet "$WORK/app/Crm.Web.dll" --urls "$base" > "$WORK/app-$1.log" 2>&1 &
@@ -203,7 +206,7 @@ read -r HISTORY_RPS HISTORY_P50 < <(wrk_read history "/api/v1/contacts/$HISTORY_
 # The floor of any API read: the same contact itself, through the same session and permission
 # checks. History can come no closer to raw SQL than this.
 read -r RECORD_RPS RECORD_P50 < <(wrk_read record "/api/v1/contacts/$HISTORY_ID")
-SQL="SELECT * FROM \"AuditEntries\" WHERE \"EntityType\" = 'contacts' AND \"EntityId\" = '$HISTORY_ID' ORDER BY \"Id\" DESC LIMIT 51"
+SQL="SELECT \"Id\", \"At\", \"Action\", \"ActorKind\", \"ActorName\", \"ApiTokenName\", \"IpAddress\", \"Label\", \"Changes\" FROM \"AuditEntries\" WHERE \"EntityType\" = 'contacts' AND \"EntityId\" = '$HISTORY_ID' ORDER BY \"Id\" DESC LIMIT 51"
 if [ "$PROVIDER" = Postgres ]; then
   echo "$SQL;" > "$WORK/history.sql"
   PGPASSWORD="$(pg_part Password)" pgbench -h "$(pg_part Host)" -p "$(pg_part Port)" -U "$(pg_part Username)" -n -c "$CONNECTIONS" -j 2 -T "$DURATION" -f "$WORK/history.sql" "$DB" > "$WORK/raw.txt" 2>&1
@@ -221,6 +224,16 @@ PY
   RAW_RPS=${RAW% *}; RAW_MS="${RAW#* } (one connection)"
 fi
 ENTRIES=$(curl -s -H "Cookie: $COOKIE" "$BASE/api/v1/contacts/$HISTORY_ID/history?pageSize=1" | grep -c '"action"' || true)
+
+# The same page and query timed inside the app's process, with the web server stopped so that
+# nothing else competes for the CPU.
+stop_apps
+Database__Provider=$PROVIDER ConnectionStrings__Crm="${CONNECTION_OF[on]}" Logging__LogLevel__Default=Warning \
+  dotnet "$WORK/app/Crm.Web.dll" dataset time-history contacts "$HISTORY_ID" --seconds "$DURATION" --callers "$CONNECTIONS" > "$WORK/in-app.txt"
+sed 's/^/  /' "$WORK/in-app.txt"
+read -r _ INAPP_RPS _ _ _ INAPP_P50 _ < <(grep '^history ' "$WORK/in-app.txt")
+read -r _ INAPP_RAW_RPS _ _ _ INAPP_RAW_P50 _ < <(grep '^raw-sql ' "$WORK/in-app.txt")
+INAPP_RATIO=$(awk '/^ratio /{print $2}' "$WORK/in-app.txt")
 
 RESULT="bench/results/audit-write-$(echo "$PROVIDER" | tr 'A-Z' 'a-z')-$(date -u +%Y-%m-%d).md"
 {
@@ -245,13 +258,22 @@ RESULT="bench/results/audit-write-$(echo "$PROVIDER" | tr 'A-Z' 'a-z')-$(date -u
   echo "|---|---|---|---|---|---|---|"
   printf '%s\n' "${ROWS[@]}"
   echo
-  echo "History of one contact with $HISTORY_ENTRIES entries, first page (50):"
+  echo "History of one contact with $HISTORY_ENTRIES entries, first page (50)."
+  echo
+  echo "In the app's process ($CONNECTIONS parallel callers, the same connection pool; \`dataset time-history\`): history p50 / raw SQL p50 = **$INAPP_RATIO**"
+  echo
+  echo "| what | per second | latency |"
+  echo "|---|---|---|"
+  echo "| opening the first page: the history use case (scope, record lookup, entries, user names, hidden fields) and its JSON | $INAPP_RPS | p50 ${INAPP_P50} ms |"
+  echo "| raw SQL: the same entries and columns, one parameterised query | $INAPP_RAW_RPS | p50 ${INAPP_RAW_P50} ms |"
+  echo
+  echo "Over HTTP ($CONNECTIONS wrk connections):"
   echo
   echo "| what | per second | latency |"
   echo "|---|---|---|"
   echo "| GET /api/v1/contacts/{id}/history (HTTP, session and permission checks included) | $HISTORY_RPS | p50 $HISTORY_P50 |"
   echo "| GET /api/v1/contacts/{id}, the contact itself (the same HTTP, session and permission checks) | $RECORD_RPS | p50 $RECORD_P50 |"
-  echo "| raw SQL: the same index range scan | $RAW_RPS | average $RAW_MS |"
+  echo "| raw SQL from pgbench / sqlite3: the same index range scan | $RAW_RPS | average $RAW_MS |"
   echo
   echo "Sanity: history answered with $ENTRIES item(s) for pageSize=1."
 } | tee "$RESULT"

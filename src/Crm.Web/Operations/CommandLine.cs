@@ -31,6 +31,10 @@ public static class CommandLine
           dataset generate [--departments 10] [--users 100] [--companies 200000] [--contacts 1000000] [--deals 300000]
                                    Fill an EMPTY database with a large organisation for benchmarks
                                    (users bench000@bench.example..., one shared password).
+          dataset time-history <module> <id> [--seconds 10] [--callers 8]
+                                   Time the first page of a record's history (the use case and its
+                                   JSON, in this process) against the raw SQL query for the same
+                                   entries, with parallel callers; for benchmarks.
           audit verify             Seal the entries still waiting for their place in the audit trail's
                                    hash chain, then check the chain; names the first broken entry
                                    and exits with 1 if the trail was edited, cut or added to.

@@ -211,6 +211,11 @@ public static class DatasetCommand
 {
     public static async Task<bool> RunAsync(WebApplication app, string[] args)
     {
+        if (args[0] == "time-history")
+        {
+            return await TimeHistoryAsync(app, args[1..]);
+        }
+
         if (args[0] != "generate" || args.Length % 2 != 1)
         {
             await Console.Error.WriteLineAsync($"Unknown command 'dataset {string.Join(' ', args)}'.\n\n{CommandLine.Usage}");
@@ -259,6 +264,35 @@ public static class DatasetCommand
             Environment.ExitCode = 1;
         }
 
+        return true;
+    }
+
+    /// <summary><c>dataset time-history &lt;module&gt; &lt;id&gt; [--seconds 10] [--callers 8]</c>.</summary>
+    private static async Task<bool> TimeHistoryAsync(WebApplication app, string[] args)
+    {
+        int seconds = 10, callers = 8;
+        var valid = args.Length >= 2 && args.Length % 2 == 0
+            && int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0;
+        for (var i = 2; valid && i < args.Length; i += 2)
+        {
+            valid = int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is > 0 and <= 3600;
+            switch (args[i])
+            {
+                case "--seconds": seconds = value; break;
+                case "--callers": callers = Math.Min(value, 256); break;
+                default: valid = false; break;
+            }
+        }
+
+        if (!valid)
+        {
+            await Console.Error.WriteLineAsync($"Usage: dataset time-history <module> <id> [--seconds 10] [--callers 8]\n\n{CommandLine.Usage}");
+            Environment.ExitCode = 2;
+            return true;
+        }
+
+        Environment.ExitCode = await HistoryTiming.RunAsync(app.Services, args[0], int.Parse(args[1], CultureInfo.InvariantCulture),
+            TimeSpan.FromSeconds(seconds), callers, Console.Out);
         return true;
     }
 }

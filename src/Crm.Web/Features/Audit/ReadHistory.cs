@@ -84,15 +84,23 @@ public sealed class ReadHistory(CrmDb db, RecordLookups lookups, RecordAccess ac
             query = query.Where(e => e.Id < b);
         }
 
-        var rows = await query.OrderByDescending(e => e.Id).Take(size + 1).ToListAsync(cancellationToken);
-        var more = rows.Count > size;
-        rows = [.. rows.Take(size)];
+        // Only what the page shows: the seal, the digest and the request's details stay in the database.
+        var read = await query.OrderByDescending(e => e.Id).Take(size + 1)
+            .Select(e => new { e.Id, e.At, e.Action, e.ActorKind, e.ActorName, e.ApiTokenName, e.IpAddress, e.Label, e.Changes })
+            .ToListAsync(cancellationToken);
+        var more = read.Count > size;
+        var rows = read.Take(size).Select(e => new Row(e.Id, e.At, e.Action, e.ActorKind, e.ActorName, e.ApiTokenName, e.IpAddress, e.Label,
+            JsonNode.Parse(e.Changes) as JsonObject ?? [])).ToList();
         var fields = await access.FieldsAsync(actor, module, cancellationToken);
         var names = await UserNamesAsync(rows, cancellationToken);
         var items = rows.Select(e => Item(e, fields.CanSee, names)).ToList();
         return Result<HistoryPage>.Ok(new HistoryPage(module, id, label, link is null, link?.Url, items,
             more ? rows[^1].Id.ToString(CultureInfo.InvariantCulture) : null));
     }
+
+    /// <summary>An entry as the page reads it, its changes parsed once for both the names and the fields.</summary>
+    private sealed record Row(long Id, DateTime At, string Action, string ActorKind, string ActorName, string? ApiTokenName, string? IpAddress,
+        string Label, JsonObject Changes);
 
     /// <summary>Whether the record still exists (then an invisible one stays a 404, even for history).</summary>
     private async Task<bool> RecordExistsAsync(string module, int id, CancellationToken cancellationToken)
@@ -113,28 +121,25 @@ public sealed class ReadHistory(CrmDb db, RecordLookups lookups, RecordAccess ac
 
     private static readonly HashSet<string> s_stamps = ["id", "createdAt", "createdById", "modifiedAt", "modifiedById", "version"];
 
-    private static HistoryItem Item(AuditEntry e, Func<string, bool> canSee, IReadOnlyDictionary<string, string> names)
+    private static HistoryItem Item(Row e, Func<string, bool> canSee, IReadOnlyDictionary<string, string> names)
     {
         var changes = new List<FieldChange>();
         var hidden = 0;
-        if (JsonNode.Parse(e.Changes) is JsonObject all)
+        foreach (var (field, value) in e.Changes)
         {
-            foreach (var (field, value) in all)
+            // A created, restored or deleted state repeats the id and stamps the row already shows.
+            if (field.StartsWith('$') || (e.Action != AuditActions.Updated && e.Action != AuditActions.Transferred && s_stamps.Contains(field)))
             {
-                // A created, restored or deleted state repeats the id and stamps the row already shows.
-                if (field.StartsWith('$') || (e.Action != AuditActions.Updated && e.Action != AuditActions.Transferred && s_stamps.Contains(field)))
-                {
-                    continue;
-                }
-
-                if (!canSee(field))
-                {
-                    hidden++;
-                    continue;
-                }
-
-                changes.Add(new FieldChange(field, Show(value?["old"], names), Show(value?["new"], names)));
+                continue;
             }
+
+            if (!canSee(field))
+            {
+                hidden++;
+                continue;
+            }
+
+            changes.Add(new FieldChange(field, Show(value?["old"], names), Show(value?["new"], names)));
         }
 
         return new HistoryItem(e.Id, e.At, AuditTime.Format(e.At), e.Action, e.ActorKind, e.ActorName, e.ApiTokenName, e.IpAddress, e.Label, changes, hidden);
@@ -152,17 +157,12 @@ public sealed class ReadHistory(CrmDb db, RecordLookups lookups, RecordAccess ac
     }
 
     /// <summary>Names of the users the page's values mention (owners, creators), so history reads "Ana Pop", not a GUID.</summary>
-    private async Task<IReadOnlyDictionary<string, string>> UserNamesAsync(List<AuditEntry> rows, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, string>> UserNamesAsync(List<Row> rows, CancellationToken cancellationToken)
     {
         var ids = new HashSet<Guid>();
         foreach (var row in rows)
         {
-            if (JsonNode.Parse(row.Changes) is not JsonObject all)
-            {
-                continue;
-            }
-
-            foreach (var (_, value) in all)
+            foreach (var (_, value) in row.Changes)
             {
                 foreach (var side in new[] { value?["old"], value?["new"] })
                 {
