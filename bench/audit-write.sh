@@ -234,6 +234,7 @@ sed 's/^/  /' "$WORK/in-app.txt"
 read -r _ INAPP_RPS _ _ _ INAPP_P50 _ < <(grep '^history ' "$WORK/in-app.txt")
 read -r _ INAPP_RAW_RPS _ _ _ INAPP_RAW_P50 _ < <(grep '^raw-sql ' "$WORK/in-app.txt")
 INAPP_RATIO=$(awk '/^ratio /{print $2}' "$WORK/in-app.txt")
+INAPP_RATE_RATIO=$(awk '/^ratio /{print $NF}' "$WORK/in-app.txt" | tr -d ')')
 
 RESULT="bench/results/audit-write-$(echo "$PROVIDER" | tr 'A-Z' 'a-z')-$(date -u +%Y-%m-%d).md"
 {
@@ -260,7 +261,7 @@ RESULT="bench/results/audit-write-$(echo "$PROVIDER" | tr 'A-Z' 'a-z')-$(date -u
   echo
   echo "History of one contact with $HISTORY_ENTRIES entries, first page (50)."
   echo
-  echo "In the app's process ($CONNECTIONS parallel callers, the same connection pool; \`dataset time-history\`): history p50 / raw SQL p50 = **$INAPP_RATIO**"
+  echo "In the app's process ($CONNECTIONS parallel callers, the same connection pool; \`dataset time-history\`): history p50 / raw SQL p50 = **$INAPP_RATIO**, raw SQL / history per second = **$INAPP_RATE_RATIO** (after a 10 s warm-up of each)"
   echo
   echo "| what | per second | latency |"
   echo "|---|---|---|"
