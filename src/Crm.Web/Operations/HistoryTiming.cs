@@ -5,6 +5,7 @@ using System.Text.Json;
 using Crm.Web.Data;
 using Crm.Web.Features.Audit;
 using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Operations;
@@ -17,7 +18,8 @@ namespace Crm.Web.Operations;
 /// caller's scope, the entries, the names of the users they mention, hidden fields filtered)
 /// and the JSON the API answers with; the raw side reads the same rows and columns with one
 /// parameterised command. HTTP, the session check and the cookie are left out of both: they are
-/// the same for every request and <c>bench/auth-overhead.sh</c> measures them. Used by
+/// the same for every request (the session query also reads the permission stamp) and
+/// <c>bench/auth-overhead.sh</c> measures them. Used by
 /// <c>bench/audit-write.sh</c>.
 /// </summary>
 public static class HistoryTiming
@@ -34,6 +36,7 @@ public static class HistoryTiming
     public static async Task<int> RunAsync(IServiceProvider services, string module, int id, TimeSpan duration, int callers, TextWriter output)
     {
         Actor actor;
+        Guid? stamp;
         await using (var scope = services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CrmDb>();
@@ -47,7 +50,9 @@ public static class HistoryTiming
 
             // Read as an administrator, like the API benchmark's signed-in caller.
             actor = new Actor(ActorKind.User, administrator.Id, IsAdministrator: true, administrator.FullName);
-            var first = await OpenHistoryAsync(services, actor, module, id);
+            stamp = await db.Set<PermissionStamp>().AsNoTracking().Where(s => s.Id == PermissionStamp.SingletonId)
+                .Select(s => (Guid?)s.Token).FirstOrDefaultAsync();
+            var first = await OpenHistoryAsync(services, actor, stamp, module, id);
             if (first == 0)
             {
                 await Console.Error.WriteLineAsync($"{module} {id} has no history this administrator may read.");
@@ -56,7 +61,7 @@ public static class HistoryTiming
         }
 
         var key = id.ToString(CultureInfo.InvariantCulture);
-        Func<Task<int>> history = () => OpenHistoryAsync(services, actor, module, id);
+        Func<Task<int>> history = () => OpenHistoryAsync(services, actor, stamp, module, id);
         Func<Task<int>> raw = () => RawQueryAsync(services, module, key);
 
         // Both warm up first (pooled connections, prepared statements, and above all the JIT: on two
@@ -77,10 +82,15 @@ public static class HistoryTiming
         return 0;
     }
 
-    /// <summary>One opening of the page, as a request makes it: its own scope, the use case, the JSON answer.</summary>
-    private static async Task<int> OpenHistoryAsync(IServiceProvider services, Actor actor, string module, int id)
+    /// <summary>
+    /// One opening of the page, as a request makes it: its own scope, the use case, the JSON answer.
+    /// A request's session check reads the permission stamp in the same query as the session and
+    /// hands it on; here it was read once, since nothing changes permissions while this runs.
+    /// </summary>
+    private static async Task<int> OpenHistoryAsync(IServiceProvider services, Actor actor, Guid? stamp, string module, int id)
     {
         await using var scope = services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<RequestPermissionStamp>().Token = stamp;
         var result = await scope.ServiceProvider.GetRequiredService<ReadHistory>().RunAsync(actor, module, id, null, null, CancellationToken.None);
         if (result.Value is not { } page)
         {
