@@ -213,4 +213,38 @@ public sealed class FileTests
         Assert.Equal($"/companies/{company}", response.Headers.Location?.OriginalString);
         Assert.Contains("hello.txt", await (await admin.Http.GetAsync($"/companies/{company}")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("leads", "/leads/", """{"firstName":"Ada","lastName":"Lovelace","companyName":"Engines"}""")]
+    [InlineData("deals", "/deals/", """{"title":"Big one","amount":"1234.50","currency":"EUR"}""")]
+    [InlineData("products", "/products/", """{"code":"AB-1","name":"Anvil","price":"19.90","currency":"EUR"}""")]
+    [InlineData("emails", "/emails/", """{"direction":"outgoing","from":"agent@crm.test","to":"a@example.com","subject":"Offer","body":"Hello","sentAt":"2026-11-20T10:30:00Z"}""")]
+    public async Task Every_record_page_lists_its_files_and_attaches_new_ones(string module, string page, string record)
+    {
+        await using var app = new CrmApp();
+        var admin = await app.SignInAsAdminAsync();
+        var created = await admin.PostJsonAsync($"/api/v1/{module}", record);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.ReadJsonAsync()).GetProperty("id").GetInt32();
+        var url = $"{page}{id}";
+
+        var (_, before) = await admin.GetPageAsync(url);
+        var form = before.QuerySelector(".files-panel form")!;
+        Assert.NotNull(form);
+        Assert.Contains("No files you may see.", before.QuerySelector(".files-panel")!.TextContent, StringComparison.Ordinal);
+        using var body = new MultipartFormDataContent
+        {
+            { new StringContent(form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!), "__RequestVerificationToken" },
+            { new StringContent(form.QuerySelector("input[name=Module]")!.GetAttribute("value")!), "Module" },
+            { new StringContent(form.QuerySelector("input[name=Id]")!.GetAttribute("value")!), "Id" },
+            { new ByteArrayContent("hello"u8.ToArray()), "Attachment", $"{module}.txt" },
+        };
+        var response = await admin.Http.PostAsync(form.GetAttribute("action"), body);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(url, response.Headers.Location?.OriginalString);
+        var (_, after) = await admin.GetPageAsync(url);
+        Assert.Equal($"{module}.txt", after.QuerySelector(".files-panel .files-list a")?.TextContent);
+        Assert.Equal(1, await app.InDatabaseAsync(db => db.FileObjects.CountAsync(f => f.RelatedModule == module && f.RelatedId == id)));
+    }
 }
