@@ -33,7 +33,8 @@ public static class HistoryTiming
 
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
 
-    public static async Task<int> RunAsync(IServiceProvider services, string module, int id, TimeSpan duration, int callers, TextWriter output)
+    public static async Task<int> RunAsync(IServiceProvider services, string module, int id, TimeSpan duration, int callers, TextWriter output,
+        TimeSpan? warmUp = null)
     {
         Actor actor;
         Guid? stamp;
@@ -67,8 +68,8 @@ public static class HistoryTiming
         // Both warm up first (pooled connections, prepared statements, and above all the JIT: on two
         // cores the tiered compiler recompiles EF's and Npgsql's hot paths for seconds after the
         // first calls, and a 3-second warm-up measured the history at half its settled rate).
-        await MeasureAsync(history, WarmUp, callers);
-        await MeasureAsync(raw, WarmUp / 2, callers);
+        await MeasureAsync(history, warmUp ?? WarmUp, callers);
+        await MeasureAsync(raw, (warmUp ?? WarmUp) / 2, callers);
         var (historyRate, historyP50, rows) = await MeasureAsync(history, duration, callers);
         var (rawRate, rawP50, rawRows) = await MeasureAsync(raw, duration, callers);
 

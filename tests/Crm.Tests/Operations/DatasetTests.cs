@@ -46,4 +46,29 @@ public sealed class DatasetTests
         Assert.Equal(expected, items.GetArrayLength());
         Assert.InRange(expected, 1, 99);
     }
+
+    [Fact]
+    public async Task Timing_a_history_page_reads_the_same_entries_as_the_raw_query()
+    {
+        await using var app = new CrmApp();
+        var admin = await app.SignInAsAdminAsync();
+        var created = await admin.PostJsonAsync("/api/v1/contacts", """{"firstName":"Long","lastName":"History"}""");
+        var id = (await created.ReadJsonAsync()).GetProperty("id").GetInt32();
+        for (var version = 1; version <= 3; version++)
+        {
+            var changed = await admin.PatchJsonAsync($"/api/v1/contacts/{id}", $$"""{"title":"T{{version}}","version":{{version}}}""");
+            Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        }
+
+        var output = new StringWriter();
+        var exit = await HistoryTiming.RunAsync(app.Services, "contacts", id, TimeSpan.FromMilliseconds(300), 2, output, TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal(0, exit);
+        var lines = output.ToString().Split('\n');
+        // Four entries (created, three updates): the page shows them all, the raw query returns them all.
+        Assert.Matches(@"^history [0-9.]+ per second, p50 [0-9.]+ ms \(4 entries a page\)", lines.Single(l => l.StartsWith("history ", StringComparison.Ordinal)));
+        Assert.Matches(@"^raw-sql [0-9.]+ per second, p50 [0-9.]+ ms \(4 rows a query\)", lines.Single(l => l.StartsWith("raw-sql ", StringComparison.Ordinal)));
+        Assert.Single(lines, l => l.StartsWith("ratio ", StringComparison.Ordinal));
+        Assert.Equal(1, await HistoryTiming.RunAsync(app.Services, "contacts", id + 1000, TimeSpan.FromMilliseconds(100), 1, TextWriter.Null));
+    }
 }
