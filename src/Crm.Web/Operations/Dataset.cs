@@ -270,9 +270,9 @@ public static class DatasetCommand
     /// <summary><c>dataset time-history &lt;module&gt; &lt;id&gt; [--seconds 10] [--callers 8]</c>.</summary>
     private static async Task<bool> TimeHistoryAsync(WebApplication app, string[] args)
     {
-        int seconds = 10, callers = 8;
+        int id = 0, seconds = 10, callers = 8;
         var valid = args.Length >= 2 && args.Length % 2 == 0
-            && int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0;
+            && int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0;
         for (var i = 2; valid && i < args.Length; i += 2)
         {
             valid = int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is > 0 and <= 3600;
@@ -291,8 +291,7 @@ public static class DatasetCommand
             return true;
         }
 
-        Environment.ExitCode = await HistoryTiming.RunAsync(app.Services, args[0], int.Parse(args[1], CultureInfo.InvariantCulture),
-            TimeSpan.FromSeconds(seconds), callers, Console.Out);
+        Environment.ExitCode = await HistoryTiming.RunAsync(app.Services, args[0], id, TimeSpan.FromSeconds(seconds), callers, Console.Out);
         return true;
     }
 }

@@ -51,8 +51,7 @@ public static class HistoryTiming
 
             // Read as an administrator, like the API benchmark's signed-in caller.
             actor = new Actor(ActorKind.User, administrator.Id, IsAdministrator: true, administrator.FullName);
-            stamp = await db.Set<PermissionStamp>().AsNoTracking().Where(s => s.Id == PermissionStamp.SingletonId)
-                .Select(s => (Guid?)s.Token).FirstOrDefaultAsync();
+            stamp = await PermissionStamp.CurrentAsync(db, CancellationToken.None);
             var first = await OpenHistoryAsync(services, actor, stamp, module, id);
             if (first == 0)
             {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Crm.Web.Data;
 using Crm.Web.Features.Access;
 using Crm.Web.Features.Account;
 using Crm.Web.Features.Departments;
@@ -25,6 +26,10 @@ public sealed class PermissionStamp
     public int Id { get; set; }
 
     public Guid Token { get; set; }
+
+    /// <summary>The current token, read on its own (a request's session check reads it with the session instead).</summary>
+    public static Task<Guid?> CurrentAsync(CrmDb db, CancellationToken cancellationToken) =>
+        db.Set<PermissionStamp>().AsNoTracking().Where(s => s.Id == SingletonId).Select(s => (Guid?)s.Token).FirstOrDefaultAsync(cancellationToken);
 
     internal sealed class Configuration : IEntityTypeConfiguration<PermissionStamp>
     {

@@ -28,8 +28,7 @@ public sealed class PermissionSubjects(CrmDb db, PermissionSubjectCache cache, R
         // shapes permissions (it then tracks the stamp it replaced).
         var token = requestStamp.Token is { } read && !db.ChangeTracker.Entries<PermissionStamp>().Any()
             ? read
-            : await db.Set<PermissionStamp>().AsNoTracking().Where(s => s.Id == PermissionStamp.SingletonId)
-                .Select(s => (Guid?)s.Token).FirstOrDefaultAsync(cancellationToken);
+            : await PermissionStamp.CurrentAsync(db, cancellationToken);
         if (token is { } current && cache.Get(userId, current) is { } reused)
         {
             _loaded[userId] = reused;
