@@ -65,6 +65,15 @@ public sealed class HistoryAndRestoreTests
         Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetPageAsync($"/history/companies/{id}")).Response.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await owner.Http.GetAsync($"/api/v1/nothing/{id}/history")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await owner.Http.GetAsync("/api/v1/companies/999999/history")).StatusCode);
+
+        // A page past the last entry carries no entry to bring the record's label along with it:
+        // the record is then looked up on its own, so the reader still gets its name, the outsider still a 404.
+        var past = await owner.Http.GetAsync($"/api/v1/companies/{id}/history?cursor=1");
+        Assert.Equal(HttpStatusCode.OK, past.StatusCode);
+        var empty = await past.ReadJsonAsync();
+        Assert.Equal("Acme", empty.GetProperty("label").GetString());
+        Assert.Empty(empty.GetProperty("items").EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.Http.GetAsync($"/api/v1/companies/{id}/history?cursor=1")).StatusCode);
     }
 
     [Fact]

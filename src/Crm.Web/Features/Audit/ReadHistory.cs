@@ -57,7 +57,31 @@ public sealed class ReadHistory(CrmDb db, RecordLookups lookups, RecordAccess ac
         }
 
         var key = id.ToString(CultureInfo.InvariantCulture);
-        var link = await lookups.FindAsync(actor, module, id, cancellationToken);
+        var query = db.AuditEntries.AsNoTracking().Where(e => e.EntityType == module && e.EntityId == key);
+        if (before is { } b)
+        {
+            query = query.Where(e => e.Id < b);
+        }
+
+        // The record's label if the reader may view it rides along with the entries, so opening a
+        // history is one statement: the databases evaluate the uncorrelated sub-select once. Only
+        // what the page shows: the seal, the digest and the request's details stay in the database.
+        var lookup = lookups.Of(module)!;
+        var visibleLabel = await lookup.VisibleLabelAsync(actor, id, cancellationToken);
+        var read = visibleLabel is null
+            ? await query.OrderByDescending(e => e.Id).Take(size + 1)
+                .Select(e => new Entry(e.Id, e.At, e.Action, e.ActorKind, e.ActorName, e.ApiTokenName, e.IpAddress, e.Label, e.Changes, null))
+                .ToListAsync(cancellationToken)
+            : await query.OrderByDescending(e => e.Id).Take(size + 1)
+                .Select(e => new Entry(e.Id, e.At, e.Action, e.ActorKind, e.ActorName, e.ApiTokenName, e.IpAddress, e.Label, e.Changes,
+                    visibleLabel.FirstOrDefault()))
+                .ToListAsync(cancellationToken);
+
+        // No entry on this page to carry the label (a page past the end, a history retention
+        // emptied), or a module that decides visibility outside SQL: ask the module itself.
+        var link = read.Count > 0 && read[0].Visible is { } visible ? new RecordLink(module, id, visible, lookup.PageOf(id))
+            : read.Count == 0 || visibleLabel is null ? await lookup.FindAsync(actor, id, cancellationToken)
+            : null;
         string label;
         if (link is not null)
         {
@@ -78,16 +102,6 @@ public sealed class ReadHistory(CrmDb db, RecordLookups lookups, RecordAccess ac
             label = last.Label;
         }
 
-        var query = db.AuditEntries.AsNoTracking().Where(e => e.EntityType == module && e.EntityId == key);
-        if (before is { } b)
-        {
-            query = query.Where(e => e.Id < b);
-        }
-
-        // Only what the page shows: the seal, the digest and the request's details stay in the database.
-        var read = await query.OrderByDescending(e => e.Id).Take(size + 1)
-            .Select(e => new { e.Id, e.At, e.Action, e.ActorKind, e.ActorName, e.ApiTokenName, e.IpAddress, e.Label, e.Changes })
-            .ToListAsync(cancellationToken);
         var more = read.Count > size;
         var rows = read.Take(size).Select(e => new Row(e.Id, e.At, e.Action, e.ActorKind, e.ActorName, e.ApiTokenName, e.IpAddress, e.Label,
             JsonNode.Parse(e.Changes) as JsonObject ?? [])).ToList();
@@ -97,6 +111,10 @@ public sealed class ReadHistory(CrmDb db, RecordLookups lookups, RecordAccess ac
         return Result<HistoryPage>.Ok(new HistoryPage(module, id, label, link is null, link?.Url, items,
             more ? rows[^1].Id.ToString(CultureInfo.InvariantCulture) : null));
     }
+
+    /// <summary>An entry as the database gives it, with the record's label when the reader may view the record.</summary>
+    private sealed record Entry(long Id, DateTime At, string Action, string ActorKind, string ActorName, string? ApiTokenName, string? IpAddress,
+        string Label, string Changes, string? Visible);
 
     /// <summary>An entry as the page reads it, its changes parsed once for both the names and the fields.</summary>
     private sealed record Row(long Id, DateTime At, string Action, string ActorKind, string ActorName, string? ApiTokenName, string? IpAddress,

@@ -12,7 +12,7 @@ public sealed class CompanyLookup(CrmDb db, RecordAccess access) : OwnedRecordLo
 
     public override string Title => "Companies";
 
-    protected override string PageOf(int id) => $"/companies/{id}";
+    public override string PageOf(int id) => $"/companies/{id}";
 
     protected override Expression<Func<Company, string>> Label => c => c.Name;
 

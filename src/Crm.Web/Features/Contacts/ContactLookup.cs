@@ -12,7 +12,7 @@ public sealed class ContactLookup(CrmDb db, RecordAccess access) : OwnedRecordLo
 
     public override string Title => "Contacts";
 
-    protected override string PageOf(int id) => $"/contacts/{id}";
+    public override string PageOf(int id) => $"/contacts/{id}";
 
     protected override Expression<Func<Contact, string>> Label => c => c.FirstName + " " + c.LastName;
 

@@ -13,7 +13,7 @@ public sealed class DealLookup(CrmDb db, RecordAccess access) : OwnedRecordLooku
 
     public override string Title => "Deals";
 
-    protected override string PageOf(int id) => $"/deals/{id}";
+    public override string PageOf(int id) => $"/deals/{id}";
 
     protected override Expression<Func<Deal, string>> Label => d => d.Title;
 

@@ -13,11 +13,13 @@ public sealed class FileLookup(CrmDb db, FileVisibility visibility) : IRecordLoo
 
     public string Title => "Files";
 
+    public string PageOf(int id) => $"/files/{id}";
+
     public async Task<RecordLink?> FindAsync(Actor actor, int id, CancellationToken cancellationToken)
     {
         var file = await db.FileObjects.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
         return file is not null && await visibility.ViewableAsync(actor, file, cancellationToken) is not null
-            ? new RecordLink(ModuleKey, file.Id, file.Name, $"/files/{file.Id}")
+            ? new RecordLink(ModuleKey, file.Id, file.Name, PageOf(file.Id))
             : null;
     }
 
@@ -32,7 +34,7 @@ public sealed class FileLookup(CrmDb db, FileVisibility visibility) : IRecordLoo
         {
             if (found.Count < limit && await visibility.RelatedAsync(actor, f.RelatedModule, f.RelatedId, cancellationToken) is not null)
             {
-                found.Add(new RecordLink(ModuleKey, f.Id, f.Name, $"/files/{f.Id}"));
+                found.Add(new RecordLink(ModuleKey, f.Id, f.Name, PageOf(f.Id)));
             }
         }
 

@@ -12,7 +12,7 @@ public sealed class LeadLookup(CrmDb db, RecordAccess access) : OwnedRecordLooku
 
     public override string Title => "Leads";
 
-    protected override string PageOf(int id) => $"/leads/{id}";
+    public override string PageOf(int id) => $"/leads/{id}";
 
     protected override Expression<Func<Lead, string>> Label => l => l.FirstName + " " + l.LastName;
 

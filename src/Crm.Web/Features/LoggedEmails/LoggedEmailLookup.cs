@@ -13,7 +13,7 @@ public sealed class LoggedEmailLookup(CrmDb db, RecordAccess access) : OwnedReco
 
     public override string Title => "Emails";
 
-    protected override string PageOf(int id) => $"/emails/{id}";
+    public override string PageOf(int id) => $"/emails/{id}";
 
     protected override Expression<Func<LoggedEmail, string>> Label => e => e.Subject;
 

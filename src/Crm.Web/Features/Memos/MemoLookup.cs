@@ -13,7 +13,7 @@ public sealed class MemoLookup(CrmDb db, RecordAccess access, MemoVisibility vis
 
     public override string Title => "Memos";
 
-    protected override string PageOf(int id) => $"/memos/{id}";
+    public override string PageOf(int id) => $"/memos/{id}";
 
     protected override Expression<Func<Memo, string>> Label => m => m.Title;
 

@@ -12,7 +12,7 @@ public sealed class ProductLookup(CrmDb db, RecordAccess access) : OwnedRecordLo
 
     public override string Title => "Products";
 
-    protected override string PageOf(int id) => $"/products/{id}";
+    public override string PageOf(int id) => $"/products/{id}";
 
     protected override Expression<Func<Product, string>> Label => p => p.Code + " " + p.Name;
 

@@ -18,7 +18,7 @@ public abstract class OwnedRecordLookup<T>(CrmDb db, RecordAccess access) : IRec
     public abstract string Title { get; }
 
     /// <summary>The record's page, e.g. <c>/companies/12</c>.</summary>
-    protected abstract string PageOf(int id);
+    public abstract string PageOf(int id);
 
     /// <summary>The label as SQL can compute it (the entity's <see cref="OwnedRecord.Label"/> is not stored).</summary>
     protected abstract Expression<Func<T, string>> Label { get; }
@@ -32,10 +32,18 @@ public abstract class OwnedRecordLookup<T>(CrmDb db, RecordAccess access) : IRec
 
     public async Task<RecordLink?> FindAsync(Actor actor, int id, CancellationToken cancellationToken)
     {
-        var visible = await VisibleAsync(actor, cancellationToken);
-        var label = await db.Set<T>().AsNoTracking().Where(r => r.Id == id).Where(visible).Select(Label).FirstOrDefaultAsync(cancellationToken);
+        var label = await (await VisibleLabelAsync(actor, id, cancellationToken)).FirstOrDefaultAsync(cancellationToken);
         return label is null ? null : new RecordLink(ModuleKey, id, label, PageOf(id));
     }
+
+    public async Task<IQueryable<string>> VisibleLabelAsync(Actor actor, int id, CancellationToken cancellationToken)
+    {
+        var visible = await VisibleAsync(actor, cancellationToken);
+        return db.Set<T>().AsNoTracking().Where(r => r.Id == id).Where(visible).Select(Label);
+    }
+
+    async Task<IQueryable<string>?> IRecordLookup.VisibleLabelAsync(Actor actor, int id, CancellationToken cancellationToken) =>
+        await VisibleLabelAsync(actor, id, cancellationToken);
 
     public async Task<IReadOnlyList<RecordLink>> SearchAsync(Actor actor, string text, int limit, CancellationToken cancellationToken)
     {

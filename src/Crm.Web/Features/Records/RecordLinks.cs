@@ -21,6 +21,17 @@ public interface IRecordLookup
     /// <summary>The record with this ID if it exists and the actor may view it; else null.</summary>
     Task<RecordLink?> FindAsync(Actor actor, int id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The label of the record with this ID if it exists and the actor may view it, as a query that
+    /// another one can embed: history reads it in the same statement as the entries. Null where the
+    /// module decides visibility outside SQL (files); the caller then asks <see cref="FindAsync"/>.
+    /// </summary>
+    Task<IQueryable<string>?> VisibleLabelAsync(Actor actor, int id, CancellationToken cancellationToken) =>
+        Task.FromResult<IQueryable<string>?>(null);
+
+    /// <summary>The page of the record with this ID (the address <see cref="FindAsync"/> puts in its link).</summary>
+    string PageOf(int id);
+
     /// <summary>Up to <paramref name="limit"/> records the actor may view whose main text matches <paramref name="text"/>.</summary>
     Task<IReadOnlyList<RecordLink>> SearchAsync(Actor actor, string text, int limit, CancellationToken cancellationToken);
 }

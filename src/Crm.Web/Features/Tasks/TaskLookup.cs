@@ -14,7 +14,7 @@ public sealed class TaskLookup(CrmDb db, RecordAccess access, TaskVisibility vis
 
     public override string Title => "Tasks";
 
-    protected override string PageOf(int id) => $"/tasks/{id}";
+    public override string PageOf(int id) => $"/tasks/{id}";
 
     protected override Expression<Func<CrmTask, string>> Label => t => t.Title;
 
