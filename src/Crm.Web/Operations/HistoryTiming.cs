@@ -97,7 +97,7 @@ public static class HistoryTiming
             return 0;
         }
 
-        _ = JsonSerializer.SerializeToUtf8Bytes(page, JsonSerializerOptions.Web);
+        _ = JsonSerializer.SerializeToUtf8Bytes(HistoryAnswer.Of(page), HistoryJson.Default.HistoryAnswer);
         return page.Items.Count;
     }
 

@@ -9,7 +9,7 @@ public static class AuditApi
     {
         api.MapGet("/{module}/{id:int}/history", async (string module, int id, string? cursor, int? pageSize, HttpContext http, ReadHistory read, CancellationToken cancellationToken) =>
                 (await read.RunAsync(http.Actor(), module, id, cursor, pageSize, cancellationToken))
-                    .ToHttp(page => Results.Ok(new { label = page.Label, deleted = page.Deleted, items = page.Items, nextCursor = page.NextCursor })))
+                    .ToHttp(page => TypedResults.Json(HistoryAnswer.Of(page), HistoryJson.Default.HistoryAnswer)))
             .WithTags("History")
             .WithName("GetRecordHistory")
             .WithSummary("Who changed what and when on one record, newest first (pass nextCursor back as cursor); 404 unless you may view the record (administrators: also deleted records).");

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Crm.Web.Security;
 
 namespace Crm.Web.Features.Records;
@@ -56,18 +57,35 @@ public interface IRecordDependents
     Task AfterCommitAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-/// <summary>Every module's lookups, by module key.</summary>
-public sealed class RecordLookups(IEnumerable<IRecordLookup> lookups)
+/// <summary>
+/// Every module's lookups, by module key. Built when asked for: most requests concern one module
+/// (a history, a link), and building every module's lookup with its dependencies for each of them
+/// was measurable on a history read.
+/// </summary>
+public sealed class RecordLookups(IServiceProvider services, RecordLookupTypes types)
 {
-    private readonly IReadOnlyList<IRecordLookup> _all = [.. lookups];
+    private IReadOnlyList<IRecordLookup>? _all;
 
-    public IReadOnlyList<IRecordLookup> All => _all;
+    public IReadOnlyList<IRecordLookup> All => _all ??= [.. services.GetServices<IRecordLookup>()];
 
-    public IRecordLookup? Of(string module) => _all.FirstOrDefault(l => l.ModuleKey == module);
+    public IRecordLookup? Of(string module) =>
+        types.Of(module, () => All) is { } type ? (IRecordLookup)services.GetRequiredService(type) : null;
 
     /// <summary>The linked record if its module is known, it exists and the actor may view it.</summary>
     public async Task<RecordLink?> FindAsync(Actor actor, string module, int id, CancellationToken cancellationToken) =>
         Of(module) is { } lookup ? await lookup.FindAsync(actor, id, cancellationToken) : null;
+}
+
+/// <summary>Which lookup class answers for which module key, learnt once from the registered lookups.</summary>
+public sealed class RecordLookupTypes
+{
+    private FrozenDictionary<string, Type>? _byModule;
+
+    public Type? Of(string module, Func<IEnumerable<IRecordLookup>> registered)
+    {
+        _byModule ??= registered().ToFrozenDictionary(l => l.ModuleKey, l => l.GetType(), StringComparer.Ordinal);
+        return _byModule.GetValueOrDefault(module);
+    }
 }
 
 /// <summary>

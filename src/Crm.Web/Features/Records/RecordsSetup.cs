@@ -7,15 +7,23 @@ public static class RecordsSetup
     {
         services.AddScoped<RecordAccess>();
         services.AddScoped<RecordLookups>();
+        services.AddSingleton<RecordLookupTypes>();
         services.AddScoped<RecordDependents>();
         services.AddScoped<ListExports>();
         return services;
     }
 
-    /// <summary>Registers a module's lookup for the global search and for links to its records.</summary>
+    /// <summary>
+    /// Registers a module's lookup for the global search and for links to its records: as itself,
+    /// so that a request about one module builds only that module's lookup, and as one of all.
+    /// </summary>
     public static IServiceCollection AddRecordLookup<TLookup>(this IServiceCollection services)
-        where TLookup : class, IRecordLookup =>
-        services.AddScoped<IRecordLookup, TLookup>();
+        where TLookup : class, IRecordLookup
+    {
+        services.AddScoped<TLookup>();
+        services.AddScoped<IRecordLookup>(provider => provider.GetRequiredService<TLookup>());
+        return services;
+    }
 
     /// <summary>Registers records that are deleted with the records they hang on.</summary>
     public static IServiceCollection AddRecordDependents<TDependents>(this IServiceCollection services)
