@@ -119,7 +119,17 @@ api.MapAuditApi();
 api.MapActivityApi();
 api.MapMailingsApi();
 
-await app.RunAsync();
+var started = app.Lifetime.ApplicationStarted; // read now: the services are disposed when RunAsync fails
+try
+{
+    await app.RunAsync();
+}
+catch (Exception) when (!started.IsCancellationRequested)
+{
+    // The host has logged why it could not start (the port taken, say): exit with an error code
+    // rather than crash the process with the same error printed twice.
+    Environment.ExitCode = 1;
+}
 
 /// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

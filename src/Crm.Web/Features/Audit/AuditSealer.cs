@@ -55,8 +55,10 @@ public sealed partial class AuditSealer(IServiceScopeFactory scopes, ILogger<Aud
                     await AuditChain.SealAsync(db, stoppingToken);
                 }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
+                // Stopping: a round cut short (or one that found the services already disposed, after
+                // a failed start) is not a failure; the next start seals what is left.
                 return;
             }
 #pragma warning disable CA1031 // The worker must outlive a failed round (database restart, …): the next round seals what this one left.

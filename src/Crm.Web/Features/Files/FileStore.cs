@@ -186,19 +186,27 @@ public sealed class FileSweeper(IServiceScopeFactory scopes, ILogger<FileSweeper
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
+            while (true)
             {
-                using var scope = scopes.CreateScope();
-                await scope.ServiceProvider.GetRequiredService<FileStore>().SweepAsync(scope.ServiceProvider.GetRequiredService<CrmDb>(), stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "The file sweep failed; it runs again in an hour.");
-            }
+                try
+                {
+                    using var scope = scopes.CreateScope();
+                    await scope.ServiceProvider.GetRequiredService<FileStore>().SweepAsync(scope.ServiceProvider.GetRequiredService<CrmDb>(), stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning(e, "The file sweep failed; it runs again in an hour.");
+                }
 
-            await Task.Delay(TimeSpan.FromHours(1), stoppingToken);
+                await Task.Delay(TimeSpan.FromHours(1), stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped: an ordinary end, also when the host failed to start and cancelled its
+            // workers without stopping them (the host would otherwise log it as a crashed worker).
         }
     }
 }
