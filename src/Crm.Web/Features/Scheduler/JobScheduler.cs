@@ -52,8 +52,10 @@ public sealed partial class JobScheduler(
                 await RunDueAsync(stoppingToken);
                 await Task.Delay(TimeSpan.FromSeconds(Math.Max(1, options.CurrentValue.TickSeconds)), clock, stoppingToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
+                // Stopping: a tick cut short (or one that found the services disposed, after a
+                // failed start) is not a failure.
                 return;
             }
 #pragma warning disable CA1031 // The scheduler must outlive a failed tick (database restart, …): log it and try again.
