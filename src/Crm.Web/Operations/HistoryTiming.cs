@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -109,9 +108,9 @@ public static class HistoryTiming
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = RawSql;
-        Add(command, "@type", module);
-        Add(command, "@id", key);
-        Add(command, "@take", ReadHistory.DefaultPageSize + 1);
+        command.AddParameter("@type", module);
+        command.AddParameter("@id", key);
+        command.AddParameter("@take", ReadHistory.DefaultPageSize + 1);
         await using var reader = await command.ExecuteReaderAsync();
         var rows = 0;
         var values = new object[reader.FieldCount];
@@ -122,14 +121,6 @@ public static class HistoryTiming
         }
 
         return rows;
-    }
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 
     private static async Task<(double PerSecond, double P50Milliseconds, int Rows)> MeasureAsync(Func<Task<int>> operation, TimeSpan duration, int callers)

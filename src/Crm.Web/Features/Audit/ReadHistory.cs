@@ -151,12 +151,12 @@ public sealed class ReadHistory(CrmDb db, RecordLookups lookups, RecordAccess ac
             ORDER BY "Id" DESC
             LIMIT @history_take
             """;
-        AddParameter(command, "@history_module", module);
-        AddParameter(command, "@history_id", key);
-        AddParameter(command, "@history_take", take);
+        command.AddParameter("@history_module", module);
+        command.AddParameter("@history_id", key);
+        command.AddParameter("@history_take", take);
         if (before is { } b)
         {
-            AddParameter(command, "@history_before", b);
+            command.AddParameter("@history_before", b);
         }
 
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -180,14 +180,6 @@ public sealed class ReadHistory(CrmDb db, RecordLookups lookups, RecordAccess ac
     }
 
     private static string? NullableText(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 
     /// <summary>An entry as the database gives it, with the record's label when the reader may view the record.</summary>
     private sealed record Entry(long Id, DateTime At, string Action, string ActorKind, string ActorName, string? ApiTokenName, string? IpAddress,
