@@ -59,6 +59,35 @@ public sealed class LeadConversionTests
     }
 
     [Fact]
+    public async Task The_lead_page_says_when_it_was_converted_in_the_readers_time_zone()
+    {
+        await using var app = new CrmApp();
+        var sales = await DepartmentAsync(app, "Sales");
+        var role = await RoleAsync(app, "Seller", null, AssignRecordsTo.AnyUser, Kit.Everything(Scope.Own));
+        var agent = await UserAsync(app, "agent@crm.test", role, sales);
+        await app.InDatabaseAsync(async db =>
+        {
+            (await db.Users.SingleAsync(u => u.Id == agent.Id)).TimeZone = "Asia/Tokyo";
+            return await db.SaveChangesAsync();
+        });
+        var lead = await LeadAsync(app, "Lena", "Lead", "Lead Industries", agent.Id, sales, "lena@lead.example");
+        var client = await app.SignInAsync("agent@crm.test", Password);
+        app.Clock.Advance(TimeSpan.FromHours(6)); // 15:00 UTC: already the next day in Tokyo
+
+        var response = await client.PostJsonAsync($"/api/v1/leads/{lead}/convert", """{"createDeal":false,"version":1}""");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        Assert.Equal(new DateTime(2026, 11, 22, 15, 0, 0, DateTimeKind.Utc), await app.InDatabaseAsync(db => db.Leads.Where(l => l.Id == lead).Select(l => l.ConvertedAt).SingleAsync()));
+        var (_, page) = await client.GetPageAsync($"/leads/{lead}");
+        Assert.Equal("Converted 2026-11-23 00:00 into", page.QuerySelector("#converted-into")!.TextContent.Trim());
+
+        // The administrator keeps the organisation's default (UTC) and reads the same moment so.
+        var admin = await app.SignInAsAdminAsync();
+        var (_, adminPage) = await admin.GetPageAsync($"/leads/{lead}");
+        Assert.Equal("Converted 2026-11-22 15:00 into", adminPage.QuerySelector("#converted-into")!.TextContent.Trim());
+    }
+
+    [Fact]
     public async Task Converting_onto_an_existing_company_needs_one_the_user_may_see_and_a_failure_creates_nothing()
     {
         await using var app = new CrmApp();
