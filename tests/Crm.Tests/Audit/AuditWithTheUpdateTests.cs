@@ -1,4 +1,5 @@
 using System.Net;
+using Crm.Tests.Companies;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Data;
 using Crm.Web.Features.Audit;
@@ -74,14 +75,12 @@ public sealed class AuditWithTheUpdateTests
         Assert.Equal("Fine", New(Assert.Single(await SinceAsync(app, mark)), "title"));
     }
 
-    private static async Task<(long Contact, PageClient Admin)> NewContactAsync(CrmApp app)
+    /// <summary>A contact at version 1, owned by the administrator, who is signed in.</summary>
+    private static async Task<(int Contact, PageClient Admin)> NewContactAsync(CrmApp app)
     {
         var admin = await app.SignInAsAdminAsync();
         var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).FirstAsync());
-        var response = await admin.PostJsonAsync("/api/v1/contacts", $$"""{"firstName":"Ada","lastName":"Race","ownerId":"{{adminId}}"}""");
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var id = await app.InDatabaseAsync(db => db.Contacts.Where(c => c.LastName == "Race").Select(c => c.Id).SingleAsync());
-        return (id, admin);
+        return (await CompanyKit.ContactAsync(app, "Ada", "Race", null, adminId, null), admin);
     }
 
     /// <summary>A trigger that makes the database refuse any entry whose changes mention "Refuse me".</summary>
