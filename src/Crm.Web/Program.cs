@@ -37,6 +37,7 @@ if (CommandLine.WantsHelp(args))
 }
 
 args = CommandLine.Normalize(args);
+SettingsFiles.WatchByPolling();
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
 {
