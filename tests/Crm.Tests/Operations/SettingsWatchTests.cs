@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Crm.Tests.Email;
 
 namespace Crm.Tests.Operations;
 
@@ -15,21 +14,11 @@ public sealed class SettingsWatchTests
     public async Task The_app_watches_no_folder_so_its_database_writes_do_not_wake_it()
     {
         var folder = Directory.CreateTempSubdirectory("crm-settings-watch-");
-        var port = FreePort();
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder.FullName, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["Logging__Console__FormatterName"] = "simple";
+        var start = AppProcess.In(folder, SmtpServer.FreePort());
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information"; // "Now listening on"
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Crm.Web.dll"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
         // As an operator starts it: no switch of the test run's own about file watching.
         start.Environment.Remove("DOTNET_USE_POLLING_FILE_WATCHER");
         start.Environment.Remove("DOTNET_hostBuilder__reloadConfigOnChange");
-        start.Environment["Database__Provider"] = "Sqlite";
-        start.Environment["ConnectionStrings__Crm"] = "Data Source=data/crm.db";
-        start.Environment["CRM_ADMIN_EMAIL"] = "admin@crm.test";
-        start.Environment["CRM_ADMIN_PASSWORD"] = "settings watch passphrase 2026";
-        start.Environment["Files__Root"] = Path.Combine(folder.FullName, "data", "files");
         using var app = Process.Start(start)!;
         try
         {
@@ -66,13 +55,6 @@ public sealed class SettingsWatchTests
         }
 
         return watches;
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     /// <summary>Reads the app's console until the host says it listens (after the migrations and the first administrator).</summary>

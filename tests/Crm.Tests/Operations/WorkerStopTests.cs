@@ -63,21 +63,7 @@ public sealed class FailedStartTests
         var folder = Directory.CreateTempSubdirectory("crm-failed-start-");
         try
         {
-            var start = new System.Diagnostics.ProcessStartInfo("dotnet")
-            {
-                WorkingDirectory = folder.FullName,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Crm.Web.dll"));
-            start.ArgumentList.Add("--urls");
-            start.ArgumentList.Add($"http://127.0.0.1:{port}");
-            start.Environment["Database__Provider"] = "Sqlite";
-            start.Environment["ConnectionStrings__Crm"] = $"Data Source={Path.Combine(folder.FullName, "crm.db")}";
-            start.Environment["CRM_ADMIN_EMAIL"] = "admin@crm.test";
-            start.Environment["CRM_ADMIN_PASSWORD"] = "failed start passphrase 2026";
-            start.Environment["Files__Root"] = Path.Combine(folder.FullName, "files");
-            start.Environment["Logging__Console__FormatterName"] = "simple";
+            var start = AppProcess.In(folder, port);
             using var app = System.Diagnostics.Process.Start(start)!;
             var output = app.StandardOutput.ReadToEndAsync();
             var errors = app.StandardError.ReadToEndAsync();
