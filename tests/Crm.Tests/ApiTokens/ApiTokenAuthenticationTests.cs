@@ -195,7 +195,7 @@ public sealed class ApiTokenAuthenticationTests
     {
         await using var app = new CrmApp();
         var admin = await app.SignInAsAdminAsync();
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         var token = await TokenKit.CreateOnPageAsync(admin, "Full access", adminId, acknowledge: true);
         var integration = TokenKit.Integration(app, token);
 

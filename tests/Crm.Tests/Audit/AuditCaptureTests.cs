@@ -25,7 +25,7 @@ public sealed class AuditCaptureTests
     {
         await using var app = new CrmApp();
         var admin = await app.SignInAsAdminAsync();
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).FirstAsync());
+        var adminId = await app.AdminIdAsync();
 
         // Departments.
         var entries = await AfterAsync(app, () => admin.PostJsonAsync("/api/v1/departments", """{"name":"Sales","email":"sales@crm.test"}"""), HttpStatusCode.Created);
@@ -149,7 +149,7 @@ public sealed class AuditCaptureTests
     {
         await using var app = new CrmApp();
         var admin = await app.SignInAsAdminAsync();
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).FirstAsync());
+        var adminId = await app.AdminIdAsync();
         var entries = await AfterAsync(app, () => admin.PostJsonAsync("/api/v1/companies", $$"""{"name":"Acme","ownerId":"{{adminId}}"}"""), HttpStatusCode.Created);
         var acme = One(entries, CrmModules.Companies.Key, AuditActions.Created).EntityId;
 

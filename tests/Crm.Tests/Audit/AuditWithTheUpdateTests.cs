@@ -79,7 +79,7 @@ public sealed class AuditWithTheUpdateTests
     private static async Task<(int Contact, PageClient Admin)> NewContactAsync(CrmApp app)
     {
         var admin = await app.SignInAsAdminAsync();
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).FirstAsync());
+        var adminId = await app.AdminIdAsync();
         return (await CompanyKit.ContactAsync(app, "Ada", "Race", null, adminId, null), admin);
     }
 

@@ -59,7 +59,7 @@ public sealed class CompanyApiTests
     {
         await using var app = new CrmApp();
         var admin = await app.SignInAsAdminAsync();
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         var doomed = await CompanyAsync(app, "Doomed", adminId, null);
         var kept = await CompanyAsync(app, "Kept", adminId, null);
         var ann = await ContactAsync(app, "Ann", "Able", doomed, adminId, null);
@@ -171,7 +171,7 @@ public sealed class CompanyApiTests
     {
         await using var app = new CrmApp();
         var admin = await app.SignInAsAdminAsync();
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         var expected = new List<int>();
         for (var i = 0; i < 47; i++)
         {
@@ -213,7 +213,7 @@ public sealed class CompanyApiTests
     public async Task Csv_export_neutralises_formulas_needs_the_permission_and_is_logged()
     {
         await using var app = new CrmApp();
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         foreach (var name in new[] { "=HYPERLINK(\"http://x\",\"y\")", "+1", "-2", "@SUM(A1)", "\tTab", "\rReturn", "Plain, Inc." })
         {
             await CompanyAsync(app, name, adminId, null);
@@ -248,7 +248,7 @@ public sealed class CompanyApiTests
     public async Task Xlsx_export_is_a_workbook_of_text_cells_with_formulas_neutralised_and_needs_the_permission()
     {
         await using var app = new CrmApp();
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         foreach (var name in new[] { "=HYPERLINK(\"http://x\",\"y\")", "@SUM(A1)", "Plain <b>&</b> Co", "Bell\u0007Ltd" })
         {
             await CompanyAsync(app, name, adminId, null);

@@ -12,7 +12,7 @@ public sealed class ContactPagingTests
     {
         await using var app = new CrmApp();
         var admin = await app.SignInAsAdminAsync();
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         var expected = new List<int>();
         for (var i = 0; i < 33; i++)
         {

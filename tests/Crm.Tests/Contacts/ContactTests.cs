@@ -77,7 +77,7 @@ public sealed class ContactTests
         var sales = await DepartmentAsync(app, "Sales");
         var role = await RoleAsync(app, "Seller", null, AssignRecordsTo.SameRoleOrBelow, Everything(Scope.Own));
         var agent = await UserAsync(app, "agent@crm.test", role, sales);
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         var hidden = await CompanyAsync(app, "Hidden", adminId, null);
         var mine = await CompanyAsync(app, "Mine", agent.Id, sales);
         var client = await app.SignInAsync("agent@crm.test", Password);

@@ -34,7 +34,7 @@ public sealed class CountryMismatchTests
         Assert.Null(mismatch.ResolvedAt);
 
         var notified = await app.InDatabaseAsync(db => db.Notifications.Select(n => n.UserId).ToListAsync());
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         Assert.Equal(new[] { adminId, second.Id }.Order(), notified.Order());
         Assert.DoesNotContain(staff.Id, notified);
 

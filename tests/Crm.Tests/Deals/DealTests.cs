@@ -142,7 +142,7 @@ public sealed class DealTests
     {
         await using var app = new CrmApp();
         var admin = await app.SignInAsAdminAsync();
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         var acme = await CompanyAsync(app, "Acme", adminId, null);
         var globex = await CompanyAsync(app, "Globex", adminId, null);
         var ann = await ContactAsync(app, "Ann", "Acme", acme, adminId, null);
@@ -235,7 +235,7 @@ public sealed class DealTests
     {
         await using var app = new CrmApp();
         var admin = await app.SignInAsAdminAsync();
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         var doomed = await CompanyAsync(app, "Doomed", adminId, null);
         var kept = await CompanyAsync(app, "Kept", adminId, null);
         var deal = await DealAsync(app, "Doomed deal", adminId, null, doomed);

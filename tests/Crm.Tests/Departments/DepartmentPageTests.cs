@@ -45,7 +45,7 @@ public sealed class DepartmentPageTests
         Assert.Equal("Created department 'Support' at the top level, email support@example.com.", log[0].Summary);
         Assert.Equal("Changed department 'Support': name 'Support' → 'Customer support'; email support@example.com → none.", log[1].Summary);
         Assert.Equal("Deleted department 'Customer support'.", log[2].Summary);
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         Assert.All(log, e => Assert.Equal(adminId, e.ActorUserId));
     }
 

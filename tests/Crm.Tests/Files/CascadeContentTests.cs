@@ -28,7 +28,7 @@ public sealed class CascadeContentTests
     {
         await using var app = new CrmApp();
         var admin = await app.SignInAsAdminAsync();
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         var acme = await CompanyAsync(app, "Acme", adminId, null);
         var acmeContact = await ContactAsync(app, "Ada", "Acme", acme, adminId, null);
         var acmeDeal = await DealAsync(app, "Acme deal", adminId, null, acme);
@@ -65,7 +65,7 @@ public sealed class CascadeContentTests
     {
         await using var app = new CrmApp();
         var admin = await app.SignInAsAdminAsync();
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         var records = new (string Module, int Id)[]
         {
             ("leads", await LeadAsync(app, "Lee", "Lead", null, adminId, null)),

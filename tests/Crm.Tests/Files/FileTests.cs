@@ -24,7 +24,7 @@ public sealed class FileTests
     {
         await using var app = new CrmApp();
         var admin = await app.SignInAsAdminAsync();
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         var first = await CompanyAsync(app, "First", adminId, null);
         var second = await CompanyAsync(app, "Second", adminId, null);
         var content = Encoding.UTF8.GetBytes("the same contract text");
@@ -60,7 +60,7 @@ public sealed class FileTests
     {
         await using var app = new CrmApp();
         var admin = await app.SignInAsAdminAsync();
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         var company = await CompanyAsync(app, "Big", adminId, null);
 
         var response = await admin.UploadAsync("companies", company, "huge.bin", new GeneratedContent(100L * 1024 * 1024), "application/octet-stream");
@@ -77,7 +77,7 @@ public sealed class FileTests
     {
         await using var app = new CrmApp();
         var admin = await app.SignInAsAdminAsync();
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         var company = await CompanyAsync(app, "Names", adminId, null);
 
         async Task<(int Id, string Name)> Upload(string name)
@@ -196,7 +196,7 @@ public sealed class FileTests
     {
         await using var app = new CrmApp();
         var admin = await app.SignInAsAdminAsync();
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         var company = await CompanyAsync(app, "Form", adminId, null);
         var (_, page) = await admin.GetPageAsync($"/companies/{company}");
         var form = page.QuerySelector(".files-panel form")!;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -100,6 +101,9 @@ public class CrmApp : WebApplicationFactory<Program>
     }
 
     public Task<PageClient> SignInAsAdminAsync() => SignInAsync(AdminEmail, AdminPassword);
+
+    /// <summary>The id of the first administrator (<see cref="AdminEmail"/>), e.g. as a record's owner.</summary>
+    public Task<Guid> AdminIdAsync() => InDatabaseAsync(db => db.Users.Where(u => u.Email == AdminEmail).Select(u => u.Id).SingleAsync());
 
     public async Task<CrmUser> CreateUserAsync(string email, string password, bool administrator = false, bool mustChangePassword = false, string? name = null)
     {

@@ -70,7 +70,7 @@ public sealed class LoggedEmailTests
     {
         await using var app = new CrmApp();
         var admin = await app.SignInAsAdminAsync();
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         var incoming = await EmailAsync(app, "From the customer", adminId, null, direction: EmailDirections.Incoming);
         var outgoing = await EmailAsync(app, "To the customer", adminId, null);
 

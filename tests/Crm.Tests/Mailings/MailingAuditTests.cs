@@ -23,7 +23,7 @@ public sealed partial class MailingAuditTests
         await using var server = await SmtpServer.StartAsync();
         await using var app = new CrmApp().WithSmtp(server.Port);
         using var admin = await app.SignInAsAdminAsync();
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         await ContactsAsync(app, 2, null, adminId, "Reader", "reader");
 
         var mark = await MarkAsync(app);

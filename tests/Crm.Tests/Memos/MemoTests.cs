@@ -137,7 +137,7 @@ public sealed class MemoTests
         var ann = await UserAsync(app, "ann@crm.test", all);
         var bob = await UserAsync(app, "bob@crm.test", all);
         var client = await app.SignInAsync("ann@crm.test", Password);
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         var company = await CompanyAsync(app, "Acme", ann.Id, null);
         var memo = await WriteAsync(client, $$"""{"title":"Quote for Acme","body":"Please check the attached quote.","recipientId":"{{bob.Id}}","relatedModule":"companies","relatedId":{{company}}}""");
         Assert.Equal(HttpStatusCode.Created, (await client.UploadAsync("memos", memo, "quote.pdf", "%PDF quote"u8.ToArray(), "application/pdf")).StatusCode);

@@ -27,7 +27,7 @@ public sealed class ExportTests
     /// <summary>One record in every module, owned by the administrator; returns module → its id.</summary>
     private static async Task<Dictionary<string, int>> OneOfEachAsync(CrmApp app, PageClient admin)
     {
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         var company = await CompanyAsync(app, "Acme", adminId, null);
         var ids = new Dictionary<string, int>
         {

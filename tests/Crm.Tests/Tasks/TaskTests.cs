@@ -106,7 +106,7 @@ public sealed class TaskTests
         await using var app = new CrmApp();
         var role = await RoleAsync(app, "Worker", null, AssignRecordsTo.AnyUser, AllModules(Scope.Own));
         var ann = await UserAsync(app, "ann@crm.test", role);
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         var hidden = await CompanyAsync(app, "Hidden", adminId, null);
         var inactive = await app.CreateUserAsync("gone@crm.test", Password);
         await app.InDatabaseAsync(async db =>
@@ -159,7 +159,7 @@ public sealed class TaskTests
     {
         await using var app = new CrmApp();
         var admin = await app.SignInAsAdminAsync();
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         var company = await CompanyAsync(app, "Acme", adminId, null);
         var task = await CreateAsync(admin, $$"""{"title":"Visit Acme","relatedModule":"companies","relatedId":{{company}}}""");
         var sub = await CreateAsync(admin, $$"""{"title":"Book the train","parentId":{{task}}}""");

@@ -132,7 +132,7 @@ public sealed class UserAdministrationTests
         Assert.Equal(HttpStatusCode.Redirect, (await omarsBrowser.Http.GetAsync("/")).StatusCode);
         Assert.Contains(await app.InDatabaseAsync(db => db.ActivityLog.Select(a => a.Kind).ToListAsync()), k => k == ActivityKinds.UserDeactivated);
 
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         var self = await admin.Http.PostAsync($"/api/v1/users/{adminId}/deactivate", null);
         Assert.Equal(HttpStatusCode.Conflict, self.StatusCode);
 
@@ -149,7 +149,7 @@ public sealed class UserAdministrationTests
     {
         await using var app = new CrmApp();
         var admin = await app.SignInAsAdminAsync();
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
 
         var demote = await admin.Http.PutAsJsonAsync($"/api/v1/users/{adminId}", new { email = CrmApp.AdminEmail, fullName = "Administrator", roleId = 1, isAdministrator = false });
         Assert.Equal(HttpStatusCode.BadRequest, demote.StatusCode);

@@ -35,7 +35,7 @@ public sealed class UserDeletionAuditTests
         _ = host.Server;
         var leaver = await app.CreateUserAsync("leaver@crm.test", "a good long passphrase");
         var receiver = await app.CreateUserAsync("receiver@crm.test", "a good long passphrase");
-        var adminId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == CrmApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        var adminId = await app.AdminIdAsync();
         var moving = Assert.Single(await Mailings.MailingKit.ContactsAsync(app, 1, null, leaver.Id, "Moving", "moving"));
         var staying = Assert.Single(await Mailings.MailingKit.ContactsAsync(app, 1, null, adminId, "Staying", "staying"));
         var (main, spare, receiving, movingBinding, stayingBinding) = await app.InDatabaseAsync(async db =>
