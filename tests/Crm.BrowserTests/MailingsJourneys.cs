@@ -9,12 +9,12 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Crm.BrowserTests;
 
-/// <summary>A salesperson adds their own sending account and sends a mailing, which a real SMTP server receives.</summary>
+/// <summary>A salesperson adds their own sending account, sends a mailing, which a real SMTP server receives, and edits the account.</summary>
 [Collection(SharedChromium.Name)]
 public sealed partial class MailingsJourneys(Chromium chromium)
 {
     [Fact]
-    public async Task Administrator_adds_a_sending_account_previews_recipients_and_sends_a_mailing()
+    public async Task Administrator_adds_a_sending_account_previews_recipients_sends_a_mailing_and_edits_the_account()
     {
         await using var server = await SmtpServer.StartAsync();
         await using var journey = await Journey.StartAsync(chromium);
@@ -62,6 +62,18 @@ public sealed partial class MailingsJourneys(Chromium chromium)
         Assert.All(server.Received, m => Assert.Equal("admin@sales.test", m.MailFrom));
         await admin.GotoAsync("/mailings");
         await Expect(admin.Locator("main table")).ToContainTextAsync("Autumn news for {{FirstName}}");
+
+        // 4. Edit the account in place: the recipients it wrote to stay bound to it.
+        await admin.GotoAsync("/sending-accounts");
+        await admin.GetByRole(AriaRole.Link, new() { Name = "Edit My mailbox" }).ClickAsync();
+        await Expect(admin.Locator("main")).ToContainTextAsync("3 recipients are bound to it");
+        await Expect(journey.Field("Name")).ToHaveValueAsync("My mailbox");
+        await journey.Field("Name").FillAsync("Sales mailbox");
+        await journey.Field("Messages per minute").FillAsync("120");
+        await journey.Button("Save").ClickAsync();
+        await Expect(admin).ToHaveURLAsync(journey.Url("/sending-accounts?done=saved"));
+        await Expect(admin.Locator("main table")).ToContainTextAsync("Sales mailbox");
+        await Expect(admin.Locator("main table tbody tr")).ToContainTextAsync("120");
 
         journey.AssertNoErrors();
     }

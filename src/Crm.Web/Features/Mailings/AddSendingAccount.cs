@@ -63,8 +63,12 @@ public sealed class AddSendingAccount(CrmDb db, SendingAccountSecrets secrets, T
             account.Security, account.UserName, account.ProtectedPassword is not null, account.RatePerMinute, isDefault, 0));
     }
 
-    /// <summary>One message per field; the shape is null when any field is wrong.</summary>
-    internal static (SendingAccountShape? Shape, FieldErrors Errors) Validate(SendingAccountInput input)
+    /// <summary>
+    /// One message per field; the shape is null when any field is wrong. With
+    /// <paramref name="passwordStored"/> (an edit), a user name without a typed password keeps the
+    /// stored one, and the shape's password is null.
+    /// </summary>
+    internal static (SendingAccountShape? Shape, FieldErrors Errors) Validate(SendingAccountInput input, bool passwordStored = false)
     {
         var errors = new FieldErrors();
         errors.Text("name", "Name", input.Name, 100).PlainText("name", "Name", input.Name);
@@ -100,7 +104,7 @@ public sealed class AddSendingAccount(CrmDb db, SendingAccountSecrets secrets, T
             errors.Add("password", "Password must be at most 500 characters.");
         }
 
-        if ((userName is null) != (password is null))
+        if (userName is null ? password is not null : password is null && !passwordStored)
         {
             errors.Add(userName is null ? "userName" : "password", "Give both a user name and a password, or neither (for a relay without sign-in).");
         }

@@ -13,6 +13,7 @@ public static class MailingsSetup
         services.AddSingleton<SendingAccountSecrets>();
         services.AddScoped<ListSendingAccounts>();
         services.AddScoped<AddSendingAccount>();
+        services.AddScoped<EditSendingAccount>();
         services.AddScoped<TestSendingAccount>();
         services.AddScoped<RemoveSendingAccount>();
         services.AddScoped<ListUsersWithoutSendingAccount>();
@@ -56,6 +57,10 @@ public static class MailingsSetup
                 (await test.RunAsync(http.Actor(), input, cancellationToken)).ToHttp(m => Results.Ok(new { message = m })))
             .WithName("TestSendingAccount")
             .WithSummary("Tries the account's server (connect, EHLO, STARTTLS, NOOP) without saving anything; a failure names the field to fix.");
+        accounts.MapPut("/{id:int}", async (HttpContext http, int id, SendingAccountInput input, EditSendingAccount edit, CancellationToken cancellationToken) =>
+                (await edit.RunAsync(http.Actor(), id, input, cancellationToken)).ToHttp())
+            .WithName("EditSendingAccount")
+            .WithSummary("Changes one of your sending accounts in place, keeping its recipient bindings; a blank password keeps the stored one unless the host, port or security changes.");
         accounts.MapDelete("/{id:int}", async (HttpContext http, int id, RemoveSendingAccount remove, CancellationToken cancellationToken) =>
                 (await remove.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(_ => Results.NoContent()))
             .WithName("RemoveSendingAccount")
@@ -102,7 +107,8 @@ public static class MailingsSetup
         [
             "A sending account is your own mailbox's SMTP server: host, port, security (StartTls on port 587, or None for a relay on a trusted network), from address, user name and password, and how many messages per minute your provider allows.",
             "Test connection tries the server (connect, greeting, STARTTLS, NOOP) without saving anything. The password is checked with the first message actually sent.",
-            "The password is encrypted when saved and never shown again, not even to you; to change it, remove the account and add it again. Your first account is your default: recipients transferred to you are bound to it.",
+            "The password is encrypted when saved and never shown again, not even to you. Your first account is your default: recipients transferred to you are bound to it.",
+            "Edit changes an account in place (a new password, another server, a different rate) and keeps the recipients bound to it. Leave the password blank to keep the stored one; when the host, port or security changes, type it again, since a stored password is only ever sent to the server it was given for. Clearing the user name forgets the password.",
             "Removing an account removes its recipient bindings; messages still waiting for it are blocked.",
         ]),
         new("sending-accounts-missing", "Sales staff without a sending account",

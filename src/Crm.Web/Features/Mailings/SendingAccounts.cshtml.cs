@@ -1,6 +1,7 @@
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crm.Web.Features.Mailings;
@@ -17,9 +18,23 @@ public sealed class SendingAccountForm
     public int? RatePerMinute { get; set; } = 30;
 
     public SendingAccountInput ToInput() => new(Name, FromAddress, Host, Port, Security, UserName, Password, RatePerMinute);
+
+    /// <summary>
+    /// Write-only: a typed password is never sent back to the browser. Its value is dropped from the
+    /// model and the model state, but not its error, which the page must still show at the field.
+    /// </summary>
+    public void ForgetPassword(ModelStateDictionary modelState, string prefix = "Input")
+    {
+        Password = null;
+        if (modelState[$"{prefix}.{nameof(Password)}"] is { } typed)
+        {
+            typed.RawValue = null;
+            typed.AttemptedValue = null;
+        }
+    }
 }
 
-/// <summary>"My sending accounts": list, add (with a connection test), remove. The password field is never filled back in.</summary>
+/// <summary>"My sending accounts": list, add (with a connection test), remove; each links to its edit page. The password field is never filled back in.</summary>
 public sealed class SendingAccountsPage(ListSendingAccounts list, AddSendingAccount add, TestSendingAccount test, RemoveSendingAccount remove) : PageModel
 {
     [BindProperty]
@@ -33,6 +48,7 @@ public sealed class SendingAccountsPage(ListSendingAccounts list, AddSendingAcco
         Notice = done switch
         {
             "added" => "The sending account was added.",
+            "saved" => "The sending account was saved.",
             "removed" => "The sending account was removed.",
             _ => null,
         };
@@ -91,9 +107,7 @@ public sealed class SendingAccountsPage(ListSendingAccounts list, AddSendingAcco
 
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
     {
-        // Write-only: a typed password is never sent back to the browser.
-        Input.Password = null;
-        ModelState.Remove("Input.Password");
+        Input.ForgetPassword(ModelState);
         var accounts = await list.RunAsync(HttpContext.Actor(), cancellationToken);
         if (!accounts.IsOk)
         {

@@ -12,14 +12,15 @@ public sealed class TestSendingAccount
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    public async Task<Result<string>> RunAsync(Actor actor, SendingAccountInput input, CancellationToken cancellationToken)
+    /// <summary>Probes the server of <paramref name="input"/>; with <paramref name="passwordStored"/> (testing an edit of an account that has one), a blank password means "keep it".</summary>
+    public async Task<Result<string>> RunAsync(Actor actor, SendingAccountInput input, CancellationToken cancellationToken, bool passwordStored = false)
     {
         if (actor.UserId is null)
         {
             return Result<string>.Forbidden("Only a user has sending accounts.");
         }
 
-        var (shape, errors) = AddSendingAccount.Validate(input);
+        var (shape, errors) = AddSendingAccount.Validate(input, passwordStored);
         if (shape is null)
         {
             return Result<string>.Invalid(errors);
