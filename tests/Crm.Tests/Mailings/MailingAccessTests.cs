@@ -136,6 +136,11 @@ public sealed class MailingAccessTests
         Assert.Contains("Messages per minute must be", wrongHtml, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, wrongHtml, StringComparison.Ordinal);
 
+        // An error about the password itself is shown at the field, though its value is not sent back.
+        var (_, noPassword) = await client.FollowAsync(await PostHandlerAsync(client, page, "/sending-accounts", "Add",
+            new Dictionary<string, string>(form) { ["Input.Password"] = "", ["Input.RatePerMinute"] = "100" }));
+        Assert.Contains("Give both a user name and a password", noPassword.FieldError("Input.Password"), StringComparison.Ordinal);
+
         form["Input.RatePerMinute"] = "100";
         var added = await PostHandlerAsync(client, page, "/sending-accounts", "Add", form);
         Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
