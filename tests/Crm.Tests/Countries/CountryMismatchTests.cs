@@ -3,8 +3,8 @@ using Crm.Web.Features.Countries;
 using Crm.Web.Features.Notifications;
 using Crm.Web.Security;
 using Crm.Web.Web;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.Tests.Countries;
 
