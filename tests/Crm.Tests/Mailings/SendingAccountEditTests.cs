@@ -123,7 +123,7 @@ public sealed class SendingAccountEditTests
     }
 
     [Fact]
-    public async Task Another_users_account_is_not_found_by_the_api_or_the_edit_page()
+    public async Task Another_users_account_is_not_found_by_the_api_or_the_edit_page_and_a_preview_changes_nothing()
     {
         await using var server = await SmtpServer.StartAsync();
         await using var app = new CrmApp().WithSmtp(server.Port);
@@ -145,6 +145,16 @@ public sealed class SendingAccountEditTests
         };
         var posted = await PostHandlerAsync(bob, bobsPage, $"/sending-accounts/{annAccount}/edit", "Save", form);
         Assert.Equal(HttpStatusCode.NotFound, posted.StatusCode);
+
+        // An administrator previewing as Ann reaches the use case as Ann, and still changes nothing.
+        var annId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == "ann@crm.test").Select(u => u.Id).SingleAsync());
+        using (var scope = app.Services.CreateScope())
+        {
+            var previewing = new Crm.Web.Security.Actor(Crm.Web.Security.ActorKind.User, annId, IsAdministrator: false, "Ann") { IsPreview = true };
+            var input = new SendingAccountInput("Previewed", "ann@sales.test", "127.0.0.1", server.Port, "None", null, null, 5);
+            Assert.Equal(Crm.Web.Web.Outcome.Forbidden, (await scope.ServiceProvider.GetRequiredService<EditSendingAccount>().RunAsync(previewing, annAccount, input, default)).Outcome);
+        }
+
         Assert.Equal("Ann's", await app.InDatabaseAsync(db => db.SendingAccounts.Where(a => a.Id == annAccount).Select(a => a.Name).SingleAsync()));
     }
 
