@@ -45,7 +45,6 @@ public sealed class SendingAccountEditTests
         Assert.True(view.GetProperty("hasPassword").GetBoolean());
         Assert.True(view.GetProperty("isDefault").GetBoolean());
         Assert.Equal(3, view.GetProperty("boundRecipients").GetInt32());
-        Assert.DoesNotContain(OldSecret, await saved.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         var after = await app.InDatabaseAsync(db => db.SendingAccounts.AsNoTracking().SingleAsync());
         Assert.Equal(account, after.Id);
@@ -78,13 +77,21 @@ public sealed class SendingAccountEditTests
         var account = await AddAccountAsync(client, "Main", server.Port, "ann@sales.test", password: OldSecret);
         var stored = await app.InDatabaseAsync(db => db.SendingAccounts.Select(a => a.ProtectedPassword).SingleAsync());
 
-        // Another host (or port, or security) with the stored password: refused, nothing changed.
-        foreach (var body in new[] { Body(server.Port, host: "localhost"), Body(server.Port + 1), Body(server.Port).Replace("\"None\"", "\"StartTls\"", StringComparison.Ordinal) })
+        // Another host, port, security or user name with the stored password: refused, nothing changed.
+        foreach (var body in new[]
+        {
+            Body(server.Port, host: "localhost"), Body(server.Port + 1), Body(server.Port).Replace("\"None\"", "\"StartTls\"", StringComparison.Ordinal),
+            Body(server.Port, userName: "someone-else"),
+        })
         {
             var refused = await client.PutJsonAsync($"/api/v1/sending-accounts/{account}", body);
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-            Assert.NotEmpty(await refused.FieldErrorsAsync("password"));
+            Assert.Contains(await refused.FieldErrorsAsync("password"), m => m.StartsWith("Type the password again", StringComparison.Ordinal));
         }
+
+        // The same server and user name keep it.
+        Assert.Equal(HttpStatusCode.OK, (await client.PutJsonAsync($"/api/v1/sending-accounts/{account}", Body(server.Port, name: "Same server"))).StatusCode);
+        Assert.Equal(stored, await app.InDatabaseAsync(db => db.SendingAccounts.Select(a => a.ProtectedPassword).SingleAsync()));
 
         var unchanged = await app.InDatabaseAsync(db => db.SendingAccounts.AsNoTracking().SingleAsync());
         Assert.Equal(("127.0.0.1", server.Port, stored), (unchanged.Host, unchanged.Port, unchanged.ProtectedPassword));
@@ -184,14 +191,30 @@ public sealed class SendingAccountEditTests
             ["Input.Security"] = "None", ["Input.UserName"] = "mailer", ["Input.Password"] = "", ["Input.RatePerMinute"] = "60",
         };
 
-        // The connection test accepts a blank password when one is stored, and saves nothing.
-        var tested = await PostHandlerAsync(client, page, $"/sending-accounts/{account}/edit", "Test", form);
+        // The connection test accepts a blank password for the same server, and saves nothing.
+        var sameServer = new Dictionary<string, string>(form) { ["Input.Host"] = "127.0.0.1" };
+        var tested = await PostHandlerAsync(client, page, $"/sending-accounts/{account}/edit", "Test", sameServer);
         Assert.Contains("answers like an SMTP server", await tested.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        // A new host without the password: the page comes back with the message at the field.
-        var (_, refused) = await client.FollowAsync(await PostHandlerAsync(client, page, $"/sending-accounts/{account}/edit", "Save", form));
+        // A new host without the password: the test and the save both say so at the field, together
+        // with any other wrong field, and nothing is saved.
+        var (_, testedElsewhere) = await client.FollowAsync(await PostHandlerAsync(client, page, $"/sending-accounts/{account}/edit", "Test", form));
+        Assert.Contains("Type the password again", testedElsewhere.FieldError("Input.Password"), StringComparison.Ordinal);
+        var (_, refused) = await client.FollowAsync(await PostHandlerAsync(client, page, $"/sending-accounts/{account}/edit", "Save",
+            new Dictionary<string, string>(form) { ["Input.RatePerMinute"] = "0" }));
         Assert.Contains("Type the password again", refused.FieldError("Input.Password"), StringComparison.Ordinal);
+        Assert.NotNull(refused.FieldError("Input.RatePerMinute"));
         Assert.Equal("Main", await app.InDatabaseAsync(db => db.SendingAccounts.Select(a => a.Name).SingleAsync()));
+
+        // A typed password is never sent back, whichever button failed.
+        foreach (var handler in new[] { "Save", "Test" })
+        {
+            var echoed = await PostHandlerAsync(client, page, $"/sending-accounts/{account}/edit", handler,
+                new Dictionary<string, string>(form) { ["Input.Password"] = NewSecret, ["Input.RatePerMinute"] = "0" });
+            var html = await echoed.Content.ReadAsStringAsync();
+            Assert.Contains("Messages per minute must be", html, StringComparison.Ordinal);
+            Assert.DoesNotContain(NewSecret, html, StringComparison.Ordinal);
+        }
 
         form["Input.Password"] = NewSecret;
         var saved = await PostHandlerAsync(client, refused, $"/sending-accounts/{account}/edit", "Save", form);
@@ -199,7 +222,6 @@ public sealed class SendingAccountEditTests
         var (_, done) = await client.FollowAsync(saved);
         Assert.Contains("The sending account was saved.", done.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("Renamed", done.QuerySelector("main table")!.TextContent, StringComparison.Ordinal);
-        Assert.DoesNotContain(NewSecret, done.Source.Text, StringComparison.Ordinal);
         var after = await app.InDatabaseAsync(db => db.SendingAccounts.AsNoTracking().SingleAsync());
         Assert.Equal((account, "Renamed", "localhost", 60), (after.Id, after.Name, after.Host, after.RatePerMinute));
     }

@@ -14,6 +14,14 @@ public sealed record SendingAccountInput(string? Name, string? FromAddress, stri
 internal sealed record SendingAccountShape(string Name, string FromAddress, string Host, int Port, SmtpSecurity Security,
     string? UserName, string? Password, int RatePerMinute);
 
+/// <summary>Where an account being edited signs in today, and whether a password is stored for that.</summary>
+internal sealed record StoredSignIn(string Host, int Port, SmtpSecurity Security, string? UserName, bool HasPassword)
+{
+    public static StoredSignIn Of(SendingAccount a) => new(a.Host, a.Port, a.Security, a.UserName, a.ProtectedPassword is not null);
+
+    public static StoredSignIn Of(SendingAccountView a) => new(a.Host, a.Port, a.Security, a.UserName, a.HasPassword);
+}
+
 /// <summary>Adds a sending account to the caller; the password is encrypted before it reaches the database.</summary>
 public sealed class AddSendingAccount(CrmDb db, SendingAccountSecrets secrets, TimeProvider clock)
 {
@@ -64,11 +72,13 @@ public sealed class AddSendingAccount(CrmDb db, SendingAccountSecrets secrets, T
     }
 
     /// <summary>
-    /// One message per field; the shape is null when any field is wrong. With
-    /// <paramref name="passwordStored"/> (an edit), a user name without a typed password keeps the
-    /// stored one, and the shape's password is null.
+    /// One message per field; the shape is null when any field is wrong. For an edit,
+    /// <paramref name="stored"/> is how the account signs in today: a blank password keeps the
+    /// stored one (the shape's password is then null), but only for the same server and user name.
+    /// A stored password is only ever sent to the server and login it was typed for, or whoever
+    /// holds the session could point the account at their own server and collect it.
     /// </summary>
-    internal static (SendingAccountShape? Shape, FieldErrors Errors) Validate(SendingAccountInput input, bool passwordStored = false)
+    internal static (SendingAccountShape? Shape, FieldErrors Errors) Validate(SendingAccountInput input, StoredSignIn? stored = null)
     {
         var errors = new FieldErrors();
         errors.Text("name", "Name", input.Name, 100).PlainText("name", "Name", input.Name);
@@ -104,9 +114,16 @@ public sealed class AddSendingAccount(CrmDb db, SendingAccountSecrets secrets, T
             errors.Add("password", "Password must be at most 500 characters.");
         }
 
-        if (userName is null ? password is not null : password is null && !passwordStored)
+        var keepsStored = stored is { HasPassword: true };
+        if (userName is null ? password is not null : password is null && !keepsStored)
         {
             errors.Add(userName is null ? "userName" : "password", "Give both a user name and a password, or neither (for a relay without sign-in).");
+        }
+        else if (keepsStored && userName is not null && password is null
+            && (!string.Equals(host, stored!.Host, StringComparison.OrdinalIgnoreCase) || input.Port != stored.Port || security != stored.Security
+                || !string.Equals(userName, stored.UserName, StringComparison.Ordinal)))
+        {
+            errors.Add("password", "Type the password again: the server or user name changed, and a stored password is only sent to the server and user name it was given for.");
         }
 
         if (input.RatePerMinute is not { } rate || rate is < 1 or > MaxRatePerMinute)

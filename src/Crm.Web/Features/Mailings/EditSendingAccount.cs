@@ -9,10 +9,9 @@ namespace Crm.Web.Features.Mailings;
 /// Changes one of the caller's sending accounts in place: name, from address, server, rate, user
 /// name or password. The account keeps its id, so it stays the default if it was and the
 /// recipients bound to it stay bound; removing it and adding it again would unbind them all.
-/// A blank password keeps the stored one, except when the server changes: the stored password is
-/// only ever sent to the server it was typed for, so a new host, port or security needs it again
-/// (else whoever holds the session could point the account at their own server and collect it).
-/// Clearing the user name forgets the password.
+/// A blank password keeps the stored one for the same server and user name
+/// (<see cref="AddSendingAccount.Validate"/> says why not otherwise); clearing the user name
+/// forgets it. Messages still waiting for the account go out with its new settings.
 /// </summary>
 public sealed class EditSendingAccount(CrmDb db, SendingAccountSecrets secrets)
 {
@@ -34,18 +33,10 @@ public sealed class EditSendingAccount(CrmDb db, SendingAccountSecrets secrets)
             return Result<SendingAccountView>.NotFound();
         }
 
-        var (shape, errors) = AddSendingAccount.Validate(input, passwordStored: account.ProtectedPassword is not null);
+        var (shape, errors) = AddSendingAccount.Validate(input, StoredSignIn.Of(account));
         if (shape is null)
         {
             return Result<SendingAccountView>.Invalid(errors);
-        }
-
-        var serverChanged = !string.Equals(shape.Host, account.Host, StringComparison.OrdinalIgnoreCase)
-            || shape.Port != account.Port || shape.Security != account.Security;
-        if (shape.UserName is not null && shape.Password is null && serverChanged)
-        {
-            return Result<SendingAccountView>.Invalid("password",
-                "Type the password again: the server changed, and a stored password is only sent to the server it was given for.");
         }
 
         account.Name = shape.Name;

@@ -54,13 +54,13 @@ public static class MailingsSetup
             .WithName("AddSendingAccount")
             .WithSummary("Adds a sending account (SMTP server, from address, user name, password, messages per minute); the password is encrypted and write-only.");
         accounts.MapPost("/test", async (HttpContext http, SendingAccountInput input, TestSendingAccount test, CancellationToken cancellationToken) =>
-                (await test.RunAsync(http.Actor(), input, cancellationToken)).ToHttp(m => Results.Ok(new { message = m })))
+                (await test.RunAsync(http.Actor(), input, null, cancellationToken)).ToHttp(m => Results.Ok(new { message = m })))
             .WithName("TestSendingAccount")
             .WithSummary("Tries the account's server (connect, EHLO, STARTTLS, NOOP) without saving anything; a failure names the field to fix.");
         accounts.MapPut("/{id:int}", async (HttpContext http, int id, SendingAccountInput input, EditSendingAccount edit, CancellationToken cancellationToken) =>
                 (await edit.RunAsync(http.Actor(), id, input, cancellationToken)).ToHttp())
             .WithName("EditSendingAccount")
-            .WithSummary("Changes one of your sending accounts in place, keeping its recipient bindings; a blank password keeps the stored one unless the host, port or security changes.");
+            .WithSummary("Changes one of your sending accounts in place, keeping its recipient bindings; a blank password keeps the stored one unless the host, port, security or user name changes. Messages still waiting go out with the new settings.");
         accounts.MapDelete("/{id:int}", async (HttpContext http, int id, RemoveSendingAccount remove, CancellationToken cancellationToken) =>
                 (await remove.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(_ => Results.NoContent()))
             .WithName("RemoveSendingAccount")
@@ -108,7 +108,7 @@ public static class MailingsSetup
             "A sending account is your own mailbox's SMTP server: host, port, security (StartTls on port 587, or None for a relay on a trusted network), from address, user name and password, and how many messages per minute your provider allows.",
             "Test connection tries the server (connect, greeting, STARTTLS, NOOP) without saving anything. The password is checked with the first message actually sent.",
             "The password is encrypted when saved and never shown again, not even to you. Your first account is your default: recipients transferred to you are bound to it.",
-            "Edit changes an account in place (a new password, another server, a different rate) and keeps the recipients bound to it. Leave the password blank to keep the stored one; when the host, port or security changes, type it again, since a stored password is only ever sent to the server it was given for. Clearing the user name forgets the password.",
+            "Edit changes an account in place (a new password, another server, a different rate) and keeps the recipients bound to it; messages still waiting for it go out with the new settings. Leave the password blank to keep the stored one; when the host, port, security or user name changes, type it again, since a stored password is only ever sent to the server and user name it was given for. Clearing the user name forgets the password.",
             "Removing an account removes its recipient bindings; messages still waiting for it are blocked.",
         ]),
         new("sending-accounts-missing", "Sales staff without a sending account",

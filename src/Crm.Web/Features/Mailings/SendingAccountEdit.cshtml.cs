@@ -60,7 +60,7 @@ public sealed class SendingAccountEditPage(ListSendingAccounts list, EditSending
 
         if (ModelState.IsValid)
         {
-            var result = await test.RunAsync(HttpContext.Actor(), Input.ToInput(), cancellationToken, passwordStored: Account.HasPassword);
+            var result = await test.RunAsync(HttpContext.Actor(), Input.ToInput(), Account, cancellationToken);
             if (result.IsOk)
             {
                 Notice = result.Value;
@@ -71,7 +71,8 @@ public sealed class SendingAccountEditPage(ListSendingAccounts list, EditSending
             }
         }
 
-        return await ShowAsync(id, cancellationToken);
+        Input.ForgetPassword(ModelState);
+        return Page();
     }
 
     private async Task<IActionResult> ShowAsync(int id, CancellationToken cancellationToken)

@@ -80,7 +80,7 @@ public sealed class SendingAccountsPage(ListSendingAccounts list, AddSendingAcco
     {
         if (ModelState.IsValid)
         {
-            var result = await test.RunAsync(HttpContext.Actor(), Input.ToInput(), cancellationToken);
+            var result = await test.RunAsync(HttpContext.Actor(), Input.ToInput(), null, cancellationToken);
             if (result.IsOk)
             {
                 Notice = result.Value;

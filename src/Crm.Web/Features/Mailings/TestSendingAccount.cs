@@ -12,15 +12,15 @@ public sealed class TestSendingAccount
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Probes the server of <paramref name="input"/>; with <paramref name="passwordStored"/> (testing an edit of an account that has one), a blank password means "keep it".</summary>
-    public async Task<Result<string>> RunAsync(Actor actor, SendingAccountInput input, CancellationToken cancellationToken, bool passwordStored = false)
+    /// <summary>Probes the server of <paramref name="input"/>; <paramref name="editing"/> is the account being edited, if any, validated as its edit would be.</summary>
+    public async Task<Result<string>> RunAsync(Actor actor, SendingAccountInput input, SendingAccountView? editing, CancellationToken cancellationToken)
     {
         if (actor.UserId is null)
         {
             return Result<string>.Forbidden("Only a user has sending accounts.");
         }
 
-        var (shape, errors) = AddSendingAccount.Validate(input, passwordStored);
+        var (shape, errors) = AddSendingAccount.Validate(input, editing is null ? null : StoredSignIn.Of(editing));
         if (shape is null)
         {
             return Result<string>.Invalid(errors);
