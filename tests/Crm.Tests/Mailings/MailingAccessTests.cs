@@ -124,12 +124,7 @@ public sealed class MailingAccessTests
 
         // Added through the page (a wrong field first: the page comes back without the password filled in).
         var (_, page) = await client.GetPageAsync("/sending-accounts");
-        var form = new Dictionary<string, string>
-        {
-            ["Input.Name"] = "Main", ["Input.FromAddress"] = "ann@sales.test", ["Input.Host"] = "127.0.0.1",
-            ["Input.Port"] = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Input.Security"] = "None",
-            ["Input.UserName"] = "ann", ["Input.Password"] = Secret, ["Input.RatePerMinute"] = "0",
-        };
+        var form = AccountForm("Main", "ann@sales.test", "127.0.0.1", server.Port, "0", userName: "ann", password: Secret);
         var wrong = await PostHandlerAsync(client, page, "/sending-accounts", "Add", form);
         var wrongHtml = await wrong.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
@@ -187,12 +182,7 @@ public sealed class MailingAccessTests
         var client = await app.SignInAsync("ann@crm.test", Password);
 
         var (_, accounts) = await client.GetPageAsync("/sending-accounts");
-        var port = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var form = new Dictionary<string, string>
-        {
-            ["Input.Name"] = "Main", ["Input.FromAddress"] = "ann@sales.test", ["Input.Host"] = "127.0.0.1", ["Input.Port"] = port,
-            ["Input.Security"] = "None", ["Input.RatePerMinute"] = "100",
-        };
+        var form = AccountForm("Main", "ann@sales.test", "127.0.0.1", server.Port, "100");
         var tested = await PostHandlerAsync(client, accounts, "/sending-accounts", "Test", form);
         Assert.Contains("answers like an SMTP server", await tested.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await app.InDatabaseAsync(db => db.SendingAccounts.CountAsync()));

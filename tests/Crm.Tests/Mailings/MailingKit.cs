@@ -29,6 +29,27 @@ public static class MailingKit
         return (await response.ReadJsonAsync()).GetProperty("id").GetInt32();
     }
 
+    /// <summary>The fields of the sending-account form as a page posts them; a null user name or password is left out.</summary>
+    public static Dictionary<string, string> AccountForm(string name, string from, string host, int port, string rate, string? userName = null, string? password = null)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["Input.Name"] = name, ["Input.FromAddress"] = from, ["Input.Host"] = host,
+            ["Input.Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Input.Security"] = "None", ["Input.RatePerMinute"] = rate,
+        };
+        if (userName is not null)
+        {
+            form["Input.UserName"] = userName;
+        }
+
+        if (password is not null)
+        {
+            form["Input.Password"] = password;
+        }
+
+        return form;
+    }
+
     /// <summary>Adds contacts in one save: <c>{prefix}{i}@mail.test</c>, last name <paramref name="lastName"/>.</summary>
     public static Task<List<int>> ContactsAsync(CrmApp app, int count, int? companyId, Guid ownerId, string lastName, string prefix, int? departmentId = null) =>
         app.InDatabaseAsync(async db =>

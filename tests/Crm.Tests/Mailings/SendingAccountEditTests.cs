@@ -135,7 +135,7 @@ public sealed class SendingAccountEditTests
         await using var server = await SmtpServer.StartAsync();
         await using var app = new CrmApp().WithSmtp(server.Port);
         var role = await SalesRoleAsync(app, Scope.All);
-        await UserAsync(app, "ann@crm.test", role);
+        var annUser = await UserAsync(app, "ann@crm.test", role);
         await UserAsync(app, "bob@crm.test", role);
         var ann = await app.SignInAsync("ann@crm.test", Password);
         var bob = await app.SignInAsync("bob@crm.test", Password);
@@ -145,19 +145,14 @@ public sealed class SendingAccountEditTests
         Assert.Equal(HttpStatusCode.NotFound, (await bob.PutJsonAsync($"/api/v1/sending-accounts/{annAccount}", Body(server.Port, userName: null, name: "Mine now"))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await bob.Http.GetAsync($"/sending-accounts/{annAccount}/edit")).StatusCode);
         var (_, bobsPage) = await bob.GetPageAsync($"/sending-accounts/{bobAccount}/edit");
-        var form = new Dictionary<string, string>
-        {
-            ["Input.Name"] = "Mine now", ["Input.FromAddress"] = "bob@sales.test", ["Input.Host"] = "127.0.0.1",
-            ["Input.Port"] = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Input.Security"] = "None", ["Input.RatePerMinute"] = "5",
-        };
+        var form = AccountForm("Mine now", "bob@sales.test", "127.0.0.1", server.Port, "5");
         var posted = await PostHandlerAsync(bob, bobsPage, $"/sending-accounts/{annAccount}/edit", "Save", form);
         Assert.Equal(HttpStatusCode.NotFound, posted.StatusCode);
 
         // An administrator previewing as Ann reaches the use case as Ann, and still changes nothing.
-        var annId = await app.InDatabaseAsync(db => db.Users.Where(u => u.Email == "ann@crm.test").Select(u => u.Id).SingleAsync());
         using (var scope = app.Services.CreateScope())
         {
-            var previewing = new Crm.Web.Security.Actor(Crm.Web.Security.ActorKind.User, annId, IsAdministrator: false, "Ann") { IsPreview = true };
+            var previewing = new Crm.Web.Security.Actor(Crm.Web.Security.ActorKind.User, annUser.Id, IsAdministrator: false, "Ann") { IsPreview = true };
             var input = new SendingAccountInput("Previewed", "ann@sales.test", "127.0.0.1", server.Port, "None", null, null, 5);
             Assert.Equal(Crm.Web.Web.Outcome.Forbidden, (await scope.ServiceProvider.GetRequiredService<EditSendingAccount>().RunAsync(previewing, annAccount, input, default)).Outcome);
         }
@@ -184,12 +179,7 @@ public sealed class SendingAccountEditTests
         Assert.Contains("A password is stored", page.QuerySelector("#password-help")!.TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain(OldSecret, page.Source.Text, StringComparison.Ordinal);
 
-        var port = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var form = new Dictionary<string, string>
-        {
-            ["Input.Name"] = "Renamed", ["Input.FromAddress"] = "ann@sales.test", ["Input.Host"] = "localhost", ["Input.Port"] = port,
-            ["Input.Security"] = "None", ["Input.UserName"] = "mailer", ["Input.Password"] = "", ["Input.RatePerMinute"] = "60",
-        };
+        var form = AccountForm("Renamed", "ann@sales.test", "localhost", server.Port, "60", userName: "mailer", password: "");
 
         // The connection test accepts a blank password for the same server, and saves nothing.
         var sameServer = new Dictionary<string, string>(form) { ["Input.Host"] = "127.0.0.1" };

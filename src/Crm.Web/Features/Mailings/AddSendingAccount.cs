@@ -67,8 +67,7 @@ public sealed class AddSendingAccount(CrmDb db, SendingAccountSecrets secrets, T
         db.SendingAccounts.Add(account);
         await db.SaveChangesAsync(cancellationToken);
         var isDefault = !await db.SendingAccounts.AnyAsync(a => a.UserId == userId && a.Id < account.Id, cancellationToken);
-        return Result<SendingAccountView>.Ok(new SendingAccountView(account.Id, account.Name, account.FromAddress, account.Host, account.Port,
-            account.Security, account.UserName, account.ProtectedPassword is not null, account.RatePerMinute, isDefault, 0));
+        return Result<SendingAccountView>.Ok(SendingAccountView.Of(account, isDefault, boundRecipients: 0));
     }
 
     /// <summary>

@@ -58,7 +58,6 @@ public sealed class EditSendingAccount(CrmDb db, SendingAccountSecrets secrets)
         await db.SaveChangesAsync(cancellationToken);
         var isDefault = !await db.SendingAccounts.AnyAsync(a => a.UserId == userId && a.Id < account.Id, cancellationToken);
         var bound = await db.MassContacts.CountAsync(m => m.SendingAccountId == account.Id, cancellationToken);
-        return Result<SendingAccountView>.Ok(new SendingAccountView(account.Id, account.Name, account.FromAddress, account.Host, account.Port,
-            account.Security, account.UserName, account.ProtectedPassword is not null, account.RatePerMinute, isDefault, bound));
+        return Result<SendingAccountView>.Ok(SendingAccountView.Of(account, isDefault, bound));
     }
 }

@@ -8,7 +8,12 @@ namespace Crm.Web.Features.Mailings;
 
 /// <summary>A sending account as shown: never its password, only whether one is stored.</summary>
 public sealed record SendingAccountView(int Id, string Name, string FromAddress, string Host, int Port, SmtpSecurity Security,
-    string? UserName, bool HasPassword, int RatePerMinute, bool IsDefault, int BoundRecipients);
+    string? UserName, bool HasPassword, int RatePerMinute, bool IsDefault, int BoundRecipients)
+{
+    /// <summary>The view of an account just saved, with what only the database knows passed in.</summary>
+    internal static SendingAccountView Of(SendingAccount a, bool isDefault, int boundRecipients) =>
+        new(a.Id, a.Name, a.FromAddress, a.Host, a.Port, a.Security, a.UserName, a.ProtectedPassword is not null, a.RatePerMinute, isDefault, boundRecipients);
+}
 
 /// <summary>The caller's own sending accounts, the default (first) one first.</summary>
 public sealed class ListSendingAccounts(CrmDb db)
