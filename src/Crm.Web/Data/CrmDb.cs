@@ -70,6 +70,8 @@ public class CrmDb(DbContextOptions<CrmDb> options) : IdentityUserContext<CrmUse
     public DbSet<InstanceSettings> InstanceSettings => Set<InstanceSettings>();
     public DbSet<ScheduledJob> ScheduledJobs => Set<ScheduledJob>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<AuditSeal> AuditSeals => Set<AuditSeal>();
+    public DbSet<AuditPending> AuditPending => Set<AuditPending>();
 
     // Retention of history and activity (issue 5).
     public DbSet<RetentionPeriod> RetentionPeriods => Set<RetentionPeriod>();

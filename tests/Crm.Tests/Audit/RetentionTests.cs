@@ -200,7 +200,7 @@ public sealed class RetentionTests
 
         // An entry right after a gap, edited: named.
         var gap = await app.InDatabaseAsync(db => db.AuditGaps.AsNoTracking().OrderBy(g => g.ToSeq).FirstAsync());
-        var afterGap = await app.InDatabaseAsync(db => db.AuditEntries.Where(e => e.Seq == gap.ToSeq + 1).Select(e => e.Id).SingleAsync());
+        var afterGap = await app.InDatabaseAsync(db => db.AuditSeals.Where(s => s.Seq == gap.ToSeq + 1).Select(s => s.EntryId).SingleAsync());
         await TamperAsync(app, $"""UPDATE "AuditEntries" SET "Label" = 'Somebody else' WHERE "Id" = {afterGap}""");
         var report = await VerifyAsync(app);
         Assert.Equal(afterGap, report.FirstBrokenId);
@@ -220,16 +220,18 @@ public sealed class RetentionTests
         var run = await second.InDatabaseAsync(db => db.AuditEntries.AsNoTracking().SingleAsync(e => e.Action == PruneAuditTrail.Action));
         var victim = await second.InDatabaseAsync(db => db.AuditEntries.AsNoTracking()
             .Where(e => e.EntityType == "group").OrderByDescending(e => e.Id).FirstAsync());
+        var seal = await second.InDatabaseAsync(db => db.AuditSeals.AsNoTracking().SingleAsync(s => s.EntryId == victim.Id));
+        // The kept entries around the victim (the seals of pruned entries stay, their entries do not).
         var neighbours = await second.InDatabaseAsync(async db => new
         {
-            Before = await db.AuditEntries.Where(e => e.Seq < victim.Seq).MaxAsync(e => e.Seq),
-            After = await db.AuditEntries.Where(e => e.Seq > victim.Seq).MinAsync(e => e.Seq),
+            Before = await db.AuditSeals.Where(s => s.Seq < seal.Seq && db.AuditEntries.Any(e => e.Id == s.EntryId)).MaxAsync(s => s.Seq),
+            After = await db.AuditSeals.Where(s => s.Seq > seal.Seq && db.AuditEntries.Any(e => e.Id == s.EntryId)).MinAsync(s => s.Seq),
         });
-        Assert.Equal(victim.Seq + 1, neighbours.After);
+        Assert.Equal(seal.Seq + 1, neighbours.After);
         await TamperAsync(second, $"""DELETE FROM "AuditEntries" WHERE "Id" = {victim.Id}""");
         await second.InDatabaseAsync(async db =>
         {
-            db.AuditGaps.Add(new AuditGap { FromSeq = neighbours.Before!.Value + 1, ToSeq = victim.Seq!.Value, LastHash = victim.Hash, PrunedByEntryId = run.Id });
+            db.AuditGaps.Add(new AuditGap { FromSeq = neighbours.Before + 1, ToSeq = seal.Seq, LastHash = seal.Hash, PrunedByEntryId = run.Id });
             return await db.SaveChangesAsync();
         });
         report = await VerifyAsync(second);

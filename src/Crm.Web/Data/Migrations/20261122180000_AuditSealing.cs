@@ -106,7 +106,7 @@ public sealed class AuditSealing : Migration
     /// one UPDATE allowed gives an unsealed entry its place and hash and leaves every other column
     /// as it was (compared as JSON, so a column added later is covered without changing this).
     /// </summary>
-    private static string PostgresFunction(bool sealing)
+    internal static string PostgresFunction(bool sealing)
     {
         var seal = sealing
             ? """
@@ -186,8 +186,20 @@ public sealed class AuditSealing : Migration
 
     private static void SqliteTriggers(MigrationBuilder migrationBuilder, bool sealing)
     {
+        migrationBuilder.Sql(SqliteUpdateTrigger(sealing));
+        migrationBuilder.Sql("""
+            CREATE TRIGGER "AuditEntries_no_delete" BEFORE DELETE ON "AuditEntries"
+            WHEN NOT EXISTS (SELECT 1 FROM "AuditRetentionGuard" g
+                             WHERE g."Trail" = 'history' AND g."Kind" = OLD."EntityType" AND OLD."At" < g."Before")
+            BEGIN SELECT RAISE(ABORT, 'AuditEntries is append-only: DELETE is refused'); END;
+            """);
+    }
+
+    /// <summary>The UPDATE guard of the SQLite trail, with or without the seal (every other column compared one by one).</summary>
+    internal static string SqliteUpdateTrigger(bool sealing)
+    {
         var unchanged = string.Join(" AND ", s_sealedFields.Select(c => $"NEW.\"{c}\" IS OLD.\"{c}\""));
-        migrationBuilder.Sql(sealing
+        return sealing
             ? $"""
                 CREATE TRIGGER "AuditEntries_no_update" BEFORE UPDATE ON "AuditEntries"
                 WHEN NOT (OLD."Seq" IS NULL AND NEW."Seq" IS NOT NULL AND OLD."Hash" = '' AND NEW."Hash" <> '' AND {unchanged})
@@ -196,12 +208,6 @@ public sealed class AuditSealing : Migration
             : """
                 CREATE TRIGGER "AuditEntries_no_update" BEFORE UPDATE ON "AuditEntries"
                 BEGIN SELECT RAISE(ABORT, 'AuditEntries is append-only: UPDATE is refused'); END;
-                """);
-        migrationBuilder.Sql("""
-            CREATE TRIGGER "AuditEntries_no_delete" BEFORE DELETE ON "AuditEntries"
-            WHEN NOT EXISTS (SELECT 1 FROM "AuditRetentionGuard" g
-                             WHERE g."Trail" = 'history' AND g."Kind" = OLD."EntityType" AND OLD."At" < g."Before")
-            BEGIN SELECT RAISE(ABORT, 'AuditEntries is append-only: DELETE is refused'); END;
-            """);
+                """;
     }
 }

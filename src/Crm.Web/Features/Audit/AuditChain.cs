@@ -11,13 +11,13 @@ using Npgsql;
 namespace Crm.Web.Features.Audit;
 
 /// <summary>
-/// The hash chain of the audit trail (ADR 0006, ADR 0009). Each entry's <see cref="AuditEntry.Hash"/>
-/// is SHA-256 over the previous entry's hash, the entry's place in the chain, its own fields and the
-/// digest of its changes; the changes themselves are covered only through
+/// The hash chain of the audit trail (ADR 0006, ADR 0009, ADR 0012). Each entry's seal
+/// (<see cref="AuditSeal.Hash"/>) is SHA-256 over the previous seal's hash, the entry's place in the
+/// chain, its own fields and the digest of its changes; the changes themselves are covered only through
 /// <see cref="AuditEntry.ChangesDigest"/>, so a GDPR erasure can redact values inside them (marking
 /// the entry with <see cref="RedactedMarker"/>) without breaking the chain. Writers only append
-/// unsealed entries, with their change and without any lock; the chain is extended afterwards by
-/// <see cref="SealAsync"/>, which alone holds the chain lock (besides retention): on PostgreSQL a
+/// unsealed entries, with their change and without any lock (a trigger lists each for sealing);
+/// the chain is extended afterwards by <see cref="SealAsync"/>, which alone holds the chain lock (besides retention): on PostgreSQL a
 /// transaction-scoped advisory lock, on SQLite the database write lock its transaction takes.
 /// </summary>
 public static class AuditChain
@@ -31,23 +31,22 @@ public static class AuditChain
     // Any fixed number: the sealer and the retention job take this lock, nobody else does.
     private const long ChainLock = 0x43524D4155444954; // "CRMAUDIT"
 
-    // The columns a writer fills, with their values; the id comes from the database, the place and
-    // hash from the sealer.
+    // The columns a writer fills, with their values; the id comes from the database, the seal from
+    // the sealer.
     private static readonly (string Column, Func<AuditEntry, object?> Value)[] s_written =
     [
         ("At", e => e.At), ("ActorKind", e => e.ActorKind), ("ActorUserId", e => e.ActorUserId), ("ActorName", e => e.ActorName),
         ("ApiTokenName", e => e.ApiTokenName), ("PreviewedById", e => e.PreviewedById), ("IpAddress", e => e.IpAddress),
         ("UserAgent", e => e.UserAgent), ("RequestId", e => e.RequestId), ("EntityType", e => e.EntityType), ("EntityId", e => e.EntityId),
         ("Label", e => e.Label), ("Action", e => e.Action), ("Changes", e => e.Changes), ("ChangesDigest", e => e.ChangesDigest),
-        ("Hash", e => e.Hash),
     ];
 
     // Well under SQLite's limit on parameters per statement (32,766).
     private const int EntriesPerStatement = 100;
 
     /// <summary>
-    /// Inserts <paramref name="entries"/> unsealed in the caller's transaction; the sealer chains
-    /// them once it has committed. Plain INSERT statements, not a second SaveChanges: nothing needs
+    /// Inserts <paramref name="entries"/> unsealed in the caller's transaction (the database's
+    /// trigger puts each on the sealer's work list); the sealer chains them once it has committed. Plain INSERT statements, not a second SaveChanges: nothing needs
     /// tracking, and this runs after every save that creates a row, so EF's save pipeline (and
     /// every interceptor again) would be a cost paid on the hottest path for nothing.
     /// </summary>
@@ -92,20 +91,20 @@ public static class AuditChain
         var total = 0;
         while (true)
         {
-            int sealedNow;
+            (int Read, int Sealed) round;
             if (db.Database.CurrentTransaction is not null)
             {
-                sealedNow = await SealPendingAsync(db, cancellationToken);
+                round = await SealPendingAsync(db, cancellationToken);
             }
             else
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                sealedNow = await SealPendingAsync(db, cancellationToken);
+                round = await SealPendingAsync(db, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
 
-            total += sealedNow;
-            if (sealedNow < SealBatch)
+            total += round.Sealed;
+            if (round.Read < SealBatch)
             {
                 return total;
             }
@@ -113,41 +112,52 @@ public static class AuditChain
     }
 
     /// <summary>
-    /// Takes the chain lock and seals the oldest committed unsealed entries (up to
+    /// Takes the chain lock and seals the oldest committed entries on the work list (up to
     /// <see cref="SealBatch"/>), in the order they were written: each gets the next place and its
-    /// hash. Runs in the caller's transaction, which must commit for the seals to count; returns
-    /// how many it sealed.
+    /// hash, appended as a narrow row, and leaves the list. Runs in the caller's transaction, which
+    /// must commit for the seals to count; returns how many ids it took off the list and how many
+    /// it sealed.
     /// </summary>
-    private static async Task<int> SealPendingAsync(CrmDb db, CancellationToken cancellationToken)
+    private static async Task<(int Read, int Sealed)> SealPendingAsync(CrmDb db, CancellationToken cancellationToken)
     {
         var (seq, previous) = await LockAndReadEndAsync(db, cancellationToken);
-        var entries = await db.AuditEntries.AsNoTracking().Where(e => e.Seq == null).OrderBy(e => e.Id).Take(SealBatch).ToListAsync(cancellationToken);
-        foreach (var entry in entries)
+        // The list first, then its entries by key: one plan whatever the planner believes about a
+        // list that is empty one moment and busy the next (a join let it scan every entry). An entry
+        // listed but already sealed can only come from a hand-made row; it leaves the list unsealed again.
+        var ids = await db.AuditPending.OrderBy(p => p.EntryId).Select(p => p.EntryId).Take(SealBatch).ToListAsync(cancellationToken);
+        var listed = ids.Count == 0 ? [] : await db.AuditEntries.AsNoTracking().Where(e => ids.Contains(e.Id)).OrderBy(e => e.Id)
+            .Select(e => new { Entry = e, Sealed = db.AuditSeals.Any(s => s.EntryId == e.Id) }).ToListAsync(cancellationToken);
+        var seals = new List<AuditSeal>(listed.Count);
+        foreach (var entry in listed.Where(l => !l.Sealed).Select(l => l.Entry))
         {
-            entry.Seq = ++seq;
-            entry.Hash = HashOf(previous, entry);
-            previous = entry.Hash;
+            var seal = new AuditSeal { Seq = ++seq, EntryId = entry.Id, Hash = HashOf(previous, seq, entry) };
+            seals.Add(seal);
+            previous = seal.Hash;
         }
 
-        // One UPDATE per chunk, joined to the seals as a VALUES list (columns column1..3 on both providers).
-        foreach (var chunk in entries.Chunk(EntriesPerStatement))
+        foreach (var chunk in seals.Chunk(EntriesPerStatement))
         {
-            var sql = new StringBuilder("""UPDATE "AuditEntries" SET "Seq" = v.column2, "Hash" = v.column3 FROM (VALUES """);
+            var sql = new StringBuilder("""INSERT INTO "AuditSeals" ("Seq", "EntryId", "Hash") VALUES """);
             var values = new List<object?>(chunk.Length * 3);
-            foreach (var entry in chunk)
+            foreach (var seal in chunk)
             {
-                AppendRow(sql, values, [entry.Id, entry.Seq, entry.Hash]);
+                AppendRow(sql, values, [seal.Seq, seal.EntryId, seal.Hash]);
             }
 
-            sql.Append(""") AS v WHERE "AuditEntries"."Id" = v.column1 AND "AuditEntries"."Seq" IS NULL""");
-            var sealedNow = await db.Database.ExecuteSqlRawAsync(sql.ToString(), values!, cancellationToken);
-            if (sealedNow != chunk.Length)
+            await db.Database.ExecuteSqlRawAsync(sql.ToString(), values!, cancellationToken);
+        }
+
+        if (ids.Count > 0)
+        {
+            // The ids read above, and only those: an entry committed meanwhile waits for the next round.
+            var removed = await db.AuditPending.Where(p => ids.Contains(p.EntryId)).ExecuteDeleteAsync(cancellationToken);
+            if (removed != ids.Count)
             {
-                throw new InvalidOperationException($"Sealing expected {chunk.Length} unsealed entries but found {sealedNow}; nothing of this round was sealed.");
+                throw new InvalidOperationException($"Sealing expected {ids.Count} entries on the work list but found {removed}; nothing of this round was sealed.");
             }
         }
 
-        return entries.Count;
+        return (ids.Count, seals.Count);
     }
 
     /// <summary>
@@ -166,7 +176,7 @@ public static class AuditChain
                 BatchCommands =
                 {
                     new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({ChainLock})"),
-                    new NpgsqlBatchCommand("""SELECT "Seq", "Hash" FROM "AuditEntries" WHERE "Seq" IS NOT NULL ORDER BY "Seq" DESC LIMIT 1"""),
+                    new NpgsqlBatchCommand("""SELECT "Seq", "Hash" FROM "AuditSeals" ORDER BY "Seq" DESC LIMIT 1"""),
                 },
             };
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
@@ -174,8 +184,7 @@ public static class AuditChain
             return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetString(1)) : (0, "");
         }
 
-        var last = await db.AuditEntries.AsNoTracking().Where(e => e.Seq != null).OrderByDescending(e => e.Seq)
-            .Select(e => new { e.Seq, e.Hash }).FirstOrDefaultAsync(cancellationToken);
+        var last = await db.AuditSeals.AsNoTracking().OrderByDescending(s => s.Seq).FirstOrDefaultAsync(cancellationToken);
         return (last?.Seq ?? 0, last?.Hash ?? "");
     }
 
@@ -198,15 +207,16 @@ public static class AuditChain
     public static string Digest(string changes) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(changes)));
 
     /// <summary>
-    /// The entry's hash: a JSON array of the previous hash, the entry's place and every field but
-    /// the changes (represented by their digest). The place is where the id stood before sealing
-    /// came (migration AuditSealing copied each id to its place), so earlier seals still verify.
+    /// The hash of entry <paramref name="e"/> at place <paramref name="seq"/>: a JSON array of the
+    /// previous hash, the place and every field but the changes (represented by their digest). The
+    /// place is where the id stood before sealing came (migration AuditSealing copied each id to
+    /// its place), so earlier seals still verify.
     /// </summary>
-    public static string HashOf(string previousHash, AuditEntry e)
+    public static string HashOf(string previousHash, long seq, AuditEntry e)
     {
         var canonical = JsonSerializer.Serialize(new object?[]
         {
-            previousHash, e.Seq ?? throw new InvalidOperationException($"Entry {e.Id} has no place in the chain yet."), e.At.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+            previousHash, seq, e.At.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
             e.ActorKind, e.ActorUserId, e.ActorName, e.ApiTokenName, e.PreviewedById, e.IpAddress, e.UserAgent, e.RequestId,
             e.EntityType, e.EntityId, e.Label, e.Action, e.ChangesDigest,
         });
@@ -256,16 +266,22 @@ public sealed class VerifyAuditChain(CrmDb db)
         long expected = 1;
         while (true)
         {
-            var from = lastSeq;
-            var batch = await db.AuditEntries.AsNoTracking().Where(e => e.Seq > from).OrderBy(e => e.Seq).Take(Batch).ToListAsync(cancellationToken);
+            var after = lastSeq;
+            var batch = await (from s in db.AuditSeals
+                               join e in db.AuditEntries on s.EntryId equals e.Id
+                               where s.Seq > after
+                               orderby s.Seq
+                               select new { Seal = s, Entry = e }).Take(Batch).AsNoTracking().ToListAsync(cancellationToken);
             if (batch.Count == 0)
             {
-                return new ChainReport(checkedCount, redacted, null, null, pruned);
+                return await OutsideTheChainAsync(cancellationToken) is { } outside
+                    ? new ChainReport(checkedCount, redacted, outside, $"entry {outside} is in the trail but not in the chain (it was written around the sealer's work list)", pruned)
+                    : new ChainReport(checkedCount, redacted, null, null, pruned);
             }
 
-            foreach (var e in batch)
+            foreach (var (seal, e) in batch.Select(b => (b.Seal, b.Entry)))
             {
-                var seq = e.Seq!.Value;
+                var seq = seal.Seq;
                 if (seq != expected)
                 {
                     if (seq > expected && anchors.TryGetValue(seq - 1, out var anchor) && anchor.FromSeq <= expected)
@@ -277,12 +293,11 @@ public sealed class VerifyAuditChain(CrmDb db)
                     {
                         var why = unvouched.Contains(seq - 1) ? " (an anchor claims them, but no retention run vouches for it)" : "";
                         var places = seq - 1 == expected ? $"the entry at place {expected} is" : $"the entries at places {expected}–{seq - 1} are";
-                        return new ChainReport(checkedCount, redacted, e.Id,
-                            seq > expected ? $"{places} missing before entry {e.Id}{why}" : $"entry {e.Id} is out of sequence", pruned);
+                        return new ChainReport(checkedCount, redacted, e.Id, $"{places} missing before entry {e.Id}{why}", pruned);
                     }
                 }
 
-                if (AuditChain.HashOf(previous, e) != e.Hash)
+                if (AuditChain.HashOf(previous, seq, e) != seal.Hash)
                 {
                     return new ChainReport(checkedCount, redacted, e.Id, $"entry {e.Id} does not match its hash (edited, inserted or the entry before it removed)", pruned);
                 }
@@ -297,13 +312,23 @@ public sealed class VerifyAuditChain(CrmDb db)
                     redacted++;
                 }
 
-                previous = e.Hash;
+                previous = seal.Hash;
                 expected = seq + 1;
                 lastSeq = seq;
                 checkedCount++;
             }
         }
     }
+
+    /// <summary>
+    /// The first entry with neither a seal nor a place on the work list: the trigger puts every
+    /// entry written on the list in the writer's transaction, so such an entry was slipped in around
+    /// it (or its place on the list was removed by hand) and would otherwise never be checked.
+    /// </summary>
+    private async Task<long?> OutsideTheChainAsync(CancellationToken cancellationToken) =>
+        await db.AuditEntries
+            .Where(e => !db.AuditSeals.Any(s => s.EntryId == e.Id) && !db.AuditPending.Any(p => p.EntryId == e.Id))
+            .OrderBy(e => e.Id).Select(e => (long?)e.Id).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>
     /// The anchors by the place they end at, keeping only those whose retention run's "pruned" entry

@@ -28,14 +28,14 @@ public static class AuditNames
     // Technical tables: the trail itself, the activity log, sessions, the outbox, key storage,
     // notifications, the country matcher's counters, the permission stamp (a cache token that
     // changes with every permission change, which is audited itself) and the scheduler's lease
-    // rows, the retention job's anchors and guard (its run is recorded by a "pruned" entry). Everything else is audited by default,
+    // rows, the trail's own seals and work list, the retention job's anchors and guard (its run is recorded by a "pruned" entry). Everything else is audited by default,
     // so a new feature's entities are covered without code.
     private static readonly HashSet<Type> s_notAudited =
     [
         typeof(AuditEntry), typeof(ActivityEntry), typeof(UserSession), typeof(OutgoingEmail),
         typeof(DataProtectionKey), typeof(Notification), typeof(CountryMismatch),
         typeof(Security.Permissions.PermissionStamp), typeof(Scheduler.ScheduledJob),
-        typeof(AuditGap), typeof(AuditRetentionGuard),
+        typeof(AuditGap), typeof(AuditRetentionGuard), typeof(AuditSeal), typeof(AuditPending),
     ];
 
     // Bookkeeping that changes on every save or every use: shown in created/deleted states, not as an update.

@@ -49,8 +49,8 @@ public sealed partial class AuditSealer(IServiceScopeFactory scopes, ILogger<Aud
 
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<CrmDb>();
-                // An idle CRM answers this from the small index of unsealed entries, without a transaction.
-                if (await db.AuditEntries.AnyAsync(e => e.Seq == null, stoppingToken))
+                // An idle CRM answers this from the (then empty) work list, without a transaction.
+                if (await db.AuditPending.AnyAsync(stoppingToken))
                 {
                     await AuditChain.SealAsync(db, stoppingToken);
                 }

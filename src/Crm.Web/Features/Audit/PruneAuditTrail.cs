@@ -90,10 +90,14 @@ public sealed class PruneAuditTrail(CrmDb db, TimeProvider clock, ActivityLog ac
         // Entries waiting for their seal would otherwise stay behind, out of the job's reach.
         await AuditChain.SealAsync(db, cancellationToken);
 
-        var lastSeq = await db.AuditEntries.Where(e => e.Seq != null).MaxAsync(e => e.Seq, cancellationToken) ?? 0;
-        var victims = await db.AuditEntries.AsNoTracking()
-            .Where(e => e.EntityType == kind && e.At < before && e.Seq < lastSeq)
-            .OrderBy(e => e.Seq).Take(BatchSize).Select(e => new { Seq = e.Seq!.Value, e.Hash }).ToListAsync(cancellationToken);
+        // The places of this kind's entries, oldest first, never the chain's last: verification starts
+        // again after a gap, so something must be left after it.
+        var lastSeq = await db.AuditSeals.MaxAsync(s => (long?)s.Seq, cancellationToken) ?? 0;
+        var victims = await (from s in db.AuditSeals
+                             join e in db.AuditEntries on s.EntryId equals e.Id
+                             where e.EntityType == kind && e.At < before && s.Seq < lastSeq
+                             orderby s.Seq
+                             select new { s.Seq, s.EntryId, s.Hash }).Take(BatchSize).ToListAsync(cancellationToken);
         if (victims.Count == 0)
         {
             await transaction.RollbackAsync(CancellationToken.None);
@@ -102,7 +106,8 @@ public sealed class PruneAuditTrail(CrmDb db, TimeProvider clock, ActivityLog ac
         }
 
         var upTo = victims[^1].Seq;
-        var removed = await db.AuditEntries.Where(e => e.EntityType == kind && e.At < before && e.Seq <= upTo).ExecuteDeleteAsync(cancellationToken);
+        var ids = victims.Select(v => v.EntryId).ToList();
+        var removed = await db.AuditEntries.Where(e => ids.Contains(e.Id)).ExecuteDeleteAsync(cancellationToken);
         if (removed != victims.Count)
         {
             throw new InvalidOperationException($"Retention selected {victims.Count} entries of {kind} but would remove {removed}; nothing was removed.");
@@ -158,8 +163,8 @@ public sealed class PruneAuditTrail(CrmDb db, TimeProvider clock, ActivityLog ac
                 continue;
             }
 
-            var keptBefore = await db.AuditEntries.Where(e => e.Seq < seq).MaxAsync(e => e.Seq, cancellationToken) ?? 0;
-            var keptAfter = await db.AuditEntries.Where(e => e.Seq > seq).MinAsync(e => e.Seq, cancellationToken)
+            var keptBefore = await Kept().Where(s => s.Seq < seq).MaxAsync(s => (long?)s.Seq, cancellationToken) ?? 0;
+            var keptAfter = await Kept().Where(s => s.Seq > seq).MinAsync(s => (long?)s.Seq, cancellationToken)
                 ?? throw new InvalidOperationException("Retention never removes the newest entry, yet none is left after the removed ones.");
             var to = keptAfter - 1;
             var hash = removed.TryGetValue(to, out var known) ? known
@@ -171,6 +176,9 @@ public sealed class PruneAuditTrail(CrmDb db, TimeProvider clock, ActivityLog ac
 
         return anchors;
     }
+
+    /// <summary>The seals whose entries are still there (a seal outlives the entry retention removes).</summary>
+    private IQueryable<AuditSeal> Kept() => db.AuditSeals.Where(s => db.AuditEntries.Any(e => e.Id == s.EntryId));
 
     /// <summary>
     /// One batch of activity-log entries, in one transaction with its own activity line: the

@@ -39,7 +39,7 @@ public static class RetentionTrails
 
 /// <summary>
 /// The anchor left where the retention job removed entries from the audit trail: the removed
-/// range of places in the chain (<see cref="AuditEntry.Seq"/>) and the hash of its last entry, so
+/// range of places in the chain (<see cref="AuditSeal.Seq"/>) and the hash of its last entry, so
 /// verification resumes at the first kept entry
 /// after it. Written only by the retention job, in the transaction that removes the entries, and
 /// vouched for by that job's own "pruned" entry (whose changes carry a digest of its anchors).
