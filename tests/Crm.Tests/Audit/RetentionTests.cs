@@ -89,6 +89,9 @@ public sealed class RetentionTests
         Assert.Equal(before.Where(e => !expectedGone.Contains(e.Id)).Select(e => e.Id), after.Where(e => e.Id <= before[^1].Id).Select(e => e.Id));
         Assert.Contains(after, e => e.Type == "department" && e.At >= cutoff);
         Assert.Equal(before.Count(e => e.Type == "group"), after.Count(e => e.Type == "group"));
+        // Each removed entry's seal went with it; every kept entry keeps its own.
+        Assert.False(await app.InDatabaseAsync(db => db.AuditSeals.AnyAsync(s => expectedGone.Contains(s.EntryId))));
+        Assert.True(await app.InDatabaseAsync(db => db.AuditEntries.AllAsync(e => db.AuditSeals.Any(s => s.EntryId == e.Id) || db.AuditPending.Any(p => p.EntryId == e.Id))));
 
         // The run is recorded: a "pruned" entry in the trail and a line in the activity log.
         var record = await app.InDatabaseAsync(db => db.AuditEntries.AsNoTracking().SingleAsync(e => e.Action == PruneAuditTrail.Action));
@@ -150,6 +153,8 @@ public sealed class RetentionTests
         Assert.Contains("append-only", delete.Message, StringComparison.Ordinal);
         var update = await Record.ExceptionAsync(() => app.InDatabaseAsync(db => db.Database.ExecuteSqlRawAsync("""UPDATE "AuditEntries" SET "Label" = 'x' WHERE "EntityType" = 'department'""")));
         Assert.NotNull(update);
+        var seals = await Record.ExceptionAsync(() => app.InDatabaseAsync(db => db.Database.ExecuteSqlRawAsync("""DELETE FROM "AuditSeals" """)));
+        Assert.Contains("append-only", seals?.Message);
         var anchors = await Record.ExceptionAsync(() => app.InDatabaseAsync(db => db.Database.ExecuteSqlRawAsync("""DELETE FROM "AuditGaps" """)));
         Assert.NotNull(anchors);
         Assert.True(await app.InDatabaseAsync(db => db.AuditGaps.AnyAsync()));
@@ -165,6 +170,16 @@ public sealed class RetentionTests
             return await db.Database.ExecuteSqlRawAsync("""DELETE FROM "AuditEntries" WHERE "EntityType" = 'group'""");
         }));
         Assert.NotNull(wrongKind);
+        var wrongKindSeal = await Record.ExceptionAsync(() => app.InDatabaseAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            db.AuditRetentionGuard.Add(new AuditRetentionGuard { Trail = RetentionTrails.History, Kind = "department", Before = cutoff });
+            await db.SaveChangesAsync();
+            return await db.Database.ExecuteSqlRawAsync("""
+                DELETE FROM "AuditSeals" WHERE "EntryId" IN (SELECT "Id" FROM "AuditEntries" WHERE "EntityType" = 'group')
+                """);
+        }));
+        Assert.Contains("append-only", wrongKindSeal?.Message);
         Assert.Equal(groupsBefore, await app.InDatabaseAsync(db => db.AuditEntries.CountAsync(e => e.EntityType == "group")));
 
         if (TestDatabase.IsPostgres)
@@ -221,11 +236,10 @@ public sealed class RetentionTests
         var victim = await second.InDatabaseAsync(db => db.AuditEntries.AsNoTracking()
             .Where(e => e.EntityType == "group").OrderByDescending(e => e.Id).FirstAsync());
         var seal = await second.InDatabaseAsync(db => db.AuditSeals.AsNoTracking().SingleAsync(s => s.EntryId == victim.Id));
-        // The kept entries around the victim (the seals of pruned entries stay, their entries do not).
         var neighbours = await second.InDatabaseAsync(async db => new
         {
-            Before = await db.AuditSeals.Where(s => s.Seq < seal.Seq && db.AuditEntries.Any(e => e.Id == s.EntryId)).MaxAsync(s => s.Seq),
-            After = await db.AuditSeals.Where(s => s.Seq > seal.Seq && db.AuditEntries.Any(e => e.Id == s.EntryId)).MinAsync(s => s.Seq),
+            Before = await db.AuditSeals.Where(s => s.Seq < seal.Seq).MaxAsync(s => s.Seq),
+            After = await db.AuditSeals.Where(s => s.Seq > seal.Seq).MinAsync(s => s.Seq),
         });
         Assert.Equal(seal.Seq + 1, neighbours.After);
         await TamperAsync(second, $"""DELETE FROM "AuditEntries" WHERE "Id" = {victim.Id}""");

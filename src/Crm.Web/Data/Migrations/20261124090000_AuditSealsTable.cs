@@ -9,8 +9,9 @@ namespace Crm.Web.Data.Migrations;
 /// audited update about as much as the entry itself. Now an entry is written once and never
 /// changed; its place and hash are a row of <c>AuditSeals</c>, and the sealer finds its work in
 /// <c>AuditPending</c>, which a trigger fills in the writer's transaction. The append-only guard of
-/// the entries loses its one exception (the seal) and the seals get the same guard. Every existing
-/// seal is copied as it stands, so the chain verifies exactly as before.
+/// the entries loses its one exception (the seal) and the seals get the same guard, which lets the
+/// retention job remove the seal of an entry it removes. Every existing seal is copied as it
+/// stands, so the chain verifies exactly as before.
 /// </summary>
 [DbContext(typeof(CrmDb))]
 [Migration("20261124090000_AuditSealsTable")]
@@ -43,7 +44,7 @@ public sealed class AuditSealsTable : Migration
         migrationBuilder.DropIndex("IX_AuditEntries_Seq", "AuditEntries");
         if (postgres)
         {
-            migrationBuilder.Sql(AuditSealing.PostgresFunction(sealing: false));
+            migrationBuilder.Sql(GuardFunction);
             migrationBuilder.DropColumn("Seq", "AuditEntries");
             migrationBuilder.DropColumn("Hash", "AuditEntries");
             // A row trigger: in a pgbench comparison a statement-level one with a transition table
@@ -86,10 +87,36 @@ public sealed class AuditSealsTable : Migration
                 """);
             migrationBuilder.Sql("""
                 CREATE TRIGGER "AuditSeals_no_delete" BEFORE DELETE ON "AuditSeals"
+                WHEN NOT EXISTS (SELECT 1 FROM "AuditRetentionGuard" g JOIN "AuditEntries" e ON e."Id" = OLD."EntryId"
+                                 WHERE g."Trail" = 'history' AND g."Kind" = e."EntityType" AND e."At" < g."Before")
                 BEGIN SELECT RAISE(ABORT, 'AuditSeals is append-only: DELETE is refused'); END;
                 """);
         }
     }
+
+    /// <summary>
+    /// The guard of the trail, its anchors and now its seals: nothing is updated any more, and a
+    /// DELETE passes only for an entry the retention job's guard row covers, or for the seal of such
+    /// an entry (removed first, while the entry still says its kind and time).
+    /// </summary>
+    private const string GuardFunction = """
+        CREATE OR REPLACE FUNCTION audit_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'DELETE' AND TG_TABLE_NAME = 'AuditEntries' THEN
+                IF EXISTS (SELECT 1 FROM "AuditRetentionGuard" g
+                           WHERE g."Trail" = 'history' AND g."Kind" = OLD."EntityType" AND OLD."At" < g."Before") THEN
+                    RETURN OLD;
+                END IF;
+            ELSIF TG_OP = 'DELETE' AND TG_TABLE_NAME = 'AuditSeals' THEN
+                IF EXISTS (SELECT 1 FROM "AuditRetentionGuard" g JOIN "AuditEntries" e ON e."Id" = OLD."EntryId"
+                           WHERE g."Trail" = 'history' AND g."Kind" = e."EntityType" AND e."At" < g."Before") THEN
+                    RETURN OLD;
+                END IF;
+            END IF;
+            RAISE EXCEPTION '% is append-only: % is refused', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
+        END
+        $$;
+        """;
 
     protected override void Down(MigrationBuilder migrationBuilder)
     {

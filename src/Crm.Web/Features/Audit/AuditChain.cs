@@ -246,10 +246,11 @@ public sealed record ChainReport(long Checked, long Redacted, long? FirstBrokenI
 }
 
 /// <summary>
-/// Seals what is committed and not sealed yet, then walks the chain in order and names the first
-/// entry that does not fit: a hash that does not match its fields (edited, or inserted without the
-/// chain), a gap in the places (deleted), or changes that no longer match their digest without
-/// being marked as redacted (edited values). A gap left by the retention job is bridged by its
+/// Seals what is committed and not sealed yet, then walks the seals in order of place and names
+/// the first entry that does not fit: a hash that does not match its fields (edited, or inserted
+/// without the chain), a gap in the places (deleted), or changes that no longer match their digest
+/// without being marked as redacted (edited values); and last an entry that is neither sealed nor
+/// waiting to be (slipped in around the trigger that lists every entry written). A gap left by the retention job is bridged by its
 /// anchor (the hash of the last removed entry), but only if the job's own "pruned" entry vouches
 /// for that anchor by its digest: an anchor slipped in by hand to hide a deletion is not trusted.
 /// </summary>

@@ -8,7 +8,7 @@ namespace Crm.Web.Features.Audit;
 /// the entry <see cref="EntryId"/>, and the hash over the previous link's hash, that place and the
 /// entry. A row of its own, not two columns of the entry, so that sealing appends a narrow row
 /// instead of rewriting the wide entry and every index over it. Append-only (triggers in the
-/// migration); a seal outlives an entry removed by retention, which the walk bridges by its anchor.
+/// migration); the retention job removes a seal together with its entry, under the same guard.
 /// </summary>
 public sealed class AuditSeal
 {

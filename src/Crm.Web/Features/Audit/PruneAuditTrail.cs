@@ -106,11 +106,13 @@ public sealed class PruneAuditTrail(CrmDb db, TimeProvider clock, ActivityLog ac
         }
 
         var upTo = victims[^1].Seq;
+        // Seals first: their guard looks up each entry's kind and time, so the entry must still be there.
         var ids = victims.Select(v => v.EntryId).ToList();
+        var seals = await db.AuditSeals.Where(s => ids.Contains(s.EntryId)).ExecuteDeleteAsync(cancellationToken);
         var removed = await db.AuditEntries.Where(e => ids.Contains(e.Id)).ExecuteDeleteAsync(cancellationToken);
-        if (removed != victims.Count)
+        if (removed != victims.Count || seals != victims.Count)
         {
-            throw new InvalidOperationException($"Retention selected {victims.Count} entries of {kind} but would remove {removed}; nothing was removed.");
+            throw new InvalidOperationException($"Retention selected {victims.Count} entries of {kind} but would remove {removed} and {seals} seals; nothing was removed.");
         }
 
         await db.AuditRetentionGuard.Where(g => g.Id == AuditRetentionGuard.TheId).ExecuteDeleteAsync(cancellationToken);
@@ -163,8 +165,8 @@ public sealed class PruneAuditTrail(CrmDb db, TimeProvider clock, ActivityLog ac
                 continue;
             }
 
-            var keptBefore = await Kept().Where(s => s.Seq < seq).MaxAsync(s => (long?)s.Seq, cancellationToken) ?? 0;
-            var keptAfter = await Kept().Where(s => s.Seq > seq).MinAsync(s => (long?)s.Seq, cancellationToken)
+            var keptBefore = await db.AuditSeals.Where(s => s.Seq < seq).MaxAsync(s => (long?)s.Seq, cancellationToken) ?? 0;
+            var keptAfter = await db.AuditSeals.Where(s => s.Seq > seq).MinAsync(s => (long?)s.Seq, cancellationToken)
                 ?? throw new InvalidOperationException("Retention never removes the newest entry, yet none is left after the removed ones.");
             var to = keptAfter - 1;
             var hash = removed.TryGetValue(to, out var known) ? known
@@ -176,9 +178,6 @@ public sealed class PruneAuditTrail(CrmDb db, TimeProvider clock, ActivityLog ac
 
         return anchors;
     }
-
-    /// <summary>The seals whose entries are still there (a seal outlives the entry retention removes).</summary>
-    private IQueryable<AuditSeal> Kept() => db.AuditSeals.Where(s => db.AuditEntries.Any(e => e.Id == s.EntryId));
 
     /// <summary>
     /// One batch of activity-log entries, in one transaction with its own activity line: the
