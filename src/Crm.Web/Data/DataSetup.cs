@@ -74,7 +74,7 @@ public static class DataSetup
 
         return options
             .UseSqlite(Effective(provider, connectionString, contentRoot), s => s.MigrationsHistoryTable(MigrationsTable))
-            .AddInterceptors(SqliteConnectionPragmas.Instance);
+            .AddInterceptors(SqliteConnectionPragmas.Instance, SqliteWriterGate.Instance);
     }
 
     // Every CrmDb is configured afresh (its scoped interceptors belong to the request), but the
@@ -181,6 +181,15 @@ public static class DataSetup
             await using var command = connection.CreateCommand();
             command.CommandText = Pragmas;
             await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // A transaction disposed unfinished leaves the writer gate to its connection's close.
+        public override void ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => SqliteWriterGate.Release(eventData.ConnectionId);
+
+        public override Task ConnectionClosedAsync(DbConnection connection, ConnectionEndEventData eventData)
+        {
+            SqliteWriterGate.Release(eventData.ConnectionId);
+            return Task.CompletedTask;
         }
     }
 }

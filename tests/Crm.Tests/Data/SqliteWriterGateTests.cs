@@ -1,0 +1,77 @@
+using Crm.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Tests.Data;
+
+/// <summary>
+/// The in-process gate of SQLite transactions (ADR 0013): one transaction at a time per file, the
+/// next one let in the moment the previous one ends, however it ends. Runs on SQLite whatever the
+/// provider under test, since the gate exists only there.
+/// </summary>
+public sealed class SqliteWriterGateTests : IDisposable
+{
+    private readonly string _file = Path.Combine(Path.GetTempPath(), $"crm-gate-{Guid.NewGuid():N}.db");
+
+    private CrmDb Open()
+    {
+        var options = new DbContextOptionsBuilder<CrmDb>();
+        options.UseCrmDatabase(DatabaseProvider.Sqlite, $"Data Source={_file}", Path.GetTempPath());
+        return new CrmDb(options.Options);
+    }
+
+    [Fact]
+    public async Task A_second_transaction_waits_for_the_first_and_starts_as_soon_as_it_commits()
+    {
+        await using var first = Open();
+        await using var second = Open();
+        await using var one = await first.Database.BeginTransactionAsync();
+        Assert.False(SqliteWriterGate.IsOpen(_file));
+
+        var waiting = second.Database.BeginTransactionAsync();
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted);
+
+        await one.CommitAsync();
+        await using var two = await waiting.WaitAsync(TimeSpan.FromSeconds(1));
+        Assert.False(SqliteWriterGate.IsOpen(_file));
+        await two.RollbackAsync();
+        Assert.True(SqliteWriterGate.IsOpen(_file));
+    }
+
+    [Fact]
+    public async Task A_transaction_left_unfinished_opens_the_gate_when_its_context_goes()
+    {
+        await using (var first = Open())
+        {
+            var unfinished = await first.Database.BeginTransactionAsync();
+            await first.Database.ExecuteSqlRawAsync("CREATE TABLE t (x INTEGER)");
+            await unfinished.DisposeAsync(); // neither committed nor rolled back
+        }
+
+        Assert.True(SqliteWriterGate.IsOpen(_file));
+        await using var second = Open();
+        await using var next = await second.Database.BeginTransactionAsync().WaitAsync(TimeSpan.FromSeconds(1));
+        await second.Database.ExecuteSqlRawAsync("CREATE TABLE t (x INTEGER)"); // the first one's table was rolled back
+        await next.CommitAsync();
+    }
+
+    [Fact]
+    public async Task A_failed_commit_opens_the_gate()
+    {
+        await using var db = Open();
+        await db.Database.ExecuteSqlRawAsync("CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (parent INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)");
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await db.Database.ExecuteSqlRawAsync("INSERT INTO child VALUES (42)");
+        await Assert.ThrowsAnyAsync<Exception>(() => transaction.CommitAsync());
+        Assert.True(SqliteWriterGate.IsOpen(_file));
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(_file + suffix);
+        }
+    }
+}
