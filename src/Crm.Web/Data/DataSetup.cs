@@ -183,10 +183,18 @@ public static class DataSetup
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        // A transaction disposed unfinished leaves the writer gate to its connection's close.
+        // A transaction disposed unfinished leaves the writer gate to its connection's close or disposal.
         public override void ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => SqliteWriterGate.Release(eventData.ConnectionId);
 
         public override Task ConnectionClosedAsync(DbConnection connection, ConnectionEndEventData eventData)
+        {
+            SqliteWriterGate.Release(eventData.ConnectionId);
+            return Task.CompletedTask;
+        }
+
+        public override void ConnectionDisposed(DbConnection connection, ConnectionEndEventData eventData) => SqliteWriterGate.Release(eventData.ConnectionId);
+
+        public override Task ConnectionDisposedAsync(DbConnection connection, ConnectionEndEventData eventData)
         {
             SqliteWriterGate.Release(eventData.ConnectionId);
             return Task.CompletedTask;

@@ -27,9 +27,12 @@ public sealed partial class SqliteWriterGate : DbTransactionInterceptor
     // One gate per database file, shared by every context of the process that opens it.
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> s_gates = new(StringComparer.Ordinal);
 
-    // Which connection (EF's id for it) holds which gate: released when its transaction ends, or at the latest when it closes.
+    // Which connection (EF's id for it) holds which gate: released when its transaction ends, or at the latest when the connection closes or goes.
     private static readonly ConcurrentDictionary<Guid, SemaphoreSlim> s_held = new();
 
+    // The gate is taken before BEGIN, so BEGIN runs here: EF raises no event when BEGIN itself fails
+    // (the file locked by another process past the busy timeout, a cancelled request), and a gate
+    // taken for a transaction that never started would stay shut.
     public override InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
         var gate = GateOf(connection);
@@ -42,7 +45,15 @@ public sealed partial class SqliteWriterGate : DbTransactionInterceptor
             TimedOut(eventData.Context);
         }
 
-        return result;
+        try
+        {
+            return InterceptionResult<DbTransaction>.SuppressWithResult(connection.BeginTransaction(eventData.IsolationLevel));
+        }
+        catch
+        {
+            Release(eventData.ConnectionId);
+            throw;
+        }
     }
 
     public override async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData,
@@ -58,7 +69,15 @@ public sealed partial class SqliteWriterGate : DbTransactionInterceptor
             TimedOut(eventData.Context);
         }
 
-        return result;
+        try
+        {
+            return InterceptionResult<DbTransaction>.SuppressWithResult(await connection.BeginTransactionAsync(eventData.IsolationLevel, cancellationToken));
+        }
+        catch
+        {
+            Release(eventData.ConnectionId);
+            throw;
+        }
     }
 
     public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Release(eventData.ConnectionId);
@@ -77,7 +96,9 @@ public sealed partial class SqliteWriterGate : DbTransactionInterceptor
         return Task.CompletedTask;
     }
 
-    // A failed BEGIN, COMMIT or ROLLBACK: the transaction is over either way (a later rollback finds nothing held).
+    // A failed COMMIT, ROLLBACK or savepoint: the gate opens at once. SQLite may keep the transaction
+    // (a COMMIT refused by a deferred foreign key); the next one then meets the file lock and its
+    // busy timeout, as without the gate, until this one is rolled back (which finds nothing held).
     public override void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Release(eventData.ConnectionId);
 
     public override Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
@@ -88,8 +109,8 @@ public sealed partial class SqliteWriterGate : DbTransactionInterceptor
 
     /// <summary>
     /// Opens the gate a connection still holds. Called when its transaction ends, and when the
-    /// connection closes: a transaction disposed without commit or rollback raises no event here,
-    /// but its context closes the connection when it is disposed.
+    /// connection closes or is disposed: a transaction disposed without commit or rollback raises
+    /// no event here, but its context closes or disposes the connection.
     /// </summary>
     public static void Release(Guid connectionId)
     {
@@ -113,6 +134,6 @@ public sealed partial class SqliteWriterGate : DbTransactionInterceptor
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A SQLite transaction waited {Seconds} s for the one before it and goes on without the writer gate (another transaction of the same request still open?)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "A SQLite transaction waited {Seconds} s for the one before it (a long import or retention batch?) and goes on without the writer gate, leaving the wait to SQLite's busy timeout")]
     private static partial void LogGateTimedOut(ILogger logger, double seconds);
 }

@@ -4,6 +4,7 @@ using Crm.Web.Features.Audit;
 using Crm.Web.Features.Departments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Crm.Tests.Audit;
 
@@ -24,7 +25,7 @@ public sealed class AuditChainTests
             });
         }
 
-        // Sealed before the tests tamper: an entry removed while still unsealed leaves no trace (ADR 0009).
+        // Sealed before the tests tamper: an entry removed while still unsealed leaves only a warning of the sealer (ADR 0012).
         await AuditKit.SealAsync(app);
         return app;
     }
@@ -277,6 +278,35 @@ public sealed class AuditChainTests
         Assert.True(report.Intact, report.Problem);
         Assert.Equal(N(Writers * Saves), report.Checked);
         Assert.Equal(Writers * Saves, await app.InDatabaseAsync(db => db.Departments.CountAsync()));
+    }
+
+    [Fact]
+    public async Task An_entry_removed_before_its_seal_is_reported_by_the_sealer()
+    {
+        // Written and removed around the guards in one transaction, so no sealing round comes between.
+        await using var app = await AppWithEntriesAsync(1);
+        await app.InDatabaseAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            db.AuditEntries.Add(new AuditEntry
+            {
+                Id = N(2), At = app.Clock.GetUtcNow().UtcDateTime, ActorKind = "user", ActorName = "Somebody", EntityType = "department", EntityId = "7",
+                Label = "Gone", Action = AuditActions.Created, Changes = "{}", ChangesDigest = AuditChain.Digest("{}"),
+            });
+            await db.SaveChangesAsync();
+            await db.Database.ExecuteSqlRawAsync(db.Database.IsNpgsql()
+                ? """ALTER TABLE "AuditEntries" DISABLE TRIGGER audit_entries_append_only"""
+                : """DROP TRIGGER "AuditEntries_no_delete" """);
+            var removed = await db.Database.ExecuteSqlAsync($"""DELETE FROM "AuditEntries" WHERE "Id" = {N(2)}""");
+            await transaction.CommitAsync();
+            return removed;
+        });
+
+        using var log = new CapturedLog();
+        await app.InDatabaseAsync(db => AuditChain.SealAsync(db, new LoggerFactory([log]).CreateLogger("sealer"), CancellationToken.None));
+        var warning = Assert.Single(log.Lines, l => l.Level == LogLevel.Warning);
+        Assert.Contains($"{N(2)}", warning.Message, StringComparison.Ordinal);
+        Assert.False(await app.InDatabaseAsync(db => db.AuditPending.AnyAsync()));
     }
 
     [Fact]

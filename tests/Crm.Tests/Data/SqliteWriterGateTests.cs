@@ -12,10 +12,10 @@ public sealed class SqliteWriterGateTests : IDisposable
 {
     private readonly string _file = Path.Combine(Path.GetTempPath(), $"crm-gate-{Guid.NewGuid():N}.db");
 
-    private CrmDb Open()
+    private CrmDb Open(string extra = "")
     {
         var options = new DbContextOptionsBuilder<CrmDb>();
-        options.UseCrmDatabase(DatabaseProvider.Sqlite, $"Data Source={_file}", Path.GetTempPath());
+        options.UseCrmDatabase(DatabaseProvider.Sqlite, $"Data Source={_file}{extra}", Path.GetTempPath());
         return new CrmDb(options.Options);
     }
 
@@ -39,7 +39,7 @@ public sealed class SqliteWriterGateTests : IDisposable
     }
 
     [Fact]
-    public async Task A_transaction_left_unfinished_opens_the_gate_when_its_context_goes()
+    public async Task A_transaction_disposed_unfinished_opens_the_gate()
     {
         await using (var first = Open())
         {
@@ -56,6 +56,16 @@ public sealed class SqliteWriterGateTests : IDisposable
     }
 
     [Fact]
+    public async Task A_context_disposed_with_its_transaction_still_open_opens_the_gate()
+    {
+        var first = Open();
+        _ = await first.Database.BeginTransactionAsync();
+        Assert.False(SqliteWriterGate.IsOpen(_file));
+        await first.DisposeAsync();
+        Assert.True(SqliteWriterGate.IsOpen(_file));
+    }
+
+    [Fact]
     public async Task A_failed_commit_opens_the_gate()
     {
         await using var db = Open();
@@ -64,6 +74,36 @@ public sealed class SqliteWriterGateTests : IDisposable
         await db.Database.ExecuteSqlRawAsync("INSERT INTO child VALUES (42)");
         await Assert.ThrowsAnyAsync<Exception>(() => transaction.CommitAsync());
         Assert.True(SqliteWriterGate.IsOpen(_file));
+    }
+
+    [Fact]
+    public async Task A_transaction_that_cannot_begin_leaves_the_gate_open()
+    {
+        // Another process holds the file's write lock past the busy timeout: BEGIN itself fails.
+        await using (var setup = Open())
+        {
+            await setup.Database.ExecuteSqlRawAsync("CREATE TABLE t (x INTEGER)");
+        }
+
+        await using var other = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_file};Pooling=False");
+        await other.OpenAsync();
+        await using var holding = await other.BeginTransactionAsync();
+        await using (var write = other.CreateCommand())
+        {
+            write.CommandText = "INSERT INTO t VALUES (1)";
+            await write.ExecuteNonQueryAsync();
+        }
+
+        await using (var blocked = Open(";Default Timeout=1"))
+        {
+            await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => blocked.Database.BeginTransactionAsync());
+            Assert.True(SqliteWriterGate.IsOpen(_file));
+        }
+
+        await holding.RollbackAsync();
+        await using var next = Open();
+        await using var started = await next.Database.BeginTransactionAsync().WaitAsync(TimeSpan.FromSeconds(1));
+        await started.CommitAsync();
     }
 
     public void Dispose()

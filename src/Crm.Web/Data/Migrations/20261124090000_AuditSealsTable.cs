@@ -22,6 +22,13 @@ public sealed class AuditSealsTable : Migration
     protected override void Up(MigrationBuilder migrationBuilder)
     {
         var postgres = migrationBuilder.ActiveProvider == Postgres;
+        if (postgres)
+        {
+            // An instance of the previous version may still be writing: no entry may commit between
+            // the copy of the waiting list below and the trigger that lists entries from then on.
+            migrationBuilder.Sql("""LOCK TABLE "AuditEntries" IN SHARE ROW EXCLUSIVE MODE;""");
+        }
+
         migrationBuilder.CreateTable(
             name: "AuditSeals",
             columns: table => new

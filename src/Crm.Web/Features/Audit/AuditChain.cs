@@ -17,10 +17,10 @@ namespace Crm.Web.Features.Audit;
 /// <see cref="AuditEntry.ChangesDigest"/>, so a GDPR erasure can redact values inside them (marking
 /// the entry with <see cref="RedactedMarker"/>) without breaking the chain. Writers only append
 /// unsealed entries, with their change and without any lock (a trigger lists each for sealing);
-/// the chain is extended afterwards by <see cref="SealAsync"/>, which alone holds the chain lock (besides retention): on PostgreSQL a
+/// the chain is extended afterwards by <see cref="SealAsync(CrmDb, CancellationToken)"/>, which alone holds the chain lock (besides retention): on PostgreSQL a
 /// transaction-scoped advisory lock, on SQLite the database write lock its transaction takes.
 /// </summary>
-public static class AuditChain
+public static partial class AuditChain
 {
     /// <summary>Top-level key an erasure job adds to <see cref="AuditEntry.Changes"/> when it redacts values.</summary>
     public const string RedactedMarker = "$redacted";
@@ -86,7 +86,13 @@ public static class AuditChain
     /// has one (which then holds the chain lock until it ends); otherwise each round of
     /// <see cref="SealBatch"/> in a transaction of its own, so the chain lock is let go between rounds.
     /// </summary>
-    public static async Task<int> SealAsync(CrmDb db, CancellationToken cancellationToken)
+    public static Task<int> SealAsync(CrmDb db, CancellationToken cancellationToken) => SealAsync(db, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SealAsync(CrmDb, CancellationToken)"/>, telling <paramref name="logger"/> of
+    /// listed entries that no longer exist (removed around the database's guards before their seal).
+    /// </summary>
+    public static async Task<int> SealAsync(CrmDb db, ILogger? logger, CancellationToken cancellationToken)
     {
         var total = 0;
         while (true)
@@ -94,12 +100,12 @@ public static class AuditChain
             (int Read, int Sealed) round;
             if (db.Database.CurrentTransaction is not null)
             {
-                round = await SealPendingAsync(db, cancellationToken);
+                round = await SealPendingAsync(db, logger, cancellationToken);
             }
             else
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                round = await SealPendingAsync(db, cancellationToken);
+                round = await SealPendingAsync(db, logger, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
 
@@ -118,7 +124,7 @@ public static class AuditChain
     /// must commit for the seals to count; returns how many ids it took off the list and how many
     /// it sealed.
     /// </summary>
-    private static async Task<(int Read, int Sealed)> SealPendingAsync(CrmDb db, CancellationToken cancellationToken)
+    private static async Task<(int Read, int Sealed)> SealPendingAsync(CrmDb db, ILogger? logger, CancellationToken cancellationToken)
     {
         var (seq, previous) = await LockAndReadEndAsync(db, cancellationToken);
         // The list first, then its entries by key: one plan whatever the planner believes about a
@@ -127,6 +133,14 @@ public static class AuditChain
         var ids = await db.AuditPending.OrderBy(p => p.EntryId).Select(p => p.EntryId).Take(SealBatch).ToListAsync(cancellationToken);
         var listed = ids.Count == 0 ? [] : await db.AuditEntries.AsNoTracking().Where(e => ids.Contains(e.Id)).OrderBy(e => e.Id)
             .Select(e => new { Entry = e, Sealed = db.AuditSeals.Any(s => s.EntryId == e.Id) }).ToListAsync(cancellationToken);
+        if (listed.Count < ids.Count && logger is not null)
+        {
+            // Nothing in the CRM removes an unsealed entry: the trigger lists it in its writer's
+            // transaction, and retention seals before it removes. The list is the only trace left.
+            var vanished = ids.Except(listed.Select(l => l.Entry.Id));
+            LogVanished(logger, string.Join(", ", vanished));
+        }
+
         var seals = new List<AuditSeal>(listed.Count);
         foreach (var entry in listed.Where(l => !l.Sealed).Select(l => l.Entry))
         {
@@ -159,6 +173,9 @@ public static class AuditChain
 
         return (ids.Count, seals.Count);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Audit entries {Ids} were waiting for their seal but no longer exist: they were removed around the database's guards before they could be sealed")]
+    private static partial void LogVanished(ILogger logger, string ids);
 
     /// <summary>
     /// The chain's last place and hash, read under the chain lock. On PostgreSQL the lock and the

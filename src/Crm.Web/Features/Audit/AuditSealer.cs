@@ -9,7 +9,7 @@ namespace Crm.Web.Features.Audit;
 /// their change and wake this worker; it waits a moment so that one round seals what several
 /// requests wrote, then seals every committed entry in the order written. It also looks once a
 /// second, for entries committed by a caller's own transaction after the wake-up. Verification
-/// and retention call <see cref="AuditChain.SealAsync"/> themselves, so they always see the whole trail.
+/// and retention call <see cref="AuditChain.SealAsync(CrmDb, CancellationToken)"/> themselves, so they always see the whole trail.
 /// Several instances over one database are safe: sealing runs under the chain lock.
 /// </summary>
 public sealed partial class AuditSealer(IServiceScopeFactory scopes, ILogger<AuditSealer> logger) : BackgroundService
@@ -52,7 +52,7 @@ public sealed partial class AuditSealer(IServiceScopeFactory scopes, ILogger<Aud
                 // An idle CRM answers this from the (then empty) work list, without a transaction.
                 if (await db.AuditPending.AnyAsync(stoppingToken))
                 {
-                    await AuditChain.SealAsync(db, stoppingToken);
+                    await AuditChain.SealAsync(db, logger, stoppingToken);
                 }
             }
             catch (Exception) when (stoppingToken.IsCancellationRequested)

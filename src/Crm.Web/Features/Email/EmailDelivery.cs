@@ -203,19 +203,9 @@ public sealed partial class EmailDelivery(
         {
             var db = scope.ServiceProvider.GetRequiredService<CrmDb>();
             var now = clock.GetUtcNow().UtcDateTime;
-            leased = await ClaimAsync(db, claim, now, Math.Max(1, options.CurrentValue.BatchSize), smtp.IsConfigured, cancellationToken);
+            (leased, recent) = await ClaimAsync(db, claim, now, Math.Max(1, options.CurrentValue.BatchSize), smtp.IsConfigured, cancellationToken);
             var accountIds = leased.Where(m => m.SendingAccountId != null).Select(m => m.SendingAccountId!.Value).Distinct().ToList();
             accounts = await db.SendingAccounts.AsNoTracking().Where(a => accountIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, cancellationToken);
-            // The account's sends in the last minute, plus the messages other runs (other instances)
-            // hold right now, counted as sent now: claims are serialised, so of two runs the later
-            // one sees the earlier one's lease and leaves room for it. One statement, one snapshot.
-            var since = now - RateWindow;
-            recent = (await db.OutgoingEmails.AsNoTracking()
-                    .Where(e => e.SendingAccountId != null && accountIds.Contains(e.SendingAccountId.Value)
-                        && ((e.Status == EmailStatus.Sent && e.SentAt > since)
-                            || (e.Status == EmailStatus.Queued && e.LeaseOwner != null && e.LeaseOwner != claim && e.LeasedUntil > now)))
-                    .Select(e => new { Account = e.SendingAccountId!.Value, e.SentAt }).ToListAsync(cancellationToken))
-                .GroupBy(e => e.Account).ToDictionary(g => g.Key, g => new Queue<DateTime>(g.Select(e => e.SentAt ?? now).Order()));
         }
 
         foreach (var message in leased)
@@ -290,38 +280,57 @@ public sealed partial class EmailDelivery(
     /// IMMEDIATE (Microsoft.Data.Sqlite's default), so the check "still unleased" and the lease
     /// are written under the database's write lock and a second run sees the lease.
     /// </summary>
-    private static async Task<List<OutgoingEmail>> ClaimAsync(CrmDb db, Guid claim, DateTime now, int batch, bool instanceConfigured, CancellationToken cancellationToken)
+    /// <summary>
+    /// Leases up to <paramref name="batch"/> due messages to <paramref name="claim"/> and reads, in
+    /// the same transaction, what counts against the rate of their accounts: each account's sends
+    /// in the last minute, plus the messages other runs (other instances) hold right now, counted as
+    /// sent now. Claims take turns (PostgreSQL: a transaction-scoped advisory lock; SQLite: the
+    /// write lock), so of two runs only the later one counts the earlier one's lease: counted both
+    /// ways, two instances would each leave room for the other and together send less than the rate.
+    /// </summary>
+    private static async Task<(List<OutgoingEmail> Leased, Dictionary<int, Queue<DateTime>> Recent)> ClaimAsync(
+        CrmDb db, Guid claim, DateTime now, int batch, bool instanceConfigured, CancellationToken cancellationToken)
     {
         var until = now + Lease;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Without instance settings only messages through a user's own account can go.
+        var due = db.OutgoingEmails.Where(e => e.Status == EmailStatus.Queued && e.NextAttemptAt <= now && (e.LeasedUntil == null || e.LeasedUntil < now)
+            && (instanceConfigured || e.SendingAccountId != null));
+        if (db.Database.IsNpgsql())
         {
-            // Without instance settings only messages through a user's own account can go.
-            var due = db.OutgoingEmails.Where(e => e.Status == EmailStatus.Queued && e.NextAttemptAt <= now && (e.LeasedUntil == null || e.LeasedUntil < now)
-                && (instanceConfigured || e.SendingAccountId != null));
-            if (db.Database.IsNpgsql())
-            {
-                var ids = await db.Database.SqlQuery<Guid>($"""
-                    SELECT "Id" AS "Value" FROM "OutgoingEmails"
-                    WHERE "Status" = {(int)EmailStatus.Queued} AND "NextAttemptAt" <= {now} AND ("LeasedUntil" IS NULL OR "LeasedUntil" < {now})
-                      AND ({instanceConfigured} OR "SendingAccountId" IS NOT NULL)
-                    ORDER BY "NextAttemptAt"
-                    LIMIT {batch}
-                    FOR UPDATE SKIP LOCKED
-                    """).ToListAsync(cancellationToken);
-                due = db.OutgoingEmails.Where(e => ids.Contains(e.Id));
-            }
-            else
-            {
-                var ids = await due.OrderBy(e => e.NextAttemptAt).Take(batch).Select(e => e.Id).ToListAsync(cancellationToken);
-                due = db.OutgoingEmails.Where(e => ids.Contains(e.Id) && (e.LeasedUntil == null || e.LeasedUntil < now));
-            }
-
-            await due.ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseOwner, claim).SetProperty(e => e.LeasedUntil, until), cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({ClaimLock})", cancellationToken);
+            var ids = await db.Database.SqlQuery<Guid>($"""
+                SELECT "Id" AS "Value" FROM "OutgoingEmails"
+                WHERE "Status" = {(int)EmailStatus.Queued} AND "NextAttemptAt" <= {now} AND ("LeasedUntil" IS NULL OR "LeasedUntil" < {now})
+                  AND ({instanceConfigured} OR "SendingAccountId" IS NOT NULL)
+                ORDER BY "NextAttemptAt"
+                LIMIT {batch}
+                FOR UPDATE SKIP LOCKED
+                """).ToListAsync(cancellationToken);
+            due = db.OutgoingEmails.Where(e => ids.Contains(e.Id));
+        }
+        else
+        {
+            var ids = await due.OrderBy(e => e.NextAttemptAt).Take(batch).Select(e => e.Id).ToListAsync(cancellationToken);
+            due = db.OutgoingEmails.Where(e => ids.Contains(e.Id) && (e.LeasedUntil == null || e.LeasedUntil < now));
         }
 
-        return await db.OutgoingEmails.AsNoTracking().Where(e => e.LeaseOwner == claim).OrderBy(e => e.NextAttemptAt).ToListAsync(cancellationToken);
+        await due.ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseOwner, claim).SetProperty(e => e.LeasedUntil, until), cancellationToken);
+        var leased = await db.OutgoingEmails.AsNoTracking().Where(e => e.LeaseOwner == claim).OrderBy(e => e.NextAttemptAt).ToListAsync(cancellationToken);
+        var accountIds = leased.Where(m => m.SendingAccountId != null).Select(m => m.SendingAccountId!.Value).Distinct().ToList();
+        var since = now - RateWindow;
+        var recent = accountIds.Count == 0 ? [] : (await db.OutgoingEmails.AsNoTracking()
+                .Where(e => e.SendingAccountId != null && accountIds.Contains(e.SendingAccountId.Value)
+                    && ((e.Status == EmailStatus.Sent && e.SentAt > since)
+                        || (e.Status == EmailStatus.Queued && e.LeaseOwner != null && e.LeaseOwner != claim && e.LeasedUntil > now)))
+                .Select(e => new { Account = e.SendingAccountId!.Value, e.SentAt }).ToListAsync(cancellationToken))
+            .GroupBy(e => e.Account).ToDictionary(g => g.Key, g => new Queue<DateTime>(g.Select(e => e.SentAt ?? now).Order()));
+        await transaction.CommitAsync(cancellationToken);
+        return (leased, recent);
     }
+
+    // Any fixed number: only claims take this lock ("CRMMAILS").
+    private const long ClaimLock = 0x43524D4D41494C53;
 
     /// <summary>Sends one leased message and records the outcome; true when the server accepted it.</summary>
     private async Task<bool> DeliverAsync(SmtpSettings smtp, OutgoingEmail message, Guid claim, CancellationToken cancellationToken)
