@@ -111,6 +111,7 @@ public static class WebSetup
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.UseSecurityHeaders();
         app.UseRequestLogging();
+        app.UseMalformedRequestAnswers();
         app.UseStaticFiles();
         app.UseMissingStaticFilesAsNotFound();
         app.UseRouting();

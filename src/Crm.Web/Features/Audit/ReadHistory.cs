@@ -127,7 +127,12 @@ public sealed class ReadHistory(CrmDb db, RecordLookups lookups, RecordAccess ac
             ParseChanges(e.Changes))).ToList();
         var fields = await access.FieldsAsync(actor, module, cancellationToken);
         var names = await UserNamesAsync(rows, cancellationToken);
-        var items = rows.Select(e => Item(e, fields.CanSee, names)).ToList();
+        var links = LinkedValues(rows, lookup.LinkFields);
+        var visibleLinks = links.Count == 0 ? new HashSet<(string, int)>()
+            : await lookups.VisibleAsync(actor, links.Values.Select(l => ((string?)l.Module, (int?)l.Id)), cancellationToken);
+        string? Shown(long entry, string field, bool old, string? value) =>
+            value is not null && links.TryGetValue((entry, field, old), out var link) && !visibleLinks.Contains(link) ? HiddenValue : value;
+        var items = rows.Select(e => Item(e, fields.CanSee, names, Shown)).ToList();
         return Result<HistoryPage>.Ok(new HistoryPage(module, id, label, link is null, link?.Url, items,
             more ? rows[^1].Id.ToString(CultureInfo.InvariantCulture) : null));
     }
@@ -247,9 +252,73 @@ public sealed class ReadHistory(CrmDb db, RecordLookups lookups, RecordAccess ac
         return entity is not null;
     }
 
+    /// <summary>How a linked record's id reads in a history the reader may not see that record in.</summary>
+    public const string HiddenValue = "(hidden)";
+
+    /// <summary>
+    /// The linked records the page's values name: for each entry, link field and side (old or new),
+    /// the module and id. A link whose module is another field (a task's related record) takes that
+    /// field's value at the time from the entry itself or the nearest older entry on the page; a
+    /// link whose module cannot be told is kept with an unknown module, so it is shown as hidden.
+    /// </summary>
+    private static Dictionary<(long Entry, string Field, bool Old), (string Module, int Id)> LinkedValues(List<Row> rows, IReadOnlyList<LinkField> linkFields)
+    {
+        var links = new Dictionary<(long, string, bool), (string, int)>();
+        if (linkFields.Count == 0)
+        {
+            return links;
+        }
+
+        for (var i = 0; i < rows.Count; i++)
+        {
+            foreach (var change in rows[i].Changes)
+            {
+                if (linkFields.FirstOrDefault(f => f.Field == change.Field) is not { } link)
+                {
+                    continue;
+                }
+
+                foreach (var (old, value) in new[] { (true, change.Old), (false, change.New) })
+                {
+                    if (value is null || !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+                    {
+                        continue;
+                    }
+
+                    var linkedModule = link.Module ?? ModuleAt(rows, i, link.ModuleField!, old) ?? "";
+                    links[(rows[i].Id, change.Field, old)] = (linkedModule, id);
+                }
+            }
+        }
+
+        return links;
+    }
+
+    /// <summary>The value of <paramref name="field"/> at entry <paramref name="index"/> (before it when <paramref name="old"/>), from the page's entries.</summary>
+    private static string? ModuleAt(List<Row> rows, int index, string field, bool old)
+    {
+        var own = rows[index].Changes.FirstOrDefault(c => c.Field == field);
+        if (own.Field is not null)
+        {
+            return old ? own.Old : own.New;
+        }
+
+        // Unchanged by this entry: its value is the newest one an older entry on the page set.
+        for (var i = index + 1; i < rows.Count; i++)
+        {
+            var earlier = rows[i].Changes.FirstOrDefault(c => c.Field == field);
+            if (earlier.Field is not null)
+            {
+                return earlier.New;
+            }
+        }
+
+        return null;
+    }
+
     private static readonly HashSet<string> s_stamps = ["id", "createdAt", "createdById", "modifiedAt", "modifiedById", "version"];
 
-    private static HistoryItem Item(Row e, Func<string, bool> canSee, IReadOnlyDictionary<string, string> names)
+    private static HistoryItem Item(Row e, Func<string, bool> canSee, IReadOnlyDictionary<string, string> names, Func<long, string, bool, string?, string?> shown)
     {
         var changes = new List<FieldChange>();
         var hidden = 0;
@@ -267,7 +336,7 @@ public sealed class ReadHistory(CrmDb db, RecordLookups lookups, RecordAccess ac
                 continue;
             }
 
-            changes.Add(new FieldChange(field, Show(old, names), Show(@new, names)));
+            changes.Add(new FieldChange(field, Show(shown(e.Id, field, true, old), names), Show(shown(e.Id, field, false, @new), names)));
         }
 
         return new HistoryItem(e.Id, e.At, AuditTime.Format(e.At), e.Action, e.ActorKind, e.ActorName, e.ApiTokenName, e.IpAddress, e.Label, changes, hidden);

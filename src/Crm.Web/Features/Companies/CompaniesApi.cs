@@ -63,14 +63,20 @@ public static class CompaniesApi
 
         companies.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteCompany delete, CancellationToken cancellationToken) =>
                 (await delete.ImpactAsync(http.Actor(), id, cancellationToken))
-                    .ToHttp(i => Results.Ok(new { i.CompanyId, i.Name, deleted = i.Deleted, i.HiddenContacts, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden })))
+                    .ToHttp(i => Results.Ok(new { i.CompanyId, i.Name, deleted = i.Deleted, i.HiddenContacts, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden, refusal = i.Also.Refusal })))
             .WithName("GetCompanyDeleteImpact")
             .WithSummary("What deleting the company would delete with it.");
 
         companies.MapPost("/transfer", async (TransferRequest body, HttpContext http, TransferCompanies transfer, CancellationToken cancellationToken) =>
                 (await transfer.RunAsync(http.Actor(), new TransferInput(body.CompanyIds, body.NewOwnerId, new TransferOptions(body.OpenDeals == true, body.OpenTasks == true)), cancellationToken)).ToHttp())
             .WithName("TransferCompanies")
+            .WithDescription("Linked contacts, deals and tasks move only where you may edit them; the answer's leftBehind counts those that stayed with their owners.")
             .WithSummary("Moves companies and their contacts to a new owner (needs transfer on each; the owner must fit your role's assignment rule); openDeals: true moves the companies' open deals too, openTasks: true their open tasks.");
+
+        companies.MapPost("/transfer/preview", async (TransferRequest body, HttpContext http, TransferCompanies transfer, CancellationToken cancellationToken) =>
+                (await transfer.PreviewAsync(http.Actor(), new TransferInput(body.CompanyIds, body.NewOwnerId, new TransferOptions(body.OpenDeals == true, body.OpenTasks == true)), cancellationToken)).ToHttp())
+            .WithName("PreviewCompanyTransfer")
+            .WithSummary("What a transfer with this body would move, changing nothing: counts of companies, contacts, open deals and open tasks, and leftBehind, the linked records you may not change that would stay with their owners.");
 
         return api;
     }

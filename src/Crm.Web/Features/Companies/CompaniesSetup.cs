@@ -31,8 +31,10 @@ public static class CompaniesSetup
         [
             "The company list shows the companies your role lets you see: your own, those of people below you, of your departments, or all of them. Search by name, sort by name or ID, and move page by page with Next and Previous.",
             "Add company and the Edit and Delete buttons appear only when your role allows them. If someone else saved a company after you opened it, your save is refused with a message, so nobody's work is overwritten: reload and make your change again.",
-            "Deleting a company also deletes its contacts. The confirmation page lists them first; confirming deletes exactly those, all at once.",
-            "To hand companies to another sales manager, tick them in the list and use \"Transfer selected to…\". Their contacts follow automatically. You can only choose active users your role may assign records to.",
+            "Deleting a company also deletes its contacts and the records that hang on it (deals, tasks, files, logged emails). The confirmation page lists them first; confirming deletes exactly those, all at once.",
+            "A delete never takes records you may not delete yourself: if the company has contacts, deals or other linked records that belong to people whose records you cannot delete, the confirmation says how many of each and the delete is refused until their owners or an administrator delete or move them.",
+            "To hand companies to another sales manager, tick them in the list and use \"Transfer selected to…\". Their contacts follow automatically (and, if you choose, their open deals and open tasks). You can only choose active users your role may assign records to.",
+            "A transfer moves only the linked records you may edit yourself: contacts, deals or tasks on the company that belong to people whose records you cannot change stay with their owners. The confirmation and the result say how many were left and why.",
             "Export CSV and Export Excel download the current list (with your search and sort) when your role may export companies; fields your role hides are left out. Every export is recorded in the activity log.",
         ]));
         return services;

@@ -53,6 +53,8 @@ public sealed class DeleteCompany(CrmDb db, RecordAccess access, RecordDependent
             .OrderBy(c => c.LastName).ThenBy(c => c.FirstName).ThenBy(c => c.Id)
             .Select(c => new LinkedRecord(CrmModules.Contacts.Key, c.Id, c.FirstName + " " + c.LastName)).ToListAsync(cancellationToken);
         var also = await dependents.ImpactAsync(lookups, actor, [(module, [id]), (CrmModules.Contacts.Key, all)], cancellationToken);
+        var deletable = await lookups.PermittedAsync(actor, CrmModules.Contacts.Key, PermissionAction.Delete, all, cancellationToken);
+        also = also.WithProtected(CrmModules.Contacts.Key, "Contacts", all.Count(c => !deletable.Contains(c)));
         return Result<CompanyDeleteImpact>.Ok(new CompanyDeleteImpact(company.Id, company.Name, named, all.Count - named.Count, [.. all.Order()]) { Also = also });
     }
 
@@ -70,6 +72,12 @@ public sealed class DeleteCompany(CrmDb db, RecordAccess access, RecordDependent
         if (!impact.IsOk)
         {
             return impact;
+        }
+
+        // The rule for linked records: nothing the actor could not delete themselves goes with it.
+        if (impact.Value!.Also.Refusal is { } refusal)
+        {
+            return Result<CompanyDeleteImpact>.Forbidden(refusal);
         }
 
         var contacts = impact.Value!.ContactIds;

@@ -17,4 +17,6 @@ public sealed class ContactLookup(CrmDb db, RecordAccess access) : OwnedRecordLo
     protected override Expression<Func<Contact, string>> Label => c => c.FirstName + " " + c.LastName;
 
     protected override Expression<Func<Contact, bool>> Matches(string lowerTerm) => Contact.Matching(lowerTerm);
+
+    public override IReadOnlyList<LinkField> LinkFields { get; } = [new("companyId", CrmModules.Companies.Key)];
 }

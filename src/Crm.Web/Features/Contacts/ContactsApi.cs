@@ -64,7 +64,7 @@ public static class ContactsApi
 
         contacts.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteContact delete, CancellationToken cancellationToken) =>
                 (await delete.ImpactAsync(http.Actor(), id, cancellationToken))
-                    .ToHttp(i => Results.Ok(new { i.ContactId, i.Name, deleted = i.Deleted, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden })))
+                    .ToHttp(i => Results.Ok(new { i.ContactId, i.Name, deleted = i.Deleted, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden, refusal = i.Also.Refusal })))
             .WithName("GetContactDeleteImpact")
             .WithSummary("What deleting the contact would delete with it.");
 

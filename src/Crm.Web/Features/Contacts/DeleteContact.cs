@@ -59,6 +59,12 @@ public sealed class DeleteContact(CrmDb db, RecordAccess access, RecordDependent
             return impact;
         }
 
+        // The rule for linked records: nothing the actor could not delete themselves goes with it.
+        if (impact.Value!.Also.Refusal is { } refusal)
+        {
+            return Result<ContactDeleteImpact>.Forbidden(refusal);
+        }
+
         if (!impact.Value!.Also.Matches(confirmedAlso))
         {
             return Result<ContactDeleteImpact>.Conflict("What the contact takes with it changed after the confirmation was shown. Review what will be deleted and confirm again.");

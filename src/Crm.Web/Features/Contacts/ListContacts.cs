@@ -17,7 +17,7 @@ public sealed record ContactListItem(int Id, string FirstName, string LastName, 
 /// The contacts the actor may view, optionally of one company, searched by name or email, sorted by
 /// name (last, first) or ID, keyset-paged. The company's name is shown only if the company is visible too.
 /// </summary>
-public sealed class ListContacts(CrmDb db, RecordAccess access)
+public sealed class ListContacts(CrmDb db, RecordAccess access, RecordLookups lookups)
 {
     public const string SortByName = "name";
     public const string SortById = "id";
@@ -99,7 +99,8 @@ public sealed class ListContacts(CrmDb db, RecordAccess access)
             contacts = contacts.Where(Contact.Matching(term));
         }
 
-        if (query.CompanyId is { } companyId)
+        // A company the actor may not view filters exactly as one that does not exist.
+        if (await lookups.VisibleFilterAsync(actor, CrmModules.Companies.Key, query.CompanyId, cancellationToken) is { } companyId)
         {
             contacts = contacts.Where(c => c.CompanyId == companyId);
         }

@@ -18,6 +18,8 @@ public sealed class DealLookup(CrmDb db, RecordAccess access) : OwnedRecordLooku
     protected override Expression<Func<Deal, string>> Label => d => d.Title;
 
     protected override Expression<Func<Deal, bool>> Matches(string lowerTerm) => Deal.Matching(lowerTerm);
+
+    public override IReadOnlyList<LinkField> LinkFields { get; } = [new("companyId", CrmModules.Companies.Key), new("contactId", CrmModules.Contacts.Key)];
 }
 
 /// <summary>A company's deals hang on it: deleting the company lists them and deletes them (tracked, so history sees each).</summary>

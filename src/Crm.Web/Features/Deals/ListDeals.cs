@@ -26,7 +26,7 @@ public sealed record DealListItem(
 /// company and owner, searched by title, sorted by title, amount or ID and keyset-paged. When the
 /// role hides the amount it is neither shown nor offered as a sort (the order would reveal it).
 /// </summary>
-public sealed class ListDeals(CrmDb db, RecordAccess access)
+public sealed class ListDeals(CrmDb db, RecordAccess access, RecordLookups lookups)
 {
     public const string SortByTitle = "title";
     public const string SortByAmount = "amount";
@@ -152,7 +152,8 @@ public sealed class ListDeals(CrmDb db, RecordAccess access)
                 : deals.Where(d => d.Stage == DealStages.Won || d.Stage == DealStages.Lost);
         }
 
-        if (query.CompanyId is { } companyId)
+        // A company the actor may not view filters exactly as one that does not exist.
+        if (await lookups.VisibleFilterAsync(actor, CrmModules.Companies.Key, query.CompanyId, cancellationToken) is { } companyId)
         {
             deals = deals.Where(d => d.CompanyId == companyId);
         }

@@ -54,6 +54,12 @@ public sealed class DeleteFile(CrmDb db, FileVisibility visibility, RecordAccess
                 return impact;
             }
 
+            // The rule for linked records: nothing the actor could not delete themselves goes with it.
+            if (impact.Value!.Also.Refusal is { } refusal)
+            {
+                return Result<FileDeleteImpact>.Forbidden(refusal);
+            }
+
             var file = await db.FileObjects.FirstAsync(f => f.Id == id, cancellationToken);
             releases.Add(await FileReferences.RemoveAsync(db, [file], cancellationToken));
             activity.Record(actor, ActivityKind, $"Deleted file ID {id} '{file.Name}' of {file.RelatedModule} ID {file.RelatedId}.");

@@ -7,8 +7,27 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Web.Features.Files;
 
 /// <summary>Files in the global search and as link targets: only those whose file object and record the actor may view.</summary>
-public sealed class FileLookup(CrmDb db, FileVisibility visibility) : IRecordLookup
+public sealed class FileLookup(CrmDb db, FileVisibility visibility, RecordAccess access) : IRecordLookup
 {
+    public IReadOnlyList<LinkField> LinkFields { get; } = [new("relatedId", null, "relatedModule")];
+
+    /// <summary>A file is decided on its own facts once the actor may view it and its record.</summary>
+    public async Task<IReadOnlySet<int>> PermittedAsync(Actor actor, string action, IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
+    {
+        var list = ids.ToList();
+        var permitted = new HashSet<int>();
+        foreach (var file in await db.FileObjects.AsNoTracking().Where(f => list.Contains(f.Id)).ToListAsync(cancellationToken))
+        {
+            if (await visibility.ViewableAsync(actor, file, cancellationToken) is { } seen
+                && (await access.DecideAsync(actor, ModuleKey, action, seen.Facts, cancellationToken)).Allowed)
+            {
+                permitted.Add(file.Id);
+            }
+        }
+
+        return permitted;
+    }
+
     public string ModuleKey => CrmModules.Files.Key;
 
     public string Title => "Files";

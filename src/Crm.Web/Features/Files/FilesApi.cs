@@ -50,7 +50,7 @@ public static class FilesApi
 
         files.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteFile delete, CancellationToken cancellationToken) =>
                 (await delete.ImpactAsync(http.Actor(), id, cancellationToken))
-                    .ToHttp(i => Results.Ok(new { i.FileId, i.Name, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden })))
+                    .ToHttp(i => Results.Ok(new { i.FileId, i.Name, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden, refusal = i.Also.Refusal })))
             .WithName("GetFileDeleteImpact")
             .WithSummary("What deleting the file object would delete with it.");
 
@@ -118,6 +118,12 @@ public static class FilesApi
         catch (InvalidDataException)
         {
             return Result<FileDetails>.Invalid("file", "The multipart body is malformed.");
+        }
+        catch (IOException e) when (e.TargetSite?.DeclaringType?.Namespace?.StartsWith("Microsoft.AspNetCore.WebUtilities", StringComparison.Ordinal) == true)
+        {
+            // The multipart reader's "unexpected end of stream": a truncated body or one without its
+            // closing boundary. Only the reader's own IOException: a disk error while storing the file stays a 500.
+            return Result<FileDetails>.Invalid("file", "The multipart body ended before its closing boundary.");
         }
     }
 }

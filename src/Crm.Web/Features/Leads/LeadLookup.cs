@@ -17,4 +17,7 @@ public sealed class LeadLookup(CrmDb db, RecordAccess access) : OwnedRecordLooku
     protected override Expression<Func<Lead, string>> Label => l => l.FirstName + " " + l.LastName;
 
     protected override Expression<Func<Lead, bool>> Matches(string lowerTerm) => Lead.Matching(lowerTerm);
+
+    public override IReadOnlyList<LinkField> LinkFields { get; } =
+        [new("convertedContactId", CrmModules.Contacts.Key), new("convertedCompanyId", CrmModules.Companies.Key), new("convertedDealId", CrmModules.Deals.Key)];
 }

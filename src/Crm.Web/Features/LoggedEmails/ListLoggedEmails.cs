@@ -23,7 +23,7 @@ public sealed record RelatedEmails(string Module, int Id, IReadOnlyList<LoggedEm
 /// The logged emails the actor may view, filtered by direction and related record, searched by
 /// subject or address, newest first (or by ID), keyset-paged.
 /// </summary>
-public sealed class ListLoggedEmails(CrmDb db, RecordAccess access)
+public sealed class ListLoggedEmails(CrmDb db, RecordAccess access, RecordLookups lookups)
 {
     public const string SortBySent = "sent";
     public const string SortById = "id";
@@ -75,7 +75,10 @@ public sealed class ListLoggedEmails(CrmDb db, RecordAccess access)
         }
 
         var forward = cursor?.Forward ?? true;
-        var rows = await Project(Order(emails, sort, forward).Take(size + 1)).ToListAsync(cancellationToken);
+        var read = await Project(Order(emails, sort, forward).Take(size + 1)).ToListAsync(cancellationToken);
+        // A related record the actor may not view is shown as none, as the email's own page does.
+        var links = await lookups.VisibleAsync(actor, read.Select(r => (r.RelatedModule, r.RelatedId)), cancellationToken);
+        var rows = read.Select(r => r.RelatedId is { } related && !links.Contains((r.RelatedModule!, related)) ? r with { RelatedModule = null, RelatedId = null } : r).ToList();
         return Result<ListPage<LoggedEmailListItem>>.Ok(ListPaging.Page(rows, size, cursor,
             (row, next) => new ListCursor(sort, next, row.Id, sort == SortBySent ? [row.SentAt.Ticks.ToString(CultureInfo.InvariantCulture)] : [])));
     }
@@ -132,7 +135,8 @@ public sealed class ListLoggedEmails(CrmDb db, RecordAccess access)
             emails = emails.Where(e => e.Direction == direction);
         }
 
-        if (query is { RelatedModule: { } module, RelatedId: { } related })
+        // A related record the actor may not view filters exactly as one that does not exist.
+        if (query is { RelatedModule: { } module, RelatedId: { } wanted } && await lookups.VisibleFilterAsync(actor, module, wanted, cancellationToken) is { } related)
         {
             emails = emails.Where(e => e.RelatedModule == module && e.RelatedId == related);
         }

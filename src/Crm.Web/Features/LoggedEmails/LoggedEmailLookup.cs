@@ -18,6 +18,8 @@ public sealed class LoggedEmailLookup(CrmDb db, RecordAccess access) : OwnedReco
     protected override Expression<Func<LoggedEmail, string>> Label => e => e.Subject;
 
     protected override Expression<Func<LoggedEmail, bool>> Matches(string lowerTerm) => LoggedEmail.Matching(lowerTerm);
+
+    public override IReadOnlyList<LinkField> LinkFields { get; } = [new("relatedId", null, "relatedModule")];
 }
 
 /// <summary>Logged emails hang on their related record, whatever its module: deleting the record lists and deletes them.</summary>

@@ -51,6 +51,12 @@ public sealed class DeleteMemo(CrmDb db, MemoVisibility visibility, RecordDepend
                 return impact;
             }
 
+            // The rule for linked records: nothing the actor could not delete themselves goes with it.
+            if (impact.Value!.Also.Refusal is { } refusal)
+            {
+                return Result<MemoDeleteImpact>.Forbidden(refusal);
+            }
+
             if (!impact.Value!.Also.Matches(confirmedAlso))
             {
                 return Result<MemoDeleteImpact>.Conflict("What the memo takes with it changed after the confirmation was shown. Review what will be deleted and confirm again.");

@@ -75,7 +75,7 @@ public static class MemosApi
 
         memos.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteMemo delete, CancellationToken cancellationToken) =>
                 (await delete.ImpactAsync(http.Actor(), id, cancellationToken))
-                    .ToHttp(i => Results.Ok(new { i.MemoId, i.Title, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden })))
+                    .ToHttp(i => Results.Ok(new { i.MemoId, i.Title, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden, refusal = i.Also.Refusal })))
             .WithName("GetMemoDeleteImpact")
             .WithSummary("What deleting the memo would delete with it.");
 

@@ -74,6 +74,12 @@ public sealed class DeleteOwnedRecord<T>(
             return impact;
         }
 
+        // The rule for linked records: nothing the actor could not delete themselves goes with it.
+        if (impact.Value!.Also.Refusal is { } refusal)
+        {
+            return Result<OwnedRecordDeleteImpact>.Forbidden(refusal);
+        }
+
         if (!impact.Value!.Also.Matches(confirmedAlso))
         {
             return Result<OwnedRecordDeleteImpact>.Conflict($"What the {deletion.Noun} takes with it changed after the confirmation was shown. Review what will be deleted and confirm again.");

@@ -107,6 +107,7 @@ public static class OwnedRecordEndpoints
                         [labelName] = i.Label,
                         ["alsoDeleted"] = i.Also.Named,
                         ["hiddenAlsoDeleted"] = i.Also.Hidden,
+                        ["refusal"] = i.Also.Refusal,
                     }));
         group.MapGet("/{id:int}/delete-impact", impact)
             .WithName("Get" + name + "DeleteImpact")

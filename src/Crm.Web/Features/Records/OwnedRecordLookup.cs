@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using Crm.Web.Data;
 using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Records;
@@ -14,6 +15,9 @@ public abstract class OwnedRecordLookup<T>(CrmDb db, RecordAccess access) : IRec
     where T : OwnedRecord
 {
     public abstract string ModuleKey { get; }
+
+    /// <summary>The database, for modules that decide their records' rights themselves.</summary>
+    protected CrmDb Db => db;
 
     public abstract string Title { get; }
 
@@ -58,6 +62,33 @@ public abstract class OwnedRecordLookup<T>(CrmDb db, RecordAccess access) : IRec
         var rows = await ordered.Take(limit).Select(IdAndLabel()).ToListAsync(cancellationToken);
         return [.. rows.Select(r => new RecordLink(ModuleKey, r.Key, r.Value, PageOf(r.Key)))];
     }
+
+    public virtual async Task<IReadOnlySet<int>> PermittedAsync(Actor actor, string action, IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
+    {
+        var list = ids.ToList();
+        var visible = await VisibleAsync(actor, cancellationToken);
+        if (action == PermissionAction.View)
+        {
+            // Viewing is the row filter itself: one query, no decision per record.
+            return (await db.Set<T>().AsNoTracking().Where(r => list.Contains(r.Id)).Where(visible).Select(r => r.Id).ToListAsync(cancellationToken)).ToHashSet();
+        }
+
+        var rows = await db.Set<T>().AsNoTracking().Where(r => list.Contains(r.Id)).Where(visible)
+            .Select(r => new { r.Id, r.OwnerId, r.DepartmentId }).ToListAsync(cancellationToken);
+        var permitted = new HashSet<int>();
+        foreach (var facts in await access.FactsAsync(ModuleKey, [.. rows.Select(r => (r.Id, r.OwnerId, r.DepartmentId))], cancellationToken))
+        {
+            if ((await access.DecideAsync(actor, ModuleKey, action, facts, cancellationToken)).Allowed)
+            {
+                permitted.Add(facts.RecordId);
+            }
+        }
+
+        return permitted;
+    }
+
+    /// <summary>The fields of the module's records that hold another record's id (history shows them only to who may see that record).</summary>
+    public virtual IReadOnlyList<LinkField> LinkFields => [];
 
     // r => new KeyValuePair<int, string>(r.Id, <label>(r)): the label expression spliced in, so it runs in SQL.
     private Expression<Func<T, KeyValuePair<int, string>>> IdAndLabel()

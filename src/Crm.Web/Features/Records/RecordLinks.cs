@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
 
 namespace Crm.Web.Features.Records;
 
@@ -35,7 +36,20 @@ public interface IRecordLookup
 
     /// <summary>Up to <paramref name="limit"/> records the actor may view whose main text matches <paramref name="text"/>.</summary>
     Task<IReadOnlyList<RecordLink>> SearchAsync(Actor actor, string text, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Which of <paramref name="ids"/> exist and the actor may both view and <paramref name="action"/>
+    /// (edit, delete) under the module's own rules. Whatever reaches a record through another one (a
+    /// transfer's contacts, a delete's dependents) asks this first: the rule for linked records.
+    /// </summary>
+    Task<IReadOnlySet<int>> PermittedAsync(Actor actor, string action, IReadOnlyCollection<int> ids, CancellationToken cancellationToken);
+
+    /// <summary>The fields of the module's records that hold another record's id: history shows them only to who may see that record.</summary>
+    IReadOnlyList<LinkField> LinkFields => [];
 }
+
+/// <summary>The linked fields of a module's records: <see cref="Field"/> holds the id of a record of <see cref="Module"/>, or of the module named by the field <see cref="ModuleField"/>.</summary>
+public sealed record LinkField(string Field, string? Module, string? ModuleField = null);
 
 /// <summary>
 /// Records of one module that hang on records of another and are deleted with them (a memo's
@@ -74,6 +88,38 @@ public sealed class RecordLookups(IServiceProvider services, RecordLookupTypes t
     /// <summary>The linked record if its module is known, it exists and the actor may view it.</summary>
     public async Task<RecordLink?> FindAsync(Actor actor, string module, int id, CancellationToken cancellationToken) =>
         Of(module) is { } lookup ? await lookup.FindAsync(actor, id, cancellationToken) : null;
+
+    /// <summary>Which of these records of <paramref name="module"/> the actor may view and <paramref name="action"/>; none of an unknown module.</summary>
+    public async Task<IReadOnlySet<int>> PermittedAsync(Actor actor, string module, string action, IReadOnlyCollection<int> ids, CancellationToken cancellationToken) =>
+        ids.Count == 0 || Of(module) is not { } lookup ? new HashSet<int>() : await lookup.PermittedAsync(actor, action, ids, cancellationToken);
+
+    /// <summary>
+    /// A list filter naming a linked record (contacts of company 12): the id if the actor may view
+    /// that record, else an id no record has, so a hidden record filters exactly as a missing one.
+    /// </summary>
+    public async Task<int?> VisibleFilterAsync(Actor actor, string module, int? id, CancellationToken cancellationToken) =>
+        id is not { } wanted ? null : await FindAsync(actor, module, wanted, cancellationToken) is not null ? wanted : NoRecord;
+
+    /// <summary>
+    /// Of the links a page of records carries (a task's related record, an email's), those the actor
+    /// may view now, asked once per module: the others are shown as hidden, as each record's own read does.
+    /// </summary>
+    public async Task<IReadOnlySet<(string Module, int Id)>> VisibleAsync(Actor actor, IEnumerable<(string? Module, int? Id)> links, CancellationToken cancellationToken)
+    {
+        var visible = new HashSet<(string, int)>();
+        foreach (var group in links.Where(l => l.Module is not null && l.Id is not null).GroupBy(l => l.Module!, l => l.Id!.Value))
+        {
+            foreach (var id in await PermittedAsync(actor, group.Key, PermissionAction.View, [.. group.Distinct()], cancellationToken))
+            {
+                visible.Add((group.Key, id));
+            }
+        }
+
+        return visible;
+    }
+
+    /// <summary>An id no record has (keys start at 1).</summary>
+    public const int NoRecord = 0;
 }
 
 /// <summary>Which lookup class answers for which module key, learnt once from the registered lookups.</summary>
@@ -157,6 +203,19 @@ public sealed record DependentImpact(IReadOnlyList<RecordLink> Named, int Hidden
 {
     public static readonly DependentImpact None = new([], 0, []);
 
+    /// <summary>The dependents the actor may not delete, counted by module: while there are any, the delete is refused.</summary>
+    public IReadOnlyList<ProtectedRecords> Protected { get; init; } = [];
+
+    /// <summary>Why the delete is refused (records it would take that the actor may not delete), or null.</summary>
+    public string? Refusal => Protected.Count == 0 ? null
+        : "It cannot be deleted: it would also delete linked records you may not delete (" +
+          string.Join(", ", Protected.Select(p => $"{p.Title.ToLowerInvariant()}: {p.Count}")) +
+          "). Ask their owners or an administrator to delete or move them first.";
+
+    /// <summary>This impact with <paramref name="count"/> more protected records of <paramref name="module"/>.</summary>
+    public DependentImpact WithProtected(string module, string title, int count) => count == 0 ? this
+        : this with { Protected = [.. Protected.Where(p => p.Module != module), new ProtectedRecords(module, title, count + (Protected.FirstOrDefault(p => p.Module == module)?.Count ?? 0))] };
+
     /// <summary>
     /// Every dependent, for the delete that follows the confirmation in the same transaction, so
     /// it removes what was checked without walking the dependents again. Never serialised: it
@@ -171,6 +230,9 @@ public sealed record DependentImpact(IReadOnlyList<RecordLink> Named, int Hidden
     public bool Matches(IReadOnlyCollection<string>? confirmedKeys) =>
         confirmedKeys is null || confirmedKeys.Order(StringComparer.Ordinal).SequenceEqual(Keys.Order(StringComparer.Ordinal));
 }
+
+/// <summary>Records of one module a delete would take that the actor may not delete.</summary>
+public sealed record ProtectedRecords(string Module, string Title, int Count);
 
 public static class RecordDependentsExtensions
 {
@@ -197,6 +259,15 @@ public static class RecordDependentsExtensions
             }
         }
 
-        return new DependentImpact(named, all.Count - named.Count, [.. all.Select(DependentImpact.KeyOf)]) { All = all };
+        // The rule for linked records: a delete takes only what the actor could delete themselves.
+        var impact = new DependentImpact(named, all.Count - named.Count, [.. all.Select(DependentImpact.KeyOf)]) { All = all };
+        foreach (var group in all.GroupBy(l => l.Module))
+        {
+            var ids = group.Select(l => l.Id).ToList();
+            var permitted = await lookups.PermittedAsync(actor, group.Key, PermissionAction.Delete, ids, cancellationToken);
+            impact = impact.WithProtected(group.Key, lookups.Of(group.Key)?.Title ?? group.Key, ids.Count(id => !permitted.Contains(id)));
+        }
+
+        return impact;
     }
 }

@@ -17,7 +17,7 @@ public sealed record TaskQuery(
 public sealed record TaskListItem(int Id, string Title, DateOnly? DueDate, string Priority, string Status, string? RelatedModule, int? RelatedId, int? ParentId, Guid OwnerId, string OwnerName);
 
 /// <summary>The tasks the actor may view (their scope, plus those they are responsible for), filtered, searched by title, sorted by title or ID, keyset-paged.</summary>
-public sealed class ListTasks(CrmDb db, TaskVisibility visibility)
+public sealed class ListTasks(CrmDb db, TaskVisibility visibility, RecordLookups lookups)
 {
     public const string SortByTitle = "title";
     public const string SortById = "id";
@@ -65,7 +65,14 @@ public sealed class ListTasks(CrmDb db, TaskVisibility visibility)
         }
 
         var rows = await Project(Order(tasks, sort, cursor?.Forward ?? true).Take(size + 1)).ToListAsync(cancellationToken);
-        var items = rows.Select(r => r.Item).ToList();
+        // A parent or related record the actor may not view is shown as none, as the task's own page does.
+        var links = await lookups.VisibleAsync(actor, rows.SelectMany(r => new[] { (r.RelatedModule, r.RelatedId), (Security.Permissions.CrmModules.Tasks.Key, r.ParentId) }), cancellationToken);
+        var items = rows.Select(r => r.Item with
+        {
+            RelatedModule = r.RelatedId is { } related && links.Contains((r.RelatedModule!, related)) ? r.RelatedModule : null,
+            RelatedId = r.RelatedId is { } relatedId && links.Contains((r.RelatedModule!, relatedId)) ? relatedId : null,
+            ParentId = r.ParentId is { } parent && links.Contains((Security.Permissions.CrmModules.Tasks.Key, parent)) ? parent : null,
+        }).ToList();
         return Result<ListPage<TaskListItem>>.Ok(ListPaging.Page(items, size, cursor,
             (row, next) => new ListCursor(sort, next, row.Id, sort == SortByTitle ? [row.Title] : [])));
     }
@@ -134,13 +141,14 @@ public sealed class ListTasks(CrmDb db, TaskVisibility visibility)
         {
             var module = query.RelatedModule;
             tasks = tasks.Where(t => t.RelatedModule == module);
-            if (query.RelatedId is { } relatedId)
+            // A related record or parent task the actor may not view filters exactly as one that does not exist.
+            if (await lookups.VisibleFilterAsync(actor, module, query.RelatedId, cancellationToken) is { } relatedId)
             {
                 tasks = tasks.Where(t => t.RelatedId == relatedId);
             }
         }
 
-        if (query.ParentId is { } parentId)
+        if (await lookups.VisibleFilterAsync(actor, Security.Permissions.CrmModules.Tasks.Key, query.ParentId, cancellationToken) is { } parentId)
         {
             tasks = tasks.Where(t => t.ParentId == parentId);
         }

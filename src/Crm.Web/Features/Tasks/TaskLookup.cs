@@ -22,6 +22,30 @@ public sealed class TaskLookup(CrmDb db, RecordAccess access, TaskVisibility vis
         visibility.RowFilterAsync(actor, cancellationToken);
 
     protected override Expression<Func<CrmTask, bool>> Matches(string lowerTerm) => CrmTask.Matching(lowerTerm);
+
+    public override IReadOnlyList<LinkField> LinkFields { get; } = [new("parentId", CrmModules.Tasks.Key), new("relatedId", null, "relatedModule")];
+
+    /// <summary>A task's rights come with its rule (a responsible user may edit it), so each is decided as its own page decides it.</summary>
+    public override async Task<IReadOnlySet<int>> PermittedAsync(Actor actor, string action, IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
+    {
+        if (action == PermissionAction.View)
+        {
+            return await base.PermittedAsync(actor, action, ids, cancellationToken);
+        }
+
+        var list = ids.ToList();
+        var permitted = new HashSet<int>();
+        foreach (var task in await Db.Tasks.AsNoTracking().Where(t => list.Contains(t.Id)).ToListAsync(cancellationToken))
+        {
+            if (await visibility.RightsAsync(actor, task, cancellationToken) is { } rights
+                && (action == PermissionAction.View || (action == PermissionAction.Edit && rights.Edit) || (action == PermissionAction.Delete && rights.Delete)))
+            {
+                permitted.Add(task.Id);
+            }
+        }
+
+        return permitted;
+    }
 }
 
 /// <summary>

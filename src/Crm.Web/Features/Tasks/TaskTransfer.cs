@@ -12,16 +12,21 @@ namespace Crm.Web.Features.Tasks;
 /// </summary>
 public static class TaskTransfer
 {
-    /// <summary>Moves and saves within the caller's transaction; returns how many tasks moved.</summary>
-    public static async Task<int> MoveOpenTasksOfCompaniesAsync(
-        CrmDb db, IReadOnlyCollection<int> companyIds, Guid receiverId, DateTime now, Guid? byUserId, CancellationToken cancellationToken)
+    /// <summary>The open tasks about these companies that a transfer to <paramref name="receiverId"/> would move.</summary>
+    public static IQueryable<CrmTask> OpenTasksOfCompanies(CrmDb db, IReadOnlyCollection<int> companyIds, Guid receiverId)
     {
         var ids = companyIds.ToList();
         var company = CrmModules.Companies.Key;
-        var tasks = await db.Tasks
-            .Where(t => t.RelatedModule == company && t.RelatedId != null && ids.Contains(t.RelatedId.Value)
-                && (t.Status == TaskState.Open || t.Status == TaskState.InProgress) && t.OwnerId != receiverId)
-            .ToListAsync(cancellationToken);
+        return db.Tasks.Where(t => t.RelatedModule == company && t.RelatedId != null && ids.Contains(t.RelatedId.Value)
+            && (t.Status == TaskState.Open || t.Status == TaskState.InProgress) && t.OwnerId != receiverId);
+    }
+
+    /// <summary>Moves these tasks and saves within the caller's transaction; returns how many moved.</summary>
+    public static async Task<int> MoveAsync(
+        CrmDb db, IReadOnlyCollection<int> taskIds, Guid receiverId, DateTime now, Guid? byUserId, CancellationToken cancellationToken)
+    {
+        var ids = taskIds.ToList();
+        var tasks = ids.Count == 0 ? [] : await db.Tasks.Where(t => ids.Contains(t.Id)).ToListAsync(cancellationToken);
         if (tasks.Count == 0)
         {
             return 0;

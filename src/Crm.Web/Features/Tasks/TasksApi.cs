@@ -65,7 +65,7 @@ public static class TasksApi
 
         tasks.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteTask delete, CancellationToken cancellationToken) =>
                 (await delete.ImpactAsync(http.Actor(), id, cancellationToken))
-                    .ToHttp(i => Results.Ok(new { i.TaskId, i.Title, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden })))
+                    .ToHttp(i => Results.Ok(new { i.TaskId, i.Title, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden, refusal = i.Also.Refusal })))
             .WithName("GetTaskDeleteImpact")
             .WithSummary("What deleting the task would delete with it.");
 

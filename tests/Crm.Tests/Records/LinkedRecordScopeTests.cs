@@ -1,0 +1,286 @@
+using System.Net;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Crm.Tests.Files;
+using Crm.Tests.Infrastructure;
+using Crm.Web.Features.Mailings;
+using Crm.Web.Security.Permissions;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static Crm.Tests.Companies.CompanyKit;
+
+namespace Crm.Tests.Records;
+
+/// <summary>
+/// The class test of the rule for linked records. Every endpoint and page is enumerated from the
+/// endpoint list: wherever it takes a record id (in the route, a query filter or the body), bob
+/// gets exactly the same answer for one of alice's records (outside his scope) as for an id no
+/// record has; then bob uses every linked action on his own records (transfer, delete); and at the
+/// end no record of alice's has changed owner, content or existence. For each scope, on the
+/// provider of the run. A route, query or body field that names a record in a way this test does
+/// not know fails it: a new endpoint is covered or the test says so.
+/// </summary>
+public sealed partial class LinkedRecordScopeTests
+{
+    private const string Missing = "987654";
+
+    /// <summary>Route and query parameters that name a record, and the module of that record (null: the module is another parameter).</summary>
+    private static readonly Dictionary<string, string?> s_linkNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["companyId"] = CrmModules.Companies.Key, ["contactId"] = CrmModules.Contacts.Key, ["parentId"] = CrmModules.Tasks.Key,
+        ["existingCompanyId"] = CrmModules.Companies.Key, ["relatedId"] = null,
+    };
+
+    /// <summary>Integer parameters and fields that are not record ids.</summary>
+    private static readonly HashSet<string> s_notLinks = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "pageSize", "version", "code", "countryId", "sendingAccountId", "ratePerMinute", "port", "smtpPort",
+    };
+
+    /// <summary>The first path segment of a record route (API or page), as its module.</summary>
+    private static readonly Dictionary<string, string> s_modules = new(StringComparer.Ordinal)
+    {
+        ["companies"] = "companies", ["contacts"] = "contacts", ["deals"] = "deals", ["leads"] = "leads", ["products"] = "products",
+        ["tasks"] = "tasks", ["memos"] = "memos", ["emails"] = "emails", ["files"] = "files",
+    };
+
+    public static TheoryData<Scope> Scopes => new() { Scope.Own, Scope.Subordinates, Scope.Department, Scope.None };
+
+    [Theory]
+    [MemberData(nameof(Scopes))]
+    public async Task Every_path_that_names_a_record_answers_for_a_hidden_one_as_for_a_missing_one_and_nothing_out_of_scope_changes(Scope scope)
+    {
+        await using var app = new CrmApp();
+        var w = await LinkedRecordWorld.CreateAsync(app, scope);
+        var hidden = await HiddenIdsAsync(app, w);
+        var before = await w.SnapshotAsync();
+        var bob = await app.SignInAsync("bob@crm.test", Password);
+        var uncovered = new List<string>();
+        var compared = 0;
+
+        _ = app.Server;
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null).ToList();
+        foreach (var endpoint in endpoints)
+        {
+            var route = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
+            var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"];
+            var administration = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == Crm.Web.Security.Policies.Administrator);
+            foreach (var method in methods.Where(m => m is "GET" or "POST" or "PUT" or "PATCH" or "DELETE"))
+            {
+                foreach (var (hiddenUrl, missingUrl, body) in Cases(route, method, endpoint, hidden, administration, uncovered))
+                {
+                    var a = await SendAsync(bob, method, hiddenUrl, body.Hidden);
+                    var b = await SendAsync(bob, method, missingUrl, body.Missing);
+                    compared++;
+                    Assert.True(b.Status == a.Status, $"{method} {hiddenUrl} answered {a.Status}, but {missingUrl} {b.Status}");
+                    if (!route.StartsWith("/api", StringComparison.Ordinal))
+                    {
+                        continue; // Pages: the status is the answer (their HTML differs in tokens).
+                    }
+
+                    var shown = a.Body;
+                    foreach (var id in hidden.Values.SelectMany(v => v).Distinct())
+                    {
+                        shown = Regex.Replace(shown, $@"(?<![\w.-]){Regex.Escape(id)}(?![\w.-])", Missing);
+                    }
+
+                    Assert.True(LinkedRecordTests.Normalise(b.Body) == LinkedRecordTests.Normalise(shown), $"{method} {hiddenUrl}: {a.Body} differs from {missingUrl}: {b.Body}");
+                }
+            }
+        }
+
+        Assert.Empty(uncovered);
+        Assert.True(compared > 100, $"only {compared} comparisons");
+
+        // The linked actions on bob's own records: a transfer with everything, then a delete.
+        var company = w["bobCompany"];
+        await bob.PostJsonAsync("/api/v1/companies/transfer", $$"""{"companyIds":[{{company}}],"newOwnerId":"{{w.Carol.Id}}","openDeals":true,"openTasks":true}""");
+        await bob.Http.DeleteAsync($"/api/v1/companies/{company}");
+        foreach (var (module, name) in new[] { ("contacts", "bobContactAtAlices"), ("deals", "bobDealAtAlices"), ("tasks", "bobTaskUnderAlices"), ("emails", "bobEmailAboutAlices"), ("memos", "bobMemo") })
+        {
+            await bob.Http.DeleteAsync($"/api/v1/{module}/{w[name]}");
+        }
+
+        var after = await w.SnapshotAsync();
+        foreach (var (key, state) in w.Alices(before))
+        {
+            Assert.True(after.TryGetValue(key, out var now), $"{key} of alice's was deleted");
+            Assert.True(state == now, $"{key} of alice's changed: {state} → {now}");
+        }
+    }
+
+    private sealed record Bodies(string? Hidden, string? Missing);
+
+    /// <summary>
+    /// The pairs of requests (hidden record, missing record) an endpoint gets: one per record
+    /// module its route's ids may name, per link filter of its query, per link field of its body.
+    /// </summary>
+    private static List<(string Hidden, string Missing, Bodies Body)> Cases(
+        string route, string method, RouteEndpoint endpoint, IReadOnlyDictionary<string, string[]> hidden, bool administration, List<string> uncovered)
+    {
+        var parameters = endpoint.RoutePattern.Parameters.Select(p => p.Name).ToList();
+        var segments = route.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var first = segments.ElementAtOrDefault(0) == "api" ? segments.ElementAtOrDefault(2) ?? "" : segments.ElementAtOrDefault(0) ?? "";
+        var json = method is "GET" or "DELETE" ? null : "{}";
+        var cases = new List<(string, string, Bodies)>();
+
+        // Route ids.
+        foreach (var name in parameters.Where(p => p is not "module" and not "format" and not "kind" and not "topic" and not "link" and not "code"))
+        {
+            if (administration)
+            {
+                // Refused by policy before the id is read: an existing and a missing id look alike.
+                cases.Add((Fill(route, name, "1"), Fill(route, name, Missing), new(json, json)));
+                continue;
+            }
+
+            if (name is not ("id" or "userId" or "entryId"))
+            {
+                uncovered.Add($"{method} {route}: route parameter {{{name}}}");
+                continue;
+            }
+
+            var modules = parameters.Contains("module") ? [.. s_modules.Values] : s_modules.TryGetValue(first, out var m) ? [m] : new[] { first };
+            foreach (var module in modules)
+            {
+                if (!hidden.TryGetValue(module, out var ids))
+                {
+                    uncovered.Add($"{method} {route}: no hidden record for '{module}'");
+                    continue;
+                }
+
+                var withModule = route.Replace("{module}", module, StringComparison.Ordinal);
+                foreach (var id in ids)
+                {
+                    cases.Add((Fill(withModule, name, id), Fill(withModule, name, Missing), new(json, json)));
+                }
+            }
+        }
+
+        var path = Fill(Fill(route, "module", "contacts"), "format", "csv");
+        if (parameters.Except(["module", "format"]).Any())
+        {
+            return cases;
+        }
+
+        // Query filters and body fields that name records, read from the handler's signature.
+        var handler = endpoint.Metadata.GetMetadata<MethodInfo>();
+        var links = new List<(string Name, Type Type)>();
+        if (method == "GET" && handler is not null)
+        {
+            links.AddRange(handler.GetParameters().Where(p => p.Name is not null).Select(p => (p.Name!, p.ParameterType)));
+        }
+
+        var requestType = endpoint.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+        var inBody = method != "GET" && requestType is not null && !requestType.Name.StartsWith("JsonElement", StringComparison.Ordinal);
+        if (inBody)
+        {
+            links.AddRange(requestType!.GetProperties().Select(p => (p.Name, p.PropertyType)));
+        }
+
+        foreach (var (name, type) in links)
+        {
+            var element = Nullable.GetUnderlyingType(type) ?? type;
+            var isIds = element != typeof(string) && element.IsAssignableTo(typeof(System.Collections.IEnumerable)) && element.IsGenericType
+                && element.GetGenericArguments()[0] == typeof(int);
+            if (element != typeof(int) && !isIds)
+            {
+                continue;
+            }
+
+            var camel = char.ToLowerInvariant(name[0]) + name[1..];
+            var single = isIds ? camel.TrimEnd('s') : camel;
+            if (s_notLinks.Contains(camel))
+            {
+                continue;
+            }
+
+            if (administration)
+            {
+                continue; // refused by policy, whatever the query or body says
+            }
+
+            if (camel == "id" && links.Any(l => l.Name == "module"))
+            {
+                foreach (var (module, ids) in hidden)
+                {
+                    cases.AddRange(ids.Select(id => ($"{path}?module={module}&id={id}", $"{path}?module={module}&id={Missing}", new Bodies(json, json))));
+                }
+
+                continue;
+            }
+
+            if (!s_linkNames.TryGetValue(single, out var linked))
+            {
+                uncovered.Add($"{method} {route}: {(inBody ? "body field" : "query parameter")} '{camel}'");
+                continue;
+            }
+
+            foreach (var (module, ids) in linked is null ? hidden.Where(h => h.Key != "files") : hidden.Where(h => h.Key == linked))
+            {
+                var moduleField = linked is null ? $"relatedModule={module}&" : "";
+                foreach (var id in ids)
+                {
+                    if (inBody)
+                    {
+                        var value = isIds ? $"[{id}]" : id;
+                        var missing = isIds ? $"[{Missing}]" : Missing;
+                        var related = linked is null ? $"\"relatedModule\":\"{module}\"," : "";
+                        cases.Add((path, path, new($"{{{related}\"{camel}\":{value}}}", $"{{{related}\"{camel}\":{missing}}}")));
+                    }
+                    else
+                    {
+                        cases.Add(($"{path}?{moduleField}{camel}={id}", $"{path}?{moduleField}{camel}={Missing}", new(json, json)));
+                    }
+                }
+            }
+        }
+
+        return cases;
+    }
+
+    private static string Fill(string route, string name, string value) =>
+        Regex.Replace(route, @"\{" + Regex.Escape(name) + @"(:[^}?]+)?\??\}", value);
+
+    private static async Task<(HttpStatusCode Status, string Body)> SendAsync(PageClient client, string method, string url, string? json)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), url);
+        if (json is not null)
+        {
+            request.Content = ApiJson.Body(json);
+        }
+
+        using var response = await client.Http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Alice's records by module, plus a file on her company, her sending account and a mailing of hers.</summary>
+    private static async Task<IReadOnlyDictionary<string, string[]>> HiddenIdsAsync(CrmApp app, LinkedRecordWorld w)
+    {
+        var hidden = LinkedRecordWorld.Hidden.GroupBy(h => h.Module).ToDictionary(g => g.Key, g => g.Select(h => w[h.Name].ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+        var admin = await app.SignInAsAdminAsync();
+        var upload = await admin.UploadAsync("companies", w["aliceCompany"], "hidden.txt", "hidden"u8.ToArray());
+        var file = (await upload.ReadJsonAsync()).GetProperty("id").GetInt32();
+        var account = await app.InDatabaseAsync(async db =>
+        {
+            var now = app.Clock.GetUtcNow().UtcDateTime;
+            var row = new SendingAccount { UserId = w.Alice.Id, Name = "Alice's", FromAddress = "alice@crm.test", Host = "smtp.crm.test", Port = 587, RatePerMinute = 10, CreatedAt = now };
+            db.SendingAccounts.Add(row);
+            await db.SaveChangesAsync();
+            var stored = await db.FileObjects.SingleAsync(f => f.Id == file);
+            (stored.OwnerId, stored.DepartmentId) = (w.Alice.Id, w.DepartmentA);
+            var mailing = new Mailing { SenderId = w.Alice.Id, SendingAccountId = row.Id, Subject = "Hidden", Body = "Hidden", Module = "contacts", CreatedAt = now };
+            db.Mailings.Add(mailing);
+            await db.SaveChangesAsync();
+            return (row.Id, mailing.Id);
+        });
+        hidden["files"] = [file.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        hidden["sending-accounts"] = [account.Item1.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        hidden["mailings"] = [account.Item2.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        return hidden;
+    }
+}
