@@ -38,7 +38,10 @@ if (CommandLine.WantsHelp(args))
 
 args = CommandLine.Normalize(args);
 SettingsFiles.WatchByPolling();
-var builder = WebApplication.CreateBuilder(args);
+// The app's own folder is the content root when started from elsewhere (a service), and the
+// shipped settings hold even without their file (ADR 0015).
+var builder = WebApplication.CreateBuilder(ContentRoot.Options(args));
+builder.Configuration.AddBuiltInSettings();
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
 {
     builder.WebHost.UseUrls("http://localhost:5080");

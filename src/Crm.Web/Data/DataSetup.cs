@@ -17,12 +17,13 @@ public enum DatabaseProvider
 
 public static class DataSetup
 {
-    public const string DefaultSqliteFile = "data/crm.db";
+    /// <summary>The SQLite file's name in the data folder (<see cref="DataFolder"/>) when <c>ConnectionStrings:Crm</c> is empty.</summary>
+    public const string DefaultSqliteFile = "crm.db";
     public const string MigrationsTable = "__migrations";
 
     /// <summary>
-    /// Registers <see cref="CrmDb"/> on the configured provider: SQLite (default, a file under
-    /// <c>data/</c>) or PostgreSQL (<c>Database:Provider=Postgres</c>, <c>ConnectionStrings:Crm</c>).
+    /// Registers <see cref="CrmDb"/> on the configured provider: SQLite (default, <c>crm.db</c> in
+    /// the data folder) or PostgreSQL (<c>Database:Provider=Postgres</c>, <c>ConnectionStrings:Crm</c>).
     /// </summary>
     public static IServiceCollection AddCrmData(this IServiceCollection services)
     {
@@ -34,7 +35,8 @@ public static class DataSetup
             options.UseCrmDatabase(
                 ReadProvider(configuration),
                 configuration.GetConnectionString("Crm"),
-                provider.GetRequiredService<IHostEnvironment>().ContentRootPath);
+                provider.GetRequiredService<IHostEnvironment>().ContentRootPath,
+                configuration[DataFolder.Setting]);
             // Scoped interceptors (the audit capture) read the request that saves.
             options.AddInterceptors(provider.GetServices<ISaveChangesInterceptor>());
         });
@@ -53,8 +55,13 @@ public static class DataSetup
         return services;
     }
 
-    /// <summary>Points a <see cref="CrmDb"/> at its database; used by the app and by tools that build one by hand.</summary>
-    public static DbContextOptionsBuilder UseCrmDatabase(this DbContextOptionsBuilder options, DatabaseProvider provider, string? connectionString, string contentRoot)
+    /// <summary>
+    /// Points a <see cref="CrmDb"/> at its database; used by the app and by tools that build one by
+    /// hand. A relative SQLite file is relative to <paramref name="contentRoot"/>; without a
+    /// connection string the file is <c>crm.db</c> in the data folder (<paramref name="dataFolder"/>,
+    /// as configured: <see cref="DataFolder"/>).
+    /// </summary>
+    public static DbContextOptionsBuilder UseCrmDatabase(this DbContextOptionsBuilder options, DatabaseProvider provider, string? connectionString, string contentRoot, string? dataFolder = null)
     {
         // Migrations are written by hand, without a model snapshot (the Design package cannot be
         // restored here): the schema-parity test is what proves migrations and model agree.
@@ -69,23 +76,23 @@ public static class DataSetup
                     "Set it, e.g. ConnectionStrings__Crm=\"Host=localhost;Database=crm;Username=crm;Password=...\".");
             }
 
-            return options.UseNpgsql(Effective(provider, connectionString, contentRoot), npgsql => npgsql.MigrationsHistoryTable(MigrationsTable));
+            return options.UseNpgsql(Effective(provider, connectionString, contentRoot, dataFolder), npgsql => npgsql.MigrationsHistoryTable(MigrationsTable));
         }
 
         return options
-            .UseSqlite(Effective(provider, connectionString, contentRoot), s => s.MigrationsHistoryTable(MigrationsTable))
+            .UseSqlite(Effective(provider, connectionString, contentRoot, dataFolder), s => s.MigrationsHistoryTable(MigrationsTable))
             .AddInterceptors(SqliteConnectionPragmas.Instance, SqliteWriterGate.Instance);
     }
 
     // Every CrmDb is configured afresh (its scoped interceptors belong to the request), but the
     // connection string it gets is worked out once per configured string: parsing it, resolving the
     // SQLite path and creating its folder on every request cost about 3 % of a history read's CPU.
-    private static readonly ConcurrentDictionary<(DatabaseProvider, string?, string), string> s_effective = new();
+    private static readonly ConcurrentDictionary<(DatabaseProvider, string?, string, string?), string> s_effective = new();
 
-    private static string Effective(DatabaseProvider provider, string? configured, string contentRoot) =>
-        s_effective.GetOrAdd((provider, configured, contentRoot), key => key.Item1 == DatabaseProvider.Postgres
+    private static string Effective(DatabaseProvider provider, string? configured, string contentRoot, string? dataFolder) =>
+        s_effective.GetOrAdd((provider, configured, contentRoot, dataFolder), key => key.Item1 == DatabaseProvider.Postgres
             ? PostgresConnectionString(key.Item2!)
-            : SqliteConnectionString(key.Item2, key.Item3));
+            : SqliteConnectionString(key.Item2, key.Item3, key.Item4));
 
     public static DatabaseProvider ReadProvider(IConfiguration configuration)
     {
@@ -139,9 +146,11 @@ public static class DataSetup
     /// <summary>How many statements each pooled PostgreSQL connection keeps prepared (least recently used go first).</summary>
     internal const int AutoPrepared = 100;
 
-    private static string SqliteConnectionString(string? configured, string contentRoot)
+    private static string SqliteConnectionString(string? configured, string contentRoot, string? dataFolder)
     {
-        var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? $"Data Source={DefaultSqliteFile}" : configured);
+        var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured)
+            ? $"Data Source={Path.Combine(DataFolder.Resolve(dataFolder, contentRoot), DefaultSqliteFile)}"
+            : configured);
         if (builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
         {
             builder.DataSource = Path.GetFullPath(Path.Combine(contentRoot, builder.DataSource));

@@ -7,20 +7,22 @@ namespace Crm.Web.Data;
 
 /// <summary>
 /// The key-encryption key of the Data Protection key ring (ADR 0007): 256 random bits in a file
-/// OUTSIDE the database (<c>DataProtection:KeyFile</c>, default <c>data/dataprotection.key</c>
-/// under the content root), created on first start with owner-only permissions. The key ring in
+/// OUTSIDE the database (<c>DataProtection:KeyFile</c>, default <c>dataprotection.key</c> in the
+/// data folder, <see cref="DataFolder"/>), created on first start with owner-only permissions. The key ring in
 /// the database is encrypted with it, so a database dump alone decrypts nothing; in production the
 /// operator points the setting at a mounted secret and every instance shares that file.
 /// </summary>
 public sealed class KeyEncryptionKey
 {
     public const string Setting = "DataProtection:KeyFile";
-    public const string DefaultFile = "data/dataprotection.key";
+    public const string DefaultFile = "dataprotection.key";
 
     private readonly byte[] _key;
 
     public KeyEncryptionKey(IConfiguration configuration, IHostEnvironment environment)
-        : this(Path.GetFullPath(Path.Combine(environment.ContentRootPath, configuration[Setting] is { Length: > 0 } path ? path : DefaultFile)))
+        : this(configuration[Setting] is { Length: > 0 } path
+            ? Path.GetFullPath(path, environment.ContentRootPath)
+            : Path.Combine(DataFolder.Resolve(configuration, environment.ContentRootPath), DefaultFile))
     {
     }
 

@@ -16,12 +16,20 @@ public static class CommandLine
         Usage:
           dotnet run --project src/Crm.Web [-- options]
           dotnet run --project src/Crm.Web -- <command>
+          dotnet /opt/crm/Crm.Web.dll [options | <command>]      (published with dotnet publish)
 
         Options:
           --urls <urls>            Where to listen (default http://localhost:5080).
           --demo                   Add a small demo organisation (same as Crm:DemoData=true).
           --Database:Provider=Postgres --ConnectionStrings:Crm="Host=...;Database=...;Username=...;Password=..."
-                                   Use PostgreSQL instead of the default SQLite file data/crm.db.
+                                   Use PostgreSQL instead of the default SQLite file crm.db in the
+                                   data folder.
+          --Crm:DataFolder=<folder>
+                                   Where the SQLite file, uploaded files and the Data Protection key
+                                   file go unless set one by one (default: data, in the content root).
+          --contentRoot <folder>   Where appsettings.json and wwwroot are read from and relative paths
+                                   start. Default: the working folder if it holds an appsettings.json
+                                   (src/Crm.Web under dotnet run), else the app's own folder.
           --help                   Show this text.
 
         Commands:

@@ -19,6 +19,9 @@ internal static class AppProcess
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Crm.Web.dll"));
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        // Without it the app's own folder (the test run's output) would be the content root.
+        start.ArgumentList.Add("--contentRoot");
+        start.ArgumentList.Add(folder.FullName);
         start.Environment["Database__Provider"] = "Sqlite";
         start.Environment["ConnectionStrings__Crm"] = "Data Source=data/crm.db";
         start.Environment["CRM_ADMIN_EMAIL"] = "admin@crm.test";

@@ -1,3 +1,4 @@
+using Crm.Web.Data;
 using Crm.Web.Features.Help;
 using Crm.Web.Features.Records;
 using Crm.Web.Features.Users;
@@ -13,10 +14,12 @@ public static class FilesSetup
 {
     public static IServiceCollection AddFiles(this IServiceCollection services)
     {
-        services.AddOptions<FileSettings>().BindConfiguration("Files").PostConfigure<IHostEnvironment>((settings, host) =>
+        services.AddOptions<FileSettings>().BindConfiguration("Files").PostConfigure<IHostEnvironment, IConfiguration>((settings, host, configuration) =>
         {
-            // Next to the default SQLite database (data/crm.db), outside wwwroot: never served as a static file.
-            settings.Root = Path.GetFullPath(string.IsNullOrWhiteSpace(settings.Root) ? Path.Combine("data", "files") : settings.Root, host.ContentRootPath);
+            // In the data folder next to the default SQLite database, outside wwwroot: never served as a static file.
+            settings.Root = string.IsNullOrWhiteSpace(settings.Root)
+                ? Path.Combine(DataFolder.Resolve(configuration, host.ContentRootPath), "files")
+                : Path.GetFullPath(settings.Root, host.ContentRootPath);
             settings.MaxBytes = settings.MaxBytes > 0 ? settings.MaxBytes : FileSettings.DefaultMaxBytes;
         });
         services.AddSingleton(provider => provider.GetRequiredService<IOptions<FileSettings>>().Value);
