@@ -71,7 +71,10 @@ internal sealed class SmtpConversation : IDisposable
         {
             SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
             SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
-            _ => SecureSocketOptions.None,
+            SmtpSecurity.None => SecureSocketOptions.None,
+            // Never a silent fall back to plain text for a value nobody chose.
+            _ => throw new SmtpConversationException(new SmtpProblem("security", $"Security must be StartTls, SslOnConnect or None (it is {_smtp.Security})."),
+                new InvalidOperationException($"Undefined SmtpSecurity {(int)_smtp.Security}")),
         };
         await Guard(token => _client.ConnectAsync(_host, _smtp.Port, options, token), cancellationToken);
         _connected = true;
