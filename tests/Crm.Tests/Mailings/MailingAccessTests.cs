@@ -102,7 +102,7 @@ public sealed class MailingAccessTests
 
         await ExpectAsync(await client.PostJsonAsync("/api/v1/sending-accounts", JsonSerializer.Serialize(new
         {
-            name = "<b>x</b>", fromAddress = "not an address", host = "smtp example", port = 70000, security = "SslOnConnect", userName = "u", ratePerMinute = 0,
+            name = "<b>x</b>", fromAddress = "not an address", host = "smtp example", port = 70000, security = "Carrier pigeon", userName = "u", ratePerMinute = 0,
         })), "name", "fromAddress", "host", "port", "security", "password", "ratePerMinute");
         await ExpectAsync(await client.PostJsonAsync("/api/v1/sending-accounts", """{"name":"x","fromAddress":"a@b.test","host":"h","port":25,"security":"7","ratePerMinute":5}"""), "security");
 

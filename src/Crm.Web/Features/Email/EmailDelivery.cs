@@ -97,6 +97,12 @@ public sealed partial class EmailDelivery(
             LogNotConfigured();
         }
 
+        // Sending accounts use the same pins, so they are worth a line even without an instance server.
+        if (smtp.TrustedThumbprints() is { Count: > 0 } pinned)
+        {
+            LogPinnedCertificates(string.Join(", ", pinned));
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             // Read on every tick: an administrator may store or change the settings at any time.
@@ -394,6 +400,9 @@ public sealed partial class EmailDelivery(
     // Log lines name the message, never its body or recipient's link; the password is never logged.
     [LoggerMessage(Level = LogLevel.Information, Message = "Email delivery through {Host}:{Port} ({Security}) from {From}, user {UserName}")]
     private partial void LogConfigured(string host, int port, SmtpSecurity security, string from, string userName);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SMTP server certificates trusted by their SHA-256 thumbprint (Email:Smtp:TrustedCertificateThumbprint): {Thumbprints}")]
+    private partial void LogPinnedCertificates(string thumbprints);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Email settings: {Problem}")]
     private partial void LogSettingsProblem(string problem);

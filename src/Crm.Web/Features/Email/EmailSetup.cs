@@ -70,7 +70,7 @@ public static class EmailSetup
         "When the server cannot be reached or refuses a message, the CRM tries again after 1 minute, 5 minutes, 30 minutes, 2 hours and 6 hours. If the last try fails too, the message is blocked. The page lists blocked messages and those still being retried, with the server's exact answer.",
         "Retry makes one message go out now, with a fresh series of tries. Process all does the same for every waiting and blocked message: use it once the server or the settings are fixed. Discard gives up on a message for good; it is kept for the record but never sent.",
         "Send test email sends a message to your own address straight away and shows whether the server accepted it, or its exact error. Use it after changing the SMTP settings.",
-        "The SMTP server is set in Administration › Settings › Email (host, port, security, user name, password, from address); until it is, the server's Email:Smtp configuration is used. Port 587 with StartTls is supported; implicit TLS on port 465 is not, because the CRM's mail client cannot do it: choose port 587 with your provider.",
+        "The SMTP server is set in Administration › Settings › Email (host, port, security, user name, password, from address); until it is, the server's Email:Smtp configuration is used. Port 587 with StartTls and port 465 with SslOnConnect (implicit TLS) both work; the server's certificate is always checked.",
         "Every action on this page is recorded in the activity log. The content of the messages is never shown: it may hold single-use links.",
     ], AdministratorsOnly: true);
 }

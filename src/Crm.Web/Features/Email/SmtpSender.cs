@@ -1,7 +1,5 @@
-using System.Net;
-using System.Net.Mail;
-using System.Text;
 using Crm.Web.Features.Settings;
+using MimeKit;
 
 namespace Crm.Web.Features.Email;
 
@@ -9,11 +7,19 @@ namespace Crm.Web.Features.Email;
 public sealed class EmailNotSentException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// Hands one message to the configured SMTP server with System.Net.Mail (MailKit is not served
-/// here). Failures become <see cref="EmailNotSentException"/> carrying the server's exact reply.
+/// Hands one message to an SMTP server with MailKit (<see cref="SmtpConversation"/>: STARTTLS,
+/// implicit TLS or none, certificate validation, AUTH). Failures become
+/// <see cref="EmailNotSentException"/> carrying the server's exact reply.
 /// </summary>
 public sealed class SmtpSender(EffectiveSmtpSettings settings)
 {
+    /// <summary>
+    /// The whole conversation (connect, TLS, AUTH, the message, QUIT) and each read or write.
+    /// Well under the worker's lease (<see cref="EmailDelivery.Lease"/>), so a hung server cannot
+    /// let a second worker take the message.
+    /// </summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
     /// <summary>The settings in force now: stored by an administrator, else configuration.</summary>
     public Task<SmtpSettings> ReadSettingsAsync(CancellationToken cancellationToken) => settings.ReadAsync(cancellationToken);
 
@@ -28,64 +34,36 @@ public sealed class SmtpSender(EffectiveSmtpSettings settings)
             throw new EmailNotSentException(first);
         }
 
+        using var message = Compose(smtp.From!, to, subject, textBody, htmlBody);
         try
         {
-            using var message = new MailMessage(new MailAddress(smtp.From!), new MailAddress(to))
-            {
-                Subject = subject,
-                SubjectEncoding = Encoding.UTF8,
-                Body = textBody,
-                BodyEncoding = Encoding.UTF8,
-                IsBodyHtml = false,
-            };
-            if (htmlBody is not null)
-            {
-                // The text stays the body; the HTML is the preferred alternative (last wins in MIME).
-                message.AlternateViews.Add(AlternateView.CreateAlternateViewFromString(htmlBody, Encoding.UTF8, "text/html"));
-            }
-
-            using var client = new SmtpClient(smtp.Host, smtp.Port)
-            {
-                EnableSsl = smtp.Security == SmtpSecurity.StartTls,
-                DeliveryMethod = SmtpDeliveryMethod.Network,
-                // Well under the worker's lease, so a hung server cannot let a second worker take the message.
-                Timeout = 60_000,
-            };
-            if (!string.IsNullOrWhiteSpace(smtp.UserName))
-            {
-                client.Credentials = new NetworkCredential(smtp.UserName, smtp.Password);
-            }
-
-            await client.SendMailAsync(message, cancellationToken);
+            using var conversation = await SmtpConversation.OpenAsync(smtp, Timeout, cancellationToken);
+            await conversation.SendAsync(message, cancellationToken);
+            await conversation.CloseAsync();
         }
-        catch (FormatException e)
+        catch (SmtpConversationException e)
         {
-            // A malformed sender or recipient address: no server would take it, say which.
-            throw new EmailNotSentException($"The address is not valid ({smtp.From} → {to}): {e.Message}", e);
-        }
-        catch (Exception e) when (e is SmtpException or InvalidOperationException or IOException)
-        {
-            throw new EmailNotSentException(Describe(e), e);
+            throw new EmailNotSentException(e.Message, e.InnerException);
         }
     }
 
-    /// <summary>
-    /// The whole chain of messages: SmtpClient's own ("Failure sending mail.") says little, the
-    /// inner one ("Connection refused") or the server's reply is what the administrator needs.
-    /// </summary>
-    public static string Describe(Exception e)
+    private static MimeMessage Compose(string from, string to, string subject, string textBody, string? htmlBody)
     {
-        var parts = new List<string>();
-        for (var current = e; current is not null; current = current.InnerException)
+        MailboxAddress sender, recipient;
+        try
         {
-            var text = current.Message.Trim();
-            if (text.Length > 0 && !parts.Contains(text))
-            {
-                parts.Add(text);
-            }
+            sender = MailboxAddress.Parse(from);
+            recipient = MailboxAddress.Parse(to);
+        }
+        catch (ParseException e)
+        {
+            // A malformed sender or recipient address: no server would take it, say which.
+            throw new EmailNotSentException($"The address is not valid ({from} → {to}): {e.Message}", e);
         }
 
-        var described = string.Join(" ", parts);
-        return described.Length <= 2000 ? described : described[..1999] + "…";
+        var text = new TextPart("plain") { Text = textBody };
+        return new MimeMessage([sender], [recipient], subject,
+            // The text first, the HTML last: in multipart/alternative the last part is the preferred one.
+            htmlBody is null ? text : new MultipartAlternative { text, new TextPart("html") { Text = htmlBody } });
     }
 }

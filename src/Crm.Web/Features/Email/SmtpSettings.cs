@@ -9,7 +9,7 @@ public enum SmtpSecurity
     /// <summary>Plain connection upgraded with STARTTLS (port 587, the submission port).</summary>
     StartTls,
 
-    /// <summary>TLS from the first byte (port 465). System.Net.Mail cannot do this: refused with a message.</summary>
+    /// <summary>TLS from the first byte (port 465, "SMTPS").</summary>
     SslOnConnect,
 }
 
@@ -31,6 +31,23 @@ public sealed class SmtpSettings
 
     public string? From { get; set; }
 
+    /// <summary>
+    /// SHA-256 thumbprints (64 hex digits; colons and spaces allowed, several separated by commas)
+    /// of server certificates trusted although no authority vouches for them: a local relay's
+    /// self-signed certificate. Only that exact certificate is trusted; every other one is
+    /// validated as usual. Configuration only (ADR 0016), applied to every SMTP connection.
+    /// </summary>
+    public string? TrustedCertificateThumbprint { get; set; }
+
+    /// <summary>The thumbprints of <see cref="TrustedCertificateThumbprint"/>, upper case without separators; the malformed ones are left out (<see cref="Problems"/> names them).</summary>
+    public IReadOnlyList<string> TrustedThumbprints() => [.. ThumbprintEntries().Where(IsSha256Hex)];
+
+    private IEnumerable<string> ThumbprintEntries() => (TrustedCertificateThumbprint ?? "")
+        .Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(t => string.Concat(t.Where(c => c is not (':' or ' ' or '-'))).ToUpperInvariant());
+
+    private static bool IsSha256Hex(string thumbprint) => thumbprint.Length == 64 && thumbprint.All(char.IsAsciiHexDigit);
+
     /// <summary>True when these come from the settings page (the database), not from configuration.</summary>
     internal bool Stored { get; init; }
 
@@ -51,12 +68,15 @@ public sealed class SmtpSettings
             problems.Add($"Email:Smtp:Port must be between 1 and 65535 (it is {Port}).");
         }
 
-        if (Security == SmtpSecurity.SslOnConnect)
+        if (!Enum.IsDefined(Security))
         {
-            // System.Net.Mail only knows STARTTLS (EnableSsl); it would speak plain SMTP into a TLS
-            // port and hang until the timeout. Saying so beats pretending.
-            problems.Add("Implicit TLS (SslOnConnect, usually port 465) is not supported by the CRM's mail client: " +
-                "use StartTls on port 587, which almost every provider offers.");
+            problems.Add($"Email:Smtp:Security must be StartTls, SslOnConnect or None (it is {Security}).");
+        }
+
+        foreach (var wrong in ThumbprintEntries().Where(t => !IsSha256Hex(t)))
+        {
+            problems.Add($"Email:Smtp:TrustedCertificateThumbprint must hold SHA-256 thumbprints of 64 hexadecimal digits; \"{wrong}\" is not one" +
+                (wrong.Length == 40 ? " (it looks like a SHA-1 thumbprint: give the SHA-256 one, e.g. from openssl x509 -noout -fingerprint -sha256)." : "."));
         }
 
         if (string.IsNullOrWhiteSpace(From) || !From.Contains('@', StringComparison.Ordinal))

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Mailings;
 
-/// <summary>What a user types to add a sending account; <c>Security</c> is "None" or "StartTls".</summary>
+/// <summary>What a user types to add a sending account; <c>Security</c> is "StartTls", "SslOnConnect" or "None".</summary>
 public sealed record SendingAccountInput(string? Name, string? FromAddress, string? Host, int? Port, string? Security,
     string? UserName, string? Password, int? RatePerMinute);
 
@@ -91,18 +91,14 @@ public sealed class AddSendingAccount(CrmDb db, SendingAccountSecrets secrets, T
 
         if (input.Port is not { } port || port is < 1 or > 65535)
         {
-            errors.Add("port", "Port must be a number between 1 and 65535 (587 for most providers).");
+            errors.Add("port", "Port must be a number between 1 and 65535 (587 with StartTls or 465 with SslOnConnect for most providers).");
         }
 
         SmtpSecurity security = SmtpSecurity.StartTls;
         if (!string.IsNullOrWhiteSpace(input.Security)
             && !(Enum.TryParse(input.Security.Trim(), ignoreCase: true, out security) && Enum.IsDefined(security) && !int.TryParse(input.Security, out _)))
         {
-            errors.Add("security", "Security must be None or StartTls.");
-        }
-        else if (security == SmtpSecurity.SslOnConnect)
-        {
-            errors.Add("security", "Implicit TLS (port 465) is not supported by the CRM's mail client: use StartTls on port 587.");
+            errors.Add("security", "Security must be StartTls, SslOnConnect or None.");
         }
 
         var userName = string.IsNullOrWhiteSpace(input.UserName) ? null : input.UserName.Trim();

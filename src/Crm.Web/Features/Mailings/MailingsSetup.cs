@@ -56,7 +56,7 @@ public static class MailingsSetup
         accounts.MapPost("/test", async (HttpContext http, SendingAccountInput input, TestSendingAccount test, CancellationToken cancellationToken) =>
                 (await test.RunAsync(http.Actor(), input, null, cancellationToken)).ToHttp(m => Results.Ok(new { message = m })))
             .WithName("TestSendingAccount")
-            .WithSummary("Tries the account's server (connect, EHLO, STARTTLS, NOOP) without saving anything; a failure names the field to fix.");
+            .WithSummary("Tries the account's server (connect, EHLO, STARTTLS or implicit TLS, AUTH when offered, NOOP) without saving anything; a failure names the field to fix.");
         accounts.MapPut("/{id:int}", async (HttpContext http, int id, SendingAccountInput input, EditSendingAccount edit, CancellationToken cancellationToken) =>
                 (await edit.RunAsync(http.Actor(), id, input, cancellationToken)).ToHttp())
             .WithName("EditSendingAccount")
@@ -105,8 +105,8 @@ public static class MailingsSetup
         ]),
         new("sending-accounts", "My sending accounts",
         [
-            "A sending account is your own mailbox's SMTP server: host, port, security (StartTls on port 587, or None for a relay on a trusted network), from address, user name and password, and how many messages per minute your provider allows.",
-            "Test connection tries the server (connect, greeting, STARTTLS, NOOP) without saving anything. The password is checked with the first message actually sent.",
+            "A sending account is your own mailbox's SMTP server: host, port, security (StartTls on port 587, SslOnConnect for implicit TLS on port 465, or None for a relay on a trusted network), from address, user name and password, and how many messages per minute your provider allows.",
+            "Test connection tries the server (connect, greeting, TLS with the server's certificate checked, sign-in when the server offers it, NOOP) without saving anything. A certificate that cannot be validated is refused; only the server's operator can trust a relay's own certificate.",
             "The password is encrypted when saved and never shown again, not even to you. Your first account is your default: recipients transferred to you are bound to it.",
             "Edit changes an account in place (a new password, another server, a different rate) and keeps the recipients bound to it; messages still waiting for it go out with the new settings. Leave the password blank to keep the stored one; when the host, port, security or user name changes, type it again, since a stored password is only ever sent to the server and user name it was given for. Clearing the user name forgets the password.",
             "Removing an account removes its recipient bindings; messages still waiting for it are blocked.",

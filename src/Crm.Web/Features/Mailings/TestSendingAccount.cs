@@ -1,14 +1,18 @@
+using Crm.Web.Data;
 using Crm.Web.Features.Settings;
 using Crm.Web.Security;
 using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Mailings;
 
 /// <summary>
-/// Tries a sending account's server before it is saved (SmtpProbe: connect, EHLO, STARTTLS when
-/// asked, NOOP, QUIT). Nothing is stored; the password is validated but never sent by the probe.
+/// Tries a sending account's server before it is saved (SmtpProbe: connect, EHLO, STARTTLS or
+/// implicit TLS with the certificate checked, AUTH when the server offers it, NOOP, QUIT). Nothing
+/// is stored. The password is the one typed, or for an edit that keeps it the stored one, which
+/// validation only lets through for the same server and user name it was given for.
 /// </summary>
-public sealed class TestSendingAccount
+public sealed class TestSendingAccount(CrmDb db, SendingAccountSecrets secrets)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
@@ -26,9 +30,23 @@ public sealed class TestSendingAccount
             return Result<string>.Invalid(errors);
         }
 
-        var failure = await SmtpProbe.TryAsync(shape.Host, shape.Port, shape.Security, Timeout, cancellationToken);
-        return failure is null
-            ? Result<string>.Ok($"{shape.Host}:{shape.Port} answers like an SMTP server. The user name and password are checked with the first message sent.")
-            : Result<string>.Invalid(failure.Field, failure.Message);
+        var password = shape.Password;
+        if (password is null && shape.UserName is not null && editing is not null)
+        {
+            var stored = await db.SendingAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == editing.Id && a.UserId == actor.UserId, cancellationToken);
+            password = stored is null ? null : secrets.Password(stored);
+        }
+
+        var smtp = secrets.Settings(shape.Host, shape.Port, shape.Security, shape.FromAddress, shape.UserName, password);
+        var (failure, signedIn) = await SmtpProbe.TryAsync(smtp, Timeout, cancellationToken);
+        if (failure is not null)
+        {
+            return Result<string>.Invalid(failure.Field, failure.Message);
+        }
+
+        var where = $"{shape.Host}:{shape.Port}";
+        return Result<string>.Ok(signedIn ? $"{where} answers like an SMTP server and accepted the user name and password."
+            : shape.UserName is null ? $"{where} answers like an SMTP server."
+            : $"{where} answers like an SMTP server. It offers no sign-in on this connection, so the user name and password are not sent.");
     }
 }

@@ -10,7 +10,8 @@ namespace Crm.Web.Features.Settings;
 /// <summary>
 /// The SMTP settings in force: those stored by an administrator (/admin/settings/email) when a
 /// host is stored, otherwise the <c>Email:Smtp:*</c> configuration. Read from the database on
-/// every use, so a change made on one instance applies on every instance at its next send.
+/// every use, so a change made on one instance applies on every instance at its next send. The
+/// trusted certificate thumbprints always come from configuration (<see cref="TrustedCertificateThumbprint"/>).
 /// </summary>
 public sealed class EffectiveSmtpSettings(IServiceScopeFactory scopes, IOptionsMonitor<SmtpSettings> configured, IDataProtectionProvider protection)
 {
@@ -28,7 +29,11 @@ public sealed class EffectiveSmtpSettings(IServiceScopeFactory scopes, IOptionsM
         if (stored?.SmtpHost is null)
         {
             var c = configured.CurrentValue;
-            return new SmtpSettings { Host = c.Host, Port = c.Port, Security = c.Security, From = c.From, UserName = c.UserName, Password = c.Password };
+            return new SmtpSettings
+            {
+                Host = c.Host, Port = c.Port, Security = c.Security, From = c.From, UserName = c.UserName, Password = c.Password,
+                TrustedCertificateThumbprint = c.TrustedCertificateThumbprint,
+            };
         }
 
         return new SmtpSettings
@@ -39,9 +44,14 @@ public sealed class EffectiveSmtpSettings(IServiceScopeFactory scopes, IOptionsM
             From = stored.SmtpFrom,
             UserName = stored.SmtpUserName,
             Password = Unprotect(stored.SmtpProtectedPassword),
+            // Trusting a certificate is the server operator's decision, kept in configuration (ADR 0016).
+            TrustedCertificateThumbprint = configured.CurrentValue.TrustedCertificateThumbprint,
             Stored = true,
         };
     }
+
+    /// <summary><c>Email:Smtp:TrustedCertificateThumbprint</c>: also trusted for the users' sending accounts.</summary>
+    public string? TrustedCertificateThumbprint => configured.CurrentValue.TrustedCertificateThumbprint;
 
     public string Protect(string password) => _passwords.Protect(password);
 

@@ -30,7 +30,7 @@ public sealed class EmailSettingsPage(ReadSmtpSettings read, SaveSmtpSettings sa
         {
             Host = Current.Host,
             Port = Current.Source == "none" ? 587 : Current.Port,
-            Security = Current.Security == nameof(Email.SmtpSecurity.SslOnConnect) ? nameof(Email.SmtpSecurity.StartTls) : Current.Security,
+            Security = Current.Security,
             From = Current.From,
             UserName = Current.UserName,
         };

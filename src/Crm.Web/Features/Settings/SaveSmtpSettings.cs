@@ -21,8 +21,8 @@ public sealed class SettingsOptions
 }
 
 /// <summary>
-/// Stores the SMTP settings after trying them: the server must answer (connect, EHLO, STARTTLS
-/// when asked, NOOP) or nothing is saved and the settings in force stay. The password is
+/// Stores the SMTP settings after trying them: the server must answer (connect, EHLO, STARTTLS or
+/// implicit TLS with a trusted certificate, AUTH when offered and a user name is set, NOOP) or nothing is saved and the settings in force stay. The password is
 /// encrypted with Data Protection and never leaves this class in clear, not even in the log entry.
 /// </summary>
 public sealed class SaveSmtpSettings(CrmDb db, EffectiveSmtpSettings effective, ActivityLog activity, TimeProvider clock,
@@ -53,7 +53,7 @@ public sealed class SaveSmtpSettings(CrmDb db, EffectiveSmtpSettings effective, 
 
         if (input.Port is not { } port)
         {
-            errors.Add("port", "Port is required: usually 587 (StartTls) or 25 (None).");
+            errors.Add("port", "Port is required: usually 587 (StartTls), 465 (SslOnConnect) or 25 (None).");
             port = 0;
         }
         else if (port is < 1 or > 65535)
@@ -64,12 +64,7 @@ public sealed class SaveSmtpSettings(CrmDb db, EffectiveSmtpSettings effective, 
         SmtpSecurity security = SmtpSecurity.StartTls;
         if (!Enum.TryParse(input.Security?.Trim(), ignoreCase: true, out security) || !Enum.IsDefined(security) || int.TryParse(input.Security, out _))
         {
-            errors.Add("security", "Security must be None or StartTls.");
-        }
-        else if (security == SmtpSecurity.SslOnConnect)
-        {
-            errors.Add("security", new SmtpSettings { Host = "x", Security = SmtpSecurity.SslOnConnect }.Problems()
-                .First(p => p.StartsWith("Implicit TLS", StringComparison.Ordinal)));
+            errors.Add("security", "Security must be StartTls, SslOnConnect or None.");
         }
 
         errors.Email("from", "From address", from);
@@ -107,9 +102,15 @@ public sealed class SaveSmtpSettings(CrmDb db, EffectiveSmtpSettings effective, 
             password = null;
         }
 
-        // Try before saving: a typo in the host or port must not stop every email of the company.
+        // Try before saving: a typo in the host or port, or a wrong password, must not stop every
+        // email of the company. The certificates the operator trusts are the configuration's.
         var timeout = TimeSpan.FromSeconds(Math.Clamp(options.CurrentValue.SmtpProbeSeconds, 1, 60));
-        if (await SmtpProbe.TryAsync(host!, port, security, timeout, cancellationToken) is { } failure)
+        var trying = new SmtpSettings
+        {
+            Host = host, Port = port, Security = security, From = from, UserName = userName, Password = password,
+            TrustedCertificateThumbprint = previous.TrustedCertificateThumbprint,
+        };
+        if ((await SmtpProbe.TryAsync(trying, timeout, cancellationToken)).Failure is { } failure)
         {
             return Result<SmtpSettingsView>.Invalid(failure.Field, $"{failure.Message.TrimEnd('.', ' ')}. The settings were not saved; the previous ones stay in force.");
         }

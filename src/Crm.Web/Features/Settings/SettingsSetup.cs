@@ -50,7 +50,7 @@ public static class SettingsSetup
         settings.MapPut("/email", async (SmtpSettingsRequest body, HttpContext http, SaveSmtpSettings save, CancellationToken cancellationToken) =>
                 (await save.RunAsync(http.Actor(), body.ToInput(), cancellationToken)).ToHttp())
             .WithName("SaveSmtpSettings")
-            .WithSummary("Tries the server (connect, EHLO, STARTTLS, NOOP), then stores the settings; an unreachable server is a 400 and keeps the previous ones. An empty password keeps the one set.");
+            .WithSummary("Tries the server (connect, EHLO, STARTTLS or implicit TLS, AUTH when offered, NOOP), then stores the settings; an unreachable server is a 400 and keeps the previous ones. An empty password keeps the one set.");
 
         settings.MapGet("/company", async (HttpContext http, ReadCompanySettings read, CancellationToken cancellationToken) =>
                 (await read.RunAsync(http.Actor(), cancellationToken)).ToHttp())
@@ -114,9 +114,9 @@ public static class SettingsSetup
         ], AdministratorsOnly: true),
         new("settings-email", "Email settings (SMTP)",
         [
-            "Enter the SMTP server of your email provider: host, port, security, the address the CRM sends from, and the user name and password if the server asks for them. Port 587 with StartTls is what almost every provider offers. Implicit TLS (port 465) is not supported by the CRM's mail client.",
-            "Saving first connects to the server and exchanges a greeting (EHLO, STARTTLS when chosen, NOOP). If the server cannot be reached, the page shows the exact error beside the field at fault and nothing is saved: the previous settings stay in force, so emails keep going out.",
-            "The password is stored encrypted and never shown again, not even to administrators: the page only says whether one is set. Leave the field empty to keep it; tick \"Clear the stored password\" to remove it. The connection test does not log in, so check a new password with Send a test email.",
+            "Enter the SMTP server of your email provider: host, port, security, the address the CRM sends from, and the user name and password if the server asks for them. Port 587 with StartTls is what almost every provider offers; port 465 with SslOnConnect (implicit TLS) works too. None sends in clear: only for a relay on the same machine or a trusted network.",
+            "Saving first connects to the server and exchanges a greeting (EHLO, TLS when chosen, sign-in with the user name and password when the server offers it, NOOP). The server's certificate must be valid; a relay with its own self-signed certificate is trusted only by the server's operator, in the configuration (Email:Smtp:TrustedCertificateThumbprint). If the server cannot be reached, the page shows the exact error beside the field at fault and nothing is saved: the previous settings stay in force, so emails keep going out.",
+            "The password is stored encrypted and never shown again, not even to administrators: the page only says whether one is set. Leave the field empty to keep it; tick \"Clear the stored password\" to remove it. A wrong password is refused when saving, with the server's answer.",
             "Settings saved here replace those in the server's configuration (Email:Smtp). Until something is saved here, the configuration is used.",
         ], AdministratorsOnly: true),
     ];
