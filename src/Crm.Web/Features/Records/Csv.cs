@@ -1,38 +1,51 @@
+using CsvHelper;
+
 namespace Crm.Web.Features.Records;
 
-/// <summary>RFC 4180 CSV, safe to open in a spreadsheet.</summary>
+/// <summary>RFC 4180 CSV through CsvHelper (ADR 0017), safe to open in a spreadsheet.</summary>
 public static class Csv
 {
-    /// <summary>Writes the table as UTF-8 CSV (with a byte-order mark, so spreadsheets pick the encoding).</summary>
-    public static async Task WriteAsync(Stream stream, TableExport table, CancellationToken cancellationToken)
-    {
-        await using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true), leaveOpen: true);
-        await writer.WriteAsync(Line(table.Headers));
-        await foreach (var row in table.Rows(cancellationToken).WithCancellation(cancellationToken))
-        {
-            await writer.WriteAsync(Line(row));
-        }
-    }
-
-    /// <summary>One record ending in CRLF; each cell neutralised and quoted when needed.</summary>
-    public static string Line(IEnumerable<string?> cells) => string.Join(",", cells.Select(Cell)) + "\r\n";
+    // UTF-8 with a byte-order mark, so spreadsheets pick the encoding; comma, CRLF, quoted only when needed.
+    private static readonly CsvWriterOptions s_options = new() { WriteByteOrderMark = true };
 
     /// <summary>
-    /// A cell a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) gets a
-    /// leading single quote, so it is shown as text; then quotes, commas and line breaks are quoted.
+    /// Writes the table as it is read: the writer fills a 64 KiB buffer and hands it to the response
+    /// asynchronously when it is mostly full, so memory stays the same however many rows there are.
     /// </summary>
-    public static string Cell(string? value)
+    public static async Task WriteAsync(Stream stream, TableExport table, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(value))
+        await using var csv = CsvWriter.Create(stream, s_options, leaveOpen: true);
+        await RecordAsync(csv, table.Headers, cancellationToken);
+        await foreach (var row in table.Rows(cancellationToken).WithCancellation(cancellationToken))
         {
-            return "";
+            await RecordAsync(csv, row, cancellationToken);
         }
 
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
-
-        return value.IndexOfAny(['"', ',', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+        await csv.FlushAsync(cancellationToken);
     }
+
+    private static async Task RecordAsync(CsvWriter csv, IReadOnlyList<string?> cells, CancellationToken cancellationToken)
+    {
+        foreach (var cell in cells)
+        {
+            csv.WriteField(FormulaText.Neutralise(cell));
+        }
+
+        await csv.EndRecordAsync(cancellationToken);
+    }
+}
+
+/// <summary>
+/// Cells a spreadsheet would run as a formula: text starting with =, +, -, @, tab or CR (OWASP's list).
+/// CSV gets a leading single quote, which spreadsheets show as "this is text" (CsvHelper's own
+/// escape would also quote the field, changing the file users already know); xlsx keeps the text
+/// and marks the cell with the quote-prefix style instead.
+/// </summary>
+public static class FormulaText
+{
+    public static bool LooksLikeFormula(string? value) =>
+        !string.IsNullOrEmpty(value) && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
+
+    /// <summary>The text a CSV cell holds: <c>=1+1</c> becomes <c>'=1+1</c>; null becomes empty.</summary>
+    public static string Neutralise(string? value) => LooksLikeFormula(value) ? "'" + value : value ?? "";
 }

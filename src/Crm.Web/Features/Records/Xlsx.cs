@@ -1,91 +1,94 @@
 using System.IO.Compression;
 using System.Text;
 using System.Xml;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
 
 namespace Crm.Web.Features.Records;
 
 /// <summary>
-/// A minimal Office Open XML workbook (one sheet, inline strings) written without a library: the
-/// package is a zip of a few fixed XML parts plus the sheet. Every cell is text, so nothing is ever
-/// evaluated; a value a spreadsheet would take for a formula also gets the "quote prefix" style,
-/// which keeps it text even after someone edits the cell.
+/// A workbook of one sheet written with the Open XML SDK (ADR 0017). The sheet is written with the
+/// SDK's forward-only <see cref="OpenXmlWriter"/>, row by row as the rows are read, straight into
+/// its zip entry, so memory stays the same however many rows there are (bench/export-formats).
+/// Every cell is an inline string, so nothing is ever evaluated; a value a spreadsheet would take
+/// for a formula also gets the "quote prefix" style, which keeps it text even after someone edits
+/// the cell.
 /// </summary>
 public static class Xlsx
 {
-    private const string SheetNs = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    // Cell styles (the order of cellXfs in the style sheet): headers are bold, formula-like text keeps its quote prefix.
+    private const string HeaderStyle = "1";
+    private const string QuotePrefixStyle = "2";
 
     public static async Task WriteAsync(Stream stream, TableExport table, CancellationToken cancellationToken)
     {
-        // ZipArchive writes synchronously, which ASP.NET Core forbids on the response: build the
-        // package in a temporary file (deleted on close), then copy it asynchronously.
+        // The SDK builds the package around an empty sheet, in memory (a few kilobytes).
+        using var skeleton = new MemoryStream();
+        string sheetEntry;
+        using (var document = SpreadsheetDocument.Create(skeleton, SpreadsheetDocumentType.Workbook))
+        {
+            var workbook = document.AddWorkbookPart();
+            var sheet = workbook.AddNewPart<WorksheetPart>();
+            sheet.Worksheet = new Worksheet(new SheetData());
+            workbook.AddNewPart<WorkbookStylesPart>().Stylesheet = Styles();
+            workbook.Workbook = new Workbook(new Sheets(new Sheet { Name = "Export", SheetId = 1, Id = workbook.GetIdOfPart(sheet) }));
+            sheetEntry = sheet.Uri.OriginalString.TrimStart('/');
+        }
+
+        // Its parts are copied into a zip written entry by entry, the sheet's rows streamed in as they
+        // are read. The SDK's own package cannot take them: it opens the zip read-write, which keeps
+        // every part in memory until the end, and a write-only package is refused by the SDK.
+        // ZipArchive writes synchronously, which ASP.NET Core forbids on the response: the zip goes
+        // to a temporary file (deleted on close), copied asynchronously at the end.
         var path = Path.Combine(Path.GetTempPath(), $"crm-export-{Guid.NewGuid():N}.xlsx");
         await using var buffer = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920,
             FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        skeleton.Position = 0;
+        using (var parts = new ZipArchive(skeleton, ZipArchiveMode.Read))
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
-            Part(zip, "[Content_Types].xml",
-                "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>" +
-                "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">" +
-                "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>" +
-                "<Default Extension=\"xml\" ContentType=\"application/xml\"/>" +
-                "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>" +
-                "<Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>" +
-                "<Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/>" +
-                "</Types>");
-            Part(zip, "_rels/.rels",
-                "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>" +
-                "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" +
-                "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/>" +
-                "</Relationships>");
-            Part(zip, "xl/workbook.xml",
-                "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>" +
-                $"<workbook xmlns=\"{SheetNs}\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">" +
-                "<sheets><sheet name=\"Export\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>");
-            Part(zip, "xl/_rels/workbook.xml.rels",
-                "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>" +
-                "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" +
-                "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/>" +
-                "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>" +
-                "</Relationships>");
-            // Style 0: default; 1: bold (headers); 2: quote prefix (formula-like text stays text).
-            Part(zip, "xl/styles.xml",
-                "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>" +
-                $"<styleSheet xmlns=\"{SheetNs}\">" +
-                "<fonts count=\"2\"><font><sz val=\"11\"/><name val=\"Calibri\"/></font><font><b/><sz val=\"11\"/><name val=\"Calibri\"/></font></fonts>" +
-                "<fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill></fills>" +
-                "<borders count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border></borders>" +
-                "<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>" +
-                "<cellXfs count=\"3\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>" +
-                "<xf numFmtId=\"0\" fontId=\"1\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyFont=\"1\"/>" +
-                "<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" quotePrefix=\"1\"/></cellXfs>" +
-                "</styleSheet>");
-
-            var sheet = zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.Fastest);
-            await using var entry = sheet.Open();
-            await using var xml = XmlWriter.Create(entry, new XmlWriterSettings { Async = true, Encoding = new UTF8Encoding(false) });
-            await xml.WriteStartDocumentAsync(standalone: true);
-            await xml.WriteStartElementAsync(null, "worksheet", SheetNs);
-            await xml.WriteStartElementAsync(null, "sheetData", SheetNs);
-            var rowNumber = 1;
-            await RowAsync(xml, rowNumber, table.Headers, header: true);
-            await foreach (var row in table.Rows(cancellationToken).WithCancellation(cancellationToken))
+            foreach (var part in parts.Entries)
             {
-                await RowAsync(xml, ++rowNumber, row, header: false);
-            }
+                using var target = zip.CreateEntry(part.FullName, CompressionLevel.Fastest).Open();
+                if (part.FullName != sheetEntry)
+                {
+                    using var source = part.Open();
+                    source.CopyTo(target);
+                    continue;
+                }
 
-            await xml.WriteEndElementAsync();
-            await xml.WriteEndElementAsync();
-            await xml.WriteEndDocumentAsync();
+                using var xml = OpenXmlWriter.Create(target, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+                xml.WriteStartDocument(standalone: true);
+                xml.WriteStartElement(new Worksheet());
+                xml.WriteStartElement(new SheetData());
+                var rowNumber = 1;
+                Row(xml, rowNumber, table.Headers, header: true);
+                await foreach (var row in table.Rows(cancellationToken).WithCancellation(cancellationToken))
+                {
+                    Row(xml, ++rowNumber, row, header: false);
+                }
+
+                xml.WriteEndElement();
+                xml.WriteEndElement();
+            }
         }
 
         buffer.Position = 0;
         await buffer.CopyToAsync(stream, cancellationToken);
     }
 
-    private static async Task RowAsync(XmlWriter xml, int number, IReadOnlyList<string?> cells, bool header)
+    // The writer reads only an element's name from these (their attributes are passed alongside), so
+    // one instance each serves every cell instead of three new objects per cell.
+    private static readonly Row s_row = new();
+    private static readonly Cell s_cell = new();
+    private static readonly InlineString s_inlineString = new();
+    private static readonly Text s_text = new();
+
+    private static void Row(OpenXmlWriter xml, int number, IReadOnlyList<string?> cells, bool header)
     {
-        await xml.WriteStartElementAsync(null, "row", SheetNs);
-        await xml.WriteAttributeStringAsync(null, "r", null, number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var rowReference = number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        xml.WriteStartElement(s_row, [new OpenXmlAttribute("r", "", rowReference)]);
         for (var i = 0; i < cells.Count; i++)
         {
             var value = Clean(cells[i]);
@@ -94,33 +97,37 @@ public static class Xlsx
                 continue;
             }
 
-            await xml.WriteStartElementAsync(null, "c", SheetNs);
-            await xml.WriteAttributeStringAsync(null, "r", null, Column(i) + number.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            await xml.WriteAttributeStringAsync(null, "t", null, "inlineStr");
-            if (header)
-            {
-                await xml.WriteAttributeStringAsync(null, "s", null, "1");
-            }
-            else if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-            {
-                await xml.WriteAttributeStringAsync(null, "s", null, "2");
-            }
-
-            await xml.WriteStartElementAsync(null, "is", SheetNs);
-            await xml.WriteStartElementAsync(null, "t", SheetNs);
-            if (value.Trim().Length != value.Length)
-            {
-                await xml.WriteAttributeStringAsync("xml", "space", null, "preserve");
-            }
-
-            await xml.WriteStringAsync(value);
-            await xml.WriteEndElementAsync();
-            await xml.WriteEndElementAsync();
-            await xml.WriteEndElementAsync();
+            var reference = new OpenXmlAttribute("r", "", Column(i) + rowReference);
+            var inline = new OpenXmlAttribute("t", "", "inlineStr");
+            xml.WriteStartElement(s_cell, header ? [reference, inline, new OpenXmlAttribute("s", "", HeaderStyle)]
+                : FormulaText.LooksLikeFormula(value) ? [reference, inline, new OpenXmlAttribute("s", "", QuotePrefixStyle)]
+                : [reference, inline]);
+            xml.WriteStartElement(s_inlineString);
+            // Leading or trailing spaces survive only when the text says to keep them.
+            xml.WriteStartElement(s_text, value.Trim().Length != value.Length ? [new OpenXmlAttribute("xml", "space", "http://www.w3.org/XML/1998/namespace", "preserve")] : []);
+            xml.WriteString(value);
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+            xml.WriteEndElement();
         }
 
-        await xml.WriteEndElementAsync();
+        xml.WriteEndElement();
     }
+
+    /// <summary>Style 0: default; 1: bold (headers); 2: quote prefix (formula-like text stays text).</summary>
+    private static Stylesheet Styles() => new(
+        new Fonts(
+            new Font(new FontSize { Val = 11 }, new FontName { Val = "Calibri" }),
+            new Font(new Bold(), new FontSize { Val = 11 }, new FontName { Val = "Calibri" })) { Count = 2 },
+        new Fills(
+            new Fill(new PatternFill { PatternType = PatternValues.None }),
+            new Fill(new PatternFill { PatternType = PatternValues.Gray125 })) { Count = 2 },
+        new Borders(new Border(new LeftBorder(), new RightBorder(), new TopBorder(), new BottomBorder(), new DiagonalBorder())) { Count = 1 },
+        new CellStyleFormats(new CellFormat { NumberFormatId = 0, FontId = 0, FillId = 0, BorderId = 0 }) { Count = 1 },
+        new CellFormats(
+            new CellFormat { NumberFormatId = 0, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0 },
+            new CellFormat { NumberFormatId = 0, FontId = 1, FillId = 0, BorderId = 0, FormatId = 0, ApplyFont = true },
+            new CellFormat { NumberFormatId = 0, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, QuotePrefix = true }) { Count = 3 });
 
     /// <summary>0 → A, 25 → Z, 26 → AA.</summary>
     public static string Column(int index)
@@ -157,11 +164,5 @@ public static class Xlsx
         }
 
         return clean.ToString();
-    }
-
-    private static void Part(ZipArchive zip, string name, string content)
-    {
-        using var writer = new StreamWriter(zip.CreateEntry(name, CompressionLevel.Fastest).Open(), new UTF8Encoding(false));
-        writer.Write(content);
     }
 }
