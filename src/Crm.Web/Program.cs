@@ -80,8 +80,8 @@ builder.Services.AddScoped<DemoOrganisation>();
 builder.Services.AddActivity();
 builder.Services.AddMailings();
 builder.Services.AddSection(new Section("Administration", "Users, roles, departments, groups, permissions and integrations.", "/admin", 800, u => u.IsAdministrator));
-builder.Services.AddSection(new Section("Your account", "Your profile, your sessions and your password.", "/account", 900, _ => true));
-builder.Services.AddSection(new Section("Help", "How each screen works, one page per screen.", "/help", 1000, _ => true));
+builder.Services.AddSection(new Section("Your account", "Your profile, your sessions and your password.", "/account", 900, _ => true) { InNavigation = false });
+builder.Services.AddSection(new Section("Help", "How each screen works, one page per screen.", "/help", 1000, _ => true) { InNavigation = false });
 
 var app = builder.Build();
 if (await CommandLine.TryRunCommandAsync(app, args))
@@ -110,6 +110,7 @@ api.MapCountriesApi();
 api.MapCompaniesApi();
 api.MapContactsApi();
 api.MapSearchApi();
+api.MapRecordSuggestionsApi();
 api.MapLeadsApi();
 api.MapDealsApi();
 api.MapLoggedEmailsApi();

@@ -44,6 +44,7 @@ public static class WebSetup
         services.AddOpenApi("v1");
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PublicUrls>();
+        services.AddScoped<AvailableSections>();
         services.AddHttpClient();
 
         services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>((o, configuration) =>

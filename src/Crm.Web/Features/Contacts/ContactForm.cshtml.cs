@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
@@ -81,7 +82,7 @@ public sealed class ContactFormPage(ReadContact read, SaveContact save) : PageMo
         [Display(Name = "Job title")]
         public string? Title { get; set; }
 
-        [Display(Name = "Company ID")]
+        [Display(Name = "Company"), ModelBinder(typeof(RecordIdBinder))]
         public int? CompanyId { get; set; }
 
         public int? Version { get; set; }

@@ -31,7 +31,7 @@ public static class ContactsSetup
         services.AddHelpTopic(new HelpTopic("contacts", "Contacts",
         [
             "The contact list shows the contacts your role lets you see. Search by name or email, sort by name or ID, and page with Next and Previous. A company's page lists its contacts.",
-            "A contact may belong to a company you can see. When a company is transferred to another owner, its contacts follow it; when a company is deleted, its contacts are deleted with it (the confirmation lists them).",
+            "A contact may belong to a company you can see: type part of the company's name in the Company field and pick it from the suggestions. When a company is transferred to another owner, its contacts follow it; when a company is deleted, its contacts are deleted with it (the confirmation lists them).",
             "Export CSV and Export Excel download the current list (with your search, company filter and sort) when your role may export contacts; fields your role hides are left out. Every export is recorded in the activity log and the audit trail.",
             "If someone else saved a contact after you opened it, your save is refused with a message instead of overwriting their change.",
         ]));

@@ -98,10 +98,10 @@ public sealed class DealFormPage(ReadDeal read, SaveDeal save, RecordAccess acce
         [Display(Name = "Title")]
         public string? Title { get; set; }
 
-        [Display(Name = "Company ID")]
+        [Display(Name = "Company"), ModelBinder(typeof(RecordIdBinder))]
         public int? CompanyId { get; set; }
 
-        [Display(Name = "Contact ID")]
+        [Display(Name = "Contact"), ModelBinder(typeof(RecordIdBinder))]
         public int? ContactId { get; set; }
 
         [Display(Name = "Stage")]

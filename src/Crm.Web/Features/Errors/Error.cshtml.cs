@@ -22,6 +22,12 @@ public sealed class ErrorPage : PageModel
     public Task<IActionResult> OnGetAsync(int? code) => Handle(code);
     public Task<IActionResult> OnPostAsync(int? code) => Handle(code);
 
+    // A status re-executed from an API PUT, PATCH or DELETE comes here with that method: without a
+    // handler for it the page would render its HTML instead of the API's problem details.
+    public Task<IActionResult> OnPutAsync(int? code) => Handle(code);
+    public Task<IActionResult> OnPatchAsync(int? code) => Handle(code);
+    public Task<IActionResult> OnDeleteAsync(int? code) => Handle(code);
+
     private async Task<IActionResult> Handle(int? code)
     {
         var failed = HttpContext.Features.Get<IExceptionHandlerFeature>() is not null;

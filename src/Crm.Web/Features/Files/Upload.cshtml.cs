@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
@@ -10,18 +11,21 @@ namespace Crm.Web.Features.Files;
 /// <c>/files/upload</c>: the target of every record's "Attach" form (and a form of its own). On
 /// success it returns to the record's page; on failure it shows the messages here.
 /// </summary>
-public sealed class UploadFilePage(UploadFile upload, FileSettings settings, FileVisibility visibility) : PageModel
+public sealed class UploadFilePage(UploadFile upload, FileSettings settings, FileVisibility visibility, RecordLookups lookups) : PageModel
 {
-    [BindProperty, Display(Name = "Module of the record")]
+    [BindProperty, Display(Name = "Module")]
     public string? Module { get; set; }
 
-    [BindProperty, Display(Name = "ID of the record")]
+    [BindProperty(BinderType = typeof(RecordIdBinder)), Display(Name = "Record")]
     public int? Id { get; set; }
 
     [BindProperty, Display(Name = "File")]
     public IFormFile? Attachment { get; set; }
 
     public string Limit => settings.MaxDescription;
+
+    /// <summary>The modules whose records take files (every module with a lookup but files themselves).</summary>
+    public IReadOnlyList<IRecordLookup> Modules => [.. lookups.All.Where(l => l.ModuleKey != Security.Permissions.CrmModules.Files.Key)];
 
     public string? BackUrl { get; private set; }
 

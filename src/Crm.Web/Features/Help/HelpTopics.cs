@@ -14,6 +14,8 @@ public static class HelpTopics
         [
             "The home page lists the sections of the CRM your role lets you use. If a section you need is missing, ask your administrator: access is given per role.",
             "The ? icon at the top right of every page opens the help for that page.",
+            "The bar under the header links the same sections from every page, the one you are in underlined. On a narrow screen it folds away: open it with the Sections button.",
+            "A field that points at another record (a contact's company, what a task is about) suggests records as you type a few letters of the name: pick one with the mouse, or with the arrow keys and Enter. Only records you may see are suggested. You can also type the record's ID, like 42 or ID 42, which is also how the field works when your browser runs no scripts.",
         ]),
         new("sign-in", "Signing in and out",
         [

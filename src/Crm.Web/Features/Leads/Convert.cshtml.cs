@@ -94,7 +94,7 @@ public sealed class ConvertLeadPage(ReadLead read, ConvertLead convert) : PageMo
         /// <summary>"new": a company named after the lead's company; "existing": <see cref="ExistingCompanyId"/>.</summary>
         public string CompanyChoice { get; set; } = "new";
 
-        [Display(Name = "Existing company ID")]
+        [Display(Name = "Existing company"), ModelBinder(typeof(RecordIdBinder))]
         public int? ExistingCompanyId { get; set; }
 
         [Display(Name = "Also create a deal")]

@@ -47,7 +47,7 @@ public static class LeadsSetup
             "A lead is a possible customer you have not qualified yet: a person, the name of their company as they gave it, how to reach them and where the lead came from (web, referral, event or other).",
             "The lead list shows the leads your role lets you see. Filter by status or source, search by name, email or company name, and sort by name or ID.",
             "Move a lead through its statuses (new, contacted, qualified, disqualified) by editing it. When it is qualified, use Convert on its page.",
-            "Converting creates a contact from the lead and either a new company named after the lead's company or links an existing company you choose (by its ID), and, if you wish, a deal with a title and amount. Everything is created together or nothing is. You need to be allowed to edit the lead and to add each kind of record created.",
+            "Converting creates a contact from the lead and either a new company named after the lead's company or links an existing company you choose (type part of its name and pick it from the suggestions, or type its ID), and, if you wish, a deal with a title and amount. Everything is created together or nothing is. You need to be allowed to edit the lead and to add each kind of record created.",
             "A converted lead keeps links to the contact, company and deal it became, and can no longer be edited or converted again.",
         ]));
         return services;

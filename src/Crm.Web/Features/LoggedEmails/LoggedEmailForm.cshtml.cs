@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
@@ -110,7 +111,7 @@ public sealed class LoggedEmailFormPage(ReadLoggedEmail read, SaveLoggedEmail sa
         [Display(Name = "Related module")]
         public string? RelatedModule { get; set; }
 
-        [Display(Name = "Related record ID")]
+        [Display(Name = "Related record"), ModelBinder(typeof(RecordIdBinder))]
         public int? RelatedId { get; set; }
 
         public int? Version { get; set; }

@@ -41,7 +41,7 @@ public static class LoggedEmailsSetup
         });
         services.AddHelpTopic(new HelpTopic("emails", "Logged emails",
         [
-            "Log an email you sent to or received from a customer, and attach it to a record: a deal, a lead, a company or a contact (give the module and the record's ID). The record's page then lists its emails.",
+            "Log an email you sent to or received from a customer, and attach it to a record: a deal, a lead, a company or a contact (choose the kind of record, then type part of its name and pick it from the suggestions, or type its ID). The record's page then lists its emails.",
             "From and To must be email addresses; To may hold several, separated by commas. The body is plain text: it is always shown exactly as written, never as a web page.",
             "An incoming email records what the sender wrote and cannot be edited; it can still be deleted if your role allows. Outgoing emails can be corrected.",
             "Deleting the record an email is attached to deletes its emails too; the delete confirmation lists them.",

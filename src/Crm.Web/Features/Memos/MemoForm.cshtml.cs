@@ -96,7 +96,7 @@ public sealed class MemoFormPage(ReadMemo read, SaveMemo save, CrmDb db, RecordL
         [Display(Name = "Related module")]
         public string? RelatedModule { get; set; }
 
-        [Display(Name = "Related record ID")]
+        [Display(Name = "Related record"), ModelBinder(typeof(RecordIdBinder))]
         public int? RelatedId { get; set; }
 
         public int? Version { get; set; }

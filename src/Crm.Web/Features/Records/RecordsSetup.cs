@@ -1,3 +1,5 @@
+using Crm.Web.Security;
+
 namespace Crm.Web.Features.Records;
 
 /// <summary>What every CRM object feature shares: record access through the engine, lookups and dependents.</summary>
@@ -10,7 +12,19 @@ public static class RecordsSetup
         services.AddSingleton<RecordLookupTypes>();
         services.AddScoped<RecordDependents>();
         services.AddScoped<ListExports>();
+        services.AddScoped<SuggestRecords>();
         return services;
+    }
+
+    /// <summary>The suggestions of the record picker (<c>wwwroot/js/record-picker.js</c>); the API's clients may use them too.</summary>
+    public static RouteGroupBuilder MapRecordSuggestionsApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/lookup/{module}", async (string module, string? q, HttpContext http, SuggestRecords suggest, CancellationToken cancellationToken) =>
+                (await suggest.RunAsync(http.Actor(), module, q, cancellationToken)).ToHttp())
+            .WithTags("Search")
+            .WithName("SuggestRecords")
+            .WithSummary($"Up to {SuggestRecords.Limit} records of one module you may view whose name contains `q` (or the record with the ID `q`, like `42` or `ID 42`), as id and label.");
+        return api;
     }
 
     /// <summary>

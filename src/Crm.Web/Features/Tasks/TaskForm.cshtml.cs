@@ -99,13 +99,13 @@ public sealed class TaskFormPage(ReadTask read, SaveTask save, CrmDb db, RecordL
         [Display(Name = "Responsible")]
         public List<Guid> ResponsibleIds { get; set; } = [];
 
-        [Display(Name = "Parent task ID")]
+        [Display(Name = "Parent task"), ModelBinder(typeof(RecordIdBinder))]
         public int? ParentId { get; set; }
 
         [Display(Name = "Related module")]
         public string? RelatedModule { get; set; }
 
-        [Display(Name = "Related record ID")]
+        [Display(Name = "Related record"), ModelBinder(typeof(RecordIdBinder))]
         public int? RelatedId { get; set; }
 
         public int? Version { get; set; }
