@@ -223,7 +223,7 @@ public sealed class ActivityLogAppendOnlyTests
     [Fact]
     public async Task The_migration_goes_down_to_a_log_without_triggers_and_up_again()
     {
-        using var database = new TestDatabase();
+        using var database = TestDatabase.Empty();
         await using var db = DatabaseSchema.Open(database.ConnectionString);
         await db.Database.MigrateAsync();
         var migrations = db.Database.GetMigrations().ToList();
