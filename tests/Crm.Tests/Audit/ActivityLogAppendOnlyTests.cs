@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Activity;
 using Crm.Web.Features.Audit;
-using Crm.Tests.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;

@@ -1,4 +1,3 @@
-using Crm.Tests.Data;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Audit;
 using Microsoft.EntityFrameworkCore;
