@@ -4,8 +4,9 @@
 # On a fresh Debian machine (as root) it installs what is missing with apt (PostgreSQL, Chromium,
 # the SMTP server for mail tests), starts a throw-away PostgreSQL cluster on a loopback port in a
 # temp folder, runs the whole suite on SQLite and on PostgreSQL plus the browser journeys in real
-# Chromium, stops what it started, and prints "N passed, N failed" (skips counted separately).
-# Any failure, or any skip when CI=true, makes it exit non-zero.
+# Chromium, stops what it started, and prints how long each part took, then "N passed, N failed"
+# (skips counted separately) as its last line. Any failure, or any skip when CI=true, makes it
+# exit non-zero.
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -13,6 +14,14 @@ RESULTS="$ROOT/artifacts/test-results"
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"
 
 log() { printf '\n== %s\n' "$*"; }
+
+# How long each part took, for the summary at the end: "label|seconds" in order.
+STARTED=$(date +%s)
+durations=()
+part_started=$STARTED
+begin_part() { part_started=$(date +%s); }
+end_part() { durations+=("$1|$(($(date +%s) - part_started))"); }
+as_time() { if (($1 >= 60)); then printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); else printf '%ds' "$1"; fi; }
 
 # --- 1. What the tests need from the machine -------------------------------------------------
 missing=()
@@ -26,9 +35,11 @@ if ((${#missing[@]})); then
     exit 1
   fi
   log "Installing ${missing[*]}"
+  begin_part
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  end_part install
 fi
 
 # --- 2. A throw-away PostgreSQL cluster -------------------------------------------------------
@@ -43,9 +54,11 @@ cleanup() {
 }
 trap cleanup EXIT
 log "Starting PostgreSQL on 127.0.0.1:$PGPORT"
+begin_part
 as_pg "$PGBIN/initdb" -D "$PGROOT/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 as_pg "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/server.log" -w start \
   -o "-p $PGPORT -k $PGROOT -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" >/dev/null
+end_part "PostgreSQL start"
 export CRM_TEST_POSTGRES="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres"
 export CRM_CHROMIUM="$(command -v chromium)"
 # Every test host would otherwise watch its configuration files for changes: hundreds of hosts
@@ -55,14 +68,18 @@ export DOTNET_hostBuilder__reloadConfigOnChange=false
 
 # --- 3. Build once, warnings as errors ---------------------------------------------------------
 log "Building"
+begin_part
 dotnet build Crm.slnx -c Release -nologo -v quiet
+end_part build
 
 # --- 4. Every test on both providers --------------------------------------------------------------
 status=0
 run() { # name, project, provider
   log "$1 on $3"
+  begin_part
   CRM_TEST_PROVIDER="$3" dotnet test "$2" -c Release --no-build -nologo \
     --logger "trx;LogFileName=$RESULTS/$1-$3.trx" --logger "console;verbosity=minimal" || status=1
+  end_part "$1 on $3"
 }
 for provider in Sqlite Postgres; do
   run integration tests/Crm.Tests "$provider"
@@ -86,6 +103,11 @@ if [ "$found" -lt "$expected" ]; then echo "Only $found of $expected test runs p
 if [ "$failed" -gt 0 ]; then status=1; fi
 if [ "$skipped" -gt 0 ] && [ "${CI:-}" = "true" ]; then echo "$skipped tests were skipped: in CI a skip is a failure." >&2; status=1; fi
 if [ "$passed" -eq 0 ]; then echo "No test ran." >&2; status=1; fi
+durations+=("total|$(($(date +%s) - STARTED))")
+log "Durations"
+for entry in "${durations[@]}"; do
+  printf '  %-26s %8s\n' "${entry%|*}" "$(as_time "${entry##*|}")"
+done
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Crm.BrowserTests.Infrastructure;
-using Crm.Tests.Email;
 using Crm.Tests.Infrastructure;
 using Crm.Tests.Settings;
 using Microsoft.Playwright;

@@ -17,10 +17,7 @@ public static class DatabaseStartup
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var db = services.GetRequiredService<CrmDb>();
-        // On an empty PostgreSQL database EF reads the history table before creating it and logs
-        // that failed read as an error (efcore.pg#3407): creating it first keeps a first start clean.
-        await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
-        await db.Database.MigrateAsync(cancellationToken);
+        await db.ApplyMigrationsAsync(cancellationToken);
         if (db.Database.IsSqlite())
         {
             // Write-ahead logging lets readers and a writer work at once; it persists in the file.
@@ -35,5 +32,17 @@ public static class DatabaseStartup
         {
             await services.GetRequiredService<DemoOrganisation>().EnsureAsync(console, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Applies the migrations the database does not have yet (all of them on an empty one). The
+    /// tests build their template database with this same step (ADR 0014).
+    /// </summary>
+    public static async Task ApplyMigrationsAsync(this CrmDb db, CancellationToken cancellationToken)
+    {
+        // On an empty PostgreSQL database EF reads the history table before creating it and logs
+        // that failed read as an error (efcore.pg#3407): creating it first keeps a first start clean.
+        await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
+        await db.Database.MigrateAsync(cancellationToken);
     }
 }

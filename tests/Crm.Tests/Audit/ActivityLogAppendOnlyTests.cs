@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Activity;
 using Crm.Web.Features.Audit;
-using Crm.Tests.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -223,7 +222,7 @@ public sealed class ActivityLogAppendOnlyTests
     [Fact]
     public async Task The_migration_goes_down_to_a_log_without_triggers_and_up_again()
     {
-        using var database = new TestDatabase();
+        using var database = TestDatabase.Empty();
         await using var db = DatabaseSchema.Open(database.ConnectionString);
         await db.Database.MigrateAsync();
         var migrations = db.Database.GetMigrations().ToList();

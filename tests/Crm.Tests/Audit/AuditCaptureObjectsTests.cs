@@ -1,11 +1,9 @@
 using System.Net.Http.Json;
-using Crm.Tests.Email;
-using Crm.Tests.Files;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Audit;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
-using static Crm.Tests.Audit.AuditKit;
+using static Crm.Tests.Infrastructure.AuditKit;
 
 namespace Crm.Tests.Audit;
 

@@ -3,7 +3,7 @@ using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Audit;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
-using static Crm.Tests.Audit.AuditKit;
+using static Crm.Tests.Infrastructure.AuditKit;
 
 namespace Crm.Tests.Audit;
 

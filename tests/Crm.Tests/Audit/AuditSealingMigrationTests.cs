@@ -1,4 +1,3 @@
-using Crm.Tests.Data;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Audit;
 using Microsoft.EntityFrameworkCore;
@@ -16,7 +15,7 @@ public sealed class AuditSealingMigrationTests
     [Fact]
     public async Task A_trail_written_before_sealing_came_verifies_and_continues_after_the_migration()
     {
-        using var database = new TestDatabase();
+        using var database = TestDatabase.Empty();
         await using var db = DatabaseSchema.Open(database.ConnectionString);
         var migrations = db.Database.GetMigrations().ToList();
         var migrator = db.GetService<IMigrator>();

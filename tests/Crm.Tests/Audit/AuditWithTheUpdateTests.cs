@@ -1,12 +1,11 @@
 using System.Net;
-using Crm.Tests.Companies;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Data;
 using Crm.Web.Features.Audit;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using static Crm.Tests.Audit.AuditKit;
+using static Crm.Tests.Infrastructure.AuditKit;
 
 namespace Crm.Tests.Audit;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using Crm.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using static Crm.Tests.Companies.CompanyKit;
+using static Crm.Tests.Infrastructure.CompanyKit;
 
 namespace Crm.Tests.Contacts;
 

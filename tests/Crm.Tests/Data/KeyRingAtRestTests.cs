@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
-using Crm.Tests.Email;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Data;
 using Crm.Web.Features.Settings;

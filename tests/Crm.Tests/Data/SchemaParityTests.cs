@@ -54,8 +54,8 @@ public sealed class SchemaParityTests
     /// <summary>Two empty databases on the provider under test: one built by the migrations, one by the model.</summary>
     private sealed class DatabasePair : IAsyncDisposable
     {
-        private readonly TestDatabase _migratedDatabase = new();
-        private readonly TestDatabase _modelDatabase = new();
+        private readonly TestDatabase _migratedDatabase = TestDatabase.Empty();
+        private readonly TestDatabase _modelDatabase = TestDatabase.Empty();
 
         private DatabasePair()
         {

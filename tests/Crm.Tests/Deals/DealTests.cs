@@ -4,9 +4,9 @@ using Crm.Web.Features.Deals;
 using Crm.Web.Features.Roles;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
-using static Crm.Tests.Companies.CompanyKit;
-using static Crm.Tests.Deals.ObjectKit;
-using Everything = Crm.Tests.Deals.ObjectKit;
+using static Crm.Tests.Infrastructure.CompanyKit;
+using static Crm.Tests.Infrastructure.ObjectKit;
+using Everything = Crm.Tests.Infrastructure.ObjectKit;
 
 namespace Crm.Tests.Deals;
 

@@ -2,8 +2,8 @@ using System.Net;
 using System.Security.Cryptography;
 using Crm.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using static Crm.Tests.Companies.CompanyKit;
-using static Crm.Tests.Deals.ObjectKit;
+using static Crm.Tests.Infrastructure.CompanyKit;
+using static Crm.Tests.Infrastructure.ObjectKit;
 
 namespace Crm.Tests.Files;
 

@@ -7,7 +7,7 @@ using Crm.Web.Features.Roles;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using static Crm.Tests.Companies.CompanyKit;
+using static Crm.Tests.Infrastructure.CompanyKit;
 
 namespace Crm.Tests.Files;
 

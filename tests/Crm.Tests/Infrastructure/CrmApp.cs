@@ -13,8 +13,10 @@ using Microsoft.Extensions.Logging;
 namespace Crm.Tests.Infrastructure;
 
 /// <summary>
-/// One CRM per test: its own empty database on the provider under test, its own clock, its own
-/// log and console. Settings may be changed with <see cref="With"/> before the first request.
+/// One CRM per test: its own database on the provider under test (a copy of the migrated template,
+/// or an empty one for tests of a first start), its own clock, its own log and console. Settings
+/// may be changed with <see cref="With"/> before the first request. Either way the app runs its
+/// own start-up: pending migrations (none on the copy), seeds, first administrator.
 /// </summary>
 public class CrmApp : WebApplicationFactory<Program>
 {
@@ -24,7 +26,14 @@ public class CrmApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
 
     public CrmApp()
+        : this(TestDatabase.Migrated())
     {
+    }
+
+    /// <summary>An app on <paramref name="database"/> (e.g. <see cref="TestDatabase.Empty"/>), which it disposes with itself.</summary>
+    public CrmApp(TestDatabase database)
+    {
+        Database = database;
         _settings = new Dictionary<string, string?>
         {
             ["Database:Provider"] = TestDatabase.ProviderName,
@@ -42,7 +51,7 @@ public class CrmApp : WebApplicationFactory<Program>
         };
     }
 
-    public TestDatabase Database { get; } = new();
+    public TestDatabase Database { get; }
 
     public string FilesRoot { get; } = Path.Combine(Path.GetTempPath(), "crm-files-" + Guid.NewGuid().ToString("N"));
     public TestClock Clock { get; } = new();

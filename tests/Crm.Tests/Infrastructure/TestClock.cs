@@ -1,6 +1,10 @@
 namespace Crm.Tests.Infrastructure;
 
-/// <summary>A clock the test moves by hand (the FakeTimeProvider package is not served here).</summary>
+/// <summary>
+/// A clock whose time of day the test moves by hand, while timers stay real: the e-mail worker and
+/// the scheduler sleep through it and must keep ticking. FakeTimeProvider would fire their timers
+/// only on Advance (ADR 0014).
+/// </summary>
 public sealed class TestClock : TimeProvider
 {
     private DateTimeOffset _now = new(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);

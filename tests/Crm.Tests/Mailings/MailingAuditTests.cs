@@ -1,9 +1,8 @@
 using System.Text.RegularExpressions;
-using Crm.Tests.Email;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Audit;
 using Microsoft.EntityFrameworkCore;
-using static Crm.Tests.Audit.AuditKit;
+using static Crm.Tests.Infrastructure.AuditKit;
 using static Crm.Tests.Mailings.MailingKit;
 
 namespace Crm.Tests.Mailings;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
-using Crm.Tests.Companies;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Contacts;
 using Crm.Web.Features.Roles;

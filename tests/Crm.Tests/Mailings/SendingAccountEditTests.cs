@@ -2,13 +2,12 @@ using System.Net;
 using System.Text.Json;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
-using Crm.Tests.Email;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Mailings;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using static Crm.Tests.Companies.CompanyKit;
+using static Crm.Tests.Infrastructure.CompanyKit;
 using static Crm.Tests.Mailings.MailingKit;
 
 namespace Crm.Tests.Mailings;

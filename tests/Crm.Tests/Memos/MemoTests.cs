@@ -1,12 +1,11 @@
 using System.Net;
-using Crm.Tests.Files;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Records;
 using Crm.Web.Features.Roles;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using static Crm.Tests.Companies.CompanyKit;
+using static Crm.Tests.Infrastructure.CompanyKit;
 
 namespace Crm.Tests.Memos;
 

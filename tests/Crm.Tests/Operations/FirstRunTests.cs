@@ -7,12 +7,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Tests.Operations;
 
+/// <summary>A first start meets an empty database: these apps get one, not a copy of the migrated template.</summary>
 public sealed partial class FirstRunTests
 {
     [Fact]
     public async Task Without_configured_credentials_the_first_administrator_gets_a_temporary_password_printed_once()
     {
-        await using var app = new CrmApp().With("CRM_ADMIN_EMAIL", null).With("CRM_ADMIN_PASSWORD", null);
+        await using var app = new CrmApp(TestDatabase.Empty()).With("CRM_ADMIN_EMAIL", null).With("CRM_ADMIN_PASSWORD", null);
         var client = app.NewClient();
 
         var printed = app.OperatorConsole.ToString();
@@ -30,7 +31,7 @@ public sealed partial class FirstRunTests
     [Fact]
     public async Task Configured_credentials_make_the_first_administrator_and_nothing_is_printed()
     {
-        await using var app = new CrmApp();
+        await using var app = new CrmApp(TestDatabase.Empty());
         await app.SignInAsAdminAsync();
 
         Assert.Equal("", app.OperatorConsole.ToString());
@@ -42,7 +43,7 @@ public sealed partial class FirstRunTests
     [Fact]
     public async Task A_configured_password_that_breaks_the_policy_stops_the_start_with_a_clear_reason()
     {
-        await using var app = new CrmApp().With("CRM_ADMIN_PASSWORD", "password1");
+        await using var app = new CrmApp(TestDatabase.Empty()).With("CRM_ADMIN_PASSWORD", "password1");
         var failure = Assert.ThrowsAny<Exception>(() => app.Server);
         Assert.Contains("CRM_ADMIN_PASSWORD", failure.ToString(), StringComparison.Ordinal);
     }
@@ -50,7 +51,7 @@ public sealed partial class FirstRunTests
     [Fact]
     public async Task Demo_data_adds_a_small_team_that_can_sign_in()
     {
-        await using var app = new CrmApp().With("Crm:DemoData", "true");
+        await using var app = new CrmApp(TestDatabase.Empty()).With("Crm:DemoData", "true");
         _ = app.Server;
 
         var people = await app.InDatabaseAsync(db => db.Users.CountAsync(u => !u.IsAdministrator));
@@ -70,7 +71,7 @@ public sealed partial class FirstRunTests
     [Fact]
     public async Task A_first_start_on_an_empty_database_logs_no_warning_or_error_of_ours_or_the_database()
     {
-        await using var app = new CrmApp();
+        await using var app = new CrmApp(TestDatabase.Empty());
         _ = app.Server;
 
         var problems = app.Log.Lines

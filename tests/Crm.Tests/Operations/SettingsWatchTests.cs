@@ -1,5 +1,5 @@
+using Crm.Tests.Infrastructure;
 using System.Diagnostics;
-using Crm.Tests.Email;
 
 namespace Crm.Tests.Operations;
 

@@ -3,9 +3,9 @@ using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Roles;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
-using static Crm.Tests.Companies.CompanyKit;
-using static Crm.Tests.Deals.ObjectKit;
-using Kit = Crm.Tests.Deals.ObjectKit;
+using static Crm.Tests.Infrastructure.CompanyKit;
+using static Crm.Tests.Infrastructure.ObjectKit;
+using Kit = Crm.Tests.Infrastructure.ObjectKit;
 
 namespace Crm.Tests.Products;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Crm.Tests.Files;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Audit;
 using Crm.Web.Features.Records;
@@ -8,8 +7,8 @@ using Crm.Web.Features.Roles;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using static Crm.Tests.Companies.CompanyKit;
-using static Crm.Tests.Deals.ObjectKit;
+using static Crm.Tests.Infrastructure.CompanyKit;
+using static Crm.Tests.Infrastructure.ObjectKit;
 
 namespace Crm.Tests.Records;
 

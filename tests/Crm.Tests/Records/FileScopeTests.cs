@@ -1,12 +1,11 @@
 using System.Net;
-using Crm.Tests.Files;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Roles;
 using Crm.Web.Features.Tasks;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
-using static Crm.Tests.Companies.CompanyKit;
-using static Crm.Tests.Deals.ObjectKit;
+using static Crm.Tests.Infrastructure.CompanyKit;
+using static Crm.Tests.Infrastructure.ObjectKit;
 
 namespace Crm.Tests.Records;
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Roles;
 using Crm.Web.Security.Permissions;
-using static Crm.Tests.Companies.CompanyKit;
+using static Crm.Tests.Infrastructure.CompanyKit;
 
 namespace Crm.Tests.Search;
 

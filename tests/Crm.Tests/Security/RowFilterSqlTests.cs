@@ -44,7 +44,7 @@ public sealed class RowFilterSqlTests
     [Fact]
     public async Task The_database_returns_exactly_the_records_the_engine_lets_the_subject_view()
     {
-        using var database = new TestDatabase();
+        using var database = TestDatabase.Empty();
         var options = new DbContextOptionsBuilder<FilterDb>();
         _ = TestDatabase.IsPostgres ? options.UseNpgsql(database.ConnectionString) : options.UseSqlite(database.ConnectionString);
         await using var db = new FilterDb(options.Options);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Crm.Tests.Email;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Email.Templates;
 

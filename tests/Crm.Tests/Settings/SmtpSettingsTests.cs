@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Crm.Tests.Email;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Activity;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Crm.Tests.Files;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Records;
 using Crm.Web.Features.Roles;
@@ -8,7 +7,7 @@ using Crm.Web.Features.Tasks;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using static Crm.Tests.Companies.CompanyKit;
+using static Crm.Tests.Infrastructure.CompanyKit;
 
 namespace Crm.Tests.Tasks;
 

@@ -7,7 +7,7 @@ using Crm.Web.Features.Users;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using static Crm.Tests.Audit.AuditKit;
+using static Crm.Tests.Infrastructure.AuditKit;
 
 namespace Crm.Tests.Users;
 

@@ -1,8 +1,7 @@
 using System.Net.Http.Headers;
-using Crm.Tests.Infrastructure;
 using Crm.Web.Security;
 
-namespace Crm.Tests.Files;
+namespace Crm.Tests.Infrastructure;
 
 public static class FileKit
 {

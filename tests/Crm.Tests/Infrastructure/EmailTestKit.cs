@@ -1,8 +1,7 @@
-using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Email;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Crm.Tests.Email;
+namespace Crm.Tests.Infrastructure;
 
 public static class EmailTestKit
 {

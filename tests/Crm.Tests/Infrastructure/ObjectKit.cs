@@ -1,4 +1,3 @@
-using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Deals;
 using Crm.Web.Features.Leads;
 using Crm.Web.Features.LoggedEmails;
@@ -8,7 +7,7 @@ using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Crm.Tests.Deals;
+namespace Crm.Tests.Infrastructure;
 
 /// <summary>Deals, leads, products and logged emails straight in the database, and grants for their modules.</summary>
 public static class ObjectKit

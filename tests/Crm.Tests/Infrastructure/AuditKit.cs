@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
-using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
-namespace Crm.Tests.Audit;
+namespace Crm.Tests.Infrastructure;
 
 public static class AuditKit
 {

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 
-namespace Crm.Tests.Email;
+namespace Crm.Tests.Infrastructure;
 
 /// <summary>A message as it arrived at the test SMTP server; <c>Login</c> is who signed in (AUTH) on its connection, null without AUTH.</summary>
 public sealed record ReceivedEmail(string MailFrom, IReadOnlyList<string> RcptTos, string From, string To, string Subject, string Text,

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Account;
 using Crm.Web.Features.Companies;
 using Crm.Web.Features.Contacts;
@@ -7,7 +6,7 @@ using Crm.Web.Features.Departments;
 using Crm.Web.Features.Roles;
 using Crm.Web.Security.Permissions;
 
-namespace Crm.Tests.Companies;
+namespace Crm.Tests.Infrastructure;
 
 /// <summary>Builds an organisation straight in the database: roles with grants, departments, staff, companies and contacts.</summary>
 public static class CompanyKit

@@ -1,9 +1,8 @@
 using System.Data.Common;
 using Crm.Web.Data;
-using Crm.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
-namespace Crm.Tests.Data;
+namespace Crm.Tests.Infrastructure;
 
 /// <summary>
 /// A database's schema as a sorted list of facts (one line per table, column, key, foreign key
