@@ -2,7 +2,7 @@ using Crm.BrowserTests.Infrastructure;
 using Crm.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
-using static Crm.Tests.Companies.CompanyKit;
+using static Crm.Tests.Infrastructure.CompanyKit;
 using static Microsoft.Playwright.Assertions;
 
 namespace Crm.BrowserTests;

@@ -5,7 +5,7 @@ using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Email;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
-using static Crm.Tests.Companies.CompanyKit;
+using static Crm.Tests.Infrastructure.CompanyKit;
 using static Crm.Tests.Mailings.MailingKit;
 
 namespace Crm.Tests.Email;

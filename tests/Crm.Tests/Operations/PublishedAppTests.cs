@@ -4,7 +4,6 @@ using System.Net;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Crm.Tests.Email;
 using Crm.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Security.Permissions;
-using static Crm.Tests.Companies.CompanyKit;
+using static Crm.Tests.Infrastructure.CompanyKit;
 
 namespace Crm.Tests.Records;
 

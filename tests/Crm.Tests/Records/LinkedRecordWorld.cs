@@ -6,8 +6,8 @@ using Crm.Web.Features.Roles;
 using Crm.Web.Features.Tasks;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
-using static Crm.Tests.Companies.CompanyKit;
-using static Crm.Tests.Deals.ObjectKit;
+using static Crm.Tests.Infrastructure.CompanyKit;
+using static Crm.Tests.Infrastructure.ObjectKit;
 
 namespace Crm.Tests.Records;
 
@@ -36,7 +36,7 @@ public sealed record LinkedRecordWorld(CrmApp App, CrmUser Alice, CrmUser Bob, C
     /// <summary>Every standard action of every CRM module (and transfer, review, import) with one scope.</summary>
     public static (string, string, Scope)[] Grants(Scope scope) =>
     [
-        .. Crm.Tests.Deals.ObjectKit.Everything(scope),
+        .. Crm.Tests.Infrastructure.ObjectKit.Everything(scope),
         .. new[] { CrmModules.Memos.Key, CrmModules.Tasks.Key, CrmModules.Files.Key }.SelectMany(m => PermissionAction.Standard.Select(a => (m, a, scope))),
         (CrmModules.Memos.Key, PermissionAction.Review, scope),
     ];

@@ -2,7 +2,7 @@ using AngleSharp.Dom;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Roles;
 using Crm.Web.Security.Permissions;
-using static Crm.Tests.Companies.CompanyKit;
+using static Crm.Tests.Infrastructure.CompanyKit;
 
 namespace Crm.Tests.Web;
 

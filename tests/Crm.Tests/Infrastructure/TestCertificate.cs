@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Crm.Tests.Email;
+namespace Crm.Tests.Infrastructure;
 
 /// <summary>
 /// A self-signed server certificate for 127.0.0.1 and localhost, made for one test and written as
