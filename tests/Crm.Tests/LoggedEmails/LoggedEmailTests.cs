@@ -91,7 +91,7 @@ public sealed class LoggedEmailTests
     }
 
     [Fact]
-    public async Task Emails_outside_the_scope_are_not_found_and_go_with_the_deleted_lead()
+    public async Task Emails_outside_the_scope_are_not_found_and_keep_their_lead_from_being_deleted_by_someone_who_may_not_delete_them()
     {
         await using var app = new CrmApp();
         var ownRole = await RoleAsync(app, "Own", null, AssignRecordsTo.AnyUser, Kit.Everything(Scope.Own));
@@ -116,7 +116,16 @@ public sealed class LoggedEmailTests
         Assert.Equal(1, impact.GetProperty("hiddenAlsoDeleted").GetInt32());
         var (_, confirm) = await client.GetPageAsync($"/leads/{lead}/delete");
         Assert.Contains("1 more linked records you cannot see", confirm.Body!.TextContent, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Redirect, (await client.SubmitAsync(confirm, new())).StatusCode);
+
+        // The rule for linked records: the other user's email is not the agent's to delete, so the lead's delete is refused.
+        Assert.Contains("emails: 1", confirm.QuerySelector(".delete-refused")!.TextContent, StringComparison.Ordinal);
+        Assert.NotEqual(HttpStatusCode.Redirect, (await client.SubmitAsync(confirm, new())).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.Http.DeleteAsync($"/api/v1/leads/{lead}")).StatusCode);
+        Assert.Equal(2, await app.InDatabaseAsync(db => db.LoggedEmails.CountAsync()));
+
+        // An administrator's delete takes the lead with both emails.
+        var admin = await app.SignInAsAdminAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.Http.DeleteAsync($"/api/v1/leads/{lead}")).StatusCode);
         Assert.Equal(0, await app.InDatabaseAsync(db => db.LoggedEmails.CountAsync()));
         Assert.Equal(0, await app.InDatabaseAsync(db => db.Leads.CountAsync()));
     }

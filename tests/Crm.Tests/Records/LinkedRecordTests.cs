@@ -173,6 +173,32 @@ public sealed class LinkedRecordTests
     }
 
     [Fact]
+    public async Task Lists_and_exports_show_a_linked_record_the_reader_may_not_see_as_none()
+    {
+        await using var app = new CrmApp();
+        var w = await LinkedRecordWorld.CreateAsync(app, Scope.Department);
+        var bob = await app.SignInAsync("bob@crm.test", Password);
+
+        var task = (await (await bob.Http.GetAsync("/api/v1/tasks")).ReadJsonAsync()).GetProperty("items").EnumerateArray().Single(t => t.GetProperty("title").GetString() == "Bobs task");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, task.GetProperty("relatedId").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, task.GetProperty("parentId").ValueKind);
+        var email = (await (await bob.Http.GetAsync("/api/v1/emails")).ReadJsonAsync()).GetProperty("items").EnumerateArray().Single(e => e.GetProperty("subject").GetString() == "Bobs email");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, email.GetProperty("relatedId").ValueKind);
+
+        var tasks = await bob.Http.GetStringAsync("/api/v1/tasks/export?format=csv");
+        var taskRow = tasks.Split('\n').Single(l => l.Contains("Bobs task", StringComparison.Ordinal));
+        Assert.DoesNotContain("leads ID", taskRow, StringComparison.Ordinal);
+        Assert.DoesNotContain($",{w["aliceTask"].ToString(System.Globalization.CultureInfo.InvariantCulture)},", taskRow, StringComparison.Ordinal);
+        var emails = await bob.Http.GetStringAsync("/api/v1/emails/export?format=csv");
+        Assert.DoesNotContain("leads ID", emails.Split('\n').Single(l => l.Contains("Bobs email", StringComparison.Ordinal)), StringComparison.Ordinal);
+
+        // Alice, who sees the lead and the parent task, gets them in the same export.
+        var alice = await app.SignInAsync("alice@crm.test", Password);
+        Assert.Contains($"leads ID {w["aliceLead"].ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            (await alice.Http.GetStringAsync("/api/v1/tasks/export?format=csv")).Split('\n').Single(l => l.Contains("Bobs task", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_body_in_an_unsupported_charset_and_a_truncated_multipart_upload_are_client_errors()
     {
         await using var app = new CrmApp();

@@ -31,7 +31,7 @@ public static class DealsSetup
         [
             "A deal is a sales opportunity. It moves through a fixed pipeline: new, qualification, proposal, negotiation, and finally won or lost. Deals not won or lost are \"open\". A won or lost deal needs a closing reason.",
             "The deal list shows the deals your role lets you see. Filter by stage or open deals, search by title, sort by title, amount or ID, and page with Next and Previous.",
-            "A deal may belong to a company and name a contact; the contact must work for that company. Deleting the company deletes its deals (the company's delete confirmation lists them); deleting the contact only removes the contact from the deal.",
+            "A deal may belong to a company and name a contact; the contact must work for that company. Deleting the company deletes its deals (the company's delete confirmation lists them); deleting the contact only removes the contact from the deal. A delete never takes linked records you may not delete yourself: if there are any, the confirmation counts them by module and the delete is refused until their owners or an administrator deal with them.",
             "The amount is entered like 1234.50 (a dot for decimals, no thousands separators) with a three-letter currency code such as EUR; it cannot be negative or have more decimals than the currency has. Your role may hide the amount (you then see neither amount nor currency) or make it read-only.",
             "When companies are transferred with \"also their open deals\", the open deals of those companies move to the new owner too.",
             "The page shows the deal's ID (search \"ID 12\" to find it) and a History link; logged emails about the deal are listed on its page.",

@@ -8,11 +8,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Web.Features.LoggedEmails;
 
 /// <summary>The current list of logged emails as CSV or xlsx (export permission; hidden fields left out; logged and audited).</summary>
-public sealed class ExportLoggedEmails(ListLoggedEmails list, ListExports exports)
+public sealed class ExportLoggedEmails(ListLoggedEmails list, ListExports exports, RecordLookups lookups)
 {
     public const string ActivityKind = "emails-exported";
 
-    private static readonly ExportColumn<LoggedEmailListItem>[] s_columns =
+    /// <summary>The columns; a related record the actor may not view (not in <paramref name="visible"/>) is left empty, as the list shows it.</summary>
+    private static ExportColumn<LoggedEmailListItem>[] Columns(IReadOnlySet<(string Module, int Id)> visible) =>
     [
         new("id", "ID", e => e.Id.ToString(CultureInfo.InvariantCulture)),
         new("direction", "Direction", e => e.Direction),
@@ -20,7 +21,7 @@ public sealed class ExportLoggedEmails(ListLoggedEmails list, ListExports export
         new("to", "To", e => e.To),
         new("subject", "Subject", e => e.Subject),
         new("sentAt", "Sent at (UTC)", e => e.SentAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)),
-        new("related", "Related", e => e.RelatedModule is null ? null : $"{e.RelatedModule} ID {e.RelatedId}"),
+        new("related", "Related", e => e is { RelatedModule: { } module, RelatedId: { } related } && visible.Contains((module, related)) ? $"{module} ID {related}" : null),
         new("owner", "Owner", e => e.OwnerName),
     ];
 
@@ -34,7 +35,10 @@ public sealed class ExportLoggedEmails(ListLoggedEmails list, ListExports export
 
         var filtered = await list.FilteredAsync(actor, query, cancellationToken);
         var rows = list.Project(ListLoggedEmails.Order(filtered, ListLoggedEmails.SortOf(query), forward: true));
-        return Result<TableExport>.Ok(await exports.FinishAsync(actor, start.Value!, query with { Cursor = null, PageSize = null }, s_columns,
+        // The related records the whole export names, decided before the rows stream (one query per module).
+        var links = await filtered.Where(e => e.RelatedId != null).Select(e => new { e.RelatedModule, e.RelatedId }).Distinct().ToListAsync(cancellationToken);
+        var visible = await lookups.VisibleAsync(actor, links.Select(l => (l.RelatedModule, l.RelatedId)), cancellationToken);
+        return Result<TableExport>.Ok(await exports.FinishAsync(actor, start.Value!, query with { Cursor = null, PageSize = null }, Columns(visible),
             await filtered.CountAsync(cancellationToken), _ => rows.AsAsyncEnumerable(), cancellationToken));
     }
 }

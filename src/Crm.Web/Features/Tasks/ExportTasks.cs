@@ -11,19 +11,20 @@ namespace Crm.Web.Features.Tasks;
 /// The current task list as CSV or xlsx: the tasks the list shows (the actor's scope plus those
 /// they are responsible for), with its filters and sort. Export permission; hidden fields left out; logged and audited.
 /// </summary>
-public sealed class ExportTasks(ListTasks list, ListExports exports)
+public sealed class ExportTasks(ListTasks list, ListExports exports, RecordLookups lookups)
 {
     public const string ActivityKind = "tasks-exported";
 
-    private static readonly ExportColumn<ListTasks.Row>[] s_columns =
+    /// <summary>The columns; a parent or related record the actor may not view (not in <paramref name="visible"/>) is left empty, as the list shows it.</summary>
+    private static ExportColumn<ListTasks.Row>[] Columns(IReadOnlySet<(string Module, int Id)> visible) =>
     [
         new("id", "ID", t => t.Id.ToString(CultureInfo.InvariantCulture)),
         new("title", "Title", t => t.Title),
         new("dueDate", "Due", t => t.DueDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
         new("priority", "Priority", t => TaskTexts.Of(t.Priority)),
         new("status", "Status", t => TaskTexts.Of(t.Status)),
-        new("related", "Related", t => t.RelatedModule is null ? null : $"{t.RelatedModule} ID {t.RelatedId}"),
-        new("parentId", "Parent task", t => t.ParentId?.ToString(CultureInfo.InvariantCulture)),
+        new("related", "Related", t => t is { RelatedModule: { } module, RelatedId: { } related } && visible.Contains((module, related)) ? $"{module} ID {related}" : null),
+        new("parentId", "Parent task", t => t.ParentId is { } parent && visible.Contains((CrmModules.Tasks.Key, parent)) ? parent.ToString(CultureInfo.InvariantCulture) : null),
         new("owner", "Owner", t => t.OwnerName),
     ];
 
@@ -37,7 +38,11 @@ public sealed class ExportTasks(ListTasks list, ListExports exports)
 
         var filtered = await list.FilteredAsync(actor, query, cancellationToken);
         var rows = list.Project(ListTasks.Order(filtered, ListTasks.SortOf(query), forward: true));
-        return Result<TableExport>.Ok(await exports.FinishAsync(actor, start.Value!, query with { Cursor = null, PageSize = null }, s_columns,
+        // The linked records the whole export names, decided before the rows stream (one query per module).
+        var links = await filtered.Where(t => t.RelatedId != null || t.ParentId != null).Select(t => new { t.RelatedModule, t.RelatedId, t.ParentId })
+            .Distinct().ToListAsync(cancellationToken);
+        var visible = await lookups.VisibleAsync(actor, links.SelectMany(l => new[] { (l.RelatedModule, l.RelatedId), (CrmModules.Tasks.Key, l.ParentId) }), cancellationToken);
+        return Result<TableExport>.Ok(await exports.FinishAsync(actor, start.Value!, query with { Cursor = null, PageSize = null }, Columns(visible),
             await filtered.CountAsync(cancellationToken), _ => rows.AsAsyncEnumerable(), cancellationToken));
     }
 }

@@ -40,7 +40,7 @@ public static class TasksSetup
             "The task list shows the tasks your role lets you see and, always, the tasks you are responsible for. Filter by status (\"Open\" means open or in progress), priority, or \"Mine\"; search by title; sort by title or ID.",
             "A task has a title, an optional description and due date (a calendar day), a priority, a status and one or more responsible users, who must be active. You own the tasks you create; a responsible user may also change the task, for example to mark it done.",
             "A task can be a sub-task of another task (never of itself or of its own sub-tasks) and can be about any record you can see, such as a company, a contact or a memo. Its page lists its sub-tasks and files.",
-            "Deleting a task deletes its sub-tasks and files; deleting the record a task is about, or its parent task, deletes the task. The confirmation lists everything first.",
+            "Deleting a task deletes its sub-tasks and files; deleting the record a task is about, or its parent task, deletes the task. The confirmation lists everything first. A delete never takes linked records you may not delete yourself: if there are any, the confirmation counts them by module and the delete is refused until their owners or an administrator deal with them.",
             "Export CSV and Export Excel download the tasks of the current list (with your search, filters and sort) when your role may export tasks; fields your role hides are left out. Every export is recorded in the activity log and the audit trail.",
         ]));
         return services;
