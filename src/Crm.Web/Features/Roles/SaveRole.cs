@@ -27,7 +27,9 @@ public sealed class SaveRole(CrmDb db, ActivityLog activity)
 
         var errors = new FieldErrors()
             .Text("name", "Name", input.Name, 100)
-            .Text("description", "Description", input.Description, 500, required: false);
+            .Text("description", "Description", input.Description, 500, required: false)
+            .PlainText("name", "Name", input.Name)
+            .PlainText("description", "Description", input.Description, singleLine: false);
         var name = input.Name?.Trim() ?? "";
         if (!errors.Any)
         {
