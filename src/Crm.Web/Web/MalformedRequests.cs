@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Net.Http.Headers;
 
 namespace Crm.Web.Web;
@@ -41,6 +43,41 @@ public static class MalformedRequests
                 ? "The request body is too large." : "The request body could not be read.");
         }
     });
+
+    /// <summary>The body size a request may have unless its endpoint declares its own (uploads do): <c>Crm:MaxRequestBodyBytes</c>.</summary>
+    public const long DefaultMaxBodyBytes = 8L * 1024 * 1024;
+
+    /// <summary>
+    /// A body over <c>Crm:MaxRequestBodyBytes</c> is refused with 413 before anything reads it, as
+    /// problem details under <c>/api</c>. The server is told the endpoint's limit (its
+    /// <see cref="IRequestSizeLimitMetadata"/>, else that setting), so a chunked body that grows past
+    /// it ends in the same 413 (through <see cref="UseMalformedRequestAnswers"/>). After routing: the
+    /// limit is the endpoint's.
+    /// </summary>
+    public static IApplicationBuilder UseRequestBodyLimits(this IApplicationBuilder app)
+    {
+        var configured = app.ApplicationServices.GetRequiredService<IConfiguration>().GetValue<long?>("Crm:MaxRequestBodyBytes");
+        var fallback = configured is > 0 ? configured.Value : DefaultMaxBodyBytes;
+        return app.Use(async (context, next) =>
+        {
+            var declared = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>();
+            var limit = declared is null ? fallback : declared.MaxRequestBodySize;
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } server)
+            {
+                server.MaxRequestBodySize = limit;
+            }
+
+            // An endpoint with its own limit (an upload) reads its body itself and says in its own words
+            // that a file is too large; the server still ends a body past that limit with 413.
+            if (declared is null && limit is { } max && context.Request.ContentLength > max)
+            {
+                await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, "The request body is too large.");
+                return;
+            }
+
+            await next(context);
+        });
+    }
 
     private static bool IsUtf8(string? charset) =>
         charset is not null && (charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase)

@@ -116,6 +116,7 @@ public static class WebSetup
         app.UseStaticFiles();
         app.UseMissingStaticFilesAsNotFound();
         app.UseRouting();
+        app.UseRequestBodyLimits();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseCrmLocalisation();

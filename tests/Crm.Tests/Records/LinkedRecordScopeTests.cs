@@ -112,6 +112,93 @@ public sealed partial class LinkedRecordScopeTests
         }
     }
 
+    /// <summary>Bob's own record per module: what stands in for {id} when his reads are searched for alice's ids.</summary>
+    private static readonly Dictionary<string, string> s_bobs = new(StringComparer.Ordinal)
+    {
+        ["companies"] = "bobCompany", ["contacts"] = "bobContactAtAlices", ["deals"] = "bobDealAtAlices", ["emails"] = "bobEmailAboutAlices",
+        ["tasks"] = "bobTaskUnderAlices", ["memos"] = "bobMemo",
+    };
+
+    [Theory]
+    [MemberData(nameof(Scopes))]
+    public async Task No_answer_about_the_callers_own_records_carries_the_id_of_a_linked_record_they_may_not_see(Scope scope)
+    {
+        await using var app = new CrmApp();
+        var w = await LinkedRecordWorld.CreateAsync(app, scope);
+        var hidden = LinkedRecordWorld.Hidden.Select(h => (h.Module, w[h.Name])).ToHashSet();
+        var bob = await app.SignInAsync("bob@crm.test", Password);
+        var read = 0;
+
+        _ = app.Server;
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null && e.RoutePattern.RawText!.TrimStart('/').StartsWith("api/", StringComparison.Ordinal))
+            .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains("GET") != false);
+        foreach (var endpoint in endpoints)
+        {
+            var route = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
+            var parameters = endpoint.RoutePattern.Parameters.Select(p => p.Name).ToList();
+            if (parameters.Except(["id", "module", "format"]).Any())
+            {
+                continue;
+            }
+
+            var first = route.Split('/', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(2) ?? "";
+            string[] modules = parameters.Contains("module") ? [.. s_bobs.Keys] : s_bobs.ContainsKey(first) ? [first] : parameters.Contains("id") ? [] : new[] { first };
+            foreach (var module in modules)
+            {
+                var url = Fill(Fill(Fill(route, "module", module), "format", "csv"), "id", s_bobs.TryGetValue(module, out var mine) ? w[mine].ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
+                using var response = await bob.Http.GetAsync(url);
+                if (response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) != true)
+                {
+                    continue;
+                }
+
+                read++;
+                using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                foreach (var (field, module2, id) in LinksIn(json.RootElement, null))
+                {
+                    Assert.False(module2 is not null && hidden.Contains((module2, id)), $"GET {url}: {field} {id} names alice's {module2} record");
+                }
+            }
+        }
+
+        Assert.True(read > 30, $"only {read} answers read");
+    }
+
+    /// <summary>Every link value in a JSON answer: (field, module it names, id); the module of a relatedId is its sibling relatedModule.</summary>
+    private static IEnumerable<(string Field, string? Module, int Id)> LinksIn(System.Text.Json.JsonElement element, string? parent)
+    {
+        if (element.ValueKind == System.Text.Json.JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+            {
+                foreach (var link in LinksIn(item, parent))
+                {
+                    yield return link;
+                }
+            }
+        }
+        else if (element.ValueKind == System.Text.Json.JsonValueKind.Object)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (property.Value.ValueKind == System.Text.Json.JsonValueKind.Number && property.Value.TryGetInt32(out var id)
+                    && s_linkNames.TryGetValue(property.Name, out var module))
+                {
+                    var related = module ?? (element.TryGetProperty("relatedModule", out var m) && m.ValueKind == System.Text.Json.JsonValueKind.String ? m.GetString() : null);
+                    yield return (property.Name, related, id);
+                }
+                else if (property.Value.ValueKind is System.Text.Json.JsonValueKind.Object or System.Text.Json.JsonValueKind.Array)
+                {
+                    foreach (var link in LinksIn(property.Value, property.Name))
+                    {
+                        yield return link;
+                    }
+                }
+            }
+        }
+    }
+
     private sealed record Bodies(string? Hidden, string? Missing);
 
     /// <summary>

@@ -53,6 +53,38 @@ public sealed class LinkedRecordTests
     }
 
     [Fact]
+    public async Task Saving_a_record_whose_link_the_caller_may_not_see_keeps_the_link_and_naming_it_is_refused_as_a_missing_record()
+    {
+        await using var app = new CrmApp();
+        var w = await LinkedRecordWorld.CreateAsync(app, Scope.Department);
+        var bob = await app.SignInAsync("bob@crm.test", Password);
+        var contact = w["bobContactAtAlices"];
+        int? CompanyOf(Crm.Web.Data.CrmDb db) => db.Contacts.Single(c => c.Id == contact).CompanyId;
+
+        // The page: the form shows no company (bob may not see it); saving another field keeps the link.
+        var (_, form) = await bob.GetPageAsync($"/contacts/{contact}/edit");
+        Assert.Equal("", (form.QuerySelector("[name='Input.CompanyId']") as AngleSharp.Html.Dom.IHtmlInputElement)?.Value ?? "");
+        var saved = await bob.SubmitAsync(form, new() { ["Input.Title"] = "Buyer" });
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal(w["aliceCompany"], await app.InDatabaseAsync(db => Task.FromResult(CompanyOf(db))));
+
+        // The API: what the read shows (companyId null) sent back keeps the link too.
+        var read = await (await bob.Http.GetAsync($"/api/v1/contacts/{contact}")).ReadJsonAsync();
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, read.GetProperty("companyId").ValueKind);
+        var patched = await bob.PatchJsonAsync($"/api/v1/contacts/{contact}", $$"""{"companyId":null,"title":"Head buyer","version":{{read.GetProperty("version").GetInt32()}}}""");
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        Assert.Equal(w["aliceCompany"], await app.InDatabaseAsync(db => Task.FromResult(CompanyOf(db))));
+
+        // Naming the hidden company, even the one linked now, answers as a company that does not exist.
+        var version = (await patched.ReadJsonAsync()).GetProperty("version").GetInt32();
+        var hidden = await bob.PatchJsonAsync($"/api/v1/contacts/{contact}", $$"""{"companyId":{{w["aliceCompany"]}},"version":{{version}}}""");
+        var missing = await bob.PatchJsonAsync($"/api/v1/contacts/{contact}", $$"""{"companyId":{{LinkedRecordWorld.Missing}},"version":{{version}}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, hidden.StatusCode);
+        Assert.Equal(missing.StatusCode, hidden.StatusCode);
+        Assert.Contains("does not exist or is not visible to you", await hidden.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_delete_that_would_take_records_the_caller_may_not_delete_is_refused_with_counts_by_module()
     {
         await using var app = new CrmApp();

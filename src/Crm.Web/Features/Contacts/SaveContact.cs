@@ -1,6 +1,5 @@
 using Crm.Web.Features.Records;
 using Crm.Web.Data;
-using Crm.Web.Features.Companies;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
@@ -29,7 +28,7 @@ public enum ContactFields
 /// one is a 409, never a lost update). The company must be one the actor may view; a new owner must
 /// be active and fit the actor's role rule, and their department is stamped with them.
 /// </summary>
-public sealed class SaveContact(CrmDb db, RecordAccess access, TimeProvider clock)
+public sealed class SaveContact(CrmDb db, RecordAccess access, RecordLookups lookups, TimeProvider clock)
 {
     public const string ChangedBySomeoneElse = "This contact was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
 
@@ -99,12 +98,13 @@ public sealed class SaveContact(CrmDb db, RecordAccess access, TimeProvider cloc
             errors.Email("email", "Email", email);
         }
 
-        if (companyId is { } linked && companyId != contact?.CompanyId)
+        if (fields.HasFlag(ContactFields.Company))
         {
-            var visible = await access.VisibleAsync<Company>(actor, CrmModules.Companies.Key, cancellationToken);
-            if (!await db.Companies.Where(visible).AnyAsync(c => c.Id == linked, cancellationToken))
+            var company = await lookups.ChooseAsync(actor, CrmModules.Companies.Key, input.CompanyId, contact?.CompanyId, cancellationToken);
+            companyId = company.Id;
+            if (company.Refused)
             {
-                errors.Add("companyId", $"Company ID {linked} does not exist or is not visible to you.");
+                errors.Add("companyId", $"Company ID {input.CompanyId} does not exist or is not visible to you.");
             }
         }
 

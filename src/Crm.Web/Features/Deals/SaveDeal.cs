@@ -1,5 +1,4 @@
 using Crm.Web.Data;
-using Crm.Web.Features.Companies;
 using Crm.Web.Features.Contacts;
 using Crm.Web.Features.Records;
 using Crm.Web.Security;
@@ -37,7 +36,7 @@ public enum DealFields
 /// lost deal needs its reason. The amount is refused with a field error when the role makes it
 /// read-only or hidden (sending the unchanged value is fine).
 /// </summary>
-public sealed class SaveDeal(CrmDb db, RecordAccess access, TimeProvider clock)
+public sealed class SaveDeal(CrmDb db, RecordAccess access, RecordLookups lookups, TimeProvider clock)
 {
     public const string ChangedBySomeoneElse = "This deal was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
     public const string AmountLocked = "Your role may not change the amount of a deal.";
@@ -144,29 +143,36 @@ public sealed class SaveDeal(CrmDb db, RecordAccess access, TimeProvider clock)
             }
         }
 
-        if (companyId is { } linkedCompany && companyId != deal?.CompanyId)
+        if (Has(DealFields.Company))
         {
-            var visible = await access.VisibleAsync<Company>(actor, CrmModules.Companies.Key, cancellationToken);
-            if (!await db.Companies.Where(visible).AnyAsync(c => c.Id == linkedCompany, cancellationToken))
+            var company = await lookups.ChooseAsync(actor, CrmModules.Companies.Key, input.CompanyId, deal?.CompanyId, cancellationToken);
+            companyId = company.Id;
+            if (company.Refused)
             {
-                errors.Add("companyId", $"Company ID {linkedCompany} does not exist or is not visible to you.");
+                errors.Add("companyId", $"Company ID {input.CompanyId} does not exist or is not visible to you.");
             }
         }
 
-        if (contactId is { } linkedContact)
+        var contactRefused = false;
+        if (Has(DealFields.Contact))
         {
+            var contact = await lookups.ChooseAsync(actor, CrmModules.Contacts.Key, input.ContactId, deal?.ContactId, cancellationToken);
+            contactId = contact.Id;
+            contactRefused = contact.Refused;
+            if (contact.Refused)
+            {
+                errors.Add("contactId", $"Contact ID {input.ContactId} does not exist or is not visible to you.");
+            }
+        }
+
+        if (contactId is { } linkedContact && companyId is { } linkedCompany && !contactRefused)
+        {
+            // A contact the actor may not view (kept as it was) is not compared: its company is not theirs to learn.
             var visible = await access.VisibleAsync<Contact>(actor, CrmModules.Contacts.Key, cancellationToken);
             var contact = await db.Contacts.Where(visible).Where(c => c.Id == linkedContact).Select(c => new { c.CompanyId }).FirstOrDefaultAsync(cancellationToken);
-            if (contact is null)
+            if (contact is not null && contact.CompanyId != linkedCompany)
             {
-                if (contactId != deal?.ContactId)
-                {
-                    errors.Add("contactId", $"Contact ID {linkedContact} does not exist or is not visible to you.");
-                }
-            }
-            else if (companyId is { } company && contact.CompanyId != company)
-            {
-                errors.Add("contactId", $"Contact ID {linkedContact} does not work for company ID {company}. Choose a contact of that company, or no contact.");
+                errors.Add("contactId", $"Contact ID {linkedContact} does not work for company ID {linkedCompany}. Choose a contact of that company, or no contact.");
             }
         }
 

@@ -45,7 +45,7 @@ public sealed class ReadLoggedEmail(CrmDb db, RecordAccess access, RecordLookups
     {
         var owner = await db.Users.Where(u => u.Id == e.OwnerId).Select(u => u.FullName).FirstOrDefaultAsync(cancellationToken) ?? "";
         var related = e is { RelatedModule: { } module, RelatedId: { } relatedId } ? await lookups.FindAsync(actor, module, relatedId, cancellationToken) : null;
-        return new LoggedEmailDetails(e.Id, e.Direction, e.From, e.To, e.Subject, e.Body, e.SentAt, e.RelatedModule, e.RelatedId, related?.Label, related?.Url,
+        return new LoggedEmailDetails(e.Id, e.Direction, e.From, e.To, e.Subject, e.Body, e.SentAt, related?.Module, related?.Id, related?.Label, related?.Url,
             e.OwnerId, owner, e.DepartmentId, e.CreatedAt, e.CreatedById, e.ModifiedAt, e.ModifiedById, e.Version);
     }
 }

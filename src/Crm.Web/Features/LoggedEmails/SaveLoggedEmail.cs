@@ -135,12 +135,16 @@ public sealed class SaveLoggedEmail(CrmDb db, RecordAccess access, RecordLookups
         {
             errors.Add("relatedId", "Give both the related module and the related record's ID, or neither.");
         }
-        else if (relatedModule is not null && (relatedModule != email?.RelatedModule || relatedId != email?.RelatedId)
-            && await lookups.FindAsync(actor, relatedModule, relatedId!.Value, cancellationToken) is null)
+        else if (fields.HasFlag(LoggedEmailFields.Related))
         {
-            errors.Add("relatedId", lookups.Of(relatedModule) is null
-                ? $"'{relatedModule}' is not a module emails can be logged against."
-                : $"{relatedModule} ID {relatedId} does not exist or is not visible to you.");
+            var related = await lookups.ChooseAsync(actor, (relatedModule, relatedId), (email?.RelatedModule, email?.RelatedId), cancellationToken);
+            (relatedModule, relatedId) = related.Id is null ? (null, null) : (related.Module, related.Id);
+            if (related.Refused)
+            {
+                errors.Add("relatedId", lookups.Of(related.Module!) is null
+                    ? $"'{related.Module}' is not a module emails can be logged against."
+                    : $"{related.Module} ID {related.Id} does not exist or is not visible to you.");
+            }
         }
 
         var ownerChanges = await OwnedRecord.CheckOwnerAsync(db, actor, errors, owner, email, cancellationToken);

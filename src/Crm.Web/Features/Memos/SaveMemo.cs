@@ -104,10 +104,19 @@ public sealed class SaveMemo(CrmDb db, RecordAccess access, MemoVisibility visib
         {
             errors.Add("relatedId", "Give both the module and the ID of the related record (e.g. deals and 42), or neither.");
         }
-        else if (relatedModule is not null && (relatedModule != memo?.RelatedModule || relatedId != memo?.RelatedId)
-            && (relatedModule is "memos" or "files" || await lookups.FindAsync(actor, relatedModule, relatedId!.Value, cancellationToken) is null))
+        else if (relatedModule is "memos" or "files")
         {
             errors.Add("relatedId", $"There is no record {relatedModule} ID {relatedId} that you may see.");
+        }
+        else if (fields.HasFlag(MemoFields.Related))
+        {
+            var related = await lookups.ChooseAsync(actor, (relatedModule, relatedId), (memo?.RelatedModule, memo?.RelatedId), cancellationToken);
+            if (related.Refused)
+            {
+                errors.Add("relatedId", $"There is no record {relatedModule} ID {relatedId} that you may see.");
+            }
+
+            (relatedModule, relatedId) = related.Id is null ? (null, null) : (related.Module, related.Id);
         }
 
         if (errors.Any)

@@ -7,6 +7,9 @@ namespace Crm.Web.Features.Records;
 /// <summary>A record as other features point at it: its module, its ID, how it is named and where its page is.</summary>
 public sealed record RecordLink(string Module, int Id, string Label, string Url);
 
+/// <summary>A save's link field after <see cref="RecordLookups.ChooseAsync(Actor, ValueTuple{string?, int?}, ValueTuple{string?, int?}, CancellationToken)"/>: the link to store, or refused as naming no record the actor may see.</summary>
+public sealed record LinkChoice(string? Module, int? Id, bool Refused);
+
 /// <summary>
 /// How a CRM module answers the global search and the links other records make to it (a task
 /// "about" a deal, a file attached to a company). Each object feature registers one. Every answer
@@ -117,6 +120,33 @@ public sealed class RecordLookups(IServiceProvider services, RecordLookupTypes t
 
         return visible;
     }
+
+    /// <summary>
+    /// What a save does with a link field it was given (a contact's company, a task's related
+    /// record). A given record must be one the actor may view, even if it is the current link:
+    /// naming a hidden record is answered as naming one that does not exist. An empty value keeps a
+    /// current link the actor may not view, because the actor's read showed it empty and the form or
+    /// PATCH body only sent back what it read; an empty value clears a link the actor can see.
+    /// </summary>
+    public async Task<LinkChoice> ChooseAsync(Actor actor, (string? Module, int? Id) given, (string? Module, int? Id) current, CancellationToken cancellationToken)
+    {
+        if (given.Id is { } id)
+        {
+            var exists = given.Module is not null && await FindAsync(actor, given.Module, id, cancellationToken) is not null;
+            return new(given.Module, id, Refused: !exists);
+        }
+
+        if (current is { Module: { } module, Id: { } linked } && await FindAsync(actor, module, linked, cancellationToken) is null)
+        {
+            return new(module, linked, Refused: false);
+        }
+
+        return new(given.Module, null, Refused: false);
+    }
+
+    /// <summary>The choice for a field that always names a record of one module.</summary>
+    public Task<LinkChoice> ChooseAsync(Actor actor, string module, int? given, int? current, CancellationToken cancellationToken) =>
+        ChooseAsync(actor, (module, given), (module, current), cancellationToken);
 
     /// <summary>An id no record has (keys start at 1).</summary>
     public const int NoRecord = 0;

@@ -156,31 +156,42 @@ public sealed class SaveTask(CrmDb db, RecordAccess access, TaskVisibility visib
             }
         }
 
-        var parentId = fields.HasFlag(TaskFields.Parent) ? input.ParentId : task?.ParentId;
-        if (parentId is { } parent && parentId != task?.ParentId)
+        var parentId = task?.ParentId;
+        if (fields.HasFlag(TaskFields.Parent))
         {
-            if (await lookups.FindAsync(actor, CrmModules.Tasks.Key, parent, cancellationToken) is null)
+            var parent = await lookups.ChooseAsync(actor, CrmModules.Tasks.Key, input.ParentId, task?.ParentId, cancellationToken);
+            parentId = parent.Id;
+            if (parent.Refused)
             {
-                errors.Add("parentId", $"Task ID {parent} does not exist or is not visible to you.");
+                errors.Add("parentId", $"Task ID {input.ParentId} does not exist or is not visible to you.");
             }
-            else if (task is not null && await CreatesCycleAsync(task.Id, parent, cancellationToken))
+            else if (input.ParentId is { } given && task is not null && given != task.ParentId && await CreatesCycleAsync(task.Id, given, cancellationToken))
             {
                 errors.Add("parentId", "A task cannot be a sub-task of itself or of one of its own sub-tasks.");
             }
         }
 
-        var relatedModule = fields.HasFlag(TaskFields.Related) ? Clean(input.RelatedModule) : task?.RelatedModule;
-        var relatedId = fields.HasFlag(TaskFields.Related) ? input.RelatedId : task?.RelatedId;
-        if ((relatedModule is null) != (relatedId is null))
+        var relatedModule = task?.RelatedModule;
+        var relatedId = task?.RelatedId;
+        if (fields.HasFlag(TaskFields.Related))
         {
-            errors.Add("relatedId", "Give both the module and the ID of the related record, or neither.");
-        }
-        else if (relatedModule is not null && (relatedModule != task?.RelatedModule || relatedId != task?.RelatedId))
-        {
-            if (relatedModule == CrmModules.Files.Key || (relatedModule == CrmModules.Tasks.Key && relatedId == task?.Id)
-                || await lookups.FindAsync(actor, relatedModule, relatedId!.Value, cancellationToken) is null)
+            var module = Clean(input.RelatedModule);
+            if ((module is null) != (input.RelatedId is null))
             {
-                errors.Add("relatedId", $"There is no record {relatedModule} ID {relatedId} that you may see.");
+                errors.Add("relatedId", "Give both the module and the ID of the related record, or neither.");
+            }
+            else if (module == CrmModules.Files.Key || (module == CrmModules.Tasks.Key && input.RelatedId is not null && input.RelatedId == task?.Id))
+            {
+                errors.Add("relatedId", $"There is no record {module} ID {input.RelatedId} that you may see.");
+            }
+            else
+            {
+                var related = await lookups.ChooseAsync(actor, (module, input.RelatedId), (task?.RelatedModule, task?.RelatedId), cancellationToken);
+                (relatedModule, relatedId) = related.Id is null ? (null, null) : (related.Module, related.Id);
+                if (related.Refused)
+                {
+                    errors.Add("relatedId", $"There is no record {module} ID {input.RelatedId} that you may see.");
+                }
             }
         }
 
