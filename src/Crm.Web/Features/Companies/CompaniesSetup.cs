@@ -34,7 +34,7 @@ namespace Crm.Web.Features.Companies
                 await TransferCompanies.MoveAsync(db, clock, owned, handover.To, handover.ByUserId, cancellationToken));
             services.AddSection(new Section("Companies", "The organisations you work with, their contacts and owners.", "/companies", 10, _ => true)
             {
-                Module = Security.Permissions.CrmModules.Companies.Key,
+                Module = CrmModules.Companies.Key,
             });
             services.AddHelpTopic(new HelpTopic("companies", "Companies",
             [

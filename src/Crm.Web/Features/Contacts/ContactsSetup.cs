@@ -36,7 +36,7 @@ namespace Crm.Web.Features.Contacts
                     clock.GetUtcNow().UtcDateTime, handover.ByUserId, cancellationToken));
             services.AddSection(new Section("Contacts", "The people at your customers and prospects.", "/contacts", 20, _ => true)
             {
-                Module = Security.Permissions.CrmModules.Contacts.Key,
+                Module = CrmModules.Contacts.Key,
             });
             services.AddHelpTopic(new HelpTopic("contacts", "Contacts",
             [

@@ -27,13 +27,13 @@ namespace Crm.Web.Features.Deals
             services.AddScoped<ListDeals>();
             services.AddScoped<ReadDeal>();
             services.AddScoped<SaveDeal>();
-            services.AddOwnedRecordDeletion(new OwnedRecordDeletion<Deal>(Security.Permissions.CrmModules.Deals.Key, "deal", "deal-deleted", "deal", d => d.Title));
+            services.AddOwnedRecordDeletion(new OwnedRecordDeletion<Deal>(CrmModules.Deals.Key, "deal", "deal-deleted", "deal", d => d.Title));
             services.AddScoped<ExportDeals>();
             // Deleting a user hands the deals they still own (those not moved with a company) to the receiver, tracked.
             services.AddOwnerMoves<Deal>(CrmModules.Deals);
             services.AddSection(new Section("Deals", "Sales opportunities through the pipeline, with their amounts and stages.", "/deals", 40, _ => true)
             {
-                Module = Security.Permissions.CrmModules.Deals.Key,
+                Module = CrmModules.Deals.Key,
             });
             services.AddHelpTopic(new HelpTopic("deals", "Deals",
             [

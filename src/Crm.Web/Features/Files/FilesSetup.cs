@@ -58,7 +58,7 @@ namespace Crm.Web.Features.Files
             services.AddOwnerMoves<FileObject>(CrmModules.Files);
             services.AddSection(new Section("Files", "Files attached to companies, contacts, tasks, memos and other records.", "/files", 70, _ => true)
             {
-                Module = Security.Permissions.CrmModules.Files.Key,
+                Module = CrmModules.Files.Key,
             });
             services.AddHelpTopic(new HelpTopic("files", "Files",
             [

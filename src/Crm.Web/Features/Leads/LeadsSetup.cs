@@ -26,7 +26,7 @@ namespace Crm.Web.Features.Leads
             services.AddScoped<ListLeads>();
             services.AddScoped<ReadLead>();
             services.AddScoped<SaveLead>();
-            services.AddOwnedRecordDeletion(new OwnedRecordDeletion<Lead>(Security.Permissions.CrmModules.Leads.Key, "lead", "lead-deleted", "lead", l => $"{l.FirstName} {l.LastName}"));
+            services.AddOwnedRecordDeletion(new OwnedRecordDeletion<Lead>(CrmModules.Leads.Key, "lead", "lead-deleted", "lead", l => $"{l.FirstName} {l.LastName}"));
             services.AddScoped<ExportLeads>();
             services.AddScoped<ConvertLead>();
             // Mailing recipients bound to the departing owner's account follow their leads too.
@@ -34,7 +34,7 @@ namespace Crm.Web.Features.Leads
                 Mailings.MassContacts.FollowOwnerAsync(db, CrmModules.Leads.Key, [.. leads.Select(l => l.Id)], receiver, cancellationToken));
             services.AddSection(new Section("Leads", "Possible customers to qualify, and to convert into contacts, companies and deals.", "/leads", 30, _ => true)
             {
-                Module = Security.Permissions.CrmModules.Leads.Key,
+                Module = CrmModules.Leads.Key,
             });
             services.AddHelpTopic(new HelpTopic("leads", "Leads",
             [

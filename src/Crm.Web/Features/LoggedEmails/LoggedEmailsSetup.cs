@@ -27,12 +27,12 @@ namespace Crm.Web.Features.LoggedEmails
             services.AddScoped<ListLoggedEmails>();
             services.AddScoped<ReadLoggedEmail>();
             services.AddScoped<SaveLoggedEmail>();
-            services.AddOwnedRecordDeletion(new OwnedRecordDeletion<LoggedEmail>(Security.Permissions.CrmModules.Emails.Key, "email", "email-deleted", "logged email", e => e.Subject));
+            services.AddOwnedRecordDeletion(new OwnedRecordDeletion<LoggedEmail>(CrmModules.Emails.Key, "email", "email-deleted", "logged email", e => e.Subject));
             services.AddScoped<ExportLoggedEmails>();
             services.AddOwnerMoves<LoggedEmail>(CrmModules.Emails);
             services.AddSection(new Section("Emails", "Emails exchanged with customers, logged against deals, leads, companies and contacts.", "/emails", 60, _ => true)
             {
-                Module = Security.Permissions.CrmModules.Emails.Key,
+                Module = CrmModules.Emails.Key,
             });
             services.AddHelpTopic(new HelpTopic("emails", "Logged emails",
             [

@@ -26,12 +26,12 @@ namespace Crm.Web.Features.Products
             services.AddScoped<ListProducts>();
             services.AddScoped<ReadProduct>();
             services.AddScoped<SaveProduct>();
-            services.AddOwnedRecordDeletion(new OwnedRecordDeletion<Product>(Security.Permissions.CrmModules.Products.Key, "product", "product-deleted", "product", p => $"{p.Code} {p.Name}"));
+            services.AddOwnedRecordDeletion(new OwnedRecordDeletion<Product>(CrmModules.Products.Key, "product", "product-deleted", "product", p => $"{p.Code} {p.Name}"));
             services.AddScoped<ExportProducts>();
             services.AddOwnerMoves<Product>(CrmModules.Products);
             services.AddSection(new Section("Products", "What you sell: codes, names, list prices and categories.", "/products", 45, _ => true)
             {
-                Module = Security.Permissions.CrmModules.Products.Key,
+                Module = CrmModules.Products.Key,
             });
             services.AddHelpTopic(new HelpTopic("products", "Products",
             [

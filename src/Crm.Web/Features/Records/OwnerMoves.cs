@@ -65,5 +65,8 @@ public static class OwnerMoves
             module.Key,
             (db, userId, cancellationToken) => db.Set<T>().CountAsync(r => r.OwnerId == userId, cancellationToken),
             (db, handover, cancellationToken) => move(
-                db, provider.GetRequiredService<TimeProvider>(), db.Set<T>().Where(r => r.OwnerId == handover.From), handover, cancellationToken)));
+                db, provider.GetRequiredService<TimeProvider>(), db.Set<T>().Where(r => r.OwnerId == handover.From), handover, cancellationToken))
+        {
+            RecordType = typeof(T),
+        });
 }

@@ -12,7 +12,11 @@ namespace Crm.Web.Features.Users;
 public sealed record OwnedRecords(
     string Title,
     Func<CrmDb, Guid, CancellationToken, Task<int>> CountAsync,
-    Func<CrmDb, OwnerHandover, CancellationToken, Task> ReassignAsync);
+    Func<CrmDb, OwnerHandover, CancellationToken, Task> ReassignAsync)
+{
+    /// <summary>The records' entity type, when they are CRM records (the kit's registration checks read it).</summary>
+    public Type? RecordType { get; init; }
+}
 
 /// <summary>Everything <see cref="From"/> owns goes to <see cref="To"/>; <see cref="ByUserId"/> made the move (the stamped modifier).</summary>
 public sealed record OwnerHandover(Guid From, Guid To, Guid? ByUserId);

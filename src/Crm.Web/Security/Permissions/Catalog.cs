@@ -167,9 +167,13 @@ public static class PermissionRegistration
 /// </summary>
 public static partial class CrmModules
 {
+    // Lazy: the modules are fields of this class in other files, and the order in which the parts of
+    // a partial class initialise their fields is not defined; read after all of them are set.
+    private static readonly Lazy<IReadOnlyList<ModuleDefinition>> s_all =
+        new(() => [.. Features.FeatureList.All.SelectMany(f => f.Modules).OrderBy(m => m.Order)]);
+
     /// <summary>Every module the features of <see cref="Features.FeatureList"/> register, in the catalogue's order.</summary>
-    public static IReadOnlyList<ModuleDefinition> All { get; } =
-        [.. Features.FeatureList.All.SelectMany(f => f.Modules).OrderBy(m => m.Order)];
+    public static IReadOnlyList<ModuleDefinition> All => s_all.Value;
 }
 
 public static class CrmModuleRegistration
