@@ -212,9 +212,9 @@ public sealed class UserAdministrationTests
             // The first kind of record really moves (group memberships stand in for owned records)...
             s.AddOwnedRecords(new OwnedRecords("memberships",
                 (db, user, ct) => db.GroupMembers.CountAsync(m => m.UserId == user, ct),
-                async (db, from, to, ct) => await db.GroupMembers.Where(m => m.UserId == from).ExecuteUpdateAsync(u => u.SetProperty(m => m.UserId, to), ct)));
+                async (db, handover, ct) => await db.GroupMembers.Where(m => m.UserId == handover.From).ExecuteUpdateAsync(u => u.SetProperty(m => m.UserId, handover.To), ct)));
             // ...then the second fails.
-            s.AddOwnedRecords(new OwnedRecords("broken", (_, _, _) => Task.FromResult(1), (_, _, _, _) => throw new InvalidOperationException("disk full")));
+            s.AddOwnedRecords(new OwnedRecords("broken", (_, _, _) => Task.FromResult(1), (_, _, _) => throw new InvalidOperationException("disk full")));
         }));
         _ = failing.Server;
         using var scope = failing.Services.CreateScope();

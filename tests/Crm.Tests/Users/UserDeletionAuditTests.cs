@@ -26,11 +26,11 @@ public sealed class UserDeletionAuditTests
         // Contacts stand in for the owned records: reassigned tracked, their bindings follow the receiver.
         await using var host = app.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddOwnedRecords(new OwnedRecords("contacts",
             (db, user, ct) => db.Contacts.CountAsync(c => c.OwnerId == user, ct),
-            async (db, from, to, ct) =>
+            async (db, handover, ct) =>
             {
-                var contacts = await db.Contacts.Where(c => c.OwnerId == from).ToListAsync(ct);
-                contacts.ForEach(c => c.OwnerId = to);
-                await MassContacts.FollowOwnerAsync(db, CrmModules.Contacts.Key, [.. contacts.Select(c => c.Id)], to, ct);
+                var contacts = await db.Contacts.Where(c => c.OwnerId == handover.From).ToListAsync(ct);
+                contacts.ForEach(c => c.OwnerId = handover.To);
+                await MassContacts.FollowOwnerAsync(db, CrmModules.Contacts.Key, [.. contacts.Select(c => c.Id)], handover.To, ct);
             }))));
         _ = host.Server;
         var leaver = await app.CreateUserAsync("leaver@crm.test", "a good long passphrase");

@@ -5,9 +5,9 @@ using Crm.Web.Web;
 
 namespace Crm.Web.Features.Access;
 
-public static class AccessSetup
+public sealed class AccessSetup : ICrmFeature
 {
-    public static IServiceCollection AddAccessAdministration(this IServiceCollection services)
+    public void AddServices(IServiceCollection services)
     {
         services.AddScoped<SaveOverrides>();
         services.AddScoped<SaveModuleDefaults>();
@@ -29,10 +29,9 @@ public static class AccessSetup
         {
             Area = SectionArea.Administration,
         });
-        return services;
     }
 
-    public static RouteGroupBuilder MapAccessApi(this RouteGroupBuilder api)
+    public void MapApi(RouteGroupBuilder api)
     {
         var access = api.MapGroup("/access").WithTags("Access").RequireAuthorization(Policies.Administrator);
         access.MapGet("/explain", async (HttpContext http, Guid? userId, string? module, string? action, ExplainAccess explain, CancellationToken ct) =>
@@ -45,6 +44,5 @@ public static class AccessSetup
         access.MapPut("/overrides/{userId:guid}", async (HttpContext http, Guid userId, List<GrantInput> body, SaveOverrides save, CancellationToken ct) =>
             (await save.RunAsync(http.Actor(), userId, body, ct)).ToHttp(_ => Results.NoContent()))
             .WithSummary("Replaces a user's individual permissions (each wins over the role and groups for its module and action).");
-        return api;
     }
 }

@@ -1,13 +1,16 @@
 using Microsoft.AspNetCore.Identity;
 using Crm.Web.Data;
+using Crm.Web.Web;
 
 namespace Crm.Web.Features.Account;
 
-public static class AccountSetup
+public sealed class AccountSetup : ICrmFeature
 {
     public const int DefaultHashIterations = 210_000;
 
-    public static IServiceCollection AddAccounts(this IServiceCollection services)
+    public void MapApi(RouteGroupBuilder api) => api.MapAccountApi();
+
+    public void AddServices(IServiceCollection services)
     {
         // The session cookie is the default scheme. AddApiTokens replaces the default with a selector
         // that sends requests carrying "Authorization: Bearer" to the token scheme and all others here.
@@ -76,7 +79,8 @@ public static class AccountSetup
         services.AddScoped<ResetPassword>();
         services.AddScoped<FirstAdministrator>();
         services.AddScoped<ReadOwnProfile>();
-        return services;
+        // The menu under the person's name reaches it, not the navigation bar.
+        services.AddSection(new Section("Your account", "Your profile, your sessions and your password.", "/account", 900, _ => true) { InNavigation = false });
     }
 
     private static Task ApiAware(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)

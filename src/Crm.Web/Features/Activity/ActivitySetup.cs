@@ -4,9 +4,9 @@ using Crm.Web.Web;
 
 namespace Crm.Web.Features.Activity;
 
-public static class ActivitySetup
+public sealed class ActivitySetup : ICrmFeature
 {
-    public static IServiceCollection AddActivity(this IServiceCollection services)
+    public void AddServices(IServiceCollection services)
     {
         services.AddScoped<ActivityLog>();
         services.AddScoped<ListActivity>();
@@ -19,10 +19,9 @@ public static class ActivitySetup
             "Mass deletion: more than a set number of objects deleted by one user within a few minutes (settings Audit:MassDeletion:Count and Audit:MassDeletion:Minutes). Outside business hours: a sign-in outside the configured days and hours (Audit:BusinessHours:Start, End, Days and TimeZone). New IP: a sign-in from an address never seen before for that user.",
             "What changed inside a record is in its History; deleted objects are under Administration › Deleted objects.",
         ], AdministratorsOnly: true));
-        return services;
     }
 
-    public static RouteGroupBuilder MapActivityApi(this RouteGroupBuilder api)
+    public void MapApi(RouteGroupBuilder api)
     {
         api.MapGet("/activity", async (Guid? userId, string? kind, DateTime? from, DateTime? to, string? ip, bool? flaggedOnly, string? cursor, int? pageSize,
                 HttpContext http, ListActivity list, CancellationToken cancellationToken) =>
@@ -32,6 +31,5 @@ public static class ActivitySetup
             .WithTags("Activity")
             .WithName("ListActivity")
             .WithSummary("The activity log, newest first: filter by userId, kind, from/to (UTC), ip, flaggedOnly; each item lists its review flags (mass-deletion, outside-business-hours, new-ip).");
-        return api;
     }
 }

@@ -5,13 +5,15 @@ using Microsoft.AspNetCore.Identity;
 
 namespace Crm.Web.Features.ApiTokens;
 
-public static class ApiTokensSetup
+public sealed class ApiTokensSetup : ICrmFeature
 {
+    public void MapApi(RouteGroupBuilder api) => api.MapApiTokensApi();
+
     /// <summary>
     /// The token use cases, the <see cref="ApiTokenAuthentication"/> scheme, and the default
     /// scheme that picks it for requests carrying a Bearer header (the session cookie otherwise).
     /// </summary>
-    public static IServiceCollection AddApiTokens(this IServiceCollection services)
+    public void AddServices(IServiceCollection services)
     {
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null)
@@ -36,7 +38,6 @@ public static class ApiTokensSetup
             500,
             u => u.IsAdministrator) { Area = SectionArea.Administration });
         services.AddHelpTopic(s_help);
-        return services;
     }
 
     private static readonly HelpTopic s_help = new("api-tokens", "API tokens",

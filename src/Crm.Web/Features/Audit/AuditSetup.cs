@@ -5,9 +5,11 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Crm.Web.Features.Audit;
 
-public static class AuditSetup
+public sealed class AuditSetup : ICrmFeature
 {
-    public static IServiceCollection AddAudit(this IServiceCollection services)
+    public void MapApi(RouteGroupBuilder api) => api.MapAuditApi();
+
+    public void AddServices(IServiceCollection services)
     {
         services.AddHttpContextAccessor();
         services.AddScoped<AuditContext>();
@@ -47,6 +49,5 @@ public static class AuditSetup
             "The history is kept after a record is deleted. Administrators can read it, and restore the record, from Administration › Deleted objects.",
             "Entries cannot be changed or removed by anyone: the database refuses it, and within a second of being written every entry is sealed to the one before it, so an edit made behind the CRM's back is detected by the audit check.",
         ]));
-        return services;
     }
 }

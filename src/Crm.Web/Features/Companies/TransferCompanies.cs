@@ -221,7 +221,7 @@ public sealed class TransferCompanies(CrmDb db, RecordAccess access, RecordLooku
         var moving = await companies.ToListAsync(cancellationToken);
         foreach (var company in moving)
         {
-            Stamp(company, receiverId, department, now, byUserId);
+            OwnerMoves.Stamp(company, receiverId, department, now, byUserId);
         }
 
         // Mailing recipients bound to the old owner's sending account follow the records, in this same save.
@@ -236,20 +236,11 @@ public sealed class TransferCompanies(CrmDb db, RecordAccess access, RecordLooku
         var moving = await contacts.ToListAsync(cancellationToken);
         foreach (var contact in moving)
         {
-            Stamp(contact, receiverId, department, now, byUserId);
+            OwnerMoves.Stamp(contact, receiverId, department, now, byUserId);
         }
 
         await Mailings.MassContacts.FollowOwnerAsync(db, CrmModules.Contacts.Key, [.. moving.Select(c => c.Id)], receiverId, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return moving.Count;
-    }
-
-    private static void Stamp(OwnedRecord record, Guid receiverId, int? department, DateTime now, Guid? byUserId)
-    {
-        record.OwnerId = receiverId;
-        record.DepartmentId = department;
-        record.ModifiedAt = now;
-        record.ModifiedById = byUserId;
-        record.Version++;
     }
 }

@@ -2,9 +2,11 @@ using Crm.Web.Web;
 
 namespace Crm.Web.Features.Departments;
 
-public static class DepartmentsSetup
+public sealed class DepartmentsSetup : ICrmFeature
 {
-    public static IServiceCollection AddDepartments(this IServiceCollection services)
+    public void MapApi(RouteGroupBuilder api) => api.MapDepartmentsApi();
+
+    public void AddServices(IServiceCollection services)
     {
         services.AddScoped<ListDepartments>();
         services.AddScoped<ReadDepartment>();
@@ -16,6 +18,5 @@ public static class DepartmentsSetup
             "/admin/departments",
             100,
             u => u.IsAdministrator) { Area = SectionArea.Administration });
-        return services;
     }
 }

@@ -4,10 +4,10 @@ using Crm.Web.Web;
 
 namespace Crm.Web.Features.Email;
 
-public static class EmailSetup
+public sealed class EmailSetup : ICrmFeature
 {
     /// <summary>The outbox, the SMTP settings, the delivery worker and the email queue's use cases.</summary>
-    public static IServiceCollection AddEmail(this IServiceCollection services)
+    public void AddServices(IServiceCollection services)
     {
         services.AddOptions<SmtpSettings>().BindConfiguration(SmtpSettings.Section);
         services.AddOptions<EmailDeliveryOptions>().BindConfiguration(EmailDeliveryOptions.Section);
@@ -33,11 +33,10 @@ public static class EmailSetup
             600,
             u => u.IsAdministrator) { Area = SectionArea.Administration });
         services.AddHelpTopic(s_help);
-        return services;
     }
 
     /// <summary>The queue's endpoints of <c>/api/v1</c>, for administrators, over the same use cases as the page.</summary>
-    public static RouteGroupBuilder MapEmailQueueApi(this RouteGroupBuilder api)
+    public void MapApi(RouteGroupBuilder api)
     {
         var queue = api.MapGroup("/email-queue").WithTags("Email queue").RequireAuthorization(Policies.Administrator);
 
@@ -60,8 +59,6 @@ public static class EmailSetup
                 (await discard.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(_ => Results.NoContent()))
             .WithName("DiscardEmail")
             .WithSummary("Never sends one queued or blocked message; it stays listed as discarded.");
-
-        return api;
     }
 
     private static readonly HelpTopic s_help = new("email-queue", "Email queue",

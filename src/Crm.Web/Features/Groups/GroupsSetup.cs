@@ -2,9 +2,11 @@ using Crm.Web.Web;
 
 namespace Crm.Web.Features.Groups;
 
-public static class GroupsSetup
+public sealed class GroupsSetup : ICrmFeature
 {
-    public static IServiceCollection AddGroups(this IServiceCollection services)
+    public void MapApi(RouteGroupBuilder api) => api.MapGroupsApi();
+
+    public void AddServices(IServiceCollection services)
     {
         services.AddScoped<ListGroups>();
         services.AddScoped<ReadGroup>();
@@ -18,6 +20,5 @@ public static class GroupsSetup
             "/admin/groups",
             300,
             u => u.IsAdministrator) { Area = SectionArea.Administration });
-        return services;
     }
 }

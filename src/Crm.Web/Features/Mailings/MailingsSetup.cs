@@ -5,10 +5,10 @@ using Crm.Web.Web;
 
 namespace Crm.Web.Features.Mailings;
 
-public static class MailingsSetup
+public sealed class MailingsSetup : ICrmFeature
 {
     /// <summary>Sending accounts, mass mailings with sticky recipient bindings, opt-outs, their pages and help.</summary>
-    public static IServiceCollection AddMailings(this IServiceCollection services)
+    public void AddServices(IServiceCollection services)
     {
         services.AddSingleton<SendingAccountSecrets>();
         services.AddScoped<ListSendingAccounts>();
@@ -38,11 +38,9 @@ public static class MailingsSetup
         {
             services.AddHelpTopic(topic);
         }
-
-        return services;
     }
 
-    public static RouteGroupBuilder MapMailingsApi(this RouteGroupBuilder api)
+    public void MapApi(RouteGroupBuilder api)
     {
         var accounts = api.MapGroup("/sending-accounts").WithTags("Sending accounts");
         accounts.MapGet("", async (HttpContext http, ListSendingAccounts list, CancellationToken cancellationToken) =>
@@ -90,7 +88,6 @@ public static class MailingsSetup
                 (await create.RunAsync(http.Actor(), input, http, cancellationToken)).ToHttp(m => Results.Created($"/api/v1/mailings/{m.Id}", m)))
             .WithName("SendMailing")
             .WithSummary("Sends a mailing: one message per recipient address, through the account each recipient is bound to (else the chosen one, which binds it).");
-        return api;
     }
 
     private static readonly HelpTopic[] s_help =

@@ -3,9 +3,9 @@ using Crm.Web.Web;
 
 namespace Crm.Web.Features.Notifications;
 
-public static class NotificationsSetup
+public sealed class NotificationsSetup : ICrmFeature
 {
-    public static IServiceCollection AddNotifications(this IServiceCollection services)
+    public void AddServices(IServiceCollection services)
     {
         services.AddScoped<ListNotifications>();
         services.AddScoped<MarkNotificationsRead>();
@@ -15,6 +15,5 @@ public static class NotificationsSetup
             "Notifications are messages from the CRM to you personally, such as a country value it did not recognise (for administrators). Unread ones are highlighted and counted at the top.",
             "Follow a notification's title to the page where you can act on it, then mark it as read, one by one or all at once. Nobody else sees your notifications.",
         ]));
-        return services;
     }
 }

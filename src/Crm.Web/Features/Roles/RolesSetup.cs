@@ -4,9 +4,9 @@ using Crm.Web.Web;
 
 namespace Crm.Web.Features.Roles;
 
-public static class RolesSetup
+public sealed class RolesSetup : ICrmFeature
 {
-    public static IServiceCollection AddRoles(this IServiceCollection services)
+    public void AddServices(IServiceCollection services)
     {
         services.AddScoped<ListRoles>();
         services.AddScoped<ReadRole>();
@@ -27,10 +27,9 @@ public static class RolesSetup
         {
             Area = SectionArea.Administration,
         });
-        return services;
     }
 
-    public static RouteGroupBuilder MapRolesApi(this RouteGroupBuilder api)
+    public void MapApi(RouteGroupBuilder api)
     {
         var roles = api.MapGroup("/roles").WithTags("Roles").RequireAuthorization(Policies.Administrator);
         roles.MapGet("", async (HttpContext http, ListRoles list, CancellationToken ct) => (await list.RunAsync(http.Actor(), ct)).ToHttp());
@@ -46,6 +45,5 @@ public static class RolesSetup
             (await save.RunAsync(http.Actor(), id, body, ct)).ToHttp(_ => Results.NoContent()));
         roles.MapDelete("/{id:int}", async (HttpContext http, int id, DeleteRole delete, CancellationToken ct) =>
             (await delete.RunAsync(http.Actor(), id, ct)).ToHttp(_ => Results.NoContent()));
-        return api;
     }
 }

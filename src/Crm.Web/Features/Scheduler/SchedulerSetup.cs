@@ -6,10 +6,10 @@ using Crm.Web.Web;
 
 namespace Crm.Web.Features.Scheduler;
 
-public static class SchedulerSetup
+public sealed class SchedulerSetup : ICrmFeature
 {
     /// <summary>The in-process scheduler, its jobs and its page.</summary>
-    public static IServiceCollection AddScheduler(this IServiceCollection services)
+    public void AddServices(IServiceCollection services)
     {
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section);
         services.AddSingleton<JobScheduler>();
@@ -37,10 +37,9 @@ public static class SchedulerSetup
             "The page lists each job with how often it runs, when it last ran, how long it took, whether it succeeded (with the error if not) and when it runs next.",
             "A job that has not run for 5 minutes past its interval is marked late and a warning is shown: the CRM may have stopped, or the job keeps failing. Email delivery runs every few seconds on every instance; its row shows the last pass.",
         ], AdministratorsOnly: true));
-        return services;
     }
 
-    public static RouteGroupBuilder MapSchedulerApi(this RouteGroupBuilder api)
+    public void MapApi(RouteGroupBuilder api)
     {
         api.MapGet("/scheduler", async (HttpContext http, ReadSchedule read, CancellationToken cancellationToken) =>
                 (await read.RunAsync(http.Actor(), cancellationToken)).ToHttp())
@@ -48,6 +47,5 @@ public static class SchedulerSetup
             .WithTags("Scheduler")
             .WithName("ReadSchedule")
             .WithSummary("Every recurring job with its last run, outcome, duration, next run, and whether it is late (5 minutes past its interval).");
-        return api;
     }
 }

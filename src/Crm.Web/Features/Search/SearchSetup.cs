@@ -3,9 +3,9 @@ using Crm.Web.Security;
 
 namespace Crm.Web.Features.Search;
 
-public static class SearchSetup
+public sealed class SearchSetup : ICrmFeature
 {
-    public static IServiceCollection AddSearch(this IServiceCollection services)
+    public void AddServices(IServiceCollection services)
     {
         services.AddScoped<SearchRecords>();
         services.AddHelpTopic(new HelpTopic("search", "Search",
@@ -14,16 +14,14 @@ public static class SearchSetup
             "To open a record by its ID, type ID and the number, for example \"ID 123\" or \"id123\". IDs are counted per module, so the same number can exist once in each; when exactly one record you may see has that ID, it opens directly.",
             "You only ever find records your role lets you see. A record outside your scope is not found, by name or by ID.",
         ]));
-        return services;
     }
 
-    public static RouteGroupBuilder MapSearchApi(this RouteGroupBuilder api)
+    public void MapApi(RouteGroupBuilder api)
     {
         api.MapGet("/search", async (string? q, HttpContext http, SearchRecords search, CancellationToken cancellationToken) =>
                 (await search.RunAsync(http.Actor(), q, cancellationToken)).ToHttp(r => Results.Ok(new { query = r.Query, byId = r.ById, groups = r.Groups })))
             .WithTags("Search")
             .WithName("Search")
             .WithSummary("Searches every module you may view (`q`: text, or `ID 123` for that ID in each module); results are filtered by your permissions.");
-        return api;
     }
 }

@@ -4,10 +4,12 @@ using Crm.Web.Web;
 
 namespace Crm.Web.Features.Settings;
 
-public static class SettingsSetup
+public sealed class SettingsSetup : ICrmFeature
 {
     /// <summary>The organisation's settings: SMTP, company data and branding, localisation.</summary>
-    public static IServiceCollection AddSettings(this IServiceCollection services)
+    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapBrandingImages();
+
+    public void AddServices(IServiceCollection services)
     {
         // UI text by its English wording; German in Resources/Web/Ui.de.resx.
         services.AddLocalization(o => o.ResourcesPath = "Resources");
@@ -33,12 +35,10 @@ public static class SettingsSetup
         {
             services.AddHelpTopic(topic);
         }
-
-        return services;
     }
 
     /// <summary>The settings endpoints of <c>/api/v1</c>, for administrators, over the same use cases as the pages.</summary>
-    public static RouteGroupBuilder MapSettingsApi(this RouteGroupBuilder api)
+    public void MapApi(RouteGroupBuilder api)
     {
         var settings = api.MapGroup("/settings").WithTags("Settings").RequireAuthorization(Policies.Administrator);
 
@@ -71,8 +71,6 @@ public static class SettingsSetup
                 (await save.RunAsync(http.Actor(), body, cancellationToken)).ToHttp())
             .WithName("SaveLocalisationSettings")
             .WithSummary("Sets all five values; languages en or de, an IANA time zone, DD/MM/YYYY, MM/DD/YYYY or YYYY-MM-DD, separators that differ.");
-
-        return api;
     }
 
     /// <summary>What a caller may set; images are base64-encoded PNGs.</summary>

@@ -35,11 +35,7 @@ public static class TaskTransfer
         var department = await Owners.DepartmentOfAsync(db, receiverId, cancellationToken);
         foreach (var task in tasks)
         {
-            task.OwnerId = receiverId;
-            task.DepartmentId = department;
-            task.ModifiedAt = now;
-            task.ModifiedById = byUserId;
-            task.Version++;
+            OwnerMoves.Stamp(task, receiverId, department, now, byUserId);
         }
 
         await db.SaveChangesAsync(cancellationToken);

@@ -82,7 +82,7 @@ public sealed class DeleteUser(CrmDb db, UserManager<CrmUser> users, IEnumerable
         foreach (var kind in ownedRecords)
         {
             var count = await kind.CountAsync(db, user.Id, cancellationToken);
-            await kind.ReassignAsync(db, user.Id, receiver.Id, cancellationToken);
+            await kind.ReassignAsync(db, new OwnerHandover(user.Id, receiver.Id, actor.UserId), cancellationToken);
             if (count > 0)
             {
                 moved.Add($"{count} {kind.Title}");

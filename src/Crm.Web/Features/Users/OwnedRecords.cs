@@ -4,14 +4,22 @@ namespace Crm.Web.Features.Users;
 
 /// <summary>
 /// A kind of record users own (companies, deals, tasks, ...). Each feature that has owners
-/// registers one, so deleting a user can show what they own and hand all of it to someone else
-/// in the same transaction. Features reassign through their own transfer service, so every path
-/// that changes owners behaves the same.
+/// registers one (through <c>Records.OwnerMoves.AddOwnerMoves</c>), so deleting a user can show
+/// what they own and hand all of it to someone else in the same transaction. <see cref="Title"/>
+/// is the module key. Features reassign through their own transfer service, so every path that
+/// changes owners behaves the same.
 /// </summary>
 public sealed record OwnedRecords(
     string Title,
     Func<CrmDb, Guid, CancellationToken, Task<int>> CountAsync,
-    Func<CrmDb, Guid, Guid, CancellationToken, Task> ReassignAsync);
+    Func<CrmDb, OwnerHandover, CancellationToken, Task> ReassignAsync)
+{
+    /// <summary>The records' entity type, when they are CRM records (the kit's registration checks read it).</summary>
+    public Type? RecordType { get; init; }
+}
+
+/// <summary>Everything <see cref="From"/> owns goes to <see cref="To"/>; <see cref="ByUserId"/> made the move (the stamped modifier).</summary>
+public sealed record OwnerHandover(Guid From, Guid To, Guid? ByUserId);
 
 public static class OwnedRecordsRegistration
 {

@@ -3,9 +3,9 @@ using Crm.Web.Web;
 
 namespace Crm.Web.Features.Users;
 
-public static class UsersSetup
+public sealed class UsersSetup : ICrmFeature
 {
-    public static IServiceCollection AddUsers(this IServiceCollection services)
+    public void AddServices(IServiceCollection services)
     {
         services.AddScoped<Seats>();
         services.AddScoped<ListUsers>();
@@ -22,11 +22,10 @@ public static class UsersSetup
         {
             Area = SectionArea.Administration,
         });
-        return services;
     }
 
     /// <summary>Administrators' user management over the same use cases as the pages.</summary>
-    public static RouteGroupBuilder MapUsersApi(this RouteGroupBuilder api)
+    public void MapApi(RouteGroupBuilder api)
     {
         var users = api.MapGroup("/users").WithTags("Users").RequireAuthorization(Policies.Administrator);
 
@@ -57,7 +56,5 @@ public static class UsersSetup
         users.MapDelete("/{id:guid}", async (HttpContext http, Guid id, Guid? reassignTo, DeleteUser delete, CancellationToken ct) =>
             (await delete.RunAsync(http.Actor(), id, reassignTo, ct)).ToHttp(_ => Results.NoContent()))
             .WithSummary("Deletes a user after moving everything they own to ?reassignTo=<active user id>, in one transaction.");
-
-        return api;
     }
 }

@@ -73,6 +73,9 @@ public sealed record ModuleDefinition(
     /// <summary>How one record is named in sentences ("Deal 42"); the title if not set.</summary>
     public string? RecordName { get; init; }
 
+    /// <summary>Where the module stands in the grant matrix and every list of modules, lowest first (the features register them in another order).</summary>
+    public int Order { get; init; }
+
     public string NameOf(int recordId) => $"{RecordName ?? Title} {recordId}";
 
     public bool Has(string action) => Actions.Contains(action, StringComparer.Ordinal);
@@ -101,7 +104,7 @@ public sealed class PermissionCatalog
             }
         }
 
-        Modules = [.. _modules.Values];
+        Modules = [.. _modules.Values.OrderBy(m => m.Order)];
     }
 
     public IReadOnlyList<ModuleDefinition> Modules { get; }
@@ -157,52 +160,32 @@ public static class PermissionRegistration
         services.AddSingleton(definition);
 }
 
-/// <summary>The CRM's modules, referenced by the features that register them.</summary>
-public static class CrmModules
+/// <summary>
+/// The CRM's modules by their well-known names (<c>CrmModules.Deals.Key</c>). Each feature declares
+/// its own module in its <c>&lt;X&gt;Setup.cs</c>, as a part of this class, and registers it through
+/// <see cref="Features.ICrmFeature.Modules"/>.
+/// </summary>
+public static partial class CrmModules
 {
-    public const string MemoStage = "stage";
-    public const string MemoReviewed = "reviewed";
+    // Lazy: the modules are fields of this class in other files, and the order in which the parts of
+    // a partial class initialise their fields is not defined; read after all of them are set.
+    private static readonly Lazy<IReadOnlyList<ModuleDefinition>> s_all =
+        new(() => [.. Features.FeatureList.All.SelectMany(f => f.Modules).OrderBy(m => m.Order)]);
 
-    public static readonly ModuleDefinition Companies = ModuleDefinition.Standard("companies", "Companies", "Company", PermissionAction.Transfer, PermissionAction.Import);
-    public static readonly ModuleDefinition Contacts = ModuleDefinition.Standard("contacts", "Contacts", "Contact", PermissionAction.Import);
-    public static readonly ModuleDefinition Leads = ModuleDefinition.Standard("leads", "Leads", "Lead", PermissionAction.Import);
-    public static readonly ModuleDefinition Deals = ModuleDefinition.Standard("deals", "Deals", "Deal") with { SensitiveFields = ["amount"] };
-    public static readonly ModuleDefinition Products = ModuleDefinition.Standard("products", "Products", "Product", PermissionAction.Import);
-    public static readonly ModuleDefinition Tasks = ModuleDefinition.Standard("tasks", "Tasks", "Task");
-    public static readonly ModuleDefinition Emails = ModuleDefinition.Standard("emails", "Emails", "Email");
-    public static readonly ModuleDefinition Files = ModuleDefinition.Standard("files", "Files", "File");
-    public static readonly ModuleDefinition Countries = ModuleDefinition.Standard("countries", "Countries", "Country");
-
-    public static readonly ModuleDefinition Memos = ModuleDefinition.Standard("memos", "Memos", "Memo", PermissionAction.Review) with
-    {
-        Rules =
-        [
-            new("memo-author-sees", "The author always sees the memo", RuleEffect.Grant, [PermissionAction.View], RecordRelation.Author),
-            new("memo-reviewed-locked", "Once reviewed, the author can no longer edit or delete the memo", RuleEffect.Deny,
-                [PermissionAction.Edit, PermissionAction.Delete], RecordRelation.Author, StateCondition.Is(MemoStage, MemoReviewed)),
-            new("memo-recipient-reviews", "The recipient can review the memo until it is reviewed", RuleEffect.Grant,
-                [PermissionAction.Review], RecordRelation.Recipient, StateCondition.IsNot(MemoStage, MemoReviewed)),
-        ],
-    };
-
-    public static readonly IReadOnlyList<ModuleDefinition> All =
-        [Companies, Contacts, Leads, Deals, Products, Tasks, Memos, Emails, Files, Countries];
+    /// <summary>Every module the features of <see cref="Features.FeatureList"/> register, in the catalogue's order.</summary>
+    public static IReadOnlyList<ModuleDefinition> All => s_all.Value;
 }
 
 public static class CrmModuleRegistration
 {
     /// <summary>
-    /// Registers the permission engine and the CRM's modules, so roles can be configured before
-    /// the records exist. Each object feature takes over its own <c>AddModule</c> when it lands.
+    /// Registers the permission engine and what it needs per request. The modules come from the
+    /// features (<see cref="Features.CrmFeatureRegistration.AddFeatures"/>), so roles can be
+    /// configured before any record exists.
     /// </summary>
     public static IServiceCollection AddCrmPermissions(this IServiceCollection services)
     {
         services.AddPermissions();
-        foreach (var module in CrmModules.All)
-        {
-            services.AddModule(module);
-        }
-
         services.AddScoped<PermissionSubjects>();
         services.AddScoped<RequestPermissionStamp>();
         services.AddSingleton<PermissionSubjectCache>();
