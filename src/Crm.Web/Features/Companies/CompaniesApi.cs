@@ -1,9 +1,5 @@
-using System.Text.Json;
 using Crm.Web.Features.Records;
 using Crm.Web.Security;
-using Crm.Web.Web;
-using Microsoft.Extensions.Options;
-using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Crm.Web.Features.Companies;
 
@@ -24,48 +20,22 @@ public static class CompaniesApi
             (await export.RunAsync(http.Actor(), new CompanyQuery(search, sort, OwnerId: ownerId), format, cancellationToken))
                 .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
-        companies.MapGet("/{id:int}", async (int id, HttpContext http, ReadCompany read, CancellationToken cancellationToken) =>
-                (await read.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(view => Results.Ok(view.Company)))
-            .WithName("GetCompany")
-            .WithSummary("One company; 404 when it does not exist or you may not view it.");
-
-        companies.MapPost("", async (CompanyRequest body, HttpContext http, SaveCompany save, CancellationToken cancellationToken) =>
-                (await save.RunAsync(http.Actor(), null, body.ToInput(), CompanyFields.All, cancellationToken))
-                    .ToHttp(c => Results.Created($"/api/v1/companies/{c.Id}", c)))
-            .WithName("CreateCompany")
-            .WithSummary("Adds a company; the owner defaults to you.");
-
-        companies.MapPatch("/{id:int}", async (int id, JsonElement body, HttpContext http, SaveCompany save, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
+        companies.MapOwnedRecordEdits(
+            new OwnedRecordEdits<CompanyInput, CompanyFields>("Company", CompanyFields.All, s_fields)
             {
-                var patch = PatchBody.Read<CompanyRequest>(body, json.Value.SerializerOptions);
-                if (!patch.IsOk)
-                {
-                    return patch.ToHttp();
-                }
+                GetSummary = "One company; 404 when it does not exist or you may not view it.",
+                CreateSummary = "Adds a company; the owner defaults to you.",
+                UpdateSummary = "Changes the fields present in the body (null clears); `version` (from GET) is required, 409 if someone else saved first.",
+            },
+            get: async (ReadCompany read, Actor actor, int id, CancellationToken cancellationToken) =>
+                (await read.RunAsync(actor, id, cancellationToken)).ToHttp(view => Results.Ok(view.Company)),
+            save: (SaveCompany save, Actor actor, int? id, CompanyInput input, CompanyFields fields, CancellationToken cancellationToken) =>
+                save.RunAsync(actor, id, input, fields, cancellationToken),
+            location: r => $"/api/v1/companies/{r.Id}");
 
-                var given = patch.Value!;
-                var fields = CompanyFields.None;
-                foreach (var (name, field) in s_fields)
-                {
-                    fields |= given.Has(name) ? field : CompanyFields.None;
-                }
-
-                return (await save.RunAsync(http.Actor(), id, given.Value.ToInput(), fields, cancellationToken)).ToHttp();
-            })
-            .Accepts<CompanyRequest>("application/json")
-            .WithName("UpdateCompany")
-            .WithSummary("Changes the fields present in the body (null clears); `version` (from GET) is required, 409 if someone else saved first.");
-
-        companies.MapDelete("/{id:int}", async (int id, HttpContext http, DeleteCompany delete, CancellationToken cancellationToken) =>
-                (await delete.RunAsync(http.Actor(), id, null, cancellationToken)).ToHttp(_ => Results.NoContent()))
-            .WithName("DeleteCompany")
-            .WithSummary("Deletes the company and its contacts (see delete-impact) in one transaction.");
-
-        companies.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteCompany delete, CancellationToken cancellationToken) =>
-                (await delete.ImpactAsync(http.Actor(), id, cancellationToken))
-                    .ToHttp(i => Results.Ok(new { i.CompanyId, i.Name, deleted = i.Deleted, i.HiddenContacts, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden, refusal = i.Also.Refusal })))
-            .WithName("GetCompanyDeleteImpact")
-            .WithSummary("What deleting the company would delete with it.");
+        companies.MapRecordDelete<DeleteCompany, CompanyDeleteImpact>("Company", i => new { i.CompanyId, i.Name, deleted = i.Deleted, i.HiddenContacts, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden, refusal = i.Also.Refusal },
+            "Deletes the company and its contacts (see delete-impact) in one transaction.",
+            "What deleting the company would delete with it.");
 
         companies.MapPost("/transfer", async (TransferRequest body, HttpContext http, TransferCompanies transfer, CancellationToken cancellationToken) =>
                 (await transfer.RunAsync(http.Actor(), new TransferInput(body.CompanyIds, body.NewOwnerId, new TransferOptions(body.OpenDeals == true, body.OpenTasks == true)), cancellationToken)).ToHttp())
@@ -86,13 +56,6 @@ public static class CompaniesApi
         ("name", CompanyFields.Name), ("website", CompanyFields.Website), ("phone", CompanyFields.Phone), ("email", CompanyFields.Email),
         ("city", CompanyFields.City), ("address", CompanyFields.Address), ("countryName", CompanyFields.Country), ("ownerId", CompanyFields.Owner),
     ];
-
-    /// <summary>What a caller may set; anything else in the body (id, createdAt, departmentId) is ignored.</summary>
-    public sealed record CompanyRequest(
-        string? Name, string? Website, string? Phone, string? Email, string? City, string? Address, string? CountryName, Guid? OwnerId, int? Version)
-    {
-        public CompanyInput ToInput() => new(Name, Website, Phone, Email, City, Address, CountryName, OwnerId, Version);
-    }
 
     public sealed record TransferRequest(IReadOnlyList<int>? CompanyIds, Guid? NewOwnerId, bool? OpenDeals = null, bool? OpenTasks = null);
 }

@@ -4,78 +4,48 @@ using Crm.Web.Data;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crm.Web.Features.Companies;
 
 /// <summary>The model of <c>/companies/new</c> and <c>/companies/{id}/edit</c>: one form, two addresses.</summary>
-public sealed class CompanyFormPage(CrmDb db, ReadCompany read, SaveCompany save) : PageModel
+public sealed class CompanyFormPage(CrmDb db, ReadCompany read, SaveCompany save) : RecordFormPage<CompanyFormPage.CompanyForm, CompanyView, CompanyDetails>
 {
-    [BindProperty]
-    public CompanyForm Input { get; set; } = new();
-
-    public int? Id { get; private set; }
     public bool CanChangeOwner { get; private set; }
     public IReadOnlyList<OwnerChoice> Owners { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync(int? id, CancellationToken cancellationToken)
-    {
-        Id = id;
-        if (id is { } existing)
+    public Task<IActionResult> OnGetAsync(int? id, CancellationToken cancellationToken) =>
+        OpenAsync(id, () =>
         {
-            var found = await read.RunAsync(HttpContext.Actor(), existing, cancellationToken);
-            if (!found.IsOk)
-            {
-                return NotFound();
-            }
-
-            if (!found.Value!.Can.Edit)
-            {
-                return StatusCode(StatusCodes.Status403Forbidden);
-            }
-
-            var c = found.Value.Company;
-            Input = new CompanyForm
-            {
-                Name = c.Name, Website = c.Website, Phone = c.Phone, Email = c.Email, City = c.City, Address = c.Address,
-                CountryName = c.CountryName, OwnerId = c.OwnerId, Version = c.Version,
-            };
-            CanChangeOwner = found.Value.Can.Transfer;
-        }
-        else
-        {
-            Input.OwnerId = HttpContext.Actor().UserId;
             CanChangeOwner = true;
-        }
+            return new CompanyForm { OwnerId = HttpContext.Actor().UserId };
+        }, cancellationToken);
 
-        Owners = await OwnerChoices.ActiveAsync(db, cancellationToken);
-        return Page();
+    protected override Task<Result<CompanyView>> ReadAsync(Actor actor, int id, CancellationToken cancellationToken) => read.RunAsync(actor, id, cancellationToken);
+
+    protected override bool MayEdit(CompanyView view) => view.Can.Edit;
+
+    protected override CompanyForm Fill(CompanyView view)
+    {
+        var c = view.Company;
+        CanChangeOwner = view.Can.Transfer;
+        return new CompanyForm
+        {
+            Name = c.Name, Website = c.Website, Phone = c.Phone, Email = c.Email, City = c.City, Address = c.Address,
+            CountryName = c.CountryName, OwnerId = c.OwnerId, Version = c.Version,
+        };
     }
 
-    public async Task<IActionResult> OnPostAsync(int? id, CancellationToken cancellationToken)
+    protected override Task<Result<CompanyDetails>> SaveAsync(Actor actor, int? id, CompanyForm form, CancellationToken cancellationToken) =>
+        save.RunAsync(actor, id, new CompanyInput(form.Name, form.Website, form.Phone, form.Email, form.City, form.Address, form.CountryName, form.OwnerId, form.Version),
+            form.OwnerId is null ? CompanyFields.All & ~CompanyFields.Owner : CompanyFields.All, cancellationToken);
+
+    protected override string PageOf(CompanyDetails saved) => $"/companies/{saved.Id}";
+
+    protected override async Task PrepareAsync(CancellationToken cancellationToken)
     {
-        Id = id;
-        if (ModelState.IsValid)
-        {
-            var fields = CompanyFields.All;
-            var input = new CompanyInput(Input.Name, Input.Website, Input.Phone, Input.Email, Input.City, Input.Address, Input.CountryName, Input.OwnerId, Input.Version);
-            var result = await save.RunAsync(HttpContext.Actor(), id, input, Input.OwnerId is null ? fields & ~CompanyFields.Owner : fields, cancellationToken);
-            if (result.IsOk)
-            {
-                return Redirect($"/companies/{result.Value!.Id}?saved=true");
-            }
-
-            if (result.Outcome == Outcome.NotFound)
-            {
-                return NotFound();
-            }
-
-            result.CopyTo(ModelState);
-        }
-
-        CanChangeOwner = true;
+        // A posted form has no record view to decide from; the save itself checks the transfer right.
+        CanChangeOwner |= Posted;
         Owners = await OwnerChoices.ActiveAsync(db, cancellationToken);
-        return Page();
     }
 
     public sealed class CompanyForm

@@ -15,38 +15,29 @@ public sealed record LinkedRecord(string Module, int Id, string Name);
 /// What deleting a company takes with it: its contacts. Contacts the actor cannot view are counted,
 /// not named. <see cref="ContactIds"/> lets the confirmation prove it deletes exactly what was shown.
 /// </summary>
-public sealed record CompanyDeleteImpact(int CompanyId, string Name, IReadOnlyList<LinkedRecord> Deleted, int HiddenContacts, IReadOnlyList<int> ContactIds)
+public sealed record CompanyDeleteImpact(int CompanyId, string Name, IReadOnlyList<LinkedRecord> Deleted, int HiddenContacts, IReadOnlyList<int> ContactIds) : IDeleteImpact
 {
     /// <summary>Records of other modules that hang on the company or its contacts (tasks, files, ...) and go with them.</summary>
     public DependentImpact Also { get; init; } = DependentImpact.None;
 }
 
 /// <summary>Deletes a company (needs delete on it) together with its contacts, in one transaction.</summary>
-public sealed class DeleteCompany(CrmDb db, RecordAccess access, RecordDependents dependents, RecordLookups lookups, ActivityLog activity)
+public sealed class DeleteCompany(CrmDb db, RecordAccess access, RecordEditing editing, RecordDependents dependents, RecordLookups lookups, ActivityLog activity)
+    : IRecordDeletion<CompanyDeleteImpact>
 {
     public const string ActivityKind = "company-deleted";
 
     public async Task<Result<CompanyDeleteImpact>> ImpactAsync(Actor actor, int id, CancellationToken cancellationToken)
     {
-        var company = await db.Companies.AsNoTracking().Where(c => c.Id == id)
-            .Select(c => new { c.Id, c.Name, c.OwnerId, c.DepartmentId }).FirstOrDefaultAsync(cancellationToken);
-        if (company is null)
-        {
-            return Result<CompanyDeleteImpact>.NotFound();
-        }
-
         var module = CrmModules.Companies.Key;
-        var facts = await access.FactsAsync(module, company.Id, company.OwnerId, company.DepartmentId, cancellationToken);
-        if (!(await access.DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken)).Allowed)
+        var opened = await editing.OpenForDeleteAsync(module, "company", null, actor,
+            await db.Companies.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken), cancellationToken);
+        if (!opened.IsOk)
         {
-            return Result<CompanyDeleteImpact>.NotFound();
+            return opened.Map<CompanyDeleteImpact>();
         }
 
-        if (!(await access.DecideAsync(actor, module, PermissionAction.Delete, facts, cancellationToken)).Allowed)
-        {
-            return Result<CompanyDeleteImpact>.Forbidden($"You may not delete company {id}.");
-        }
-
+        var company = opened.Value!;
         var all = await db.Contacts.AsNoTracking().Where(c => c.CompanyId == id).Select(c => c.Id).ToListAsync(cancellationToken);
         var visible = await access.VisibleAsync<Contact>(actor, CrmModules.Contacts.Key, cancellationToken);
         var named = await db.Contacts.AsNoTracking().Where(c => c.CompanyId == id).Where(visible)
@@ -64,7 +55,7 @@ public sealed class DeleteCompany(CrmDb db, RecordAccess access, RecordDependent
     {
         if (actor.IsPreview)
         {
-            return Result<CompanyDeleteImpact>.Forbidden("Nothing can be changed while previewing as another user.");
+            return Result<CompanyDeleteImpact>.Forbidden(RecordEditing.PreviewRefused);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -99,4 +90,9 @@ public sealed class DeleteCompany(CrmDb db, RecordAccess access, RecordDependent
         await dependents.AfterCommitAsync(cancellationToken);
         return impact;
     }
+
+    /// <summary>The API's delete: it confirms neither contacts nor linked records in advance.</summary>
+    Task<Result<CompanyDeleteImpact>> IRecordDeletion<CompanyDeleteImpact>.RunAsync(
+        Actor actor, int id, IReadOnlyCollection<string>? confirmedAlso, CancellationToken cancellationToken) =>
+        RunAsync(actor, id, null, cancellationToken, confirmedAlso);
 }

@@ -4,10 +4,11 @@ using Crm.Web.Features.Countries;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
-using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Companies;
 
+/// <summary>What a form or an API caller may set (the API body, named CompanyRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is ignored.</summary>
+[ApiSchemaName("CompanyRequest")]
 public sealed record CompanyInput(
     string? Name, string? Website, string? Phone, string? Email, string? City, string? Address, string? CountryName,
     Guid? OwnerId, int? Version);
@@ -33,56 +34,22 @@ public enum CompanyFields
 /// the caller read: a newer one means someone else saved in between, and the save is refused
 /// rather than overwriting their work). A new owner goes through <see cref="TransferCompanies"/>.
 /// </summary>
-public sealed class SaveCompany(CrmDb db, RecordAccess access, TransferCompanies transfer, CountryMatcher countries, TimeProvider clock)
+public sealed class SaveCompany(CrmDb db, RecordEditing editing, TransferCompanies transfer, CountryMatcher countries, TimeProvider clock)
 {
     public const string ChangedBySomeoneElse = "This company was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
 
+    private static readonly RecordEditRules<Company> s_rules = new(CrmModules.Companies.Key, "company", "You may not add companies.", ChangedBySomeoneElse);
+
     public async Task<Result<CompanyDetails>> RunAsync(Actor actor, int? id, CompanyInput input, CompanyFields fields, CancellationToken cancellationToken)
     {
-        if (actor.IsPreview)
+        var opened = await editing.OpenAsync(s_rules, actor, id, input.Version, cancellationToken);
+        if (!opened.IsOk)
         {
-            return Result<CompanyDetails>.Forbidden("Nothing can be changed while previewing as another user.");
+            return opened.Map<CompanyDetails>();
         }
 
-        var module = CrmModules.Companies.Key;
-        Company? company = null;
-        if (id is { } existing)
-        {
-            company = await db.Companies.FirstOrDefaultAsync(c => c.Id == existing, cancellationToken);
-            if (company is null)
-            {
-                return Result<CompanyDetails>.NotFound();
-            }
-
-            var facts = await access.FactsAsync(module, company.Id, company.OwnerId, company.DepartmentId, cancellationToken);
-            if (!(await access.DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken)).Allowed)
-            {
-                return Result<CompanyDetails>.NotFound();
-            }
-
-            if (!(await access.DecideAsync(actor, module, PermissionAction.Edit, facts, cancellationToken)).Allowed)
-            {
-                return Result<CompanyDetails>.Forbidden($"You may not edit company {company.Id}.");
-            }
-
-            if (input.Version is null)
-            {
-                return Result<CompanyDetails>.Invalid("version", "The version you read is required, so that nobody's changes are overwritten.");
-            }
-
-            if (input.Version != company.Version)
-            {
-                return Result<CompanyDetails>.Conflict(ChangedBySomeoneElse);
-            }
-        }
-        else
-        {
-            fields = CompanyFields.All;
-            if (!(await access.DecideAsync(actor, module, PermissionAction.Create, null, cancellationToken)).Allowed)
-            {
-                return Result<CompanyDetails>.Forbidden("You may not add companies.");
-            }
-        }
+        var company = opened.Value!.Record;
+        fields = company is null ? CompanyFields.All : fields;
 
         string? Pick(CompanyFields field, string? given, string? current) => fields.HasFlag(field) ? Clean(given) : current;
         var name = Pick(CompanyFields.Name, input.Name, company?.Name);
@@ -111,17 +78,7 @@ public sealed class SaveCompany(CrmDb db, RecordAccess access, TransferCompanies
             errors.Add("website", "Website must be a web address, like example.com or https://example.com.");
         }
 
-        if (owner is null)
-        {
-            errors.Add("ownerId", "Choose the owner.");
-        }
-
-        var ownerChanges = owner is { } o && o != (company?.OwnerId ?? actor.UserId);
-        if (owner is { } newOwner && (ownerChanges || company is null) && await Owners.ReceiverProblemAsync(db, actor, newOwner, cancellationToken) is { } problem)
-        {
-            errors.Add("ownerId", problem);
-        }
-
+        var ownerChanges = await OwnedRecord.CheckOwnerAsync(db, actor, errors, owner, company, cancellationToken);
         if (company is not null && ownerChanges && !errors.Any)
         {
             var check = await transfer.CheckAsync(actor, [company.Id], cancellationToken);
@@ -139,20 +96,8 @@ public sealed class SaveCompany(CrmDb db, RecordAccess access, TransferCompanies
 
         var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (company is null)
-        {
-            company = new Company
-            {
-                OwnerId = owner!.Value,
-                DepartmentId = await Owners.DepartmentOfAsync(db, owner.Value, cancellationToken),
-            };
-            company.StampCreated(actor, now);
-            db.Companies.Add(company);
-        }
-        else
-        {
-            company.StampModified(db, actor, now, input.Version!.Value);
-        }
+        // A new owner of an existing company is set by the transfer after the save, which moves its contacts with it.
+        company = await OwnedRecord.StampSavedAsync(db, actor, now, company, input.Version, owner!.Value, ownerChanges: false, cancellationToken);
 
         company.Name = name!;
         company.Website = website;
@@ -168,11 +113,7 @@ public sealed class SaveCompany(CrmDb db, RecordAccess access, TransferCompanies
         }
 
         company.CountryName = country;
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
+        if (!await OwnedRecord.SaveVersionedAsync(db, cancellationToken))
         {
             return Result<CompanyDetails>.Conflict(ChangedBySomeoneElse);
         }

@@ -3,67 +3,30 @@ using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crm.Web.Features.Contacts;
 
 /// <summary>The model of <c>/contacts/new</c> and <c>/contacts/{id}/edit</c>.</summary>
-public sealed class ContactFormPage(ReadContact read, SaveContact save) : PageModel
+public sealed class ContactFormPage(ReadContact read, SaveContact save) : RecordFormPage<ContactFormPage.ContactForm, ContactView, ContactDetails>
 {
-    [BindProperty]
-    public ContactForm Input { get; set; } = new();
+    public Task<IActionResult> OnGetAsync(int? id, int? companyId, CancellationToken cancellationToken) =>
+        OpenAsync(id, () => new ContactForm { CompanyId = companyId }, cancellationToken);
 
-    public int? Id { get; private set; }
+    protected override Task<Result<ContactView>> ReadAsync(Actor actor, int id, CancellationToken cancellationToken) => read.RunAsync(actor, id, cancellationToken);
 
-    public async Task<IActionResult> OnGetAsync(int? id, int? companyId, CancellationToken cancellationToken)
+    protected override bool MayEdit(ContactView view) => view.Can.Edit;
+
+    protected override ContactForm Fill(ContactView view)
     {
-        Id = id;
-        if (id is { } existing)
-        {
-            var found = await read.RunAsync(HttpContext.Actor(), existing, cancellationToken);
-            if (!found.IsOk)
-            {
-                return NotFound();
-            }
-
-            if (!found.Value!.Can.Edit)
-            {
-                return StatusCode(StatusCodes.Status403Forbidden);
-            }
-
-            var c = found.Value.Contact;
-            Input = new ContactForm { FirstName = c.FirstName, LastName = c.LastName, Email = c.Email, Phone = c.Phone, Title = c.Title, CompanyId = c.CompanyId, Version = c.Version };
-        }
-        else
-        {
-            Input.CompanyId = companyId;
-        }
-
-        return Page();
+        var c = view.Contact;
+        return new ContactForm { FirstName = c.FirstName, LastName = c.LastName, Email = c.Email, Phone = c.Phone, Title = c.Title, CompanyId = c.CompanyId, Version = c.Version };
     }
 
-    public async Task<IActionResult> OnPostAsync(int? id, CancellationToken cancellationToken)
-    {
-        Id = id;
-        if (ModelState.IsValid)
-        {
-            var input = new ContactInput(Input.FirstName, Input.LastName, Input.Email, Input.Phone, Input.Title, Input.CompanyId, null, Input.Version);
-            var result = await save.RunAsync(HttpContext.Actor(), id, input, ContactFields.All & ~ContactFields.Owner, cancellationToken);
-            if (result.IsOk)
-            {
-                return Redirect($"/contacts/{result.Value!.Id}?saved=true");
-            }
+    protected override Task<Result<ContactDetails>> SaveAsync(Actor actor, int? id, ContactForm form, CancellationToken cancellationToken) =>
+        save.RunAsync(actor, id, new ContactInput(form.FirstName, form.LastName, form.Email, form.Phone, form.Title, form.CompanyId, null, form.Version),
+            ContactFields.All & ~ContactFields.Owner, cancellationToken);
 
-            if (result.Outcome == Outcome.NotFound)
-            {
-                return NotFound();
-            }
-
-            result.CopyTo(ModelState);
-        }
-
-        return Page();
-    }
+    protected override string PageOf(ContactDetails saved) => $"/contacts/{saved.Id}";
 
     public sealed class ContactForm
     {

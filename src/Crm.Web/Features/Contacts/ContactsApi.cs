@@ -1,9 +1,5 @@
-using System.Text.Json;
 using Crm.Web.Features.Records;
 using Crm.Web.Security;
-using Crm.Web.Web;
-using Microsoft.Extensions.Options;
-using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Crm.Web.Features.Contacts;
 
@@ -25,48 +21,22 @@ public static class ContactsApi
             (await export.RunAsync(http.Actor(), new ContactQuery(search, sort, CompanyId: companyId), format, cancellationToken))
                 .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
-        contacts.MapGet("/{id:int}", async (int id, HttpContext http, ReadContact read, CancellationToken cancellationToken) =>
-                (await read.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(view => Results.Ok(view.Contact)))
-            .WithName("GetContact")
-            .WithSummary("One contact; 404 when it does not exist or you may not view it.");
-
-        contacts.MapPost("", async (ContactRequest body, HttpContext http, SaveContact save, CancellationToken cancellationToken) =>
-                (await save.RunAsync(http.Actor(), null, body.ToInput(), ContactFields.All, cancellationToken))
-                    .ToHttp(c => Results.Created($"/api/v1/contacts/{c.Id}", c)))
-            .WithName("CreateContact")
-            .WithSummary("Adds a contact; the owner defaults to you.");
-
-        contacts.MapPatch("/{id:int}", async (int id, JsonElement body, HttpContext http, SaveContact save, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
+        contacts.MapOwnedRecordEdits(
+            new OwnedRecordEdits<ContactInput, ContactFields>("Contact", ContactFields.All, s_fields)
             {
-                var patch = PatchBody.Read<ContactRequest>(body, json.Value.SerializerOptions);
-                if (!patch.IsOk)
-                {
-                    return patch.ToHttp();
-                }
+                GetSummary = "One contact; 404 when it does not exist or you may not view it.",
+                CreateSummary = "Adds a contact; the owner defaults to you.",
+                UpdateSummary = "Changes the fields present in the body (null clears); `version` is required, 409 if someone else saved first.",
+            },
+            get: async (ReadContact read, Actor actor, int id, CancellationToken cancellationToken) =>
+                (await read.RunAsync(actor, id, cancellationToken)).ToHttp(view => Results.Ok(view.Contact)),
+            save: (SaveContact save, Actor actor, int? id, ContactInput input, ContactFields fields, CancellationToken cancellationToken) =>
+                save.RunAsync(actor, id, input, fields, cancellationToken),
+            location: r => $"/api/v1/contacts/{r.Id}");
 
-                var given = patch.Value!;
-                var fields = ContactFields.None;
-                foreach (var (name, field) in s_fields)
-                {
-                    fields |= given.Has(name) ? field : ContactFields.None;
-                }
-
-                return (await save.RunAsync(http.Actor(), id, given.Value.ToInput(), fields, cancellationToken)).ToHttp();
-            })
-            .Accepts<ContactRequest>("application/json")
-            .WithName("UpdateContact")
-            .WithSummary("Changes the fields present in the body (null clears); `version` is required, 409 if someone else saved first.");
-
-        contacts.MapDelete("/{id:int}", async (int id, HttpContext http, DeleteContact delete, CancellationToken cancellationToken) =>
-                (await delete.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(_ => Results.NoContent()))
-            .WithName("DeleteContact")
-            .WithSummary("Deletes the contact.");
-
-        contacts.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteContact delete, CancellationToken cancellationToken) =>
-                (await delete.ImpactAsync(http.Actor(), id, cancellationToken))
-                    .ToHttp(i => Results.Ok(new { i.ContactId, i.Name, deleted = i.Deleted, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden, refusal = i.Also.Refusal })))
-            .WithName("GetContactDeleteImpact")
-            .WithSummary("What deleting the contact would delete with it.");
+        contacts.MapRecordDelete<DeleteContact, ContactDeleteImpact>("Contact", i => new { i.ContactId, i.Name, deleted = i.Deleted, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden, refusal = i.Also.Refusal },
+            "Deletes the contact.",
+            "What deleting the contact would delete with it.");
 
         return api;
     }
@@ -76,9 +46,4 @@ public static class ContactsApi
         ("firstName", ContactFields.FirstName), ("lastName", ContactFields.LastName), ("email", ContactFields.Email), ("phone", ContactFields.Phone),
         ("title", ContactFields.Title), ("companyId", ContactFields.Company), ("ownerId", ContactFields.Owner),
     ];
-
-    public sealed record ContactRequest(string? FirstName, string? LastName, string? Email, string? Phone, string? Title, int? CompanyId, Guid? OwnerId, int? Version)
-    {
-        public ContactInput ToInput() => new(FirstName, LastName, Email, Phone, Title, CompanyId, OwnerId, Version);
-    }
 }

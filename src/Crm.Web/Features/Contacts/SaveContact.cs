@@ -3,10 +3,11 @@ using Crm.Web.Data;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
-using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Contacts;
 
+/// <summary>What a form or an API caller may set (the API body, named ContactRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is ignored.</summary>
+[ApiSchemaName("ContactRequest")]
 public sealed record ContactInput(string? FirstName, string? LastName, string? Email, string? Phone, string? Title, int? CompanyId, Guid? OwnerId, int? Version);
 
 [Flags]
@@ -28,56 +29,22 @@ public enum ContactFields
 /// one is a 409, never a lost update). The company must be one the actor may view; a new owner must
 /// be active and fit the actor's role rule, and their department is stamped with them.
 /// </summary>
-public sealed class SaveContact(CrmDb db, RecordAccess access, RecordLookups lookups, TimeProvider clock)
+public sealed class SaveContact(CrmDb db, RecordAccess access, RecordLookups lookups, RecordEditing editing, TimeProvider clock)
 {
     public const string ChangedBySomeoneElse = "This contact was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
 
+    private static readonly RecordEditRules<Contact> s_rules = new(CrmModules.Contacts.Key, "contact", "You may not add contacts.", ChangedBySomeoneElse);
+
     public async Task<Result<ContactDetails>> RunAsync(Actor actor, int? id, ContactInput input, ContactFields fields, CancellationToken cancellationToken)
     {
-        if (actor.IsPreview)
+        var opened = await editing.OpenAsync(s_rules, actor, id, input.Version, cancellationToken);
+        if (!opened.IsOk)
         {
-            return Result<ContactDetails>.Forbidden("Nothing can be changed while previewing as another user.");
+            return opened.Map<ContactDetails>();
         }
 
-        var module = CrmModules.Contacts.Key;
-        Contact? contact = null;
-        if (id is { } existing)
-        {
-            contact = await db.Contacts.FirstOrDefaultAsync(c => c.Id == existing, cancellationToken);
-            if (contact is null)
-            {
-                return Result<ContactDetails>.NotFound();
-            }
-
-            var facts = await access.FactsAsync(module, contact.Id, contact.OwnerId, contact.DepartmentId, cancellationToken);
-            if (!(await access.DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken)).Allowed)
-            {
-                return Result<ContactDetails>.NotFound();
-            }
-
-            if (!(await access.DecideAsync(actor, module, PermissionAction.Edit, facts, cancellationToken)).Allowed)
-            {
-                return Result<ContactDetails>.Forbidden($"You may not edit contact {contact.Id}.");
-            }
-
-            if (input.Version is null)
-            {
-                return Result<ContactDetails>.Invalid("version", "The version you read is required, so that nobody's changes are overwritten.");
-            }
-
-            if (input.Version != contact.Version)
-            {
-                return Result<ContactDetails>.Conflict(ChangedBySomeoneElse);
-            }
-        }
-        else
-        {
-            fields = ContactFields.All;
-            if (!(await access.DecideAsync(actor, module, PermissionAction.Create, null, cancellationToken)).Allowed)
-            {
-                return Result<ContactDetails>.Forbidden("You may not add contacts.");
-            }
-        }
+        var contact = opened.Value!.Record;
+        fields = contact is null ? ContactFields.All : fields;
 
         string? Pick(ContactFields field, string? given, string? current) => fields.HasFlag(field) ? Clean(given) : current;
         var first = Pick(ContactFields.FirstName, input.FirstName, contact?.FirstName);
@@ -108,51 +75,20 @@ public sealed class SaveContact(CrmDb db, RecordAccess access, RecordLookups loo
             }
         }
 
-        if (owner is null)
-        {
-            errors.Add("ownerId", "Choose the owner.");
-        }
-
-        var ownerChanges = owner is { } o && o != (contact?.OwnerId ?? actor.UserId);
-        if (owner is { } newOwner && (ownerChanges || contact is null) && await Owners.ReceiverProblemAsync(db, actor, newOwner, cancellationToken) is { } problem)
-        {
-            errors.Add("ownerId", problem);
-        }
-
+        var ownerChanges = await OwnedRecord.CheckOwnerAsync(db, actor, errors, owner, contact, cancellationToken);
         if (errors.Any)
         {
             return Result<ContactDetails>.Invalid(errors);
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (contact is null)
-        {
-            contact = new Contact { OwnerId = owner!.Value };
-            contact.StampCreated(actor, now);
-            db.Contacts.Add(contact);
-        }
-        else
-        {
-            contact.StampModified(db, actor, now, input.Version!.Value);
-        }
-
-        if (ownerChanges || contact.Id == 0)
-        {
-            contact.OwnerId = owner!.Value;
-            contact.DepartmentId = await Owners.DepartmentOfAsync(db, owner.Value, cancellationToken);
-        }
-
+        contact = await OwnedRecord.StampSavedAsync(db, actor, clock.GetUtcNow().UtcDateTime, contact, input.Version, owner!.Value, ownerChanges, cancellationToken);
         contact.FirstName = first!;
         contact.LastName = last!;
         contact.Email = email;
         contact.Phone = phone;
         contact.Title = title;
         contact.CompanyId = companyId;
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
+        if (!await OwnedRecord.SaveVersionedAsync(db, cancellationToken))
         {
             return Result<ContactDetails>.Conflict(ChangedBySomeoneElse);
         }

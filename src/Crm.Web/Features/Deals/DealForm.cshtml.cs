@@ -4,84 +4,50 @@ using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crm.Web.Features.Deals;
 
 /// <summary>The model of <c>/deals/new</c> and <c>/deals/{id}/edit</c>. A hidden or read-only amount is not posted, so it is kept.</summary>
-public sealed class DealFormPage(ReadDeal read, SaveDeal save, RecordAccess access) : PageModel
+public sealed class DealFormPage(ReadDeal read, SaveDeal save, RecordAccess access) : RecordFormPage<DealFormPage.DealForm, DealView, DealDetails>
 {
-    [BindProperty]
-    public DealForm Input { get; set; } = new();
-
-    public int? Id { get; private set; }
     public bool SeeAmount { get; private set; }
     public bool EditAmount { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(int? id, int? companyId, CancellationToken cancellationToken)
+    public Task<IActionResult> OnGetAsync(int? id, int? companyId, CancellationToken cancellationToken) =>
+        OpenAsync(id, () => new DealForm { CompanyId = companyId }, cancellationToken);
+
+    protected override Task<Result<DealView>> ReadAsync(Actor actor, int id, CancellationToken cancellationToken) => read.RunAsync(actor, id, cancellationToken);
+
+    protected override bool MayEdit(DealView view) => view.Can.Edit;
+
+    protected override DealForm Fill(DealView view)
     {
-        Id = id;
-        if (id is { } existing)
+        var d = view.Deal;
+        return new DealForm
         {
-            var found = await read.RunAsync(HttpContext.Actor(), existing, cancellationToken);
-            if (!found.IsOk)
-            {
-                return NotFound();
-            }
-
-            if (!found.Value!.Can.Edit)
-            {
-                return StatusCode(StatusCodes.Status403Forbidden);
-            }
-
-            var d = found.Value.Deal;
-            Input = new DealForm
-            {
-                Title = d.Title, CompanyId = d.CompanyId, ContactId = d.ContactId, Stage = d.Stage, Amount = d.Amount, Currency = d.Currency,
-                Probability = d.Probability, ExpectedClose = d.ExpectedClose, ClosingReason = d.ClosingReason, Version = d.Version,
-            };
-        }
-        else
-        {
-            Input.CompanyId = companyId;
-        }
-
-        await FieldRulesAsync(cancellationToken);
-        return Page();
+            Title = d.Title, CompanyId = d.CompanyId, ContactId = d.ContactId, Stage = d.Stage, Amount = d.Amount, Currency = d.Currency,
+            Probability = d.Probability, ExpectedClose = d.ExpectedClose, ClosingReason = d.ClosingReason, Version = d.Version,
+        };
     }
 
-    public async Task<IActionResult> OnPostAsync(int? id, CancellationToken cancellationToken)
+    protected override async Task<Result<DealDetails>> SaveAsync(Actor actor, int? id, DealForm form, CancellationToken cancellationToken)
     {
-        Id = id;
-        await FieldRulesAsync(cancellationToken);
-        if (ModelState.IsValid)
+        await PrepareAsync(cancellationToken);
+        var fields = DealFields.All & ~DealFields.Owner;
+        if (!EditAmount)
         {
-            var fields = DealFields.All & ~DealFields.Owner;
-            if (!EditAmount)
-            {
-                fields &= ~(DealFields.Amount | DealFields.Currency);
-            }
-
-            var input = new DealInput(Input.Title, Input.CompanyId, Input.ContactId, Input.Stage, Input.Amount, Input.Currency, Input.Probability,
-                Input.ExpectedClose, Input.ClosingReason, null, Input.Version);
-            var result = await save.RunAsync(HttpContext.Actor(), id, input, fields, cancellationToken);
-            if (result.IsOk)
-            {
-                return Redirect($"/deals/{result.Value!.Id}?saved=true");
-            }
-
-            if (result.Outcome == Outcome.NotFound)
-            {
-                return NotFound();
-            }
-
-            result.CopyTo(ModelState);
+            fields &= ~(DealFields.Amount | DealFields.Currency);
         }
 
-        return Page();
+        var input = new DealInput(form.Title, form.CompanyId, form.ContactId, form.Stage, form.Amount, form.Currency, form.Probability,
+            form.ExpectedClose, form.ClosingReason, null, form.Version);
+        return await save.RunAsync(actor, id, input, fields, cancellationToken);
     }
 
-    private async Task FieldRulesAsync(CancellationToken cancellationToken)
+    protected override string PageOf(DealDetails saved) => $"/deals/{saved.Id}";
+
+    /// <summary>The role's rules on the amount: a hidden amount is neither shown nor posted, a read-only one not saved.</summary>
+    protected override async Task PrepareAsync(CancellationToken cancellationToken)
     {
         var fields = await access.FieldsAsync(HttpContext.Actor(), CrmModules.Deals.Key, cancellationToken);
         SeeAmount = fields.CanSee(ReadDeal.AmountField);

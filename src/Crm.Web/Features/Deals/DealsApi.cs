@@ -23,7 +23,7 @@ public static class DealsApi
                 .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
         deals.MapOwnedRecordEdits(
-            new OwnedRecordEdits<DealRequest, DealFields>("Deal", DealFields.All, s_fields)
+            new OwnedRecordEdits<DealInput, DealFields>("Deal", DealFields.All, s_fields)
             {
                 GetSummary = "One deal; 404 when it does not exist or you may not view it. amount and currency are absent when your role hides the amount.",
                 CreateSummary = "Adds a deal; amount is a string like \"1234.50\" in the currency's decimals; the owner defaults to you.",
@@ -31,8 +31,8 @@ public static class DealsApi
             },
             get: async (ReadDeal read, Actor actor, int id, CancellationToken cancellationToken) =>
                 (await read.RunAsync(actor, id, cancellationToken)).ToHttp(view => Results.Ok(view.Deal)),
-            save: (SaveDeal save, Actor actor, int? id, DealRequest request, DealFields fields, CancellationToken cancellationToken) =>
-                save.RunAsync(actor, id, request.ToInput(), fields, cancellationToken),
+            save: (SaveDeal save, Actor actor, int? id, DealInput input, DealFields fields, CancellationToken cancellationToken) =>
+                save.RunAsync(actor, id, input, fields, cancellationToken),
             location: d => $"/api/v1/deals/{d.Id}");
 
         deals.MapOwnedRecordDelete<Deal>("Deal", "dealId", "title",
@@ -48,12 +48,4 @@ public static class DealsApi
         ("amount", DealFields.Amount), ("currency", DealFields.Currency), ("probability", DealFields.Probability),
         ("expectedClose", DealFields.ExpectedClose), ("closingReason", DealFields.ClosingReason), ("ownerId", DealFields.Owner),
     ];
-
-    /// <summary>What a caller may set; anything else in the body is ignored.</summary>
-    public sealed record DealRequest(
-        string? Title, int? CompanyId, int? ContactId, string? Stage, string? Amount, string? Currency, int? Probability,
-        DateOnly? ExpectedClose, string? ClosingReason, Guid? OwnerId, int? Version)
-    {
-        public DealInput ToInput() => new(Title, CompanyId, ContactId, Stage, Amount, Currency, Probability, ExpectedClose, ClosingReason, OwnerId, Version);
-    }
 }

@@ -9,6 +9,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Web.Features.Deals;
 
 /// <summary>A deal as a form or the API gives it; the amount is text ("1234.50") read with the invariant culture.</summary>
+/// <remarks>Also the API's body (named DealRequest in the OpenAPI document): what a caller may set; anything else in the body (id, createdAt, departmentId) is ignored.</remarks>
+[ApiSchemaName("DealRequest")]
 public sealed record DealInput(
     string? Title, int? CompanyId, int? ContactId, string? Stage, string? Amount, string? Currency, int? Probability,
     DateOnly? ExpectedClose, string? ClosingReason, Guid? OwnerId, int? Version);
@@ -36,48 +38,23 @@ public enum DealFields
 /// lost deal needs its reason. The amount is refused with a field error when the role makes it
 /// read-only or hidden (sending the unchanged value is fine).
 /// </summary>
-public sealed class SaveDeal(CrmDb db, RecordAccess access, RecordLookups lookups, TimeProvider clock)
+public sealed class SaveDeal(CrmDb db, RecordAccess access, RecordLookups lookups, RecordEditing editing, TimeProvider clock)
 {
     public const string ChangedBySomeoneElse = "This deal was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
     public const string AmountLocked = "Your role may not change the amount of a deal.";
 
+    private static readonly RecordEditRules<Deal> s_rules = new(CrmModules.Deals.Key, "deal", "You may not add deals.", ChangedBySomeoneElse);
+
     public async Task<Result<DealDetails>> RunAsync(Actor actor, int? id, DealInput input, DealFields fields, CancellationToken cancellationToken)
     {
-        if (actor.IsPreview)
-        {
-            return Result<DealDetails>.Forbidden("Nothing can be changed while previewing as another user.");
-        }
-
         var module = CrmModules.Deals.Key;
-        Deal? deal = null;
-        if (id is { } existing)
+        var opened = await editing.OpenAsync(s_rules, actor, id, input.Version, cancellationToken);
+        if (!opened.IsOk)
         {
-            deal = await db.Deals.FirstOrDefaultAsync(d => d.Id == existing, cancellationToken);
-            if (deal is null)
-            {
-                return Result<DealDetails>.NotFound();
-            }
-
-            var facts = await access.FactsAsync(module, deal.Id, deal.OwnerId, deal.DepartmentId, cancellationToken);
-            if (!(await access.DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken)).Allowed)
-            {
-                return Result<DealDetails>.NotFound();
-            }
-
-            if (!(await access.DecideAsync(actor, module, PermissionAction.Edit, facts, cancellationToken)).Allowed)
-            {
-                return Result<DealDetails>.Forbidden($"You may not edit deal {deal.Id}.");
-            }
-
-            if (deal.RefuseVersion<DealDetails>(input.Version, ChangedBySomeoneElse) is { } refused)
-            {
-                return refused;
-            }
+            return opened.Map<DealDetails>();
         }
-        else if (!(await access.DecideAsync(actor, module, PermissionAction.Create, null, cancellationToken)).Allowed)
-        {
-            return Result<DealDetails>.Forbidden("You may not add deals.");
-        }
+
+        var deal = opened.Value!.Record;
 
         var creating = deal is null;
         bool Has(DealFields field) => creating ? (field is not (DealFields.Amount or DealFields.Currency) || fields.HasFlag(field)) : fields.HasFlag(field);

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Files;
 
-public sealed record FileDeleteImpact(int FileId, string Name, string RelatedUrl)
+public sealed record FileDeleteImpact(int FileId, string Name, string RelatedUrl) : IDeleteImpact
 {
     public DependentImpact Also { get; init; } = DependentImpact.None;
 }
@@ -18,7 +18,7 @@ public sealed record FileDeleteImpact(int FileId, string Name, string RelatedUrl
 /// reference: its row in the same transaction, its bytes right after the commit.
 /// </summary>
 public sealed class DeleteFile(CrmDb db, FileVisibility visibility, RecordAccess access, RecordDependents dependents, RecordLookups lookups,
-    FileReleases releases, ActivityLog activity)
+    FileReleases releases, ActivityLog activity) : IRecordDeletion<FileDeleteImpact>
 {
     public const string ActivityKind = "file-deleted";
 
@@ -43,7 +43,7 @@ public sealed class DeleteFile(CrmDb db, FileVisibility visibility, RecordAccess
     {
         if (actor.IsPreview)
         {
-            return Result<FileDeleteImpact>.Forbidden("Nothing can be changed while previewing as another user.");
+            return Result<FileDeleteImpact>.Forbidden(RecordEditing.PreviewRefused);
         }
 
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
@@ -69,4 +69,9 @@ public sealed class DeleteFile(CrmDb db, FileVisibility visibility, RecordAccess
             return impact;
         }
     }
+
+    /// <summary>A file's delete takes nothing with it that a confirmation would have to list, so there is nothing to confirm.</summary>
+    Task<Result<FileDeleteImpact>> IRecordDeletion<FileDeleteImpact>.RunAsync(
+        Actor actor, int id, IReadOnlyCollection<string>? confirmedAlso, CancellationToken cancellationToken) =>
+        RunAsync(actor, id, cancellationToken);
 }

@@ -43,16 +43,9 @@ public static class FilesApi
             .WithName("DownloadFile")
             .WithSummary("The file's content, as an attachment under its name.");
 
-        files.MapDelete("/{id:int}", async (int id, HttpContext http, DeleteFile delete, CancellationToken cancellationToken) =>
-                (await delete.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(_ => Results.NoContent()))
-            .WithName("DeleteFile")
-            .WithSummary("Deletes the file object; the stored content goes with its last reference.");
-
-        files.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteFile delete, CancellationToken cancellationToken) =>
-                (await delete.ImpactAsync(http.Actor(), id, cancellationToken))
-                    .ToHttp(i => Results.Ok(new { i.FileId, i.Name, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden, refusal = i.Also.Refusal })))
-            .WithName("GetFileDeleteImpact")
-            .WithSummary("What deleting the file object would delete with it.");
+        files.MapRecordDelete<DeleteFile, FileDeleteImpact>("File", i => new { i.FileId, i.Name, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden, refusal = i.Also.Refusal },
+            "Deletes the file object; the stored content goes with its last reference.",
+            "What deleting the file object would delete with it.");
 
         return api;
     }

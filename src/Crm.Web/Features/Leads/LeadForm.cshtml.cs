@@ -1,82 +1,39 @@
 using System.ComponentModel.DataAnnotations;
+using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crm.Web.Features.Leads;
 
 /// <summary>The model of <c>/leads/new</c> and <c>/leads/{id}/edit</c>; a converted lead shows why it cannot be edited instead of a form.</summary>
-public sealed class LeadFormPage(ReadLead read, SaveLead save) : PageModel
+public sealed class LeadFormPage(ReadLead read, SaveLead save) : RecordFormPage<LeadFormPage.LeadForm, LeadView, LeadDetails>
 {
-    [BindProperty]
-    public LeadForm Input { get; set; } = new();
+    public Task<IActionResult> OnGetAsync(int? id, CancellationToken cancellationToken) => OpenAsync(id, null, cancellationToken);
 
-    public int? Id { get; private set; }
+    protected override Task<Result<LeadView>> ReadAsync(Actor actor, int id, CancellationToken cancellationToken) => read.RunAsync(actor, id, cancellationToken);
 
-    public string? Refused { get; private set; }
+    protected override string? RefusalOf(LeadView view) => view.Lead.Status == LeadStatuses.Converted ? SaveLead.AlreadyConverted(view.Lead.Id) : null;
 
-    public async Task<IActionResult> OnGetAsync(int? id, CancellationToken cancellationToken)
+    protected override bool IsRefusal(Result<LeadDetails> result) => Id is { } existing && result.Message == SaveLead.AlreadyConverted(existing);
+
+    protected override bool MayEdit(LeadView view) => view.Can.Edit;
+
+    protected override LeadForm Fill(LeadView view)
     {
-        Id = id;
-        if (id is { } existing)
+        var l = view.Lead;
+        return new LeadForm
         {
-            var found = await read.RunAsync(HttpContext.Actor(), existing, cancellationToken);
-            if (!found.IsOk)
-            {
-                return NotFound();
-            }
-
-            var l = found.Value!.Lead;
-            if (l.Status == LeadStatuses.Converted)
-            {
-                Refused = SaveLead.AlreadyConverted(l.Id);
-                return Page();
-            }
-
-            if (!found.Value.Can.Edit)
-            {
-                return StatusCode(StatusCodes.Status403Forbidden);
-            }
-
-            Input = new LeadForm
-            {
-                FirstName = l.FirstName, LastName = l.LastName, CompanyName = l.CompanyName, Email = l.Email, Phone = l.Phone,
-                Source = l.Source, Status = l.Status, Notes = l.Notes, Version = l.Version,
-            };
-        }
-
-        return Page();
+            FirstName = l.FirstName, LastName = l.LastName, CompanyName = l.CompanyName, Email = l.Email, Phone = l.Phone,
+            Source = l.Source, Status = l.Status, Notes = l.Notes, Version = l.Version,
+        };
     }
 
-    public async Task<IActionResult> OnPostAsync(int? id, CancellationToken cancellationToken)
-    {
-        Id = id;
-        if (ModelState.IsValid)
-        {
-            var input = new LeadInput(Input.FirstName, Input.LastName, Input.CompanyName, Input.Email, Input.Phone, Input.Source, Input.Status, Input.Notes, null, Input.Version);
-            var result = await save.RunAsync(HttpContext.Actor(), id, input, LeadFields.All & ~LeadFields.Owner, cancellationToken);
-            if (result.IsOk)
-            {
-                return Redirect($"/leads/{result.Value!.Id}?saved=true");
-            }
+    protected override Task<Result<LeadDetails>> SaveAsync(Actor actor, int? id, LeadForm form, CancellationToken cancellationToken) =>
+        save.RunAsync(actor, id, new LeadInput(form.FirstName, form.LastName, form.CompanyName, form.Email, form.Phone, form.Source, form.Status, form.Notes, null, form.Version),
+            LeadFields.All & ~LeadFields.Owner, cancellationToken);
 
-            if (result.Outcome == Outcome.NotFound)
-            {
-                return NotFound();
-            }
-
-            if (id is { } existing && result.Message == SaveLead.AlreadyConverted(existing))
-            {
-                Refused = result.Message;
-                return Page();
-            }
-
-            result.CopyTo(ModelState);
-        }
-
-        return Page();
-    }
+    protected override string PageOf(LeadDetails saved) => $"/leads/{saved.Id}";
 
     public sealed class LeadForm
     {

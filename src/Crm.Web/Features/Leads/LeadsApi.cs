@@ -27,7 +27,7 @@ public static class LeadsApi
                 .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
         leads.MapOwnedRecordEdits(
-            new OwnedRecordEdits<LeadRequest, LeadFields>("Lead", LeadFields.All, s_fields)
+            new OwnedRecordEdits<LeadInput, LeadFields>("Lead", LeadFields.All, s_fields)
             {
                 GetSummary = "One lead, with the contact, company and deal it was converted into; 404 when it does not exist or you may not view it.",
                 CreateSummary = "Adds a lead; source is web, referral, event or other; the owner defaults to you.",
@@ -35,8 +35,8 @@ public static class LeadsApi
             },
             get: async (ReadLead read, Actor actor, int id, CancellationToken cancellationToken) =>
                 (await read.RunAsync(actor, id, cancellationToken)).ToHttp(view => Results.Ok(view.Lead)),
-            save: (SaveLead save, Actor actor, int? id, LeadRequest request, LeadFields fields, CancellationToken cancellationToken) =>
-                save.RunAsync(actor, id, request.ToInput(), fields, cancellationToken),
+            save: (SaveLead save, Actor actor, int? id, LeadInput input, LeadFields fields, CancellationToken cancellationToken) =>
+                save.RunAsync(actor, id, input, fields, cancellationToken),
             location: l => $"/api/v1/leads/{l.Id}");
 
         leads.MapPost("/{id:int}/convert", async (int id, JsonElement body, HttpContext http, ConvertLead convert, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
@@ -60,12 +60,6 @@ public static class LeadsApi
         ("firstName", LeadFields.FirstName), ("lastName", LeadFields.LastName), ("companyName", LeadFields.CompanyName), ("email", LeadFields.Email),
         ("phone", LeadFields.Phone), ("source", LeadFields.Source), ("status", LeadFields.Status), ("notes", LeadFields.Notes), ("ownerId", LeadFields.Owner),
     ];
-
-    public sealed record LeadRequest(
-        string? FirstName, string? LastName, string? CompanyName, string? Email, string? Phone, string? Source, string? Status, string? Notes, Guid? OwnerId, int? Version)
-    {
-        public LeadInput ToInput() => new(FirstName, LastName, CompanyName, Email, Phone, Source, Status, Notes, OwnerId, Version);
-    }
 
     public sealed record ConvertRequest(int? ExistingCompanyId, bool? CreateDeal, string? DealTitle, string? DealAmount, string? DealCurrency, int? Version)
     {

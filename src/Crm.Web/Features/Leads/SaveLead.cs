@@ -7,6 +7,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Leads;
 
+/// <summary>What a form or an API caller may set (the API body, named LeadRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is ignored.</summary>
+[ApiSchemaName("LeadRequest")]
 public sealed record LeadInput(
     string? FirstName, string? LastName, string? CompanyName, string? Email, string? Phone, string? Source, string? Status, string? Notes,
     Guid? OwnerId, int? Version);
@@ -31,59 +33,28 @@ public enum LeadFields
 /// Adds a lead (needs create) or changes one (needs edit and the version read). A converted lead
 /// is final: it is not edited again, and "converted" is only ever set by <see cref="ConvertLead"/>.
 /// </summary>
-public sealed class SaveLead(CrmDb db, RecordAccess access, TimeProvider clock)
+public sealed class SaveLead(CrmDb db, RecordAccess access, RecordEditing editing, TimeProvider clock)
 {
     public const string ChangedBySomeoneElse = "This lead was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
+
+    private static readonly RecordEditRules<Lead> s_rules = new(CrmModules.Leads.Key, "lead", "You may not add leads.", ChangedBySomeoneElse)
+    {
+        Refuse = lead => lead.Status == LeadStatuses.Converted ? Result<Lead>.Conflict(AlreadyConverted(lead.Id)) : null,
+    };
 
     public static string AlreadyConverted(int id) =>
         $"Lead {id} has been converted and can no longer be edited or converted again. Change the contact, company or deal it became instead.";
 
     public async Task<Result<LeadDetails>> RunAsync(Actor actor, int? id, LeadInput input, LeadFields fields, CancellationToken cancellationToken)
     {
-        if (actor.IsPreview)
+        var opened = await editing.OpenAsync(s_rules, actor, id, input.Version, cancellationToken);
+        if (!opened.IsOk)
         {
-            return Result<LeadDetails>.Forbidden("Nothing can be changed while previewing as another user.");
+            return opened.Map<LeadDetails>();
         }
 
-        var module = CrmModules.Leads.Key;
-        Lead? lead = null;
-        if (id is { } existing)
-        {
-            lead = await db.Leads.FirstOrDefaultAsync(l => l.Id == existing, cancellationToken);
-            if (lead is null)
-            {
-                return Result<LeadDetails>.NotFound();
-            }
-
-            var facts = await access.FactsAsync(module, lead.Id, lead.OwnerId, lead.DepartmentId, cancellationToken);
-            if (!(await access.DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken)).Allowed)
-            {
-                return Result<LeadDetails>.NotFound();
-            }
-
-            if (!(await access.DecideAsync(actor, module, PermissionAction.Edit, facts, cancellationToken)).Allowed)
-            {
-                return Result<LeadDetails>.Forbidden($"You may not edit lead {lead.Id}.");
-            }
-
-            if (lead.Status == LeadStatuses.Converted)
-            {
-                return Result<LeadDetails>.Conflict(AlreadyConverted(lead.Id));
-            }
-
-            if (lead.RefuseVersion<LeadDetails>(input.Version, ChangedBySomeoneElse) is { } refused)
-            {
-                return refused;
-            }
-        }
-        else
-        {
-            fields = LeadFields.All;
-            if (!(await access.DecideAsync(actor, module, PermissionAction.Create, null, cancellationToken)).Allowed)
-            {
-                return Result<LeadDetails>.Forbidden("You may not add leads.");
-            }
-        }
+        var lead = opened.Value!.Record;
+        fields = lead is null ? LeadFields.All : fields;
 
         string? Pick(LeadFields field, string? given, string? current) => fields.HasFlag(field) ? Clean(given) : current;
         var first = Pick(LeadFields.FirstName, input.FirstName, lead?.FirstName);

@@ -3,90 +3,48 @@ using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crm.Web.Features.LoggedEmails;
 
 /// <summary>The model of <c>/emails/new</c> and <c>/emails/{id}/edit</c>; an incoming email shows why it cannot be edited instead of a form.</summary>
-public sealed class LoggedEmailFormPage(ReadLoggedEmail read, SaveLoggedEmail save, TimeProvider clock) : PageModel
+public sealed class LoggedEmailFormPage(ReadLoggedEmail read, SaveLoggedEmail save, TimeProvider clock)
+    : RecordFormPage<LoggedEmailFormPage.LoggedEmailForm, LoggedEmailView, LoggedEmailDetails>
 {
-    [BindProperty]
-    public LoggedEmailForm Input { get; set; } = new();
-
-    public int? Id { get; private set; }
-
-    /// <summary>Why this email cannot be edited, when it cannot.</summary>
-    public string? Refused { get; private set; }
-
-    public async Task<IActionResult> OnGetAsync(int? id, string? relatedModule, int? relatedId, CancellationToken cancellationToken)
-    {
-        Id = id;
-        if (id is { } existing)
+    public Task<IActionResult> OnGetAsync(int? id, string? relatedModule, int? relatedId, CancellationToken cancellationToken) =>
+        OpenAsync(id, () =>
         {
-            var found = await read.RunAsync(HttpContext.Actor(), existing, cancellationToken);
-            if (!found.IsOk)
-            {
-                return NotFound();
-            }
-
-            var e = found.Value!.Email;
-            if (e.Direction == EmailDirections.Incoming)
-            {
-                Refused = SaveLoggedEmail.IncomingIsFinal;
-                return Page();
-            }
-
-            if (!found.Value.Can.Edit)
-            {
-                return StatusCode(StatusCodes.Status403Forbidden);
-            }
-
-            Input = new LoggedEmailForm
-            {
-                Direction = e.Direction, From = e.From, To = e.To, Subject = e.Subject, Body = e.Body, SentAt = e.SentAt,
-                RelatedModule = e.RelatedModule, RelatedId = e.RelatedId, Version = e.Version,
-            };
-        }
-        else
-        {
-            Input.RelatedModule = relatedModule;
-            Input.RelatedId = relatedId;
             var now = clock.GetUtcNow().UtcDateTime;
-            Input.SentAt = new DateTime(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, DateTimeKind.Utc);
-        }
+            return new LoggedEmailForm
+                {
+                    RelatedModule = relatedModule, RelatedId = relatedId,
+                    SentAt = new DateTime(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, DateTimeKind.Utc),
+                };
+        }, cancellationToken);
 
-        return Page();
-    }
+    protected override Task<Result<LoggedEmailView>> ReadAsync(Actor actor, int id, CancellationToken cancellationToken) => read.RunAsync(actor, id, cancellationToken);
 
-    public async Task<IActionResult> OnPostAsync(int? id, CancellationToken cancellationToken)
+    protected override string? RefusalOf(LoggedEmailView view) => view.Email.Direction == EmailDirections.Incoming ? SaveLoggedEmail.IncomingIsFinal : null;
+
+    protected override bool IsRefusal(Result<LoggedEmailDetails> result) => result.Message == SaveLoggedEmail.IncomingIsFinal;
+
+    protected override bool MayEdit(LoggedEmailView view) => view.Can.Edit;
+
+    protected override LoggedEmailForm Fill(LoggedEmailView view)
     {
-        Id = id;
-        if (ModelState.IsValid)
+        var e = view.Email;
+        return new LoggedEmailForm
         {
-            var input = new LoggedEmailInput(Input.Direction, Input.From, Input.To, Input.Subject, Input.Body, Input.SentAt,
-                string.IsNullOrEmpty(Input.RelatedModule) ? null : Input.RelatedModule, Input.RelatedId, null, Input.Version);
-            var result = await save.RunAsync(HttpContext.Actor(), id, input, LoggedEmailFields.All & ~LoggedEmailFields.Owner, cancellationToken);
-            if (result.IsOk)
-            {
-                return Redirect($"/emails/{result.Value!.Id}?saved=true");
-            }
-
-            if (result.Outcome == Outcome.NotFound)
-            {
-                return NotFound();
-            }
-
-            if (result.Message == SaveLoggedEmail.IncomingIsFinal)
-            {
-                Refused = result.Message;
-                return Page();
-            }
-
-            result.CopyTo(ModelState);
-        }
-
-        return Page();
+            Direction = e.Direction, From = e.From, To = e.To, Subject = e.Subject, Body = e.Body, SentAt = e.SentAt,
+            RelatedModule = e.RelatedModule, RelatedId = e.RelatedId, Version = e.Version,
+        };
     }
+
+    protected override Task<Result<LoggedEmailDetails>> SaveAsync(Actor actor, int? id, LoggedEmailForm form, CancellationToken cancellationToken) =>
+        save.RunAsync(actor, id, new LoggedEmailInput(form.Direction, form.From, form.To, form.Subject, form.Body, form.SentAt,
+                string.IsNullOrEmpty(form.RelatedModule) ? null : form.RelatedModule, form.RelatedId, null, form.Version),
+            LoggedEmailFields.All & ~LoggedEmailFields.Owner, cancellationToken);
+
+    protected override string PageOf(LoggedEmailDetails saved) => $"/emails/{saved.Id}";
 
     public sealed class LoggedEmailForm
     {

@@ -23,7 +23,7 @@ public static class LoggedEmailsApi
                 .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
         emails.MapOwnedRecordEdits(
-            new OwnedRecordEdits<LoggedEmailRequest, LoggedEmailFields>("LoggedEmail", LoggedEmailFields.All, s_fields)
+            new OwnedRecordEdits<LoggedEmailInput, LoggedEmailFields>("LoggedEmail", LoggedEmailFields.All, s_fields)
             {
                 GetSummary = "One logged email; 404 when it does not exist or you may not view it.",
                 CreateSummary = "Logs an email: direction incoming or outgoing, from, to (comma-separated), subject, body (plain text), sentAt, and optionally relatedModule + relatedId.",
@@ -31,8 +31,8 @@ public static class LoggedEmailsApi
             },
             get: async (ReadLoggedEmail read, Actor actor, int id, CancellationToken cancellationToken) =>
                 (await read.RunAsync(actor, id, cancellationToken)).ToHttp(view => Results.Ok(view.Email)),
-            save: (SaveLoggedEmail save, Actor actor, int? id, LoggedEmailRequest request, LoggedEmailFields fields, CancellationToken cancellationToken) =>
-                save.RunAsync(actor, id, request.ToInput(), fields, cancellationToken),
+            save: (SaveLoggedEmail save, Actor actor, int? id, LoggedEmailInput input, LoggedEmailFields fields, CancellationToken cancellationToken) =>
+                save.RunAsync(actor, id, input, fields, cancellationToken),
             location: e => $"/api/v1/emails/{e.Id}");
 
         emails.MapOwnedRecordDelete<LoggedEmail>("LoggedEmail", "emailId", "subject",
@@ -48,10 +48,4 @@ public static class LoggedEmailsApi
         ("body", LoggedEmailFields.Body), ("sentAt", LoggedEmailFields.SentAt), ("relatedModule", LoggedEmailFields.Related), ("relatedId", LoggedEmailFields.Related),
         ("ownerId", LoggedEmailFields.Owner),
     ];
-
-    public sealed record LoggedEmailRequest(
-        string? Direction, string? From, string? To, string? Subject, string? Body, DateTime? SentAt, string? RelatedModule, int? RelatedId, Guid? OwnerId, int? Version)
-    {
-        public LoggedEmailInput ToInput() => new(Direction, From, To, Subject, Body, SentAt, RelatedModule, RelatedId, OwnerId, Version);
-    }
 }

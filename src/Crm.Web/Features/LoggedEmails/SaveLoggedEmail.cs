@@ -7,6 +7,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.LoggedEmails;
 
+/// <summary>What a form or an API caller may set (the API body, named LoggedEmailRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is ignored.</summary>
+[ApiSchemaName("LoggedEmailRequest")]
 public sealed record LoggedEmailInput(
     string? Direction, string? From, string? To, string? Subject, string? Body, DateTime? SentAt,
     string? RelatedModule, int? RelatedId, Guid? OwnerId, int? Version);
@@ -31,57 +33,26 @@ public enum LoggedEmailFields
 /// An incoming email is never edited. The related record must exist in a module the CRM knows and be
 /// visible to the actor (checked through that module's lookup).
 /// </summary>
-public sealed class SaveLoggedEmail(CrmDb db, RecordAccess access, RecordLookups lookups, TimeProvider clock)
+public sealed class SaveLoggedEmail(CrmDb db, RecordEditing editing, RecordLookups lookups, TimeProvider clock)
 {
     public const string ChangedBySomeoneElse = "This email was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
     public const string IncomingIsFinal = "An incoming email cannot be edited: it records what the sender wrote. You may delete it if your role allows.";
 
+    private static readonly RecordEditRules<LoggedEmail> s_rules = new(CrmModules.Emails.Key, "email", "You may not log emails.", ChangedBySomeoneElse)
+    {
+        Refuse = email => email.Direction == EmailDirections.Incoming ? Result<LoggedEmail>.Forbidden(IncomingIsFinal) : null,
+    };
+
     public async Task<Result<LoggedEmailDetails>> RunAsync(Actor actor, int? id, LoggedEmailInput input, LoggedEmailFields fields, CancellationToken cancellationToken)
     {
-        if (actor.IsPreview)
+        var opened = await editing.OpenAsync(s_rules, actor, id, input.Version, cancellationToken);
+        if (!opened.IsOk)
         {
-            return Result<LoggedEmailDetails>.Forbidden("Nothing can be changed while previewing as another user.");
+            return opened.Map<LoggedEmailDetails>();
         }
 
-        var module = CrmModules.Emails.Key;
-        LoggedEmail? email = null;
-        if (id is { } existing)
-        {
-            email = await db.LoggedEmails.FirstOrDefaultAsync(e => e.Id == existing, cancellationToken);
-            if (email is null)
-            {
-                return Result<LoggedEmailDetails>.NotFound();
-            }
-
-            var facts = await access.FactsAsync(module, email.Id, email.OwnerId, email.DepartmentId, cancellationToken);
-            if (!(await access.DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken)).Allowed)
-            {
-                return Result<LoggedEmailDetails>.NotFound();
-            }
-
-            if (!(await access.DecideAsync(actor, module, PermissionAction.Edit, facts, cancellationToken)).Allowed)
-            {
-                return Result<LoggedEmailDetails>.Forbidden($"You may not edit email {email.Id}.");
-            }
-
-            if (email.Direction == EmailDirections.Incoming)
-            {
-                return Result<LoggedEmailDetails>.Forbidden(IncomingIsFinal);
-            }
-
-            if (email.RefuseVersion<LoggedEmailDetails>(input.Version, ChangedBySomeoneElse) is { } refused)
-            {
-                return refused;
-            }
-        }
-        else
-        {
-            fields = LoggedEmailFields.All;
-            if (!(await access.DecideAsync(actor, module, PermissionAction.Create, null, cancellationToken)).Allowed)
-            {
-                return Result<LoggedEmailDetails>.Forbidden("You may not log emails.");
-            }
-        }
+        var email = opened.Value!.Record;
+        fields = email is null ? LoggedEmailFields.All : fields;
 
         string? Pick(LoggedEmailFields field, string? given, string? current) => fields.HasFlag(field) ? Clean(given) : current;
         var direction = Pick(LoggedEmailFields.Direction, input.Direction, email?.Direction)?.ToLowerInvariant();

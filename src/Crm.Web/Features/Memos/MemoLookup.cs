@@ -3,7 +3,6 @@ using Crm.Web.Data;
 using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
-using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Memos;
 
@@ -26,25 +25,19 @@ public sealed class MemoLookup(CrmDb db, RecordAccess access, MemoVisibility vis
     public override IReadOnlyList<LinkField> LinkFields { get; } = [new("relatedId", null, "relatedModule")];
 
     /// <summary>A memo's rights depend on its author, recipient and stage, so each is decided as its own page decides it.</summary>
-    public override async Task<IReadOnlySet<int>> PermittedAsync(Actor actor, string action, IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
-    {
-        if (action == PermissionAction.View)
-        {
-            return await base.PermittedAsync(actor, action, ids, cancellationToken);
-        }
+    protected override RecordRights<Memo> Rights { get; } = RightsOf(visibility);
 
-        var list = ids.ToList();
-        var permitted = new HashSet<int>();
-        foreach (var memo in await Db.Memos.AsNoTracking().Where(m => list.Contains(m.Id)).ToListAsync(cancellationToken))
+    /// <summary>
+    /// What the actor may do with a memo (<see cref="MemoVisibility"/>); its author, refused once the
+    /// memo is reviewed, is told why (<see cref="SaveMemo.Locked"/>).
+    /// </summary>
+    public static RecordRights<Memo> RightsOf(MemoVisibility visibility) => async (actor, memo, action, cancellationToken) =>
+        RecordDecision.Of(await visibility.RightsAsync(actor, memo, cancellationToken), rights => action switch
         {
-            if (await visibility.RightsAsync(actor, memo, cancellationToken) is { } rights
-                && (action == PermissionAction.View || (action == PermissionAction.Edit && rights.Edit) || (action == PermissionAction.Delete && rights.Delete)
-                    || (action == PermissionAction.Review && rights.Review)))
-            {
-                permitted.Add(memo.Id);
-            }
-        }
-
-        return permitted;
-    }
+            PermissionAction.View => true,
+            PermissionAction.Edit => rights.Edit,
+            PermissionAction.Delete => rights.Delete,
+            PermissionAction.Review => rights.Review,
+            _ => false,
+        }, memo.Stage == MemoStage.Reviewed && memo.AuthorId == actor.UserId ? SaveMemo.Locked : null);
 }

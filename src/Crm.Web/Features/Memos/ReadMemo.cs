@@ -15,6 +15,9 @@ public sealed record MemoDetails(
 
 public sealed record MemoView(MemoDetails Memo, MemoRights Can, bool CanCreateTask, IReadOnlyList<TaskListItem> Tasks);
 
+/// <summary>What the API's GET of one memo answers: the memo, what the caller may do with it, and its tasks.</summary>
+public sealed record MemoAnswer(MemoDetails Memo, MemoRights Can, IReadOnlyList<TaskListItem> Tasks);
+
 /// <summary>One memo with the tasks made from it; outside the actor's view (or someone else's draft) it is "not found".</summary>
 public sealed class ReadMemo(CrmDb db, MemoVisibility visibility, RecordLookups lookups, RecordAccess access, ListTasks tasks)
 {

@@ -7,6 +7,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Memos;
 
+/// <summary>What a form or an API caller may set (the API body, named MemoRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is ignored.</summary>
+[ApiSchemaName("MemoRequest")]
 public sealed record MemoInput(string? Title, string? Body, Guid? RecipientId, bool? IsDraft, string? RelatedModule, int? RelatedId, int? Version);
 
 [Flags]
@@ -26,50 +28,26 @@ public enum MemoFields
 /// the engine's rule takes that away from the author once the memo is reviewed). The recipient
 /// must be an active user other than the author; the related record (usually a deal) must be visible.
 /// </summary>
-public sealed class SaveMemo(CrmDb db, RecordAccess access, MemoVisibility visibility, RecordLookups lookups, TimeProvider clock)
+public sealed class SaveMemo(CrmDb db, RecordEditing editing, MemoVisibility visibility, RecordLookups lookups, TimeProvider clock)
 {
     public const string ChangedBySomeoneElse = "This memo was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
     public const string Locked = "This memo has been reviewed: its author can no longer change or delete it.";
 
+    private readonly RecordEditRules<Memo> _rules = new(CrmModules.Memos.Key, "memo", "You may not write memos.", ChangedBySomeoneElse)
+    {
+        Rights = MemoLookup.RightsOf(visibility),
+    };
+
     public async Task<Result<MemoDetails>> RunAsync(Actor actor, int? id, MemoInput input, MemoFields fields, CancellationToken cancellationToken)
     {
-        if (actor.IsPreview)
+        var opened = await editing.OpenAsync(_rules, actor, id, input.Version, cancellationToken);
+        if (!opened.IsOk)
         {
-            return Result<MemoDetails>.Forbidden("Nothing can be changed while previewing as another user.");
+            return opened.Map<MemoDetails>();
         }
 
-        Memo? memo = null;
-        if (id is { } existing)
-        {
-            memo = await db.Memos.FirstOrDefaultAsync(m => m.Id == existing, cancellationToken);
-            if (memo is null || await visibility.RightsAsync(actor, memo, cancellationToken) is not { } rights)
-            {
-                return Result<MemoDetails>.NotFound();
-            }
-
-            if (!rights.Edit)
-            {
-                return Result<MemoDetails>.Forbidden(memo.Stage == MemoStage.Reviewed && memo.AuthorId == actor.UserId ? Locked : $"You may not edit memo {memo.Id}.");
-            }
-
-            if (input.Version is null)
-            {
-                return Result<MemoDetails>.Invalid("version", "The version you read is required, so that nobody's changes are overwritten.");
-            }
-
-            if (input.Version != memo.Version)
-            {
-                return Result<MemoDetails>.Conflict(ChangedBySomeoneElse);
-            }
-        }
-        else
-        {
-            fields = MemoFields.All;
-            if (!(await access.DecideAsync(actor, CrmModules.Memos.Key, PermissionAction.Create, null, cancellationToken)).Allowed)
-            {
-                return Result<MemoDetails>.Forbidden("You may not write memos.");
-            }
-        }
+        var memo = opened.Value!.Record;
+        fields = memo is null ? MemoFields.All : fields;
 
         var title = fields.HasFlag(MemoFields.Title) ? Clean(input.Title) : memo!.Title;
         var body = fields.HasFlag(MemoFields.Body) ? Clean(input.Body) : memo!.Body;
@@ -124,29 +102,16 @@ public sealed class SaveMemo(CrmDb db, RecordAccess access, MemoVisibility visib
             return Result<MemoDetails>.Invalid(errors);
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (memo is null)
-        {
-            memo = new Memo { AuthorId = author, OwnerId = author, DepartmentId = await Owners.DepartmentOfAsync(db, author, cancellationToken) };
-            memo.StampCreated(actor, now);
-            db.Memos.Add(memo);
-        }
-        else
-        {
-            memo.StampModified(db, actor, now, input.Version!.Value);
-        }
-
+        // The author owns the memo they write; the owner changes only by a transfer.
+        memo = await OwnedRecord.StampSavedAsync(db, actor, clock.GetUtcNow().UtcDateTime, memo, input.Version, author, ownerChanges: false, cancellationToken);
+        memo.AuthorId = author;
         memo.Title = title!;
         memo.Body = body!;
         memo.RecipientId = recipient!.Value;
         memo.IsDraft = draft;
         memo.RelatedModule = relatedModule;
         memo.RelatedId = relatedId;
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
+        if (!await OwnedRecord.SaveVersionedAsync(db, cancellationToken))
         {
             return Result<MemoDetails>.Conflict(ChangedBySomeoneElse);
         }

@@ -3,63 +3,29 @@ using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crm.Web.Features.Products;
 
 /// <summary>The model of <c>/products/new</c> and <c>/products/{id}/edit</c>.</summary>
-public sealed class ProductFormPage(ReadProduct read, SaveProduct save) : PageModel
+public sealed class ProductFormPage(ReadProduct read, SaveProduct save) : RecordFormPage<ProductFormPage.ProductForm, ProductView, ProductDetails>
 {
-    [BindProperty]
-    public ProductForm Input { get; set; } = new();
+    public Task<IActionResult> OnGetAsync(int? id, CancellationToken cancellationToken) => OpenAsync(id, null, cancellationToken);
 
-    public int? Id { get; private set; }
+    protected override Task<Result<ProductView>> ReadAsync(Actor actor, int id, CancellationToken cancellationToken) => read.RunAsync(actor, id, cancellationToken);
 
-    public async Task<IActionResult> OnGetAsync(int? id, CancellationToken cancellationToken)
+    protected override bool MayEdit(ProductView view) => view.Can.Edit;
+
+    protected override ProductForm Fill(ProductView view)
     {
-        Id = id;
-        if (id is { } existing)
-        {
-            var found = await read.RunAsync(HttpContext.Actor(), existing, cancellationToken);
-            if (!found.IsOk)
-            {
-                return NotFound();
-            }
-
-            if (!found.Value!.Can.Edit)
-            {
-                return StatusCode(StatusCodes.Status403Forbidden);
-            }
-
-            var p = found.Value.Product;
-            Input = new ProductForm { Code = p.Code, Name = p.Name, Price = p.Price, Currency = p.Currency, Category = p.Category, IsActive = p.IsActive, Version = p.Version };
-        }
-
-        return Page();
+        var p = view.Product;
+        return new ProductForm { Code = p.Code, Name = p.Name, Price = p.Price, Currency = p.Currency, Category = p.Category, IsActive = p.IsActive, Version = p.Version };
     }
 
-    public async Task<IActionResult> OnPostAsync(int? id, CancellationToken cancellationToken)
-    {
-        Id = id;
-        if (ModelState.IsValid)
-        {
-            var input = new ProductInput(Input.Code, Input.Name, Input.Price, Input.Currency, Input.Category, Input.IsActive, null, Input.Version);
-            var result = await save.RunAsync(HttpContext.Actor(), id, input, ProductFields.All & ~ProductFields.Owner, cancellationToken);
-            if (result.IsOk)
-            {
-                return Redirect($"/products/{result.Value!.Id}?saved=true");
-            }
+    protected override Task<Result<ProductDetails>> SaveAsync(Actor actor, int? id, ProductForm form, CancellationToken cancellationToken) =>
+        save.RunAsync(actor, id, new ProductInput(form.Code, form.Name, form.Price, form.Currency, form.Category, form.IsActive, null, form.Version),
+            ProductFields.All & ~ProductFields.Owner, cancellationToken);
 
-            if (result.Outcome == Outcome.NotFound)
-            {
-                return NotFound();
-            }
-
-            result.CopyTo(ModelState);
-        }
-
-        return Page();
-    }
+    protected override string PageOf(ProductDetails saved) => $"/products/{saved.Id}";
 
     public sealed class ProductForm
     {

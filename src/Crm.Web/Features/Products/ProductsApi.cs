@@ -23,7 +23,7 @@ public static class ProductsApi
                 .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
         products.MapOwnedRecordEdits(
-            new OwnedRecordEdits<ProductRequest, ProductFields>("Product", ProductFields.All, s_fields)
+            new OwnedRecordEdits<ProductInput, ProductFields>("Product", ProductFields.All, s_fields)
             {
                 GetSummary = "One product; 404 when it does not exist or you may not view it.",
                 CreateSummary = "Adds a product; price is a string like \"19.90\" in the currency's decimals; the code must be unique ignoring case.",
@@ -31,8 +31,8 @@ public static class ProductsApi
             },
             get: async (ReadProduct read, Actor actor, int id, CancellationToken cancellationToken) =>
                 (await read.RunAsync(actor, id, cancellationToken)).ToHttp(view => Results.Ok(view.Product)),
-            save: (SaveProduct save, Actor actor, int? id, ProductRequest request, ProductFields fields, CancellationToken cancellationToken) =>
-                save.RunAsync(actor, id, request.ToInput(), fields, cancellationToken),
+            save: (SaveProduct save, Actor actor, int? id, ProductInput input, ProductFields fields, CancellationToken cancellationToken) =>
+                save.RunAsync(actor, id, input, fields, cancellationToken),
             location: p => $"/api/v1/products/{p.Id}");
 
         products.MapOwnedRecordDelete<Product>("Product", "productId", "name",
@@ -47,9 +47,4 @@ public static class ProductsApi
         ("code", ProductFields.Code), ("name", ProductFields.Name), ("price", ProductFields.Price), ("currency", ProductFields.Currency),
         ("category", ProductFields.Category), ("isActive", ProductFields.Active), ("ownerId", ProductFields.Owner),
     ];
-
-    public sealed record ProductRequest(string? Code, string? Name, string? Price, string? Currency, string? Category, bool? IsActive, Guid? OwnerId, int? Version)
-    {
-        public ProductInput ToInput() => new(Code, Name, Price, Currency, Category, IsActive, OwnerId, Version);
-    }
 }

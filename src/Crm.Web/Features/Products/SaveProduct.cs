@@ -7,6 +7,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Products;
 
+/// <summary>What a form or an API caller may set (the API body, named ProductRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is ignored.</summary>
+[ApiSchemaName("ProductRequest")]
 public sealed record ProductInput(string? Code, string? Name, string? Price, string? Currency, string? Category, bool? IsActive, Guid? OwnerId, int? Version);
 
 [Flags]
@@ -28,51 +30,22 @@ public enum ProductFields
 /// unique ignoring case ("ab-1" is "AB-1"); the unique index on the lower-cased code catches a
 /// concurrent duplicate the check missed, and that is the same field error, not a 500.
 /// </summary>
-public sealed class SaveProduct(CrmDb db, RecordAccess access, TimeProvider clock)
+public sealed class SaveProduct(CrmDb db, RecordEditing editing, TimeProvider clock)
 {
     public const string ChangedBySomeoneElse = "This product was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
 
+    private static readonly RecordEditRules<Product> s_rules = new(CrmModules.Products.Key, "product", "You may not add products.", ChangedBySomeoneElse);
+
     public async Task<Result<ProductDetails>> RunAsync(Actor actor, int? id, ProductInput input, ProductFields fields, CancellationToken cancellationToken)
     {
-        if (actor.IsPreview)
+        var opened = await editing.OpenAsync(s_rules, actor, id, input.Version, cancellationToken);
+        if (!opened.IsOk)
         {
-            return Result<ProductDetails>.Forbidden("Nothing can be changed while previewing as another user.");
+            return opened.Map<ProductDetails>();
         }
 
-        var module = CrmModules.Products.Key;
-        Product? product = null;
-        if (id is { } existing)
-        {
-            product = await db.Products.FirstOrDefaultAsync(p => p.Id == existing, cancellationToken);
-            if (product is null)
-            {
-                return Result<ProductDetails>.NotFound();
-            }
-
-            var facts = await access.FactsAsync(module, product.Id, product.OwnerId, product.DepartmentId, cancellationToken);
-            if (!(await access.DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken)).Allowed)
-            {
-                return Result<ProductDetails>.NotFound();
-            }
-
-            if (!(await access.DecideAsync(actor, module, PermissionAction.Edit, facts, cancellationToken)).Allowed)
-            {
-                return Result<ProductDetails>.Forbidden($"You may not edit product {product.Id}.");
-            }
-
-            if (product.RefuseVersion<ProductDetails>(input.Version, ChangedBySomeoneElse) is { } refused)
-            {
-                return refused;
-            }
-        }
-        else
-        {
-            fields = ProductFields.All;
-            if (!(await access.DecideAsync(actor, module, PermissionAction.Create, null, cancellationToken)).Allowed)
-            {
-                return Result<ProductDetails>.Forbidden("You may not add products.");
-            }
-        }
+        var product = opened.Value!.Record;
+        fields = product is null ? ProductFields.All : fields;
 
         string? Pick(ProductFields field, string? given, string? current) => fields.HasFlag(field) ? Clean(given) : current;
         var code = Pick(ProductFields.Code, input.Code, product?.Code);

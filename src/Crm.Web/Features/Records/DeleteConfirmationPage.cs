@@ -8,9 +8,9 @@ namespace Crm.Web.Features.Records;
 /// <summary>
 /// The delete confirmation the modules share: shows what goes with the record (404 outside the view
 /// scope, 403 without the right to delete), and on confirmation deletes exactly what it showed, then
-/// returns to <paramref name="listUrl"/>. A module's page names its use case's two steps.
+/// returns to <paramref name="listUrl"/>. A module's page only names its delete use case and list.
 /// </summary>
-public abstract class DeleteConfirmationPage<TImpact>(string listUrl) : PageModel
+public abstract class DeleteConfirmationPage<TImpact>(IRecordDeletion<TImpact> delete, string listUrl) : PageModel
     where TImpact : class
 {
     public TImpact Impact { get; private set; } = null!;
@@ -19,16 +19,12 @@ public abstract class DeleteConfirmationPage<TImpact>(string listUrl) : PageMode
     [BindProperty]
     public List<string> Also { get; set; } = [];
 
-    protected abstract Task<Result<TImpact>> ImpactAsync(Actor actor, int id, CancellationToken cancellationToken);
-
-    protected abstract Task<Result<TImpact>> DeleteAsync(Actor actor, int id, IReadOnlyCollection<string> also, CancellationToken cancellationToken);
-
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ?? Page();
 
     public async Task<IActionResult> OnPostAsync(int id, CancellationToken cancellationToken)
     {
-        var result = await DeleteAsync(HttpContext.Actor(), id, Also, cancellationToken);
+        var result = await delete.RunAsync(HttpContext.Actor(), id, Also, cancellationToken);
         if (result.IsOk)
         {
             return Redirect(listUrl);
@@ -45,7 +41,7 @@ public abstract class DeleteConfirmationPage<TImpact>(string listUrl) : PageMode
 
     private async Task<IActionResult?> LoadAsync(int id, CancellationToken cancellationToken)
     {
-        var found = await ImpactAsync(HttpContext.Actor(), id, cancellationToken);
+        var found = await delete.ImpactAsync(HttpContext.Actor(), id, cancellationToken);
         if (!found.IsOk)
         {
             return found.Outcome == Outcome.NotFound ? NotFound() : StatusCode(StatusCodes.Status403Forbidden);

@@ -9,10 +9,12 @@ namespace Crm.Web.Features.Records;
 /// <summary>
 /// How a module's API names and describes its get, create and update routes, and which PATCH body
 /// field (JSON name) sets which of the module's field flags. <paramref name="Name"/> names the routes:
-/// "Deal" gives GetDeal, CreateDeal and UpdateDeal.
+/// "Deal" gives GetDeal, CreateDeal and UpdateDeal. The body binds to the save use case's own input
+/// type <typeparamref name="TInput"/>; it keeps its wire name in the OpenAPI document through
+/// <see cref="ApiSchemaNameAttribute"/>.
 /// </summary>
-public sealed record OwnedRecordEdits<TRequest, TFields>(string Name, TFields AllFields, IReadOnlyList<(string Name, TFields Field)> Fields)
-    where TRequest : class
+public sealed record OwnedRecordEdits<TInput, TFields>(string Name, TFields AllFields, IReadOnlyList<(string Name, TFields Field)> Fields)
+    where TInput : class
     where TFields : struct, Enum
 {
     public required string GetSummary { get; init; }
@@ -20,12 +22,15 @@ public sealed record OwnedRecordEdits<TRequest, TFields>(string Name, TFields Al
     public required string CreateSummary { get; init; }
 
     public required string UpdateSummary { get; init; }
+
+    /// <summary>What GET answers, for the OpenAPI document; null: the record's details, as create and update answer.</summary>
+    public Type? GetResponse { get; init; }
 }
 
 /// <summary>
-/// The routes the owned-record modules (leads, products, deals, logged emails) map the same way;
-/// lists and exports stay in the modules because their filters differ. Route names, summaries,
-/// bodies and answers are those each module had, so the OpenAPI document and clients see no change.
+/// The routes every CRM object maps the same way; lists and exports stay in the modules because
+/// their filters differ. Route names, summaries, bodies and answers are those each module had, so
+/// clients see no change; the OpenAPI document also declares each route's answers and errors.
 /// </summary>
 public static class OwnedRecordEndpoints
 {
@@ -34,13 +39,13 @@ public static class OwnedRecordEndpoints
     /// <paramref name="location"/>) and <c>PATCH /{id}</c> (only the fields the body names, so an
     /// absent field is kept and a null one cleared), both through the module's save use case.
     /// </summary>
-    public static RouteGroupBuilder MapOwnedRecordEdits<TRequest, TFields, TRead, TSave, TDetails>(
+    public static RouteGroupBuilder MapOwnedRecordEdits<TInput, TFields, TRead, TSave, TDetails>(
         this RouteGroupBuilder group,
-        OwnedRecordEdits<TRequest, TFields> edits,
+        OwnedRecordEdits<TInput, TFields> edits,
         Func<TRead, Actor, int, CancellationToken, Task<IResult>> get,
-        Func<TSave, Actor, int?, TRequest, TFields, CancellationToken, Task<Result<TDetails>>> save,
+        Func<TSave, Actor, int?, TInput, TFields, CancellationToken, Task<Result<TDetails>>> save,
         Func<TDetails, string> location)
-        where TRequest : class
+        where TInput : class
         where TFields : struct, Enum
         where TRead : class
         where TSave : class
@@ -51,32 +56,44 @@ public static class OwnedRecordEndpoints
             await get(read, http.Actor(), id, cancellationToken);
         group.MapGet("/{id:int}", getOne)
             .WithName("Get" + edits.Name)
-            .WithSummary(edits.GetSummary);
+            .WithSummary(edits.GetSummary)
+            .Produces(StatusCodes.Status200OK, edits.GetResponse ?? typeof(TDetails))
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
+        // The body is read as JSON and then as TInput (PatchBody), so a value of the wrong type is a
+        // field error and a PATCH knows which fields it names.
         Func<JsonElement, HttpContext, TSave, IOptions<JsonOptions>, CancellationToken, Task<IResult>> create =
             async (JsonElement body, HttpContext http, TSave use, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
             {
-                var read = PatchBody.Read<TRequest>(body, json.Value.SerializerOptions);
+                var read = PatchBody.Read<TInput>(body, json.Value.SerializerOptions);
                 return !read.IsOk ? read.ToHttp()
                     : (await save(use, http.Actor(), null, read.Value!.Value, edits.AllFields, cancellationToken))
                         .ToHttp(d => Results.Created(location(d), d));
             };
         group.MapPost("", create)
-            .Accepts<TRequest>("application/json")
+            .Accepts<TInput>("application/json")
             .WithName("Create" + edits.Name)
-            .WithSummary(edits.CreateSummary);
+            .WithSummary(edits.CreateSummary)
+            .Produces<TDetails>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
 
         Func<int, JsonElement, HttpContext, TSave, IOptions<JsonOptions>, CancellationToken, Task<IResult>> update =
             async (int id, JsonElement body, HttpContext http, TSave use, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
             {
-                var patch = PatchBody.Read<TRequest>(body, json.Value.SerializerOptions);
+                var patch = PatchBody.Read<TInput>(body, json.Value.SerializerOptions);
                 return !patch.IsOk ? patch.ToHttp()
                     : (await save(use, http.Actor(), id, patch.Value!.Value, Given(patch.Value!, edits.Fields), cancellationToken)).ToHttp();
             };
         group.MapPatch("/{id:int}", update)
-            .Accepts<TRequest>("application/json")
+            .Accepts<TInput>("application/json")
             .WithName("Update" + edits.Name)
-            .WithSummary(edits.UpdateSummary);
+            .WithSummary(edits.UpdateSummary)
+            .Produces<TDetails>(StatusCodes.Status200OK)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         return group;
     }
@@ -88,36 +105,54 @@ public static class OwnedRecordEndpoints
     /// </summary>
     public static RouteGroupBuilder MapOwnedRecordDelete<TRecord>(
         this RouteGroupBuilder group, string name, string idName, string labelName, string deleteSummary, string impactSummary)
-        where TRecord : OwnedRecord
+        where TRecord : OwnedRecord =>
+        group.MapRecordDelete<DeleteOwnedRecord<TRecord>, OwnedRecordDeleteImpact>(name, i => new Dictionary<string, object?>
+            {
+                [idName] = i.Id,
+                [labelName] = i.Label,
+                ["alsoDeleted"] = i.Also.Named,
+                ["hiddenAlsoDeleted"] = i.Also.Hidden,
+                ["refusal"] = i.Also.Refusal,
+            },
+            deleteSummary, impactSummary);
+
+    /// <summary>
+    /// <c>DELETE /{id}</c> (204, nothing confirmed in advance) and <c>GET /{id}/delete-impact</c>
+    /// through a module's own delete use case (<typeparamref name="TDelete"/>, e.g. a company with its
+    /// contacts); <paramref name="answer"/> is the impact as the module's clients know it.
+    /// </summary>
+    public static RouteGroupBuilder MapRecordDelete<TDelete, TImpact>(
+        this RouteGroupBuilder group, string name, Func<TImpact, object> answer, string deleteSummary, string impactSummary)
+        where TDelete : IRecordDeletion<TImpact>
+        where TImpact : class
     {
         // Typed locals for the route handler analyzer, as in MapOwnedRecordEdits.
-        Func<int, HttpContext, DeleteOwnedRecord<TRecord>, CancellationToken, Task<IResult>> deleteOne =
-            async (int id, HttpContext http, DeleteOwnedRecord<TRecord> delete, CancellationToken cancellationToken) =>
+        Func<int, HttpContext, TDelete, CancellationToken, Task<IResult>> deleteOne =
+            async (int id, HttpContext http, TDelete delete, CancellationToken cancellationToken) =>
                 (await delete.RunAsync(http.Actor(), id, null, cancellationToken)).ToHttp(_ => Results.NoContent());
         group.MapDelete("/{id:int}", deleteOne)
             .WithName("Delete" + name)
-            .WithSummary(deleteSummary);
+            .WithSummary(deleteSummary)
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
-        Func<int, HttpContext, DeleteOwnedRecord<TRecord>, CancellationToken, Task<IResult>> impact =
-            async (int id, HttpContext http, DeleteOwnedRecord<TRecord> delete, CancellationToken cancellationToken) =>
-                (await delete.ImpactAsync(http.Actor(), id, cancellationToken))
-                    .ToHttp(i => Results.Ok(new Dictionary<string, object?>
-                    {
-                        [idName] = i.Id,
-                        [labelName] = i.Label,
-                        ["alsoDeleted"] = i.Also.Named,
-                        ["hiddenAlsoDeleted"] = i.Also.Hidden,
-                        ["refusal"] = i.Also.Refusal,
-                    }));
+        Func<int, HttpContext, TDelete, CancellationToken, Task<IResult>> impact =
+            async (int id, HttpContext http, TDelete delete, CancellationToken cancellationToken) =>
+                (await delete.ImpactAsync(http.Actor(), id, cancellationToken)).ToHttp(i => Results.Ok(answer(i)));
         group.MapGet("/{id:int}/delete-impact", impact)
             .WithName("Get" + name + "DeleteImpact")
-            .WithSummary(impactSummary);
+            .WithSummary(impactSummary)
+            .Produces(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
 
         return group;
     }
 
     // The flags of the fields the body names; an enum can't be OR-ed generically, so through its bits.
-    private static TFields Given<TRequest, TFields>(PatchBody<TRequest> body, IReadOnlyList<(string Name, TFields Field)> fields)
+    private static TFields Given<TInput, TFields>(PatchBody<TInput> body, IReadOnlyList<(string Name, TFields Field)> fields)
         where TFields : struct, Enum
     {
         ulong given = 0;

@@ -63,7 +63,10 @@ public abstract class OwnedRecordLookup<T>(CrmDb db, RecordAccess access) : IRec
         return [.. rows.Select(r => new RecordLink(ModuleKey, r.Key, r.Value, PageOf(r.Key)))];
     }
 
-    public virtual async Task<IReadOnlySet<int>> PermittedAsync(Actor actor, string action, IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
+    /// <summary>The module's own rights on one record (see <see cref="RecordRights{T}"/>); null: the engine's on owner, department and shares.</summary>
+    protected virtual RecordRights<T>? Rights => null;
+
+    public async Task<IReadOnlySet<int>> PermittedAsync(Actor actor, string action, IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
     {
         var list = ids.ToList();
         var visible = await VisibleAsync(actor, cancellationToken);
@@ -71,6 +74,22 @@ public abstract class OwnedRecordLookup<T>(CrmDb db, RecordAccess access) : IRec
         {
             // Viewing is the row filter itself: one query, no decision per record.
             return (await db.Set<T>().AsNoTracking().Where(r => list.Contains(r.Id)).Where(visible).Select(r => r.Id).ToListAsync(cancellationToken)).ToHashSet();
+        }
+
+        if (Rights is { } rights)
+        {
+            // Rights with rules of the module's own (a task's responsible users, a memo's author):
+            // each record decided as its own page decides it.
+            var permittedByRule = new HashSet<int>();
+            foreach (var record in await db.Set<T>().AsNoTracking().Where(r => list.Contains(r.Id)).ToListAsync(cancellationToken))
+            {
+                if (await rights(actor, record, action, cancellationToken) is { Visible: true, Allowed: true })
+                {
+                    permittedByRule.Add(record.Id);
+                }
+            }
+
+            return permittedByRule;
         }
 
         var rows = await db.Set<T>().AsNoTracking().Where(r => list.Contains(r.Id)).Where(visible)

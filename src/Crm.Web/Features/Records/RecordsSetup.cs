@@ -8,6 +8,8 @@ public static class RecordsSetup
     public static IServiceCollection AddRecords(this IServiceCollection services)
     {
         services.AddScoped<RecordAccess>();
+        services.AddScoped<RecordEditing>();
+        services.AddRecordApiDocument();
         services.AddScoped<RecordLookups>();
         services.AddSingleton<RecordLookupTypes>();
         services.AddScoped<RecordDependents>();

@@ -16,6 +16,9 @@ public sealed record TaskDetails(
 
 public sealed record TaskView(TaskDetails Task, TaskRights Can, IReadOnlyList<TaskListItem> SubTasks);
 
+/// <summary>What the API's GET of one task answers: the task and its sub-tasks.</summary>
+public sealed record TaskAnswer(TaskDetails Task, IReadOnlyList<TaskListItem> SubTasks);
+
 /// <summary>One task with its sub-tasks; outside the actor's view it is "not found". Linked records are named only if visible.</summary>
 public sealed class ReadTask(CrmDb db, TaskVisibility visibility, RecordLookups lookups, ListTasks list)
 {

@@ -9,6 +9,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Web.Features.Tasks;
 
 /// <summary>A task as given by a form or the API; texts are parsed here so every edge gets the same messages.</summary>
+/// <remarks>Also the API's body (named TaskRequest in the OpenAPI document): what a caller may set; anything else in the body (id, createdAt, departmentId) is ignored.</remarks>
+[ApiSchemaName("TaskRequest")]
 public sealed record TaskInput(
     string? Title, string? Description, string? DueDate, string? Priority, string? Status, IReadOnlyList<Guid>? ResponsibleIds,
     int? ParentId, string? RelatedModule, int? RelatedId, int? Version);
@@ -34,50 +36,27 @@ public enum TaskFields
 /// be a visible task that is not the task itself or one of its sub-tasks; the related record must
 /// be visible to the actor, in any module that has a lookup.
 /// </summary>
-public sealed class SaveTask(CrmDb db, RecordAccess access, TaskVisibility visibility, RecordLookups lookups, TimeProvider clock)
+public sealed class SaveTask(CrmDb db, RecordEditing editing, TaskVisibility visibility, RecordLookups lookups, TimeProvider clock)
 {
     public const string ChangedBySomeoneElse = "This task was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
     public const int MaxResponsible = 20;
 
+    private readonly RecordEditRules<CrmTask> _rules = new(CrmModules.Tasks.Key, "task", "You may not add tasks.", ChangedBySomeoneElse)
+    {
+        Load = tasks => tasks.Include(t => t.Responsible),
+        Rights = TaskLookup.RightsOf(visibility),
+    };
+
     public async Task<Result<TaskDetails>> RunAsync(Actor actor, int? id, TaskInput input, TaskFields fields, CancellationToken cancellationToken)
     {
-        if (actor.IsPreview)
+        var opened = await editing.OpenAsync(_rules, actor, id, input.Version, cancellationToken);
+        if (!opened.IsOk)
         {
-            return Result<TaskDetails>.Forbidden("Nothing can be changed while previewing as another user.");
+            return opened.Map<TaskDetails>();
         }
 
-        CrmTask? task = null;
-        if (id is { } existing)
-        {
-            task = await db.Tasks.Include(t => t.Responsible).FirstOrDefaultAsync(t => t.Id == existing, cancellationToken);
-            if (task is null || await visibility.RightsAsync(actor, task, cancellationToken) is not { } rights)
-            {
-                return Result<TaskDetails>.NotFound();
-            }
-
-            if (!rights.Edit)
-            {
-                return Result<TaskDetails>.Forbidden($"You may not edit task {task.Id}.");
-            }
-
-            if (input.Version is null)
-            {
-                return Result<TaskDetails>.Invalid("version", "The version you read is required, so that nobody's changes are overwritten.");
-            }
-
-            if (input.Version != task.Version)
-            {
-                return Result<TaskDetails>.Conflict(ChangedBySomeoneElse);
-            }
-        }
-        else
-        {
-            fields = TaskFields.All;
-            if (!(await access.DecideAsync(actor, CrmModules.Tasks.Key, PermissionAction.Create, null, cancellationToken)).Allowed)
-            {
-                return Result<TaskDetails>.Forbidden("You may not add tasks.");
-            }
-        }
+        var task = opened.Value!.Record;
+        fields = task is null ? TaskFields.All : fields;
 
         var errors = new FieldErrors();
         var title = fields.HasFlag(TaskFields.Title) ? Clean(input.Title) : task!.Title;
@@ -200,19 +179,8 @@ public sealed class SaveTask(CrmDb db, RecordAccess access, TaskVisibility visib
             return Result<TaskDetails>.Invalid(errors);
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (task is null)
-        {
-            var owner = actor.UserId!.Value;
-            task = new CrmTask { OwnerId = owner, DepartmentId = await Owners.DepartmentOfAsync(db, owner, cancellationToken) };
-            task.StampCreated(actor, now);
-            db.Tasks.Add(task);
-        }
-        else
-        {
-            task.StampModified(db, actor, now, input.Version!.Value);
-        }
-
+        // The creator owns the task; the owner changes only by a transfer.
+        task = await OwnedRecord.StampSavedAsync(db, actor, clock.GetUtcNow().UtcDateTime, task, input.Version, task?.OwnerId ?? actor.UserId!.Value, ownerChanges: false, cancellationToken);
         task.Title = title!;
         task.Description = description;
         task.DueDate = due;
@@ -227,11 +195,7 @@ public sealed class SaveTask(CrmDb db, RecordAccess access, TaskVisibility visib
             task.Responsible.Add(new TaskResponsible { UserId = user });
         }
 
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
+        if (!await OwnedRecord.SaveVersionedAsync(db, cancellationToken))
         {
             return Result<TaskDetails>.Conflict(ChangedBySomeoneElse);
         }

@@ -4,80 +4,45 @@ using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crm.Web.Features.Tasks;
 
 /// <summary>The model of <c>/tasks/new</c> and <c>/tasks/{id}/edit</c>.</summary>
-public sealed class TaskFormPage(ReadTask read, SaveTask save, CrmDb db, RecordLookups lookups) : PageModel
+public sealed class TaskFormPage(ReadTask read, SaveTask save, CrmDb db, RecordLookups lookups) : RecordFormPage<TaskFormPage.TaskForm, TaskView, TaskDetails>
 {
-    [BindProperty]
-    public TaskForm Input { get; set; } = new();
-
-    public int? Id { get; private set; }
-
     public IReadOnlyList<OwnerChoice> Users { get; private set; } = [];
 
     /// <summary>The modules a task can be about (those with a lookup), for the related-record field.</summary>
     public IReadOnlyList<IRecordLookup> Modules => [.. lookups.All.Where(l => l.ModuleKey != Security.Permissions.CrmModules.Files.Key)];
 
-    public async Task<IActionResult> OnGetAsync(int? id, int? parentId, string? relatedModule, int? relatedId, CancellationToken cancellationToken)
+    public Task<IActionResult> OnGetAsync(int? id, int? parentId, string? relatedModule, int? relatedId, CancellationToken cancellationToken) =>
+        OpenAsync(id, () => new TaskForm
+        {
+            ParentId = parentId, RelatedModule = relatedModule, RelatedId = relatedId, ResponsibleIds = HttpContext.Actor().UserId is { } me ? [me] : [],
+        }, cancellationToken);
+
+    protected override Task<Result<TaskView>> ReadAsync(Actor actor, int id, CancellationToken cancellationToken) => read.RunAsync(actor, id, cancellationToken);
+
+    protected override bool MayEdit(TaskView view) => view.Can.Edit;
+
+    protected override TaskForm Fill(TaskView view)
     {
-        Id = id;
-        if (id is { } existing)
+        var t = view.Task;
+        return new TaskForm
         {
-            var found = await read.RunAsync(HttpContext.Actor(), existing, cancellationToken);
-            if (!found.IsOk)
-            {
-                return NotFound();
-            }
-
-            if (!found.Value!.Can.Edit)
-            {
-                return StatusCode(StatusCodes.Status403Forbidden);
-            }
-
-            var t = found.Value.Task;
-            Input = new TaskForm
-            {
-                Title = t.Title, Description = t.Description, DueDate = t.DueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                Priority = t.Priority, Status = t.Status, ResponsibleIds = [.. t.Responsible.Select(p => p.Id)], ParentId = t.ParentId,
-                RelatedModule = t.RelatedModule, RelatedId = t.RelatedId, Version = t.Version,
-            };
-        }
-        else
-        {
-            Input = new TaskForm { ParentId = parentId, RelatedModule = relatedModule, RelatedId = relatedId, ResponsibleIds = HttpContext.Actor().UserId is { } me ? [me] : [] };
-        }
-
-        Users = await OwnerChoices.ActiveAsync(db, cancellationToken);
-        return Page();
+            Title = t.Title, Description = t.Description, DueDate = t.DueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            Priority = t.Priority, Status = t.Status, ResponsibleIds = [.. t.Responsible.Select(p => p.Id)], ParentId = t.ParentId,
+            RelatedModule = t.RelatedModule, RelatedId = t.RelatedId, Version = t.Version,
+        };
     }
 
-    public async Task<IActionResult> OnPostAsync(int? id, CancellationToken cancellationToken)
-    {
-        Id = id;
-        if (ModelState.IsValid)
-        {
-            var input = new TaskInput(Input.Title, Input.Description, Input.DueDate, Input.Priority, Input.Status, Input.ResponsibleIds,
-                Input.ParentId, Input.RelatedModule, Input.RelatedId, Input.Version);
-            var result = await save.RunAsync(HttpContext.Actor(), id, input, TaskFields.All, cancellationToken);
-            if (result.IsOk)
-            {
-                return Redirect($"/tasks/{result.Value!.Id}?saved=true");
-            }
+    protected override Task<Result<TaskDetails>> SaveAsync(Actor actor, int? id, TaskForm form, CancellationToken cancellationToken) =>
+        save.RunAsync(actor, id, new TaskInput(form.Title, form.Description, form.DueDate, form.Priority, form.Status, form.ResponsibleIds,
+            form.ParentId, form.RelatedModule, form.RelatedId, form.Version), TaskFields.All, cancellationToken);
 
-            if (result.Outcome == Outcome.NotFound)
-            {
-                return NotFound();
-            }
+    protected override string PageOf(TaskDetails saved) => $"/tasks/{saved.Id}";
 
-            result.CopyTo(ModelState);
-        }
-
-        Users = await OwnerChoices.ActiveAsync(db, cancellationToken);
-        return Page();
-    }
+    protected override async Task PrepareAsync(CancellationToken cancellationToken) => Users = await OwnerChoices.ActiveAsync(db, cancellationToken);
 
     public sealed class TaskForm
     {

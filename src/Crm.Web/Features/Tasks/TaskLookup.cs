@@ -26,26 +26,17 @@ public sealed class TaskLookup(CrmDb db, RecordAccess access, TaskVisibility vis
     public override IReadOnlyList<LinkField> LinkFields { get; } = [new("parentId", CrmModules.Tasks.Key), new("relatedId", null, "relatedModule")];
 
     /// <summary>A task's rights come with its rule (a responsible user may edit it), so each is decided as its own page decides it.</summary>
-    public override async Task<IReadOnlySet<int>> PermittedAsync(Actor actor, string action, IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
-    {
-        if (action == PermissionAction.View)
-        {
-            return await base.PermittedAsync(actor, action, ids, cancellationToken);
-        }
+    protected override RecordRights<CrmTask> Rights { get; } = RightsOf(visibility);
 
-        var list = ids.ToList();
-        var permitted = new HashSet<int>();
-        foreach (var task in await Db.Tasks.AsNoTracking().Where(t => list.Contains(t.Id)).ToListAsync(cancellationToken))
+    /// <summary>What the actor may do with a task: the engine's answer widened by the responsible users' rule (<see cref="TaskVisibility"/>).</summary>
+    public static RecordRights<CrmTask> RightsOf(TaskVisibility visibility) => async (actor, task, action, cancellationToken) =>
+        RecordDecision.Of(await visibility.RightsAsync(actor, task, cancellationToken), rights => action switch
         {
-            if (await visibility.RightsAsync(actor, task, cancellationToken) is { } rights
-                && (action == PermissionAction.View || (action == PermissionAction.Edit && rights.Edit) || (action == PermissionAction.Delete && rights.Delete)))
-            {
-                permitted.Add(task.Id);
-            }
-        }
-
-        return permitted;
-    }
+            PermissionAction.View => true,
+            PermissionAction.Edit => rights.Edit,
+            PermissionAction.Delete => rights.Delete,
+            _ => false,
+        });
 }
 
 /// <summary>

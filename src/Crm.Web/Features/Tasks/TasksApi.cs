@@ -1,9 +1,5 @@
-using System.Text.Json;
 using Crm.Web.Features.Records;
 using Crm.Web.Security;
-using Crm.Web.Web;
-using Microsoft.Extensions.Options;
-using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Crm.Web.Features.Tasks;
 
@@ -26,48 +22,23 @@ public static class TasksApi
             (await export.RunAsync(http.Actor(), new TaskQuery(search, status, priority, responsible, relatedModule, relatedId, parentId, sort), format, cancellationToken))
                 .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
-        tasks.MapGet("/{id:int}", async (int id, HttpContext http, ReadTask read, CancellationToken cancellationToken) =>
-                (await read.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(view => Results.Ok(new { task = view.Task, subTasks = view.SubTasks })))
-            .WithName("GetTask")
-            .WithSummary("One task with its sub-tasks; 404 when it does not exist or you may not view it.");
-
-        tasks.MapPost("", async (TaskRequest body, HttpContext http, SaveTask save, CancellationToken cancellationToken) =>
-                (await save.RunAsync(http.Actor(), null, body.ToInput(), TaskFields.All, cancellationToken))
-                    .ToHttp(t => Results.Created($"/api/v1/tasks/{t.Id}", t)))
-            .WithName("CreateTask")
-            .WithSummary("Adds a task; you own it, and you are responsible for it unless responsibleIds names others.");
-
-        tasks.MapPatch("/{id:int}", async (int id, JsonElement body, HttpContext http, SaveTask save, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
+        tasks.MapOwnedRecordEdits(
+            new OwnedRecordEdits<TaskInput, TaskFields>("Task", TaskFields.All, s_fields)
             {
-                var patch = PatchBody.Read<TaskRequest>(body, json.Value.SerializerOptions);
-                if (!patch.IsOk)
-                {
-                    return patch.ToHttp();
-                }
+                GetSummary = "One task with its sub-tasks; 404 when it does not exist or you may not view it.",
+                CreateSummary = "Adds a task; you own it, and you are responsible for it unless responsibleIds names others.",
+                UpdateSummary = "Changes the fields present in the body (null clears); `version` is required, 409 if someone else saved first.",
+                GetResponse = typeof(TaskAnswer),
+            },
+            get: async (ReadTask read, Actor actor, int id, CancellationToken cancellationToken) =>
+                (await read.RunAsync(actor, id, cancellationToken)).ToHttp(view => Results.Ok(new TaskAnswer(view.Task, view.SubTasks))),
+            save: (SaveTask save, Actor actor, int? id, TaskInput input, TaskFields fields, CancellationToken cancellationToken) =>
+                save.RunAsync(actor, id, input, fields, cancellationToken),
+            location: r => $"/api/v1/tasks/{r.Id}");
 
-                var given = patch.Value!;
-                var fields = TaskFields.None;
-                foreach (var (name, field) in s_fields)
-                {
-                    fields |= given.Has(name) ? field : TaskFields.None;
-                }
-
-                return (await save.RunAsync(http.Actor(), id, given.Value.ToInput(), fields, cancellationToken)).ToHttp();
-            })
-            .Accepts<TaskRequest>("application/json")
-            .WithName("UpdateTask")
-            .WithSummary("Changes the fields present in the body (null clears); `version` is required, 409 if someone else saved first.");
-
-        tasks.MapDelete("/{id:int}", async (int id, HttpContext http, DeleteTask delete, CancellationToken cancellationToken) =>
-                (await delete.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(_ => Results.NoContent()))
-            .WithName("DeleteTask")
-            .WithSummary("Deletes the task with its sub-tasks and files.");
-
-        tasks.MapGet("/{id:int}/delete-impact", async (int id, HttpContext http, DeleteTask delete, CancellationToken cancellationToken) =>
-                (await delete.ImpactAsync(http.Actor(), id, cancellationToken))
-                    .ToHttp(i => Results.Ok(new { i.TaskId, i.Title, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden, refusal = i.Also.Refusal })))
-            .WithName("GetTaskDeleteImpact")
-            .WithSummary("What deleting the task would delete with it.");
+        tasks.MapRecordDelete<DeleteTask, TaskDeleteImpact>("Task", i => new { i.TaskId, i.Title, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden, refusal = i.Also.Refusal },
+            "Deletes the task with its sub-tasks and files.",
+            "What deleting the task would delete with it.");
 
         return api;
     }
@@ -78,10 +49,4 @@ public static class TasksApi
         ("status", TaskFields.Status), ("responsibleIds", TaskFields.Responsible), ("parentId", TaskFields.Parent),
         ("relatedModule", TaskFields.Related), ("relatedId", TaskFields.Related),
     ];
-
-    public sealed record TaskRequest(string? Title, string? Description, string? DueDate, string? Priority, string? Status, IReadOnlyList<Guid>? ResponsibleIds,
-        int? ParentId, string? RelatedModule, int? RelatedId, int? Version)
-    {
-        public TaskInput ToInput() => new(Title, Description, DueDate, Priority, Status, ResponsibleIds, ParentId, RelatedModule, RelatedId, Version);
-    }
 }
