@@ -3,7 +3,6 @@ using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
-using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Companies;
 
@@ -27,20 +26,10 @@ public sealed class ExportCompanies(ListCompanies list, ListExports exports)
         new("owner", "Owner", c => c.OwnerName),
     ];
 
-    public async Task<Result<TableExport>> RunAsync(Actor actor, CompanyQuery query, string? format, CancellationToken cancellationToken)
-    {
-        var start = await exports.StartAsync(actor, CrmModules.Companies, format, _ => ListCompanies.Validate(query), cancellationToken);
-        if (!start.IsOk)
+    public Task<Result<TableExport>> RunAsync(Actor actor, CompanyQuery query, string? format, CancellationToken cancellationToken) =>
+        exports.RunAsync(actor, CrmModules.Companies, query, format, _ => ListCompanies.Validate(query), async ct =>
         {
-            return start.Map<TableExport>();
-        }
-
-        var filtered = await list.FilteredAsync(actor, query, cancellationToken);
-        var ordered = ListCompanies.SortOf(query) == ListCompanies.SortById
-            ? filtered.OrderBy(c => c.Id)
-            : filtered.OrderBy(c => c.Name).ThenBy(c => c.Id);
-        var rows = list.Project(ordered);
-        return Result<TableExport>.Ok(await exports.FinishAsync(actor, start.Value!, query with { Cursor = null, PageSize = null }, s_columns,
-            await filtered.CountAsync(cancellationToken), _ => rows.AsAsyncEnumerable(), cancellationToken));
-    }
+            var filtered = await list.FilteredAsync(actor, query, ct);
+            return await ListExports.CountedAsync(filtered, list.Project(ListCompanies.Sorts.Order(filtered, query.Sort)), s_columns, ct);
+        }, cancellationToken);
 }

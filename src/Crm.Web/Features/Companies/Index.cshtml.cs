@@ -1,25 +1,15 @@
-using Crm.Web.Features.Records;
 using Crm.Web.Data;
+using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
+using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crm.Web.Features.Companies;
 
-public sealed class CompaniesPage(CrmDb db, ListCompanies list, TransferCompanies transfer, RecordAccess access) : PageModel
+public sealed class CompaniesPage(CrmDb db, ListCompanies list, TransferCompanies transfer, RecordAccess access)
+    : RecordListPage<CompanyListItem>(access, CrmModules.Companies)
 {
-    public const int PageSize = 25;
-
-    [BindProperty(SupportsGet = true)]
-    public string? Search { get; set; }
-
-    [BindProperty(SupportsGet = true)]
-    public string? Sort { get; set; }
-
-    [BindProperty(SupportsGet = true)]
-    public string? Cursor { get; set; }
-
     [BindProperty]
     public List<int> Selected { get; set; } = [];
 
@@ -33,19 +23,13 @@ public sealed class CompaniesPage(CrmDb db, ListCompanies list, TransferCompanie
     [BindProperty]
     public bool OpenTasks { get; set; }
 
-    public ListPage<CompanyListItem> Companies { get; private set; } = new([], null, null);
-    public IReadOnlyList<OwnerChoice> Owners { get; private set; } = [];
-    public bool CanCreate { get; private set; }
-    public bool CanExport { get; private set; }
-    public bool CanTransfer { get; private set; }
-    public string? Transferred { get; private set; }
+    /// <summary>The note of a transfer just done, carried by the redirect's address.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Transferred { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(string? transferred, CancellationToken cancellationToken)
-    {
-        Transferred = transferred;
-        await LoadAsync(cancellationToken);
-        return Page();
-    }
+    public ListPage<CompanyListItem> Companies => List;
+    public IReadOnlyList<OwnerChoice> Owners { get; private set; } = [];
+    public bool CanTransfer { get; private set; }
 
     public async Task<IActionResult> OnPostTransferAsync(CancellationToken cancellationToken)
     {
@@ -61,37 +45,12 @@ public sealed class CompaniesPage(CrmDb db, ListCompanies list, TransferCompanie
         return Page();
     }
 
-    /// <summary>The address of this list with one setting changed, keeping the others.</summary>
-    public string Link(string? cursor = null, string? sort = null) => "/companies" + Query(cursor, sort ?? Sort);
+    protected override Task<Result<ListPage<CompanyListItem>>> ListAsync(Actor actor, CancellationToken cancellationToken) =>
+        list.RunAsync(actor, new CompanyQuery(Search, Sort, Cursor, PageSize), cancellationToken);
 
-    /// <summary>The export of the list as shown (csv or xlsx): same search and sort, every page.</summary>
-    public string ExportLink => "/api/v1/companies/export" + Query(null, Sort);
-
-    private string Query(string? cursor, string? sort) =>
-        QueryString.Create(new Dictionary<string, string?>
-        {
-            ["search"] = string.IsNullOrWhiteSpace(Search) ? null : Search,
-            ["sort"] = sort,
-            ["cursor"] = cursor,
-        }.Where(p => p.Value is not null)).ToUriComponent();
-
-    private async Task LoadAsync(CancellationToken cancellationToken)
+    protected override async Task LoadMoreAsync(Actor actor, CancellationToken cancellationToken)
     {
-        var actor = HttpContext.Actor();
-        var result = await list.RunAsync(actor, new CompanyQuery(Search, Sort, Cursor, PageSize), cancellationToken);
-        if (result.IsOk)
-        {
-            Companies = result.Value!;
-        }
-        else
-        {
-            result.CopyTo(ModelState, "");
-        }
-
-        var module = CrmModules.Companies.Key;
-        CanCreate = !actor.IsPreview && (await access.DecideAsync(actor, module, PermissionAction.Create, null, cancellationToken)).Allowed;
-        CanExport = (await access.DecideAsync(actor, module, PermissionAction.Export, null, cancellationToken)).Allowed;
-        CanTransfer = !actor.IsPreview && (await access.DecideAsync(actor, module, PermissionAction.Transfer, null, cancellationToken)).Allowed;
+        CanTransfer = !actor.IsPreview && (await Access.DecideAsync(actor, CrmModules.Companies.Key, PermissionAction.Transfer, null, cancellationToken)).Allowed;
         Owners = CanTransfer ? await OwnerChoices.ActiveAsync(db, cancellationToken) : [];
     }
 

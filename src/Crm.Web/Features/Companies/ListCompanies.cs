@@ -23,72 +23,29 @@ public sealed class ListCompanies(CrmDb db, RecordAccess access)
     public const string SortById = "id";
     public const int SearchMaxLength = 200;
 
+    /// <summary>The sorts: by name (the default), by ID; the cursor carries the name.</summary>
+    internal static readonly KeysetList<Company, CompanyListItem> Sorts = new KeysetList<Company, CompanyListItem>(c => c.Id, r => r.Id)
+        .Sort(SortByName, keys => keys.Text(c => c.Name, r => r.Name))
+        .Sort(SortById);
+
     public async Task<Result<ListPage<CompanyListItem>>> RunAsync(Actor actor, CompanyQuery query, CancellationToken cancellationToken)
     {
-        var size = query.PageSize ?? ListPaging.DefaultPageSize;
         var errors = Validate(query);
-        if (size is < 1 or > ListPaging.MaxPageSize)
-        {
-            errors.Add("pageSize", $"The page size must be between 1 and {ListPaging.MaxPageSize}.");
-        }
-
-        var sort = SortOf(query);
-        ListCursor? cursor = null;
-        if (!string.IsNullOrEmpty(query.Cursor))
-        {
-            cursor = ListCursor.Decode(query.Cursor, sort, sort == SortByName ? 1 : 0);
-            if (cursor is null)
-            {
-                errors.Add("cursor", ListCursor.Invalid);
-            }
-        }
-
+        var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize);
         if (errors.Any)
         {
             return Result<ListPage<CompanyListItem>>.Invalid(errors);
         }
 
         var companies = await FilteredAsync(actor, query, cancellationToken);
-        if (cursor is { } at)
-        {
-            var id = at.Id;
-            if (sort == SortByName)
-            {
-                var name = at.Keys[0];
-                // The first ">=" is redundant logically but gives the database a range start on the sort
-                // index: without it the OR below makes it read the index from the top (page 1,000 = 50,000 rows).
-                companies = at.Forward
-                    ? companies.Where(c => c.Name.CompareTo(name) >= 0).Where(c => c.Name.CompareTo(name) > 0 || (c.Name == name && c.Id > id))
-                    : companies.Where(c => c.Name.CompareTo(name) <= 0).Where(c => c.Name.CompareTo(name) < 0 || (c.Name == name && c.Id < id));
-            }
-            else
-            {
-                companies = at.Forward ? companies.Where(c => c.Id > id) : companies.Where(c => c.Id < id);
-            }
-        }
-
-        var forward = cursor?.Forward ?? true;
         var driving = await TextSearch.DrivingTermAsync(db, Company.Matching, TextSearch.Term(query.Search), cancellationToken);
-        var ordered = sort == SortByName
-            ? (forward ? companies.OrderBy(TextSearch.SortKey<Company, string>(c => c.Name, driving)).ThenBy(c => c.Id)
-                : companies.OrderByDescending(TextSearch.SortKey<Company, string>(c => c.Name, driving)).ThenByDescending(c => c.Id))
-            : (forward ? companies.OrderBy(TextSearch.SortKey<Company, int>(c => c.Id, driving)) : companies.OrderByDescending(TextSearch.SortKey<Company, int>(c => c.Id, driving)));
-        var rows = await Project(ordered.Take(size + 1)).ToListAsync(cancellationToken);
-        return Result<ListPage<CompanyListItem>>.Ok(ListPaging.Page(rows, size, cursor,
-            (row, next) => new ListCursor(sort, next, row.Id, sort == SortByName ? [row.Name] : [])));
+        return Result<ListPage<CompanyListItem>>.Ok(page.Page(await Project(page.Read(companies, driving)).ToListAsync(cancellationToken)));
     }
-
-    internal static string SortOf(CompanyQuery query) =>
-        string.Equals(query.Sort, SortById, StringComparison.OrdinalIgnoreCase) ? SortById : SortByName;
 
     internal static FieldErrors Validate(CompanyQuery query)
     {
         var errors = new FieldErrors().Text("search", "Search", query.Search, SearchMaxLength, required: false);
-        if (query.Sort is { Length: > 0 } s && !s.Equals(SortByName, StringComparison.OrdinalIgnoreCase) && !s.Equals(SortById, StringComparison.OrdinalIgnoreCase))
-        {
-            errors.Add("sort", "Sort by \"name\" or \"id\".");
-        }
-
+        Sorts.CheckSort(errors, query.Sort);
         return errors;
     }
 

@@ -3,7 +3,6 @@ using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
-using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Contacts;
 
@@ -24,17 +23,10 @@ public sealed class ExportContacts(ListContacts list, ListExports exports)
         new("owner", "Owner", c => c.OwnerName),
     ];
 
-    public async Task<Result<TableExport>> RunAsync(Actor actor, ContactQuery query, string? format, CancellationToken cancellationToken)
-    {
-        var start = await exports.StartAsync(actor, CrmModules.Contacts, format, _ => ListContacts.Validate(query), cancellationToken);
-        if (!start.IsOk)
+    public Task<Result<TableExport>> RunAsync(Actor actor, ContactQuery query, string? format, CancellationToken cancellationToken) =>
+        exports.RunAsync(actor, CrmModules.Contacts, query, format, _ => ListContacts.Validate(query), async ct =>
         {
-            return start.Map<TableExport>();
-        }
-
-        var filtered = await list.FilteredAsync(actor, query, cancellationToken);
-        var rows = await list.ProjectAsync(actor, ListContacts.Order(filtered, ListContacts.SortOf(query), forward: true), cancellationToken);
-        return Result<TableExport>.Ok(await exports.FinishAsync(actor, start.Value!, query with { Cursor = null, PageSize = null }, s_columns,
-            await filtered.CountAsync(cancellationToken), _ => rows.AsAsyncEnumerable(), cancellationToken));
-    }
+            var filtered = await list.FilteredAsync(actor, query, ct);
+            return await ListExports.CountedAsync(filtered, await list.ProjectAsync(actor, ListContacts.Sorts.Order(filtered, query.Sort), ct), s_columns, ct);
+        }, cancellationToken);
 }

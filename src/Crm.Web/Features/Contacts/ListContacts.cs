@@ -22,70 +22,31 @@ public sealed class ListContacts(CrmDb db, RecordAccess access, RecordLookups lo
     public const string SortByName = "name";
     public const string SortById = "id";
 
+    /// <summary>The sorts: by name (last, then first; the default), by ID.</summary>
+    internal static readonly KeysetList<Contact, ContactListItem> Sorts = new KeysetList<Contact, ContactListItem>(c => c.Id, r => r.Id)
+        .Sort(SortByName, keys => keys.Text(c => c.LastName, r => r.LastName).Text(c => c.FirstName, r => r.FirstName))
+        .Sort(SortById);
+
     public async Task<Result<ListPage<ContactListItem>>> RunAsync(Actor actor, ContactQuery query, CancellationToken cancellationToken)
     {
-        var size = query.PageSize ?? ListPaging.DefaultPageSize;
         var errors = Validate(query);
-        if (size is < 1 or > ListPaging.MaxPageSize)
-        {
-            errors.Add("pageSize", $"The page size must be between 1 and {ListPaging.MaxPageSize}.");
-        }
-
-        var sort = SortOf(query);
-        ListCursor? cursor = null;
-        if (!string.IsNullOrEmpty(query.Cursor))
-        {
-            cursor = ListCursor.Decode(query.Cursor, sort, sort == SortByName ? 2 : 0);
-            if (cursor is null)
-            {
-                errors.Add("cursor", ListCursor.Invalid);
-            }
-        }
-
+        var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize);
         if (errors.Any)
         {
             return Result<ListPage<ContactListItem>>.Invalid(errors);
         }
 
         var contacts = await FilteredAsync(actor, query, cancellationToken);
-        if (cursor is { } at)
-        {
-            var id = at.Id;
-            if (sort == SortByName)
-            {
-                var (last, first) = (at.Keys[0], at.Keys[1]);
-                // The first ">=" is redundant logically but gives the database a range start on the sort
-                // index: without it the OR below makes it read the index from the top (page 1,000 = 50,000 rows).
-                contacts = at.Forward
-                    ? contacts.Where(c => c.LastName.CompareTo(last) >= 0).Where(c => c.LastName.CompareTo(last) > 0 || (c.LastName == last && (c.FirstName.CompareTo(first) > 0 || (c.FirstName == first && c.Id > id))))
-                    : contacts.Where(c => c.LastName.CompareTo(last) <= 0).Where(c => c.LastName.CompareTo(last) < 0 || (c.LastName == last && (c.FirstName.CompareTo(first) < 0 || (c.FirstName == first && c.Id < id))));
-            }
-            else
-            {
-                contacts = at.Forward ? contacts.Where(c => c.Id > id) : contacts.Where(c => c.Id < id);
-            }
-        }
-
-        var forward = cursor?.Forward ?? true;
         var driving = await TextSearch.DrivingTermAsync(db, Contact.Matching, TextSearch.Term(query.Search), cancellationToken);
-        var ordered = Order(contacts, sort, forward, driving);
-        var rows = await (await ProjectAsync(actor, ordered.Take(size + 1), cancellationToken)).ToListAsync(cancellationToken);
-        return Result<ListPage<ContactListItem>>.Ok(ListPaging.Page(rows, size, cursor,
-            (row, next) => new ListCursor(sort, next, row.Id, sort == SortByName ? [row.LastName, row.FirstName] : [])));
+        var rows = await (await ProjectAsync(actor, page.Read(contacts, driving), cancellationToken)).ToListAsync(cancellationToken);
+        return Result<ListPage<ContactListItem>>.Ok(page.Page(rows));
     }
-
-    internal static string SortOf(ContactQuery query) =>
-        string.Equals(query.Sort, SortById, StringComparison.OrdinalIgnoreCase) ? SortById : SortByName;
 
     /// <summary>The query's search and sort; paging is checked by the list alone.</summary>
     internal static FieldErrors Validate(ContactQuery query)
     {
         var errors = new FieldErrors().Text("search", "Search", query.Search, ListCompanies.SearchMaxLength, required: false);
-        if (query.Sort is { Length: > 0 } s && !s.Equals(SortByName, StringComparison.OrdinalIgnoreCase) && !s.Equals(SortById, StringComparison.OrdinalIgnoreCase))
-        {
-            errors.Add("sort", "Sort by \"name\" or \"id\".");
-        }
-
+        Sorts.CheckSort(errors, query.Sort);
         return errors;
     }
 
@@ -107,12 +68,6 @@ public sealed class ListContacts(CrmDb db, RecordAccess access, RecordLookups lo
 
         return contacts;
     }
-
-    /// <summary>The list's order; <paramref name="drivingTerm"/> is the searched text when it drives the query, see <see cref="TextSearch.SortKey"/>.</summary>
-    internal static IOrderedQueryable<Contact> Order(IQueryable<Contact> contacts, string sort, bool forward, string? drivingTerm = null) => sort == SortByName
-        ? (forward ? contacts.OrderBy(TextSearch.SortKey<Contact, string>(c => c.LastName, drivingTerm)).ThenBy(c => c.FirstName).ThenBy(c => c.Id)
-            : contacts.OrderByDescending(TextSearch.SortKey<Contact, string>(c => c.LastName, drivingTerm)).ThenByDescending(c => c.FirstName).ThenByDescending(c => c.Id))
-        : (forward ? contacts.OrderBy(TextSearch.SortKey<Contact, int>(c => c.Id, drivingTerm)) : contacts.OrderByDescending(TextSearch.SortKey<Contact, int>(c => c.Id, drivingTerm)));
 
     /// <summary>
     /// The list's columns. Names come from correlated lookups in the projection, so rows keep the

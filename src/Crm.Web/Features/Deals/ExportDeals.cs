@@ -26,20 +26,13 @@ public sealed class ExportDeals(ListDeals list, ListExports exports)
         new("owner", "Owner", d => d.OwnerName),
     ];
 
-    public async Task<Result<TableExport>> RunAsync(Actor actor, DealQuery query, string? format, CancellationToken cancellationToken)
-    {
-        var start = await exports.StartAsync(actor, CrmModules.Deals, format,
-            fields => ListDeals.Validate(query, fields.CanSee(ReadDeal.AmountField)), cancellationToken);
-        if (!start.IsOk)
+    public Task<Result<TableExport>> RunAsync(Actor actor, DealQuery query, string? format, CancellationToken cancellationToken) =>
+        exports.RunAsync(actor, CrmModules.Deals, query, format, fields => ListDeals.Validate(query, fields.CanSee(ReadDeal.AmountField)), async ct =>
         {
-            return start.Map<TableExport>();
-        }
-
-        var filtered = await list.FilteredAsync(actor, query, cancellationToken);
-        var ordered = ListDeals.Order(filtered, ListDeals.SortOf(query), forward: true);
-        return Result<TableExport>.Ok(await exports.FinishAsync(actor, start.Value!, query with { Cursor = null, PageSize = null }, s_columns,
-            await filtered.CountAsync(cancellationToken), ct => Rows(actor, ordered, ct), cancellationToken));
-    }
+            var filtered = await list.FilteredAsync(actor, query, ct);
+            var ordered = ListDeals.Sorts.Order(filtered, query.Sort);
+            return new ExportRows<DealListItem>(s_columns, await filtered.CountAsync(ct), rowsCt => Rows(actor, ordered, rowsCt));
+        }, cancellationToken);
 
     /// <summary>In batches: the projection masks and names per row, in memory.</summary>
     private async IAsyncEnumerable<DealListItem> Rows(Actor actor, IOrderedQueryable<Deal> ordered, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Serialization;
 using Crm.Web.Data;
 using Crm.Web.Features.Companies;
@@ -32,93 +31,34 @@ public sealed class ListDeals(CrmDb db, RecordAccess access, RecordLookups looku
     public const string SortByAmount = "amount";
     public const string SortById = "id";
 
+    /// <summary>The sorts: by title (the default), by amount (in minor units), by ID.</summary>
+    internal static readonly KeysetList<Deal, Row> Sorts = new KeysetList<Deal, Row>(d => d.Id, r => r.Item.Id)
+        .Sort(SortByTitle, keys => keys.Text(d => d.Title, r => r.Item.Title))
+        .Sort(SortByAmount, keys => keys.Number(d => d.Amount, r => r.Amount))
+        .Sort(SortById);
+
     public async Task<Result<ListPage<DealListItem>>> RunAsync(Actor actor, DealQuery query, CancellationToken cancellationToken)
     {
-        var size = query.PageSize ?? ListPaging.DefaultPageSize;
         var fields = await access.FieldsAsync(actor, CrmModules.Deals.Key, cancellationToken);
-        var errors = Validate(query, fields.CanSee(ReadDeal.AmountField));
-        if (size is < 1 or > ListPaging.MaxPageSize)
-        {
-            errors.Add("pageSize", $"The page size must be between 1 and {ListPaging.MaxPageSize}.");
-        }
-
-        var sort = SortOf(query);
-        ListCursor? cursor = null;
-        long amountKey = 0;
-        if (!string.IsNullOrEmpty(query.Cursor))
-        {
-            cursor = ListCursor.Decode(query.Cursor, sort, sort == SortById ? 0 : 1);
-            if (cursor is null || (sort == SortByAmount && !long.TryParse(cursor.Keys[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out amountKey)))
-            {
-                cursor = null;
-                errors.Add("cursor", ListCursor.Invalid);
-            }
-        }
-
+        var seeAmount = fields.CanSee(ReadDeal.AmountField);
+        var errors = Validate(query, seeAmount);
+        var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize);
         if (errors.Any)
         {
             return Result<ListPage<DealListItem>>.Invalid(errors);
         }
 
         var deals = await FilteredAsync(actor, query, cancellationToken);
-        if (cursor is { } at)
-        {
-            var id = at.Id;
-            if (sort == SortByTitle)
-            {
-                var title = at.Keys[0];
-                deals = at.Forward
-                    ? deals.Where(d => d.Title.CompareTo(title) >= 0).Where(d => d.Title.CompareTo(title) > 0 || (d.Title == title && d.Id > id))
-                    : deals.Where(d => d.Title.CompareTo(title) <= 0).Where(d => d.Title.CompareTo(title) < 0 || (d.Title == title && d.Id < id));
-            }
-            else if (sort == SortByAmount)
-            {
-                deals = at.Forward
-                    ? deals.Where(d => d.Amount > amountKey || (d.Amount == amountKey && d.Id > id))
-                    : deals.Where(d => d.Amount < amountKey || (d.Amount == amountKey && d.Id < id));
-            }
-            else
-            {
-                deals = at.Forward ? deals.Where(d => d.Id > id) : deals.Where(d => d.Id < id);
-            }
-        }
-
-        var forward = cursor?.Forward ?? true;
-        var ordered = Order(deals, sort, forward, await TextSearch.DrivingTermAsync(db, Deal.Matching, TextSearch.Term(query.Search), cancellationToken));
-        var rows = await Project(actor, ordered.Take(size + 1), cancellationToken);
-        var page = ListPaging.Page(rows, size, cursor, (row, next) => new ListCursor(sort, next, row.Item.Id,
-            sort == SortByTitle ? [row.Item.Title] : sort == SortByAmount ? [row.Amount.ToString(CultureInfo.InvariantCulture)] : []));
-        var seeAmount = fields.CanSee(ReadDeal.AmountField);
+        var driving = await TextSearch.DrivingTermAsync(db, Deal.Matching, TextSearch.Term(query.Search), cancellationToken);
+        var read = page.Page(await Project(actor, page.Read(deals, driving), cancellationToken));
         return Result<ListPage<DealListItem>>.Ok(new ListPage<DealListItem>(
-            [.. page.Items.Select(r => seeAmount ? r.Item : r.Item with { Amount = null, Currency = null })], page.NextCursor, page.PreviousCursor));
+            [.. read.Items.Select(r => seeAmount ? r.Item : r.Item with { Amount = null, Currency = null })], read.NextCursor, read.PreviousCursor));
     }
-
-    /// <summary>The list's order; <paramref name="drivingTerm"/> is the searched text when it drives the query, see <see cref="TextSearch.SortKey"/>.</summary>
-    internal static IOrderedQueryable<Deal> Order(IQueryable<Deal> deals, string sort, bool forward, string? drivingTerm = null) => sort switch
-    {
-        SortByTitle => forward ? deals.OrderBy(TextSearch.SortKey<Deal, string>(d => d.Title, drivingTerm)).ThenBy(d => d.Id)
-            : deals.OrderByDescending(TextSearch.SortKey<Deal, string>(d => d.Title, drivingTerm)).ThenByDescending(d => d.Id),
-        SortByAmount => forward ? deals.OrderBy(TextSearch.SortKey<Deal, long>(d => d.Amount, drivingTerm)).ThenBy(d => d.Id)
-            : deals.OrderByDescending(TextSearch.SortKey<Deal, long>(d => d.Amount, drivingTerm)).ThenByDescending(d => d.Id),
-        _ => forward ? deals.OrderBy(TextSearch.SortKey<Deal, int>(d => d.Id, drivingTerm)) : deals.OrderByDescending(TextSearch.SortKey<Deal, int>(d => d.Id, drivingTerm)),
-    };
-
-    internal static string SortOf(DealQuery query) => query.Sort?.ToLowerInvariant() switch
-    {
-        SortById => SortById,
-        SortByAmount => SortByAmount,
-        _ => SortByTitle,
-    };
 
     internal static FieldErrors Validate(DealQuery query, bool seeAmount)
     {
         var errors = new FieldErrors().Text("search", "Search", query.Search, ListCompanies.SearchMaxLength, required: false);
-        var sort = query.Sort?.ToLowerInvariant();
-        if (sort is { Length: > 0 } && sort is not (SortByTitle or SortByAmount or SortById))
-        {
-            errors.Add("sort", "Sort by \"title\", \"amount\" or \"id\".");
-        }
-        else if (sort == SortByAmount && !seeAmount)
+        if (Sorts.CheckSort(errors, query.Sort) && Sorts.SortOf(query.Sort) == SortByAmount && !seeAmount)
         {
             errors.Add("sort", "Your role does not show deal amounts, so the list cannot be sorted by amount.");
         }

@@ -28,17 +28,15 @@ public sealed class ExportFiles(ListFiles list, FileVisibility visibility, ListE
         new("owner", "Owner", f => f.OwnerName),
     ];
 
-    public async Task<Result<TableExport>> RunAsync(Actor actor, FileQuery query, string? format, CancellationToken cancellationToken)
-    {
-        var start = await exports.StartAsync(actor, CrmModules.Files, format, _ => ListFiles.Validate(query), cancellationToken);
-        if (!start.IsOk)
-        {
-            return start.Map<TableExport>();
-        }
+    public Task<Result<TableExport>> RunAsync(Actor actor, FileQuery query, string? format, CancellationToken cancellationToken) =>
+        exports.RunAsync(actor, CrmModules.Files, query, format, _ => ListFiles.Validate(query), ct => ReadAsync(actor, query, ct), cancellationToken);
 
+    /// <summary>The files of the records the actor may view, or null when the one record asked for is not visible.</summary>
+    private async Task<ExportRows<FileListItem>?> ReadAsync(Actor actor, FileQuery query, CancellationToken cancellationToken)
+    {
         if (await list.FilteredAsync(actor, query, cancellationToken) is not var (files, only))
         {
-            return Result<TableExport>.NotFound();
+            return null;
         }
 
         // The records the files hang on, each checked once: the count and the rows keep only the visible ones.
@@ -55,9 +53,8 @@ public sealed class ExportFiles(ListFiles list, FileVisibility visibility, ListE
             }
         }
 
-        var rows = list.Project(ListFiles.Ordered(files, ListFiles.SortOf(query), forward: true));
-        return Result<TableExport>.Ok(await exports.FinishAsync(actor, start.Value!, query with { Cursor = null, PageSize = null }, s_columns,
-            count, ct => Visible(rows.AsAsyncEnumerable(), visible, ct), cancellationToken));
+        var rows = list.Project(ListFiles.Sorts.Order(files, query.Sort));
+        return new ExportRows<FileListItem>(s_columns, count, ct => Visible(rows.AsAsyncEnumerable(), visible, ct));
     }
 
     private static async IAsyncEnumerable<FileListItem> Visible(

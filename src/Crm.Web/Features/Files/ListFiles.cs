@@ -26,26 +26,15 @@ public sealed class ListFiles(CrmDb db, FileVisibility visibility)
     public const string SortById = "id";
     public const int SearchMaxLength = 200;
 
+    /// <summary>The sorts: by name (the default), by ID.</summary>
+    internal static readonly KeysetList<FileObject, FileListItem> Sorts = new KeysetList<FileObject, FileListItem>(f => f.Id, r => r.Id)
+        .Sort(SortByName, keys => keys.Text(f => f.Name, r => r.Name))
+        .Sort(SortById);
+
     public async Task<Result<ListPage<FileListItem>>> RunAsync(Actor actor, FileQuery query, CancellationToken cancellationToken)
     {
-        var size = query.PageSize ?? ListPaging.DefaultPageSize;
         var errors = Validate(query);
-        if (size is < 1 or > ListPaging.MaxPageSize)
-        {
-            errors.Add("pageSize", $"The page size must be between 1 and {ListPaging.MaxPageSize}.");
-        }
-
-        var sort = SortOf(query);
-        ListCursor? cursor = null;
-        if (!string.IsNullOrEmpty(query.Cursor))
-        {
-            cursor = ListCursor.Decode(query.Cursor, sort, sort == SortByName ? 1 : 0);
-            if (cursor is null)
-            {
-                errors.Add("cursor", ListCursor.Invalid);
-            }
-        }
-
+        var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize);
         if (errors.Any)
         {
             return Result<ListPage<FileListItem>>.Invalid(errors);
@@ -56,14 +45,13 @@ public sealed class ListFiles(CrmDb db, FileVisibility visibility)
             return Result<ListPage<FileListItem>>.NotFound();
         }
 
-        var forward = cursor?.Forward ?? true;
         var rows = new List<FileListItem>();
         var related = new Dictionary<(string, int), RecordLink?>();
-        var at = cursor;
+        FileListItem? last = null;
         // Across records, rows whose record is hidden are dropped, so read in batches until the page (plus one) is full.
-        for (var batch = 0; batch < 20 && rows.Count <= size; batch++)
+        for (var batch = 0; batch < 20 && rows.Count <= page.Size; batch++)
         {
-            var read = await Project(Ordered(After(files, at, sort), sort, forward).Take(size + 1)).ToListAsync(cancellationToken);
+            var read = await Project(page.Read(files, from: last)).ToListAsync(cancellationToken);
             foreach (var row in read)
             {
                 var key = (row.RelatedModule, row.RelatedId);
@@ -72,35 +60,28 @@ public sealed class ListFiles(CrmDb db, FileVisibility visibility)
                     related[key] = link = only ?? await visibility.RelatedAsync(actor, row.RelatedModule, row.RelatedId, cancellationToken);
                 }
 
-                if (link is not null && rows.Count <= size)
+                if (link is not null && rows.Count <= page.Size)
                 {
                     rows.Add(row with { RelatedLabel = link.Label, RelatedUrl = link.Url });
                 }
             }
 
-            if (read.Count <= size)
+            if (read.Count <= page.Size)
             {
                 break;
             }
 
-            at = new ListCursor(sort, forward, read[^1].Id, sort == SortByName ? [read[^1].Name] : []);
+            last = read[^1];
         }
 
-        return Result<ListPage<FileListItem>>.Ok(ListPaging.Page(rows, size, cursor,
-            (row, next) => new ListCursor(sort, next, row.Id, sort == SortByName ? [row.Name] : [])));
+        return Result<ListPage<FileListItem>>.Ok(page.Page(rows));
     }
-
-    internal static string SortOf(FileQuery query) =>
-        string.Equals(query.Sort, SortById, StringComparison.OrdinalIgnoreCase) ? SortById : SortByName;
 
     /// <summary>The query's search, sort and record; paging is checked by the list alone.</summary>
     internal static FieldErrors Validate(FileQuery query)
     {
         var errors = new FieldErrors().Text("search", "Search", query.Search, SearchMaxLength, required: false);
-        if (query.Sort is { Length: > 0 } s && !s.Equals(SortByName, StringComparison.OrdinalIgnoreCase) && !s.Equals(SortById, StringComparison.OrdinalIgnoreCase))
-        {
-            errors.Add("sort", "Sort by \"name\" or \"id\".");
-        }
+        Sorts.CheckSort(errors, query.Sort);
 
         if (string.IsNullOrWhiteSpace(query.Module) != (query.Id is null))
         {
@@ -145,27 +126,4 @@ public sealed class ListFiles(CrmDb db, FileVisibility visibility)
     internal IQueryable<FileListItem> Project(IQueryable<FileObject> files) =>
         files.Select(f => new FileListItem(f.Id, f.Name, f.ContentType, f.Size, f.RelatedModule, f.RelatedId, f.CreatedAt, f.OwnerId,
             db.Users.Where(u => u.Id == f.OwnerId).Select(u => u.FullName).FirstOrDefault() ?? ""));
-
-    private static IQueryable<FileObject> After(IQueryable<FileObject> files, ListCursor? at, string sort)
-    {
-        if (at is null)
-        {
-            return files;
-        }
-
-        var id = at.Id;
-        if (sort == SortById)
-        {
-            return at.Forward ? files.Where(f => f.Id > id) : files.Where(f => f.Id < id);
-        }
-
-        var name = at.Keys[0];
-        return at.Forward
-            ? files.Where(f => f.Name.CompareTo(name) >= 0).Where(f => f.Name.CompareTo(name) > 0 || (f.Name == name && f.Id > id))
-            : files.Where(f => f.Name.CompareTo(name) <= 0).Where(f => f.Name.CompareTo(name) < 0 || (f.Name == name && f.Id < id));
-    }
-
-    internal static IQueryable<FileObject> Ordered(IQueryable<FileObject> files, string sort, bool forward) => sort == SortByName
-        ? (forward ? files.OrderBy(f => f.Name).ThenBy(f => f.Id) : files.OrderByDescending(f => f.Name).ThenByDescending(f => f.Id))
-        : (forward ? files.OrderBy(f => f.Id) : files.OrderByDescending(f => f.Id));
 }

@@ -3,7 +3,6 @@ using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
-using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Leads;
 
@@ -25,17 +24,10 @@ public sealed class ExportLeads(ListLeads list, ListExports exports)
         new("owner", "Owner", l => l.OwnerName),
     ];
 
-    public async Task<Result<TableExport>> RunAsync(Actor actor, LeadQuery query, string? format, CancellationToken cancellationToken)
-    {
-        var start = await exports.StartAsync(actor, CrmModules.Leads, format, _ => ListLeads.Validate(query), cancellationToken);
-        if (!start.IsOk)
+    public Task<Result<TableExport>> RunAsync(Actor actor, LeadQuery query, string? format, CancellationToken cancellationToken) =>
+        exports.RunAsync(actor, CrmModules.Leads, query, format, _ => ListLeads.Validate(query), async ct =>
         {
-            return start.Map<TableExport>();
-        }
-
-        var filtered = await list.FilteredAsync(actor, query, cancellationToken);
-        var rows = list.Project(ListLeads.Order(filtered, ListLeads.SortOf(query), forward: true));
-        return Result<TableExport>.Ok(await exports.FinishAsync(actor, start.Value!, query with { Cursor = null, PageSize = null }, s_columns,
-            await filtered.CountAsync(cancellationToken), _ => rows.AsAsyncEnumerable(), cancellationToken));
-    }
+            var filtered = await list.FilteredAsync(actor, query, ct);
+            return await ListExports.CountedAsync(filtered, list.Project(ListLeads.Sorts.Order(filtered, query.Sort)), s_columns, ct);
+        }, cancellationToken);
 }

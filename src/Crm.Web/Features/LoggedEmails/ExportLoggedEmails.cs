@@ -25,20 +25,13 @@ public sealed class ExportLoggedEmails(ListLoggedEmails list, ListExports export
         new("owner", "Owner", e => e.OwnerName),
     ];
 
-    public async Task<Result<TableExport>> RunAsync(Actor actor, LoggedEmailQuery query, string? format, CancellationToken cancellationToken)
-    {
-        var start = await exports.StartAsync(actor, CrmModules.Emails, format, _ => ListLoggedEmails.Validate(query), cancellationToken);
-        if (!start.IsOk)
+    public Task<Result<TableExport>> RunAsync(Actor actor, LoggedEmailQuery query, string? format, CancellationToken cancellationToken) =>
+        exports.RunAsync(actor, CrmModules.Emails, query, format, _ => ListLoggedEmails.Validate(query), async ct =>
         {
-            return start.Map<TableExport>();
-        }
-
-        var filtered = await list.FilteredAsync(actor, query, cancellationToken);
-        var rows = list.Project(ListLoggedEmails.Order(filtered, ListLoggedEmails.SortOf(query), forward: true));
-        // The related records the whole export names, decided before the rows stream (one query per module).
-        var links = await filtered.Where(e => e.RelatedId != null).Select(e => new { e.RelatedModule, e.RelatedId }).Distinct().ToListAsync(cancellationToken);
-        var visible = await lookups.VisibleAsync(actor, links.Select(l => (l.RelatedModule, l.RelatedId)), cancellationToken);
-        return Result<TableExport>.Ok(await exports.FinishAsync(actor, start.Value!, query with { Cursor = null, PageSize = null }, Columns(visible),
-            await filtered.CountAsync(cancellationToken), _ => rows.AsAsyncEnumerable(), cancellationToken));
-    }
+            var filtered = await list.FilteredAsync(actor, query, ct);
+            // The related records the whole export names, decided before the rows stream (one query per module).
+            var links = await filtered.Where(e => e.RelatedId != null).Select(e => new { e.RelatedModule, e.RelatedId }).Distinct().ToListAsync(ct);
+            var visible = await lookups.VisibleAsync(actor, links.Select(l => (l.RelatedModule, l.RelatedId)), ct);
+            return await ListExports.CountedAsync(filtered, list.Project(ListLoggedEmails.Sorts.Order(filtered, query.Sort)), Columns(visible), ct);
+        }, cancellationToken);
 }

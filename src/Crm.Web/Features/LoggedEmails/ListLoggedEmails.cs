@@ -1,4 +1,3 @@
-using System.Globalization;
 using Crm.Web.Data;
 using Crm.Web.Features.Companies;
 using Crm.Web.Features.Records;
@@ -29,84 +28,41 @@ public sealed class ListLoggedEmails(CrmDb db, RecordAccess access, RecordLookup
     public const string SortById = "id";
     public const int RelatedShown = 50;
 
+    /// <summary>The sorts: by the time sent, newest first (the default), by ID.</summary>
+    internal static readonly KeysetList<LoggedEmail, LoggedEmailListItem> Sorts = new KeysetList<LoggedEmail, LoggedEmailListItem>(e => e.Id, r => r.Id)
+        .Sort(SortBySent, keys => keys.Time(e => e.SentAt, r => r.SentAt), newestFirst: true, note: "(newest first)")
+        .Sort(SortById);
+
     public async Task<Result<ListPage<LoggedEmailListItem>>> RunAsync(Actor actor, LoggedEmailQuery query, CancellationToken cancellationToken)
     {
-        var size = query.PageSize ?? ListPaging.DefaultPageSize;
         var errors = Validate(query);
-        if (size is < 1 or > ListPaging.MaxPageSize)
-        {
-            errors.Add("pageSize", $"The page size must be between 1 and {ListPaging.MaxPageSize}.");
-        }
-
-        var sort = SortOf(query);
-        ListCursor? cursor = null;
-        long ticks = 0;
-        if (!string.IsNullOrEmpty(query.Cursor))
-        {
-            cursor = ListCursor.Decode(query.Cursor, sort, sort == SortBySent ? 1 : 0);
-            if (cursor is null || (sort == SortBySent && (!long.TryParse(cursor.Keys[0], NumberStyles.None, CultureInfo.InvariantCulture, out ticks) || ticks > DateTime.MaxValue.Ticks)))
-            {
-                cursor = null;
-                errors.Add("cursor", ListCursor.Invalid);
-            }
-        }
-
+        var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize);
         if (errors.Any)
         {
             return Result<ListPage<LoggedEmailListItem>>.Invalid(errors);
         }
 
-        var emails = await FilteredAsync(actor, query, cancellationToken);
-        if (cursor is { } at)
-        {
-            var id = at.Id;
-            if (sort == SortBySent)
-            {
-                // Newest first: "forward" goes to older emails.
-                var sent = new DateTime(ticks, DateTimeKind.Utc);
-                emails = at.Forward
-                    ? emails.Where(e => e.SentAt < sent || (e.SentAt == sent && e.Id < id))
-                    : emails.Where(e => e.SentAt > sent || (e.SentAt == sent && e.Id > id));
-            }
-            else
-            {
-                emails = at.Forward ? emails.Where(e => e.Id > id) : emails.Where(e => e.Id < id);
-            }
-        }
-
-        var forward = cursor?.Forward ?? true;
-        var read = await Project(Order(emails, sort, forward).Take(size + 1)).ToListAsync(cancellationToken);
+        var read = await Project(page.Read(await FilteredAsync(actor, query, cancellationToken))).ToListAsync(cancellationToken);
         // A related record the actor may not view is shown as none, as the email's own page does.
         var links = await lookups.VisibleAsync(actor, read.Select(r => (r.RelatedModule, r.RelatedId)), cancellationToken);
         var rows = read.Select(r => r.RelatedId is { } related && !links.Contains((r.RelatedModule!, related)) ? r with { RelatedModule = null, RelatedId = null } : r).ToList();
-        return Result<ListPage<LoggedEmailListItem>>.Ok(ListPaging.Page(rows, size, cursor,
-            (row, next) => new ListCursor(sort, next, row.Id, sort == SortBySent ? [row.SentAt.Ticks.ToString(CultureInfo.InvariantCulture)] : [])));
+        return Result<ListPage<LoggedEmailListItem>>.Ok(page.Page(rows));
     }
 
     /// <summary>The record's logged emails the actor may view, newest first, and whether they may log one.</summary>
     public async Task<RelatedEmails> RelatedAsync(Actor actor, string module, int id, CancellationToken cancellationToken)
     {
         var visible = await access.VisibleAsync<LoggedEmail>(actor, CrmModules.Emails.Key, cancellationToken);
-        var items = await Project(Order(db.LoggedEmails.AsNoTracking().Where(visible).Where(e => e.RelatedModule == module && e.RelatedId == id), SortBySent, true)
+        var items = await Project(Sorts.Order(db.LoggedEmails.AsNoTracking().Where(visible).Where(e => e.RelatedModule == module && e.RelatedId == id), SortBySent)
             .Take(RelatedShown)).ToListAsync(cancellationToken);
         var canLog = !actor.IsPreview && (await access.DecideAsync(actor, CrmModules.Emails.Key, PermissionAction.Create, null, cancellationToken)).Allowed;
         return new RelatedEmails(module, id, items, canLog);
     }
 
-    internal static IOrderedQueryable<LoggedEmail> Order(IQueryable<LoggedEmail> emails, string sort, bool forward) => sort == SortBySent
-        ? (forward ? emails.OrderByDescending(e => e.SentAt).ThenByDescending(e => e.Id) : emails.OrderBy(e => e.SentAt).ThenBy(e => e.Id))
-        : (forward ? emails.OrderBy(e => e.Id) : emails.OrderByDescending(e => e.Id));
-
-    internal static string SortOf(LoggedEmailQuery query) =>
-        string.Equals(query.Sort, SortById, StringComparison.OrdinalIgnoreCase) ? SortById : SortBySent;
-
     internal static FieldErrors Validate(LoggedEmailQuery query)
     {
         var errors = new FieldErrors().Text("search", "Search", query.Search, ListCompanies.SearchMaxLength, required: false);
-        if (query.Sort is { Length: > 0 } s && !s.Equals(SortBySent, StringComparison.OrdinalIgnoreCase) && !s.Equals(SortById, StringComparison.OrdinalIgnoreCase))
-        {
-            errors.Add("sort", "Sort by \"sent\" (newest first) or \"id\".");
-        }
+        Sorts.CheckSort(errors, query.Sort);
 
         if (query.Direction is { Length: > 0 } d && !EmailDirections.All.Contains(d))
         {

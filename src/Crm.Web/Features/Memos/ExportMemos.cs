@@ -3,7 +3,6 @@ using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
-using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Memos;
 
@@ -27,17 +26,10 @@ public sealed class ExportMemos(ListMemos list, ListExports exports)
         new("createdAt", "Written at (UTC)", m => m.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)),
     ];
 
-    public async Task<Result<TableExport>> RunAsync(Actor actor, MemoQuery query, string? format, CancellationToken cancellationToken)
-    {
-        var start = await exports.StartAsync(actor, CrmModules.Memos, format, _ => ListMemos.Validate(query), cancellationToken);
-        if (!start.IsOk)
+    public Task<Result<TableExport>> RunAsync(Actor actor, MemoQuery query, string? format, CancellationToken cancellationToken) =>
+        exports.RunAsync(actor, CrmModules.Memos, query, format, _ => ListMemos.Validate(query), async ct =>
         {
-            return start.Map<TableExport>();
-        }
-
-        var filtered = await list.FilteredAsync(actor, query, cancellationToken);
-        var rows = list.Project(ListMemos.Order(filtered, ListMemos.SortOf(query), forward: true));
-        return Result<TableExport>.Ok(await exports.FinishAsync(actor, start.Value!, query with { Cursor = null, PageSize = null }, s_columns,
-            await filtered.CountAsync(cancellationToken), _ => rows.AsAsyncEnumerable(), cancellationToken));
-    }
+            var filtered = await list.FilteredAsync(actor, query, ct);
+            return await ListExports.CountedAsync(filtered, list.Project(ListMemos.Sorts.Order(filtered, query.Sort)), s_columns, ct);
+        }, cancellationToken);
 }

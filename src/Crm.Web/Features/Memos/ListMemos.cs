@@ -22,65 +22,29 @@ public sealed class ListMemos(CrmDb db, MemoVisibility visibility)
     public const string Written = "written";
     public const string ToReview = "to-review";
 
+    /// <summary>The sorts: by title (the default), by ID.</summary>
+    internal static readonly KeysetList<Memo, MemoListItem> Sorts = new KeysetList<Memo, MemoListItem>(m => m.Id, r => r.Id)
+        .Sort(SortByTitle, keys => keys.Text(m => m.Title, r => r.Title))
+        .Sort(SortById);
+
     public async Task<Result<ListPage<MemoListItem>>> RunAsync(Actor actor, MemoQuery query, CancellationToken cancellationToken)
     {
-        var size = query.PageSize ?? ListPaging.DefaultPageSize;
         var errors = Validate(query);
-        if (size is < 1 or > ListPaging.MaxPageSize)
-        {
-            errors.Add("pageSize", $"The page size must be between 1 and {ListPaging.MaxPageSize}.");
-        }
-
-        var sort = SortOf(query);
-        ListCursor? cursor = null;
-        if (!string.IsNullOrEmpty(query.Cursor))
-        {
-            cursor = ListCursor.Decode(query.Cursor, sort, sort == SortByTitle ? 1 : 0);
-            if (cursor is null)
-            {
-                errors.Add("cursor", ListCursor.Invalid);
-            }
-        }
-
+        var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize);
         if (errors.Any)
         {
             return Result<ListPage<MemoListItem>>.Invalid(errors);
         }
 
-        var memos = await FilteredAsync(actor, query, cancellationToken);
-        if (cursor is { } at)
-        {
-            var id = at.Id;
-            if (sort == SortByTitle)
-            {
-                var title = at.Keys[0];
-                memos = at.Forward
-                    ? memos.Where(m => m.Title.CompareTo(title) >= 0).Where(m => m.Title.CompareTo(title) > 0 || (m.Title == title && m.Id > id))
-                    : memos.Where(m => m.Title.CompareTo(title) <= 0).Where(m => m.Title.CompareTo(title) < 0 || (m.Title == title && m.Id < id));
-            }
-            else
-            {
-                memos = at.Forward ? memos.Where(m => m.Id > id) : memos.Where(m => m.Id < id);
-            }
-        }
-
-        var rows = await Project(Order(memos, sort, cursor?.Forward ?? true).Take(size + 1)).ToListAsync(cancellationToken);
-        var items = rows.Select(r => r.Item).ToList();
-        return Result<ListPage<MemoListItem>>.Ok(ListPaging.Page(items, size, cursor,
-            (row, next) => new ListCursor(sort, next, row.Id, sort == SortByTitle ? [row.Title] : [])));
+        var rows = await Project(page.Read(await FilteredAsync(actor, query, cancellationToken))).ToListAsync(cancellationToken);
+        return Result<ListPage<MemoListItem>>.Ok(page.Page([.. rows.Select(r => r.Item)]));
     }
-
-    internal static string SortOf(MemoQuery query) =>
-        string.Equals(query.Sort, SortById, StringComparison.OrdinalIgnoreCase) ? SortById : SortByTitle;
 
     /// <summary>The query's search, sort, stage and box; paging is checked by the list alone.</summary>
     internal static FieldErrors Validate(MemoQuery query)
     {
         var errors = new FieldErrors().Text("search", "Search", query.Search, 200, required: false);
-        if (query.Sort is { Length: > 0 } s && !s.Equals(SortByTitle, StringComparison.OrdinalIgnoreCase) && !s.Equals(SortById, StringComparison.OrdinalIgnoreCase))
-        {
-            errors.Add("sort", "Sort by \"title\" or \"id\".");
-        }
+        Sorts.CheckSort(errors, query.Sort);
 
         if (!string.IsNullOrWhiteSpace(query.Stage) && MemoTexts.Stage(query.Stage) is null)
         {
@@ -124,10 +88,6 @@ public sealed class ListMemos(CrmDb db, MemoVisibility visibility)
 
         return memos;
     }
-
-    internal static IOrderedQueryable<Memo> Order(IQueryable<Memo> memos, string sort, bool forward) => sort == SortByTitle
-        ? (forward ? memos.OrderBy(m => m.Title).ThenBy(m => m.Id) : memos.OrderByDescending(m => m.Title).ThenByDescending(m => m.Id))
-        : (forward ? memos.OrderBy(m => m.Id) : memos.OrderByDescending(m => m.Id));
 
     /// <summary>A list row as read from the database (the stage's text is made in memory).</summary>
     internal sealed record Row(int Id, string Title, MemoStage Stage, bool IsDraft, Guid AuthorId, string Author, Guid RecipientId, string Recipient, DateTime CreatedAt)

@@ -3,7 +3,6 @@ using Crm.Web.Features.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
-using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Products;
 
@@ -24,17 +23,10 @@ public sealed class ExportProducts(ListProducts list, ListExports exports)
         new("owner", "Owner", p => p.OwnerName),
     ];
 
-    public async Task<Result<TableExport>> RunAsync(Actor actor, ProductQuery query, string? format, CancellationToken cancellationToken)
-    {
-        var start = await exports.StartAsync(actor, CrmModules.Products, format, _ => ListProducts.Validate(query), cancellationToken);
-        if (!start.IsOk)
+    public Task<Result<TableExport>> RunAsync(Actor actor, ProductQuery query, string? format, CancellationToken cancellationToken) =>
+        exports.RunAsync(actor, CrmModules.Products, query, format, _ => ListProducts.Validate(query), async ct =>
         {
-            return start.Map<TableExport>();
-        }
-
-        var filtered = await list.FilteredAsync(actor, query, cancellationToken);
-        var rows = list.Project(ListProducts.Order(filtered, ListProducts.SortOf(query), forward: true));
-        return Result<TableExport>.Ok(await exports.FinishAsync(actor, start.Value!, query with { Cursor = null, PageSize = null }, s_columns,
-            await filtered.CountAsync(cancellationToken), _ => rows.AsAsyncEnumerable(), cancellationToken));
-    }
+            var filtered = await list.FilteredAsync(actor, query, ct);
+            return await ListExports.CountedAsync(filtered, list.Project(ListProducts.Sorts.Order(filtered, query.Sort)), s_columns, ct);
+        }, cancellationToken);
 }

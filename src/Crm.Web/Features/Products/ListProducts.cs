@@ -19,77 +19,31 @@ public sealed class ListProducts(CrmDb db, RecordAccess access)
     public const string SortByCode = "code";
     public const string SortById = "id";
 
+    /// <summary>The sorts: by name (the default), by code (its lower-cased key column), by ID.</summary>
+    internal static readonly KeysetList<Product, ProductListItem> Sorts = new KeysetList<Product, ProductListItem>(p => p.Id, r => r.Id)
+        .Sort(SortByName, keys => keys.Text(p => p.Name, r => r.Name))
+        .Sort(SortByCode, keys => keys.Text(p => p.CodeKey, r => r.Code.ToLowerInvariant()))
+        .Sort(SortById);
+
     public async Task<Result<ListPage<ProductListItem>>> RunAsync(Actor actor, ProductQuery query, CancellationToken cancellationToken)
     {
-        var size = query.PageSize ?? ListPaging.DefaultPageSize;
         var errors = Validate(query);
-        if (size is < 1 or > ListPaging.MaxPageSize)
-        {
-            errors.Add("pageSize", $"The page size must be between 1 and {ListPaging.MaxPageSize}.");
-        }
-
-        var sort = SortOf(query);
-        ListCursor? cursor = null;
-        if (!string.IsNullOrEmpty(query.Cursor))
-        {
-            cursor = ListCursor.Decode(query.Cursor, sort, sort == SortById ? 0 : 1);
-            if (cursor is null)
-            {
-                errors.Add("cursor", ListCursor.Invalid);
-            }
-        }
-
+        var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize);
         if (errors.Any)
         {
             return Result<ListPage<ProductListItem>>.Invalid(errors);
         }
 
         var products = await FilteredAsync(actor, query, cancellationToken);
-        if (cursor is { } at)
-        {
-            var id = at.Id;
-            var key = at.Keys.Count > 0 ? at.Keys[0] : "";
-            products = sort switch
-            {
-                SortByName => at.Forward
-                    ? products.Where(p => p.Name.CompareTo(key) >= 0).Where(p => p.Name.CompareTo(key) > 0 || (p.Name == key && p.Id > id))
-                    : products.Where(p => p.Name.CompareTo(key) <= 0).Where(p => p.Name.CompareTo(key) < 0 || (p.Name == key && p.Id < id)),
-                SortByCode => at.Forward
-                    ? products.Where(p => p.CodeKey.CompareTo(key) >= 0).Where(p => p.CodeKey.CompareTo(key) > 0 || (p.CodeKey == key && p.Id > id))
-                    : products.Where(p => p.CodeKey.CompareTo(key) <= 0).Where(p => p.CodeKey.CompareTo(key) < 0 || (p.CodeKey == key && p.Id < id)),
-                _ => at.Forward ? products.Where(p => p.Id > id) : products.Where(p => p.Id < id),
-            };
-        }
-
-        var rows = await Project(Order(products, sort, cursor?.Forward ?? true).Take(size + 1)).ToListAsync(cancellationToken);
-        return Result<ListPage<ProductListItem>>.Ok(ListPaging.Page(rows, size, cursor, (row, next) => new ListCursor(sort, next, row.Id,
-            sort == SortByName ? [row.Name] : sort == SortByCode ? [row.Code.ToLowerInvariant()] : [])));
+        return Result<ListPage<ProductListItem>>.Ok(page.Page(await Project(page.Read(products)).ToListAsync(cancellationToken)));
     }
-
-    internal static IOrderedQueryable<Product> Order(IQueryable<Product> products, string sort, bool forward) => sort switch
-    {
-        SortByName => forward ? products.OrderBy(p => p.Name).ThenBy(p => p.Id) : products.OrderByDescending(p => p.Name).ThenByDescending(p => p.Id),
-        SortByCode => forward ? products.OrderBy(p => p.CodeKey).ThenBy(p => p.Id) : products.OrderByDescending(p => p.CodeKey).ThenByDescending(p => p.Id),
-        _ => forward ? products.OrderBy(p => p.Id) : products.OrderByDescending(p => p.Id),
-    };
-
-    internal static string SortOf(ProductQuery query) => query.Sort?.ToLowerInvariant() switch
-    {
-        SortById => SortById,
-        SortByCode => SortByCode,
-        _ => SortByName,
-    };
 
     internal static FieldErrors Validate(ProductQuery query)
     {
         var errors = new FieldErrors()
             .Text("search", "Search", query.Search, ListCompanies.SearchMaxLength, required: false)
             .Text("category", "Category", query.Category, Product.CategoryMaxLength, required: false);
-        if (query.Sort is { Length: > 0 } s && s.ToLowerInvariant() is not (SortByName or SortByCode or SortById))
-        {
-            errors.Add("sort", "Sort by \"name\", \"code\" or \"id\".");
-        }
-
+        Sorts.CheckSort(errors, query.Sort);
         return errors;
     }
 

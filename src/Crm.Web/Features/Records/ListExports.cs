@@ -6,6 +6,7 @@ using Crm.Web.Features.Audit;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Records;
 
@@ -15,11 +16,14 @@ public sealed record ExportColumn<TRow>(string Field, string Header, Func<TRow, 
 /// <summary>An export allowed to go ahead: the format asked for and the actor's field rules.</summary>
 public sealed record ExportStart(ModuleDefinition Module, ExportFormat Format, FieldPermissions Fields);
 
+/// <summary>What a module exports: its columns, how many rows, and the rows, read only while the file is written.</summary>
+public sealed record ExportRows<TRow>(IReadOnlyList<ExportColumn<TRow>> Columns, int Count, Func<CancellationToken, IAsyncEnumerable<TRow>> Rows);
+
 /// <summary>
-/// The half of every module's export use case that is the same everywhere: the export permission,
-/// the format, the query's own validation; then, once the module has built its filtered list, the
-/// hidden columns dropped, and the activity-log entry and the audit entry saved together before any
-/// row is written. The module keeps its use case file and decides which rows the actor sees.
+/// What every module's export use case does the same way: the export permission, the format, the
+/// query's own validation; then, once the module has read its filtered list, the hidden columns
+/// dropped, and the activity-log entry and the audit entry saved together before any row is
+/// written. The module keeps its use case file and decides which rows the actor sees.
 /// </summary>
 public sealed class ListExports(CrmDb db, RecordAccess access, ActivityLog activity, AuditContext audit, TimeProvider clock)
 {
@@ -27,10 +31,38 @@ public sealed class ListExports(CrmDb db, RecordAccess access, ActivityLog activ
     public static string ActivityKindOf(string module) => $"{module}-exported";
 
     /// <summary>
+    /// The export of <paramref name="module"/>'s list for <paramref name="query"/> (its filter, search
+    /// and sort are recorded; cursor and page size are not). <paramref name="read"/> runs only once the
+    /// export is allowed and the query valid; it returns null when the list itself is not found (404).
+    /// </summary>
+    public async Task<Result<TableExport>> RunAsync<TRow>(
+        Actor actor, ModuleDefinition module, object query, string? format, Func<FieldPermissions, FieldErrors> validate,
+        Func<CancellationToken, Task<ExportRows<TRow>?>> read, CancellationToken cancellationToken)
+    {
+        var start = await StartAsync(actor, module, format, validate, cancellationToken);
+        if (!start.IsOk)
+        {
+            return start.Map<TableExport>();
+        }
+
+        if (await read(cancellationToken) is not { } rows)
+        {
+            return Result<TableExport>.NotFound();
+        }
+
+        return Result<TableExport>.Ok(await FinishAsync(actor, start.Value!, query, rows.Columns, rows.Count, rows.Rows, cancellationToken));
+    }
+
+    /// <summary>The rows of <paramref name="ordered"/> (already projected), counted on <paramref name="filtered"/>, streamed as they are read.</summary>
+    public static async Task<ExportRows<TRow>?> CountedAsync<TEntity, TRow>(
+        IQueryable<TEntity> filtered, IQueryable<TRow> ordered, IReadOnlyList<ExportColumn<TRow>> columns, CancellationToken cancellationToken) =>
+        new(columns, await filtered.CountAsync(cancellationToken), _ => ordered.AsAsyncEnumerable());
+
+    /// <summary>
     /// Forbidden without the module's export permission; otherwise the format and the query are
     /// checked (<paramref name="validate"/> sees the field rules: a filter on a hidden field is refused).
     /// </summary>
-    public async Task<Result<ExportStart>> StartAsync(
+    private async Task<Result<ExportStart>> StartAsync(
         Actor actor, ModuleDefinition module, string? format, Func<FieldPermissions, FieldErrors> validate, CancellationToken cancellationToken)
     {
         if (!(await access.DecideAsync(actor, module.Key, PermissionAction.Export, null, cancellationToken)).Allowed)
@@ -61,7 +93,7 @@ public sealed class ListExports(CrmDb db, RecordAccess access, ActivityLog activ
     /// Records the export (activity log and audit trail, one SaveChanges) and returns the table;
     /// <paramref name="rows"/> is read only while the file is written.
     /// </summary>
-    public async Task<TableExport> FinishAsync<TRow>(
+    private async Task<TableExport> FinishAsync<TRow>(
         Actor actor, ExportStart start, object query, IReadOnlyList<ExportColumn<TRow>> columns, int count,
         Func<CancellationToken, IAsyncEnumerable<TRow>> rows, CancellationToken cancellationToken)
     {

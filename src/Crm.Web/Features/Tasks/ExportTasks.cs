@@ -28,21 +28,14 @@ public sealed class ExportTasks(ListTasks list, ListExports exports, RecordLooku
         new("owner", "Owner", t => t.OwnerName),
     ];
 
-    public async Task<Result<TableExport>> RunAsync(Actor actor, TaskQuery query, string? format, CancellationToken cancellationToken)
-    {
-        var start = await exports.StartAsync(actor, CrmModules.Tasks, format, _ => ListTasks.Validate(query), cancellationToken);
-        if (!start.IsOk)
+    public Task<Result<TableExport>> RunAsync(Actor actor, TaskQuery query, string? format, CancellationToken cancellationToken) =>
+        exports.RunAsync(actor, CrmModules.Tasks, query, format, _ => ListTasks.Validate(query), async ct =>
         {
-            return start.Map<TableExport>();
-        }
-
-        var filtered = await list.FilteredAsync(actor, query, cancellationToken);
-        var rows = list.Project(ListTasks.Order(filtered, ListTasks.SortOf(query), forward: true));
-        // The linked records the whole export names, decided before the rows stream (one query per module).
-        var links = await filtered.Where(t => t.RelatedId != null || t.ParentId != null).Select(t => new { t.RelatedModule, t.RelatedId, t.ParentId })
-            .Distinct().ToListAsync(cancellationToken);
-        var visible = await lookups.VisibleAsync(actor, links.SelectMany(l => new[] { (l.RelatedModule, l.RelatedId), (CrmModules.Tasks.Key, l.ParentId) }), cancellationToken);
-        return Result<TableExport>.Ok(await exports.FinishAsync(actor, start.Value!, query with { Cursor = null, PageSize = null }, Columns(visible),
-            await filtered.CountAsync(cancellationToken), _ => rows.AsAsyncEnumerable(), cancellationToken));
-    }
+            var filtered = await list.FilteredAsync(actor, query, ct);
+            // The linked records the whole export names, decided before the rows stream (one query per module).
+            var links = await filtered.Where(t => t.RelatedId != null || t.ParentId != null).Select(t => new { t.RelatedModule, t.RelatedId, t.ParentId })
+                .Distinct().ToListAsync(ct);
+            var visible = await lookups.VisibleAsync(actor, links.SelectMany(l => new[] { (l.RelatedModule, l.RelatedId), (CrmModules.Tasks.Key, l.ParentId) }), ct);
+            return await ListExports.CountedAsync(filtered, list.Project(ListTasks.Sorts.Order(filtered, query.Sort)), Columns(visible), ct);
+        }, cancellationToken);
 }

@@ -22,49 +22,21 @@ public sealed class ListTasks(CrmDb db, TaskVisibility visibility, RecordLookups
     public const string SortByTitle = "title";
     public const string SortById = "id";
 
+    /// <summary>The sorts: by title (the default), by ID.</summary>
+    internal static readonly KeysetList<CrmTask, TaskListItem> Sorts = new KeysetList<CrmTask, TaskListItem>(t => t.Id, r => r.Id)
+        .Sort(SortByTitle, keys => keys.Text(t => t.Title, r => r.Title))
+        .Sort(SortById);
+
     public async Task<Result<ListPage<TaskListItem>>> RunAsync(Actor actor, TaskQuery query, CancellationToken cancellationToken)
     {
-        var size = query.PageSize ?? ListPaging.DefaultPageSize;
         var errors = Validate(query);
-        if (size is < 1 or > ListPaging.MaxPageSize)
-        {
-            errors.Add("pageSize", $"The page size must be between 1 and {ListPaging.MaxPageSize}.");
-        }
-
-        var sort = SortOf(query);
-        ListCursor? cursor = null;
-        if (!string.IsNullOrEmpty(query.Cursor))
-        {
-            cursor = ListCursor.Decode(query.Cursor, sort, sort == SortByTitle ? 1 : 0);
-            if (cursor is null)
-            {
-                errors.Add("cursor", ListCursor.Invalid);
-            }
-        }
-
+        var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize);
         if (errors.Any)
         {
             return Result<ListPage<TaskListItem>>.Invalid(errors);
         }
 
-        var tasks = await FilteredAsync(actor, query, cancellationToken);
-        if (cursor is { } at)
-        {
-            var id = at.Id;
-            if (sort == SortByTitle)
-            {
-                var title = at.Keys[0];
-                tasks = at.Forward
-                    ? tasks.Where(t => t.Title.CompareTo(title) >= 0).Where(t => t.Title.CompareTo(title) > 0 || (t.Title == title && t.Id > id))
-                    : tasks.Where(t => t.Title.CompareTo(title) <= 0).Where(t => t.Title.CompareTo(title) < 0 || (t.Title == title && t.Id < id));
-            }
-            else
-            {
-                tasks = at.Forward ? tasks.Where(t => t.Id > id) : tasks.Where(t => t.Id < id);
-            }
-        }
-
-        var rows = await Project(Order(tasks, sort, cursor?.Forward ?? true).Take(size + 1)).ToListAsync(cancellationToken);
+        var rows = await Project(page.Read(await FilteredAsync(actor, query, cancellationToken))).ToListAsync(cancellationToken);
         // A parent or related record the actor may not view is shown as none, as the task's own page does.
         var links = await lookups.VisibleAsync(actor, rows.SelectMany(r => new[] { (r.RelatedModule, r.RelatedId), (Security.Permissions.CrmModules.Tasks.Key, r.ParentId) }), cancellationToken);
         var items = rows.Select(r => r.Item with
@@ -73,21 +45,14 @@ public sealed class ListTasks(CrmDb db, TaskVisibility visibility, RecordLookups
             RelatedId = r.RelatedId is { } relatedId && links.Contains((r.RelatedModule!, relatedId)) ? relatedId : null,
             ParentId = r.ParentId is { } parent && links.Contains((Security.Permissions.CrmModules.Tasks.Key, parent)) ? parent : null,
         }).ToList();
-        return Result<ListPage<TaskListItem>>.Ok(ListPaging.Page(items, size, cursor,
-            (row, next) => new ListCursor(sort, next, row.Id, sort == SortByTitle ? [row.Title] : [])));
+        return Result<ListPage<TaskListItem>>.Ok(page.Page(items));
     }
-
-    internal static string SortOf(TaskQuery query) =>
-        string.Equals(query.Sort, SortById, StringComparison.OrdinalIgnoreCase) ? SortById : SortByTitle;
 
     /// <summary>The query's search, sort and filters; paging is checked by the list alone.</summary>
     internal static FieldErrors Validate(TaskQuery query)
     {
         var errors = new FieldErrors().Text("search", "Search", query.Search, 200, required: false);
-        if (query.Sort is { Length: > 0 } s && !s.Equals(SortByTitle, StringComparison.OrdinalIgnoreCase) && !s.Equals(SortById, StringComparison.OrdinalIgnoreCase))
-        {
-            errors.Add("sort", "Sort by \"title\" or \"id\".");
-        }
+        Sorts.CheckSort(errors, query.Sort);
 
         if (!string.IsNullOrWhiteSpace(query.Status) && query.Status != TaskTexts.OpenFilter && TaskTexts.State(query.Status) is null)
         {
@@ -155,10 +120,6 @@ public sealed class ListTasks(CrmDb db, TaskVisibility visibility, RecordLookups
 
         return tasks;
     }
-
-    internal static IOrderedQueryable<CrmTask> Order(IQueryable<CrmTask> tasks, string sort, bool forward) => sort == SortByTitle
-        ? (forward ? tasks.OrderBy(t => t.Title).ThenBy(t => t.Id) : tasks.OrderByDescending(t => t.Title).ThenByDescending(t => t.Id))
-        : (forward ? tasks.OrderBy(t => t.Id) : tasks.OrderByDescending(t => t.Id));
 
     /// <summary>A list row as read from the database (the texts of its states are made in memory).</summary>
     internal sealed record Row(int Id, string Title, DateOnly? DueDate, TaskPriority Priority, TaskState Status, string? RelatedModule, int? RelatedId, int? ParentId, Guid OwnerId, string OwnerName)

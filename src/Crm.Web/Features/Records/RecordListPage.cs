@@ -1,0 +1,91 @@
+using System.Globalization;
+using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
+using Crm.Web.Web;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Crm.Web.Features.Records;
+
+/// <summary>
+/// The list page every object module shares: the search, sort and cursor bound from the address,
+/// one page of the module's list use case (its refusals shown as page errors), whether the actor may
+/// create and export, and the links to the next page and to the export that keep the filters. A
+/// module's page names its query and its filters; its page lives at <c>/{module}</c>, its API at
+/// <c>/api/v1/{module}</c>.
+/// </summary>
+public abstract class RecordListPage<TItem>(RecordAccess access, ModuleDefinition module) : PageModel
+{
+    public const int PageSize = 25;
+
+    [BindProperty(SupportsGet = true)]
+    public string? Search { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Sort { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Cursor { get; set; }
+
+    /// <summary>The page shown; empty when the query was refused.</summary>
+    public ListPage<TItem> List { get; private set; } = new([], null, null);
+
+    public bool CanCreate { get; private set; }
+    public bool CanExport { get; private set; }
+
+    /// <summary>The permission engine, for the decisions a module's page adds.</summary>
+    protected RecordAccess Access => access;
+
+    /// <summary>The module's list use case for the bound search, sort, cursor and filters, a page of <see cref="PageSize"/>.</summary>
+    protected abstract Task<Result<ListPage<TItem>>> ListAsync(Actor actor, CancellationToken cancellationToken);
+
+    /// <summary>The module's filters as the address carries them (null: left out), in the order the links show them.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Filters => [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    /// <summary>The address of this list at <paramref name="cursor"/>, sorted by <paramref name="sort"/> (the current sort when null).</summary>
+    public string Link(string? cursor, string? sort = null) => "/" + module.Key + QueryOf(cursor, sort ?? Sort);
+
+    /// <summary>The export of the list as shown (csv or xlsx): same search, filters and sort, every page.</summary>
+    public string ExportLink => $"/api/v1/{module.Key}/export" + QueryOf(null, Sort);
+
+    /// <summary>An optional text filter as the address carries it: left out when empty.</summary>
+    protected static string? Given(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    protected static string? Given(bool? value) => value is { } yes ? (yes ? "true" : "false") : null;
+
+    protected static string? Given(int? value) => value?.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Reads the page and the actor's create and export rights; a module adds its own with <see cref="LoadMoreAsync"/>.</summary>
+    protected async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var actor = HttpContext.Actor();
+        var result = await ListAsync(actor, cancellationToken);
+        if (result.IsOk)
+        {
+            List = result.Value!;
+        }
+        else
+        {
+            result.CopyTo(ModelState, "");
+        }
+
+        CanCreate = !actor.IsPreview && (await access.DecideAsync(actor, module.Key, PermissionAction.Create, null, cancellationToken)).Allowed;
+        CanExport = (await access.DecideAsync(actor, module.Key, PermissionAction.Export, null, cancellationToken)).Allowed;
+        await LoadMoreAsync(actor, cancellationToken);
+    }
+
+    /// <summary>What else a module's page decides for the actor (deals: whether amounts show).</summary>
+    protected virtual Task LoadMoreAsync(Actor actor, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private string QueryOf(string? cursor, string? sort) =>
+        QueryString.Create(new[] { KeyValuePair.Create("search", string.IsNullOrWhiteSpace(Search) ? null : Search), KeyValuePair.Create("sort", sort) }
+            .Concat(Filters)
+            .Append(KeyValuePair.Create("cursor", cursor))
+            .Where(p => p.Value is not null)).ToUriComponent();
+}
