@@ -21,7 +21,7 @@ SIZE=${SIZE:-}
 PAGE=${PAGE:-1000}
 SEARCH=${SEARCH:-schmidt}
 # A term found in a large share of the rows (every address is at mail.example): the other side of
-# the trade-off in Features/Records/TextSearch.cs.
+# the trade-off in src/Crm.Web/Records/TextSearch.cs.
 COMMON=${COMMON:-mail}
 PROVIDER=Sqlite
 [ -n "${CRM_BENCH_POSTGRES:-}" ] && PROVIDER=Postgres

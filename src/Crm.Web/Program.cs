@@ -1,7 +1,7 @@
 using Crm.Web.Data;
 using Crm.Web.Features;
-using Crm.Web.Features.Records;
 using Crm.Web.Operations;
+using Crm.Web.Records;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
 

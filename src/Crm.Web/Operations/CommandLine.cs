@@ -36,6 +36,11 @@ public static class CommandLine
           db model-script          Print the CREATE script of the current model for the configured
                                    provider (the reference when writing a migration by hand).
           db migrate               Apply pending migrations and exit.
+          audit verify             Seal the entries still waiting for their place in the audit trail's
+                                   hash chain, then check the chain; names the first broken entry
+                                   and exits with 1 if the trail was edited, cut or added to.
+
+        Benchmark commands (for bench/, never on a production database):
           dataset generate [--departments 10] [--users 100] [--companies 200000] [--contacts 1000000] [--deals 300000]
                                    Fill an EMPTY database with a large organisation for benchmarks
                                    (users bench000@bench.example..., one shared password).
@@ -43,9 +48,6 @@ public static class CommandLine
                                    Time the first page of a record's history (the use case and its
                                    JSON, in this process) against the raw SQL query for the same
                                    entries, with parallel callers; for benchmarks.
-          audit verify             Seal the entries still waiting for their place in the audit trail's
-                                   hash chain, then check the chain; names the first broken entry
-                                   and exits with 1 if the trail was edited, cut or added to.
 
         Environment:
           CRM_ADMIN_EMAIL, CRM_ADMIN_PASSWORD
@@ -64,7 +66,7 @@ public static class CommandLine
     {
         if (args.Length >= 2 && args[0] == "dataset")
         {
-            return await DatasetCommand.RunAsync(app, args[1..]);
+            return await Benchmarks.DatasetCommand.RunAsync(app, args[1..]);
         }
 
         if (args.Length < 2 || args[0] is not ("db" or "audit"))

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Files;
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 using Crm.Web.Features.Roles;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;

@@ -2,7 +2,7 @@ using Crm.Web.Features.Deals;
 using Crm.Web.Features.Leads;
 using Crm.Web.Features.LoggedEmails;
 using Crm.Web.Features.Products;
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using System.Net;
 using Crm.Tests.Infrastructure;
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 using Crm.Web.Features.Roles;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;

@@ -1,7 +1,7 @@
 using System.Net;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Account;
-using Crm.Web.Operations;
+using Crm.Web.Operations.Benchmarks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using Crm.Tests.Infrastructure;
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 using CsvHelper;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;

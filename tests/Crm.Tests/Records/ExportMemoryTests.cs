@@ -1,5 +1,5 @@
 using System.Globalization;
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 
 namespace Crm.Tests.Records;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Audit;
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 using Crm.Web.Features.Roles;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;

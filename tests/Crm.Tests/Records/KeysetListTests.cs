@@ -1,7 +1,7 @@
 using System.Net;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Contacts;
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
 using static Crm.Tests.Infrastructure.ObjectKit;

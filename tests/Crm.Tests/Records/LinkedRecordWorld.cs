@@ -1,7 +1,7 @@
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Account;
 using Crm.Web.Features.Memos;
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 using Crm.Web.Features.Roles;
 using Crm.Web.Features.Tasks;
 using Crm.Web.Security.Permissions;

@@ -11,8 +11,8 @@ using Crm.Web.Features.Leads;
 using Crm.Web.Features.LoggedEmails;
 using Crm.Web.Features.Memos;
 using Crm.Web.Features.Products;
-using Crm.Web.Features.Records;
 using Crm.Web.Features.Tasks;
+using Crm.Web.Records;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Crm.Tests.Infrastructure;
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 using Crm.Web.Features.Roles;
 using Crm.Web.Features.Tasks;
 using Crm.Web.Security.Permissions;

@@ -6,7 +6,7 @@ using Crm.Web.Features.Activity;
 using Crm.Web.Features.Countries;
 using Crm.Web.Features.Email;
 using Crm.Web.Features.Notifications;
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 

@@ -1,7 +1,7 @@
 using System.Reflection;
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 
 namespace Crm.Web.Features.Audit;
 

@@ -1,4 +1,4 @@
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

@@ -1,7 +1,7 @@
-using Crm.Web.Features.Records;
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
 using Crm.Web.Features.Contacts;
+using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;

@@ -1,6 +1,6 @@
-using Crm.Web.Features.Records;
 using Crm.Web.Features.Contacts;
 using Crm.Web.Features.LoggedEmails;
+using Crm.Web.Records;
 using Crm.Web.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

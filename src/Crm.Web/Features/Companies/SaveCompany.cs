@@ -1,6 +1,6 @@
-using Crm.Web.Features.Records;
 using Crm.Web.Data;
 using Crm.Web.Features.Countries;
+using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;

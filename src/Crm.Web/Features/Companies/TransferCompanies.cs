@@ -1,9 +1,9 @@
-using Crm.Web.Features.Records;
-using Crm.Web.Features.Tasks;
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
 using Crm.Web.Features.Contacts;
 using Crm.Web.Features.Deals;
+using Crm.Web.Features.Tasks;
+using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;

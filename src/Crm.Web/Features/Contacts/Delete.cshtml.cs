@@ -1,4 +1,4 @@
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 
 namespace Crm.Web.Features.Contacts;
 

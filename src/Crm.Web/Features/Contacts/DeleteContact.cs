@@ -1,7 +1,7 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
 using Crm.Web.Features.Companies;
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 using Crm.Web.Security.Permissions;
 
 namespace Crm.Web.Features.Contacts;

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Crm.Web.Data;
 using Crm.Web.Features.Companies;
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;

@@ -1,5 +1,5 @@
 using Crm.Web.Data;
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 using Crm.Web.Security;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,6 +1,6 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Help;
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;

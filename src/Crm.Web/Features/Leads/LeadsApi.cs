@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.Extensions.Options;

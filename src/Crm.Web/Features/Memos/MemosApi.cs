@@ -1,5 +1,5 @@
 using Crm.Web.Features.Tasks;
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 using Crm.Web.Security;
 
 namespace Crm.Web.Features.Memos;

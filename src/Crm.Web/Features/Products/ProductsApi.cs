@@ -1,4 +1,4 @@
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 using Crm.Web.Security;
 
 namespace Crm.Web.Features.Products;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 

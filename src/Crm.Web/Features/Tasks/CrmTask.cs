@@ -1,5 +1,5 @@
 using Crm.Web.Features.Account;
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

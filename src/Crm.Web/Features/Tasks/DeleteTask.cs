@@ -1,6 +1,6 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 using Crm.Web.Security.Permissions;
 
 namespace Crm.Web.Features.Tasks;

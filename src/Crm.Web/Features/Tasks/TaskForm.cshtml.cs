@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Crm.Web.Data;
-using Crm.Web.Features.Records;
+using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;

@@ -4,7 +4,7 @@ using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
 
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>
 /// How the CRM object features ask the permission engine about their records: the row filter

@@ -7,7 +7,7 @@ using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>
 /// What every CRM object has (seed 002): an integer ID shown as "ID 123", an owner, the owner's

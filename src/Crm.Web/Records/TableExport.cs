@@ -1,4 +1,4 @@
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>The formats a list can be exported in.</summary>
 public enum ExportFormat

@@ -4,7 +4,7 @@ using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
 
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>
 /// What a module decided about one action on one record: hidden (the caller learns nothing, a 404),

@@ -2,7 +2,7 @@ using System.Linq.Expressions;
 using Crm.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>
 /// The text search of lists and of the search box: a case-insensitive "contains" (SQL

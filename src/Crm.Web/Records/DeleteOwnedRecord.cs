@@ -4,7 +4,7 @@ using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
 
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>What a delete confirmation shows besides the record: the records of other modules that go with it.</summary>
 public interface IDeleteImpact

@@ -1,4 +1,4 @@
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>The export endpoint every module maps the same way.</summary>
 public static class ExportEndpoints

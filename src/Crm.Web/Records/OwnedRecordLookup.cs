@@ -4,7 +4,7 @@ using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
 
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>
 /// The usual <see cref="IRecordLookup"/> of an owned record: the permission engine's row filter,

@@ -4,7 +4,7 @@ using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
 
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>Who may receive records from whom, and which department an owner stamps on them.</summary>
 public static class Owners

@@ -3,7 +3,7 @@ using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>
 /// The model of a CRM object's form, one page for <c>/x/new</c> and <c>/x/{id}/edit</c>: opened from

@@ -1,7 +1,7 @@
 using Crm.Web.Security;
 using Crm.Web.Web;
 
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>One suggestion of a related-record field: what the form posts, and what the person reads.</summary>
 public sealed record RecordSuggestion(int Id, string Label);

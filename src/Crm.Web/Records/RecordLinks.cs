@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>A record as other features point at it: its module, its ID, how it is named and where its page is.</summary>
 public sealed record RecordLink(string Module, int Id, string Label, string Url);

@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Text.Json;
 
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>
 /// A position in a keyset-paged list: the sort, the direction, and the sort keys of the row next

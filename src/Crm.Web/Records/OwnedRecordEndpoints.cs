@@ -4,7 +4,7 @@ using Crm.Web.Web;
 using Microsoft.Extensions.Options;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>
 /// How a module's API names and describes its get, create and update routes, and which PATCH body

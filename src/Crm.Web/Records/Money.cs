@@ -1,7 +1,7 @@
 using System.Globalization;
 using Crm.Web.Web;
 
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>
 /// Money as deals and products keep it: an integer count of the currency's minor unit (cents for

@@ -1,6 +1,6 @@
 using Crm.Web.Security;
 
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>What every CRM object feature shares: record access through the engine, lookups and dependents.</summary>
 public static class RecordsSetup

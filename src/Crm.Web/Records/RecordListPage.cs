@@ -5,7 +5,7 @@ using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>
 /// The list page every object module shares: the search, sort and cursor bound from the address,

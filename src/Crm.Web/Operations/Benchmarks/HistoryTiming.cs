@@ -7,7 +7,7 @@ using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
 
-namespace Crm.Web.Operations;
+namespace Crm.Web.Operations.Benchmarks;
 
 /// <summary>
 /// <c>dataset time-history</c>: what opening the first page of a record's history costs the

@@ -1,6 +1,6 @@
 using CsvHelper;
 
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>RFC 4180 CSV through CsvHelper (ADR 0017), safe to open in a spreadsheet.</summary>
 public static class Csv

@@ -3,7 +3,7 @@ using Crm.Web.Features.Users;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
 
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>
 /// Every change of owner that is not a save of the record's own form: a company transfer (with its

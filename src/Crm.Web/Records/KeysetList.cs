@@ -4,7 +4,7 @@ using System.Reflection;
 using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore.Query;
 
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>
 /// The keyset paging every object list shares. A module declares its sorts once: each a name and

@@ -3,7 +3,7 @@ using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>
 /// The delete confirmation the modules share: shows what goes with the record (404 outside the view

@@ -8,7 +8,7 @@ using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
 
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>One exported column: the field rule that may hide it, its header, and its cell.</summary>
 public sealed record ExportColumn<TRow>(string Field, string Header, Func<TRow, string?> Value);

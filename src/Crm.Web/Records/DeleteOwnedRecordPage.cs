@@ -1,4 +1,4 @@
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>
 /// The delete confirmation of a module deleted through <see cref="DeleteOwnedRecord{T}"/>. Each

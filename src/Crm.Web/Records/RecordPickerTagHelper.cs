@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.AspNetCore.Razor.TagHelpers;
 
-namespace Crm.Web.Features.Records;
+namespace Crm.Web.Records;
 
 /// <summary>
 /// The related-record field of every form (a contact's company, what a task is about):

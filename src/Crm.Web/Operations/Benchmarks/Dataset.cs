@@ -8,7 +8,7 @@ using Crm.Web.Security.Permissions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
-namespace Crm.Web.Operations;
+namespace Crm.Web.Operations.Benchmarks;
 
 /// <summary>How big a generated dataset is.</summary>
 public sealed record DatasetSize(int Departments, int Users, int Companies, int Contacts, int Deals);
