@@ -151,7 +151,8 @@ public sealed class PasswordTests
     [Fact]
     public async Task Passwords_are_hashed_with_pbkdf2_sha512_at_210000_iterations_by_default()
     {
-        await using var app = new CrmApp().With("Security:PasswordHashIterations", null);
+        // An empty database: the first administrator is made by this start, with the production setting.
+        await using var app = new CrmApp(TestDatabase.Empty()).With("Security:PasswordHashIterations", null);
         _ = app.Server; // start the app with the production setting
 
         Assert.Equal(AccountSetup.DefaultHashIterations, app.Services.GetRequiredService<IOptions<PasswordHasherOptions>>().Value.IterationCount);

@@ -12,10 +12,11 @@ namespace Crm.Tests.Infrastructure;
 /// <para>
 /// <see cref="Migrated"/> (what <see cref="CrmApp"/> uses) copies a template that the migrations
 /// built once for the whole test process (ADR 0014): running every migration for every test was
-/// most of the suite's time. The template holds the migrated schema and what the migrations
-/// themselves insert, nothing else: the start-up seeds (roles, countries) and the first
-/// administrator are the app's to write, audited, at its start. <see cref="Empty"/> is for the
-/// tests whose subject is the migrations or a first start.
+/// most of the suite's time. The template is what one app's first start leaves (ADR 0024): the
+/// migrated schema, the start-up seeds (roles, countries) and the first administrator, written by
+/// the app itself with their audit entries at the test clock's start time; each test app's start
+/// then finds them and writes nothing. <see cref="Empty"/> is for the tests whose subject is the
+/// migrations or a first start.
 /// </para>
 /// </summary>
 public sealed class TestDatabase : IDisposable
@@ -55,7 +56,10 @@ public sealed class TestDatabase : IDisposable
         }
     }
 
-    /// <summary>A database holding every migration, as a CRM finds it after its first start's migrations.</summary>
+    /// <summary>The template itself, for the one app that starts on it while it is built; never dropped by <see cref="Dispose"/>.</summary>
+    private TestDatabase(string connectionString) => ConnectionString = connectionString;
+
+    /// <summary>A database as a CRM leaves it after its first start: every migration, the shipped seeds, the first administrator.</summary>
     public static TestDatabase Migrated() => new(migrated: true);
 
     /// <summary>A database with nothing in it, for tests of the migrations themselves and of a first start.</summary>
@@ -122,9 +126,27 @@ public sealed class TestDatabase : IDisposable
             await db.ApplyMigrationsAsync(CancellationToken.None);
         }).GetAwaiter().GetResult();
 
+        // Then the app's own first start, once: the shipped roles and countries and the first
+        // administrator (CrmApp's), each written with its audit entries, exactly as every test app
+        // wrote them itself before, at the same test-clock time. It was a third of a test app's start.
+        // Its Data Protection key is removed: each app makes its own under its own key file.
+        Task.Run(async () =>
+        {
+            var appConnection = IsPostgres ? PostgresConnectionString(template, pooled: false) : connectionString;
+            await using (var app = new CrmApp(new TestDatabase(appConnection)))
+            {
+                _ = app.Server;
+            }
+
+            var options = new DbContextOptionsBuilder<CrmDb>();
+            options.UseCrmDatabase(provider, appConnection, Path.GetTempPath());
+            await using var db = new CrmDb(options.Options);
+            await db.DataProtectionKeys.ExecuteDeleteAsync();
+        }).GetAwaiter().GetResult();
+
         if (IsPostgres)
         {
-            // The migrations' connection was not pooled, so none is left open; refusing new ones
+            // No connection to the template was pooled, so none is left open; refusing new ones
             // keeps the copies safe from anything that would look at the template by mistake.
             RunOnServer($"ALTER DATABASE \"{template}\" WITH ALLOW_CONNECTIONS false");
         }
@@ -133,7 +155,7 @@ public sealed class TestDatabase : IDisposable
             // The app pools its SQLite connections: close them, then leave WAL for a rollback journal,
             // which checkpoints everything into the one file a copy takes. Each test's app sets WAL
             // again at its start, as on any database.
-            SqliteConnection.ClearPool(new SqliteConnection(new SqliteConnectionStringBuilder(connectionString) { Pooling = true }.ToString()));
+            SqliteConnection.ClearAllPools();
             using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString()))
             {
                 connection.Open();
