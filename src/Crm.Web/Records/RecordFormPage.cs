@@ -1,6 +1,7 @@
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ApplicationModels;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crm.Web.Records;
@@ -110,5 +111,34 @@ public abstract class RecordFormPage<TForm, TView, TSaved> : PageModel
 
         await PrepareAsync(cancellationToken);
         return Page();
+    }
+}
+
+/// <summary>
+/// One form page per module: a module's <c>Form.cshtml</c> declares <c>@page "/x/{id:int}/edit"</c>,
+/// and this convention gives it the second address <c>/x/new</c>, where its id is null. The addresses
+/// stay those of the separate New and Edit pages the modules had.
+/// </summary>
+public sealed class RecordFormRoutes : IPageRouteModelConvention
+{
+    private const string EditSuffix = "{id:int}/edit";
+
+    public void Apply(PageRouteModel model)
+    {
+        if (!model.ViewEnginePath.EndsWith("/Form", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        foreach (var selector in model.Selectors.ToList())
+        {
+            if (selector.AttributeRouteModel?.Template is { } template && template.EndsWith(EditSuffix, StringComparison.Ordinal))
+            {
+                model.Selectors.Add(new SelectorModel
+                {
+                    AttributeRouteModel = new AttributeRouteModel { Template = template[..^EditSuffix.Length] + "new" },
+                });
+            }
+        }
     }
 }

@@ -37,7 +37,7 @@ public sealed class CompanyFormPage(CrmDb db, ReadCompany read, SaveCompany save
 
     protected override Task<Result<CompanyDetails>> SaveAsync(Actor actor, int? id, CompanyForm form, CancellationToken cancellationToken) =>
         save.RunAsync(actor, id, new CompanyInput(form.Name, form.Website, form.Phone, form.Email, form.City, form.Address, form.CountryName, form.OwnerId, form.Version),
-            form.OwnerId is null ? CompanyFields.All & ~CompanyFields.Owner : CompanyFields.All, cancellationToken);
+            form.OwnerId is null ? CompanyFields.All & ~CompanyFields.OwnerId : CompanyFields.All, cancellationToken);
 
     protected override string PageOf(CompanyDetails saved) => $"/companies/{saved.Id}";
 

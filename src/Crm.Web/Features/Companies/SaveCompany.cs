@@ -24,9 +24,10 @@ public enum CompanyFields
     Email = 8,
     City = 16,
     Address = 32,
-    Country = 64,
-    Owner = 128,
-    All = Name | Website | Phone | Email | City | Address | Country | Owner,
+    CountryName = 64,
+    OwnerId = 128,
+    // Every field, also one added later.
+    All = ~None,
 }
 
 /// <summary>
@@ -58,8 +59,8 @@ public sealed class SaveCompany(CrmDb db, RecordEditing editing, TransferCompani
         var email = Pick(CompanyFields.Email, input.Email, company?.Email);
         var city = Pick(CompanyFields.City, input.City, company?.City);
         var address = Pick(CompanyFields.Address, input.Address, company?.Address);
-        var country = Pick(CompanyFields.Country, input.CountryName, company?.CountryName);
-        var owner = fields.HasFlag(CompanyFields.Owner) && input.OwnerId is { } given ? given : company?.OwnerId ?? actor.UserId;
+        var country = Pick(CompanyFields.CountryName, input.CountryName, company?.CountryName);
+        var owner = fields.HasFlag(CompanyFields.OwnerId) && input.OwnerId is { } given ? given : company?.OwnerId ?? actor.UserId;
 
         var errors = new FieldErrors()
             .Text("name", "Name", name, Company.NameMaxLength).PlainText("name", "Name", name)
@@ -105,7 +106,7 @@ public sealed class SaveCompany(CrmDb db, RecordEditing editing, TransferCompani
         company.Email = email;
         company.City = city;
         company.Address = address;
-        if (fields.HasFlag(CompanyFields.Country) && (country != company.CountryName || company.Id == 0))
+        if (fields.HasFlag(CompanyFields.CountryName) && (country != company.CountryName || company.Id == 0))
         {
             // Matched inside the transaction: an unmatched value's notification is only kept if the save is.
             var source = actor.Kind == ActorKind.ApiToken ? CountrySources.Api : CountrySources.User;

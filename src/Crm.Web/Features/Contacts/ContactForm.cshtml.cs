@@ -24,7 +24,7 @@ public sealed class ContactFormPage(ReadContact read, SaveContact save) : Record
 
     protected override Task<Result<ContactDetails>> SaveAsync(Actor actor, int? id, ContactForm form, CancellationToken cancellationToken) =>
         save.RunAsync(actor, id, new ContactInput(form.FirstName, form.LastName, form.Email, form.Phone, form.Title, form.CompanyId, null, form.Version),
-            ContactFields.All & ~ContactFields.Owner, cancellationToken);
+            ContactFields.All & ~ContactFields.OwnerId, cancellationToken);
 
     protected override string PageOf(ContactDetails saved) => $"/contacts/{saved.Id}";
 

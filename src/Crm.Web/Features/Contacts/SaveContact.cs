@@ -19,9 +19,10 @@ public enum ContactFields
     Email = 4,
     Phone = 8,
     Title = 16,
-    Company = 32,
-    Owner = 64,
-    All = FirstName | LastName | Email | Phone | Title | Company | Owner,
+    CompanyId = 32,
+    OwnerId = 64,
+    // Every field, also one added later.
+    All = ~None,
 }
 
 /// <summary>
@@ -52,8 +53,8 @@ public sealed class SaveContact(CrmDb db, RecordAccess access, RecordLookups loo
         var email = Pick(ContactFields.Email, input.Email, contact?.Email);
         var phone = Pick(ContactFields.Phone, input.Phone, contact?.Phone);
         var title = Pick(ContactFields.Title, input.Title, contact?.Title);
-        var companyId = fields.HasFlag(ContactFields.Company) ? input.CompanyId : contact?.CompanyId;
-        var owner = fields.HasFlag(ContactFields.Owner) && input.OwnerId is { } given ? given : contact?.OwnerId ?? actor.UserId;
+        var companyId = fields.HasFlag(ContactFields.CompanyId) ? input.CompanyId : contact?.CompanyId;
+        var owner = fields.HasFlag(ContactFields.OwnerId) && input.OwnerId is { } given ? given : contact?.OwnerId ?? actor.UserId;
 
         var errors = new FieldErrors()
             .Text("firstName", "First name", first, Contact.NameMaxLength).PlainText("firstName", "First name", first)
@@ -65,7 +66,7 @@ public sealed class SaveContact(CrmDb db, RecordAccess access, RecordLookups loo
             errors.Email("email", "Email", email);
         }
 
-        if (fields.HasFlag(ContactFields.Company))
+        if (fields.HasFlag(ContactFields.CompanyId))
         {
             var company = await lookups.ChooseAsync(actor, CrmModules.Companies.Key, input.CompanyId, contact?.CompanyId, cancellationToken);
             companyId = company.Id;

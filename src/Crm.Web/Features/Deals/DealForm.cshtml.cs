@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
@@ -8,40 +7,30 @@ using Microsoft.AspNetCore.Mvc;
 namespace Crm.Web.Features.Deals;
 
 /// <summary>The model of <c>/deals/new</c> and <c>/deals/{id}/edit</c>. A hidden or read-only amount is not posted, so it is kept.</summary>
-public sealed class DealFormPage(ReadDeal read, SaveDeal save, RecordAccess access) : RecordFormPage<DealFormPage.DealForm, DealView, DealDetails>
+public sealed class DealFormPage(ReadDeal read, SaveDeal save, RecordAccess access) : RecordFormPage<DealInput, DealView, DealDetails>
 {
     public bool SeeAmount { get; private set; }
     public bool EditAmount { get; private set; }
 
     public Task<IActionResult> OnGetAsync(int? id, int? companyId, CancellationToken cancellationToken) =>
-        OpenAsync(id, () => new DealForm { CompanyId = companyId }, cancellationToken);
+        OpenAsync(id, () => new DealInput { CompanyId = companyId, Stage = DealStages.New, Amount = "0.00", Currency = Money.DefaultCurrency }, cancellationToken);
 
     protected override Task<Result<DealView>> ReadAsync(Actor actor, int id, CancellationToken cancellationToken) => read.RunAsync(actor, id, cancellationToken);
 
     protected override bool MayEdit(DealView view) => view.Can.Edit;
 
-    protected override DealForm Fill(DealView view)
-    {
-        var d = view.Deal;
-        return new DealForm
-        {
-            Title = d.Title, CompanyId = d.CompanyId, ContactId = d.ContactId, Stage = d.Stage, Amount = d.Amount, Currency = d.Currency,
-            Probability = d.Probability, ExpectedClose = d.ExpectedClose, ClosingReason = d.ClosingReason, Version = d.Version,
-        };
-    }
+    protected override DealInput Fill(DealView view) => DealInput.From(view.Deal);
 
-    protected override async Task<Result<DealDetails>> SaveAsync(Actor actor, int? id, DealForm form, CancellationToken cancellationToken)
+    protected override async Task<Result<DealDetails>> SaveAsync(Actor actor, int? id, DealInput form, CancellationToken cancellationToken)
     {
         await PrepareAsync(cancellationToken);
-        var fields = DealFields.All & ~DealFields.Owner;
+        var fields = DealFields.All & ~DealFields.OwnerId;
         if (!EditAmount)
         {
             fields &= ~(DealFields.Amount | DealFields.Currency);
         }
 
-        var input = new DealInput(form.Title, form.CompanyId, form.ContactId, form.Stage, form.Amount, form.Currency, form.Probability,
-            form.ExpectedClose, form.ClosingReason, null, form.Version);
-        return await save.RunAsync(actor, id, input, fields, cancellationToken);
+        return await save.RunAsync(actor, id, form, fields, cancellationToken);
     }
 
     protected override string PageOf(DealDetails saved) => $"/deals/{saved.Id}";
@@ -57,37 +46,5 @@ public sealed class DealFormPage(ReadDeal read, SaveDeal save, RecordAccess acce
             Input.Amount = null;
             Input.Currency = null;
         }
-    }
-
-    public sealed class DealForm
-    {
-        [Display(Name = "Title")]
-        public string? Title { get; set; }
-
-        [Display(Name = "Company"), ModelBinder(typeof(RecordIdBinder))]
-        public int? CompanyId { get; set; }
-
-        [Display(Name = "Contact"), ModelBinder(typeof(RecordIdBinder))]
-        public int? ContactId { get; set; }
-
-        [Display(Name = "Stage")]
-        public string? Stage { get; set; } = DealStages.New;
-
-        [Display(Name = "Amount")]
-        public string? Amount { get; set; } = "0.00";
-
-        [Display(Name = "Currency")]
-        public string? Currency { get; set; } = Money.DefaultCurrency;
-
-        [Display(Name = "Probability")]
-        public int? Probability { get; set; }
-
-        [Display(Name = "Expected close")]
-        public DateOnly? ExpectedClose { get; set; }
-
-        [Display(Name = "Closing reason")]
-        public string? ClosingReason { get; set; }
-
-        public int? Version { get; set; }
     }
 }

@@ -23,7 +23,7 @@ public static class DealsApi
                 .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
         deals.MapOwnedRecordEdits(
-            new OwnedRecordEdits<DealInput, DealFields>("Deal", DealFields.All, s_fields)
+            new OwnedRecordEdits<DealInput, DealFields>("Deal")
             {
                 GetSummary = "One deal; 404 when it does not exist or you may not view it. amount and currency are absent when your role hides the amount.",
                 CreateSummary = "Adds a deal; amount is a string like \"1234.50\" in the currency's decimals; the owner defaults to you.",
@@ -41,11 +41,4 @@ public static class DealsApi
 
         return api;
     }
-
-    private static readonly (string Name, DealFields Field)[] s_fields =
-    [
-        ("title", DealFields.Title), ("companyId", DealFields.Company), ("contactId", DealFields.Contact), ("stage", DealFields.Stage),
-        ("amount", DealFields.Amount), ("currency", DealFields.Currency), ("probability", DealFields.Probability),
-        ("expectedClose", DealFields.ExpectedClose), ("closingReason", DealFields.ClosingReason), ("ownerId", DealFields.Owner),
-    ];
 }

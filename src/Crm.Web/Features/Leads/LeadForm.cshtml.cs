@@ -31,7 +31,7 @@ public sealed class LeadFormPage(ReadLead read, SaveLead save) : RecordFormPage<
 
     protected override Task<Result<LeadDetails>> SaveAsync(Actor actor, int? id, LeadForm form, CancellationToken cancellationToken) =>
         save.RunAsync(actor, id, new LeadInput(form.FirstName, form.LastName, form.CompanyName, form.Email, form.Phone, form.Source, form.Status, form.Notes, null, form.Version),
-            LeadFields.All & ~LeadFields.Owner, cancellationToken);
+            LeadFields.All & ~LeadFields.OwnerId, cancellationToken);
 
     protected override string PageOf(LeadDetails saved) => $"/leads/{saved.Id}";
 

@@ -25,8 +25,9 @@ public enum LeadFields
     Source = 32,
     Status = 64,
     Notes = 128,
-    Owner = 256,
-    All = FirstName | LastName | CompanyName | Email | Phone | Source | Status | Notes | Owner,
+    OwnerId = 256,
+    // Every field, also one added later.
+    All = ~None,
 }
 
 /// <summary>
@@ -65,7 +66,7 @@ public sealed class SaveLead(CrmDb db, RecordAccess access, RecordEditing editin
         var source = Pick(LeadFields.Source, input.Source, lead?.Source)?.ToLowerInvariant() ?? LeadSources.Other;
         var status = Pick(LeadFields.Status, input.Status, lead?.Status)?.ToLowerInvariant() ?? LeadStatuses.New;
         var notes = Pick(LeadFields.Notes, input.Notes, lead?.Notes);
-        var owner = fields.HasFlag(LeadFields.Owner) && input.OwnerId is { } given ? given : lead?.OwnerId ?? actor.UserId;
+        var owner = fields.HasFlag(LeadFields.OwnerId) && input.OwnerId is { } given ? given : lead?.OwnerId ?? actor.UserId;
 
         var errors = new FieldErrors()
             .Text("firstName", "First name", first, Lead.NameMaxLength).PlainText("firstName", "First name", first)

@@ -42,7 +42,7 @@ public sealed class LoggedEmailFormPage(ReadLoggedEmail read, SaveLoggedEmail sa
     protected override Task<Result<LoggedEmailDetails>> SaveAsync(Actor actor, int? id, LoggedEmailForm form, CancellationToken cancellationToken) =>
         save.RunAsync(actor, id, new LoggedEmailInput(form.Direction, form.From, form.To, form.Subject, form.Body, form.SentAt,
                 string.IsNullOrEmpty(form.RelatedModule) ? null : form.RelatedModule, form.RelatedId, null, form.Version),
-            LoggedEmailFields.All & ~LoggedEmailFields.Owner, cancellationToken);
+            LoggedEmailFields.All & ~LoggedEmailFields.OwnerId, cancellationToken);
 
     protected override string PageOf(LoggedEmailDetails saved) => $"/emails/{saved.Id}";
 

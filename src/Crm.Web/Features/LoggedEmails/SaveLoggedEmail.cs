@@ -23,9 +23,11 @@ public enum LoggedEmailFields
     Subject = 8,
     Body = 16,
     SentAt = 32,
+    [InputProperties(nameof(LoggedEmailInput.RelatedModule), nameof(LoggedEmailInput.RelatedId))]
     Related = 64,
-    Owner = 128,
-    All = Direction | From | To | Subject | Body | SentAt | Related | Owner,
+    OwnerId = 128,
+    // Every field, also one added later.
+    All = ~None,
 }
 
 /// <summary>
@@ -63,7 +65,7 @@ public sealed class SaveLoggedEmail(CrmDb db, RecordEditing editing, RecordLooku
         var sentAt = fields.HasFlag(LoggedEmailFields.SentAt) ? input.SentAt : email?.SentAt;
         var relatedModule = Pick(LoggedEmailFields.Related, input.RelatedModule, email?.RelatedModule)?.ToLowerInvariant();
         var relatedId = fields.HasFlag(LoggedEmailFields.Related) ? input.RelatedId : email?.RelatedId;
-        var owner = fields.HasFlag(LoggedEmailFields.Owner) && input.OwnerId is { } given ? given : email?.OwnerId ?? actor.UserId;
+        var owner = fields.HasFlag(LoggedEmailFields.OwnerId) && input.OwnerId is { } given ? given : email?.OwnerId ?? actor.UserId;
 
         var errors = new FieldErrors()
             .Text("subject", "Subject", subject, LoggedEmail.SubjectMaxLength).PlainText("subject", "Subject", subject)

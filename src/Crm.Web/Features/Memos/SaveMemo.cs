@@ -17,10 +17,12 @@ public enum MemoFields
     None = 0,
     Title = 1,
     Body = 2,
-    Recipient = 4,
-    Draft = 8,
+    RecipientId = 4,
+    IsDraft = 8,
+    [InputProperties(nameof(MemoInput.RelatedModule), nameof(MemoInput.RelatedId))]
     Related = 16,
-    All = Title | Body | Recipient | Draft | Related,
+    // Every field, also one added later.
+    All = ~None,
 }
 
 /// <summary>
@@ -51,8 +53,8 @@ public sealed class SaveMemo(CrmDb db, RecordEditing editing, MemoVisibility vis
 
         var title = fields.HasFlag(MemoFields.Title) ? Clean(input.Title) : memo!.Title;
         var body = fields.HasFlag(MemoFields.Body) ? Clean(input.Body) : memo!.Body;
-        var recipient = fields.HasFlag(MemoFields.Recipient) ? input.RecipientId : memo?.RecipientId;
-        var draft = fields.HasFlag(MemoFields.Draft) ? input.IsDraft ?? false : memo!.IsDraft;
+        var recipient = fields.HasFlag(MemoFields.RecipientId) ? input.RecipientId : memo?.RecipientId;
+        var draft = fields.HasFlag(MemoFields.IsDraft) ? input.IsDraft ?? false : memo!.IsDraft;
         var relatedModule = fields.HasFlag(MemoFields.Related) ? Clean(input.RelatedModule) : memo?.RelatedModule;
         var relatedId = fields.HasFlag(MemoFields.Related) ? input.RelatedId : memo?.RelatedId;
         var author = memo?.AuthorId ?? actor.UserId!.Value;

@@ -23,7 +23,7 @@ public static class ProductsApi
                 .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
         products.MapOwnedRecordEdits(
-            new OwnedRecordEdits<ProductInput, ProductFields>("Product", ProductFields.All, s_fields)
+            new OwnedRecordEdits<ProductInput, ProductFields>("Product")
             {
                 GetSummary = "One product; 404 when it does not exist or you may not view it.",
                 CreateSummary = "Adds a product; price is a string like \"19.90\" in the currency's decimals; the code must be unique ignoring case.",
@@ -41,10 +41,4 @@ public static class ProductsApi
 
         return api;
     }
-
-    private static readonly (string Name, ProductFields Field)[] s_fields =
-    [
-        ("code", ProductFields.Code), ("name", ProductFields.Name), ("price", ProductFields.Price), ("currency", ProductFields.Currency),
-        ("category", ProductFields.Category), ("isActive", ProductFields.Active), ("ownerId", ProductFields.Owner),
-    ];
 }

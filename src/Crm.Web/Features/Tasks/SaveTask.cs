@@ -24,10 +24,12 @@ public enum TaskFields
     DueDate = 4,
     Priority = 8,
     Status = 16,
-    Responsible = 32,
-    Parent = 64,
+    ResponsibleIds = 32,
+    ParentId = 64,
+    [InputProperties(nameof(TaskInput.RelatedModule), nameof(TaskInput.RelatedId))]
     Related = 128,
-    All = Title | Description | DueDate | Priority | Status | Responsible | Parent | Related,
+    // Every field, also one added later.
+    All = ~None,
 }
 
 /// <summary>
@@ -108,7 +110,7 @@ public sealed class SaveTask(CrmDb db, RecordEditing editing, TaskVisibility vis
         }
 
         var responsible = task?.Responsible.Select(r => r.UserId).ToList() ?? [];
-        if (fields.HasFlag(TaskFields.Responsible))
+        if (fields.HasFlag(TaskFields.ResponsibleIds))
         {
             responsible = [.. (input.ResponsibleIds ?? []).Distinct()];
             if (responsible.Count == 0 && id is null && actor.UserId is { } me)
@@ -136,7 +138,7 @@ public sealed class SaveTask(CrmDb db, RecordEditing editing, TaskVisibility vis
         }
 
         var parentId = task?.ParentId;
-        if (fields.HasFlag(TaskFields.Parent))
+        if (fields.HasFlag(TaskFields.ParentId))
         {
             var parent = await lookups.ChooseAsync(actor, CrmModules.Tasks.Key, input.ParentId, task?.ParentId, cancellationToken);
             parentId = parent.Id;
