@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Crm.Web.Data;
 using Crm.Web.Features.Countries;
 using Crm.Web.Records;
@@ -7,11 +8,47 @@ using Crm.Web.Web;
 
 namespace Crm.Web.Features.Companies;
 
-/// <summary>What a form or an API caller may set (the API body, named CompanyRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is ignored.</summary>
+/// <summary>
+/// What the company form or an API caller may set, bound straight from either (the API body, named
+/// CompanyRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is
+/// ignored. A new field is a property here and a flag of the same name in <see cref="CompanyFields"/>.
+/// </summary>
 [ApiSchemaName("CompanyRequest")]
-public sealed record CompanyInput(
-    string? Name, string? Website, string? Phone, string? Email, string? City, string? Address, string? CountryName,
-    Guid? OwnerId, int? Version);
+public sealed class CompanyInput
+{
+    [Display(Name = "Name")]
+    public string? Name { get; set; }
+
+    [Display(Name = "Website")]
+    public string? Website { get; set; }
+
+    [Display(Name = "Phone")]
+    public string? Phone { get; set; }
+
+    [Display(Name = "Email")]
+    public string? Email { get; set; }
+
+    [Display(Name = "City")]
+    public string? City { get; set; }
+
+    [Display(Name = "Address")]
+    public string? Address { get; set; }
+
+    [Display(Name = "Country")]
+    public string? CountryName { get; set; }
+
+    [Display(Name = "Owner")]
+    public Guid? OwnerId { get; set; }
+
+    /// <summary>The version the form was filled from; a save against a newer one is refused.</summary>
+    public int? Version { get; set; }
+
+    public static CompanyInput Of(CompanyDetails c) => new()
+    {
+        Name = c.Name, Website = c.Website, Phone = c.Phone, Email = c.Email, City = c.City, Address = c.Address,
+        CountryName = c.CountryName, OwnerId = c.OwnerId, Version = c.Version,
+    };
+}
 
 /// <summary>Which fields of <see cref="CompanyInput"/> to apply: all of them, or those a PATCH named.</summary>
 [Flags]

@@ -1,14 +1,49 @@
+using System.ComponentModel.DataAnnotations;
 using Crm.Web.Data;
 using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Crm.Web.Features.Contacts;
 
-/// <summary>What a form or an API caller may set (the API body, named ContactRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is ignored.</summary>
+/// <summary>
+/// What the contact form or an API caller may set, bound straight from either (the API body, named
+/// ContactRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is
+/// ignored. A new field is a property here and a flag of the same name in <see cref="ContactFields"/>.
+/// </summary>
 [ApiSchemaName("ContactRequest")]
-public sealed record ContactInput(string? FirstName, string? LastName, string? Email, string? Phone, string? Title, int? CompanyId, Guid? OwnerId, int? Version);
+public sealed class ContactInput
+{
+    [Display(Name = "First name")]
+    public string? FirstName { get; set; }
+
+    [Display(Name = "Last name")]
+    public string? LastName { get; set; }
+
+    [Display(Name = "Email")]
+    public string? Email { get; set; }
+
+    [Display(Name = "Phone")]
+    public string? Phone { get; set; }
+
+    [Display(Name = "Job title")]
+    public string? Title { get; set; }
+
+    [Display(Name = "Company"), ModelBinder(typeof(RecordIdBinder))]
+    public int? CompanyId { get; set; }
+
+    [Display(Name = "Owner")]
+    public Guid? OwnerId { get; set; }
+
+    public int? Version { get; set; }
+
+    public static ContactInput Of(ContactDetails c) => new()
+    {
+        FirstName = c.FirstName, LastName = c.LastName, Email = c.Email, Phone = c.Phone, Title = c.Title, CompanyId = c.CompanyId, OwnerId = c.OwnerId, Version = c.Version,
+    };
+}
 
 [Flags]
 public enum ContactFields

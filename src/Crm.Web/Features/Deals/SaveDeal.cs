@@ -53,7 +53,7 @@ public sealed class DealInput
     public int? Version { get; set; }
 
     /// <summary>The deal as its edit form starts.</summary>
-    public static DealInput From(DealDetails d) => new()
+    public static DealInput Of(DealDetails d) => new()
     {
         Title = d.Title, CompanyId = d.CompanyId, ContactId = d.ContactId, Stage = d.Stage, Amount = d.Amount, Currency = d.Currency,
         Probability = d.Probability, ExpectedClose = d.ExpectedClose, ClosingReason = d.ClosingReason, OwnerId = d.OwnerId, Version = d.Version,

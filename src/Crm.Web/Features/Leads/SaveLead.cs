@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Crm.Web.Data;
 using Crm.Web.Records;
 using Crm.Web.Security;
@@ -7,11 +8,49 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Leads;
 
-/// <summary>What a form or an API caller may set (the API body, named LeadRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is ignored.</summary>
+/// <summary>
+/// What the lead form or an API caller may set, bound straight from either (the API body, named
+/// LeadRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is
+/// ignored. A new field is a property here and a flag of the same name in <see cref="LeadFields"/>.
+/// </summary>
 [ApiSchemaName("LeadRequest")]
-public sealed record LeadInput(
-    string? FirstName, string? LastName, string? CompanyName, string? Email, string? Phone, string? Source, string? Status, string? Notes,
-    Guid? OwnerId, int? Version);
+public sealed class LeadInput
+{
+    [Display(Name = "First name")]
+    public string? FirstName { get; set; }
+
+    [Display(Name = "Last name")]
+    public string? LastName { get; set; }
+
+    [Display(Name = "Company name")]
+    public string? CompanyName { get; set; }
+
+    [Display(Name = "Email")]
+    public string? Email { get; set; }
+
+    [Display(Name = "Phone")]
+    public string? Phone { get; set; }
+
+    [Display(Name = "Source")]
+    public string? Source { get; set; }
+
+    [Display(Name = "Status")]
+    public string? Status { get; set; }
+
+    [Display(Name = "Notes")]
+    public string? Notes { get; set; }
+
+    [Display(Name = "Owner")]
+    public Guid? OwnerId { get; set; }
+
+    public int? Version { get; set; }
+
+    public static LeadInput Of(LeadDetails l) => new()
+    {
+        FirstName = l.FirstName, LastName = l.LastName, CompanyName = l.CompanyName, Email = l.Email, Phone = l.Phone,
+        Source = l.Source, Status = l.Status, Notes = l.Notes, OwnerId = l.OwnerId, Version = l.Version,
+    };
+}
 
 [Flags]
 public enum LeadFields

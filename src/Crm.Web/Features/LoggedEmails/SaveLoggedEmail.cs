@@ -1,17 +1,57 @@
+using System.ComponentModel.DataAnnotations;
 using Crm.Web.Data;
 using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.LoggedEmails;
 
-/// <summary>What a form or an API caller may set (the API body, named LoggedEmailRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is ignored.</summary>
+/// <summary>
+/// What the email form or an API caller may set, bound straight from either (the API body, named
+/// LoggedEmailRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is
+/// ignored. A new field is a property here and a flag of the same name in <see cref="LoggedEmailFields"/>.
+/// </summary>
 [ApiSchemaName("LoggedEmailRequest")]
-public sealed record LoggedEmailInput(
-    string? Direction, string? From, string? To, string? Subject, string? Body, DateTime? SentAt,
-    string? RelatedModule, int? RelatedId, Guid? OwnerId, int? Version);
+public sealed class LoggedEmailInput
+{
+    [Display(Name = "Direction")]
+    public string? Direction { get; set; }
+
+    [Display(Name = "From")]
+    public string? From { get; set; }
+
+    [Display(Name = "To")]
+    public string? To { get; set; }
+
+    [Display(Name = "Subject")]
+    public string? Subject { get; set; }
+
+    [Display(Name = "Body")]
+    public string? Body { get; set; }
+
+    [Display(Name = "Sent at")]
+    public DateTime? SentAt { get; set; }
+
+    [Display(Name = "Related module")]
+    public string? RelatedModule { get; set; }
+
+    [Display(Name = "Related record"), ModelBinder(typeof(RecordIdBinder))]
+    public int? RelatedId { get; set; }
+
+    [Display(Name = "Owner")]
+    public Guid? OwnerId { get; set; }
+
+    public int? Version { get; set; }
+
+    public static LoggedEmailInput Of(LoggedEmailDetails e) => new()
+    {
+        Direction = e.Direction, From = e.From, To = e.To, Subject = e.Subject, Body = e.Body, SentAt = e.SentAt,
+        RelatedModule = e.RelatedModule, RelatedId = e.RelatedId, OwnerId = e.OwnerId, Version = e.Version,
+    };
+}
 
 [Flags]
 public enum LoggedEmailFields

@@ -1,15 +1,47 @@
+using System.ComponentModel.DataAnnotations;
 using Crm.Web.Data;
 using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Memos;
 
-/// <summary>What a form or an API caller may set (the API body, named MemoRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is ignored.</summary>
+/// <summary>
+/// What the memo form or an API caller may set, bound straight from either (the API body, named
+/// MemoRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is
+/// ignored. A new field is a property here and a flag of the same name in <see cref="MemoFields"/>.
+/// </summary>
 [ApiSchemaName("MemoRequest")]
-public sealed record MemoInput(string? Title, string? Body, Guid? RecipientId, bool? IsDraft, string? RelatedModule, int? RelatedId, int? Version);
+public sealed class MemoInput
+{
+    [Display(Name = "Title")]
+    public string? Title { get; set; }
+
+    [Display(Name = "Text")]
+    public string? Body { get; set; }
+
+    [Display(Name = "Reviewer")]
+    public Guid? RecipientId { get; set; }
+
+    [Display(Name = "Draft")]
+    public bool? IsDraft { get; set; }
+
+    [Display(Name = "Related module")]
+    public string? RelatedModule { get; set; }
+
+    [Display(Name = "Related record"), ModelBinder(typeof(RecordIdBinder))]
+    public int? RelatedId { get; set; }
+
+    public int? Version { get; set; }
+
+    public static MemoInput Of(MemoDetails m) => new()
+    {
+        Title = m.Title, Body = m.Body, RecipientId = m.RecipientId, IsDraft = m.IsDraft, RelatedModule = m.RelatedModule, RelatedId = m.RelatedId, Version = m.Version,
+    };
+}
 
 [Flags]
 public enum MemoFields

@@ -14,7 +14,7 @@ public sealed class ProductFormPage(ReadProduct read, SaveProduct save) : Record
 
     protected override bool MayEdit(ProductView view) => view.Can.Edit;
 
-    protected override ProductInput Fill(ProductView view) => ProductInput.From(view.Product);
+    protected override ProductInput Fill(ProductView view) => ProductInput.Of(view.Product);
 
     protected override Task<Result<ProductDetails>> SaveAsync(Actor actor, int? id, ProductInput form, CancellationToken cancellationToken) =>
         save.RunAsync(actor, id, form, ProductFields.All & ~ProductFields.OwnerId, cancellationToken);

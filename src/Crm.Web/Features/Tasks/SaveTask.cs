@@ -1,19 +1,59 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Crm.Web.Data;
 using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Tasks;
 
-/// <summary>A task as given by a form or the API; texts are parsed here so every edge gets the same messages.</summary>
-/// <remarks>Also the API's body (named TaskRequest in the OpenAPI document): what a caller may set; anything else in the body (id, createdAt, departmentId) is ignored.</remarks>
+/// <summary>
+/// What the task form or an API caller may set, bound straight from either (the API body, named
+/// TaskRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is
+/// ignored. A new field is a property here and a flag of the same name in <see cref="TaskFields"/>.
+/// </summary>
 [ApiSchemaName("TaskRequest")]
-public sealed record TaskInput(
-    string? Title, string? Description, string? DueDate, string? Priority, string? Status, IReadOnlyList<Guid>? ResponsibleIds,
-    int? ParentId, string? RelatedModule, int? RelatedId, int? Version);
+public sealed class TaskInput
+{
+    [Display(Name = "Title")]
+    public string? Title { get; set; }
+
+    [Display(Name = "Description")]
+    public string? Description { get; set; }
+
+    [Display(Name = "Due date")]
+    public string? DueDate { get; set; }
+
+    [Display(Name = "Priority")]
+    public string? Priority { get; set; }
+
+    [Display(Name = "Status")]
+    public string? Status { get; set; }
+
+    [Display(Name = "Responsible")]
+    public IReadOnlyList<Guid>? ResponsibleIds { get; set; }
+
+    [Display(Name = "Parent task"), ModelBinder(typeof(RecordIdBinder))]
+    public int? ParentId { get; set; }
+
+    [Display(Name = "Related module")]
+    public string? RelatedModule { get; set; }
+
+    [Display(Name = "Related record"), ModelBinder(typeof(RecordIdBinder))]
+    public int? RelatedId { get; set; }
+
+    public int? Version { get; set; }
+
+    public static TaskInput Of(TaskDetails t) => new()
+    {
+        Title = t.Title, Description = t.Description, DueDate = t.DueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        Priority = t.Priority, Status = t.Status, ResponsibleIds = [.. t.Responsible.Select(p => p.Id)], ParentId = t.ParentId,
+        RelatedModule = t.RelatedModule, RelatedId = t.RelatedId, Version = t.Version,
+    };
+}
 
 [Flags]
 public enum TaskFields

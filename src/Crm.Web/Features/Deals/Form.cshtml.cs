@@ -19,7 +19,7 @@ public sealed class DealFormPage(ReadDeal read, SaveDeal save, RecordAccess acce
 
     protected override bool MayEdit(DealView view) => view.Can.Edit;
 
-    protected override DealInput Fill(DealView view) => DealInput.From(view.Deal);
+    protected override DealInput Fill(DealView view) => DealInput.Of(view.Deal);
 
     protected override async Task<Result<DealDetails>> SaveAsync(Actor actor, int? id, DealInput form, CancellationToken cancellationToken)
     {
