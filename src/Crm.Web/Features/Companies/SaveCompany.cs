@@ -16,38 +16,21 @@ namespace Crm.Web.Features.Companies;
 [ApiSchemaName("CompanyRequest")]
 public sealed class CompanyInput
 {
-    [Display(Name = "Name")]
-    public string? Name { get; set; }
-
-    [Display(Name = "Website")]
-    public string? Website { get; set; }
-
-    [Display(Name = "Phone")]
-    public string? Phone { get; set; }
-
-    [Display(Name = "Email")]
-    public string? Email { get; set; }
-
-    [Display(Name = "City")]
-    public string? City { get; set; }
-
-    [Display(Name = "Address")]
-    public string? Address { get; set; }
-
-    [Display(Name = "Country")]
-    public string? CountryName { get; set; }
-
-    [Display(Name = "Owner")]
-    public Guid? OwnerId { get; set; }
-
-    /// <summary>The version the form was filled from; a save against a newer one is refused.</summary>
-    public int? Version { get; set; }
-
     public static CompanyInput Of(CompanyDetails c) => new()
     {
         Name = c.Name, Website = c.Website, Phone = c.Phone, Email = c.Email, City = c.City, Address = c.Address,
         CountryName = c.CountryName, OwnerId = c.OwnerId, Version = c.Version,
     };
+
+    public string? Name { get; set; }
+    public string? Website { get; set; }
+    public string? Phone { get; set; }
+    public string? Email { get; set; }
+    public string? City { get; set; }
+    public string? Address { get; set; }
+    public string? CountryName { get; set; }
+    [Display(Name = "Owner")] public Guid? OwnerId { get; set; }
+    public int? Version { get; set; } // the version read: a save against a newer one is refused
 }
 
 /// <summary>Which fields of <see cref="CompanyInput"/> to apply: all of them, or those a PATCH named.</summary>

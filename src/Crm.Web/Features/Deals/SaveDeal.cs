@@ -19,45 +19,23 @@ namespace Crm.Web.Features.Deals;
 [ApiSchemaName("DealRequest")]
 public sealed class DealInput
 {
-    [Display(Name = "Title")]
-    public string? Title { get; set; }
-
-    [Display(Name = "Company"), ModelBinder(typeof(RecordIdBinder))]
-    public int? CompanyId { get; set; }
-
-    [Display(Name = "Contact"), ModelBinder(typeof(RecordIdBinder))]
-    public int? ContactId { get; set; }
-
-    [Display(Name = "Stage")]
-    public string? Stage { get; set; }
-
-    [Display(Name = "Amount")]
-    public string? Amount { get; set; }
-
-    [Display(Name = "Currency")]
-    public string? Currency { get; set; }
-
-    [Display(Name = "Probability")]
-    public int? Probability { get; set; }
-
-    [Display(Name = "Expected close")]
-    public DateOnly? ExpectedClose { get; set; }
-
-    [Display(Name = "Closing reason")]
-    public string? ClosingReason { get; set; }
-
-    [Display(Name = "Owner")]
-    public Guid? OwnerId { get; set; }
-
-    /// <summary>The version the caller read; a save against a newer one is refused.</summary>
-    public int? Version { get; set; }
-
-    /// <summary>The deal as its edit form starts.</summary>
     public static DealInput Of(DealDetails d) => new()
     {
         Title = d.Title, CompanyId = d.CompanyId, ContactId = d.ContactId, Stage = d.Stage, Amount = d.Amount, Currency = d.Currency,
         Probability = d.Probability, ExpectedClose = d.ExpectedClose, ClosingReason = d.ClosingReason, OwnerId = d.OwnerId, Version = d.Version,
     };
+
+    public string? Title { get; set; }
+    [Display(Name = "Company"), ModelBinder(typeof(RecordIdBinder))] public int? CompanyId { get; set; }
+    [Display(Name = "Contact"), ModelBinder(typeof(RecordIdBinder))] public int? ContactId { get; set; }
+    public string? Stage { get; set; }
+    public string? Amount { get; set; }
+    public string? Currency { get; set; }
+    [Display(Name = "Probability")] public int? Probability { get; set; }
+    [Display(Name = "Expected close")] public DateOnly? ExpectedClose { get; set; }
+    public string? ClosingReason { get; set; }
+    [Display(Name = "Owner")] public Guid? OwnerId { get; set; }
+    public int? Version { get; set; } // the version read: a save against a newer one is refused
 }
 
 [Flags]

@@ -16,40 +16,22 @@ namespace Crm.Web.Features.Leads;
 [ApiSchemaName("LeadRequest")]
 public sealed class LeadInput
 {
-    [Display(Name = "First name")]
-    public string? FirstName { get; set; }
-
-    [Display(Name = "Last name")]
-    public string? LastName { get; set; }
-
-    [Display(Name = "Company name")]
-    public string? CompanyName { get; set; }
-
-    [Display(Name = "Email")]
-    public string? Email { get; set; }
-
-    [Display(Name = "Phone")]
-    public string? Phone { get; set; }
-
-    [Display(Name = "Source")]
-    public string? Source { get; set; }
-
-    [Display(Name = "Status")]
-    public string? Status { get; set; }
-
-    [Display(Name = "Notes")]
-    public string? Notes { get; set; }
-
-    [Display(Name = "Owner")]
-    public Guid? OwnerId { get; set; }
-
-    public int? Version { get; set; }
-
     public static LeadInput Of(LeadDetails l) => new()
     {
         FirstName = l.FirstName, LastName = l.LastName, CompanyName = l.CompanyName, Email = l.Email, Phone = l.Phone,
         Source = l.Source, Status = l.Status, Notes = l.Notes, OwnerId = l.OwnerId, Version = l.Version,
     };
+
+    public string? FirstName { get; set; }
+    public string? LastName { get; set; }
+    public string? CompanyName { get; set; }
+    public string? Email { get; set; }
+    public string? Phone { get; set; }
+    public string? Source { get; set; }
+    public string? Status { get; set; }
+    public string? Notes { get; set; }
+    [Display(Name = "Owner")] public Guid? OwnerId { get; set; }
+    public int? Version { get; set; } // the version read: a save against a newer one is refused
 }
 
 [Flags]

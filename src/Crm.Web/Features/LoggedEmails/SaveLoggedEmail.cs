@@ -17,40 +17,22 @@ namespace Crm.Web.Features.LoggedEmails;
 [ApiSchemaName("LoggedEmailRequest")]
 public sealed class LoggedEmailInput
 {
-    [Display(Name = "Direction")]
-    public string? Direction { get; set; }
-
-    [Display(Name = "From")]
-    public string? From { get; set; }
-
-    [Display(Name = "To")]
-    public string? To { get; set; }
-
-    [Display(Name = "Subject")]
-    public string? Subject { get; set; }
-
-    [Display(Name = "Body")]
-    public string? Body { get; set; }
-
-    [Display(Name = "Sent at")]
-    public DateTime? SentAt { get; set; }
-
-    [Display(Name = "Related module")]
-    public string? RelatedModule { get; set; }
-
-    [Display(Name = "Related record"), ModelBinder(typeof(RecordIdBinder))]
-    public int? RelatedId { get; set; }
-
-    [Display(Name = "Owner")]
-    public Guid? OwnerId { get; set; }
-
-    public int? Version { get; set; }
-
     public static LoggedEmailInput Of(LoggedEmailDetails e) => new()
     {
         Direction = e.Direction, From = e.From, To = e.To, Subject = e.Subject, Body = e.Body, SentAt = e.SentAt,
         RelatedModule = e.RelatedModule, RelatedId = e.RelatedId, OwnerId = e.OwnerId, Version = e.Version,
     };
+
+    public string? Direction { get; set; }
+    public string? From { get; set; }
+    public string? To { get; set; }
+    public string? Subject { get; set; }
+    public string? Body { get; set; }
+    [Display(Name = "Sent at")] public DateTime? SentAt { get; set; }
+    public string? RelatedModule { get; set; }
+    [Display(Name = "Related record"), ModelBinder(typeof(RecordIdBinder))] public int? RelatedId { get; set; }
+    [Display(Name = "Owner")] public Guid? OwnerId { get; set; }
+    public int? Version { get; set; } // the version read: a save against a newer one is refused
 }
 
 [Flags]

@@ -17,30 +17,18 @@ namespace Crm.Web.Features.Memos;
 [ApiSchemaName("MemoRequest")]
 public sealed class MemoInput
 {
-    [Display(Name = "Title")]
-    public string? Title { get; set; }
-
-    [Display(Name = "Text")]
-    public string? Body { get; set; }
-
-    [Display(Name = "Reviewer")]
-    public Guid? RecipientId { get; set; }
-
-    [Display(Name = "Draft")]
-    public bool? IsDraft { get; set; }
-
-    [Display(Name = "Related module")]
-    public string? RelatedModule { get; set; }
-
-    [Display(Name = "Related record"), ModelBinder(typeof(RecordIdBinder))]
-    public int? RelatedId { get; set; }
-
-    public int? Version { get; set; }
-
     public static MemoInput Of(MemoDetails m) => new()
     {
         Title = m.Title, Body = m.Body, RecipientId = m.RecipientId, IsDraft = m.IsDraft, RelatedModule = m.RelatedModule, RelatedId = m.RelatedId, Version = m.Version,
     };
+
+    public string? Title { get; set; }
+    public string? Body { get; set; }
+    [Display(Name = "Reviewer")] public Guid? RecipientId { get; set; }
+    [Display(Name = "Draft")] public bool? IsDraft { get; set; }
+    public string? RelatedModule { get; set; }
+    [Display(Name = "Related record"), ModelBinder(typeof(RecordIdBinder))] public int? RelatedId { get; set; }
+    public int? Version { get; set; } // the version read: a save against a newer one is refused
 }
 
 [Flags]

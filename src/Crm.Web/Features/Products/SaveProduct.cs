@@ -16,29 +16,6 @@ namespace Crm.Web.Features.Products;
 [ApiSchemaName("ProductRequest")]
 public sealed class ProductInput
 {
-    [Display(Name = "Code")]
-    public string? Code { get; set; }
-
-    [Display(Name = "Name")]
-    public string? Name { get; set; }
-
-    [Display(Name = "Price")]
-    public string? Price { get; set; }
-
-    [Display(Name = "Currency")]
-    public string? Currency { get; set; }
-
-    [Display(Name = "Category")]
-    public string? Category { get; set; }
-
-    [Display(Name = "Active")]
-    public bool? IsActive { get; set; }
-
-    [Display(Name = "Owner")]
-    public Guid? OwnerId { get; set; }
-
-    public int? Version { get; set; }
-
     /// <summary>A new product's form: the default currency, active.</summary>
     public static ProductInput Blank() => new() { Currency = Money.DefaultCurrency, IsActive = true };
 
@@ -46,6 +23,15 @@ public sealed class ProductInput
     {
         Code = p.Code, Name = p.Name, Price = p.Price, Currency = p.Currency, Category = p.Category, IsActive = p.IsActive, OwnerId = p.OwnerId, Version = p.Version,
     };
+
+    public string? Code { get; set; }
+    public string? Name { get; set; }
+    public string? Price { get; set; }
+    public string? Currency { get; set; }
+    public string? Category { get; set; }
+    [Display(Name = "Active")] public bool? IsActive { get; set; }
+    [Display(Name = "Owner")] public Guid? OwnerId { get; set; }
+    public int? Version { get; set; } // the version read: a save against a newer one is refused
 }
 
 [Flags]

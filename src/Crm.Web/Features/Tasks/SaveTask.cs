@@ -18,41 +18,23 @@ namespace Crm.Web.Features.Tasks;
 [ApiSchemaName("TaskRequest")]
 public sealed class TaskInput
 {
-    [Display(Name = "Title")]
-    public string? Title { get; set; }
-
-    [Display(Name = "Description")]
-    public string? Description { get; set; }
-
-    [Display(Name = "Due date")]
-    public string? DueDate { get; set; }
-
-    [Display(Name = "Priority")]
-    public string? Priority { get; set; }
-
-    [Display(Name = "Status")]
-    public string? Status { get; set; }
-
-    [Display(Name = "Responsible")]
-    public IReadOnlyList<Guid>? ResponsibleIds { get; set; }
-
-    [Display(Name = "Parent task"), ModelBinder(typeof(RecordIdBinder))]
-    public int? ParentId { get; set; }
-
-    [Display(Name = "Related module")]
-    public string? RelatedModule { get; set; }
-
-    [Display(Name = "Related record"), ModelBinder(typeof(RecordIdBinder))]
-    public int? RelatedId { get; set; }
-
-    public int? Version { get; set; }
-
     public static TaskInput Of(TaskDetails t) => new()
     {
         Title = t.Title, Description = t.Description, DueDate = t.DueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         Priority = t.Priority, Status = t.Status, ResponsibleIds = [.. t.Responsible.Select(p => p.Id)], ParentId = t.ParentId,
         RelatedModule = t.RelatedModule, RelatedId = t.RelatedId, Version = t.Version,
     };
+
+    public string? Title { get; set; }
+    public string? Description { get; set; }
+    public string? DueDate { get; set; }
+    public string? Priority { get; set; }
+    public string? Status { get; set; }
+    [Display(Name = "Responsible")] public IReadOnlyList<Guid>? ResponsibleIds { get; set; }
+    [Display(Name = "Parent task"), ModelBinder(typeof(RecordIdBinder))] public int? ParentId { get; set; }
+    public string? RelatedModule { get; set; }
+    [Display(Name = "Related record"), ModelBinder(typeof(RecordIdBinder))] public int? RelatedId { get; set; }
+    public int? Version { get; set; } // the version read: a save against a newer one is refused
 }
 
 [Flags]
