@@ -45,7 +45,10 @@ public static class InputFields
         where TInput : class
         where TFields : struct, Enum
     {
-        public static readonly (string Property, ulong Flag)[] Rows = Build();
+        private static (string Property, ulong Flag)[]? s_rows;
+
+        // Not a static initializer: a mismatch then throws its own exception, not a TypeInitializationException. Building twice is harmless.
+        public static (string Property, ulong Flag)[] Rows => s_rows ??= Build();
 
         private static (string Property, ulong Flag)[] Build()
         {
