@@ -64,7 +64,7 @@ public abstract class DeleteConfirmationPage<TImpact>(IRecordDeletion<TImpact>? 
             return found.Outcome == Outcome.NotFound ? NotFound() : StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        Impact = found.Value!;
+        Impact = found.Value;
         return null;
     }
 }

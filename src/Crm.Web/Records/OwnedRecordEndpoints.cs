@@ -70,7 +70,7 @@ public static class OwnedRecordEndpoints
             {
                 var read = PatchBody.Read<TInput>(body, json.Value.SerializerOptions);
                 return !read.IsOk ? read.ToHttp()
-                    : (await save(use, http.Actor(), null, read.Value!.Value, InputFields.All<TInput, TFields>(), cancellationToken))
+                    : (await save(use, http.Actor(), null, read.Value.Value, InputFields.All<TInput, TFields>(), cancellationToken))
                         .ToHttp(d => Results.Created(location(d), d));
             };
         group.MapPost("", create)
@@ -86,7 +86,7 @@ public static class OwnedRecordEndpoints
             {
                 var patch = PatchBody.Read<TInput>(body, json.Value.SerializerOptions);
                 return !patch.IsOk ? patch.ToHttp()
-                    : (await save(use, http.Actor(), id, patch.Value!.Value, InputFields.Given<TInput, TFields>(patch.Value!), cancellationToken)).ToHttp();
+                    : (await save(use, http.Actor(), id, patch.Value.Value, InputFields.Given<TInput, TFields>(patch.Value), cancellationToken)).ToHttp();
             };
         group.MapPatch("/{id:int}", update)
             .Accepts<TInput>("application/json")

@@ -32,7 +32,7 @@ public abstract class RecordDetailsPage<TView> : PageModel
             return NotFound();
         }
 
-        View = found.Value!;
+        View = found.Value;
         Saved = saved;
         await LoadMoreAsync(actor, id, cancellationToken);
         return Page();

@@ -32,7 +32,9 @@ public sealed class InputFieldsTests
     private static PatchBody<SampleInput> Body(string json)
     {
         using var document = JsonDocument.Parse(json);
-        return PatchBody.Read<SampleInput>(document.RootElement.Clone(), new JsonSerializerOptions(JsonSerializerDefaults.Web)).Value!;
+        var read = PatchBody.Read<SampleInput>(document.RootElement.Clone(), new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        Assert.True(read.IsOk);
+        return read.Value;
     }
 
     public sealed class SampleInput

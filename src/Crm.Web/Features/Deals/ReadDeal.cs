@@ -39,7 +39,7 @@ public sealed class ReadDeal(CrmDb db, RecordAccess access)
             return opened.Map<DealView>();
         }
 
-        var read = opened.Value!;
+        var read = opened.Value;
         var deal = read.Record;
         var fields = await access.FieldsAsync(actor, CrmModules.Deals.Key, cancellationToken);
         var can = new DealActions(await read.MayAsync(PermissionAction.Edit, cancellationToken), await read.MayAsync(PermissionAction.Delete, cancellationToken),

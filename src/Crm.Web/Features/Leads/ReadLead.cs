@@ -33,7 +33,7 @@ public sealed class ReadLead(CrmDb db, RecordAccess access)
             return opened.Map<LeadView>();
         }
 
-        var read = opened.Value!;
+        var read = opened.Value;
         var lead = read.Record;
         var edit = lead.Status != LeadStatuses.Converted && await read.MayAsync(PermissionAction.Edit, cancellationToken);
         var can = new LeadActions(edit, await read.MayAsync(PermissionAction.Delete, cancellationToken),

@@ -28,7 +28,7 @@ public sealed class ReadLoggedEmail(CrmDb db, RecordAccess access, RecordLookups
             return opened.Map<LoggedEmailView>();
         }
 
-        var read = opened.Value!;
+        var read = opened.Value;
         var email = read.Record;
         var can = new LoggedEmailActions(
             email.Direction != EmailDirections.Incoming && await read.MayAsync(PermissionAction.Edit, cancellationToken),

@@ -26,7 +26,7 @@ public sealed class ReadProduct(CrmDb db, RecordAccess access)
             return opened.Map<ProductView>();
         }
 
-        var read = opened.Value!;
+        var read = opened.Value;
         var product = read.Record;
         var can = new ProductActions(await read.MayAsync(PermissionAction.Edit, cancellationToken), await read.MayAsync(PermissionAction.Delete, cancellationToken));
         return Result<ProductView>.Ok(new ProductView(await DetailsAsync(db, product, cancellationToken), can));
