@@ -8,11 +8,18 @@ namespace Crm.Web.Records;
 /// <summary>
 /// The delete confirmation the modules share: shows what goes with the record (404 outside the view
 /// scope, 403 without the right to delete), and on confirmation deletes exactly what it showed, then
-/// returns to <paramref name="listUrl"/>. A module's page only names its delete use case and list.
+/// returns to <paramref name="listUrl"/>. A module's page only names its delete use case and list;
+/// the shared page of the plain deletes (<see cref="DeleteRecordPage"/>) finds both from the address.
 /// </summary>
-public abstract class DeleteConfirmationPage<TImpact>(IRecordDeletion<TImpact> delete, string listUrl) : PageModel
+public abstract class DeleteConfirmationPage<TImpact>(IRecordDeletion<TImpact>? delete, string listUrl) : PageModel
     where TImpact : class
 {
+    /// <summary>The delete use case; null: nothing to delete at this address (404).</summary>
+    protected virtual IRecordDeletion<TImpact>? Deletion => delete;
+
+    /// <summary>Where a done delete goes.</summary>
+    protected virtual string ListUrl => listUrl;
+
     public TImpact Impact { get; private set; } = null!;
 
     /// <summary>The linked records the confirmation showed (module:id), so the delete takes exactly those.</summary>
@@ -24,10 +31,15 @@ public abstract class DeleteConfirmationPage<TImpact>(IRecordDeletion<TImpact> d
 
     public async Task<IActionResult> OnPostAsync(int id, CancellationToken cancellationToken)
     {
-        var result = await delete.RunAsync(HttpContext.Actor(), id, Also, cancellationToken);
+        if (Deletion is not { } deletion)
+        {
+            return NotFound();
+        }
+
+        var result = await deletion.RunAsync(HttpContext.Actor(), id, Also, cancellationToken);
         if (result.IsOk)
         {
-            return Redirect(listUrl);
+            return Redirect(ListUrl);
         }
 
         if (await LoadAsync(id, cancellationToken) is { } failed)
@@ -41,7 +53,12 @@ public abstract class DeleteConfirmationPage<TImpact>(IRecordDeletion<TImpact> d
 
     private async Task<IActionResult?> LoadAsync(int id, CancellationToken cancellationToken)
     {
-        var found = await delete.ImpactAsync(HttpContext.Actor(), id, cancellationToken);
+        if (Deletion is not { } deletion)
+        {
+            return NotFound();
+        }
+
+        var found = await deletion.ImpactAsync(HttpContext.Actor(), id, cancellationToken);
         if (!found.IsOk)
         {
             return found.Outcome == Outcome.NotFound ? NotFound() : StatusCode(StatusCodes.Status403Forbidden);

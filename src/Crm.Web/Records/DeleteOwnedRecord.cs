@@ -138,12 +138,17 @@ public sealed class DeleteOwnedRecord<T>(
 
 public static class OwnedRecordDeletionSetup
 {
-    /// <summary>Registers the module's delete use case (<see cref="DeleteOwnedRecord{T}"/>) with what differs for it.</summary>
+    /// <summary>
+    /// Registers the module's delete use case (<see cref="DeleteOwnedRecord{T}"/>) with what differs for
+    /// it; its confirmation page is then the shared one at <c>/{module}/{id}/delete</c>.
+    /// </summary>
     public static IServiceCollection AddOwnedRecordDeletion<T>(this IServiceCollection services, OwnedRecordDeletion<T> deletion)
         where T : OwnedRecord
     {
         services.AddSingleton(deletion);
         services.AddScoped<DeleteOwnedRecord<T>>();
+        // Keyed by module for the shared confirmation page, /{module}/{id}/delete (see DeleteRecordPage).
+        services.AddKeyedScoped<IRecordDeletion<OwnedRecordDeleteImpact>>(deletion.Module, (provider, _) => provider.GetRequiredService<DeleteOwnedRecord<T>>());
         return services;
     }
 }

@@ -7,13 +7,13 @@ using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 namespace Crm.Web.Records;
 
 /// <summary>
-/// How a module's API names and describes its get, create and update routes, and which PATCH body
-/// field (JSON name) sets which of the module's field flags. <paramref name="Name"/> names the routes:
-/// "Deal" gives GetDeal, CreateDeal and UpdateDeal. The body binds to the save use case's own input
-/// type <typeparamref name="TInput"/>; it keeps its wire name in the OpenAPI document through
-/// <see cref="ApiSchemaNameAttribute"/>.
+/// How a module's API names and describes its get, create and update routes. <paramref name="Name"/>
+/// names the routes: "Deal" gives GetDeal, CreateDeal and UpdateDeal. The body binds to the save use
+/// case's own input type <typeparamref name="TInput"/>; it keeps its wire name in the OpenAPI
+/// document through <see cref="ApiSchemaNameAttribute"/>. Which body field sets which of the
+/// module's field flags <typeparamref name="TFields"/> follows from their names (see <see cref="InputFields"/>).
 /// </summary>
-public sealed record OwnedRecordEdits<TInput, TFields>(string Name, TFields AllFields, IReadOnlyList<(string Name, TFields Field)> Fields)
+public sealed record OwnedRecordEdits<TInput, TFields>(string Name)
     where TInput : class
     where TFields : struct, Enum
 {
@@ -50,6 +50,9 @@ public static class OwnedRecordEndpoints
         where TRead : class
         where TSave : class
     {
+        // Built here so that a flag naming no property of the input fails at start-up, not at the first PATCH.
+        _ = InputFields.All<TInput, TFields>();
+
         // The handlers are typed locals, not lambdas in the Map calls: ASP.NET Core's route handler
         // analyzer fails on handler parameters of generic types (AD0001); the endpoints are the same.
         Func<int, HttpContext, TRead, CancellationToken, Task<IResult>> getOne = async (int id, HttpContext http, TRead read, CancellationToken cancellationToken) =>
@@ -67,7 +70,7 @@ public static class OwnedRecordEndpoints
             {
                 var read = PatchBody.Read<TInput>(body, json.Value.SerializerOptions);
                 return !read.IsOk ? read.ToHttp()
-                    : (await save(use, http.Actor(), null, read.Value.Value, edits.AllFields, cancellationToken))
+                    : (await save(use, http.Actor(), null, read.Value.Value, InputFields.All<TInput, TFields>(), cancellationToken))
                         .ToHttp(d => Results.Created(location(d), d));
             };
         group.MapPost("", create)
@@ -83,7 +86,7 @@ public static class OwnedRecordEndpoints
             {
                 var patch = PatchBody.Read<TInput>(body, json.Value.SerializerOptions);
                 return !patch.IsOk ? patch.ToHttp()
-                    : (await save(use, http.Actor(), id, patch.Value.Value, Given(patch.Value, edits.Fields), cancellationToken)).ToHttp();
+                    : (await save(use, http.Actor(), id, patch.Value.Value, InputFields.Given<TInput, TFields>(patch.Value), cancellationToken)).ToHttp();
             };
         group.MapPatch("/{id:int}", update)
             .Accepts<TInput>("application/json")
@@ -149,18 +152,5 @@ public static class OwnedRecordEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
         return group;
-    }
-
-    // The flags of the fields the body names; an enum can't be OR-ed generically, so through its bits.
-    private static TFields Given<TInput, TFields>(PatchBody<TInput> body, IReadOnlyList<(string Name, TFields Field)> fields)
-        where TFields : struct, Enum
-    {
-        ulong given = 0;
-        foreach (var (name, field) in fields)
-        {
-            given |= body.Has(name) ? Convert.ToUInt64(field, System.Globalization.CultureInfo.InvariantCulture) : 0;
-        }
-
-        return (TFields)Enum.ToObject(typeof(TFields), given);
     }
 }

@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using Crm.Web.Data;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
+using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Records;
@@ -73,6 +74,30 @@ public sealed class RecordAccess(CrmDb db, Security.Permissions.Access access, P
         }
 
         return row.OnlyIf is { } only ? RowFilters.And(visible, only) : visible;
+    }
+
+    /// <summary>
+    /// Record <paramref name="id"/> of <paramref name="module"/> as a read use case opens it: not
+    /// found, or hidden from the actor, is the same 404; else the record (untracked) and what the
+    /// actor may do with it (nothing while previewing as another user).
+    /// </summary>
+    public async Task<Result<RecordRead<T>>> ReadAsync<T>(Actor actor, string module, int id, CancellationToken cancellationToken)
+        where T : OwnedRecord
+    {
+        var record = await db.Set<T>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (record is null)
+        {
+            return Result<RecordRead<T>>.NotFound();
+        }
+
+        var facts = await FactsAsync(module, record.Id, record.OwnerId, record.DepartmentId, cancellationToken);
+        if (!(await DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken)).Allowed)
+        {
+            return Result<RecordRead<T>>.NotFound();
+        }
+
+        return Result<RecordRead<T>>.Ok(new RecordRead<T>(record,
+            async (action, ct) => !actor.IsPreview && (await DecideAsync(actor, module, action, facts, ct)).Allowed));
     }
 
     /// <summary>The facts the engine decides on for one record, with the shares that reach it.</summary>
@@ -167,4 +192,14 @@ public static class RowFilters
     {
         protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : node;
     }
+}
+
+/// <summary>A record a read use case opened (see <see cref="RecordAccess.ReadAsync{T}"/>), and the actor's rights on it.</summary>
+public sealed class RecordRead<T>(T record, Func<string, CancellationToken, Task<bool>> may)
+    where T : OwnedRecord
+{
+    public T Record => record;
+
+    /// <summary>Whether the actor may do <paramref name="action"/> (edit, delete…) on the record; never while previewing.</summary>
+    public Task<bool> MayAsync(string action, CancellationToken cancellationToken) => may(action, cancellationToken);
 }

@@ -1,6 +1,7 @@
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ApplicationModels;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crm.Web.Records;
@@ -9,16 +10,18 @@ namespace Crm.Web.Records;
 /// The model of a CRM object's form, one page for <c>/x/new</c> and <c>/x/{id}/edit</c>: opened from
 /// the record (404 when the actor may not view it, 403 when they may not edit it) or blank, saved
 /// through the module's save use case, then on to the record's page; a refused save shows the
-/// form again with the use case's messages. A module names its read, its save and how its form
-/// and the record map onto each other; its own GET handler passes the query's pre-fills.
+/// form again with the use case's messages. The form binds the save's own input type
+/// <typeparamref name="TInput"/> (posted as <c>Input.Title</c> etc.), so a new field needs no change
+/// here. A module names its read, its save (with the field flags its form may set) and how the
+/// record fills the input; its own GET handler passes the query's pre-fills.
 /// </summary>
-public abstract class RecordFormPage<TForm, TView, TSaved> : PageModel
-    where TForm : class, new()
+public abstract class RecordFormPage<TInput, TView, TSaved> : PageModel
+    where TInput : class, new()
     where TView : class
     where TSaved : class
 {
     [BindProperty]
-    public TForm Input { get; set; } = new();
+    public TInput Input { get; set; } = new();
 
     public int? Id { get; private set; }
 
@@ -32,10 +35,10 @@ public abstract class RecordFormPage<TForm, TView, TSaved> : PageModel
 
     protected abstract bool MayEdit(TView view);
 
-    /// <summary>The form filled from the record being edited.</summary>
-    protected abstract TForm Fill(TView view);
+    /// <summary>The form filled from the record being edited (usually <c>XInput.Of(view.X)</c>).</summary>
+    protected abstract TInput Fill(TView view);
 
-    protected abstract Task<Result<TSaved>> SaveAsync(Actor actor, int? id, TForm form, CancellationToken cancellationToken);
+    protected abstract Task<Result<TSaved>> SaveAsync(Actor actor, int? id, TInput form, CancellationToken cancellationToken);
 
     /// <summary>The record's page, where a saved form goes.</summary>
     protected abstract string PageOf(TSaved saved);
@@ -50,7 +53,7 @@ public abstract class RecordFormPage<TForm, TView, TSaved> : PageModel
     protected virtual bool IsRefusal(Result<TSaved> result) => false;
 
     /// <summary>The GET of the form: the record's values, or <paramref name="blank"/> (the query's pre-fills) for a new one.</summary>
-    protected async Task<IActionResult> OpenAsync(int? id, Func<TForm>? blank, CancellationToken cancellationToken)
+    protected async Task<IActionResult> OpenAsync(int? id, Func<TInput>? blank, CancellationToken cancellationToken)
     {
         Id = id;
         if (id is { } existing)
@@ -110,5 +113,34 @@ public abstract class RecordFormPage<TForm, TView, TSaved> : PageModel
 
         await PrepareAsync(cancellationToken);
         return Page();
+    }
+}
+
+/// <summary>
+/// One form page per module: a module's <c>Form.cshtml</c> declares <c>@page "/x/{id:int}/edit"</c>,
+/// and this convention gives it the second address <c>/x/new</c>, where its id is null. The addresses
+/// stay those of the separate New and Edit pages the modules had.
+/// </summary>
+public sealed class RecordFormRoutes : IPageRouteModelConvention
+{
+    private const string EditSuffix = "{id:int}/edit";
+
+    public void Apply(PageRouteModel model)
+    {
+        if (!model.ViewEnginePath.EndsWith("/Form", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        foreach (var selector in model.Selectors.ToList())
+        {
+            if (selector.AttributeRouteModel?.Template is { } template && template.EndsWith(EditSuffix, StringComparison.Ordinal))
+            {
+                model.Selectors.Add(new SelectorModel
+                {
+                    AttributeRouteModel = new AttributeRouteModel { Template = template[..^EditSuffix.Length] + "new" },
+                });
+            }
+        }
     }
 }

@@ -51,6 +51,9 @@ public abstract class RecordListPage<TItem>(RecordAccess access, ModuleDefinitio
     /// <summary>The address of this list at <paramref name="cursor"/>, sorted by <paramref name="sort"/> (the current sort when null).</summary>
     public string Link(string? cursor, string? sort = null) => "/" + module.Key + QueryOf(cursor, sort ?? Sort);
 
+    /// <summary>The links to the page before and after this one (null: none), for the shared pager <c>_ListPager</c>.</summary>
+    public ListPager Pager => new(List.PreviousCursor is { } previous ? Link(previous) : null, List.NextCursor is { } next ? Link(next) : null);
+
     /// <summary>The export of the list as shown (csv or xlsx): same search, filters and sort, every page.</summary>
     public string ExportLink => $"/api/v1/{module.Key}/export" + QueryOf(null, Sort);
 
@@ -89,3 +92,6 @@ public abstract class RecordListPage<TItem>(RecordAccess access, ModuleDefinitio
             .Append(KeyValuePair.Create("cursor", cursor))
             .Where(p => p.Value is not null)).ToUriComponent();
 }
+
+/// <summary>What the shared pager of a list page shows: a Previous and a Next link when there is such a page.</summary>
+public sealed record ListPager(string? Previous, string? Next);

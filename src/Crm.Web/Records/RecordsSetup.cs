@@ -15,6 +15,7 @@ public static class RecordsSetup
         services.AddScoped<RecordDependents>();
         services.AddScoped<ListExports>();
         services.AddScoped<SuggestRecords>();
+        services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o => o.Conventions.Add(new RecordFormRoutes()));
         return services;
     }
 

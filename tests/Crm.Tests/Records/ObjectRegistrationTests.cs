@@ -100,6 +100,9 @@ public sealed class ObjectRegistrationTests
             Check("help topic", helpTopics.Contains(key), $"no help topic '{key}' (AddHelpTopic)");
             Check("section", sections.Any(s => s.Module == key || s.Url == "/" + key), "no home-page section (AddSection)");
 
+            Check("delete page", endpoints.Any(e => e.Route == $"/{key}/{{id:int}}/delete")
+                || services.GetKeyedService<IRecordDeletion<OwnedRecordDeleteImpact>>(key) is not null,
+                $"no delete confirmation: neither a page of its own at /{key}/{{id}}/delete nor the shared one (AddOwnedRecordDeletion)");
             var api = endpoints.Where(e => e.Route.StartsWith($"/api/v1/{key}", StringComparison.Ordinal)).ToList();
             Check("api", api.Count > 0, $"no endpoints under /api/v1/{key}");
             Check("api authorization", api.All(e => e.Endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Count > 0

@@ -21,7 +21,7 @@ public static class CompaniesApi
                 .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
         companies.MapOwnedRecordEdits(
-            new OwnedRecordEdits<CompanyInput, CompanyFields>("Company", CompanyFields.All, s_fields)
+            new OwnedRecordEdits<CompanyInput, CompanyFields>("Company")
             {
                 GetSummary = "One company; 404 when it does not exist or you may not view it.",
                 CreateSummary = "Adds a company; the owner defaults to you.",
@@ -51,11 +51,6 @@ public static class CompaniesApi
         return api;
     }
 
-    private static readonly (string Name, CompanyFields Field)[] s_fields =
-    [
-        ("name", CompanyFields.Name), ("website", CompanyFields.Website), ("phone", CompanyFields.Phone), ("email", CompanyFields.Email),
-        ("city", CompanyFields.City), ("address", CompanyFields.Address), ("countryName", CompanyFields.Country), ("ownerId", CompanyFields.Owner),
-    ];
 
     public sealed record TransferRequest(IReadOnlyList<int>? CompanyIds, Guid? NewOwnerId, bool? OpenDeals = null, bool? OpenTasks = null);
 }

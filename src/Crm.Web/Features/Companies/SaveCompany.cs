@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Crm.Web.Data;
 using Crm.Web.Features.Countries;
 using Crm.Web.Records;
@@ -7,11 +8,30 @@ using Crm.Web.Web;
 
 namespace Crm.Web.Features.Companies;
 
-/// <summary>What a form or an API caller may set (the API body, named CompanyRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is ignored.</summary>
+/// <summary>
+/// What the company form or an API caller may set, bound straight from either (the API body, named
+/// CompanyRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is
+/// ignored. A new field is a property here and a flag of the same name in <see cref="CompanyFields"/>.
+/// </summary>
 [ApiSchemaName("CompanyRequest")]
-public sealed record CompanyInput(
-    string? Name, string? Website, string? Phone, string? Email, string? City, string? Address, string? CountryName,
-    Guid? OwnerId, int? Version);
+public sealed class CompanyInput
+{
+    public static CompanyInput Of(CompanyDetails c) => new()
+    {
+        Name = c.Name, Website = c.Website, Phone = c.Phone, Email = c.Email, City = c.City, Address = c.Address,
+        CountryName = c.CountryName, OwnerId = c.OwnerId, Version = c.Version,
+    };
+
+    public string? Name { get; set; }
+    public string? Website { get; set; }
+    public string? Phone { get; set; }
+    public string? Email { get; set; }
+    public string? City { get; set; }
+    public string? Address { get; set; }
+    public string? CountryName { get; set; }
+    [Display(Name = "Owner")] public Guid? OwnerId { get; set; }
+    public int? Version { get; set; } // the version read: a save against a newer one is refused
+}
 
 /// <summary>Which fields of <see cref="CompanyInput"/> to apply: all of them, or those a PATCH named.</summary>
 [Flags]
@@ -24,9 +44,10 @@ public enum CompanyFields
     Email = 8,
     City = 16,
     Address = 32,
-    Country = 64,
-    Owner = 128,
-    All = Name | Website | Phone | Email | City | Address | Country | Owner,
+    CountryName = 64,
+    OwnerId = 128,
+    // Every field, also one added later.
+    All = ~None,
 }
 
 /// <summary>
@@ -58,8 +79,8 @@ public sealed class SaveCompany(CrmDb db, RecordEditing editing, TransferCompani
         var email = Pick(CompanyFields.Email, input.Email, company?.Email);
         var city = Pick(CompanyFields.City, input.City, company?.City);
         var address = Pick(CompanyFields.Address, input.Address, company?.Address);
-        var country = Pick(CompanyFields.Country, input.CountryName, company?.CountryName);
-        var owner = fields.HasFlag(CompanyFields.Owner) && input.OwnerId is { } given ? given : company?.OwnerId ?? actor.UserId;
+        var country = Pick(CompanyFields.CountryName, input.CountryName, company?.CountryName);
+        var owner = fields.HasFlag(CompanyFields.OwnerId) && input.OwnerId is { } given ? given : company?.OwnerId ?? actor.UserId;
 
         var errors = new FieldErrors()
             .Text("name", "Name", name, Company.NameMaxLength).PlainText("name", "Name", name)
@@ -105,7 +126,7 @@ public sealed class SaveCompany(CrmDb db, RecordEditing editing, TransferCompani
         company.Email = email;
         company.City = city;
         company.Address = address;
-        if (fields.HasFlag(CompanyFields.Country) && (country != company.CountryName || company.Id == 0))
+        if (fields.HasFlag(CompanyFields.CountryName) && (country != company.CountryName || company.Id == 0))
         {
             // Matched inside the transaction: an unmatched value's notification is only kept if the save is.
             var source = actor.Kind == ActorKind.ApiToken ? CountrySources.Api : CountrySources.User;

@@ -22,7 +22,7 @@ public static class ContactsApi
                 .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
         contacts.MapOwnedRecordEdits(
-            new OwnedRecordEdits<ContactInput, ContactFields>("Contact", ContactFields.All, s_fields)
+            new OwnedRecordEdits<ContactInput, ContactFields>("Contact")
             {
                 GetSummary = "One contact; 404 when it does not exist or you may not view it.",
                 CreateSummary = "Adds a contact; the owner defaults to you.",
@@ -40,10 +40,4 @@ public static class ContactsApi
 
         return api;
     }
-
-    private static readonly (string Name, ContactFields Field)[] s_fields =
-    [
-        ("firstName", ContactFields.FirstName), ("lastName", ContactFields.LastName), ("email", ContactFields.Email), ("phone", ContactFields.Phone),
-        ("title", ContactFields.Title), ("companyId", ContactFields.Company), ("ownerId", ContactFields.Owner),
-    ];
 }

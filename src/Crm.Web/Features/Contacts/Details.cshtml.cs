@@ -1,27 +1,16 @@
 using Crm.Web.Features.LoggedEmails;
+using Crm.Web.Records;
 using Crm.Web.Security;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
+using Crm.Web.Web;
 
 namespace Crm.Web.Features.Contacts;
 
-public sealed class ContactPage(ReadContact read, ListLoggedEmails emails) : PageModel
+public sealed class ContactPage(ReadContact read, ListLoggedEmails emails) : RecordDetailsPage<ContactView>
 {
-    public ContactView View { get; private set; } = null!;
-    public bool Saved { get; private set; }
     public RelatedEmails? Emails { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(int id, bool saved, CancellationToken cancellationToken)
-    {
-        var found = await read.RunAsync(HttpContext.Actor(), id, cancellationToken);
-        if (!found.IsOk)
-        {
-            return NotFound();
-        }
+    protected override Task<Result<ContactView>> ReadAsync(Actor actor, int id, CancellationToken cancellationToken) => read.RunAsync(actor, id, cancellationToken);
 
-        View = found.Value;
-        Saved = saved;
-        Emails = await emails.RelatedAsync(HttpContext.Actor(), Security.Permissions.CrmModules.Contacts.Key, id, cancellationToken);
-        return Page();
-    }
+    protected override async Task LoadMoreAsync(Actor actor, int id, CancellationToken cancellationToken) =>
+        Emails = await emails.RelatedAsync(actor, Security.Permissions.CrmModules.Contacts.Key, id, cancellationToken);
 }

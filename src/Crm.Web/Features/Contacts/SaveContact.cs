@@ -1,14 +1,35 @@
+using System.ComponentModel.DataAnnotations;
 using Crm.Web.Data;
 using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Crm.Web.Features.Contacts;
 
-/// <summary>What a form or an API caller may set (the API body, named ContactRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is ignored.</summary>
+/// <summary>
+/// What the contact form or an API caller may set, bound straight from either (the API body, named
+/// ContactRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is
+/// ignored. A new field is a property here and a flag of the same name in <see cref="ContactFields"/>.
+/// </summary>
 [ApiSchemaName("ContactRequest")]
-public sealed record ContactInput(string? FirstName, string? LastName, string? Email, string? Phone, string? Title, int? CompanyId, Guid? OwnerId, int? Version);
+public sealed class ContactInput
+{
+    public static ContactInput Of(ContactDetails c) => new()
+    {
+        FirstName = c.FirstName, LastName = c.LastName, Email = c.Email, Phone = c.Phone, Title = c.Title, CompanyId = c.CompanyId, OwnerId = c.OwnerId, Version = c.Version,
+    };
+
+    public string? FirstName { get; set; }
+    public string? LastName { get; set; }
+    public string? Email { get; set; }
+    public string? Phone { get; set; }
+    public string? Title { get; set; }
+    [Display(Name = "Company"), ModelBinder(typeof(RecordIdBinder))] public int? CompanyId { get; set; }
+    [Display(Name = "Owner")] public Guid? OwnerId { get; set; }
+    public int? Version { get; set; } // the version read: a save against a newer one is refused
+}
 
 [Flags]
 public enum ContactFields
@@ -19,9 +40,10 @@ public enum ContactFields
     Email = 4,
     Phone = 8,
     Title = 16,
-    Company = 32,
-    Owner = 64,
-    All = FirstName | LastName | Email | Phone | Title | Company | Owner,
+    CompanyId = 32,
+    OwnerId = 64,
+    // Every field, also one added later.
+    All = ~None,
 }
 
 /// <summary>
@@ -52,8 +74,8 @@ public sealed class SaveContact(CrmDb db, RecordAccess access, RecordLookups loo
         var email = Pick(ContactFields.Email, input.Email, contact?.Email);
         var phone = Pick(ContactFields.Phone, input.Phone, contact?.Phone);
         var title = Pick(ContactFields.Title, input.Title, contact?.Title);
-        var companyId = fields.HasFlag(ContactFields.Company) ? input.CompanyId : contact?.CompanyId;
-        var owner = fields.HasFlag(ContactFields.Owner) && input.OwnerId is { } given ? given : contact?.OwnerId ?? actor.UserId;
+        var companyId = fields.HasFlag(ContactFields.CompanyId) ? input.CompanyId : contact?.CompanyId;
+        var owner = fields.HasFlag(ContactFields.OwnerId) && input.OwnerId is { } given ? given : contact?.OwnerId ?? actor.UserId;
 
         var errors = new FieldErrors()
             .Text("firstName", "First name", first, Contact.NameMaxLength).PlainText("firstName", "First name", first)
@@ -65,7 +87,7 @@ public sealed class SaveContact(CrmDb db, RecordAccess access, RecordLookups loo
             errors.Email("email", "Email", email);
         }
 
-        if (fields.HasFlag(ContactFields.Company))
+        if (fields.HasFlag(ContactFields.CompanyId))
         {
             var company = await lookups.ChooseAsync(actor, CrmModules.Companies.Key, input.CompanyId, contact?.CompanyId, cancellationToken);
             companyId = company.Id;

@@ -1,28 +1,17 @@
 using Crm.Web.Features.LoggedEmails;
+using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
+using Crm.Web.Web;
 
 namespace Crm.Web.Features.Deals;
 
-public sealed class DealPage(ReadDeal read, ListLoggedEmails emails) : PageModel
+public sealed class DealPage(ReadDeal read, ListLoggedEmails emails) : RecordDetailsPage<DealView>
 {
-    public DealView View { get; private set; } = null!;
     public RelatedEmails Emails { get; private set; } = null!;
-    public bool Saved { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(int id, bool saved, CancellationToken cancellationToken)
-    {
-        var found = await read.RunAsync(HttpContext.Actor(), id, cancellationToken);
-        if (!found.IsOk)
-        {
-            return NotFound();
-        }
+    protected override Task<Result<DealView>> ReadAsync(Actor actor, int id, CancellationToken cancellationToken) => read.RunAsync(actor, id, cancellationToken);
 
-        View = found.Value;
-        Saved = saved;
-        Emails = await emails.RelatedAsync(HttpContext.Actor(), CrmModules.Deals.Key, id, cancellationToken);
-        return Page();
-    }
+    protected override async Task LoadMoreAsync(Actor actor, int id, CancellationToken cancellationToken) =>
+        Emails = await emails.RelatedAsync(actor, CrmModules.Deals.Key, id, cancellationToken);
 }

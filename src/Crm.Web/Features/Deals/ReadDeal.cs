@@ -33,23 +33,16 @@ public sealed class ReadDeal(CrmDb db, RecordAccess access)
 
     public async Task<Result<DealView>> RunAsync(Actor actor, int id, CancellationToken cancellationToken)
     {
-        var deal = await db.Deals.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
-        if (deal is null)
+        var opened = await access.ReadAsync<Deal>(actor, CrmModules.Deals.Key, id, cancellationToken);
+        if (!opened.IsOk)
         {
-            return Result<DealView>.NotFound();
+            return opened.Map<DealView>();
         }
 
-        var module = CrmModules.Deals.Key;
-        var facts = await access.FactsAsync(module, deal.Id, deal.OwnerId, deal.DepartmentId, cancellationToken);
-        if (!(await access.DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken)).Allowed)
-        {
-            return Result<DealView>.NotFound();
-        }
-
-        var fields = await access.FieldsAsync(actor, module, cancellationToken);
-        var edit = !actor.IsPreview && (await access.DecideAsync(actor, module, PermissionAction.Edit, facts, cancellationToken)).Allowed;
-        var can = new DealActions(edit,
-            !actor.IsPreview && (await access.DecideAsync(actor, module, PermissionAction.Delete, facts, cancellationToken)).Allowed,
+        var read = opened.Value;
+        var deal = read.Record;
+        var fields = await access.FieldsAsync(actor, CrmModules.Deals.Key, cancellationToken);
+        var can = new DealActions(await read.MayAsync(PermissionAction.Edit, cancellationToken), await read.MayAsync(PermissionAction.Delete, cancellationToken),
             fields.CanSee(AmountField), fields.CanEdit(AmountField));
         return Result<DealView>.Ok(new DealView(await DetailsAsync(db, access, actor, deal, can.SeeAmount, cancellationToken), can));
     }

@@ -1,35 +1,59 @@
+using System.ComponentModel.DataAnnotations;
 using Crm.Web.Data;
 using Crm.Web.Features.Contacts;
 using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Deals;
 
-/// <summary>A deal as a form or the API gives it; the amount is text ("1234.50") read with the invariant culture.</summary>
-/// <remarks>Also the API's body (named DealRequest in the OpenAPI document): what a caller may set; anything else in the body (id, createdAt, departmentId) is ignored.</remarks>
+/// <summary>
+/// A deal as its form or the API gives it, bound straight from either; the amount is text
+/// ("1234.50") read with the invariant culture. Also the API's body (named DealRequest in the
+/// OpenAPI document): what a caller may set; anything else in the body (id, createdAt,
+/// departmentId) is ignored. A new field is a property here and a flag of the same name in <see cref="DealFields"/>.
+/// </summary>
 [ApiSchemaName("DealRequest")]
-public sealed record DealInput(
-    string? Title, int? CompanyId, int? ContactId, string? Stage, string? Amount, string? Currency, int? Probability,
-    DateOnly? ExpectedClose, string? ClosingReason, Guid? OwnerId, int? Version);
+public sealed class DealInput
+{
+    public static DealInput Of(DealDetails d) => new()
+    {
+        Title = d.Title, CompanyId = d.CompanyId, ContactId = d.ContactId, Stage = d.Stage, Amount = d.Amount, Currency = d.Currency,
+        Probability = d.Probability, ExpectedClose = d.ExpectedClose, ClosingReason = d.ClosingReason, OwnerId = d.OwnerId, Version = d.Version,
+    };
+
+    public string? Title { get; set; }
+    [Display(Name = "Company"), ModelBinder(typeof(RecordIdBinder))] public int? CompanyId { get; set; }
+    [Display(Name = "Contact"), ModelBinder(typeof(RecordIdBinder))] public int? ContactId { get; set; }
+    public string? Stage { get; set; }
+    public string? Amount { get; set; }
+    public string? Currency { get; set; }
+    [Display(Name = "Probability")] public int? Probability { get; set; }
+    [Display(Name = "Expected close")] public DateOnly? ExpectedClose { get; set; }
+    public string? ClosingReason { get; set; }
+    [Display(Name = "Owner")] public Guid? OwnerId { get; set; }
+    public int? Version { get; set; } // the version read: a save against a newer one is refused
+}
 
 [Flags]
 public enum DealFields
 {
     None = 0,
     Title = 1,
-    Company = 2,
-    Contact = 4,
+    CompanyId = 2,
+    ContactId = 4,
     Stage = 8,
     Amount = 16,
     Currency = 32,
     Probability = 64,
     ExpectedClose = 128,
     ClosingReason = 256,
-    Owner = 512,
-    All = Title | Company | Contact | Stage | Amount | Currency | Probability | ExpectedClose | ClosingReason | Owner,
+    OwnerId = 512,
+    // Every field, also one added later.
+    All = ~None,
 }
 
 /// <summary>
@@ -60,13 +84,13 @@ public sealed class SaveDeal(CrmDb db, RecordAccess access, RecordLookups lookup
         bool Has(DealFields field) => creating ? (field is not (DealFields.Amount or DealFields.Currency) || fields.HasFlag(field)) : fields.HasFlag(field);
         string? Pick(DealFields field, string? given, string? current) => Has(field) ? Clean(given) : current;
         var title = Pick(DealFields.Title, input.Title, deal?.Title);
-        var companyId = Has(DealFields.Company) ? input.CompanyId : deal?.CompanyId;
-        var contactId = Has(DealFields.Contact) ? input.ContactId : deal?.ContactId;
+        var companyId = Has(DealFields.CompanyId) ? input.CompanyId : deal?.CompanyId;
+        var contactId = Has(DealFields.ContactId) ? input.ContactId : deal?.ContactId;
         var stage = Pick(DealFields.Stage, input.Stage, deal?.Stage)?.ToLowerInvariant() ?? DealStages.New;
         var probability = Has(DealFields.Probability) ? input.Probability ?? 0 : deal?.Probability ?? 0;
         var close = Has(DealFields.ExpectedClose) ? input.ExpectedClose : deal?.ExpectedClose;
         var reason = Pick(DealFields.ClosingReason, input.ClosingReason, deal?.ClosingReason);
-        var owner = Has(DealFields.Owner) && input.OwnerId is { } given ? given : deal?.OwnerId ?? actor.UserId;
+        var owner = Has(DealFields.OwnerId) && input.OwnerId is { } given ? given : deal?.OwnerId ?? actor.UserId;
 
         var errors = new FieldErrors()
             .Text("title", "Title", title, Deal.TitleMaxLength).PlainText("title", "Title", title)
@@ -120,7 +144,7 @@ public sealed class SaveDeal(CrmDb db, RecordAccess access, RecordLookups lookup
             }
         }
 
-        if (Has(DealFields.Company))
+        if (Has(DealFields.CompanyId))
         {
             var company = await lookups.ChooseAsync(actor, CrmModules.Companies.Key, input.CompanyId, deal?.CompanyId, cancellationToken);
             companyId = company.Id;
@@ -131,7 +155,7 @@ public sealed class SaveDeal(CrmDb db, RecordAccess access, RecordLookups lookup
         }
 
         var contactRefused = false;
-        if (Has(DealFields.Contact))
+        if (Has(DealFields.ContactId))
         {
             var contact = await lookups.ChooseAsync(actor, CrmModules.Contacts.Key, input.ContactId, deal?.ContactId, cancellationToken);
             contactId = contact.Id;

@@ -1,30 +1,22 @@
 using Crm.Web.Features.LoggedEmails;
+using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
+using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Crm.Web.Features.Leads;
 
-public sealed class LeadPage(ReadLead read, ListLoggedEmails emails) : PageModel
+public sealed class LeadPage(ReadLead read, ListLoggedEmails emails) : RecordDetailsPage<LeadView>
 {
-    public LeadView View { get; private set; } = null!;
     public RelatedEmails Emails { get; private set; } = null!;
-    public bool Saved { get; private set; }
-    public bool Converted { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(int id, bool saved, bool converted, CancellationToken cancellationToken)
-    {
-        var found = await read.RunAsync(HttpContext.Actor(), id, cancellationToken);
-        if (!found.IsOk)
-        {
-            return NotFound();
-        }
+    /// <summary>Whether the page follows the lead's conversion, and says so.</summary>
+    [BindProperty(SupportsGet = true)]
+    public bool Converted { get; set; }
 
-        View = found.Value;
-        Saved = saved;
-        Converted = converted;
-        Emails = await emails.RelatedAsync(HttpContext.Actor(), CrmModules.Leads.Key, id, cancellationToken);
-        return Page();
-    }
+    protected override Task<Result<LeadView>> ReadAsync(Actor actor, int id, CancellationToken cancellationToken) => read.RunAsync(actor, id, cancellationToken);
+
+    protected override async Task LoadMoreAsync(Actor actor, int id, CancellationToken cancellationToken) =>
+        Emails = await emails.RelatedAsync(actor, CrmModules.Leads.Key, id, cancellationToken);
 }

@@ -27,7 +27,7 @@ public static class LeadsApi
                 .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
         leads.MapOwnedRecordEdits(
-            new OwnedRecordEdits<LeadInput, LeadFields>("Lead", LeadFields.All, s_fields)
+            new OwnedRecordEdits<LeadInput, LeadFields>("Lead")
             {
                 GetSummary = "One lead, with the contact, company and deal it was converted into; 404 when it does not exist or you may not view it.",
                 CreateSummary = "Adds a lead; source is web, referral, event or other; the owner defaults to you.",
@@ -55,11 +55,6 @@ public static class LeadsApi
         return api;
     }
 
-    private static readonly (string Name, LeadFields Field)[] s_fields =
-    [
-        ("firstName", LeadFields.FirstName), ("lastName", LeadFields.LastName), ("companyName", LeadFields.CompanyName), ("email", LeadFields.Email),
-        ("phone", LeadFields.Phone), ("source", LeadFields.Source), ("status", LeadFields.Status), ("notes", LeadFields.Notes), ("ownerId", LeadFields.Owner),
-    ];
 
     public sealed record ConvertRequest(int? ExistingCompanyId, bool? CreateDeal, string? DealTitle, string? DealAmount, string? DealCurrency, int? Version)
     {

@@ -27,22 +27,16 @@ public sealed class ReadLead(CrmDb db, RecordAccess access)
 {
     public async Task<Result<LeadView>> RunAsync(Actor actor, int id, CancellationToken cancellationToken)
     {
-        var lead = await db.Leads.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, cancellationToken);
-        if (lead is null)
+        var opened = await access.ReadAsync<Lead>(actor, CrmModules.Leads.Key, id, cancellationToken);
+        if (!opened.IsOk)
         {
-            return Result<LeadView>.NotFound();
+            return opened.Map<LeadView>();
         }
 
-        var module = CrmModules.Leads.Key;
-        var facts = await access.FactsAsync(module, lead.Id, lead.OwnerId, lead.DepartmentId, cancellationToken);
-        if (!(await access.DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken)).Allowed)
-        {
-            return Result<LeadView>.NotFound();
-        }
-
-        var edit = !actor.IsPreview && lead.Status != LeadStatuses.Converted && (await access.DecideAsync(actor, module, PermissionAction.Edit, facts, cancellationToken)).Allowed;
-        var can = new LeadActions(edit,
-            !actor.IsPreview && (await access.DecideAsync(actor, module, PermissionAction.Delete, facts, cancellationToken)).Allowed,
+        var read = opened.Value;
+        var lead = read.Record;
+        var edit = lead.Status != LeadStatuses.Converted && await read.MayAsync(PermissionAction.Edit, cancellationToken);
+        var can = new LeadActions(edit, await read.MayAsync(PermissionAction.Delete, cancellationToken),
             edit && (await access.DecideAsync(actor, CrmModules.Contacts.Key, PermissionAction.Create, null, cancellationToken)).Allowed);
         return Result<LeadView>.Ok(new LeadView(await DetailsAsync(db, access, actor, lead, cancellationToken), can));
     }

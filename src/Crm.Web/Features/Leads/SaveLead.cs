@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Crm.Web.Data;
 using Crm.Web.Records;
 using Crm.Web.Security;
@@ -7,11 +8,31 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Leads;
 
-/// <summary>What a form or an API caller may set (the API body, named LeadRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is ignored.</summary>
+/// <summary>
+/// What the lead form or an API caller may set, bound straight from either (the API body, named
+/// LeadRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is
+/// ignored. A new field is a property here and a flag of the same name in <see cref="LeadFields"/>.
+/// </summary>
 [ApiSchemaName("LeadRequest")]
-public sealed record LeadInput(
-    string? FirstName, string? LastName, string? CompanyName, string? Email, string? Phone, string? Source, string? Status, string? Notes,
-    Guid? OwnerId, int? Version);
+public sealed class LeadInput
+{
+    public static LeadInput Of(LeadDetails l) => new()
+    {
+        FirstName = l.FirstName, LastName = l.LastName, CompanyName = l.CompanyName, Email = l.Email, Phone = l.Phone,
+        Source = l.Source, Status = l.Status, Notes = l.Notes, OwnerId = l.OwnerId, Version = l.Version,
+    };
+
+    public string? FirstName { get; set; }
+    public string? LastName { get; set; }
+    public string? CompanyName { get; set; }
+    public string? Email { get; set; }
+    public string? Phone { get; set; }
+    public string? Source { get; set; }
+    public string? Status { get; set; }
+    public string? Notes { get; set; }
+    [Display(Name = "Owner")] public Guid? OwnerId { get; set; }
+    public int? Version { get; set; } // the version read: a save against a newer one is refused
+}
 
 [Flags]
 public enum LeadFields
@@ -25,8 +46,9 @@ public enum LeadFields
     Source = 32,
     Status = 64,
     Notes = 128,
-    Owner = 256,
-    All = FirstName | LastName | CompanyName | Email | Phone | Source | Status | Notes | Owner,
+    OwnerId = 256,
+    // Every field, also one added later.
+    All = ~None,
 }
 
 /// <summary>
@@ -65,7 +87,7 @@ public sealed class SaveLead(CrmDb db, RecordAccess access, RecordEditing editin
         var source = Pick(LeadFields.Source, input.Source, lead?.Source)?.ToLowerInvariant() ?? LeadSources.Other;
         var status = Pick(LeadFields.Status, input.Status, lead?.Status)?.ToLowerInvariant() ?? LeadStatuses.New;
         var notes = Pick(LeadFields.Notes, input.Notes, lead?.Notes);
-        var owner = fields.HasFlag(LeadFields.Owner) && input.OwnerId is { } given ? given : lead?.OwnerId ?? actor.UserId;
+        var owner = fields.HasFlag(LeadFields.OwnerId) && input.OwnerId is { } given ? given : lead?.OwnerId ?? actor.UserId;
 
         var errors = new FieldErrors()
             .Text("firstName", "First name", first, Lead.NameMaxLength).PlainText("firstName", "First name", first)

@@ -1,24 +1,10 @@
+using Crm.Web.Records;
 using Crm.Web.Security;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
+using Crm.Web.Web;
 
 namespace Crm.Web.Features.LoggedEmails;
 
-public sealed class LoggedEmailPage(ReadLoggedEmail read) : PageModel
+public sealed class LoggedEmailPage(ReadLoggedEmail read) : RecordDetailsPage<LoggedEmailView>
 {
-    public LoggedEmailView View { get; private set; } = null!;
-    public bool Saved { get; private set; }
-
-    public async Task<IActionResult> OnGetAsync(int id, bool saved, CancellationToken cancellationToken)
-    {
-        var found = await read.RunAsync(HttpContext.Actor(), id, cancellationToken);
-        if (!found.IsOk)
-        {
-            return NotFound();
-        }
-
-        View = found.Value;
-        Saved = saved;
-        return Page();
-    }
+    protected override Task<Result<LoggedEmailView>> ReadAsync(Actor actor, int id, CancellationToken cancellationToken) => read.RunAsync(actor, id, cancellationToken);
 }

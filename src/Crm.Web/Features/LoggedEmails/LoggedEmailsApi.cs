@@ -23,7 +23,7 @@ public static class LoggedEmailsApi
                 .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
         emails.MapOwnedRecordEdits(
-            new OwnedRecordEdits<LoggedEmailInput, LoggedEmailFields>("LoggedEmail", LoggedEmailFields.All, s_fields)
+            new OwnedRecordEdits<LoggedEmailInput, LoggedEmailFields>("LoggedEmail")
             {
                 GetSummary = "One logged email; 404 when it does not exist or you may not view it.",
                 CreateSummary = "Logs an email: direction incoming or outgoing, from, to (comma-separated), subject, body (plain text), sentAt, and optionally relatedModule + relatedId.",
@@ -41,11 +41,4 @@ public static class LoggedEmailsApi
 
         return api;
     }
-
-    private static readonly (string Name, LoggedEmailFields Field)[] s_fields =
-    [
-        ("direction", LoggedEmailFields.Direction), ("from", LoggedEmailFields.From), ("to", LoggedEmailFields.To), ("subject", LoggedEmailFields.Subject),
-        ("body", LoggedEmailFields.Body), ("sentAt", LoggedEmailFields.SentAt), ("relatedModule", LoggedEmailFields.Related), ("relatedId", LoggedEmailFields.Related),
-        ("ownerId", LoggedEmailFields.Owner),
-    ];
 }

@@ -22,22 +22,17 @@ public sealed class ReadLoggedEmail(CrmDb db, RecordAccess access, RecordLookups
 {
     public async Task<Result<LoggedEmailView>> RunAsync(Actor actor, int id, CancellationToken cancellationToken)
     {
-        var email = await db.LoggedEmails.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
-        if (email is null)
+        var opened = await access.ReadAsync<LoggedEmail>(actor, CrmModules.Emails.Key, id, cancellationToken);
+        if (!opened.IsOk)
         {
-            return Result<LoggedEmailView>.NotFound();
+            return opened.Map<LoggedEmailView>();
         }
 
-        var module = CrmModules.Emails.Key;
-        var facts = await access.FactsAsync(module, email.Id, email.OwnerId, email.DepartmentId, cancellationToken);
-        if (!(await access.DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken)).Allowed)
-        {
-            return Result<LoggedEmailView>.NotFound();
-        }
-
+        var read = opened.Value;
+        var email = read.Record;
         var can = new LoggedEmailActions(
-            !actor.IsPreview && email.Direction != EmailDirections.Incoming && (await access.DecideAsync(actor, module, PermissionAction.Edit, facts, cancellationToken)).Allowed,
-            !actor.IsPreview && (await access.DecideAsync(actor, module, PermissionAction.Delete, facts, cancellationToken)).Allowed);
+            email.Direction != EmailDirections.Incoming && await read.MayAsync(PermissionAction.Edit, cancellationToken),
+            await read.MayAsync(PermissionAction.Delete, cancellationToken));
         return Result<LoggedEmailView>.Ok(new LoggedEmailView(await DetailsAsync(db, lookups, actor, email, cancellationToken), can));
     }
 

@@ -1,17 +1,39 @@
+using System.ComponentModel.DataAnnotations;
 using Crm.Web.Data;
 using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.LoggedEmails;
 
-/// <summary>What a form or an API caller may set (the API body, named LoggedEmailRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is ignored.</summary>
+/// <summary>
+/// What the email form or an API caller may set, bound straight from either (the API body, named
+/// LoggedEmailRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is
+/// ignored. A new field is a property here and a flag of the same name in <see cref="LoggedEmailFields"/>.
+/// </summary>
 [ApiSchemaName("LoggedEmailRequest")]
-public sealed record LoggedEmailInput(
-    string? Direction, string? From, string? To, string? Subject, string? Body, DateTime? SentAt,
-    string? RelatedModule, int? RelatedId, Guid? OwnerId, int? Version);
+public sealed class LoggedEmailInput
+{
+    public static LoggedEmailInput Of(LoggedEmailDetails e) => new()
+    {
+        Direction = e.Direction, From = e.From, To = e.To, Subject = e.Subject, Body = e.Body, SentAt = e.SentAt,
+        RelatedModule = e.RelatedModule, RelatedId = e.RelatedId, OwnerId = e.OwnerId, Version = e.Version,
+    };
+
+    public string? Direction { get; set; }
+    public string? From { get; set; }
+    public string? To { get; set; }
+    public string? Subject { get; set; }
+    public string? Body { get; set; }
+    [Display(Name = "Sent at")] public DateTime? SentAt { get; set; }
+    public string? RelatedModule { get; set; }
+    [Display(Name = "Related record"), ModelBinder(typeof(RecordIdBinder))] public int? RelatedId { get; set; }
+    [Display(Name = "Owner")] public Guid? OwnerId { get; set; }
+    public int? Version { get; set; } // the version read: a save against a newer one is refused
+}
 
 [Flags]
 public enum LoggedEmailFields
@@ -23,9 +45,11 @@ public enum LoggedEmailFields
     Subject = 8,
     Body = 16,
     SentAt = 32,
+    [InputProperties(nameof(LoggedEmailInput.RelatedModule), nameof(LoggedEmailInput.RelatedId))]
     Related = 64,
-    Owner = 128,
-    All = Direction | From | To | Subject | Body | SentAt | Related | Owner,
+    OwnerId = 128,
+    // Every field, also one added later.
+    All = ~None,
 }
 
 /// <summary>
@@ -63,7 +87,7 @@ public sealed class SaveLoggedEmail(CrmDb db, RecordEditing editing, RecordLooku
         var sentAt = fields.HasFlag(LoggedEmailFields.SentAt) ? input.SentAt : email?.SentAt;
         var relatedModule = Pick(LoggedEmailFields.Related, input.RelatedModule, email?.RelatedModule)?.ToLowerInvariant();
         var relatedId = fields.HasFlag(LoggedEmailFields.Related) ? input.RelatedId : email?.RelatedId;
-        var owner = fields.HasFlag(LoggedEmailFields.Owner) && input.OwnerId is { } given ? given : email?.OwnerId ?? actor.UserId;
+        var owner = fields.HasFlag(LoggedEmailFields.OwnerId) && input.OwnerId is { } given ? given : email?.OwnerId ?? actor.UserId;
 
         var errors = new FieldErrors()
             .Text("subject", "Subject", subject, LoggedEmail.SubjectMaxLength).PlainText("subject", "Subject", subject)

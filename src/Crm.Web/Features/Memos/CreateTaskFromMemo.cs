@@ -28,10 +28,13 @@ public sealed class CreateTaskFromMemo(CrmDb db, MemoVisibility visibility, Save
             return Result<TaskDetails>.Forbidden("Send the memo before making tasks from it: a draft has no tasks.");
         }
 
-        var input = new TaskInput(
-            string.IsNullOrWhiteSpace(given?.Title) ? Shorten(memo.Title) : given.Title,
-            string.IsNullOrWhiteSpace(given?.Description) ? Shorten(memo.Body, CrmTask.DescriptionMaxLength) : given.Description,
-            given?.DueDate, given?.Priority, given?.Status, given?.ResponsibleIds, given?.ParentId, CrmModules.Memos.Key, memoId, null);
+        var input = new TaskInput
+        {
+            Title = string.IsNullOrWhiteSpace(given?.Title) ? Shorten(memo.Title) : given.Title,
+            Description = string.IsNullOrWhiteSpace(given?.Description) ? Shorten(memo.Body, CrmTask.DescriptionMaxLength) : given.Description,
+            DueDate = given?.DueDate, Priority = given?.Priority, Status = given?.Status, ResponsibleIds = given?.ResponsibleIds, ParentId = given?.ParentId,
+            RelatedModule = CrmModules.Memos.Key, RelatedId = memoId,
+        };
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var created = await save.RunAsync(actor, null, input, TaskFields.All, cancellationToken);
         if (!created.IsOk)

@@ -23,7 +23,7 @@ public static class MemosApi
                 .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
         memos.MapOwnedRecordEdits(
-            new OwnedRecordEdits<MemoInput, MemoFields>("Memo", MemoFields.All, s_fields)
+            new OwnedRecordEdits<MemoInput, MemoFields>("Memo")
             {
                 GetSummary = "One memo with what you may do with it and its tasks; 404 when it does not exist or you may not view it.",
                 CreateSummary = "Writes a memo to a recipient; you are its author. isDraft keeps it to yourself until you send it.",
@@ -53,11 +53,6 @@ public static class MemosApi
         return api;
     }
 
-    private static readonly (string Name, MemoFields Field)[] s_fields =
-    [
-        ("title", MemoFields.Title), ("body", MemoFields.Body), ("recipientId", MemoFields.Recipient), ("isDraft", MemoFields.Draft),
-        ("relatedModule", MemoFields.Related), ("relatedId", MemoFields.Related),
-    ];
 
     public sealed record ReviewRequest(string? Stage, string? Comment, int? Version);
 }

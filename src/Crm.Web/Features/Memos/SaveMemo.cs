@@ -1,15 +1,35 @@
+using System.ComponentModel.DataAnnotations;
 using Crm.Web.Data;
 using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Memos;
 
-/// <summary>What a form or an API caller may set (the API body, named MemoRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is ignored.</summary>
+/// <summary>
+/// What the memo form or an API caller may set, bound straight from either (the API body, named
+/// MemoRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is
+/// ignored. A new field is a property here and a flag of the same name in <see cref="MemoFields"/>.
+/// </summary>
 [ApiSchemaName("MemoRequest")]
-public sealed record MemoInput(string? Title, string? Body, Guid? RecipientId, bool? IsDraft, string? RelatedModule, int? RelatedId, int? Version);
+public sealed class MemoInput
+{
+    public static MemoInput Of(MemoDetails m) => new()
+    {
+        Title = m.Title, Body = m.Body, RecipientId = m.RecipientId, IsDraft = m.IsDraft, RelatedModule = m.RelatedModule, RelatedId = m.RelatedId, Version = m.Version,
+    };
+
+    public string? Title { get; set; }
+    public string? Body { get; set; }
+    [Display(Name = "Reviewer")] public Guid? RecipientId { get; set; }
+    [Display(Name = "Draft")] public bool? IsDraft { get; set; }
+    public string? RelatedModule { get; set; }
+    [Display(Name = "Related record"), ModelBinder(typeof(RecordIdBinder))] public int? RelatedId { get; set; }
+    public int? Version { get; set; } // the version read: a save against a newer one is refused
+}
 
 [Flags]
 public enum MemoFields
@@ -17,10 +37,12 @@ public enum MemoFields
     None = 0,
     Title = 1,
     Body = 2,
-    Recipient = 4,
-    Draft = 8,
+    RecipientId = 4,
+    IsDraft = 8,
+    [InputProperties(nameof(MemoInput.RelatedModule), nameof(MemoInput.RelatedId))]
     Related = 16,
-    All = Title | Body | Recipient | Draft | Related,
+    // Every field, also one added later.
+    All = ~None,
 }
 
 /// <summary>
@@ -51,8 +73,8 @@ public sealed class SaveMemo(CrmDb db, RecordEditing editing, MemoVisibility vis
 
         var title = fields.HasFlag(MemoFields.Title) ? Clean(input.Title) : memo!.Title;
         var body = fields.HasFlag(MemoFields.Body) ? Clean(input.Body) : memo!.Body;
-        var recipient = fields.HasFlag(MemoFields.Recipient) ? input.RecipientId : memo?.RecipientId;
-        var draft = fields.HasFlag(MemoFields.Draft) ? input.IsDraft ?? false : memo!.IsDraft;
+        var recipient = fields.HasFlag(MemoFields.RecipientId) ? input.RecipientId : memo?.RecipientId;
+        var draft = fields.HasFlag(MemoFields.IsDraft) ? input.IsDraft ?? false : memo!.IsDraft;
         var relatedModule = fields.HasFlag(MemoFields.Related) ? Clean(input.RelatedModule) : memo?.RelatedModule;
         var relatedId = fields.HasFlag(MemoFields.Related) ? input.RelatedId : memo?.RelatedId;
         var author = memo?.AuthorId ?? actor.UserId!.Value;

@@ -1,24 +1,10 @@
+using Crm.Web.Records;
 using Crm.Web.Security;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
+using Crm.Web.Web;
 
 namespace Crm.Web.Features.Products;
 
-public sealed class ProductPage(ReadProduct read) : PageModel
+public sealed class ProductPage(ReadProduct read) : RecordDetailsPage<ProductView>
 {
-    public ProductView View { get; private set; } = null!;
-    public bool Saved { get; private set; }
-
-    public async Task<IActionResult> OnGetAsync(int id, bool saved, CancellationToken cancellationToken)
-    {
-        var found = await read.RunAsync(HttpContext.Actor(), id, cancellationToken);
-        if (!found.IsOk)
-        {
-            return NotFound();
-        }
-
-        View = found.Value;
-        Saved = saved;
-        return Page();
-    }
+    protected override Task<Result<ProductView>> ReadAsync(Actor actor, int id, CancellationToken cancellationToken) => read.RunAsync(actor, id, cancellationToken);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Crm.Web.Data;
 using Crm.Web.Features.Companies;
 using Crm.Web.Records;
@@ -12,15 +13,18 @@ public sealed record ProductQuery(string? Search = null, string? Sort = null, st
 
 public sealed record ProductListItem(int Id, string Code, string Name, string Price, string Currency, string? Category, bool IsActive, Guid OwnerId, string OwnerName);
 
-/// <summary>The products the actor may view, filtered by active flag and category, searched by code or name, sorted by name, code or ID, keyset-paged.</summary>
-public sealed class ListProducts(CrmDb db, RecordAccess access)
+/// <summary>
+/// The products the actor may view, filtered by active flag and category, searched by code or name,
+/// sorted by name, code or ID: a keyset page, or every page as CSV or xlsx (<see cref="ExportAsync"/>).
+/// </summary>
+public sealed class ListProducts(CrmDb db, RecordAccess access, ListExports exports)
 {
     public const string SortByName = "name";
     public const string SortByCode = "code";
     public const string SortById = "id";
 
     /// <summary>The sorts: by name (the default), by code (its lower-cased key column), by ID.</summary>
-    internal static readonly KeysetList<Product, ProductListItem> Sorts = new KeysetList<Product, ProductListItem>(p => p.Id, r => r.Id)
+    private static readonly KeysetList<Product, ProductListItem> Sorts = new KeysetList<Product, ProductListItem>(p => p.Id, r => r.Id)
         .Sort(SortByName, keys => keys.Text(p => p.Name, r => r.Name))
         .Sort(SortByCode, keys => keys.Text(p => p.CodeKey, r => r.Code.ToLowerInvariant()))
         .Sort(SortById);
@@ -38,7 +42,27 @@ public sealed class ListProducts(CrmDb db, RecordAccess access)
         return Result<ListPage<ProductListItem>>.Ok(page.Page(await Project(page.Read(products)).ToListAsync(cancellationToken)));
     }
 
-    internal static FieldErrors Validate(ProductQuery query)
+    /// <summary>The list as CSV or xlsx (export permission; hidden fields left out; logged and audited).</summary>
+    public Task<Result<TableExport>> ExportAsync(Actor actor, ProductQuery query, string? format, CancellationToken cancellationToken) =>
+        exports.RunAsync(actor, CrmModules.Products, query, format, _ => Validate(query), async ct =>
+        {
+            var filtered = await FilteredAsync(actor, query, ct);
+            return await ListExports.CountedAsync(filtered, Project(Sorts.Order(filtered, query.Sort)), s_columns, ct);
+        }, cancellationToken);
+
+    private static readonly ExportColumn<ProductListItem>[] s_columns =
+    [
+        new("id", "ID", p => p.Id.ToString(CultureInfo.InvariantCulture)),
+        new("code", "Code", p => p.Code),
+        new("name", "Name", p => p.Name),
+        new("price", "Price", p => p.Price),
+        new("price", "Currency", p => p.Currency),
+        new("category", "Category", p => p.Category),
+        new("isActive", "Active", p => p.IsActive ? "yes" : "no"),
+        new("owner", "Owner", p => p.OwnerName),
+    ];
+
+    private static FieldErrors Validate(ProductQuery query)
     {
         var errors = new FieldErrors()
             .Text("search", "Search", query.Search, ListCompanies.SearchMaxLength, required: false)
@@ -47,7 +71,7 @@ public sealed class ListProducts(CrmDb db, RecordAccess access)
         return errors;
     }
 
-    internal async Task<IQueryable<Product>> FilteredAsync(Actor actor, ProductQuery query, CancellationToken cancellationToken)
+    private async Task<IQueryable<Product>> FilteredAsync(Actor actor, ProductQuery query, CancellationToken cancellationToken)
     {
         var visible = await access.VisibleAsync<Product>(actor, CrmModules.Products.Key, cancellationToken);
         var products = db.Products.AsNoTracking().Where(visible);
@@ -70,7 +94,7 @@ public sealed class ListProducts(CrmDb db, RecordAccess access)
         return products;
     }
 
-    internal IQueryable<ProductListItem> Project(IQueryable<Product> products) =>
+    private IQueryable<ProductListItem> Project(IQueryable<Product> products) =>
         products.Select(p => new ProductListItem(p.Id, p.Code, p.Name, Money.Format(p.Price, p.Currency), p.Currency, p.Category, p.IsActive, p.OwnerId,
             db.Users.Where(u => u.Id == p.OwnerId).Select(u => u.FullName).FirstOrDefault() ?? ""));
 }

@@ -1,5 +1,8 @@
+using System.Linq.Expressions;
+using Crm.Web.Data;
 using Crm.Web.Features.Help;
 using Crm.Web.Records;
+using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
 
@@ -18,7 +21,40 @@ namespace Crm.Web.Features.Products
     {
         public IReadOnlyList<ModuleDefinition> Modules => [CrmModules.Products];
 
-        public void MapApi(RouteGroupBuilder api) => api.MapProductsApi();
+        /// <summary><c>/api/v1/products</c>: signed-in callers; permissions are decided inside the use cases.</summary>
+        public void MapApi(RouteGroupBuilder api)
+        {
+            var products = api.MapGroup("/products").WithTags("Products").RequireAuthorization();
+
+            products.MapGet("", async (string? search, string? sort, string? cursor, int? pageSize, bool? active, string? category,
+                    HttpContext http, ListProducts list, CancellationToken cancellationToken) =>
+                    (await list.RunAsync(http.Actor(), new ProductQuery(search, sort, cursor, pageSize, active, category), cancellationToken))
+                        .ToHttp(page => Results.Ok(new { items = page.Items, nextCursor = page.NextCursor, previousCursor = page.PreviousCursor })))
+                .WithName("ListProducts")
+                .WithSummary("The products you may view: filter by active and category, search code or name, sort by name, code or id, keyset-paged.");
+
+            products.MapExport("ExportProducts", "products", async (string? format, string? search, string? sort, bool? active, string? category,
+                    HttpContext http, ListProducts list, CancellationToken cancellationToken) =>
+                (await list.ExportAsync(http.Actor(), new ProductQuery(search, sort, null, null, active, category), format, cancellationToken))
+                    .ToHttp(file => file.ToDownload(http.RequestAborted)));
+
+            products.MapOwnedRecordEdits(
+                new OwnedRecordEdits<ProductInput, ProductFields>("Product")
+                {
+                    GetSummary = "One product; 404 when it does not exist or you may not view it.",
+                    CreateSummary = "Adds a product; price is a string like \"19.90\" in the currency's decimals; the code must be unique ignoring case.",
+                    UpdateSummary = "Changes the fields present in the body; `version` is required, 409 if someone else saved first.",
+                },
+                get: async (ReadProduct read, Actor actor, int id, CancellationToken cancellationToken) =>
+                    (await read.RunAsync(actor, id, cancellationToken)).ToHttp(view => Results.Ok(view.Product)),
+                save: (SaveProduct save, Actor actor, int? id, ProductInput input, ProductFields fields, CancellationToken cancellationToken) =>
+                    save.RunAsync(actor, id, input, fields, cancellationToken),
+                location: p => $"/api/v1/products/{p.Id}");
+
+            products.MapOwnedRecordDelete<Product>("Product", "productId", "name",
+                "Deletes the product.",
+                "What deleting the product would delete with it.");
+        }
 
         public void AddServices(IServiceCollection services)
         {
@@ -27,7 +63,6 @@ namespace Crm.Web.Features.Products
             services.AddScoped<ReadProduct>();
             services.AddScoped<SaveProduct>();
             services.AddOwnedRecordDeletion(new OwnedRecordDeletion<Product>(CrmModules.Products.Key, "product", "product-deleted", "product", p => $"{p.Code} {p.Name}"));
-            services.AddScoped<ExportProducts>();
             services.AddOwnerMoves<Product>(CrmModules.Products);
             services.AddSection(new Section("Products", "What you sell: codes, names, list prices and categories.", "/products", 45, _ => true)
             {
@@ -41,5 +76,19 @@ namespace Crm.Web.Features.Products
                 "A product that is no longer sold can be marked inactive instead of being deleted.",
             ]));
         }
+    }
+
+    /// <summary>Products in the global search and as link targets, by code or name.</summary>
+    public sealed class ProductLookup(CrmDb db, RecordAccess access) : OwnedRecordLookup<Product>(db, access)
+    {
+        public override string ModuleKey => CrmModules.Products.Key;
+
+        public override string Title => "Products";
+
+        public override string PageOf(int id) => $"/products/{id}";
+
+        protected override Expression<Func<Product, string>> Label => p => p.Code + " " + p.Name;
+
+        protected override Expression<Func<Product, bool>> Matches(string lowerTerm) => Product.Matching(lowerTerm);
     }
 }

@@ -20,22 +20,15 @@ public sealed class ReadProduct(CrmDb db, RecordAccess access)
 {
     public async Task<Result<ProductView>> RunAsync(Actor actor, int id, CancellationToken cancellationToken)
     {
-        var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
-        if (product is null)
+        var opened = await access.ReadAsync<Product>(actor, CrmModules.Products.Key, id, cancellationToken);
+        if (!opened.IsOk)
         {
-            return Result<ProductView>.NotFound();
+            return opened.Map<ProductView>();
         }
 
-        var module = CrmModules.Products.Key;
-        var facts = await access.FactsAsync(module, product.Id, product.OwnerId, product.DepartmentId, cancellationToken);
-        if (!(await access.DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken)).Allowed)
-        {
-            return Result<ProductView>.NotFound();
-        }
-
-        var can = new ProductActions(
-            !actor.IsPreview && (await access.DecideAsync(actor, module, PermissionAction.Edit, facts, cancellationToken)).Allowed,
-            !actor.IsPreview && (await access.DecideAsync(actor, module, PermissionAction.Delete, facts, cancellationToken)).Allowed);
+        var read = opened.Value;
+        var product = read.Record;
+        var can = new ProductActions(await read.MayAsync(PermissionAction.Edit, cancellationToken), await read.MayAsync(PermissionAction.Delete, cancellationToken));
         return Result<ProductView>.Ok(new ProductView(await DetailsAsync(db, product, cancellationToken), can));
     }
 

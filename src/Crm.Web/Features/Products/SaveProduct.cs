@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Crm.Web.Data;
 using Crm.Web.Records;
 using Crm.Web.Security;
@@ -7,9 +8,31 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Products;
 
-/// <summary>What a form or an API caller may set (the API body, named ProductRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is ignored.</summary>
+/// <summary>
+/// What the product form or an API caller may set, bound straight from either (the API body, named
+/// ProductRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is
+/// ignored. A new field is a property here and a flag of the same name in <see cref="ProductFields"/>.
+/// </summary>
 [ApiSchemaName("ProductRequest")]
-public sealed record ProductInput(string? Code, string? Name, string? Price, string? Currency, string? Category, bool? IsActive, Guid? OwnerId, int? Version);
+public sealed class ProductInput
+{
+    /// <summary>A new product's form: the default currency, active.</summary>
+    public static ProductInput Blank() => new() { Currency = Money.DefaultCurrency, IsActive = true };
+
+    public static ProductInput Of(ProductDetails p) => new()
+    {
+        Code = p.Code, Name = p.Name, Price = p.Price, Currency = p.Currency, Category = p.Category, IsActive = p.IsActive, OwnerId = p.OwnerId, Version = p.Version,
+    };
+
+    public string? Code { get; set; }
+    public string? Name { get; set; }
+    public string? Price { get; set; }
+    public string? Currency { get; set; }
+    public string? Category { get; set; }
+    [Display(Name = "Active")] public bool? IsActive { get; set; }
+    [Display(Name = "Owner")] public Guid? OwnerId { get; set; }
+    public int? Version { get; set; } // the version read: a save against a newer one is refused
+}
 
 [Flags]
 public enum ProductFields
@@ -20,9 +43,10 @@ public enum ProductFields
     Price = 4,
     Currency = 8,
     Category = 16,
-    Active = 32,
-    Owner = 64,
-    All = Code | Name | Price | Currency | Category | Active | Owner,
+    IsActive = 32,
+    OwnerId = 64,
+    // Every field, also one added later.
+    All = ~None,
 }
 
 /// <summary>
@@ -51,8 +75,8 @@ public sealed class SaveProduct(CrmDb db, RecordEditing editing, TimeProvider cl
         var code = Pick(ProductFields.Code, input.Code, product?.Code);
         var name = Pick(ProductFields.Name, input.Name, product?.Name);
         var category = Pick(ProductFields.Category, input.Category, product?.Category);
-        var active = fields.HasFlag(ProductFields.Active) ? input.IsActive ?? true : product?.IsActive ?? true;
-        var owner = fields.HasFlag(ProductFields.Owner) && input.OwnerId is { } given ? given : product?.OwnerId ?? actor.UserId;
+        var active = fields.HasFlag(ProductFields.IsActive) ? input.IsActive ?? true : product?.IsActive ?? true;
+        var owner = fields.HasFlag(ProductFields.OwnerId) && input.OwnerId is { } given ? given : product?.OwnerId ?? actor.UserId;
 
         var errors = new FieldErrors()
             .Text("code", "Code", code, Product.CodeMaxLength).PlainText("code", "Code", code)

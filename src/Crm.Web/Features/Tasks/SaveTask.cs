@@ -1,19 +1,41 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Crm.Web.Data;
 using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Tasks;
 
-/// <summary>A task as given by a form or the API; texts are parsed here so every edge gets the same messages.</summary>
-/// <remarks>Also the API's body (named TaskRequest in the OpenAPI document): what a caller may set; anything else in the body (id, createdAt, departmentId) is ignored.</remarks>
+/// <summary>
+/// What the task form or an API caller may set, bound straight from either (the API body, named
+/// TaskRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is
+/// ignored. A new field is a property here and a flag of the same name in <see cref="TaskFields"/>.
+/// </summary>
 [ApiSchemaName("TaskRequest")]
-public sealed record TaskInput(
-    string? Title, string? Description, string? DueDate, string? Priority, string? Status, IReadOnlyList<Guid>? ResponsibleIds,
-    int? ParentId, string? RelatedModule, int? RelatedId, int? Version);
+public sealed class TaskInput
+{
+    public static TaskInput Of(TaskDetails t) => new()
+    {
+        Title = t.Title, Description = t.Description, DueDate = t.DueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        Priority = t.Priority, Status = t.Status, ResponsibleIds = [.. t.Responsible.Select(p => p.Id)], ParentId = t.ParentId,
+        RelatedModule = t.RelatedModule, RelatedId = t.RelatedId, Version = t.Version,
+    };
+
+    public string? Title { get; set; }
+    public string? Description { get; set; }
+    public string? DueDate { get; set; }
+    public string? Priority { get; set; }
+    public string? Status { get; set; }
+    [Display(Name = "Responsible")] public IReadOnlyList<Guid>? ResponsibleIds { get; set; }
+    [Display(Name = "Parent task"), ModelBinder(typeof(RecordIdBinder))] public int? ParentId { get; set; }
+    public string? RelatedModule { get; set; }
+    [Display(Name = "Related record"), ModelBinder(typeof(RecordIdBinder))] public int? RelatedId { get; set; }
+    public int? Version { get; set; } // the version read: a save against a newer one is refused
+}
 
 [Flags]
 public enum TaskFields
@@ -24,10 +46,12 @@ public enum TaskFields
     DueDate = 4,
     Priority = 8,
     Status = 16,
-    Responsible = 32,
-    Parent = 64,
+    ResponsibleIds = 32,
+    ParentId = 64,
+    [InputProperties(nameof(TaskInput.RelatedModule), nameof(TaskInput.RelatedId))]
     Related = 128,
-    All = Title | Description | DueDate | Priority | Status | Responsible | Parent | Related,
+    // Every field, also one added later.
+    All = ~None,
 }
 
 /// <summary>
@@ -108,7 +132,7 @@ public sealed class SaveTask(CrmDb db, RecordEditing editing, TaskVisibility vis
         }
 
         var responsible = task?.Responsible.Select(r => r.UserId).ToList() ?? [];
-        if (fields.HasFlag(TaskFields.Responsible))
+        if (fields.HasFlag(TaskFields.ResponsibleIds))
         {
             responsible = [.. (input.ResponsibleIds ?? []).Distinct()];
             if (responsible.Count == 0 && id is null && actor.UserId is { } me)
@@ -136,7 +160,7 @@ public sealed class SaveTask(CrmDb db, RecordEditing editing, TaskVisibility vis
         }
 
         var parentId = task?.ParentId;
-        if (fields.HasFlag(TaskFields.Parent))
+        if (fields.HasFlag(TaskFields.ParentId))
         {
             var parent = await lookups.ChooseAsync(actor, CrmModules.Tasks.Key, input.ParentId, task?.ParentId, cancellationToken);
             parentId = parent.Id;

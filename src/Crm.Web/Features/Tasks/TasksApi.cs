@@ -23,7 +23,7 @@ public static class TasksApi
                 .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
         tasks.MapOwnedRecordEdits(
-            new OwnedRecordEdits<TaskInput, TaskFields>("Task", TaskFields.All, s_fields)
+            new OwnedRecordEdits<TaskInput, TaskFields>("Task")
             {
                 GetSummary = "One task with its sub-tasks; 404 when it does not exist or you may not view it.",
                 CreateSummary = "Adds a task; you own it, and you are responsible for it unless responsibleIds names others.",
@@ -42,11 +42,4 @@ public static class TasksApi
 
         return api;
     }
-
-    private static readonly (string Name, TaskFields Field)[] s_fields =
-    [
-        ("title", TaskFields.Title), ("description", TaskFields.Description), ("dueDate", TaskFields.DueDate), ("priority", TaskFields.Priority),
-        ("status", TaskFields.Status), ("responsibleIds", TaskFields.Responsible), ("parentId", TaskFields.Parent),
-        ("relatedModule", TaskFields.Related), ("relatedId", TaskFields.Related),
-    ];
 }

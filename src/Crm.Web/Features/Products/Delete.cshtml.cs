@@ -1,5 +1,0 @@
-using Crm.Web.Records;
-
-namespace Crm.Web.Features.Products;
-
-public sealed class DeleteProductPage(DeleteOwnedRecord<Product> delete) : DeleteOwnedRecordPage<Product>(delete, "/products");
