@@ -47,7 +47,7 @@ public abstract class DeleteConfirmationPage<TImpact>(IRecordDeletion<TImpact> d
             return found.Outcome == Outcome.NotFound ? NotFound() : StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        Impact = found.Value!;
+        Impact = found.Value;
         return null;
     }
 }

@@ -80,7 +80,7 @@ public abstract class RecordDeletion<T, TImpact>(
         }
 
         var also = await dependents.ImpactAsync(lookups, actor, [(rules.Module, [id])], cancellationToken);
-        return Result<TImpact>.Ok(rules.Describe(opened.Value!, also));
+        return Result<TImpact>.Ok(rules.Describe(opened.Value, also));
     }
 
     public async Task<Result<TImpact>> RunAsync(Actor actor, int id, IReadOnlyCollection<string>? confirmedAlso, CancellationToken cancellationToken)
@@ -98,17 +98,17 @@ public abstract class RecordDeletion<T, TImpact>(
         }
 
         // The rule for linked records: nothing the actor could not delete themselves goes with it.
-        if (impact.Value!.Also.Refusal is { } refusal)
+        if (impact.Value.Also.Refusal is { } refusal)
         {
             return Result<TImpact>.Forbidden(refusal);
         }
 
-        if (!impact.Value!.Also.Matches(confirmedAlso))
+        if (!impact.Value.Also.Matches(confirmedAlso))
         {
             return Result<TImpact>.Conflict($"What the {rules.Noun} takes with it changed after the confirmation was shown. Review what will be deleted and confirm again.");
         }
 
-        var also = impact.Value!.Also.All;
+        var also = impact.Value.Also.All;
         await dependents.RemoveAsync(also, cancellationToken);
         // A tracked delete: the audit trail keeps the record's last state (and can restore it).
         db.Set<T>().Remove(await db.Set<T>().FirstAsync(r => r.Id == id, cancellationToken));

@@ -50,7 +50,7 @@ public sealed class ListExports(CrmDb db, RecordAccess access, ActivityLog activ
             return Result<TableExport>.NotFound();
         }
 
-        return Result<TableExport>.Ok(await FinishAsync(actor, start.Value!, query, rows.Columns, rows.Count, rows.Rows, cancellationToken));
+        return Result<TableExport>.Ok(await FinishAsync(actor, start.Value, query, rows.Columns, rows.Count, rows.Rows, cancellationToken));
     }
 
     /// <summary>The rows of <paramref name="ordered"/> (already projected), counted on <paramref name="filtered"/>, streamed as they are read.</summary>

@@ -67,7 +67,7 @@ public static class OwnedRecordEndpoints
             {
                 var read = PatchBody.Read<TInput>(body, json.Value.SerializerOptions);
                 return !read.IsOk ? read.ToHttp()
-                    : (await save(use, http.Actor(), null, read.Value!.Value, edits.AllFields, cancellationToken))
+                    : (await save(use, http.Actor(), null, read.Value.Value, edits.AllFields, cancellationToken))
                         .ToHttp(d => Results.Created(location(d), d));
             };
         group.MapPost("", create)
@@ -83,7 +83,7 @@ public static class OwnedRecordEndpoints
             {
                 var patch = PatchBody.Read<TInput>(body, json.Value.SerializerOptions);
                 return !patch.IsOk ? patch.ToHttp()
-                    : (await save(use, http.Actor(), id, patch.Value!.Value, Given(patch.Value!, edits.Fields), cancellationToken)).ToHttp();
+                    : (await save(use, http.Actor(), id, patch.Value.Value, Given(patch.Value, edits.Fields), cancellationToken)).ToHttp();
             };
         group.MapPatch("/{id:int}", update)
             .Accepts<TInput>("application/json")

@@ -61,18 +61,18 @@ public abstract class RecordFormPage<TForm, TView, TSaved> : PageModel
                 return NotFound();
             }
 
-            if (RefusalOf(found.Value!) is { } refusal)
+            if (RefusalOf(found.Value) is { } refusal)
             {
                 Refused = refusal;
                 return Page();
             }
 
-            if (!MayEdit(found.Value!))
+            if (!MayEdit(found.Value))
             {
                 return StatusCode(StatusCodes.Status403Forbidden);
             }
 
-            Input = Fill(found.Value!);
+            Input = Fill(found.Value);
         }
         else if (blank is not null)
         {
@@ -91,7 +91,7 @@ public abstract class RecordFormPage<TForm, TView, TSaved> : PageModel
             var result = await SaveAsync(HttpContext.Actor(), id, Input, cancellationToken);
             if (result.IsOk)
             {
-                return Redirect($"{PageOf(result.Value!)}?saved=true");
+                return Redirect($"{PageOf(result.Value)}?saved=true");
             }
 
             if (result.Outcome == Outcome.NotFound)

@@ -68,7 +68,7 @@ public abstract class RecordListPage<TItem>(RecordAccess access, ModuleDefinitio
         var result = await ListAsync(actor, cancellationToken);
         if (result.IsOk)
         {
-            List = result.Value!;
+            List = result.Value;
         }
         else
         {

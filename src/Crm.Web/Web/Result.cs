@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace Crm.Web.Web;
@@ -12,23 +13,23 @@ public enum Outcome
 }
 
 /// <summary>
-/// What a use case returns for every expected outcome. Mapped once to HTTP (ProblemDetails) and
-/// once to pages (ModelState); exceptions are left for bugs.
+/// What a use case returns for every expected outcome when there is nothing to give back but "done"
+/// (a delete, a grant saved). Mapped once to HTTP (ProblemDetails) and once to pages (ModelState);
+/// exceptions are left for bugs. <see cref="Result{T}"/> adds the value.
 /// </summary>
-public sealed class Result<T>
+public class Result
 {
     private static readonly IReadOnlyDictionary<string, string[]> s_noErrors = new Dictionary<string, string[]>();
+    private static readonly Result s_done = new(Outcome.Ok, null, null);
 
-    private Result(Outcome outcome, T? value, string? message, IReadOnlyDictionary<string, string[]>? errors)
+    private protected Result(Outcome outcome, string? message, IReadOnlyDictionary<string, string[]>? errors)
     {
         Outcome = outcome;
-        Value = value;
         Message = message;
         Errors = errors ?? s_noErrors;
     }
 
     public Outcome Outcome { get; }
-    public T? Value { get; }
 
     /// <summary>A sentence for the person, for outcomes that are not about one field.</summary>
     public string? Message { get; }
@@ -38,24 +39,27 @@ public sealed class Result<T>
 
     public bool IsOk => Outcome == Outcome.Ok;
 
-#pragma warning disable CA1000 // Factory methods on the generic type read best at the call site: Result<X>.Ok(x).
-    public static Result<T> Ok(T value) => new(Outcome.Ok, value, null, null);
-    public static Result<T> NotFound() => new(Outcome.NotFound, default, "Not found.", null);
-    public static Result<T> Forbidden(string message) => new(Outcome.Forbidden, default, message, null);
-    public static Result<T> Conflict(string message) => new(Outcome.Conflict, default, message, null);
-    public static Result<T> Invalid(FieldErrors errors) => new(Outcome.Invalid, default, "Some fields need attention.", errors.ToDictionary());
-    public static Result<T> Invalid(string field, string message) => Invalid(new FieldErrors().Add(field, message));
-#pragma warning restore CA1000
+    private protected const string NotFoundMessage = "Not found.";
+    private protected const string InvalidMessage = "Some fields need attention.";
+
+    public static Result Ok() => s_done;
+    public static Result NotFound() => new(Outcome.NotFound, NotFoundMessage, null);
+    public static Result Forbidden(string message) => new(Outcome.Forbidden, message, null);
+    public static Result Conflict(string message) => new(Outcome.Conflict, message, null);
+    public static Result Invalid(FieldErrors errors) => new(Outcome.Invalid, InvalidMessage, errors.ToDictionary());
+    public static Result Invalid(string field, string message) => Invalid(new FieldErrors().Add(field, message));
 
     /// <summary>This failure as the result of another type (for a use case passing on a step's refusal); only for outcomes other than Ok.</summary>
     public Result<TOther> Map<TOther>() => IsOk
         ? throw new InvalidOperationException("Only a failure can be passed on.")
         : new Result<TOther>(Outcome, default, Message, Errors);
 
-    public IResult ToHttp(Func<T, IResult>? onOk = null) => Outcome switch
+    /// <summary>204 No Content when done, unless <paramref name="onOk"/> answers otherwise; the failure as problem details.</summary>
+    public IResult ToHttp(Func<IResult>? onOk = null) => IsOk ? onOk?.Invoke() ?? Results.NoContent() : Problem();
+
+    private protected IResult Problem() => Outcome switch
     {
-        Outcome.Ok => onOk is null ? Results.Ok(Value) : onOk(Value!),
-        Outcome.NotFound => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found."),
+        Outcome.NotFound => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: NotFoundMessage),
         Outcome.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: Message),
         Outcome.Conflict => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: Message),
         _ => Results.ValidationProblem(Errors, title: Message),
@@ -78,6 +82,34 @@ public sealed class Result<T>
             modelState.AddModelError("", Message);
         }
     }
+}
+
+/// <summary>A <see cref="Result"/> that carries the use case's answer when it is Ok (then never null).</summary>
+public sealed class Result<T> : Result
+{
+    internal Result(Outcome outcome, T? value, string? message, IReadOnlyDictionary<string, string[]>? errors)
+        : base(outcome, message, errors)
+    {
+        Value = value;
+    }
+
+    public T? Value { get; }
+
+    /// <summary>Ok, and so <see cref="Value"/> is there: the compiler knows it after a check.</summary>
+    [MemberNotNullWhen(true, nameof(Value))]
+    public new bool IsOk => base.IsOk;
+
+#pragma warning disable CA1000 // Factory methods on the generic type read best at the call site: Result<X>.Ok(x).
+    public static Result<T> Ok(T value) => new(Outcome.Ok, value ?? throw new ArgumentNullException(nameof(value)), null, null);
+    public static new Result<T> NotFound() => new(Outcome.NotFound, default, NotFoundMessage, null);
+    public static new Result<T> Forbidden(string message) => new(Outcome.Forbidden, default, message, null);
+    public static new Result<T> Conflict(string message) => new(Outcome.Conflict, default, message, null);
+    public static new Result<T> Invalid(FieldErrors errors) => new(Outcome.Invalid, default, InvalidMessage, errors.ToDictionary());
+    public static new Result<T> Invalid(string field, string message) => Invalid(new FieldErrors().Add(field, message));
+#pragma warning restore CA1000
+
+    /// <summary>200 with the value as JSON when Ok, unless <paramref name="onOk"/> answers otherwise; the failure as problem details.</summary>
+    public IResult ToHttp(Func<T, IResult>? onOk = null) => IsOk ? onOk is null ? Results.Ok(Value) : onOk(Value) : Problem();
 }
 
 /// <summary>Collects validation messages per field.</summary>

@@ -40,9 +40,9 @@ public sealed class AccessSetup : ICrmFeature
         access.MapGet("/defaults", async (HttpContext http, SaveModuleDefaults defaults, CancellationToken ct) =>
             (await defaults.ReadAsync(http.Actor(), ct)).ToHttp());
         access.MapPut("/defaults", async (HttpContext http, List<ModuleDefaultInput> body, SaveModuleDefaults defaults, CancellationToken ct) =>
-            (await defaults.RunAsync(http.Actor(), body, ct)).ToHttp(_ => Results.NoContent()));
+            (await defaults.RunAsync(http.Actor(), body, ct)).ToHttp());
         access.MapPut("/overrides/{userId:guid}", async (HttpContext http, Guid userId, List<GrantInput> body, SaveOverrides save, CancellationToken ct) =>
-            (await save.RunAsync(http.Actor(), userId, body, ct)).ToHttp(_ => Results.NoContent()))
+            (await save.RunAsync(http.Actor(), userId, body, ct)).ToHttp())
             .WithSummary("Replaces a user's individual permissions (each wins over the role and groups for its module and action).");
     }
 }

@@ -22,7 +22,7 @@ public sealed class DefaultsPage(SaveModuleDefaults defaults, PermissionCatalog 
             return Forbid();
         }
 
-        Current = result.Value!;
+        Current = result.Value;
         Saved = saved;
         return Page();
     }

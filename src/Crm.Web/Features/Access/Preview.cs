@@ -13,34 +13,34 @@ namespace Crm.Web.Features.Access;
 /// </summary>
 public sealed class StartPreview(CrmDb db, ActivityLog activity)
 {
-    public async Task<Result<bool>> RunAsync(Actor actor, Guid sessionId, Guid userId, CancellationToken cancellationToken)
+    public async Task<Result> RunAsync(Actor actor, Guid sessionId, Guid userId, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator || actor.IsPreview || actor.Kind != ActorKind.User)
         {
-            return Result<bool>.Forbidden("Only an administrator, signed in in a browser, can preview as another user.");
+            return Result.Forbidden("Only an administrator, signed in in a browser, can preview as another user.");
         }
 
         var target = await db.Users.Where(u => u.Id == userId).Select(u => new { u.Id, u.FullName, u.Email, u.IsActive }).FirstOrDefaultAsync(cancellationToken);
         if (target is null)
         {
-            return Result<bool>.NotFound();
+            return Result.NotFound();
         }
 
         if (target.Id == actor.UserId || !target.IsActive)
         {
-            return Result<bool>.Conflict("Preview works for other, active users.");
+            return Result.Conflict("Preview works for other, active users.");
         }
 
         var session = await db.UserSessions.FirstOrDefaultAsync(s => s.Id == sessionId && s.UserId == actor.UserId && s.RevokedAt == null, cancellationToken);
         if (session is null)
         {
-            return Result<bool>.Forbidden("Preview needs a browser session.");
+            return Result.Forbidden("Preview needs a browser session.");
         }
 
         session.PreviewUserId = target.Id;
         activity.Record(actor, ActivityKinds.PreviewStarted, $"Started previewing the CRM as {target.FullName} <{target.Email}>", target.Id);
         await db.SaveChangesAsync(cancellationToken);
-        return Result<bool>.Ok(true);
+        return Result.Ok();
     }
 }
 

@@ -27,11 +27,11 @@ public sealed class SaveModuleDefaults(CrmDb db, PermissionCatalog catalog, Acti
             .Select(m => new ModuleDefaultInput(m.Key, stored.GetValueOrDefault(m.Key, OrganisationDefault.Private))).ToList());
     }
 
-    public async Task<Result<bool>> RunAsync(Actor actor, IReadOnlyList<ModuleDefaultInput> defaults, CancellationToken cancellationToken)
+    public async Task<Result> RunAsync(Actor actor, IReadOnlyList<ModuleDefaultInput> defaults, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator || actor.IsPreview)
         {
-            return Result<bool>.Forbidden("Only administrators manage organisation defaults.");
+            return Result.Forbidden("Only administrators manage organisation defaults.");
         }
 
         var errors = new FieldErrors();
@@ -49,7 +49,7 @@ public sealed class SaveModuleDefaults(CrmDb db, PermissionCatalog catalog, Acti
 
         if (errors.Any)
         {
-            return Result<bool>.Invalid(errors);
+            return Result.Invalid(errors);
         }
 
         var stored = await db.ModuleDefaults.ToListAsync(cancellationToken);
@@ -80,6 +80,6 @@ public sealed class SaveModuleDefaults(CrmDb db, PermissionCatalog catalog, Acti
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        return Result<bool>.Ok(true);
+        return Result.Ok();
     }
 }

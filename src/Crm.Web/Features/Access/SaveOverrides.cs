@@ -14,28 +14,28 @@ namespace Crm.Web.Features.Access;
 /// </summary>
 public sealed class SaveOverrides(CrmDb db, PermissionCatalog catalog, ActivityLog activity)
 {
-    public async Task<Result<bool>> RunAsync(Actor actor, Guid userId, IReadOnlyList<GrantInput> overrides, CancellationToken cancellationToken)
+    public async Task<Result> RunAsync(Actor actor, Guid userId, IReadOnlyList<GrantInput> overrides, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator || actor.IsPreview)
         {
-            return Result<bool>.Forbidden("Only administrators set individual permissions.");
+            return Result.Forbidden("Only administrators set individual permissions.");
         }
 
         var user = await db.Users.Where(u => u.Id == userId).Select(u => new { u.Id, u.FullName, u.Email }).FirstOrDefaultAsync(cancellationToken);
         if (user is null)
         {
-            return Result<bool>.NotFound();
+            return Result.NotFound();
         }
 
         if (userId == actor.UserId)
         {
-            return Result<bool>.Forbidden("You cannot change your own permissions: ask another administrator.");
+            return Result.Forbidden("You cannot change your own permissions: ask another administrator.");
         }
 
         var errors = GrantRules.Check(catalog, overrides);
         if (errors.Any)
         {
-            return Result<bool>.Invalid(errors);
+            return Result.Invalid(errors);
         }
 
         var existing = await db.PermissionOverrides.Where(o => o.UserId == userId).ToListAsync(cancellationToken);
@@ -55,6 +55,6 @@ public sealed class SaveOverrides(CrmDb db, PermissionCatalog catalog, ActivityL
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        return Result<bool>.Ok(true);
+        return Result.Ok();
     }
 }

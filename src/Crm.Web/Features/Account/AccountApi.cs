@@ -16,7 +16,7 @@ public static class AccountApi
 
         me.MapPost("/password", async (HttpContext http, ChangePasswordRequest body, ChangePassword changePassword, CancellationToken cancellationToken) =>
                 (await changePassword.RunAsync(http, new ChangePasswordInput(body.CurrentPassword, body.NewPassword, null), cancellationToken))
-                    .ToHttp(_ => Results.NoContent()))
+                    .ToHttp())
             .WithName("ChangeOwnPassword")
             .WithSummary("Replaces the caller's password; every other session of the caller ends.");
 

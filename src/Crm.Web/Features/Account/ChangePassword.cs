@@ -18,7 +18,7 @@ public sealed class ChangePassword(
     ActivityLog activity,
     ILogger<ChangePassword> log)
 {
-    public async Task<Result<bool>> RunAsync(HttpContext http, ChangePasswordInput input, CancellationToken cancellationToken)
+    public async Task<Result> RunAsync(HttpContext http, ChangePasswordInput input, CancellationToken cancellationToken)
     {
         var actor = http.Actor();
         var errors = new FieldErrors()
@@ -36,19 +36,19 @@ public sealed class ChangePassword(
 
         if (errors.Any)
         {
-            return Result<bool>.Invalid(errors);
+            return Result.Invalid(errors);
         }
 
         var user = await users.FindByIdAsync(actor.UserId!.Value.ToString());
         if (user is null)
         {
-            return Result<bool>.NotFound();
+            return Result.NotFound();
         }
 
         var changed = await users.ChangePasswordAsync(user, input.CurrentPassword!, input.NewPassword!);
         if (!changed.Succeeded)
         {
-            return Result<bool>.Invalid(PasswordErrors.From(changed, "newPassword", currentPasswordField: "currentPassword"));
+            return Result.Invalid(PasswordErrors.From(changed, "newPassword", currentPasswordField: "currentPassword"));
         }
 
         user.MustChangePassword = false;
@@ -60,7 +60,7 @@ public sealed class ChangePassword(
         await signIn.StartSessionAsync(user, http, cancellationToken);
 
         log.LogInformation("User {UserId} changed their password", user.Id);
-        return Result<bool>.Ok(true);
+        return Result.Ok();
     }
 }
 

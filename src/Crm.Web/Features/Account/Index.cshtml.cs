@@ -49,7 +49,7 @@ public sealed class AccountPage(ReadOwnProfile readProfile, SaveOwnPreferences s
             return NotFound();
         }
 
-        Profile = result.Value!;
+        Profile = result.Value;
         if (loadPreferences)
         {
             Preferences = await db.Users.Where(u => u.Id == Profile.Id).Select(u => new OwnPreferencesInput(u.Language, u.TimeZone)).FirstAsync(cancellationToken);

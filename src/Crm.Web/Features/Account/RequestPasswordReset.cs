@@ -28,12 +28,12 @@ public sealed class RequestPasswordReset(
 
     private readonly ILogger _links = loggers.CreateLogger(LinkLogCategory);
 
-    public async Task<Result<bool>> RunAsync(RequestPasswordResetInput input, HttpContext http, CancellationToken cancellationToken)
+    public async Task<Result> RunAsync(RequestPasswordResetInput input, HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors().Email("email", "Email", input.Email);
         if (errors.Any)
         {
-            return Result<bool>.Invalid(errors);
+            return Result.Invalid(errors);
         }
 
         var user = await users.FindByEmailAsync(input.Email!.Trim());
@@ -58,6 +58,6 @@ public sealed class RequestPasswordReset(
             }
         }
 
-        return Result<bool>.Ok(true);
+        return Result.Ok();
     }
 }

@@ -23,7 +23,7 @@ public sealed class ResetPassword(UserManager<CrmUser> users, Sessions sessions,
 {
     public const string InvalidLinkMessage = "This link is invalid, already used or expired. Ask for a new one.";
 
-    public async Task<Result<bool>> RunAsync(ResetPasswordInput input, PasswordLink link, CancellationToken cancellationToken)
+    public async Task<Result> RunAsync(ResetPasswordInput input, PasswordLink link, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors().Text("newPassword", "New password", input.NewPassword, PasswordPolicy.MaximumLength);
         if (!string.IsNullOrEmpty(input.NewPassword) && input.ConfirmNewPassword is not null && input.ConfirmNewPassword != input.NewPassword)
@@ -33,13 +33,13 @@ public sealed class ResetPassword(UserManager<CrmUser> users, Sessions sessions,
 
         if (errors.Any)
         {
-            return Result<bool>.Invalid(errors);
+            return Result.Invalid(errors);
         }
 
         if (!Guid.TryParse(input.User, out var userId) || string.IsNullOrEmpty(input.Token) || input.Token.Length > 2048
             || await users.FindByIdAsync(userId.ToString()) is not { IsActive: true } user)
         {
-            return Result<bool>.Invalid("", InvalidLinkMessage);
+            return Result.Invalid("", InvalidLinkMessage);
         }
 
         var token = input.Token;
@@ -47,7 +47,7 @@ public sealed class ResetPassword(UserManager<CrmUser> users, Sessions sessions,
         {
             if (!await users.VerifyUserTokenAsync(user, SetPasswordTokens.ProviderName, SetPasswordTokens.Purpose, token))
             {
-                return Result<bool>.Invalid("", InvalidLinkMessage);
+                return Result.Invalid("", InvalidLinkMessage);
             }
 
             token = await users.GeneratePasswordResetTokenAsync(user);
@@ -57,8 +57,8 @@ public sealed class ResetPassword(UserManager<CrmUser> users, Sessions sessions,
         if (!reset.Succeeded)
         {
             return reset.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken))
-                ? Result<bool>.Invalid("", InvalidLinkMessage)
-                : Result<bool>.Invalid(PasswordErrors.From(reset, "newPassword"));
+                ? Result.Invalid("", InvalidLinkMessage)
+                : Result.Invalid(PasswordErrors.From(reset, "newPassword"));
         }
 
         user.MustChangePassword = false;
@@ -70,6 +70,6 @@ public sealed class ResetPassword(UserManager<CrmUser> users, Sessions sessions,
 
         await sessions.RevokeAllAsync(user.Id, cancellationToken);
         log.LogInformation("User {UserId} set their password with a {Link} link", user.Id, link);
-        return Result<bool>.Ok(true);
+        return Result.Ok();
     }
 }

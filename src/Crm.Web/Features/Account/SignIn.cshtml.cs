@@ -37,7 +37,7 @@ public sealed class SignInPage(SignInUser signIn) : PageModel
             return Page();
         }
 
-        if (result.Value!.MustChangePassword)
+        if (result.Value.MustChangePassword)
         {
             return Redirect(PasswordChangeGate.ChangePasswordPath);
         }

@@ -21,7 +21,7 @@ public sealed class ApiTokensPage(ListApiTokens list, RevokeApiToken revoke) : P
             return Forbid();
         }
 
-        Tokens = result.Value!;
+        Tokens = result.Value;
         Revoked = revoked is { } id ? Tokens.FirstOrDefault(t => t.Id == id)?.Name : null;
         return Page();
     }

@@ -32,7 +32,7 @@ public sealed class DeletedObjectsPage(ListAudit list, RestoreDeleted restore, D
         var done = await restore.RunAsync(HttpContext.Actor(), entryId, cancellationToken);
         if (done.IsOk)
         {
-            return RedirectToPage(new { restored = $"{done.Value!.Label} (ID {done.Value.EntityId})", Type, user = DeletedBy, From, To, Search });
+            return RedirectToPage(new { restored = $"{done.Value.Label} (ID {done.Value.EntityId})", Type, user = DeletedBy, From, To, Search });
         }
 
         Problem = done.Message ?? "The object could not be restored.";

@@ -21,7 +21,7 @@ public sealed class HistoryPageModel(ReadHistory read) : PageModel
             return NotFound();
         }
 
-        View = found.Value!;
+        View = found.Value;
         return Page();
     }
 }

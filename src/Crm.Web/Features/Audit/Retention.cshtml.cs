@@ -26,7 +26,7 @@ public sealed class RetentionPage(ReadRetention read, SaveRetention save) : Page
         }
 
         Saved = saved == true;
-        Rows = [.. current.Value!.Select(v => new Row { Trail = v.Trail, Kind = v.Kind, KeepDays = v.KeepDays?.ToString(CultureInfo.InvariantCulture) })];
+        Rows = [.. current.Value.Select(v => new Row { Trail = v.Trail, Kind = v.Kind, KeepDays = v.KeepDays?.ToString(CultureInfo.InvariantCulture) })];
         return Page();
     }
 

@@ -25,7 +25,7 @@ public sealed class DeleteCompanyPage(DeleteCompany delete) : PageModel
         var result = await delete.RunAsync(HttpContext.Actor(), id, ContactIds, cancellationToken, Also);
         if (result.IsOk)
         {
-            return Redirect($"/companies?transferred={Uri.EscapeDataString($"Company '{result.Value!.Name}' and {result.Value.ContactIds.Count} contacts deleted.")}");
+            return Redirect($"/companies?transferred={Uri.EscapeDataString($"Company '{result.Value.Name}' and {result.Value.ContactIds.Count} contacts deleted.")}");
         }
 
         if (await LoadAsync(id, cancellationToken) is { } failed)
@@ -45,7 +45,7 @@ public sealed class DeleteCompanyPage(DeleteCompany delete) : PageModel
             return found.Outcome == Outcome.NotFound ? NotFound() : StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        Impact = found.Value!;
+        Impact = found.Value;
         return null;
     }
 }

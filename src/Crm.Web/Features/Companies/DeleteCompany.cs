@@ -37,7 +37,7 @@ public sealed class DeleteCompany(CrmDb db, RecordAccess access, RecordEditing e
             return opened.Map<CompanyDeleteImpact>();
         }
 
-        var company = opened.Value!;
+        var company = opened.Value;
         var all = await db.Contacts.AsNoTracking().Where(c => c.CompanyId == id).Select(c => c.Id).ToListAsync(cancellationToken);
         var visible = await access.VisibleAsync<Contact>(actor, CrmModules.Contacts.Key, cancellationToken);
         var named = await db.Contacts.AsNoTracking().Where(c => c.CompanyId == id).Where(visible)
@@ -66,18 +66,18 @@ public sealed class DeleteCompany(CrmDb db, RecordAccess access, RecordEditing e
         }
 
         // The rule for linked records: nothing the actor could not delete themselves goes with it.
-        if (impact.Value!.Also.Refusal is { } refusal)
+        if (impact.Value.Also.Refusal is { } refusal)
         {
             return Result<CompanyDeleteImpact>.Forbidden(refusal);
         }
 
-        var contacts = impact.Value!.ContactIds;
+        var contacts = impact.Value.ContactIds;
         if ((confirmedContactIds is not null && !confirmedContactIds.Order().SequenceEqual(contacts)) || !impact.Value.Also.Matches(confirmedAlso))
         {
             return Result<CompanyDeleteImpact>.Conflict("What the company takes with it changed after the confirmation was shown. Review what will be deleted and confirm again.");
         }
 
-        var also = impact.Value!.Also.All;
+        var also = impact.Value.Also.All;
         await dependents.RemoveAsync(also, cancellationToken);
 
         // Tracked deletes, so the audit trail keeps each record's last state (and can restore it).

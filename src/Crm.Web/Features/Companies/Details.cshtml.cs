@@ -23,7 +23,7 @@ public sealed class CompanyPage(ReadCompany read, ListContacts contacts, RecordA
             return NotFound();
         }
 
-        View = found.Value!;
+        View = found.Value;
         Saved = saved;
         var actor = HttpContext.Actor();
         CanAddContact = !actor.IsPreview && (await access.DecideAsync(actor, Security.Permissions.CrmModules.Contacts.Key,

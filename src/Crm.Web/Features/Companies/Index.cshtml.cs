@@ -36,7 +36,7 @@ public sealed class CompaniesPage(CrmDb db, ListCompanies list, TransferCompanie
         var result = await transfer.RunAsync(HttpContext.Actor(), new TransferInput(Selected, NewOwnerId, new TransferOptions(OpenDeals, OpenTasks)), cancellationToken);
         if (result.IsOk)
         {
-            var done = result.Value!;
+            var done = result.Value;
             return Redirect($"/companies?transferred={Uri.EscapeDataString($"{Count(done.Companies, "company", "companies")} and {Count(done.Contacts, "contact", "contacts")}{(OpenDeals ? $" and {Count(done.Deals, "open deal", "open deals")}" : "")}{(OpenTasks ? $" and {Count(done.Tasks, "open task", "open tasks")}" : "")} transferred to {done.NewOwnerName}.{(done.LeftBehindReason is { } left ? " " + left : "")}")}");
         }
 

@@ -48,7 +48,7 @@ public sealed class SaveCompany(CrmDb db, RecordEditing editing, TransferCompani
             return opened.Map<CompanyDetails>();
         }
 
-        var company = opened.Value!.Record;
+        var company = opened.Value.Record;
         fields = company is null ? CompanyFields.All : fields;
 
         string? Pick(CompanyFields field, string? given, string? current) => fields.HasFlag(field) ? Clean(given) : current;

@@ -68,7 +68,7 @@ public sealed class TransferCompanies(CrmDb db, RecordAccess access, RecordLooku
             return valid.Map<TransferDone>();
         }
 
-        var ids = valid.Value!;
+        var ids = valid.Value;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var done = await MoveAsync(actor, ids, input.NewOwnerId!.Value, cancellationToken, input.Options);
         activity.Record(actor, ActivityKind,
@@ -93,8 +93,8 @@ public sealed class TransferCompanies(CrmDb db, RecordAccess access, RecordLooku
             return valid.Map<TransferPreview>();
         }
 
-        var plan = await PlanAsync(actor, valid.Value!, input.NewOwnerId!.Value, input.Options, cancellationToken);
-        return Result<TransferPreview>.Ok(new TransferPreview(valid.Value!.Count, plan.Contacts.Count, plan.Deals.Count, plan.Tasks.Count, plan.LeftBehind));
+        var plan = await PlanAsync(actor, valid.Value, input.NewOwnerId!.Value, input.Options, cancellationToken);
+        return Result<TransferPreview>.Ok(new TransferPreview(valid.Value.Count, plan.Contacts.Count, plan.Deals.Count, plan.Tasks.Count, plan.LeftBehind));
     }
 
     /// <summary>The selection (distinct ids) if it and the receiver pass every check, else why not.</summary>
@@ -130,7 +130,7 @@ public sealed class TransferCompanies(CrmDb db, RecordAccess access, RecordLooku
     }
 
     /// <summary>Every company must exist, be visible to the actor (else it is "unknown") and be transferable by them.</summary>
-    public async Task<Result<bool>> CheckAsync(Actor actor, IReadOnlyList<int> ids, CancellationToken cancellationToken)
+    public async Task<Result> CheckAsync(Actor actor, IReadOnlyList<int> ids, CancellationToken cancellationToken)
     {
         var module = CrmModules.Companies.Key;
         var found = await db.Companies.AsNoTracking().Where(c => ids.Contains(c.Id))
@@ -152,12 +152,12 @@ public sealed class TransferCompanies(CrmDb db, RecordAccess access, RecordLooku
 
         if (unknown.Count > 0)
         {
-            return Result<bool>.Invalid("companyIds", $"These companies do not exist or are not visible to you: {string.Join(", ", unknown.Order().Select(i => $"ID {i}"))}.");
+            return Result.Invalid("companyIds", $"These companies do not exist or are not visible to you: {string.Join(", ", unknown.Order().Select(i => $"ID {i}"))}.");
         }
 
         return refused.Count > 0
-            ? Result<bool>.Forbidden($"You may not transfer these companies: {string.Join(", ", refused.Order().Select(i => $"ID {i}"))}.")
-            : Result<bool>.Ok(true);
+            ? Result.Forbidden($"You may not transfer these companies: {string.Join(", ", refused.Order().Select(i => $"ID {i}"))}.")
+            : Result.Ok();
     }
 
     /// <summary>

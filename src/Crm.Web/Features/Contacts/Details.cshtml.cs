@@ -19,7 +19,7 @@ public sealed class ContactPage(ReadContact read, ListLoggedEmails emails) : Pag
             return NotFound();
         }
 
-        View = found.Value!;
+        View = found.Value;
         Saved = saved;
         Emails = await emails.RelatedAsync(HttpContext.Actor(), Security.Permissions.CrmModules.Contacts.Key, id, cancellationToken);
         return Page();

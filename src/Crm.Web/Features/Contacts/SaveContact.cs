@@ -43,7 +43,7 @@ public sealed class SaveContact(CrmDb db, RecordAccess access, RecordLookups loo
             return opened.Map<ContactDetails>();
         }
 
-        var contact = opened.Value!.Record;
+        var contact = opened.Value.Record;
         fields = contact is null ? ContactFields.All : fields;
 
         string? Pick(ContactFields field, string? given, string? current) => fields.HasFlag(field) ? Clean(given) : current;

@@ -22,7 +22,7 @@ public sealed class CountryEditPage(ReadCountry read, SaveCountryNames save) : P
             return NotFound();
         }
 
-        Country = found.Value!;
+        Country = found.Value;
         Input = new CountryForm { Name = Country.Name, AlternativeNames = string.Join(", ", Country.AlternativeNames) };
         return Page();
     }
@@ -35,12 +35,12 @@ public sealed class CountryEditPage(ReadCountry read, SaveCountryNames save) : P
             return NotFound();
         }
 
-        Country = found.Value!;
+        Country = found.Value;
         // A name left empty is a mistake to report, not "keep the old name" (that is the API's null).
         var result = await save.RunAsync(HttpContext.Actor(), id, Input.Name ?? "", [Input.AlternativeNames], cancellationToken);
         if (result.IsOk)
         {
-            return Redirect($"/admin/countries?saved={result.Value!.Id}");
+            return Redirect($"/admin/countries?saved={result.Value.Id}");
         }
 
         if (result.Outcome == Outcome.NotFound)

@@ -37,7 +37,7 @@ public sealed class CountriesPage(ListCountries list, ListCountryMismatches mism
         var result = await resolve.AddAsAlternativeNameAsync(HttpContext.Actor(), mismatchId, country, cancellationToken);
         if (result.IsOk)
         {
-            return Redirect($"/admin/countries?saved={result.Value!.Id}");
+            return Redirect($"/admin/countries?saved={result.Value.Id}");
         }
 
         if (result.Outcome == Outcome.NotFound)
@@ -75,7 +75,7 @@ public sealed class CountriesPage(ListCountries list, ListCountryMismatches mism
             return StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        Mismatches = open.Value!;
+        Mismatches = open.Value;
         AllCountries = (await list.RunAsync(actor, null, cancellationToken)).Value ?? [];
         var found = await list.RunAsync(actor, Search, cancellationToken);
         if (!found.IsOk)
@@ -90,7 +90,7 @@ public sealed class CountriesPage(ListCountries list, ListCountryMismatches mism
         }
         else
         {
-            Countries = found.Value!;
+            Countries = found.Value;
         }
 
         return Page();

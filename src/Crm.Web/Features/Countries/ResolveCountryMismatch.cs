@@ -41,22 +41,22 @@ public sealed class ResolveCountryMismatch(CrmDb db, CountryMatcher matcher, Sav
         return await save.RunAsync(actor, target.Id, null, alternatives, cancellationToken);
     }
 
-    public async Task<Result<bool>> DismissAsync(Actor actor, int mismatchId, CancellationToken cancellationToken)
+    public async Task<Result> DismissAsync(Actor actor, int mismatchId, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator)
         {
-            return Result<bool>.Forbidden(CountryMessages.AdministratorsOnly);
+            return Result.Forbidden(CountryMessages.AdministratorsOnly);
         }
 
         if (actor.IsPreview)
         {
-            return Result<bool>.Forbidden(CountryMessages.NotInPreview);
+            return Result.Forbidden(CountryMessages.NotInPreview);
         }
 
         var mismatch = await db.CountryMismatches.FirstOrDefaultAsync(m => m.Id == mismatchId, cancellationToken);
         if (mismatch is null)
         {
-            return Result<bool>.NotFound();
+            return Result.NotFound();
         }
 
         if (mismatch.ResolvedAt is null)
@@ -66,6 +66,6 @@ public sealed class ResolveCountryMismatch(CrmDb db, CountryMatcher matcher, Sav
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        return Result<bool>.Ok(true);
+        return Result.Ok();
     }
 }

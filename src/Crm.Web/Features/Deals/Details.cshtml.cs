@@ -20,7 +20,7 @@ public sealed class DealPage(ReadDeal read, ListLoggedEmails emails) : PageModel
             return NotFound();
         }
 
-        View = found.Value!;
+        View = found.Value;
         Saved = saved;
         Emails = await emails.RelatedAsync(HttpContext.Actor(), CrmModules.Deals.Key, id, cancellationToken);
         return Page();

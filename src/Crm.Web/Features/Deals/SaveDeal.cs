@@ -54,7 +54,7 @@ public sealed class SaveDeal(CrmDb db, RecordAccess access, RecordLookups lookup
             return opened.Map<DealDetails>();
         }
 
-        var deal = opened.Value!.Record;
+        var deal = opened.Value.Record;
 
         var creating = deal is null;
         bool Has(DealFields field) => creating ? (field is not (DealFields.Amount or DealFields.Currency) || fields.HasFlag(field)) : fields.HasFlag(field);

@@ -40,7 +40,7 @@ public sealed class DeleteDepartmentPage(ReadDepartment read, DeleteDepartment d
             return found.Outcome == Outcome.NotFound ? NotFound() : StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        Department = found.Value!;
+        Department = found.Value;
         Blocker = DeleteDepartment.DescribeBlockers(Department.Name, Department.SubDepartmentCount, Department.MemberCount);
         return null;
     }

@@ -12,27 +12,27 @@ namespace Crm.Web.Features.Departments;
 /// </summary>
 public sealed class DeleteDepartment(CrmDb db, ActivityLog activity)
 {
-    public async Task<Result<bool>> RunAsync(Actor actor, int id, CancellationToken cancellationToken)
+    public async Task<Result> RunAsync(Actor actor, int id, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator)
         {
-            return Result<bool>.Forbidden(DepartmentMessages.AdministratorsOnly);
+            return Result.Forbidden(DepartmentMessages.AdministratorsOnly);
         }
 
         if (actor.IsPreview)
         {
-            return Result<bool>.Forbidden(DepartmentMessages.NotInPreview);
+            return Result.Forbidden(DepartmentMessages.NotInPreview);
         }
 
         var department = await db.Departments.FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
         if (department is null)
         {
-            return Result<bool>.NotFound();
+            return Result.NotFound();
         }
 
         if (await BlockerAsync(department, cancellationToken) is { } blocked)
         {
-            return Result<bool>.Conflict(blocked);
+            return Result.Conflict(blocked);
         }
 
         db.Departments.Remove(department);
@@ -47,13 +47,13 @@ public sealed class DeleteDepartment(CrmDb db, ActivityLog activity)
             db.ChangeTracker.Clear();
             if (await BlockerAsync(department, cancellationToken) is { } blockedNow)
             {
-                return Result<bool>.Conflict(blockedNow);
+                return Result.Conflict(blockedNow);
             }
 
             throw;
         }
 
-        return Result<bool>.Ok(true);
+        return Result.Ok();
     }
 
     /// <summary>Why the department cannot be deleted, in a sentence; null when it can.</summary>

@@ -29,7 +29,7 @@ public sealed class DepartmentFormPage(ReadDepartment read, ListDepartments list
                 return found.Outcome == Outcome.NotFound ? NotFound() : StatusCode(StatusCodes.Status403Forbidden);
             }
 
-            Input = new DepartmentForm { Name = found.Value!.Name, ParentId = found.Value.ParentId, Email = found.Value.Email };
+            Input = new DepartmentForm { Name = found.Value.Name, ParentId = found.Value.ParentId, Email = found.Value.Email };
         }
         else
         {
@@ -50,7 +50,7 @@ public sealed class DepartmentFormPage(ReadDepartment read, ListDepartments list
                 DepartmentFields.All, cancellationToken);
             if (result.IsOk)
             {
-                return Redirect($"/admin/departments?saved={result.Value!.Id}");
+                return Redirect($"/admin/departments?saved={result.Value.Id}");
             }
 
             if (result.Outcome == Outcome.NotFound)

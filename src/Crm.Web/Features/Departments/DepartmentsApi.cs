@@ -38,7 +38,7 @@ public static class DepartmentsApi
                 }
 
                 var fields = DepartmentFields.None;
-                fields |= patch.Value!.Has("name") ? DepartmentFields.Name : DepartmentFields.None;
+                fields |= patch.Value.Has("name") ? DepartmentFields.Name : DepartmentFields.None;
                 fields |= patch.Value.Has("parentId") ? DepartmentFields.Parent : DepartmentFields.None;
                 fields |= patch.Value.Has("email") ? DepartmentFields.Email : DepartmentFields.None;
                 return (await save.RunAsync(http.Actor(), id, patch.Value.Value.ToInput(), fields, cancellationToken)).ToHttp();
@@ -48,7 +48,7 @@ public static class DepartmentsApi
             .WithSummary("Changes only the fields present in the body; null clears the parent or the email.");
 
         departments.MapDelete("/{id:int}", async (int id, HttpContext http, DeleteDepartment delete, CancellationToken cancellationToken) =>
-                (await delete.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(_ => Results.NoContent()))
+                (await delete.RunAsync(http.Actor(), id, cancellationToken)).ToHttp())
             .WithName("DeleteDepartment")
             .WithSummary("Deletes a department without sub-departments or members (409 otherwise).");
 

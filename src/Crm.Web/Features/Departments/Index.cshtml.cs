@@ -20,7 +20,7 @@ public sealed class DepartmentsPage(ListDepartments list) : PageModel
             return StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        Departments = result.Value!;
+        Departments = result.Value;
         Saved = Departments.FirstOrDefault(d => d.Id == saved);
         Deleted = deleted;
         return Page();

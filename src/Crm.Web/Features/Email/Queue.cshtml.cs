@@ -21,7 +21,7 @@ public sealed class EmailQueuePage(ReadEmailQueueState read, RetryEmail retry, D
             return Forbid();
         }
 
-        Queue = result.Value!;
+        Queue = result.Value;
         Notice = done switch
         {
             "retried" => "The email is due now and is being sent.",

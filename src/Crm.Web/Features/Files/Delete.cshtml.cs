@@ -37,7 +37,7 @@ public sealed class DeleteFilePage(DeleteFile delete) : PageModel
             return found.Outcome == Outcome.NotFound ? NotFound() : StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        Impact = found.Value!;
+        Impact = found.Value;
         return null;
     }
 }

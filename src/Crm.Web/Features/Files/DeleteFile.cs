@@ -55,7 +55,7 @@ public sealed class DeleteFile(CrmDb db, FileVisibility visibility, RecordAccess
             }
 
             // The rule for linked records: nothing the actor could not delete themselves goes with it.
-            if (impact.Value!.Also.Refusal is { } refusal)
+            if (impact.Value.Also.Refusal is { } refusal)
             {
                 return Result<FileDeleteImpact>.Forbidden(refusal);
             }

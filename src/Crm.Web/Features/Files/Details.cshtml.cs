@@ -16,7 +16,7 @@ public sealed class FilePage(ReadFile read) : PageModel
             return NotFound();
         }
 
-        View = found.Value!;
+        View = found.Value;
         return Page();
     }
 }

@@ -40,7 +40,7 @@ public sealed class ReadFile(CrmDb db, FileVisibility visibility, Records.Record
             return Result<(FileDetails, Stream)>.NotFound();
         }
 
-        var file = found.Value!.File;
+        var file = found.Value.File;
         return store.Exists(file.Sha256)
             ? Result<(FileDetails, Stream)>.Ok((file, store.Open(file.Sha256)))
             : Result<(FileDetails, Stream)>.Conflict("The content of this file is missing from the file store. Ask an administrator to restore it from a backup.");

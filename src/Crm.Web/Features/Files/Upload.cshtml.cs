@@ -42,7 +42,7 @@ public sealed class UploadFilePage(UploadFile upload, FileSettings settings, Fil
         var result = await upload.RunAsync(HttpContext.Actor(), Module, Id, Attachment?.FileName, Attachment?.ContentType, content, cancellationToken);
         if (result.IsOk)
         {
-            return LocalRedirect(result.Value!.RelatedUrl);
+            return LocalRedirect(result.Value.RelatedUrl);
         }
 
         if (result.Outcome == Outcome.Forbidden)

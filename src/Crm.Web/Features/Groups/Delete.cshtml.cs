@@ -17,7 +17,7 @@ public sealed class DeleteGroupPage(ReadGroup read, DeleteGroup delete) : PageMo
             return found.Outcome == Outcome.NotFound ? NotFound() : StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        Group = found.Value!;
+        Group = found.Value;
         return Page();
     }
 

@@ -12,16 +12,16 @@ namespace Crm.Web.Features.Groups;
 /// </summary>
 public sealed class DeleteGroup(CrmDb db, ActivityLog activity)
 {
-    public async Task<Result<bool>> RunAsync(Actor actor, int id, CancellationToken cancellationToken)
+    public async Task<Result> RunAsync(Actor actor, int id, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator)
         {
-            return Result<bool>.Forbidden(GroupMessages.AdministratorsOnly);
+            return Result.Forbidden(GroupMessages.AdministratorsOnly);
         }
 
         if (actor.IsPreview)
         {
-            return Result<bool>.Forbidden(GroupMessages.NotInPreview);
+            return Result.Forbidden(GroupMessages.NotInPreview);
         }
 
         var group = await db.Groups.Where(g => g.Id == id)
@@ -29,13 +29,13 @@ public sealed class DeleteGroup(CrmDb db, ActivityLog activity)
             .FirstOrDefaultAsync(cancellationToken);
         if (group is null)
         {
-            return Result<bool>.NotFound();
+            return Result.NotFound();
         }
 
         db.Groups.Remove(group.Group);
         activity.Record(actor, ActivityKinds.GroupChanged,
             $"Deleted group '{group.Group.Name}' with {SaveGroup.Members(group.Members)} and {(group.Grants == 1 ? "1 grant" : $"{group.Grants} grants")}.");
         await db.SaveChangesAsync(cancellationToken);
-        return Result<bool>.Ok(true);
+        return Result.Ok();
     }
 }

@@ -33,7 +33,7 @@ public sealed class GroupFormPage(ReadGroup read, ListPossibleMembers possibleMe
 
             Input = new GroupForm
             {
-                Name = found.Value!.Name,
+                Name = found.Value.Name,
                 Description = found.Value.Description,
                 MemberIds = found.Value.Members.Select(m => m.UserId).ToList(),
             };
@@ -54,7 +54,7 @@ public sealed class GroupFormPage(ReadGroup read, ListPossibleMembers possibleMe
                 GroupFields.All, cancellationToken);
             if (result.IsOk)
             {
-                return Redirect($"/admin/groups?saved={result.Value!.Id}");
+                return Redirect($"/admin/groups?saved={result.Value.Id}");
             }
 
             if (result.Outcome == Outcome.NotFound)

@@ -29,7 +29,7 @@ public static class GroupsApi
             .WithName("GetGroupGrants");
 
         groups.MapPut("/{id:int}/grants", async (int id, List<GrantInput> body, HttpContext http, SaveGroupGrants grants, CancellationToken cancellationToken) =>
-                (await grants.RunAsync(http.Actor(), id, body, cancellationToken)).ToHttp(_ => Results.NoContent()))
+                (await grants.RunAsync(http.Actor(), id, body, cancellationToken)).ToHttp())
             .WithName("SetGroupGrants")
             .WithSummary("Replaces the permissions the group adds to its members: a list of {module, action, scope}.");
 
@@ -48,7 +48,7 @@ public static class GroupsApi
                 }
 
                 var fields = GroupFields.None;
-                fields |= patch.Value!.Has("name") ? GroupFields.Name : GroupFields.None;
+                fields |= patch.Value.Has("name") ? GroupFields.Name : GroupFields.None;
                 fields |= patch.Value.Has("description") ? GroupFields.Description : GroupFields.None;
                 fields |= patch.Value.Has("memberIds") ? GroupFields.Members : GroupFields.None;
                 return (await save.RunAsync(http.Actor(), id, patch.Value.Value.ToInput(), fields, cancellationToken)).ToHttp();
@@ -58,7 +58,7 @@ public static class GroupsApi
             .WithSummary("Changes only the fields present in the body; memberIds replaces the whole member list.");
 
         groups.MapDelete("/{id:int}", async (int id, HttpContext http, DeleteGroup delete, CancellationToken cancellationToken) =>
-                (await delete.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(_ => Results.NoContent()))
+                (await delete.RunAsync(http.Actor(), id, cancellationToken)).ToHttp())
             .WithName("DeleteGroup")
             .WithSummary("Deletes a group with its memberships and grants.");
 

@@ -20,7 +20,7 @@ public sealed class GroupsPage(ListGroups list) : PageModel
             return StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        Groups = result.Value!;
+        Groups = result.Value;
         Saved = Groups.FirstOrDefault(g => g.Id == saved);
         Deleted = deleted;
         return Page();

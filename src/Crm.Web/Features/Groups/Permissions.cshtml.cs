@@ -49,7 +49,7 @@ public sealed class GroupPermissionsPage(SaveGroupGrants grants, PermissionCatal
         }
 
         Id = id;
-        Matrix = new GrantMatrix(catalog.Modules, GrantMatrix.From(current.Value!), OffersInherit: false);
+        Matrix = new GrantMatrix(catalog.Modules, GrantMatrix.From(current.Value), OffersInherit: false);
         return Page();
     }
 }

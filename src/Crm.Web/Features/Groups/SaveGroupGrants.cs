@@ -30,23 +30,23 @@ public sealed class SaveGroupGrants(CrmDb db, PermissionCatalog catalog, Activit
             .Select(g => new GrantInput(g.Module, g.Action, g.Scope)).ToListAsync(cancellationToken));
     }
 
-    public async Task<Result<bool>> RunAsync(Actor actor, int groupId, IReadOnlyList<GrantInput> grants, CancellationToken cancellationToken)
+    public async Task<Result> RunAsync(Actor actor, int groupId, IReadOnlyList<GrantInput> grants, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator || actor.IsPreview)
         {
-            return Result<bool>.Forbidden("Only administrators manage groups.");
+            return Result.Forbidden("Only administrators manage groups.");
         }
 
         var group = await db.Groups.Include(g => g.Grants).FirstOrDefaultAsync(g => g.Id == groupId, cancellationToken);
         if (group is null)
         {
-            return Result<bool>.NotFound();
+            return Result.NotFound();
         }
 
         var errors = GrantRules.Check(catalog, grants);
         if (errors.Any)
         {
-            return Result<bool>.Invalid(errors);
+            return Result.Invalid(errors);
         }
 
         var wanted = grants.Where(g => g.Scope != Scope.None).ToDictionary(g => (g.Module, g.Action), g => g.Scope);
@@ -59,6 +59,6 @@ public sealed class SaveGroupGrants(CrmDb db, PermissionCatalog catalog, Activit
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        return Result<bool>.Ok(true);
+        return Result.Ok();
     }
 }

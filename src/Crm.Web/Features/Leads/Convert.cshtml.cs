@@ -76,7 +76,7 @@ public sealed class ConvertLeadPage(ReadLead read, ConvertLead convert) : PageMo
             return NotFound();
         }
 
-        Lead = found.Value!.Lead;
+        Lead = found.Value.Lead;
         if (Lead.Status == LeadStatuses.Converted)
         {
             Refused = SaveLead.AlreadyConverted(id);

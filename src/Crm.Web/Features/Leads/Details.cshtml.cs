@@ -21,7 +21,7 @@ public sealed class LeadPage(ReadLead read, ListLoggedEmails emails) : PageModel
             return NotFound();
         }
 
-        View = found.Value!;
+        View = found.Value;
         Saved = saved;
         Converted = converted;
         Emails = await emails.RelatedAsync(HttpContext.Actor(), CrmModules.Leads.Key, id, cancellationToken);

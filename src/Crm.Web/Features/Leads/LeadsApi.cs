@@ -42,7 +42,7 @@ public static class LeadsApi
         leads.MapPost("/{id:int}/convert", async (int id, JsonElement body, HttpContext http, ConvertLead convert, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
             {
                 var read = PatchBody.Read<ConvertRequest>(body, json.Value.SerializerOptions);
-                return !read.IsOk ? read.ToHttp() : (await convert.RunAsync(http.Actor(), id, read.Value!.Value.ToInput(), cancellationToken)).ToHttp();
+                return !read.IsOk ? read.ToHttp() : (await convert.RunAsync(http.Actor(), id, read.Value.Value.ToInput(), cancellationToken)).ToHttp();
             })
             .Accepts<ConvertRequest>("application/json")
             .WithName("ConvertLead")

@@ -53,7 +53,7 @@ public sealed class SaveLead(CrmDb db, RecordAccess access, RecordEditing editin
             return opened.Map<LeadDetails>();
         }
 
-        var lead = opened.Value!.Record;
+        var lead = opened.Value.Record;
         fields = lead is null ? LeadFields.All : fields;
 
         string? Pick(LeadFields field, string? given, string? current) => fields.HasFlag(field) ? Clean(given) : current;

@@ -51,7 +51,7 @@ public sealed class SaveLoggedEmail(CrmDb db, RecordEditing editing, RecordLooku
             return opened.Map<LoggedEmailDetails>();
         }
 
-        var email = opened.Value!.Record;
+        var email = opened.Value.Record;
         fields = email is null ? LoggedEmailFields.All : fields;
 
         string? Pick(LoggedEmailFields field, string? given, string? current) => fields.HasFlag(field) ? Clean(given) : current;

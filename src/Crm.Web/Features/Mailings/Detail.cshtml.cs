@@ -17,7 +17,7 @@ public sealed class MailingPage(ReadMailing read) : PageModel
             return NotFound();
         }
 
-        Mailing = result.Value!;
+        Mailing = result.Value;
         JustSent = sent;
         return Page();
     }

@@ -16,7 +16,7 @@ public sealed class MailingsPage(ListMailings list) : PageModel
             return StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        Mailings = result.Value!;
+        Mailings = result.Value;
         return Page();
     }
 }

@@ -60,7 +60,7 @@ public sealed class MailingsSetup : ICrmFeature
             .WithName("EditSendingAccount")
             .WithSummary("Changes one of your sending accounts in place, keeping its recipient bindings; a blank password keeps the stored one unless the host, port, security or user name changes. Messages still waiting go out with the new settings.");
         accounts.MapDelete("/{id:int}", async (HttpContext http, int id, RemoveSendingAccount remove, CancellationToken cancellationToken) =>
-                (await remove.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(_ => Results.NoContent()))
+                (await remove.RunAsync(http.Actor(), id, cancellationToken)).ToHttp())
             .WithName("RemoveSendingAccount")
             .WithSummary("Removes one of your sending accounts and the recipient bindings to it.");
 

@@ -16,7 +16,7 @@ public sealed class MissingAccountsPage(ListUsersWithoutSendingAccount list) : P
             return StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        Users = result.Value!;
+        Users = result.Value;
         return Page();
     }
 }

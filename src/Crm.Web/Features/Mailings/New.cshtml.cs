@@ -60,7 +60,7 @@ public sealed class NewMailingPage(ListSendingAccounts accounts, CreateMailing c
             var result = await create.RunAsync(HttpContext.Actor(), Input.ToInput(), HttpContext, cancellationToken);
             if (result.IsOk)
             {
-                return Redirect($"/mailings/{result.Value!.Id}?sent=true");
+                return Redirect($"/mailings/{result.Value.Id}?sent=true");
             }
 
             if (result.Outcome == Outcome.Forbidden)

@@ -12,22 +12,22 @@ namespace Crm.Web.Features.Mailings;
 /// </summary>
 public sealed class RemoveSendingAccount(CrmDb db)
 {
-    public async Task<Result<bool>> RunAsync(Actor actor, int id, CancellationToken cancellationToken)
+    public async Task<Result> RunAsync(Actor actor, int id, CancellationToken cancellationToken)
     {
         if (actor.IsPreview)
         {
-            return Result<bool>.Forbidden("Nothing can be changed while previewing as another user.");
+            return Result.Forbidden("Nothing can be changed while previewing as another user.");
         }
 
         var account = await db.SendingAccounts.FirstOrDefaultAsync(a => a.Id == id && a.UserId == actor.UserId, cancellationToken);
         if (account is null)
         {
-            return Result<bool>.NotFound();
+            return Result.NotFound();
         }
 
         db.MassContacts.RemoveRange(await db.MassContacts.Where(m => m.SendingAccountId == id).ToListAsync(cancellationToken));
         db.SendingAccounts.Remove(account);
         await db.SaveChangesAsync(cancellationToken);
-        return Result<bool>.Ok(true);
+        return Result.Ok();
     }
 }

@@ -90,7 +90,7 @@ public sealed class SendingAccountEditPage(ListSendingAccounts list, EditSending
             return StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        if (accounts.Value!.FirstOrDefault(a => a.Id == id) is not { } account)
+        if (accounts.Value.FirstOrDefault(a => a.Id == id) is not { } account)
         {
             return NotFound();
         }

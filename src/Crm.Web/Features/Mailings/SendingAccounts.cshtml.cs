@@ -114,7 +114,7 @@ public sealed class SendingAccountsPage(ListSendingAccounts list, AddSendingAcco
             return StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        Accounts = accounts.Value!;
+        Accounts = accounts.Value;
         return Page();
     }
 }

@@ -39,7 +39,7 @@ public sealed class CreateTaskFromMemo(CrmDb db, MemoVisibility visibility, Save
             return created;
         }
 
-        var task = created.Value!;
+        var task = created.Value;
         var files = await db.FileObjects.AsNoTracking().Where(f => f.RelatedModule == CrmModules.Memos.Key && f.RelatedId == memoId).OrderBy(f => f.Id).ToListAsync(cancellationToken);
         FileReferences.CopyTo(db, files, CrmModules.Tasks.Key, task.Id, actor, task.OwnerId, task.DepartmentId, clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(cancellationToken);

@@ -42,7 +42,7 @@ public sealed class MemoPage(ReadMemo read, ReviewMemo review, CreateTaskFromMem
         var result = await createTask.RunAsync(HttpContext.Actor(), id, null, cancellationToken);
         if (result.IsOk)
         {
-            return Redirect($"/tasks/{result.Value!.Id}?saved=true");
+            return Redirect($"/tasks/{result.Value.Id}?saved=true");
         }
 
         return await FailAsync(id, result.Outcome, () => result.CopyTo(ModelState, ""), cancellationToken);
@@ -74,7 +74,7 @@ public sealed class MemoPage(ReadMemo read, ReviewMemo review, CreateTaskFromMem
             return NotFound();
         }
 
-        View = found.Value!;
+        View = found.Value;
         return null;
     }
 }

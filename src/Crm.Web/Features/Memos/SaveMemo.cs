@@ -46,7 +46,7 @@ public sealed class SaveMemo(CrmDb db, RecordEditing editing, MemoVisibility vis
             return opened.Map<MemoDetails>();
         }
 
-        var memo = opened.Value!.Record;
+        var memo = opened.Value.Record;
         fields = memo is null ? MemoFields.All : fields;
 
         var title = fields.HasFlag(MemoFields.Title) ? Clean(input.Title) : memo!.Title;

@@ -10,7 +10,7 @@ public sealed class NotificationsPage(ListNotifications list, MarkNotificationsR
     public NotificationList Notifications { get; private set; } = new([], 0);
 
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        Notifications = (await list.RunAsync(HttpContext.Actor(), cancellationToken)).Value!;
+        Notifications = (await list.RunAsync(HttpContext.Actor(), cancellationToken)).Value ?? Notifications;
 
     public async Task<IActionResult> OnPostReadAsync(long? id, CancellationToken cancellationToken)
     {

@@ -17,7 +17,7 @@ public sealed class ProductPage(ReadProduct read) : PageModel
             return NotFound();
         }
 
-        View = found.Value!;
+        View = found.Value;
         Saved = saved;
         return Page();
     }

@@ -44,7 +44,7 @@ public sealed class SaveProduct(CrmDb db, RecordEditing editing, TimeProvider cl
             return opened.Map<ProductDetails>();
         }
 
-        var product = opened.Value!.Record;
+        var product = opened.Value.Record;
         fields = product is null ? ProductFields.All : fields;
 
         string? Pick(ProductFields field, string? given, string? current) => fields.HasFlag(field) ? Clean(given) : current;

@@ -65,7 +65,7 @@ public sealed class EditRolePage(
         return result.IsOk ? Redirect("/admin/roles") : await AfterAsync(id, result, keepInput: false, cancellationToken);
     }
 
-    private async Task<IActionResult> AfterAsync<T>(int id, Result<T> result, bool keepInput, CancellationToken cancellationToken)
+    private async Task<IActionResult> AfterAsync(int id, Result result, bool keepInput, CancellationToken cancellationToken)
     {
         if (result.Outcome == Outcome.NotFound)
         {
@@ -96,8 +96,13 @@ public sealed class EditRolePage(
     private async Task<bool> LoadAsync(int id, CancellationToken cancellationToken)
     {
         var result = await readRole.RunAsync(HttpContext.Actor(), id, cancellationToken);
-        Role = result.Value!;
-        return result.IsOk;
+        if (!result.IsOk)
+        {
+            return false;
+        }
+
+        Role = result.Value;
+        return true;
     }
 
     private async Task LoadFormsAsync(CancellationToken cancellationToken)

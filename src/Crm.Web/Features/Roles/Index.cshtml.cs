@@ -16,7 +16,7 @@ public sealed class RolesPage(ListRoles listRoles) : PageModel
             return Forbid();
         }
 
-        Roles = result.Value!;
+        Roles = result.Value;
         return Page();
     }
 }

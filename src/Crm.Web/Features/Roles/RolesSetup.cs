@@ -39,11 +39,11 @@ public sealed class RolesSetup : ICrmFeature
         roles.MapPut("/{id:int}", async (HttpContext http, int id, RoleInput body, SaveRole save, CancellationToken ct) =>
             (await save.RunAsync(http.Actor(), id, body, ct)).ToHttp(_ => Results.NoContent()));
         roles.MapPut("/{id:int}/grants", async (HttpContext http, int id, List<GrantInput> body, SaveRoleGrants save, CancellationToken ct) =>
-            (await save.RunAsync(http.Actor(), id, body, ct)).ToHttp(_ => Results.NoContent()))
+            (await save.RunAsync(http.Actor(), id, body, ct)).ToHttp())
             .WithSummary("Replaces the role's grants: a list of {module, action, scope}; what is not listed is not granted.");
         roles.MapPut("/{id:int}/field-rules", async (HttpContext http, int id, List<FieldRuleInput> body, SaveRoleFieldRules save, CancellationToken ct) =>
-            (await save.RunAsync(http.Actor(), id, body, ct)).ToHttp(_ => Results.NoContent()));
+            (await save.RunAsync(http.Actor(), id, body, ct)).ToHttp());
         roles.MapDelete("/{id:int}", async (HttpContext http, int id, DeleteRole delete, CancellationToken ct) =>
-            (await delete.RunAsync(http.Actor(), id, ct)).ToHttp(_ => Results.NoContent()));
+            (await delete.RunAsync(http.Actor(), id, ct)).ToHttp());
     }
 }

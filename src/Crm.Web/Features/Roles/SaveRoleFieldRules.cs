@@ -10,17 +10,17 @@ namespace Crm.Web.Features.Roles;
 /// <summary>Which sensitive fields holders of a role may not see, or may not change.</summary>
 public sealed class SaveRoleFieldRules(CrmDb db, PermissionCatalog catalog, ActivityLog activity)
 {
-    public async Task<Result<bool>> RunAsync(Actor actor, int roleId, IReadOnlyList<FieldRuleInput> rules, CancellationToken cancellationToken)
+    public async Task<Result> RunAsync(Actor actor, int roleId, IReadOnlyList<FieldRuleInput> rules, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator || actor.IsPreview)
         {
-            return Result<bool>.Forbidden("Only administrators manage roles.");
+            return Result.Forbidden("Only administrators manage roles.");
         }
 
         var role = await db.Roles.Include(r => r.FieldRules).FirstOrDefaultAsync(r => r.Id == roleId, cancellationToken);
         if (role is null)
         {
-            return Result<bool>.NotFound();
+            return Result.NotFound();
         }
 
         var errors = new FieldErrors();
@@ -34,7 +34,7 @@ public sealed class SaveRoleFieldRules(CrmDb db, PermissionCatalog catalog, Acti
 
         if (errors.Any)
         {
-            return Result<bool>.Invalid(errors);
+            return Result.Invalid(errors);
         }
 
         role.FieldRules.Clear();
@@ -43,6 +43,6 @@ public sealed class SaveRoleFieldRules(CrmDb db, PermissionCatalog catalog, Acti
         activity.Record(actor, ActivityKinds.PermissionChanged,
             $"Role {role.Name}: field rules {(role.FieldRules.Count == 0 ? "cleared" : string.Join(", ", role.FieldRules.Select(f => $"{f.Module}.{f.Field} {f.Access}")))}");
         await db.SaveChangesAsync(cancellationToken);
-        return Result<bool>.Ok(true);
+        return Result.Ok();
     }
 }

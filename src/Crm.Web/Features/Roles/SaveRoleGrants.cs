@@ -15,23 +15,23 @@ public sealed record GrantInput(string Module, string Action, Scope Scope);
 /// </summary>
 public sealed class SaveRoleGrants(CrmDb db, PermissionCatalog catalog, ActivityLog activity)
 {
-    public async Task<Result<bool>> RunAsync(Actor actor, int roleId, IReadOnlyList<GrantInput> grants, CancellationToken cancellationToken)
+    public async Task<Result> RunAsync(Actor actor, int roleId, IReadOnlyList<GrantInput> grants, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator || actor.IsPreview)
         {
-            return Result<bool>.Forbidden("Only administrators manage roles.");
+            return Result.Forbidden("Only administrators manage roles.");
         }
 
         var role = await db.Roles.Include(r => r.Grants).FirstOrDefaultAsync(r => r.Id == roleId, cancellationToken);
         if (role is null)
         {
-            return Result<bool>.NotFound();
+            return Result.NotFound();
         }
 
         var errors = GrantRules.Check(catalog, grants);
         if (errors.Any)
         {
-            return Result<bool>.Invalid(errors);
+            return Result.Invalid(errors);
         }
 
         var wanted = grants.Where(g => g.Scope != Scope.None).ToDictionary(g => (g.Module, g.Action), g => g.Scope);
@@ -56,7 +56,7 @@ public sealed class SaveRoleGrants(CrmDb db, PermissionCatalog catalog, Activity
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        return Result<bool>.Ok(true);
+        return Result.Ok();
     }
 }
 

@@ -16,7 +16,7 @@ public sealed class SchedulerPage(ReadSchedule read) : PageModel
             return Forbid();
         }
 
-        Jobs = result.Value!;
+        Jobs = result.Value;
         return Page();
     }
 }

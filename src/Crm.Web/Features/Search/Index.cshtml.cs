@@ -25,7 +25,7 @@ public sealed class SearchPage(SearchRecords search) : PageModel
             return Page();
         }
 
-        Results = result.Value!;
+        Results = result.Value;
         return Results.OnlyMatch is { } only ? LocalRedirect(only.Url) : Page();
     }
 }

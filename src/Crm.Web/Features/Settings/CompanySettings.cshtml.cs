@@ -24,7 +24,7 @@ public sealed class CompanySettingsPage(ReadCompanySettings read, SaveCompanySet
             return Forbid();
         }
 
-        Current = current.Value!;
+        Current = current.Value;
         Saved = saved == true;
         Input = new CompanyForm { Name = Current.Name, Address = Current.Address, DocumentLogoWidth = Current.DocumentLogoWidth };
         return Page();
@@ -51,7 +51,13 @@ public sealed class CompanySettingsPage(ReadCompanySettings read, SaveCompanySet
             result.CopyTo(ModelState);
         }
 
-        Current = (await read.RunAsync(HttpContext.Actor(), cancellationToken)).Value!;
+        var current = await read.RunAsync(HttpContext.Actor(), cancellationToken);
+        if (!current.IsOk)
+        {
+            return Forbid();
+        }
+
+        Current = current.Value;
         return Page();
     }
 

@@ -24,7 +24,7 @@ public sealed class EmailSettingsPage(ReadSmtpSettings read, SaveSmtpSettings sa
             return Forbid();
         }
 
-        Current = current.Value!;
+        Current = current.Value;
         Saved = saved == true;
         Input = new SmtpForm
         {
@@ -59,7 +59,12 @@ public sealed class EmailSettingsPage(ReadSmtpSettings read, SaveSmtpSettings sa
         // The typed password is never sent back to the browser.
         Input.Password = null;
         var current = await read.RunAsync(HttpContext.Actor(), cancellationToken);
-        Current = current.Value!;
+        if (!current.IsOk)
+        {
+            return Forbid();
+        }
+
+        Current = current.Value;
         return Page();
     }
 

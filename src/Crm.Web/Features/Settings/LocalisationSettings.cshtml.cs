@@ -25,7 +25,7 @@ public sealed class LocalisationSettingsPage(ReadLocalisationSettings read, Save
             return Forbid();
         }
 
-        var v = current.Value!;
+        var v = current.Value;
         Saved = saved == true;
         Input = new LocalisationForm
         {

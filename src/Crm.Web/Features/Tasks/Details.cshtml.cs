@@ -21,7 +21,7 @@ public sealed class TaskPage(ReadTask read, RecordAccess access) : PageModel
             return NotFound();
         }
 
-        View = found.Value!;
+        View = found.Value;
         Saved = saved;
         CanAddTask = !actor.IsPreview && (await access.DecideAsync(actor, CrmModules.Tasks.Key, PermissionAction.Create, null, cancellationToken)).Allowed;
         return Page();

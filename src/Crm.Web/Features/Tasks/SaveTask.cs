@@ -55,7 +55,7 @@ public sealed class SaveTask(CrmDb db, RecordEditing editing, TaskVisibility vis
             return opened.Map<TaskDetails>();
         }
 
-        var task = opened.Value!.Record;
+        var task = opened.Value.Record;
         fields = task is null ? TaskFields.All : fields;
 
         var errors = new FieldErrors();

@@ -51,7 +51,7 @@ public sealed class DeleteUserPage(DeleteUser deleteUser, CrmDb db) : PageModel
             return false;
         }
 
-        Impact = impact.Value!;
+        Impact = impact.Value;
         Receivers = await db.Users.Where(u => u.IsActive && u.Id != id).OrderBy(u => u.FullName)
             .Select(u => new Receiver(u.Id, u.FullName + " <" + u.Email + ">")).ToListAsync(cancellationToken);
         return true;

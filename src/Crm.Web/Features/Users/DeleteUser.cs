@@ -43,38 +43,38 @@ public sealed class DeleteUser(CrmDb db, UserManager<CrmUser> users, IEnumerable
         return Result<DeletionImpact>.Ok(new DeletionImpact(user.Id, user.FullName, user.Email ?? "", owned, tokens));
     }
 
-    public async Task<Result<bool>> RunAsync(Actor actor, Guid userId, Guid? reassignTo, CancellationToken cancellationToken)
+    public async Task<Result> RunAsync(Actor actor, Guid userId, Guid? reassignTo, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator || actor.IsPreview)
         {
-            return Result<bool>.Forbidden("Only administrators can delete users.");
+            return Result.Forbidden("Only administrators can delete users.");
         }
 
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
         if (user is null)
         {
-            return Result<bool>.NotFound();
+            return Result.NotFound();
         }
 
         if (user.Id == actor.UserId)
         {
-            return Result<bool>.Conflict("You cannot delete your own account.");
+            return Result.Conflict("You cannot delete your own account.");
         }
 
         if (user.IsAdministrator && user.IsActive && !await Administrators.AnyOtherActiveAsync(db, user.Id, cancellationToken))
         {
-            return Result<bool>.Conflict("This is the last active administrator and cannot be deleted.");
+            return Result.Conflict("This is the last active administrator and cannot be deleted.");
         }
 
         if (reassignTo is null)
         {
-            return Result<bool>.Invalid("reassignTo", "Choose the active user who receives everything this user owns.");
+            return Result.Invalid("reassignTo", "Choose the active user who receives everything this user owns.");
         }
 
         var receiver = await db.Users.Where(u => u.Id == reassignTo).Select(u => new { u.Id, u.IsActive, u.FullName }).FirstOrDefaultAsync(cancellationToken);
         if (receiver is null || !receiver.IsActive || receiver.Id == user.Id)
         {
-            return Result<bool>.Invalid("reassignTo", "The receiving user must be another, active user.");
+            return Result.Invalid("reassignTo", "The receiving user must be another, active user.");
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -115,10 +115,10 @@ public sealed class DeleteUser(CrmDb db, UserManager<CrmUser> users, IEnumerable
         var deleted = await users.DeleteAsync(user);
         if (!deleted.Succeeded)
         {
-            return Result<bool>.Conflict("The account could not be deleted: " + string.Join(" ", deleted.Errors.Select(e => e.Description)));
+            return Result.Conflict("The account could not be deleted: " + string.Join(" ", deleted.Errors.Select(e => e.Description)));
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return Result<bool>.Ok(true);
+        return Result.Ok();
     }
 }

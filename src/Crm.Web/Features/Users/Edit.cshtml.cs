@@ -144,7 +144,12 @@ public sealed class EditUserPage(
     private async Task<bool> LoadAsync(Guid id, CancellationToken cancellationToken)
     {
         var result = await readUser.RunAsync(HttpContext.Actor(), id, cancellationToken);
-        Person = result.Value!;
-        return result.IsOk;
+        if (!result.IsOk)
+        {
+            return false;
+        }
+
+        Person = result.Value;
+        return true;
     }
 }

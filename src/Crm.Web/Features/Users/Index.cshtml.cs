@@ -27,7 +27,7 @@ public sealed class UsersPage(ListUsers listUsers, Seats seats) : PageModel
             return Forbid();
         }
 
-        Users = result.Value!;
+        Users = result.Value;
         SeatsUsed = await seats.UsedAsync(cancellationToken);
         return Page();
     }

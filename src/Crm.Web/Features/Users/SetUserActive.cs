@@ -14,34 +14,34 @@ namespace Crm.Web.Features.Users;
 /// </summary>
 public sealed class SetUserActive(CrmDb db, Seats seats, ActivityLog activity, Sessions sessions)
 {
-    public async Task<Result<bool>> RunAsync(Actor actor, Guid userId, bool active, CancellationToken cancellationToken)
+    public async Task<Result> RunAsync(Actor actor, Guid userId, bool active, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator || actor.IsPreview)
         {
-            return Result<bool>.Forbidden("Only administrators can activate or deactivate users.");
+            return Result.Forbidden("Only administrators can activate or deactivate users.");
         }
 
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
         if (user is null)
         {
-            return Result<bool>.NotFound();
+            return Result.NotFound();
         }
 
         if (user.IsActive == active)
         {
-            return Result<bool>.Ok(false);
+            return Result.Ok();
         }
 
         if (!active)
         {
             if (user.Id == actor.UserId)
             {
-                return Result<bool>.Conflict("You cannot deactivate your own account: ask another administrator.");
+                return Result.Conflict("You cannot deactivate your own account: ask another administrator.");
             }
 
             if (user.IsAdministrator && !await Administrators.AnyOtherActiveAsync(db, user.Id, cancellationToken))
             {
-                return Result<bool>.Conflict("This is the last active administrator and cannot be deactivated.");
+                return Result.Conflict("This is the last active administrator and cannot be deactivated.");
             }
         }
         else
@@ -49,7 +49,7 @@ public sealed class SetUserActive(CrmDb db, Seats seats, ActivityLog activity, S
             var used = await seats.UsedAsync(cancellationToken);
             if (used >= seats.Limit)
             {
-                return Result<bool>.Conflict(seats.ExhaustedMessage(used));
+                return Result.Conflict(seats.ExhaustedMessage(used));
             }
         }
 
@@ -64,6 +64,6 @@ public sealed class SetUserActive(CrmDb db, Seats seats, ActivityLog activity, S
             $"{(active ? "Reactivated" : "Deactivated")} {user.FullName} <{user.Email}>", user.Id);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return Result<bool>.Ok(true);
+        return Result.Ok();
     }
 }

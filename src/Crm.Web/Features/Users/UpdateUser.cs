@@ -14,17 +14,17 @@ namespace Crm.Web.Features.Users;
 /// </summary>
 public sealed class UpdateUser(CrmDb db, UserManager<CrmUser> users, ActivityLog activity)
 {
-    public async Task<Result<bool>> RunAsync(Actor actor, Guid userId, UserInput input, CancellationToken cancellationToken)
+    public async Task<Result> RunAsync(Actor actor, Guid userId, UserInput input, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator || actor.IsPreview)
         {
-            return Result<bool>.Forbidden("Only administrators can change users.");
+            return Result.Forbidden("Only administrators can change users.");
         }
 
         var user = await users.FindByIdAsync(userId.ToString());
         if (user is null)
         {
-            return Result<bool>.NotFound();
+            return Result.NotFound();
         }
 
         var (errors, departments, groups) = await UserInputRules.CheckAsync(db, input, cancellationToken);
@@ -52,7 +52,7 @@ public sealed class UpdateUser(CrmDb db, UserManager<CrmUser> users, ActivityLog
 
         if (errors.Any)
         {
-            return Result<bool>.Invalid(errors);
+            return Result.Invalid(errors);
         }
 
         var changes = Describe(user, input, email);
@@ -72,7 +72,7 @@ public sealed class UpdateUser(CrmDb db, UserManager<CrmUser> users, ActivityLog
         var updated = await users.UpdateAsync(user);
         if (!updated.Succeeded)
         {
-            return Result<bool>.Invalid(new FieldErrors().Add("email", string.Join(" ", updated.Errors.Select(e => e.Description))));
+            return Result.Invalid(new FieldErrors().Add("email", string.Join(" ", updated.Errors.Select(e => e.Description))));
         }
 
         await UserInputRules.SetMembershipsAsync(db, user.Id, departments, input.PrimaryDepartmentId, groups, cancellationToken);
@@ -80,7 +80,7 @@ public sealed class UpdateUser(CrmDb db, UserManager<CrmUser> users, ActivityLog
             $"Changed {user.FullName} <{email}>: {changes}", user.Id);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return Result<bool>.Ok(true);
+        return Result.Ok();
     }
 
     private static string Describe(CrmUser user, UserInput input, string email)

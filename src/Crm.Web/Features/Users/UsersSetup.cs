@@ -41,20 +41,20 @@ public sealed class UsersSetup : ICrmFeature
             .WithSummary("Adds a user; the answer carries the set-password link once (a welcome email is queued too).");
 
         users.MapPut("/{id:guid}", async (HttpContext http, Guid id, UserInput body, UpdateUser update, CancellationToken ct) =>
-            (await update.RunAsync(http.Actor(), id, body, ct)).ToHttp(_ => Results.NoContent()))
+            (await update.RunAsync(http.Actor(), id, body, ct)).ToHttp())
             .WithSummary("Replaces a user's details, role, memberships and administrator flag.");
 
         users.MapPost("/{id:guid}/deactivate", async (HttpContext http, Guid id, SetUserActive set, CancellationToken ct) =>
-            (await set.RunAsync(http.Actor(), id, false, ct)).ToHttp(_ => Results.NoContent()));
+            (await set.RunAsync(http.Actor(), id, false, ct)).ToHttp());
 
         users.MapPost("/{id:guid}/activate", async (HttpContext http, Guid id, SetUserActive set, CancellationToken ct) =>
-            (await set.RunAsync(http.Actor(), id, true, ct)).ToHttp(_ => Results.NoContent()));
+            (await set.RunAsync(http.Actor(), id, true, ct)).ToHttp());
 
         users.MapGet("/{id:guid}/delete-impact", async (HttpContext http, Guid id, DeleteUser delete, CancellationToken ct) =>
             (await delete.ImpactAsync(http.Actor(), id, ct)).ToHttp());
 
         users.MapDelete("/{id:guid}", async (HttpContext http, Guid id, Guid? reassignTo, DeleteUser delete, CancellationToken ct) =>
-            (await delete.RunAsync(http.Actor(), id, reassignTo, ct)).ToHttp(_ => Results.NoContent()))
+            (await delete.RunAsync(http.Actor(), id, reassignTo, ct)).ToHttp())
             .WithSummary("Deletes a user after moving everything they own to ?reassignTo=<active user id>, in one transaction.");
     }
 }
