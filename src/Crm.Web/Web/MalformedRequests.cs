@@ -44,10 +44,12 @@ public static class MalformedRequests
             await Results.ValidationProblem(new Dictionary<string, string[]> { [PatchBody.FieldOf(json.Path)] = ["This value has the wrong type."] },
                 title: "Some fields need attention.").ExecuteAsync(context);
         }
-        catch (BadHttpRequestException e) when (!context.Response.HasStarted
-            && e.TargetSite?.DeclaringType?.FullName?.StartsWith("Microsoft.AspNetCore.Http.RequestDelegateFactory", StringComparison.Ordinal) == true)
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted && e.TargetSite?.DeclaringType is { } thrower
+            && (thrower.Namespace == "Microsoft.AspNetCore.Http.Generated"
+                || thrower.FullName?.StartsWith("Microsoft.AspNetCore.Http.RequestDelegateFactory", StringComparison.Ordinal) == true))
         {
-            // Any other failure of an API's binding (thrown only so the case above can be told):
+            // Any other failure of an API's binding, by the build-time generated delegates or the
+            // runtime factory (thrown only so the case above can be told):
             // the status alone, which the error page explains, as before it was thrown.
             context.Response.Clear();
             context.Response.StatusCode = e.StatusCode;
