@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Net.Http.Headers;
@@ -35,6 +36,24 @@ public static class MalformedRequests
         {
             await next(context);
         }
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted && e.InnerException is JsonException { InnerException: not JsonException } json)
+        {
+            // A JSON body with a value of the wrong type (a word for a number, an object for a text):
+            // a field error, as the PATCH bodies give it. (A syntax error's inner exception is the reader's.)
+            context.Response.Clear();
+            await Results.ValidationProblem(new Dictionary<string, string[]> { [PatchBody.FieldOf(json.Path)] = ["This value has the wrong type."] },
+                title: "Some fields need attention.").ExecuteAsync(context);
+        }
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted && e.TargetSite?.DeclaringType is { } thrower
+            && (thrower.Namespace == "Microsoft.AspNetCore.Http.Generated"
+                || thrower.FullName?.StartsWith("Microsoft.AspNetCore.Http.RequestDelegateFactory", StringComparison.Ordinal) == true))
+        {
+            // Any other failure of an API's binding, by the build-time generated delegates or the
+            // runtime factory (thrown only so the case above can be told):
+            // the status alone, which the error page explains, as before it was thrown.
+            context.Response.Clear();
+            context.Response.StatusCode = e.StatusCode;
+        }
         catch (BadHttpRequestException e) when (!context.Response.HasStarted)
         {
             // Thrown by the server or the framework's body readers (a body over the limit, a
@@ -43,6 +62,65 @@ public static class MalformedRequests
                 ? "The request body is too large." : "The request body could not be read.");
         }
     });
+
+    /// <summary>
+    /// A JSON body of an API write with a NUL character in a text is refused as an error of that
+    /// field: PostgreSQL cannot store one (the save would end in a 500) and SQLite would keep what no
+    /// form can send (the framework's form reader refuses it). JSON must escape a NUL, so only a body
+    /// holding "\u0000" is parsed. After <see cref="UseRequestBodyLimits"/>: the buffered body is within the limit.
+    /// </summary>
+    public static IApplicationBuilder UseNulTextRefusal(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var request = context.Request;
+        if (request.Path.StartsWithSegments("/api") && !HttpMethods.IsGet(request.Method) && !HttpMethods.IsDelete(request.Method)
+            && MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Value?.EndsWith("json", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            request.EnableBuffering();
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, context.RequestAborted);
+            request.Body.Position = 0;
+            if (NulTextField(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) is { } field)
+            {
+                await Results.ValidationProblem(new Dictionary<string, string[]> { [field] = ["Text cannot contain a NUL character."] },
+                    title: "Some fields need attention.").ExecuteAsync(context);
+                return;
+            }
+        }
+
+        await next(context);
+    });
+
+    /// <summary>The field (camelCase) of the first text holding a NUL character, or null.</summary>
+    private static string? NulTextField(ReadOnlySpan<byte> body)
+    {
+        if (body.IndexOf("\\u0000"u8) < 0)
+        {
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(body);
+        var property = "";
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    property = reader.GetString() ?? "";
+                }
+                else if (reader.TokenType == JsonTokenType.String && reader.ValueIsEscaped && reader.GetString()!.Contains('\0', StringComparison.Ordinal))
+                {
+                    return property.Length == 0 ? "" : char.ToLowerInvariant(property[0]) + property[1..];
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON after all: binding says so in its own words.
+        }
+
+        return null;
+    }
 
     /// <summary>The body size a request may have unless its endpoint declares its own (uploads do): <c>Crm:MaxRequestBodyBytes</c>.</summary>
     public const long DefaultMaxBodyBytes = 8L * 1024 * 1024;

@@ -44,9 +44,14 @@ public static class PatchBody
         return Result<PatchBody<T>>.Ok(new PatchBody<T>(value, given));
     }
 
-    /// <summary>"$.memberIds[2]" → "memberIds", the key the API's field errors use.</summary>
-    private static string FieldOf(string? path)
+    /// <summary>"$.memberIds[2]" → "memberIds" (and in a list body "$[0].scope" → "scope"), the key the API's field errors use.</summary>
+    public static string FieldOf(string? path)
     {
+        if (path is not null && path.StartsWith("$[", StringComparison.Ordinal) && path.IndexOf("].", StringComparison.Ordinal) is > 0 and var index)
+        {
+            path = "$." + path[(index + 2)..];
+        }
+
         if (string.IsNullOrEmpty(path) || !path.StartsWith("$.", StringComparison.Ordinal))
         {
             return "";

@@ -41,6 +41,9 @@ public static class WebSetup
         services.AddProblemDetails();
         // Enums travel as their names ("Department", "PublicRead"), readable in both directions.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        // A body the API cannot bind is thrown, so UseMalformedRequestAnswers can name the field of a
+        // value of the wrong type instead of the framework's 400 without a reason.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi("v1");
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PublicUrls>();
@@ -117,6 +120,7 @@ public static class WebSetup
         app.UseMissingStaticFilesAsNotFound();
         app.UseRouting();
         app.UseRequestBodyLimits();
+        app.UseNulTextRefusal();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseCrmLocalisation();

@@ -70,11 +70,28 @@ public static class AuditNames
     public static string FieldName(string property) =>
         property.Length == 0 ? property : char.ToLowerInvariant(property[0]) + property[1..];
 
-    /// <summary>Learns the module key of each CRM record type from the registered lookups (OwnedRecordLookup&lt;T&gt;).</summary>
+    /// <summary>
+    /// Names the audit wrote some records under before their module learnt to say its record type,
+    /// and the module they belong to. The trail is a hash chain, so those rows keep their name; the
+    /// readers (history, restore, retention) find them by <see cref="WrittenNames"/>.
+    /// </summary>
+    private static readonly Dictionary<string, string> s_formerNames = new(StringComparer.Ordinal)
+    {
+        // File objects, until FileLookup named FileObject as its record type.
+        ["file-object"] = "files",
+    };
+
+    /// <summary>Learns the module key of each CRM record type from the registered lookups (OwnedRecordLookup&lt;T&gt;, or one that is an <see cref="IAuditedRecords"/>).</summary>
     public static void LearnModules(IEnumerable<IRecordLookup> lookups)
     {
         foreach (var lookup in lookups)
         {
+            if (lookup is IAuditedRecords named)
+            {
+                s_moduleKeys.TryAdd(named.RecordType, lookup.ModuleKey);
+                continue;
+            }
+
             for (var type = lookup.GetType(); type is not null; type = type.BaseType)
             {
                 if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(OwnedRecordLookup<>))
@@ -92,6 +109,13 @@ public static class AuditNames
     public static Type? TypeOfModule(string module) => s_moduleKeys.FirstOrDefault(p => p.Value == module).Key;
 
     public static bool IsModule(string entityType) => s_moduleKeys.Values.Contains(entityType);
+
+    /// <summary>Every name the trail holds entries of this entity type under: its name and its former ones.</summary>
+    public static IReadOnlyList<string> WrittenNames(string entityType) =>
+        [entityType, .. s_formerNames.Where(f => f.Value == entityType).Select(f => f.Key)];
+
+    /// <summary>The entity type a written name stands for today (a former name gives its module).</summary>
+    public static string CurrentName(string writtenName) => s_formerNames.GetValueOrDefault(writtenName, writtenName);
 
     /// <summary>The module key of a CRM record type; else a stable kebab-case name (<c>CrmUser</c> → <c>user</c>, <c>IdentityUserClaim</c> → <c>user-claim</c>).</summary>
     public static string EntityType(Type clrType) =>
@@ -158,4 +182,14 @@ public static class AuditNames
     }
 
     public static string Bound(string value, int max) => value.Length <= max ? value : value[..(max - 1)] + "…";
+}
+
+/// <summary>
+/// A lookup that is not an <see cref="OwnedRecordLookup{T}"/> (its module decides visibility its
+/// own way) names its record type, so the audit writes those records under the module key and their
+/// history page finds them.
+/// </summary>
+public interface IAuditedRecords
+{
+    Type RecordType { get; }
 }

@@ -142,7 +142,7 @@ public sealed partial class ListAudit(CrmDb db)
             var later = await db.AuditEntries.AsNoTracking()
                 .Where(e => e.Id > minId && ids.Contains(e.EntityId) && (e.Action == AuditActions.Restored || e.Action == AuditActions.Created))
                 .Select(e => new { e.Id, e.EntityType, e.EntityId }).ToListAsync(cancellationToken);
-            foreach (var d in deletions.Where(d => later.Any(l => l.EntityType == d.EntityType && l.EntityId == d.EntityId && l.Id > d.Id)))
+            foreach (var d in deletions.Where(d => later.Any(l => AuditNames.CurrentName(l.EntityType) == AuditNames.CurrentName(d.EntityType) && l.EntityId == d.EntityId && l.Id > d.Id)))
             {
                 restored.Add((d.EntityType, d.EntityId));
             }

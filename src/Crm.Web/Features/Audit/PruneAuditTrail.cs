@@ -49,13 +49,17 @@ public sealed class PruneAuditTrail(CrmDb db, TimeProvider clock, ActivityLog ac
             var removed = 0;
             if (period.Trail == RetentionTrails.History && period.Kind != EntityType)
             {
-                for (var i = 0; i < MaxBatches; i++)
+                // Entries kept under a former name of the kind go with it, each name under its own guard.
+                foreach (var name in AuditNames.WrittenNames(period.Kind))
                 {
-                    var batch = await PruneHistoryBatchAsync(period.Kind, before, cancellationToken);
-                    removed += batch;
-                    if (batch < BatchSize)
+                    for (var i = 0; i < MaxBatches; i++)
                     {
-                        break;
+                        var batch = await PruneHistoryBatchAsync(name, before, cancellationToken);
+                        removed += batch;
+                        if (batch < BatchSize)
+                        {
+                            break;
+                        }
                     }
                 }
             }

@@ -78,11 +78,13 @@ public sealed class ReadHistory(CrmDb db, RecordLookups lookups, RecordAccess ac
         // history is one statement. Only what the page shows: the seal, the digest and the
         // request's details stay in the database.
         var key = id.ToString(CultureInfo.InvariantCulture);
+        // The module's entries, with those written under a former name of it (the chain keeps them as written).
+        var writtenAs = AuditNames.WrittenNames(module);
         var visibleLabel = await lookup.VisibleLabelAsync(actor, id, cancellationToken);
         List<Entry> read;
         if (visibleLabel is null)
         {
-            var query = db.AuditEntries.AsNoTracking().Where(e => e.EntityType == module && e.EntityId == key);
+            var query = db.AuditEntries.AsNoTracking().Where(e => writtenAs.Contains(e.EntityType) && e.EntityId == key);
             if (before is { } b)
             {
                 query = query.Where(e => e.Id < b);
@@ -94,7 +96,7 @@ public sealed class ReadHistory(CrmDb db, RecordLookups lookups, RecordAccess ac
         }
         else
         {
-            read = await ReadWithLabelAsync(module, key, before, size + 1, visibleLabel, cancellationToken);
+            read = await ReadWithLabelAsync(writtenAs, key, before, size + 1, visibleLabel, cancellationToken);
         }
 
         // No entry on this page to carry the label (a page past the end, a history retention
@@ -111,7 +113,7 @@ public sealed class ReadHistory(CrmDb db, RecordLookups lookups, RecordAccess ac
         {
             // Gone or invisible: only an administrator reads a deleted record's history.
             var last = actor.IsAdministrator
-                ? await db.AuditEntries.AsNoTracking().Where(e => e.EntityType == module && e.EntityId == key)
+                ? await db.AuditEntries.AsNoTracking().Where(e => writtenAs.Contains(e.EntityType) && e.EntityId == key)
                     .OrderByDescending(e => e.Id).Select(e => new { e.Label, e.Action }).FirstOrDefaultAsync(cancellationToken)
                 : null;
             if (last is null || await RecordExistsAsync(module, id, cancellationToken))
@@ -145,18 +147,22 @@ public sealed class ReadHistory(CrmDb db, RecordLookups lookups, RecordAccess ac
     /// Core's query pipeline cost about as much as the query itself. The columns are plain, the SQL
     /// is the same on both providers, and both run it in the history tests.
     /// </summary>
-    private async Task<List<Entry>> ReadWithLabelAsync(string module, string key, long? before, int take, IQueryable<string> visibleLabel,
+    private async Task<List<Entry>> ReadWithLabelAsync(IReadOnlyList<string> names, string key, long? before, int take, IQueryable<string> visibleLabel,
         CancellationToken cancellationToken)
     {
         await using var command = visibleLabel.CreateDbCommand();
         command.CommandText = $"""
             SELECT "Id", "At", "Action", "ActorKind", "ActorName", "ApiTokenName", "IpAddress", "Label", "Changes", ({command.CommandText}) AS "Visible"
             FROM "AuditEntries"
-            WHERE "EntityType" = @history_module AND "EntityId" = @history_id{(before is null ? "" : " AND \"Id\" < @history_before")}
+            WHERE "EntityType" {(names.Count == 1 ? "= @history_module0" : $"IN ({string.Join(", ", names.Select((_, i) => $"@history_module{i}"))})")} AND "EntityId" = @history_id{(before is null ? "" : " AND \"Id\" < @history_before")}
             ORDER BY "Id" DESC
             LIMIT @history_take
             """;
-        command.AddParameter("@history_module", module);
+        for (var i = 0; i < names.Count; i++)
+        {
+            command.AddParameter($"@history_module{i}", names[i]);
+        }
+
         command.AddParameter("@history_id", key);
         command.AddParameter("@history_take", take);
         if (before is { } b)

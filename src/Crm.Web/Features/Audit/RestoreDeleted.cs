@@ -49,7 +49,7 @@ public sealed class RestoreDeleted(CrmDb db, AuditContext audit, ActivityLog act
             AuditNames.LearnModules(lookups.All);
         }
 
-        var entityType = db.Model.GetEntityTypes().FirstOrDefault(t => !t.IsOwned() && !t.HasSharedClrType && AuditNames.EntityType(t.ClrType) == entry.EntityType);
+        var entityType = db.Model.GetEntityTypes().FirstOrDefault(t => !t.IsOwned() && !t.HasSharedClrType && AuditNames.EntityType(t.ClrType) == AuditNames.CurrentName(entry.EntityType));
         if (entityType is null || entityType.ClrType.IsAbstract || entityType.ClrType.GetConstructor(Type.EmptyTypes) is null)
         {
             return Result<Restored>.Conflict($"Deleted {entry.EntityType} objects cannot be restored.");

@@ -1,4 +1,5 @@
 using Crm.Web.Data;
+using Crm.Web.Features.Audit;
 using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
@@ -7,8 +8,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Web.Features.Files;
 
 /// <summary>Files in the global search and as link targets: only those whose file object and record the actor may view.</summary>
-public sealed class FileLookup(CrmDb db, FileVisibility visibility, RecordAccess access) : IRecordLookup
+public sealed class FileLookup(CrmDb db, FileVisibility visibility, RecordAccess access) : IRecordLookup, IAuditedRecords
 {
+    /// <summary>Not an OwnedRecordLookup (a file's visibility is its record's), so it names its type for the audit.</summary>
+    public Type RecordType => typeof(FileObject);
+
     public IReadOnlyList<LinkField> LinkFields { get; } = [new("relatedId", null, "relatedModule")];
 
     /// <summary>A file is decided on its own facts once the actor may view it and its record.</summary>

@@ -26,6 +26,9 @@ public static class FilesApi
             (await export.RunAsync(http.Actor(), new FileQuery(module, id, search, sort), format, cancellationToken))
                 .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
+        // Upload and GET are mapped here, not through the kit's MapOwnedRecordEdits: that maps GET,
+        // a JSON create and a PATCH together through one save use case, while a file is created from
+        // a streamed multipart body and never edited (no PATCH); GET alone would split the pair.
         files.MapPost("", async (HttpContext http, UploadFile upload, CancellationToken cancellationToken) =>
                 (await ReadUploadAsync(http, upload, cancellationToken)).ToHttp(f => Results.Created($"/api/v1/files/{f.Id}", f)))
             .WithMetadata(new RequestSizeLimitAttribute(UploadLimit(settings)))
