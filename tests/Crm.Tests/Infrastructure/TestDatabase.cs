@@ -12,7 +12,7 @@ namespace Crm.Tests.Infrastructure;
 /// <para>
 /// <see cref="Migrated"/> (what <see cref="CrmApp"/> uses) copies a template that the migrations
 /// built once for the whole test process (ADR 0014): running every migration for every test was
-/// most of the suite's time. The template is what one app's first start leaves (ADR 0024): the
+/// most of the suite's time. The template is what one app's first start leaves (ADR 0023): the
 /// migrated schema, the start-up seeds (roles, countries) and the first administrator, written by
 /// the app itself with their audit entries at the test clock's start time; each test app's start
 /// then finds them and writes nothing. <see cref="Empty"/> is for the tests whose subject is the
