@@ -107,8 +107,11 @@ public sealed class CountryAdministrationTests
 
         var tagged = await admin.PutAlternativeNamesAsync(germany, script);
         Assert.Equal(["Alternative names cannot contain HTML tags."], await tagged.FieldErrorsAsync("alternativeNames"));
-        var controlled = await admin.PutAlternativeNamesAsync(germany, control);
+        var controlled = await admin.PutAlternativeNamesAsync(germany, control.Replace("\u0000", "", StringComparison.Ordinal));
         Assert.Equal(["Alternative names must be one line of text."], await controlled.FieldErrorsAsync("alternativeNames"));
+        // A NUL is refused for every API text before any use case reads it (UseNulTextRefusal).
+        var nul = await admin.PutAlternativeNamesAsync(germany, control);
+        Assert.Equal(["Text cannot contain a NUL character."], await nul.FieldErrorsAsync("alternativeNames"));
         var long1 = await admin.PutAlternativeNamesAsync(germany, huge);
         Assert.Equal(HttpStatusCode.BadRequest, long1.StatusCode);
         Assert.Contains(await long1.FieldErrorsAsync("alternativeNames"), m => m.Contains("at most 100 characters", StringComparison.Ordinal));

@@ -60,6 +60,8 @@ public sealed class HostileWorld
             """{"name":"World mailer","fromAddress":"news@crm.test","host":"127.0.0.1","port":2525,"security":"None","ratePerMinute":60}""");
         Add("sending-accounts", mailer);
         Add("mailings", await CreateAsync("mailings", $$"""{"sendingAccountId":{{mailer}},"subject":"World news","body":"Hello","module":"contacts"}"""));
+        // The shared delete confirmation (/{module}/{id}/delete) names its module, then the record.
+        Add("", "leads");
         // A history page names its module, then the record.
         Add("history", "companies");
         Add("history/companies", company);
