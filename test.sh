@@ -99,7 +99,7 @@ for name in integration browser; do
   while IFS= read -r entry; do durations+=("$entry"); done < "$RESULTS/durations-$name.txt"
 done
 if [ -s "$RESULTS/failed-runs.txt" ]; then
-  echo "Failed: $(paste -sd ', ' "$RESULTS/failed-runs.txt")" >&2
+  echo "Failed: $(paste -sd ',' "$RESULTS/failed-runs.txt" | sed 's/,/, /g')" >&2
   status=1
 fi
 
