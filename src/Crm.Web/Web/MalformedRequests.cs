@@ -75,10 +75,13 @@ public static class MalformedRequests
         if (request.Path.StartsWithSegments("/api") && !HttpMethods.IsGet(request.Method) && !HttpMethods.IsDelete(request.Method)
             && MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Value?.EndsWith("json", StringComparison.OrdinalIgnoreCase) == true)
         {
-            request.EnableBuffering();
-            using var buffer = new MemoryStream();
+            // Read once into memory, which the endpoint then reads in place of the request's stream
+            // (EnableBuffering would keep a second copy of the same bytes).
+            var buffer = new MemoryStream();
+            context.Response.RegisterForDispose(buffer);
             await request.Body.CopyToAsync(buffer, context.RequestAborted);
-            request.Body.Position = 0;
+            buffer.Position = 0;
+            request.Body = buffer;
             if (NulTextField(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) is { } field)
             {
                 await Results.ValidationProblem(new Dictionary<string, string[]> { [field] = ["Text cannot contain a NUL character."] },
