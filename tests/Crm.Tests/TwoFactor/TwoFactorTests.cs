@@ -85,9 +85,24 @@ public sealed class TwoFactorTests
         var admin = await app.SignInAsAdminAsync();
         var ops = await app.CreateUserAsync("ops@crm.test", Password, administrator: true);
         var token = await TokenKit.CreateOnPageAsync(admin, "Monitoring", ops.Id, acknowledge: true);
-        var saved = await admin.SubmitAsync("/admin/two-factor", new() { ["requiredForAdministrators"] = "true" }, "#policy-form");
+        var staff = await app.CreateUserAsync("staff@crm.test", Password);
+        var role = await app.InDatabaseAsync(async db =>
+        {
+            var other = await db.Roles.FirstAsync(r => r.Id != Crm.Web.Features.Roles.DefaultRoles.AdministratorRoleId);
+            await db.Users.Where(u => u.Id == staff.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.RoleId, other.Id));
+            return other;
+        });
+
+        var unknownRole = await admin.SubmitAsync("/admin/two-factor", new() { ["requiredRoles"] = "987654" }, "#policy-form");
+        Assert.Contains("does not exist", (await PageClient.ParseAsync(await unknownRole.Content.ReadAsStringAsync())).ValidationMessages().Single(), StringComparison.Ordinal);
+        var saved = await admin.SubmitAsync("/admin/two-factor", new() { ["requiredForAdministrators"] = "true", ["requiredRoles"] = role.Id.ToString(CultureInfo.InvariantCulture) }, "#policy-form");
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
-        Assert.Equal(1, await app.InDatabaseAsync(db => db.ActivityLog.CountAsync(a => a.Kind == TwoFactorActivity.PolicyChanged)));
+        var change = await app.InDatabaseAsync(db => db.ActivityLog.SingleAsync(a => a.Kind == TwoFactorActivity.PolicyChanged));
+        Assert.Contains(role.Name, change.Summary, StringComparison.Ordinal);
+
+        // A member of a required role is held like an administrator.
+        var member = await app.SignInAsync("staff@crm.test", Password);
+        Assert.Equal("/account/security", (await member.Http.GetAsync("/contacts")).Headers.Location?.OriginalString);
 
         var held = await app.SignInAsync("ops@crm.test", Password);
         foreach (var page in new[] { "/", "/admin", "/admin/users", "/admin/two-factor", "/account", "/contacts" })

@@ -5,7 +5,7 @@ namespace Crm.Web.Data.Migrations;
 
 /// <summary>
 /// Two-factor sign-in (ADR 0025): each user's authenticator key (encrypted) with the time step of
-/// the last code accepted, their recovery codes (hashed), and the organisation's policy row. The
+/// the last code accepted, their recovery codes (hashed), the organisation's policy row and the roles whose members must use it. The
 /// policy is on for a new installation (no users yet) and off for an existing one, whose
 /// administrators have not enrolled and would otherwise be held at their next sign-in.
 /// </summary>
@@ -59,6 +59,15 @@ public sealed class TwoFactorSignIn : Migration
             },
             constraints: table => table.PrimaryKey("PK_TwoFactorPolicy", x => x.Id));
 
+        migrationBuilder.CreateTable(
+            name: "TwoFactorRoleRequirements",
+            columns: table => new { RoleId = table.Column<int>(nullable: false) },
+            constraints: table =>
+            {
+                table.PrimaryKey("PK_TwoFactorRoleRequirements", x => x.RoleId);
+                table.ForeignKey("FK_TwoFactorRoleRequirements_Roles_RoleId", x => x.RoleId, "Roles", "Id", onDelete: ReferentialAction.Cascade);
+            });
+
         // TRUE and FALSE are boolean on PostgreSQL and 1 and 0 on SQLite: one statement for both.
         migrationBuilder.Sql("""
             INSERT INTO "TwoFactorPolicy" ("Id", "RequiredForAdministrators")
@@ -68,6 +77,7 @@ public sealed class TwoFactorSignIn : Migration
 
     protected override void Down(MigrationBuilder migrationBuilder)
     {
+        migrationBuilder.DropTable("TwoFactorRoleRequirements");
         migrationBuilder.DropTable("TwoFactorPolicy");
         migrationBuilder.DropTable("RecoveryCodes");
         migrationBuilder.DropTable("TwoFactorEnrolments");

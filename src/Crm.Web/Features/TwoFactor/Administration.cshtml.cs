@@ -16,7 +16,7 @@ public sealed class TwoFactorAdministrationPage(ListTwoFactorStatus list, ResetS
     [BindProperty]
     public ResetForm Input { get; set; } = new();
 
-    public TwoFactorOverview Overview { get; private set; } = new(true, 0, []);
+    public TwoFactorOverview Overview { get; private set; } = new(true, [], 0, []);
 
     public string? Notice { get; private set; }
 
@@ -28,7 +28,7 @@ public sealed class TwoFactorAdministrationPage(ListTwoFactorStatus list, ResetS
         Notice = done switch
         {
             "reset" => "The second factor is reset. The person was signed out and emailed; they set up a new one at their next sign-in.",
-            "policy" => "The policy is saved. It applies from each administrator's next sign-in.",
+            "policy" => "The policy is saved. It applies from each person's next sign-in.",
             _ => null,
         };
         return await ShowAsync(cancellationToken);
@@ -53,10 +53,22 @@ public sealed class TwoFactorAdministrationPage(ListTwoFactorStatus list, ResetS
         return Redirect("/admin/two-factor?done=reset");
     }
 
-    public async Task<IActionResult> OnPostPolicyAsync(bool requiredForAdministrators, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostPolicyAsync(bool requiredForAdministrators, int[] requiredRoles, CancellationToken cancellationToken)
     {
-        var result = await savePolicy.RunAsync(HttpContext.Actor(), requiredForAdministrators, cancellationToken);
-        return result.IsOk ? Redirect("/admin/two-factor?done=policy") : Forbid();
+        var result = await savePolicy.RunAsync(HttpContext.Actor(), requiredForAdministrators, requiredRoles, cancellationToken);
+        if (result.Outcome == Outcome.Forbidden)
+        {
+            return Forbid();
+        }
+
+        if (!result.IsOk)
+        {
+            // The checkboxes have no message place of their own: the summary says it.
+            ModelState.AddModelError("", result.Errors.Values.SelectMany(m => m).First());
+            return await ShowAsync(cancellationToken);
+        }
+
+        return Redirect("/admin/two-factor?done=policy");
     }
 
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)

@@ -35,6 +35,6 @@ public sealed class ReadOwnSecurity(CrmDb db, Authenticator authenticator, Recov
             pending,
             enabled ? await recoveryCodes.LeftAsync(userId, cancellationToken) : 0,
             enrolment?.LastUsedAt,
-            user.IsAdministrator && await policy.RequiredForAdministratorsAsync(cancellationToken)));
+            await policy.RequiredForAsync(userId, cancellationToken)));
     }
 }

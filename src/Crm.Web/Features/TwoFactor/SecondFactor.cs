@@ -76,3 +76,20 @@ public sealed class TwoFactorPolicy
         }
     }
 }
+
+/// <summary>A role whose members must all use two-factor sign-in, administrators or not.</summary>
+public sealed class TwoFactorRoleRequirement
+{
+    public int RoleId { get; set; }
+
+    internal sealed class Configuration : IEntityTypeConfiguration<TwoFactorRoleRequirement>
+    {
+        public void Configure(EntityTypeBuilder<TwoFactorRoleRequirement> builder)
+        {
+            builder.ToTable("TwoFactorRoleRequirements");
+            builder.HasKey(r => r.RoleId);
+            builder.Property(r => r.RoleId).ValueGeneratedNever();
+            builder.HasOne<Roles.Role>().WithOne().HasForeignKey<TwoFactorRoleRequirement>(r => r.RoleId).OnDelete(DeleteBehavior.Cascade);
+        }
+    }
+}

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Web.Features.TwoFactor;
 
 /// <summary>
-/// Who must have a second factor, and the gate that holds an administrator without one on the
+/// Who must have a second factor (administrators, members of chosen roles), and the gate that holds a person without one on the
 /// enrolment page. The decision is taken when a session starts and carried as a claim of its
 /// cookie, so ordinary requests pay nothing; a held request checks again, so enrolling in another
 /// tab or the policy being turned off releases it at once.
@@ -23,16 +23,22 @@ public sealed class SecondFactorPolicy(CrmDb db)
         await db.Set<TwoFactorPolicy>().Where(p => p.Id == TwoFactorPolicy.TheId).Select(p => (bool?)p.RequiredForAdministrators)
             .FirstOrDefaultAsync(cancellationToken) ?? true;
 
-    /// <summary>True when the user must use two-factor sign-in and has not enrolled yet.</summary>
-    public async Task<bool> MustEnrolAsync(Guid userId, CancellationToken cancellationToken)
+    /// <summary>Whether the policy asks <paramref name="userId"/> for a second factor: as an administrator, or by their role.</summary>
+    public async Task<bool> RequiredForAsync(Guid userId, CancellationToken cancellationToken)
     {
-        var user = await db.Users.Where(u => u.Id == userId).Select(u => new { u.IsAdministrator, u.TwoFactorEnabled }).FirstOrDefaultAsync(cancellationToken);
-        return user is { IsAdministrator: true, TwoFactorEnabled: false } && await RequiredForAdministratorsAsync(cancellationToken);
+        var user = await db.Users.Where(u => u.Id == userId)
+            .Select(u => new { u.IsAdministrator, ByRole = db.Set<TwoFactorRoleRequirement>().Any(r => r.RoleId == u.RoleId) })
+            .FirstOrDefaultAsync(cancellationToken);
+        return user is not null && (user.ByRole || (user.IsAdministrator && await RequiredForAdministratorsAsync(cancellationToken)));
     }
+
+    /// <summary>True when the user must use two-factor sign-in and has not enrolled yet.</summary>
+    public async Task<bool> MustEnrolAsync(Guid userId, CancellationToken cancellationToken) =>
+        !await db.Users.AnyAsync(u => u.Id == userId && u.TwoFactorEnabled, cancellationToken) && await RequiredForAsync(userId, cancellationToken);
 
     /// <summary>The claims a new session of <paramref name="user"/> carries for the gate (none when it may go everywhere).</summary>
     public async Task<IReadOnlyList<Claim>> SessionClaimsAsync(CrmUser user, CancellationToken cancellationToken) =>
-        user is { IsAdministrator: true, TwoFactorEnabled: false } && await RequiredForAdministratorsAsync(cancellationToken)
+        !user.TwoFactorEnabled && await RequiredForAsync(user.Id, cancellationToken)
             ? [new Claim(MustEnrolClaim, "true")]
             : [];
 
@@ -55,7 +61,7 @@ public sealed class SecondFactorPolicy(CrmDb db)
             {
                 await Results.Problem(
                     statusCode: StatusCodes.Status403Forbidden,
-                    title: "Your organisation requires two-factor sign-in for administrators: set it up at /account/security first.").ExecuteAsync(context);
+                    title: "Your organisation requires two-factor sign-in for your account: set it up at /account/security first.").ExecuteAsync(context);
                 return;
             }
 
