@@ -198,7 +198,7 @@ public sealed class TwoFactorTests
     }
 
     /// <summary>The code an authenticator app shows at <paramref name="at"/>, from oathtool (RFC 6238, SHA-1, 30 s, 6 digits).</summary>
-    internal static string Code(string secret, DateTimeOffset at)
+    public static string Code(string secret, DateTimeOffset at)
     {
         var start = new ProcessStartInfo("oathtool") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { "--totp", "--base32", "--now", at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture), secret })
