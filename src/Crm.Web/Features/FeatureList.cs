@@ -25,6 +25,7 @@ using Crm.Web.Features.Scheduler;
 using Crm.Web.Features.Search;
 using Crm.Web.Features.Settings;
 using Crm.Web.Features.Tasks;
+using Crm.Web.Features.TwoFactor;
 using Crm.Web.Features.Users;
 
 namespace Crm.Web.Features;
@@ -40,6 +41,7 @@ public static class FeatureList
     [
         new AuditSetup(),
         new AccountSetup(),
+        new TwoFactorSetup(),
         new UsersSetup(),
         new RolesSetup(),
         new AccessSetup(),

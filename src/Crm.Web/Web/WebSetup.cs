@@ -84,7 +84,7 @@ public static class WebSetup
     }
 
     private static bool IsCredentialForm(PathString path) =>
-        path.StartsWithSegments("/account/sign-in") || path.StartsWithSegments("/account/forgot-password")
+        path.StartsWithSegments("/account/sign-in") || path.StartsWithSegments("/account/second-step") || path.StartsWithSegments("/account/forgot-password")
         || path.StartsWithSegments("/account/reset-password") || path.StartsWithSegments("/account/set-password");
 
     /// <summary>
@@ -125,6 +125,7 @@ public static class WebSetup
         app.UseAuthentication();
         app.UseCrmLocalisation();
         app.UsePasswordChangeGate();
+        Features.TwoFactor.SecondFactorPolicy.UseSecondFactorGate(app);
         app.UsePreviewGate();
         app.UseAuthorization();
         return app;

@@ -16,6 +16,8 @@ public sealed class AuthorizationCoverageTests
     [
         "/account/sign-in",
         "/account/forgot-password",
+        // The second step of signing in: only the two-factor cookie of a right password lets a code be tried.
+        "/account/second-step",
         "/account/{link:regex(^(reset|set)-password$)}",
         "/error/{code:int?}",
         "/help/{topic?}",

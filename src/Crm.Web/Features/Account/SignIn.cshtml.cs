@@ -37,9 +37,19 @@ public sealed class SignInPage(SignInUser signIn) : PageModel
             return Page();
         }
 
+        if (result.Value.AwaitsSecondStep)
+        {
+            return Redirect(Url.IsLocalUrl(ReturnUrl) ? $"{TwoFactor.PendingSecondStep.Path}?returnUrl={Uri.EscapeDataString(ReturnUrl)}" : TwoFactor.PendingSecondStep.Path);
+        }
+
         if (result.Value.MustChangePassword)
         {
             return Redirect(PasswordChangeGate.ChangePasswordPath);
+        }
+
+        if (result.Value.MustEnrolSecondFactor)
+        {
+            return Redirect(TwoFactor.SecondFactorPolicy.SecurityPath);
         }
 
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");

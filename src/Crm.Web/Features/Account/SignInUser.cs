@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
+using Crm.Web.Features.TwoFactor;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -11,7 +12,14 @@ namespace Crm.Web.Features.Account;
 public sealed record SignInInput(string? Email, string? Password);
 
 /// <summary>What the caller should do next after a successful sign-in.</summary>
-public sealed record SignedIn(Guid UserId, bool MustChangePassword);
+public sealed record SignedIn(Guid UserId, bool MustChangePassword)
+{
+    /// <summary>The password was right but the user has two-factor sign-in: no session yet, the second step comes next.</summary>
+    public bool AwaitsSecondStep { get; init; }
+
+    /// <summary>The session may only reach two-factor enrolment (the administrators' policy).</summary>
+    public bool MustEnrolSecondFactor { get; init; }
+}
 
 /// <summary>
 /// Signs a person in with email and password. Every failure (unknown email, wrong password,
@@ -24,6 +32,8 @@ public sealed class SignInUser(
     Sessions sessions,
     CrmDb db,
     ActivityLog activity,
+    PendingSecondStep pendingSecondStep,
+    SecondFactorPolicy secondFactorPolicy,
     ILogger<SignInUser> log)
 {
     public const string FailureMessage =
@@ -73,10 +83,24 @@ public sealed class SignInUser(
             return Result<SignedIn>.Forbidden("This account is deactivated. Ask your administrator to reactivate it.");
         }
 
-        activity.Record(ActorOf(http, user.Id, user.FullName), ActivityKinds.SignIn, $"{user.FullName} <{user.Email}> signed in", user.Id);
-        await StartSessionAsync(user, http, cancellationToken);
+        if (user.TwoFactorEnabled)
+        {
+            // No session until the second factor is given too (Features/TwoFactor).
+            await pendingSecondStep.BeginAsync(user, http);
+            log.LogInformation("User {UserId} gave the right password; the second step is awaited", user.Id);
+            return Result<SignedIn>.Ok(new SignedIn(user.Id, user.MustChangePassword) { AwaitsSecondStep = true });
+        }
+
+        return Result<SignedIn>.Ok(await CompleteAsync(user, http, "signed in", cancellationToken));
+    }
+
+    /// <summary>Records the sign-in and opens the session (after the password, or after the second step); <paramref name="how"/> ends the log line.</summary>
+    public async Task<SignedIn> CompleteAsync(CrmUser user, HttpContext http, string how, CancellationToken cancellationToken)
+    {
+        activity.Record(ActorOf(http, user.Id, user.FullName), ActivityKinds.SignIn, $"{user.FullName} <{user.Email}> {how}", user.Id);
+        var mustEnrol = await StartSessionAsync(user, http, cancellationToken);
         log.LogInformation("User {UserId} signed in", user.Id);
-        return Result<SignedIn>.Ok(new SignedIn(user.Id, user.MustChangePassword));
+        return new SignedIn(user.Id, user.MustChangePassword) { MustEnrolSecondFactor = mustEnrol };
     }
 
     private async Task RecordAsync(HttpContext http, CrmUser? user, string name, string kind, string summary, CancellationToken cancellationToken)
@@ -86,20 +110,25 @@ public sealed class SignInUser(
     }
 
     /// <summary>Sign-in happens before there is a signed-in actor: the entry names the account it is about.</summary>
-    private static Actor ActorOf(HttpContext http, Guid? userId, string name) => new(ActorKind.User, userId, false, name)
+    public static Actor ActorOf(HttpContext http, Guid? userId, string name) => new(ActorKind.User, userId, false, name)
     {
         IpAddress = http.Connection.RemoteIpAddress?.ToString(),
         UserAgent = http.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent[..Math.Min(agent.Length, 512)] : null,
     };
 
-    /// <summary>Opens a server-side session and issues the cookie that names it.</summary>
-    public async Task StartSessionAsync(CrmUser user, HttpContext http, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens a server-side session and issues the cookie that names it. True when the
+    /// administrators' two-factor policy holds the session on enrolment (its cookie says so).
+    /// </summary>
+    public async Task<bool> StartSessionAsync(CrmUser user, HttpContext http, CancellationToken cancellationToken)
     {
         var sessionId = await sessions.StartAsync(user, http, cancellationToken);
+        var policyClaims = await secondFactorPolicy.SessionClaimsAsync(user, cancellationToken);
         await signIn.SignInWithClaimsAsync(
             user,
             new AuthenticationProperties { IsPersistent = false },
-            [new Claim(Sessions.SessionClaim, sessionId.ToString())]);
+            [new Claim(Sessions.SessionClaim, sessionId.ToString()), .. policyClaims]);
+        return policyClaims.Count > 0;
     }
 }
 

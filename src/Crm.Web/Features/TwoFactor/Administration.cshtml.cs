@@ -1,0 +1,90 @@
+using Crm.Web.Security;
+using Crm.Web.Web;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Crm.Web.Features.TwoFactor;
+
+/// <summary>Administration › Two-factor: everyone's status, the policy, and the reset of someone's second factor.</summary>
+public sealed class TwoFactorAdministrationPage(ListTwoFactorStatus list, ResetSecondFactor reset, SaveTwoFactorPolicy savePolicy) : PageModel
+{
+    public const string FilterAdministratorsWithout = "administrators-without";
+
+    [BindProperty(SupportsGet = true)]
+    public string? Filter { get; set; }
+
+    [BindProperty]
+    public ResetForm Input { get; set; } = new();
+
+    public TwoFactorOverview Overview { get; private set; } = new(true, [], 0, []);
+
+    public string? Notice { get; private set; }
+
+    /// <summary>The user whose reset failed, so that their row shows the message.</summary>
+    public Guid? FailedReset { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? done, CancellationToken cancellationToken)
+    {
+        Notice = done switch
+        {
+            "reset" => "The second factor is reset. The person was signed out and emailed; they set up a new one at their next sign-in.",
+            "policy" => "The policy is saved. It applies from each person's next sign-in.",
+            _ => null,
+        };
+        return await ShowAsync(cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostResetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var result = await reset.RunAsync(HttpContext.Actor(), id, Input.Password, cancellationToken);
+        if (result.Outcome == Outcome.NotFound)
+        {
+            return NotFound();
+        }
+
+        if (!result.IsOk)
+        {
+            result.CopyTo(ModelState);
+            FailedReset = id;
+            Input = new ResetForm();
+            return await ShowAsync(cancellationToken);
+        }
+
+        return Redirect("/admin/two-factor?done=reset");
+    }
+
+    public async Task<IActionResult> OnPostPolicyAsync(bool requiredForAdministrators, int[] requiredRoles, CancellationToken cancellationToken)
+    {
+        var result = await savePolicy.RunAsync(HttpContext.Actor(), requiredForAdministrators, requiredRoles, cancellationToken);
+        if (result.Outcome == Outcome.Forbidden)
+        {
+            return Forbid();
+        }
+
+        if (!result.IsOk)
+        {
+            // The checkboxes have no message place of their own: the summary says it.
+            ModelState.AddModelError("", result.Errors.Values.SelectMany(m => m).First());
+            return await ShowAsync(cancellationToken);
+        }
+
+        return Redirect("/admin/two-factor?done=policy");
+    }
+
+    private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
+    {
+        var result = await list.RunAsync(HttpContext.Actor(), Filter == FilterAdministratorsWithout, cancellationToken);
+        if (!result.IsOk)
+        {
+            return Forbid();
+        }
+
+        Overview = result.Value;
+        return Page();
+    }
+
+    public sealed class ResetForm
+    {
+        public string? Password { get; set; }
+    }
+}

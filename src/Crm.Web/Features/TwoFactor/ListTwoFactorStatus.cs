@@ -1,0 +1,50 @@
+using Crm.Web.Data;
+using Crm.Web.Security;
+using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.TwoFactor;
+
+public sealed record TwoFactorStatus(
+    Guid UserId, string Name, string Email, bool IsAdministrator, bool IsActive, bool Required, bool Enabled, int RecoveryCodesLeft, DateTime? LastUsedAt);
+
+public sealed record RoleRequirement(int RoleId, string Name, bool Required);
+
+public sealed record TwoFactorOverview(bool RequiredForAdministrators, IReadOnlyList<RoleRequirement> Roles, int AdministratorsWithout, IReadOnlyList<TwoFactorStatus> Users);
+
+/// <summary>Every user's second factor for Administration › Two-factor, or only the active administrators without one.</summary>
+public sealed class ListTwoFactorStatus(CrmDb db, SecondFactorPolicy policy)
+{
+    public async Task<Result<TwoFactorOverview>> RunAsync(Actor actor, bool administratorsWithoutOnly, CancellationToken cancellationToken)
+    {
+        if (!actor.IsAdministrator)
+        {
+            return Result<TwoFactorOverview>.Forbidden("Only an administrator can see everyone's two-factor sign-in.");
+        }
+
+        var forAdministrators = await policy.RequiredForAdministratorsAsync(cancellationToken);
+        var roles = await db.Roles.OrderBy(r => r.Name)
+            .Select(r => new RoleRequirement(r.Id, r.Name, db.Set<TwoFactorRoleRequirement>().Any(q => q.RoleId == r.Id)))
+            .ToListAsync(cancellationToken);
+        var requiredRoles = roles.Where(r => r.Required).Select(r => r.RoleId).ToHashSet();
+        var rows = await db.Users
+            .OrderBy(u => u.FullName).ThenBy(u => u.Email)
+            .Select(u => new
+            {
+                u.Id, u.FullName, u.Email, u.IsAdministrator, u.IsActive, u.TwoFactorEnabled, u.RoleId,
+                Left = db.Set<RecoveryCode>().Count(c => c.UserId == u.Id && c.UsedAt == null),
+                LastUsedAt = db.Set<TwoFactorEnrolment>().Where(e => e.UserId == u.Id).Select(e => e.LastUsedAt).FirstOrDefault(),
+            })
+            .ToListAsync(cancellationToken);
+        var all = rows.Select(r => new TwoFactorStatus(r.Id, r.FullName, r.Email ?? "", r.IsAdministrator, r.IsActive,
+            (r.IsAdministrator && forAdministrators) || requiredRoles.Contains(r.RoleId), r.TwoFactorEnabled,
+            r.TwoFactorEnabled ? r.Left : 0, r.LastUsedAt)).ToList();
+        static bool AdministratorWithout(TwoFactorStatus s) => s is { IsAdministrator: true, IsActive: true, Enabled: false };
+
+        return Result<TwoFactorOverview>.Ok(new TwoFactorOverview(
+            forAdministrators,
+            roles,
+            all.Count(AdministratorWithout),
+            administratorsWithoutOnly ? all.Where(AdministratorWithout).ToList() : all));
+    }
+}

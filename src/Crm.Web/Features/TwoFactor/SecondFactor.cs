@@ -1,0 +1,95 @@
+using Crm.Web.Features.Account;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Crm.Web.Features.TwoFactor;
+
+/// <summary>
+/// A user's authenticator (TOTP) key. While <see cref="ConfirmedAt"/> is null the enrolment waits
+/// for its first code and does not count; once confirmed, the user's <c>TwoFactorEnabled</c> is
+/// set and the key is never shown again. The key is encrypted with Data Protection, never clear.
+/// </summary>
+public sealed class TwoFactorEnrolment
+{
+    public Guid UserId { get; set; }
+    public string ProtectedSecret { get; set; } = "";
+    public DateTime StartedAt { get; set; }
+    public DateTime? ConfirmedAt { get; set; }
+
+    /// <summary>The RFC 6238 time step of the last code accepted: that code and every older one are refused from then on.</summary>
+    public long? LastAcceptedStep { get; set; }
+
+    /// <summary>The last successful second step, by code or recovery code.</summary>
+    public DateTime? LastUsedAt { get; set; }
+
+    internal sealed class Configuration : IEntityTypeConfiguration<TwoFactorEnrolment>
+    {
+        public void Configure(EntityTypeBuilder<TwoFactorEnrolment> builder)
+        {
+            builder.ToTable("TwoFactorEnrolments");
+            builder.HasKey(e => e.UserId);
+            builder.Property(e => e.ProtectedSecret).HasMaxLength(1000);
+            builder.HasOne<CrmUser>().WithOne().HasForeignKey<TwoFactorEnrolment>(e => e.UserId).OnDelete(DeleteBehavior.Cascade);
+        }
+    }
+}
+
+/// <summary>A single-use recovery code, kept only as its SHA-256 (80 random bits make a slow hash unnecessary).</summary>
+public sealed class RecoveryCode
+{
+    public Guid Id { get; set; }
+    public Guid UserId { get; set; }
+    public string CodeHash { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+    public DateTime? UsedAt { get; set; }
+
+    internal sealed class Configuration : IEntityTypeConfiguration<RecoveryCode>
+    {
+        public void Configure(EntityTypeBuilder<RecoveryCode> builder)
+        {
+            builder.ToTable("RecoveryCodes");
+            builder.Property(c => c.CodeHash).HasMaxLength(64);
+            builder.HasOne<CrmUser>().WithMany().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
+            builder.HasIndex(c => c.UserId);
+        }
+    }
+}
+
+/// <summary>
+/// The organisation's two-factor policy, one row (<see cref="TheId"/>). A missing row reads as the
+/// policy of a new installation: administrators must use two-factor sign-in.
+/// </summary>
+public sealed class TwoFactorPolicy
+{
+    public const int TheId = 1;
+
+    public int Id { get; set; } = TheId;
+    public bool RequiredForAdministrators { get; set; } = true;
+    public DateTime? ChangedAt { get; set; }
+
+    internal sealed class Configuration : IEntityTypeConfiguration<TwoFactorPolicy>
+    {
+        public void Configure(EntityTypeBuilder<TwoFactorPolicy> builder)
+        {
+            builder.ToTable("TwoFactorPolicy");
+            builder.Property(p => p.Id).ValueGeneratedNever();
+        }
+    }
+}
+
+/// <summary>A role whose members must all use two-factor sign-in, administrators or not.</summary>
+public sealed class TwoFactorRoleRequirement
+{
+    public int RoleId { get; set; }
+
+    internal sealed class Configuration : IEntityTypeConfiguration<TwoFactorRoleRequirement>
+    {
+        public void Configure(EntityTypeBuilder<TwoFactorRoleRequirement> builder)
+        {
+            builder.ToTable("TwoFactorRoleRequirements");
+            builder.HasKey(r => r.RoleId);
+            builder.Property(r => r.RoleId).ValueGeneratedNever();
+            builder.HasOne<Roles.Role>().WithOne().HasForeignKey<TwoFactorRoleRequirement>(r => r.RoleId).OnDelete(DeleteBehavior.Cascade);
+        }
+    }
+}

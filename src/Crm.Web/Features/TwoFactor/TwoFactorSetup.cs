@@ -1,0 +1,49 @@
+using Crm.Web.Features.Help;
+using Crm.Web.Web;
+
+namespace Crm.Web.Features.TwoFactor;
+
+/// <summary>Two-factor sign-in (ADR 0025): authenticator codes, recovery codes, the administrators' policy.</summary>
+public sealed class TwoFactorSetup : ICrmFeature
+{
+    public void AddServices(IServiceCollection services)
+    {
+        foreach (var service in s_scoped)
+        {
+            services.AddScoped(service);
+        }
+
+        services.AddSection(new Section(
+            "Two-factor sign-in",
+            "Who signs in with a second factor; require it for administrators; reset a lost one.",
+            "/admin/two-factor",
+            150,
+            u => u.IsAdministrator) { Area = SectionArea.Administration });
+        services.AddHelpTopic(s_help);
+        services.AddHelpTopic(s_administrationHelp);
+    }
+
+    /// <summary>The feature's services and use cases, one per request.</summary>
+    private static readonly Type[] s_scoped =
+    [
+        typeof(Authenticator), typeof(RecoveryCodes), typeof(SecondFactorPolicy), typeof(PendingSecondStep), typeof(PasswordCheck),
+        typeof(TwoFactorNotices), typeof(ReadOwnSecurity), typeof(StartEnrolment), typeof(ConfirmEnrolment), typeof(TurnOffTwoFactor),
+        typeof(RenewRecoveryCodes), typeof(VerifySecondStep), typeof(ListTwoFactorStatus), typeof(ResetSecondFactor), typeof(SaveTwoFactorPolicy),
+    ];
+
+    private static readonly HelpTopic s_help = new("two-factor", "Two-factor sign-in",
+    [
+        "With two-factor sign-in, your password alone no longer opens your account: after it, the CRM asks for a six-digit code from an authenticator app on your phone (FreeOTP, Aegis, Google Authenticator, Microsoft Authenticator and others). The code changes every 30 seconds.",
+        "To set it up, open Your account › Two-factor sign-in, choose \"Set up\", scan the QR code with the app (or type the key shown under it), and enter the code the app then shows. The key is shown only until you confirm it.",
+        "You then get ten recovery codes, shown once. Each signs you in one time if you lose your phone. Print them or keep them in a password manager. Every use is logged and emailed to you. Making new codes (with your password) stops the old ones.",
+        "Each code works once: a code already used, or one older than a minute or so, is refused. Wrong codes count like wrong passwords: after several, signing in is paused for a while. If codes are always refused, check that your phone sets its clock automatically.",
+        "Turning it off asks for your password. If your organisation requires two-factor sign-in for you (for administrators, or for your role), you are sent to this page when signing in and can use nothing else until it is on. If you lost both your phone and your recovery codes, ask an administrator to reset your second factor.",
+    ]);
+
+    private static readonly HelpTopic s_administrationHelp = new("two-factor-administration", "Two-factor sign-in: administration",
+    [
+        "Administration › Two-factor sign-in lists every user with their second factor: whether the authenticator app is on, how many recovery codes are left and when a second factor was last used. The filter \"Administrators without two-factor\" answers the security checklist's question at a glance.",
+        "\"Require two-factor sign-in for administrators\" is on for a new installation; it can also be required for every member of chosen roles (the Required badge in the list). It applies when a person next signs in: one without a second factor is sent to set it up and can reach nothing else until it is on. API tokens are not affected, by design: an integration does not sign in, so protect tokens by binding them to limited integration users.",
+        "Reset removes someone's second factor when they lost their phone and their recovery codes. It asks for your own password, ends the person's sessions, emails them and is recorded in the activity log. Make sure you are talking to the right person before resetting: a reset leaves their password as the only protection until they set up a new key.",
+    ], AdministratorsOnly: true);
+}
