@@ -29,7 +29,7 @@ public static class ContactsApi
                 UpdateSummary = "Changes the fields present in the body (null clears); `version` is required, 409 if someone else saved first.",
             },
             get: async (ReadContact read, Actor actor, int id, CancellationToken cancellationToken) =>
-                (await read.RunAsync(actor, id, cancellationToken)).ToHttp(view => Results.Ok(view.Contact)),
+                (await read.RunAsync(actor, id, cancellationToken)).ToHttp(view => Results.Ok(view.Record)),
             save: (SaveContact save, Actor actor, int? id, ContactInput input, ContactFields fields, CancellationToken cancellationToken) =>
                 save.RunAsync(actor, id, input, fields, cancellationToken),
             location: r => $"/api/v1/contacts/{r.Id}");

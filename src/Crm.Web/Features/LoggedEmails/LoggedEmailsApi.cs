@@ -30,7 +30,7 @@ public static class LoggedEmailsApi
                 UpdateSummary = "Corrects an outgoing logged email (incoming ones are refused with 403); `version` is required, 409 if someone else saved first.",
             },
             get: async (ReadLoggedEmail read, Actor actor, int id, CancellationToken cancellationToken) =>
-                (await read.RunAsync(actor, id, cancellationToken)).ToHttp(view => Results.Ok(view.Email)),
+                (await read.RunAsync(actor, id, cancellationToken)).ToHttp(view => Results.Ok(view.Record)),
             save: (SaveLoggedEmail save, Actor actor, int? id, LoggedEmailInput input, LoggedEmailFields fields, CancellationToken cancellationToken) =>
                 save.RunAsync(actor, id, input, fields, cancellationToken),
             location: e => $"/api/v1/emails/{e.Id}");

@@ -4,7 +4,7 @@ using Crm.Web.Web;
 
 namespace Crm.Web.Features.Products;
 
-public sealed class ProductPage(ReadProduct read) : RecordDetailsPage<ProductView>
+public sealed class ProductPage(ReadProduct read) : RecordDetailsPage<RecordView<ProductDetails>>
 {
-    protected override Task<Result<ProductView>> ReadAsync(Actor actor, int id, CancellationToken cancellationToken) => read.RunAsync(actor, id, cancellationToken);
+    protected override Task<Result<RecordView<ProductDetails>>> ReadAsync(Actor actor, int id, CancellationToken cancellationToken) => read.RunAsync(actor, id, cancellationToken);
 }
