@@ -38,3 +38,50 @@ public static class RecordViews
         return Result<RecordView<TDetails>>.Ok(new RecordView<TDetails>(await details(read.Record, cancellationToken), can));
     }
 }
+
+/// <summary>A record's details as the read and save use cases answer them: every object's have its ID.</summary>
+public interface IRecordDetails
+{
+    int Id { get; }
+}
+
+/// <summary>The read use case of a module whose page shows edit and delete only (see <see cref="RecordViews.ViewAsync"/>).</summary>
+public interface IReadRecord<TDetails>
+{
+    Task<Result<RecordView<TDetails>>> RunAsync(Actor actor, int id, CancellationToken cancellationToken);
+}
+
+/// <summary>The save use case of an object module: a new record (no ID) or the given fields of one.</summary>
+public interface ISaveRecord<TInput, TFields, TDetails>
+{
+    Task<Result<TDetails>> RunAsync(Actor actor, int? id, TInput input, TFields fields, CancellationToken cancellationToken);
+}
+
+/// <summary>The record page (<c>/x/{id}</c>) of a module whose read gives a <see cref="RecordView{TDetails}"/>.</summary>
+public abstract class RecordViewPage<TDetails>(IReadRecord<TDetails> read) : RecordDetailsPage<RecordView<TDetails>>
+{
+    protected override Task<Result<RecordView<TDetails>>> ReadAsync(Actor actor, int id, CancellationToken cancellationToken) =>
+        read.RunAsync(actor, id, cancellationToken);
+}
+
+/// <summary>
+/// The form of a module whose read gives a <see cref="RecordView{TDetails}"/>: opened through the read
+/// (edit right from the view), saved through the save with <paramref name="formFields"/> (what the form
+/// carries; the owner is not on it), then on to <c>/{module}/{id}</c>. The module fills the form from its details.
+/// </summary>
+public abstract class RecordViewFormPage<TInput, TFields, TDetails>(
+    IReadRecord<TDetails> read, ISaveRecord<TInput, TFields, TDetails> save, ModuleDefinition module, TFields formFields)
+    : RecordFormPage<TInput, RecordView<TDetails>, TDetails>
+    where TInput : class, new()
+    where TDetails : class, IRecordDetails
+{
+    protected override Task<Result<RecordView<TDetails>>> ReadAsync(Actor actor, int id, CancellationToken cancellationToken) =>
+        read.RunAsync(actor, id, cancellationToken);
+
+    protected override bool MayEdit(RecordView<TDetails> view) => view.Can.Edit;
+
+    protected override Task<Result<TDetails>> SaveAsync(Actor actor, int? id, TInput form, CancellationToken cancellationToken) =>
+        save.RunAsync(actor, id, form, formFields, cancellationToken);
+
+    protected override string PageOf(TDetails saved) => $"/{module.Key}/{saved.Id}";
+}

@@ -10,10 +10,10 @@ namespace Crm.Web.Features.Contacts;
 
 public sealed record ContactDetails(
     int Id, string FirstName, string LastName, string? Email, string? Phone, string? Title, int? CompanyId, string? CompanyName,
-    Guid OwnerId, string OwnerName, int? DepartmentId, DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version);
+    Guid OwnerId, string OwnerName, int? DepartmentId, DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version) : IRecordDetails;
 
 /// <summary>One contact; outside the actor's view it is "not found". Its company is named only if the actor may view it.</summary>
-public sealed class ReadContact(CrmDb db, RecordAccess access)
+public sealed class ReadContact(CrmDb db, RecordAccess access) : IReadRecord<ContactDetails>
 {
     public Task<Result<RecordView<ContactDetails>>> RunAsync(Actor actor, int id, CancellationToken cancellationToken) =>
         access.ViewAsync<Contact, ContactDetails>(actor, CrmModules.Contacts, id, (c, ct) => DetailsAsync(db, access, actor, c, ct), cancellationToken);

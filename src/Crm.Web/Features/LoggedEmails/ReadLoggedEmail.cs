@@ -11,9 +11,9 @@ namespace Crm.Web.Features.LoggedEmails;
 public sealed record LoggedEmailDetails(
     int Id, string Direction, string From, string To, string Subject, string Body, DateTime SentAt,
     string? RelatedModule, int? RelatedId, string? RelatedLabel, string? RelatedUrl,
-    Guid OwnerId, string OwnerName, int? DepartmentId, DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version);
+    Guid OwnerId, string OwnerName, int? DepartmentId, DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version) : IRecordDetails;
 
-public sealed class ReadLoggedEmail(CrmDb db, RecordAccess access, RecordLookups lookups)
+public sealed class ReadLoggedEmail(CrmDb db, RecordAccess access, RecordLookups lookups) : IReadRecord<LoggedEmailDetails>
 {
     /// <summary>Edit is false for an incoming email whatever the role allows: it records what was received.</summary>
     public Task<Result<RecordView<LoggedEmailDetails>>> RunAsync(Actor actor, int id, CancellationToken cancellationToken) =>

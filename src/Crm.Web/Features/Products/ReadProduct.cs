@@ -10,10 +10,10 @@ namespace Crm.Web.Features.Products;
 /// <summary>One product; the price is text like "19.90" in the currency's decimals.</summary>
 public sealed record ProductDetails(
     int Id, string Code, string Name, string Price, string Currency, string? Category, bool IsActive,
-    Guid OwnerId, string OwnerName, int? DepartmentId, DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version);
+    Guid OwnerId, string OwnerName, int? DepartmentId, DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version) : IRecordDetails;
 
 /// <summary>One product as its page and form read it.</summary>
-public sealed class ReadProduct(CrmDb db, RecordAccess access)
+public sealed class ReadProduct(CrmDb db, RecordAccess access) : IReadRecord<ProductDetails>
 {
     public Task<Result<RecordView<ProductDetails>>> RunAsync(Actor actor, int id, CancellationToken cancellationToken) =>
         access.ViewAsync<Product, ProductDetails>(actor, CrmModules.Products, id, (p, ct) => DetailsAsync(db, p, ct), cancellationToken);
