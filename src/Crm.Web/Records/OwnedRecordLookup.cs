@@ -9,20 +9,21 @@ namespace Crm.Web.Records;
 /// <summary>
 /// The usual <see cref="IRecordLookup"/> of an owned record: the permission engine's row filter,
 /// then the ID or a case-insensitive "contains" on the module's searchable text, labelled in SQL.
-/// A module states its key, title, page address, label and searchable text; nothing else.
+/// A module states its module (whose key and title name it; its records' pages are <c>/{key}/{id}</c>),
+/// label and searchable text; nothing else.
 /// </summary>
-public abstract class OwnedRecordLookup<T>(CrmDb db, RecordAccess access) : IRecordLookup
+public abstract class OwnedRecordLookup<T>(CrmDb db, RecordAccess access, ModuleDefinition module) : IRecordLookup
     where T : OwnedRecord
 {
-    public abstract string ModuleKey { get; }
+    public string ModuleKey => module.Key;
 
     /// <summary>The database, for modules that decide their records' rights themselves.</summary>
     protected CrmDb Db => db;
 
-    public abstract string Title { get; }
+    public string Title => module.Title;
 
     /// <summary>The record's page, e.g. <c>/companies/12</c>.</summary>
-    public abstract string PageOf(int id);
+    public string PageOf(int id) => $"/{module.Key}/{id}";
 
     /// <summary>The label as SQL can compute it (the entity's <see cref="OwnedRecord.Label"/> is not stored).</summary>
     protected abstract Expression<Func<T, string>> Label { get; }

@@ -57,6 +57,16 @@ public abstract class RecordListPage<TItem>(RecordAccess access, ModuleDefinitio
     /// <summary>The export of the list as shown (csv or xlsx): same search, filters and sort, every page.</summary>
     public string ExportLink => $"/api/v1/{module.Key}/export" + QueryOf(null, Sort);
 
+    /// <summary>
+    /// The top of the page (<c>_ListHeader</c>): <paramref name="title"/> (the module's title when null),
+    /// the export actions and the button <paramref name="addText"/> when the actor may use them.
+    /// </summary>
+    public ListHeader Header(string? addText, string? title = null) =>
+        new(title ?? module.Title, CanExport ? ExportLink : null, CanCreate && addText is not null ? AddLink : null, addText);
+
+    /// <summary>Where the add button goes; a module adds the list's filter a new record takes (its company).</summary>
+    protected virtual string AddLink => $"/{module.Key}/new";
+
     /// <summary>An optional text filter as the address carries it: left out when empty.</summary>
     protected static string? Given(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

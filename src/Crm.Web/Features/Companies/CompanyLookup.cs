@@ -6,14 +6,8 @@ using Crm.Web.Security.Permissions;
 namespace Crm.Web.Features.Companies;
 
 /// <summary>Companies in the global search and as the target of links, by name.</summary>
-public sealed class CompanyLookup(CrmDb db, RecordAccess access) : OwnedRecordLookup<Company>(db, access)
+public sealed class CompanyLookup(CrmDb db, RecordAccess access) : OwnedRecordLookup<Company>(db, access, CrmModules.Companies)
 {
-    public override string ModuleKey => CrmModules.Companies.Key;
-
-    public override string Title => "Companies";
-
-    public override string PageOf(int id) => $"/companies/{id}";
-
     protected override Expression<Func<Company, string>> Label => c => c.Name;
 
     protected override Expression<Func<Company, bool>> Matches(string lowerTerm) => Company.Matching(lowerTerm);

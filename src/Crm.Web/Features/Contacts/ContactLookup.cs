@@ -6,14 +6,8 @@ using Crm.Web.Security.Permissions;
 namespace Crm.Web.Features.Contacts;
 
 /// <summary>Contacts in the global search and as the target of links, by name or email.</summary>
-public sealed class ContactLookup(CrmDb db, RecordAccess access) : OwnedRecordLookup<Contact>(db, access)
+public sealed class ContactLookup(CrmDb db, RecordAccess access) : OwnedRecordLookup<Contact>(db, access, CrmModules.Contacts)
 {
-    public override string ModuleKey => CrmModules.Contacts.Key;
-
-    public override string Title => "Contacts";
-
-    public override string PageOf(int id) => $"/contacts/{id}";
-
     protected override Expression<Func<Contact, string>> Label => c => c.FirstName + " " + c.LastName;
 
     protected override Expression<Func<Contact, bool>> Matches(string lowerTerm) => Contact.Matching(lowerTerm);

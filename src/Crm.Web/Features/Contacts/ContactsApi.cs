@@ -1,5 +1,6 @@
 using Crm.Web.Records;
 using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
 
 namespace Crm.Web.Features.Contacts;
 
@@ -21,18 +22,13 @@ public static class ContactsApi
             (await export.RunAsync(http.Actor(), new ContactQuery(search, sort, CompanyId: companyId), format, cancellationToken))
                 .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
-        contacts.MapOwnedRecordEdits(
+        contacts.MapRecordViewEdits<ReadContact, SaveContact, ContactInput, ContactFields, ContactDetails>(CrmModules.Contacts,
             new OwnedRecordEdits<ContactInput, ContactFields>("Contact")
             {
                 GetSummary = "One contact; 404 when it does not exist or you may not view it.",
                 CreateSummary = "Adds a contact; the owner defaults to you.",
                 UpdateSummary = "Changes the fields present in the body (null clears); `version` is required, 409 if someone else saved first.",
-            },
-            get: async (ReadContact read, Actor actor, int id, CancellationToken cancellationToken) =>
-                (await read.RunAsync(actor, id, cancellationToken)).ToHttp(view => Results.Ok(view.Contact)),
-            save: (SaveContact save, Actor actor, int? id, ContactInput input, ContactFields fields, CancellationToken cancellationToken) =>
-                save.RunAsync(actor, id, input, fields, cancellationToken),
-            location: r => $"/api/v1/contacts/{r.Id}");
+            });
 
         contacts.MapRecordDelete<DeleteContact, ContactDeleteImpact>("Contact", i => new { i.ContactId, i.Name, deleted = i.Deleted, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden, refusal = i.Also.Refusal },
             "Deletes the contact.",

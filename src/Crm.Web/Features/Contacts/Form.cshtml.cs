@@ -1,24 +1,15 @@
 using Crm.Web.Records;
-using Crm.Web.Security;
-using Crm.Web.Web;
+using Crm.Web.Security.Permissions;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Crm.Web.Features.Contacts;
 
 /// <summary>The model of <c>/contacts/new</c> and <c>/contacts/{id}/edit</c>.</summary>
-public sealed class ContactFormPage(ReadContact read, SaveContact save) : RecordFormPage<ContactInput, ContactView, ContactDetails>
+public sealed class ContactFormPage(ReadContact read, SaveContact save)
+    : RecordViewFormPage<ContactInput, ContactFields, ContactDetails>(read, save, CrmModules.Contacts, ContactFields.All & ~ContactFields.OwnerId)
 {
     public Task<IActionResult> OnGetAsync(int? id, int? companyId, CancellationToken cancellationToken) =>
         OpenAsync(id, () => new ContactInput { CompanyId = companyId }, cancellationToken);
 
-    protected override Task<Result<ContactView>> ReadAsync(Actor actor, int id, CancellationToken cancellationToken) => read.RunAsync(actor, id, cancellationToken);
-
-    protected override bool MayEdit(ContactView view) => view.Can.Edit;
-
-    protected override ContactInput Fill(ContactView view) => ContactInput.Of(view.Contact);
-
-    protected override Task<Result<ContactDetails>> SaveAsync(Actor actor, int? id, ContactInput form, CancellationToken cancellationToken) =>
-        save.RunAsync(actor, id, form, ContactFields.All & ~ContactFields.OwnerId, cancellationToken);
-
-    protected override string PageOf(ContactDetails saved) => $"/contacts/{saved.Id}";
+    protected override ContactInput Fill(RecordView<ContactDetails> view) => ContactInput.Of(view.Record);
 }

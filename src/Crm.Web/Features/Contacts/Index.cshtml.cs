@@ -16,5 +16,8 @@ public sealed class ContactsPage(ListContacts list, RecordAccess access) : Recor
     protected override Task<Result<ListPage<ContactListItem>>> ListAsync(Actor actor, CancellationToken cancellationToken) =>
         list.RunAsync(actor, new ContactQuery(Search, Sort, Cursor, PageSize, CompanyId), cancellationToken);
 
+    /// <summary>A list of one company's records adds to that company.</summary>
+    protected override string AddLink => base.AddLink + (CompanyId is { } c ? $"?companyId={c}" : "");
+
     protected override IEnumerable<KeyValuePair<string, string?>> Filters => [new("companyId", Given(CompanyId))];
 }

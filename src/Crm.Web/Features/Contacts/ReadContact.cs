@@ -10,36 +10,13 @@ namespace Crm.Web.Features.Contacts;
 
 public sealed record ContactDetails(
     int Id, string FirstName, string LastName, string? Email, string? Phone, string? Title, int? CompanyId, string? CompanyName,
-    Guid OwnerId, string OwnerName, int? DepartmentId, DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version);
-
-public sealed record ContactActions(bool Edit, bool Delete);
-
-public sealed record ContactView(ContactDetails Contact, ContactActions Can);
+    Guid OwnerId, string OwnerName, int? DepartmentId, DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version) : IRecordDetails;
 
 /// <summary>One contact; outside the actor's view it is "not found". Its company is named only if the actor may view it.</summary>
-public sealed class ReadContact(CrmDb db, RecordAccess access)
+public sealed class ReadContact(CrmDb db, RecordAccess access) : IReadRecord<ContactDetails>
 {
-    public async Task<Result<ContactView>> RunAsync(Actor actor, int id, CancellationToken cancellationToken)
-    {
-        var row = await db.Contacts.AsNoTracking().Where(c => c.Id == id).FirstOrDefaultAsync(cancellationToken);
-        if (row is null)
-        {
-            return Result<ContactView>.NotFound();
-        }
-
-        var module = CrmModules.Contacts.Key;
-        var facts = await access.FactsAsync(module, row.Id, row.OwnerId, row.DepartmentId, cancellationToken);
-        if (!(await access.DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken)).Allowed)
-        {
-            return Result<ContactView>.NotFound();
-        }
-
-        var details = await DetailsAsync(db, access, actor, row, cancellationToken);
-        var can = new ContactActions(
-            !actor.IsPreview && (await access.DecideAsync(actor, module, PermissionAction.Edit, facts, cancellationToken)).Allowed,
-            !actor.IsPreview && (await access.DecideAsync(actor, module, PermissionAction.Delete, facts, cancellationToken)).Allowed);
-        return Result<ContactView>.Ok(new ContactView(details, can));
-    }
+    public Task<Result<RecordView<ContactDetails>>> RunAsync(Actor actor, int id, CancellationToken cancellationToken) =>
+        access.ViewAsync<Contact, ContactDetails>(actor, CrmModules.Contacts, id, (c, ct) => DetailsAsync(db, access, actor, c, ct), cancellationToken);
 
     internal static async Task<ContactDetails> DetailsAsync(CrmDb db, RecordAccess access, Actor actor, Contact c, CancellationToken cancellationToken)
     {

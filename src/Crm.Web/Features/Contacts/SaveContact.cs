@@ -52,6 +52,7 @@ public enum ContactFields
 /// be active and fit the actor's role rule, and their department is stamped with them.
 /// </summary>
 public sealed class SaveContact(CrmDb db, RecordAccess access, RecordLookups lookups, RecordEditing editing, TimeProvider clock)
+    : ISaveRecord<ContactInput, ContactFields, ContactDetails>
 {
     public const string ChangedBySomeoneElse = "This contact was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
 

@@ -7,14 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Web.Features.Deals;
 
 /// <summary>Deals in the global search and as the target of links, by title.</summary>
-public sealed class DealLookup(CrmDb db, RecordAccess access) : OwnedRecordLookup<Deal>(db, access)
+public sealed class DealLookup(CrmDb db, RecordAccess access) : OwnedRecordLookup<Deal>(db, access, CrmModules.Deals)
 {
-    public override string ModuleKey => CrmModules.Deals.Key;
-
-    public override string Title => "Deals";
-
-    public override string PageOf(int id) => $"/deals/{id}";
-
     protected override Expression<Func<Deal, string>> Label => d => d.Title;
 
     protected override Expression<Func<Deal, bool>> Matches(string lowerTerm) => Deal.Matching(lowerTerm);

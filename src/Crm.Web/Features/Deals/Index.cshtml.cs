@@ -23,6 +23,9 @@ public sealed class DealsPage(ListDeals list, RecordAccess access) : RecordListP
     protected override Task<Result<ListPage<DealListItem>>> ListAsync(Actor actor, CancellationToken cancellationToken) =>
         list.RunAsync(actor, new DealQuery(Search, Sort, Cursor, PageSize, Given(Stage), Open, CompanyId), cancellationToken);
 
+    /// <summary>A list of one company's records adds to that company.</summary>
+    protected override string AddLink => base.AddLink + (CompanyId is { } c ? $"?companyId={c}" : "");
+
     protected override IEnumerable<KeyValuePair<string, string?>> Filters =>
     [
         new("stage", Given(Stage)),

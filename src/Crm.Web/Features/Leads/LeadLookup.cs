@@ -6,14 +6,8 @@ using Crm.Web.Security.Permissions;
 namespace Crm.Web.Features.Leads;
 
 /// <summary>Leads in the global search and as link targets, by name, email or company name.</summary>
-public sealed class LeadLookup(CrmDb db, RecordAccess access) : OwnedRecordLookup<Lead>(db, access)
+public sealed class LeadLookup(CrmDb db, RecordAccess access) : OwnedRecordLookup<Lead>(db, access, CrmModules.Leads)
 {
-    public override string ModuleKey => CrmModules.Leads.Key;
-
-    public override string Title => "Leads";
-
-    public override string PageOf(int id) => $"/leads/{id}";
-
     protected override Expression<Func<Lead, string>> Label => l => l.FirstName + " " + l.LastName;
 
     protected override Expression<Func<Lead, bool>> Matches(string lowerTerm) => Lead.Matching(lowerTerm);

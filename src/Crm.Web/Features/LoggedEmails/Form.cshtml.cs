@@ -1,5 +1,5 @@
 using Crm.Web.Records;
-using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
 
@@ -7,7 +7,7 @@ namespace Crm.Web.Features.LoggedEmails;
 
 /// <summary>The model of <c>/emails/new</c> and <c>/emails/{id}/edit</c>; an incoming email shows why it cannot be edited instead of a form.</summary>
 public sealed class LoggedEmailFormPage(ReadLoggedEmail read, SaveLoggedEmail save, TimeProvider clock)
-    : RecordFormPage<LoggedEmailInput, LoggedEmailView, LoggedEmailDetails>
+    : RecordViewFormPage<LoggedEmailInput, LoggedEmailFields, LoggedEmailDetails>(read, save, CrmModules.Emails, LoggedEmailFields.All & ~LoggedEmailFields.OwnerId)
 {
     public Task<IActionResult> OnGetAsync(int? id, string? relatedModule, int? relatedId, CancellationToken cancellationToken) =>
         OpenAsync(id, () =>
@@ -20,18 +20,9 @@ public sealed class LoggedEmailFormPage(ReadLoggedEmail read, SaveLoggedEmail sa
                 };
         }, cancellationToken);
 
-    protected override Task<Result<LoggedEmailView>> ReadAsync(Actor actor, int id, CancellationToken cancellationToken) => read.RunAsync(actor, id, cancellationToken);
-
-    protected override string? RefusalOf(LoggedEmailView view) => view.Email.Direction == EmailDirections.Incoming ? SaveLoggedEmail.IncomingIsFinal : null;
+    protected override string? RefusalOf(RecordView<LoggedEmailDetails> view) => view.Record.Direction == EmailDirections.Incoming ? SaveLoggedEmail.IncomingIsFinal : null;
 
     protected override bool IsRefusal(Result<LoggedEmailDetails> result) => result.Message == SaveLoggedEmail.IncomingIsFinal;
 
-    protected override bool MayEdit(LoggedEmailView view) => view.Can.Edit;
-
-    protected override LoggedEmailInput Fill(LoggedEmailView view) => LoggedEmailInput.Of(view.Email);
-
-    protected override Task<Result<LoggedEmailDetails>> SaveAsync(Actor actor, int? id, LoggedEmailInput form, CancellationToken cancellationToken) =>
-        save.RunAsync(actor, id, form, LoggedEmailFields.All & ~LoggedEmailFields.OwnerId, cancellationToken);
-
-    protected override string PageOf(LoggedEmailDetails saved) => $"/emails/{saved.Id}";
+    protected override LoggedEmailInput Fill(RecordView<LoggedEmailDetails> view) => LoggedEmailInput.Of(view.Record);
 }

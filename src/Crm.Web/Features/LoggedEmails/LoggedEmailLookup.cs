@@ -7,14 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Web.Features.LoggedEmails;
 
 /// <summary>Logged emails in the global search and as link targets, by subject.</summary>
-public sealed class LoggedEmailLookup(CrmDb db, RecordAccess access) : OwnedRecordLookup<LoggedEmail>(db, access)
+public sealed class LoggedEmailLookup(CrmDb db, RecordAccess access) : OwnedRecordLookup<LoggedEmail>(db, access, CrmModules.Emails)
 {
-    public override string ModuleKey => CrmModules.Emails.Key;
-
-    public override string Title => "Emails";
-
-    public override string PageOf(int id) => $"/emails/{id}";
-
     protected override Expression<Func<LoggedEmail, string>> Label => e => e.Subject;
 
     protected override Expression<Func<LoggedEmail, bool>> Matches(string lowerTerm) => LoggedEmail.Matching(lowerTerm);

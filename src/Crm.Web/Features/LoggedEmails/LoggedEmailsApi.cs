@@ -1,5 +1,6 @@
 using Crm.Web.Records;
 using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
 
 namespace Crm.Web.Features.LoggedEmails;
 
@@ -22,18 +23,13 @@ public static class LoggedEmailsApi
             (await export.RunAsync(http.Actor(), new LoggedEmailQuery(search, sort, null, null, direction, relatedModule, relatedId), format, cancellationToken))
                 .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
-        emails.MapOwnedRecordEdits(
+        emails.MapRecordViewEdits<ReadLoggedEmail, SaveLoggedEmail, LoggedEmailInput, LoggedEmailFields, LoggedEmailDetails>(CrmModules.Emails,
             new OwnedRecordEdits<LoggedEmailInput, LoggedEmailFields>("LoggedEmail")
             {
                 GetSummary = "One logged email; 404 when it does not exist or you may not view it.",
                 CreateSummary = "Logs an email: direction incoming or outgoing, from, to (comma-separated), subject, body (plain text), sentAt, and optionally relatedModule + relatedId.",
                 UpdateSummary = "Corrects an outgoing logged email (incoming ones are refused with 403); `version` is required, 409 if someone else saved first.",
-            },
-            get: async (ReadLoggedEmail read, Actor actor, int id, CancellationToken cancellationToken) =>
-                (await read.RunAsync(actor, id, cancellationToken)).ToHttp(view => Results.Ok(view.Email)),
-            save: (SaveLoggedEmail save, Actor actor, int? id, LoggedEmailInput input, LoggedEmailFields fields, CancellationToken cancellationToken) =>
-                save.RunAsync(actor, id, input, fields, cancellationToken),
-            location: e => $"/api/v1/emails/{e.Id}");
+            });
 
         emails.MapOwnedRecordDelete<LoggedEmail>("LoggedEmail", "emailId", "subject",
             "Deletes the logged email (incoming ones too, with the delete permission).",

@@ -11,30 +11,14 @@ namespace Crm.Web.Features.LoggedEmails;
 public sealed record LoggedEmailDetails(
     int Id, string Direction, string From, string To, string Subject, string Body, DateTime SentAt,
     string? RelatedModule, int? RelatedId, string? RelatedLabel, string? RelatedUrl,
-    Guid OwnerId, string OwnerName, int? DepartmentId, DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version);
+    Guid OwnerId, string OwnerName, int? DepartmentId, DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version) : IRecordDetails;
 
-/// <summary>Edit is false for an incoming email whatever the role allows: it records what was received.</summary>
-public sealed record LoggedEmailActions(bool Edit, bool Delete);
-
-public sealed record LoggedEmailView(LoggedEmailDetails Email, LoggedEmailActions Can);
-
-public sealed class ReadLoggedEmail(CrmDb db, RecordAccess access, RecordLookups lookups)
+public sealed class ReadLoggedEmail(CrmDb db, RecordAccess access, RecordLookups lookups) : IReadRecord<LoggedEmailDetails>
 {
-    public async Task<Result<LoggedEmailView>> RunAsync(Actor actor, int id, CancellationToken cancellationToken)
-    {
-        var opened = await access.ReadAsync<LoggedEmail>(actor, CrmModules.Emails.Key, id, cancellationToken);
-        if (!opened.IsOk)
-        {
-            return opened.Map<LoggedEmailView>();
-        }
-
-        var read = opened.Value;
-        var email = read.Record;
-        var can = new LoggedEmailActions(
-            email.Direction != EmailDirections.Incoming && await read.MayAsync(PermissionAction.Edit, cancellationToken),
-            await read.MayAsync(PermissionAction.Delete, cancellationToken));
-        return Result<LoggedEmailView>.Ok(new LoggedEmailView(await DetailsAsync(db, lookups, actor, email, cancellationToken), can));
-    }
+    /// <summary>Edit is false for an incoming email whatever the role allows: it records what was received.</summary>
+    public Task<Result<RecordView<LoggedEmailDetails>>> RunAsync(Actor actor, int id, CancellationToken cancellationToken) =>
+        access.ViewAsync<LoggedEmail, LoggedEmailDetails>(actor, CrmModules.Emails, id,
+            (e, ct) => DetailsAsync(db, lookups, actor, e, ct), cancellationToken, editable: e => e.Direction != EmailDirections.Incoming);
 
     internal static async Task<LoggedEmailDetails> DetailsAsync(CrmDb db, RecordLookups lookups, Actor actor, LoggedEmail e, CancellationToken cancellationToken)
     {

@@ -58,6 +58,7 @@ public enum LoggedEmailFields
 /// visible to the actor (checked through that module's lookup).
 /// </summary>
 public sealed class SaveLoggedEmail(CrmDb db, RecordEditing editing, RecordLookups lookups, TimeProvider clock)
+    : ISaveRecord<LoggedEmailInput, LoggedEmailFields, LoggedEmailDetails>
 {
     public const string ChangedBySomeoneElse = "This email was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
     public const string IncomingIsFinal = "An incoming email cannot be edited: it records what the sender wrote. You may delete it if your role allows.";

@@ -1,10 +1,5 @@
 using Crm.Web.Records;
-using Crm.Web.Security;
-using Crm.Web.Web;
 
 namespace Crm.Web.Features.Products;
 
-public sealed class ProductPage(ReadProduct read) : RecordDetailsPage<ProductView>
-{
-    protected override Task<Result<ProductView>> ReadAsync(Actor actor, int id, CancellationToken cancellationToken) => read.RunAsync(actor, id, cancellationToken);
-}
+public sealed class ProductPage(ReadProduct read) : RecordViewPage<ProductDetails>(read);

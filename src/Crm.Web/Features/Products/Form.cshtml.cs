@@ -1,23 +1,14 @@
 using Crm.Web.Records;
-using Crm.Web.Security;
-using Crm.Web.Web;
+using Crm.Web.Security.Permissions;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Crm.Web.Features.Products;
 
 /// <summary>The model of <c>/products/new</c> and <c>/products/{id}/edit</c>; the owner is not on the form.</summary>
-public sealed class ProductFormPage(ReadProduct read, SaveProduct save) : RecordFormPage<ProductInput, ProductView, ProductDetails>
+public sealed class ProductFormPage(ReadProduct read, SaveProduct save)
+    : RecordViewFormPage<ProductInput, ProductFields, ProductDetails>(read, save, CrmModules.Products, ProductFields.All & ~ProductFields.OwnerId)
 {
     public Task<IActionResult> OnGetAsync(int? id, CancellationToken cancellationToken) => OpenAsync(id, ProductInput.Blank, cancellationToken);
 
-    protected override Task<Result<ProductView>> ReadAsync(Actor actor, int id, CancellationToken cancellationToken) => read.RunAsync(actor, id, cancellationToken);
-
-    protected override bool MayEdit(ProductView view) => view.Can.Edit;
-
-    protected override ProductInput Fill(ProductView view) => ProductInput.Of(view.Product);
-
-    protected override Task<Result<ProductDetails>> SaveAsync(Actor actor, int? id, ProductInput form, CancellationToken cancellationToken) =>
-        save.RunAsync(actor, id, form, ProductFields.All & ~ProductFields.OwnerId, cancellationToken);
-
-    protected override string PageOf(ProductDetails saved) => $"/products/{saved.Id}";
+    protected override ProductInput Fill(RecordView<ProductDetails> view) => ProductInput.Of(view.Record);
 }

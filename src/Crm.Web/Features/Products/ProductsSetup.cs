@@ -38,18 +38,13 @@ namespace Crm.Web.Features.Products
                 (await list.ExportAsync(http.Actor(), new ProductQuery(search, sort, null, null, active, category), format, cancellationToken))
                     .ToHttp(file => file.ToDownload(http.RequestAborted)));
 
-            products.MapOwnedRecordEdits(
+            products.MapRecordViewEdits<ReadProduct, SaveProduct, ProductInput, ProductFields, ProductDetails>(CrmModules.Products,
                 new OwnedRecordEdits<ProductInput, ProductFields>("Product")
                 {
                     GetSummary = "One product; 404 when it does not exist or you may not view it.",
                     CreateSummary = "Adds a product; price is a string like \"19.90\" in the currency's decimals; the code must be unique ignoring case.",
                     UpdateSummary = "Changes the fields present in the body; `version` is required, 409 if someone else saved first.",
-                },
-                get: async (ReadProduct read, Actor actor, int id, CancellationToken cancellationToken) =>
-                    (await read.RunAsync(actor, id, cancellationToken)).ToHttp(view => Results.Ok(view.Product)),
-                save: (SaveProduct save, Actor actor, int? id, ProductInput input, ProductFields fields, CancellationToken cancellationToken) =>
-                    save.RunAsync(actor, id, input, fields, cancellationToken),
-                location: p => $"/api/v1/products/{p.Id}");
+                });
 
             products.MapOwnedRecordDelete<Product>("Product", "productId", "name",
                 "Deletes the product.",
@@ -79,14 +74,8 @@ namespace Crm.Web.Features.Products
     }
 
     /// <summary>Products in the global search and as link targets, by code or name.</summary>
-    public sealed class ProductLookup(CrmDb db, RecordAccess access) : OwnedRecordLookup<Product>(db, access)
+    public sealed class ProductLookup(CrmDb db, RecordAccess access) : OwnedRecordLookup<Product>(db, access, CrmModules.Products)
     {
-        public override string ModuleKey => CrmModules.Products.Key;
-
-        public override string Title => "Products";
-
-        public override string PageOf(int id) => $"/products/{id}";
-
         protected override Expression<Func<Product, string>> Label => p => p.Code + " " + p.Name;
 
         protected override Expression<Func<Product, bool>> Matches(string lowerTerm) => Product.Matching(lowerTerm);

@@ -10,27 +10,13 @@ namespace Crm.Web.Features.Products;
 /// <summary>One product; the price is text like "19.90" in the currency's decimals.</summary>
 public sealed record ProductDetails(
     int Id, string Code, string Name, string Price, string Currency, string? Category, bool IsActive,
-    Guid OwnerId, string OwnerName, int? DepartmentId, DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version);
+    Guid OwnerId, string OwnerName, int? DepartmentId, DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version) : IRecordDetails;
 
-public sealed record ProductActions(bool Edit, bool Delete);
-
-public sealed record ProductView(ProductDetails Product, ProductActions Can);
-
-public sealed class ReadProduct(CrmDb db, RecordAccess access)
+/// <summary>One product as its page and form read it.</summary>
+public sealed class ReadProduct(CrmDb db, RecordAccess access) : IReadRecord<ProductDetails>
 {
-    public async Task<Result<ProductView>> RunAsync(Actor actor, int id, CancellationToken cancellationToken)
-    {
-        var opened = await access.ReadAsync<Product>(actor, CrmModules.Products.Key, id, cancellationToken);
-        if (!opened.IsOk)
-        {
-            return opened.Map<ProductView>();
-        }
-
-        var read = opened.Value;
-        var product = read.Record;
-        var can = new ProductActions(await read.MayAsync(PermissionAction.Edit, cancellationToken), await read.MayAsync(PermissionAction.Delete, cancellationToken));
-        return Result<ProductView>.Ok(new ProductView(await DetailsAsync(db, product, cancellationToken), can));
-    }
+    public Task<Result<RecordView<ProductDetails>>> RunAsync(Actor actor, int id, CancellationToken cancellationToken) =>
+        access.ViewAsync<Product, ProductDetails>(actor, CrmModules.Products, id, (p, ct) => DetailsAsync(db, p, ct), cancellationToken);
 
     internal static async Task<ProductDetails> DetailsAsync(CrmDb db, Product p, CancellationToken cancellationToken)
     {

@@ -55,6 +55,7 @@ public enum ProductFields
 /// concurrent duplicate the check missed, and that is the same field error, not a 500.
 /// </summary>
 public sealed class SaveProduct(CrmDb db, RecordEditing editing, TimeProvider clock)
+    : ISaveRecord<ProductInput, ProductFields, ProductDetails>
 {
     public const string ChangedBySomeoneElse = "This product was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
 

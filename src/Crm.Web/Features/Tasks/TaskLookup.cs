@@ -8,14 +8,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Web.Features.Tasks;
 
 /// <summary>Tasks in the global search and as link targets, by title.</summary>
-public sealed class TaskLookup(CrmDb db, RecordAccess access, TaskVisibility visibility) : OwnedRecordLookup<CrmTask>(db, access)
+public sealed class TaskLookup(CrmDb db, RecordAccess access, TaskVisibility visibility) : OwnedRecordLookup<CrmTask>(db, access, CrmModules.Tasks)
 {
-    public override string ModuleKey => CrmModules.Tasks.Key;
-
-    public override string Title => "Tasks";
-
-    public override string PageOf(int id) => $"/tasks/{id}";
-
     protected override Expression<Func<CrmTask, string>> Label => t => t.Title;
 
     protected override Task<Expression<Func<CrmTask, bool>>> VisibleAsync(Actor actor, CancellationToken cancellationToken) =>
