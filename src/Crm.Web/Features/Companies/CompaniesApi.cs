@@ -16,9 +16,10 @@ public static class CompaniesApi
             .WithName("ListCompanies")
             .WithSummary("The companies you may view: search by name, sort by name or id, keyset-paged (pass nextCursor back as cursor; pageSize 1 to 100).");
 
-        companies.MapExport("ExportCompanies", "companies", async (string? format, string? search, string? sort, Guid? ownerId, HttpContext http, ExportCompanies export, CancellationToken cancellationToken) =>
+        companies.MapGet("/export", async (string? format, string? search, string? sort, Guid? ownerId, HttpContext http, ExportCompanies export, CancellationToken cancellationToken) =>
             (await export.RunAsync(http.Actor(), new CompanyQuery(search, sort, OwnerId: ownerId), format, cancellationToken))
-                .ToHttp(file => file.ToDownload(http.RequestAborted)));
+                .ToHttp(file => file.ToDownload(http.RequestAborted)))
+            .AsListExport(companies, "ExportCompanies", "companies");
 
         companies.MapOwnedRecordEdits(
             new OwnedRecordEdits<CompanyInput, CompanyFields>("Company")

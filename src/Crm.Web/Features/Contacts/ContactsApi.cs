@@ -17,10 +17,11 @@ public static class ContactsApi
             .WithName("ListContacts")
             .WithSummary("The contacts you may view: search by name or email, filter by companyId, sort by name or id, keyset-paged.");
 
-        contacts.MapExport("ExportContacts", "contacts", async (string? format, string? search, string? sort, int? companyId,
+        contacts.MapGet("/export", async (string? format, string? search, string? sort, int? companyId,
                 HttpContext http, ExportContacts export, CancellationToken cancellationToken) =>
             (await export.RunAsync(http.Actor(), new ContactQuery(search, sort, CompanyId: companyId), format, cancellationToken))
-                .ToHttp(file => file.ToDownload(http.RequestAborted)));
+                .ToHttp(file => file.ToDownload(http.RequestAborted)))
+            .AsListExport(contacts, "ExportContacts", "contacts");
 
         contacts.MapRecordViewEdits<ReadContact, SaveContact, ContactInput, ContactFields, ContactDetails>(CrmModules.Contacts,
             new OwnedRecordEdits<ContactInput, ContactFields>("Contact")

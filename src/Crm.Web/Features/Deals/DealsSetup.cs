@@ -31,10 +31,11 @@ namespace Crm.Web.Features.Deals
                 .WithName("ListDeals")
                 .WithSummary("The deals you may view: filter by stage, open (true: not won or lost), companyId, ownerId; search by title; sort by title, amount or id; keyset-paged.");
 
-            deals.MapExport("ExportDeals", "deals", async (string? format, string? search, string? sort, string? stage, bool? open, int? companyId, Guid? ownerId,
+            deals.MapGet("/export", async (string? format, string? search, string? sort, string? stage, bool? open, int? companyId, Guid? ownerId,
                     HttpContext http, ListDeals list, CancellationToken cancellationToken) =>
                 (await list.ExportAsync(http.Actor(), new DealQuery(search, sort, null, null, stage, open, companyId, ownerId), format, cancellationToken))
-                    .ToHttp(file => file.ToDownload(http.RequestAborted)));
+                    .ToHttp(file => file.ToDownload(http.RequestAborted)))
+                .AsListExport(deals, "ExportDeals", "deals");
 
             deals.MapOwnedRecordEdits(
                 new OwnedRecordEdits<DealInput, DealFields>("Deal")

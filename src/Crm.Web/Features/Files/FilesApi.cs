@@ -21,10 +21,11 @@ public static class FilesApi
             .WithName("ListFiles")
             .WithSummary("The files you may view, of one record (module and id) or of all; search by name, sort by name or id, keyset-paged.");
 
-        files.MapExport("ExportFiles", "files (their metadata, not their content)", async (string? format, string? module, int? id, string? search, string? sort,
+        files.MapGet("/export", async (string? format, string? module, int? id, string? search, string? sort,
                 HttpContext http, ExportFiles export, CancellationToken cancellationToken) =>
             (await export.RunAsync(http.Actor(), new FileQuery(module, id, search, sort), format, cancellationToken))
-                .ToHttp(file => file.ToDownload(http.RequestAborted)));
+                .ToHttp(file => file.ToDownload(http.RequestAborted)))
+            .AsListExport(files, "ExportFiles", "files (their metadata, not their content)");
 
         // Upload and GET are mapped here, not through the kit's MapOwnedRecordEdits: that maps GET,
         // a JSON create and a PATCH together through one save use case, while a file is created from

@@ -21,10 +21,11 @@ public static class LeadsApi
             .WithName("ListLeads")
             .WithSummary("The leads you may view: filter by status and source, search name, email or company name, sort by name or id, keyset-paged.");
 
-        leads.MapExport("ExportLeads", "leads", async (string? format, string? search, string? sort, string? status, string? source,
+        leads.MapGet("/export", async (string? format, string? search, string? sort, string? status, string? source,
                 HttpContext http, ExportLeads export, CancellationToken cancellationToken) =>
             (await export.RunAsync(http.Actor(), new LeadQuery(search, sort, null, null, status, source), format, cancellationToken))
-                .ToHttp(file => file.ToDownload(http.RequestAborted)));
+                .ToHttp(file => file.ToDownload(http.RequestAborted)))
+            .AsListExport(leads, "ExportLeads", "leads");
 
         leads.MapOwnedRecordEdits(
             new OwnedRecordEdits<LeadInput, LeadFields>("Lead")

@@ -18,10 +18,11 @@ public static class LoggedEmailsApi
             .WithName("ListLoggedEmails")
             .WithSummary("The logged emails you may view: filter by direction and related record (relatedModule + relatedId), search subject and addresses, sort by sent (newest first) or id, keyset-paged.");
 
-        emails.MapExport("ExportLoggedEmails", "logged emails", async (string? format, string? search, string? sort, string? direction, string? relatedModule, int? relatedId,
+        emails.MapGet("/export", async (string? format, string? search, string? sort, string? direction, string? relatedModule, int? relatedId,
                 HttpContext http, ExportLoggedEmails export, CancellationToken cancellationToken) =>
             (await export.RunAsync(http.Actor(), new LoggedEmailQuery(search, sort, null, null, direction, relatedModule, relatedId), format, cancellationToken))
-                .ToHttp(file => file.ToDownload(http.RequestAborted)));
+                .ToHttp(file => file.ToDownload(http.RequestAborted)))
+            .AsListExport(emails, "ExportLoggedEmails", "logged emails");
 
         emails.MapRecordViewEdits<ReadLoggedEmail, SaveLoggedEmail, LoggedEmailInput, LoggedEmailFields, LoggedEmailDetails>(CrmModules.Emails,
             new OwnedRecordEdits<LoggedEmailInput, LoggedEmailFields>("LoggedEmail")

@@ -17,10 +17,11 @@ public static class MemosApi
             .WithName("ListMemos")
             .WithSummary("The memos you may view (your scope, those you wrote, those you review; never someone else's draft): search by title, filter by stage or box (written, to-review), sort by title or id, keyset-paged.");
 
-        memos.MapExport("ExportMemos", "memos", async (string? format, string? search, string? stage, string? box, string? sort,
+        memos.MapGet("/export", async (string? format, string? search, string? stage, string? box, string? sort,
                 HttpContext http, ExportMemos export, CancellationToken cancellationToken) =>
             (await export.RunAsync(http.Actor(), new MemoQuery(search, stage, box, sort), format, cancellationToken))
-                .ToHttp(file => file.ToDownload(http.RequestAborted)));
+                .ToHttp(file => file.ToDownload(http.RequestAborted)))
+            .AsListExport(memos, "ExportMemos", "memos");
 
         memos.MapOwnedRecordEdits(
             new OwnedRecordEdits<MemoInput, MemoFields>("Memo")

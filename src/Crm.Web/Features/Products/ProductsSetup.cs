@@ -33,10 +33,11 @@ namespace Crm.Web.Features.Products
                 .WithName("ListProducts")
                 .WithSummary("The products you may view: filter by active and category, search code or name, sort by name, code or id, keyset-paged.");
 
-            products.MapExport("ExportProducts", "products", async (string? format, string? search, string? sort, bool? active, string? category,
+            products.MapGet("/export", async (string? format, string? search, string? sort, bool? active, string? category,
                     HttpContext http, ListProducts list, CancellationToken cancellationToken) =>
                 (await list.ExportAsync(http.Actor(), new ProductQuery(search, sort, null, null, active, category), format, cancellationToken))
-                    .ToHttp(file => file.ToDownload(http.RequestAborted)));
+                    .ToHttp(file => file.ToDownload(http.RequestAborted)))
+                .AsListExport(products, "ExportProducts", "products");
 
             products.MapRecordViewEdits<ReadProduct, SaveProduct, ProductInput, ProductFields, ProductDetails>(CrmModules.Products,
                 new OwnedRecordEdits<ProductInput, ProductFields>("Product")

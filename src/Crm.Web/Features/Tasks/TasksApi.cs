@@ -17,10 +17,11 @@ public static class TasksApi
             .WithName("ListTasks")
             .WithSummary("The tasks you may view (your scope and those you are responsible for): filter by status (open = not done or cancelled), priority, responsible (a user ID or me), related record, parent; search by title; sort by title or id; keyset-paged.");
 
-        tasks.MapExport("ExportTasks", "tasks", async (string? format, string? search, string? status, string? priority, string? responsible, string? relatedModule, int? relatedId, int? parentId,
+        tasks.MapGet("/export", async (string? format, string? search, string? status, string? priority, string? responsible, string? relatedModule, int? relatedId, int? parentId,
                 string? sort, HttpContext http, ExportTasks export, CancellationToken cancellationToken) =>
             (await export.RunAsync(http.Actor(), new TaskQuery(search, status, priority, responsible, relatedModule, relatedId, parentId, sort), format, cancellationToken))
-                .ToHttp(file => file.ToDownload(http.RequestAborted)));
+                .ToHttp(file => file.ToDownload(http.RequestAborted)))
+            .AsListExport(tasks, "ExportTasks", "tasks");
 
         tasks.MapOwnedRecordEdits(
             new OwnedRecordEdits<TaskInput, TaskFields>("Task")
