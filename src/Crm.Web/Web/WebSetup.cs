@@ -20,6 +20,7 @@ public static class WebSetup
             o.Conventions.AuthorizeFolder("/");
             // The administration area (/admin/...): administrators only, whatever a page's model says.
             o.Conventions.Add(new AdministrationPages());
+            o.Conventions.ConfigureFilter(new UnknownPageHandlers());
         });
 
         services.AddAuthorization(o =>
