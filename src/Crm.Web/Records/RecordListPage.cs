@@ -54,6 +54,15 @@ public abstract class RecordListPage<TItem>(RecordAccess access, ModuleDefinitio
     /// <summary>The links to the page before and after this one (null: none), for the shared pager <c>_ListPager</c>.</summary>
     public ListPager Pager => new(List.PreviousCursor is { } previous ? Link(previous) : null, List.NextCursor is { } next ? Link(next) : null);
 
+    /// <summary>The pager, and <paramref name="empty"/> ("No products to show.") when the page has no row.</summary>
+    public ListPager Footer(string empty) => Pager with { Empty = List.Items.Count == 0 ? empty : null };
+
+    /// <summary>The filter form's search box (<c>_ListSearch</c>), labelled with what the list searches.</summary>
+    public ListSearch SearchBox(string label) => new(label, Search);
+
+    /// <summary>The filter form's sort choice (<c>_ListSort</c>): the list's sorts as value and label, the default first.</summary>
+    public ListSort SortChoice(params (string Value, string Label)[] options) => new(Sort, options);
+
     /// <summary>The export of the list as shown (csv or xlsx): same search, filters and sort, every page.</summary>
     public string ExportLink => $"/api/v1/{module.Key}/export" + QueryOf(null, Sort);
 
@@ -103,5 +112,14 @@ public abstract class RecordListPage<TItem>(RecordAccess access, ModuleDefinitio
             .Where(p => p.Value is not null)).ToUriComponent();
 }
 
-/// <summary>What the shared pager of a list page shows: a Previous and a Next link when there is such a page.</summary>
-public sealed record ListPager(string? Previous, string? Next);
+/// <summary>What the shared pager of a list page shows: a Previous and a Next link when there is such a page, and <paramref name="Empty"/> when the page has no row.</summary>
+public sealed record ListPager(string? Previous, string? Next, string? Empty = null);
+
+/// <summary>The search box of a list's filter form, labelled with what it searches.</summary>
+public sealed record ListSearch(string Label, string? Value);
+
+/// <summary>The sort choice of a list's filter form: the first option is the default, also for a sort the list does not know.</summary>
+public sealed record ListSort(string? Current, IReadOnlyList<(string Value, string Label)> Options)
+{
+    public bool IsChosen(string value) => Current == value || (value == Options[0].Value && !Options.Any(o => o.Value == Current));
+}

@@ -14,8 +14,6 @@ public sealed class ProductsPage(ListProducts list, RecordAccess access) : Recor
     [BindProperty(SupportsGet = true)]
     public string? Category { get; set; }
 
-    public ListPage<ProductListItem> Products => List;
-
     protected override Task<Result<ListPage<ProductListItem>>> ListAsync(Actor actor, CancellationToken cancellationToken) =>
         list.RunAsync(actor, new ProductQuery(Search, Sort, Cursor, PageSize, Active, Category), cancellationToken);
 
