@@ -10,18 +10,14 @@ namespace Crm.Web.Features.Products;
 /// <summary>
 /// What the product form or an API caller may set, bound straight from either (the API body, named
 /// ProductRequest in the OpenAPI document); anything else in a body (id, createdAt, departmentId) is
-/// ignored. A new field is a property here and a flag of the same name in <see cref="ProductFields"/>.
+/// ignored. A new field is a property here, a flag of the same name in <see cref="ProductFields"/>, and
+/// the property of that name in <see cref="ProductDetails"/> fills the edit form.
 /// </summary>
 [ApiSchemaName("ProductRequest")]
 public sealed class ProductInput
 {
     /// <summary>A new product's form: the default currency, active.</summary>
     public static ProductInput Blank() => new() { Currency = Money.DefaultCurrency, IsActive = true };
-
-    public static ProductInput Of(ProductDetails p) => new()
-    {
-        Code = p.Code, Name = p.Name, Price = p.Price, Currency = p.Currency, Category = p.Category, IsActive = p.IsActive, OwnerId = p.OwnerId, Version = p.Version,
-    };
 
     public string? Code { get; set; }
     public string? Name { get; set; }
