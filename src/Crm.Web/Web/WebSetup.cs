@@ -1,9 +1,10 @@
 using System.Net;
 using System.Threading.RateLimiting;
+using Crm.Web.Features.Settings;
+using Crm.Web.Features.TwoFactor;
+using Crm.Web.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.HttpOverrides;
-using Crm.Web.Features.Settings;
-using Crm.Web.Security;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Crm.Web.Web;
@@ -126,7 +127,7 @@ public static class WebSetup
         app.UseAuthentication();
         app.UseCrmLocalisation();
         app.UsePasswordChangeGate();
-        Features.TwoFactor.SecondFactorPolicy.UseSecondFactorGate(app);
+        app.UseSecondFactorGate();
         app.UsePreviewGate();
         app.UseAuthorization();
         return app;

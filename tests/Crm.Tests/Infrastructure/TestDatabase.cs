@@ -89,23 +89,19 @@ public sealed class TestDatabase : IDisposable
 
     // The administration connection (to the server's own database, never to a test's or the
     // template's) is pooled: each test creates and drops a database through it.
-    private static void RunOnServer(string sql)
+    private static void RunOnServer(string sql) => OnServer(sql, c => c.ExecuteNonQuery());
+
+    private static T OnServer<T>(string sql, Func<NpgsqlCommand, T> run)
     {
         using var connection = new NpgsqlConnection(AdminConnectionString);
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
-        command.ExecuteNonQuery();
+        return run(command);
     }
 
     private static readonly Lazy<bool> s_copiesFiles = new(() =>
-    {
-        using var connection = new NpgsqlConnection(AdminConnectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SHOW server_version_num";
-        return int.Parse((string)command.ExecuteScalar()!, System.Globalization.CultureInfo.InvariantCulture) >= 150000;
-    });
+        OnServer("SHOW server_version_num", c => int.Parse((string)c.ExecuteScalar()!, System.Globalization.CultureInfo.InvariantCulture)) >= 150000);
 
     /// <summary>Runs the app's own migration step on an empty database; returns the template's name (PostgreSQL) or file (SQLite).</summary>
     private static string BuildTemplate()

@@ -41,19 +41,23 @@ public sealed class SecondFactorPolicy(CrmDb db)
         !user.TwoFactorEnabled && await RequiredForAsync(user.Id, cancellationToken)
             ? [new Claim(MustEnrolClaim, "true")]
             : [];
+}
 
+/// <summary>The request step that holds a session the two-factor policy requires enrolment of.</summary>
+public static class SecondFactorGate
+{
     private static readonly PathString[] s_allowed =
     [
-        SecurityPath, "/account/sign-out", "/error", "/help", "/health", "/lib", "/css", "/js", "/images", "/branding", "/favicon.ico",
+        SecondFactorPolicy.SecurityPath, "/account/sign-out", "/error", "/help", "/health", "/lib", "/css", "/js", "/images", "/branding", "/favicon.ico",
     ];
 
     /// <summary>
     /// Pages redirect to enrolment and the API answers 403 for a session held by the policy. API
     /// tokens carry no such claim: integrations are not interactive and keep working (by design).
     /// </summary>
-    public static IApplicationBuilder UseSecondFactorGate(IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseSecondFactorGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (context.User.HasClaim(MustEnrolClaim, "true") && context.SignedIn() is { ApiTokenName: null } signedIn
+        if (context.User.HasClaim(SecondFactorPolicy.MustEnrolClaim, "true") && context.SignedIn() is { ApiTokenName: null } signedIn
             && !s_allowed.Any(p => context.Request.Path.StartsWithSegments(p))
             && await context.RequestServices.GetRequiredService<SecondFactorPolicy>().MustEnrolAsync(signedIn.PreviewedBy?.UserId ?? signedIn.UserId, context.RequestAborted))
         {
@@ -65,7 +69,7 @@ public sealed class SecondFactorPolicy(CrmDb db)
                 return;
             }
 
-            context.Response.Redirect(SecurityPath);
+            context.Response.Redirect(SecondFactorPolicy.SecurityPath);
             return;
         }
 
