@@ -43,7 +43,8 @@ public sealed class ListRecordShares(CrmDb db, SharedRecords records, RecordLook
             shares, holders?.Holders) { AccessCut = holders?.Cut ?? false });
     }
 
-    private async Task<(IReadOnlyList<RecordAccessHolder> Holders, bool Cut)> HoldersAsync(SharedRecord record, CancellationToken cancellationToken)
+    /// <summary>Who may view the record now (and edit it), with why; the share preview asks it before and after a share.</summary>
+    public async Task<(IReadOnlyList<RecordAccessHolder> Holders, bool Cut)> HoldersAsync(SharedRecord record, CancellationToken cancellationToken)
     {
         var lookup = lookups.Of(record.Module.Key)!;
         var users = await db.Users.AsNoTracking().Where(u => u.IsActive).OrderBy(u => u.FullName).ThenBy(u => u.Id)

@@ -19,11 +19,14 @@ public static class ShareEndpoints
             .Produces<RecordSharing>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        shares.MapPost("", async (string module, int id, ShareInput body, HttpContext http, ShareRecord share, CancellationToken cancellationToken) =>
-                (await share.RunAsync(http.Actor(), module, id, body, cancellationToken)).ToHttp(view => Results.Created($"/api/v1/{module}/{id}/shares/{view.Id}", view)))
+        shares.MapPost("", async (string module, int id, bool? dryRun, ShareInput body, HttpContext http, ShareRecord share, CancellationToken cancellationToken) =>
+                dryRun == true
+                    ? (await share.PreviewAsync(http.Actor(), module, id, body, cancellationToken)).ToHttp()
+                    : (await share.RunAsync(http.Actor(), module, id, body, cancellationToken)).ToHttp(view => Results.Created($"/api/v1/{module}/{id}/shares/{view.Id}", view)))
             .WithName("ShareRecord")
-            .WithSummary("Shares the record with exactly one of userId, groupId, roleId (withSubordinates: also the roles below it) or departmentId; access \"read\" or \"edit\"; optional endsAt (UTC, in the future). The owner may share for reading, whoever may edit the record for reading or editing; sharing again with the same target replaces its access and end.")
+            .WithSummary("Shares the record with exactly one of userId, groupId, roleId (withSubordinates: also the roles below it) or departmentId; access \"read\" or \"edit\"; optional endsAt (UTC, in the future). The owner may share for reading, whoever may edit the record for reading or editing; sharing again with the same target replaces its access and end. With dryRun=true nothing is saved: 200 with who would gain what (counted by the real row filter; recorded in the activity log).")
             .Produces<ShareView>(StatusCodes.Status201Created)
+            .Produces<SharePreview>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status403Forbidden);

@@ -9,6 +9,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Records;
 
+/// <summary>One person whose access a share would change: from none or view, to view or edit.</summary>
+public sealed record AccessChange(Guid UserId, string Name, string Before, string After);
+
+/// <summary>The share as it would be saved, and who would gain what.</summary>
+public sealed record SharePreview(ShareView Share, IReadOnlyList<AccessChange> Changes);
+
 /// <summary>
 /// A share as the API's body and the page's form give it: exactly one of <see cref="UserId"/>,
 /// <see cref="GroupId"/>, <see cref="RoleId"/> (with <see cref="WithSubordinates"/> for the roles
@@ -23,11 +29,35 @@ public sealed record ShareInput(Guid? UserId, int? GroupId, int? RoleId, bool? W
 /// record's sharing page). Sharing again with the same target replaces its access and end. The
 /// share row is audited as itself, and a "shared" entry on the record's own history says with whom.
 /// </summary>
-public sealed class ShareRecord(CrmDb db, SharedRecords records, AuditContext audit, TimeProvider clock)
+public sealed class ShareRecord(CrmDb db, SharedRecords records, AuditContext audit, TimeProvider clock, ListRecordShares holders, Features.Activity.ActivityLog activity)
 {
     public const string Shared = "shared";
 
-    public async Task<Result<ShareView>> RunAsync(Actor actor, string module, int id, ShareInput input, CancellationToken cancellationToken)
+    public Task<Result<ShareView>> RunAsync(Actor actor, string module, int id, ShareInput input, CancellationToken cancellationToken) =>
+        SaveAsync(actor, module, id, input, preview: null, cancellationToken);
+
+    /// <summary>
+    /// What the share would change, without saving it (<c>?dryRun=true</c>, the page's Preview): the
+    /// share is written in a transaction that is rolled back, and each person's access is read before
+    /// and inside it by the module's own rules and the real row filter, so the answer is what they
+    /// would see. Asking is recorded in the activity log.
+    /// </summary>
+    public async Task<Result<SharePreview>> PreviewAsync(Actor actor, string module, int id, ShareInput input, CancellationToken cancellationToken)
+    {
+        SharePreview? preview = null;
+        var checkedShare = await SaveAsync(actor, module, id, input, p => preview = p, cancellationToken);
+        if (!checkedShare.IsOk)
+        {
+            return checkedShare.Map<SharePreview>();
+        }
+
+        activity.Record(actor, Features.Activity.ActivityKinds.AccessExplained,
+            $"Previewed sharing {checkedShare.Value.TargetName} on {module} {id}: {preview!.Changes.Count} would gain access");
+        await db.SaveChangesAsync(cancellationToken);
+        return Result<SharePreview>.Ok(preview);
+    }
+
+    private async Task<Result<ShareView>> SaveAsync(Actor actor, string module, int id, ShareInput input, Action<SharePreview>? preview, CancellationToken cancellationToken)
     {
         var opened = await records.OpenAsync(actor, module, id, cancellationToken);
         if (!opened.IsOk)
@@ -93,8 +123,24 @@ public sealed class ShareRecord(CrmDb db, SharedRecords records, AuditContext au
             db.RecordShares.Add(share);
         }
 
+        var before = preview is null ? null : (await holders.HoldersAsync(record, cancellationToken)).Holders;
         share.Access = access!.Value;
         share.EndsAt = input.EndsAt?.ToUniversalTime();
+        if (preview is not null)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            var after = (await holders.HoldersAsync(record, cancellationToken)).Holders;
+            var view = SharedRecords.View(share, targetName, now);
+            await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            preview(new SharePreview(view, [.. after
+                .Select(a => (After: a, Before: before!.FirstOrDefault(b => b.UserId == a.UserId)))
+                .Where(p => p.Before is null || (p.After.MayEdit && !p.Before.MayEdit))
+                .Select(p => new AccessChange(p.After.UserId, p.After.Name, p.Before is null ? "none" : "view", p.After.MayEdit ? "edit" : "view"))]));
+            return Result<ShareView>.Ok(view);
+        }
+
         var changes = new JsonObject
         {
             ["sharedWith"] = new JsonObject { ["new"] = targetName },

@@ -10,7 +10,7 @@ namespace Crm.Tests.Sharing;
 /// Sharing one record (issue 29): a share with a user, a group, a role (alone or with the roles
 /// below it) or a department opens the record on every path to exactly the people it reaches, read
 /// only or read-write; removing it, or its end passing, closes it on the next request; the record's
-/// history and sharing page say so; bad input changes nothing.
+/// history and sharing page say so; the preview names who would gain access; bad input changes nothing.
 /// </summary>
 public sealed class RecordSharingTests
 {
@@ -38,6 +38,14 @@ public sealed class RecordSharingTests
         {
             clients[person] = await app.SignInAsync($"{person}@crm.test", Password);
         }
+
+        // The preview names exactly who would gain access, and saves nothing.
+        var preview = await owner.PostJsonAsync($"/api/v1/deals/{deal}/shares?dryRun=true", $$"""{{{org.TargetJson(target)}},"access":"read"}""");
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        var changes = (await preview.ReadJsonAsync()).GetProperty("changes").EnumerateArray().ToList();
+        Assert.Equal(reached.Order(StringComparer.Ordinal), changes.Select(c => c.GetProperty("name").GetString()!).Order(StringComparer.Ordinal));
+        Assert.All(changes, c => Assert.Equal(("none", "view"), (c.GetProperty("before").GetString(), c.GetProperty("after").GetString())));
+        Assert.Equal(0, await app.InDatabaseAsync(db => db.RecordShares.CountAsync()));
 
         // Shared through the record's own page, as the owner would.
         var shared = await owner.SubmitAsync($"/sharing/deals/{deal}", new() { ["ShareWith"] = org.Choice(target), ["Access"] = "read" }, "#share-form");

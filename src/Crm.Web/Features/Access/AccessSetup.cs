@@ -21,6 +21,7 @@ public sealed class AccessSetup : ICrmFeature
         [
             "Every record page has a Sharing button. Its page lists the record's shares and everyone who may see the record, with the reasons: owner, the scope of their role or group, the organisation default, a share, a sharing rule or a rule of the module (such as a memo's author).",
             "The owner of a record may share it for reading; whoever may edit it may share it for reading or for reading and editing. Share with a person, a group, a role (alone, or with all the roles below it) or a department (its members and the heads of the departments above it). You cannot share with yourself.",
+            "Preview, before Share, lists who would gain access and what, without saving anything.",
             "A share may have a last day: it stops counting at midnight UTC after that day, and stays listed as ended. Removing a share, or its end passing, takes the access away on the very next request.",
             "A shared record shows everywhere its recipients look: lists, search, exports, the API, its history and its files. A read share never allows editing or deleting. Shares and their removal appear in the record's history.",
         ]));

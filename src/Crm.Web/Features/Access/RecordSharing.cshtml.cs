@@ -34,15 +34,34 @@ public sealed class RecordSharingPage(ListRecordShares list, ShareRecord share, 
         return await LoadAsync(module, id, cancellationToken) ? Page() : NotFound();
     }
 
+    /// <summary>What the share in the form would change, shown above it; nothing is saved.</summary>
+    public SharePreview? Preview { get; private set; }
+
     public async Task<IActionResult> OnPostAsync(string module, int id, CancellationToken cancellationToken)
     {
-        var input = Read();
-        var result = await share.RunAsync(HttpContext.Actor(), module, id, input, cancellationToken);
+        var result = await share.RunAsync(HttpContext.Actor(), module, id, Read(), cancellationToken);
         if (result.IsOk)
         {
             return Redirect($"/sharing/{module}/{id}?done=true");
         }
 
+        return await RefusedAsync(module, id, result, cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostPreviewAsync(string module, int id, CancellationToken cancellationToken)
+    {
+        var result = await share.PreviewAsync(HttpContext.Actor(), module, id, Read(), cancellationToken);
+        if (result.IsOk)
+        {
+            Preview = result.Value;
+            return await LoadAsync(module, id, cancellationToken) ? Page() : NotFound();
+        }
+
+        return await RefusedAsync(module, id, result, cancellationToken);
+    }
+
+    private async Task<IActionResult> RefusedAsync(string module, int id, Web.Result result, CancellationToken cancellationToken)
+    {
         if (result.Outcome == Web.Outcome.NotFound)
         {
             return NotFound();
