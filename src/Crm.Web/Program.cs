@@ -45,6 +45,7 @@ app.MapRazorPages();
 app.MapOpenApi("/api/{documentName}/openapi.json").RequireAuthorization();
 var api = app.MapGroup("/api/v1").RequireAuthorization();
 api.MapRecordSuggestionsApi();
+api.MapRecordSharesApi();
 app.MapFeatures(FeatureList.All, api);
 
 var started = app.Lifetime.ApplicationStarted; // read now: the services are disposed when RunAsync fails

@@ -46,6 +46,7 @@ public class CrmDb(DbContextOptions<CrmDb> options) : IdentityUserContext<CrmUse
     public DbSet<PermissionOverride> PermissionOverrides => Set<PermissionOverride>();
     public DbSet<ModuleDefault> ModuleDefaults => Set<ModuleDefault>();
     public DbSet<Share> RecordShares => Set<Share>();
+    public DbSet<SharingRule> SharingRules => Set<SharingRule>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<ActivityEntry> ActivityLog => Set<ActivityEntry>();
     public DbSet<OutgoingEmail> OutgoingEmails => Set<OutgoingEmail>();

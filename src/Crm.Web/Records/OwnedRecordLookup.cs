@@ -107,6 +107,9 @@ public abstract class OwnedRecordLookup<T>(CrmDb db, RecordAccess access, Module
         return permitted;
     }
 
+    public Task<RecordOwnership?> OwnershipAsync(int id, CancellationToken cancellationToken) =>
+        db.Set<T>().AsNoTracking().Where(r => r.Id == id).Select(r => new RecordOwnership(r.OwnerId, r.DepartmentId)).FirstOrDefaultAsync(cancellationToken);
+
     /// <summary>The fields of the module's records that hold another record's id (history shows them only to who may see that record).</summary>
     public virtual IReadOnlyList<LinkField> LinkFields => [];
 

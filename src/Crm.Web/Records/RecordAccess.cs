@@ -12,7 +12,7 @@ namespace Crm.Web.Records;
 /// (with shares) for lists, and the facts of one record for a decision. Lists and detail pages
 /// both go through here, so a record a list hides is also a 404 on its own page.
 /// </summary>
-public sealed class RecordAccess(CrmDb db, Security.Permissions.Access access, PermissionEngine engine)
+public sealed class RecordAccess(CrmDb db, Security.Permissions.Access access, PermissionEngine engine, TimeProvider clock)
 {
     public Task<PermissionSubject?> SubjectAsync(Actor actor, CancellationToken cancellationToken) =>
         access.SubjectAsync(actor, cancellationToken);
@@ -32,12 +32,7 @@ public sealed class RecordAccess(CrmDb db, Security.Permissions.Access access, P
             return _ => false;
         }
 
-        var userId = subject.UserId;
-        var groups = subject.GroupIds.ToList();
-        var departments = subject.DepartmentIds.ToList();
-        Expression<Func<T, bool>> shared = r => db.RecordShares.Any(s => s.Module == module && s.RecordId == r.Id
-            && (s.UserId == userId || (s.GroupId != null && groups.Contains(s.GroupId.Value)) || (s.DepartmentId != null && departments.Contains(s.DepartmentId.Value))));
-        return OwnedRecordFilter.OnColumns(engine.VisibleTo(subject, module, shared));
+        return OwnedRecordFilter.OnColumns(engine.VisibleTo(subject, module, SharedWith<T>(subject, module)));
     }
 
     /// <summary>
@@ -61,19 +56,36 @@ public sealed class RecordAccess(CrmDb db, Security.Permissions.Access access, P
             return _ => false;
         }
 
-        var userId = subject.UserId;
-        var row = rules(userId);
-        var groups = subject.GroupIds.ToList();
-        var departments = subject.DepartmentIds.ToList();
-        Expression<Func<T, bool>> shared = r => db.RecordShares.Any(s => s.Module == module && s.RecordId == r.Id
-            && (s.UserId == userId || (s.GroupId != null && groups.Contains(s.GroupId.Value)) || (s.DepartmentId != null && departments.Contains(s.DepartmentId.Value))));
-        var visible = OwnedRecordFilter.OnColumns(engine.VisibleTo(subject, module, shared, row.Conditions));
+        var row = rules(subject.UserId);
+        var visible = OwnedRecordFilter.OnColumns(engine.VisibleTo(subject, module, SharedWith<T>(subject, module), row.Conditions));
         if (row.AlsoVisible is { } also)
         {
             visible = RowFilters.Or(visible, also);
         }
 
         return row.OnlyIf is { } only ? RowFilters.And(visible, only) : visible;
+    }
+
+    /// <summary>
+    /// "A share of the row reaches the subject", as SQL: one that has not ended and names them, one of
+    /// their groups or departments, their role, or a role above theirs "with subordinates". It says
+    /// what <see cref="RecordShare.Reaches"/> says, over the rows of RecordShares.
+    /// </summary>
+    private Expression<Func<T, bool>> SharedWith<T>(PermissionSubject subject, string module)
+        where T : class, IOwnedRecord
+    {
+        // Captured locals become query parameters, so one plan serves every caller.
+        var userId = subject.UserId;
+        var groups = subject.GroupIds.ToList();
+        var departments = subject.DepartmentIds.ToList();
+        var role = subject.RoleId ?? 0;
+        var rolesAbove = subject.RolesAbove.ToList();
+        var now = clock.GetUtcNow().UtcDateTime;
+        return r => db.RecordShares.Any(s => s.Module == module && s.RecordId == r.Id && (s.EndsAt == null || s.EndsAt > now)
+            && (s.UserId == userId
+                || (s.GroupId != null && groups.Contains(s.GroupId.Value))
+                || (s.DepartmentId != null && departments.Contains(s.DepartmentId.Value))
+                || (s.RoleId != null && (s.RoleId == role || (s.WithSubordinates && rolesAbove.Contains(s.RoleId.Value))))));
     }
 
     /// <summary>
@@ -100,30 +112,24 @@ public sealed class RecordAccess(CrmDb db, Security.Permissions.Access access, P
             async (action, ct) => !actor.IsPreview && (await DecideAsync(actor, module, action, facts, ct)).Allowed));
     }
 
-    /// <summary>The facts the engine decides on for one record, with the shares that reach it.</summary>
+    /// <summary>The facts the engine decides on for one record, with its shares that have not ended.</summary>
     public async Task<RecordFacts> FactsAsync(string module, int id, Guid ownerId, int? departmentId, CancellationToken cancellationToken)
     {
-        var shares = await db.RecordShares.AsNoTracking().Where(s => s.Module == module && s.RecordId == id).ToListAsync(cancellationToken);
-        return new RecordFacts(module, id, ownerId, departmentId ?? 0)
-        {
-            Shares = shares.Select(s => new RecordShare(
-                s.UserId is not null ? ShareTarget.User : s.GroupId is not null ? ShareTarget.Group : ShareTarget.Department,
-                s.UserId, s.GroupId, s.DepartmentId, s.Access)).ToList(),
-        };
+        var now = clock.GetUtcNow().UtcDateTime;
+        var shares = await db.RecordShares.AsNoTracking().Where(s => s.Module == module && s.RecordId == id && (s.EndsAt == null || s.EndsAt > now))
+            .ToListAsync(cancellationToken);
+        return new RecordFacts(module, id, ownerId, departmentId ?? 0) { Shares = [.. shares.Select(s => s.ToEngine())] };
     }
 
     /// <summary>The facts of several records of one module, with their shares read in one query.</summary>
     public async Task<IReadOnlyList<RecordFacts>> FactsAsync(string module, IReadOnlyCollection<(int Id, Guid OwnerId, int? DepartmentId)> records, CancellationToken cancellationToken)
     {
         var ids = records.Select(r => r.Id).ToList();
-        var shares = ids.Count == 0 ? [] : await db.RecordShares.AsNoTracking().Where(s => s.Module == module && ids.Contains(s.RecordId)).ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var shares = ids.Count == 0 ? [] : await db.RecordShares.AsNoTracking()
+            .Where(s => s.Module == module && ids.Contains(s.RecordId) && (s.EndsAt == null || s.EndsAt > now)).ToListAsync(cancellationToken);
         var byRecord = shares.ToLookup(s => s.RecordId);
-        return [.. records.Select(r => new RecordFacts(module, r.Id, r.OwnerId, r.DepartmentId ?? 0)
-        {
-            Shares = byRecord[r.Id].Select(s => new RecordShare(
-                s.UserId is not null ? ShareTarget.User : s.GroupId is not null ? ShareTarget.Group : ShareTarget.Department,
-                s.UserId, s.GroupId, s.DepartmentId, s.Access)).ToList(),
-        })];
+        return [.. records.Select(r => new RecordFacts(module, r.Id, r.OwnerId, r.DepartmentId ?? 0) { Shares = [.. byRecord[r.Id].Select(s => s.ToEngine())] })];
     }
 
     public Task<PermissionDecision> DecideAsync(Actor actor, string module, string action, RecordFacts? record, CancellationToken cancellationToken) =>

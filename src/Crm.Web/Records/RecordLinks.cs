@@ -49,7 +49,13 @@ public interface IRecordLookup
 
     /// <summary>The fields of the module's records that hold another record's id: history shows them only to who may see that record.</summary>
     IReadOnlyList<LinkField> LinkFields => [];
+
+    /// <summary>The record's owner and department, unfiltered (the caller has checked the actor may see it); null if there is no such record. Sharing asks it.</summary>
+    Task<RecordOwnership?> OwnershipAsync(int id, CancellationToken cancellationToken);
 }
+
+/// <summary>Who owns a record and the department it belongs to: what shares and sharing rules are decided on.</summary>
+public sealed record RecordOwnership(Guid OwnerId, int? DepartmentId);
 
 /// <summary>The linked fields of a module's records: <see cref="Field"/> holds the id of a record of <see cref="Module"/>, or of the module named by the field <see cref="ModuleField"/>.</summary>
 public sealed record LinkField(string Field, string? Module, string? ModuleField = null);

@@ -15,6 +15,10 @@ public static class RecordsSetup
         services.AddScoped<RecordDependents>();
         services.AddScoped<ListExports>();
         services.AddScoped<SuggestRecords>();
+        services.AddScoped<SharedRecords>();
+        services.AddScoped<ListRecordShares>();
+        services.AddScoped<ShareRecord>();
+        services.AddScoped<RemoveRecordShare>();
         services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o => o.Conventions.Add(new RecordFormRoutes()));
         return services;
     }

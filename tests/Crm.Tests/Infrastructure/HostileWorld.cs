@@ -65,6 +65,10 @@ public sealed class HostileWorld
         // A history page names its module, then the record.
         Add("history", "companies");
         Add("history/companies", company);
+        // A sharing page and the shares API name their module, then the record.
+        Add("sharing", "companies");
+        Add("sharing/companies", company);
+        Add("api/v1", "companies");
         var (role, country) = await app.InDatabaseAsync(async db => (
             await db.Roles.Where(r => r.Id != Crm.Web.Features.Roles.DefaultRoles.AdministratorRoleId).OrderBy(r => r.Id).Select(r => r.Id).FirstAsync(),
             await db.Countries.OrderBy(c => c.Id).Select(c => c.Id).FirstAsync()));

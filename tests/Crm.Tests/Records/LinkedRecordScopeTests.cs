@@ -208,7 +208,9 @@ public sealed partial class LinkedRecordScopeTests
     private static List<(string Hidden, string Missing, Bodies Body)> Cases(
         string route, string method, RouteEndpoint endpoint, IReadOnlyDictionary<string, string[]> hidden, bool administration, List<string> uncovered, string existingUser)
     {
-        var parameters = endpoint.RoutePattern.Parameters.Select(p => p.Name).ToList();
+        // A record's share is named under the record: the record decides first, whatever share follows.
+        route = Fill(route, "shareId", "1");
+        var parameters = endpoint.RoutePattern.Parameters.Select(p => p.Name).Where(p => p != "shareId").ToList();
         var segments = route.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var first = segments.ElementAtOrDefault(0) == "api" ? segments.ElementAtOrDefault(2) ?? "" : segments.ElementAtOrDefault(0) ?? "";
         var json = method is "GET" or "DELETE" ? null : "{}";

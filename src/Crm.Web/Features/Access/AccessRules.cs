@@ -42,7 +42,10 @@ public sealed class ModuleDefault
     }
 }
 
-/// <summary>One record shared explicitly with a user, a group or a department.</summary>
+/// <summary>
+/// One record shared explicitly with a user, a group, a department or a role (with or without the
+/// roles below it), read-only or read-write, until an optional end. Exactly one target is set.
+/// </summary>
 public sealed class Share
 {
     public long Id { get; set; }
@@ -51,8 +54,25 @@ public sealed class Share
     public Guid? UserId { get; set; }
     public int? GroupId { get; set; }
     public int? DepartmentId { get; set; }
+    public int? RoleId { get; set; }
+
+    /// <summary>A role share that also reaches everyone whose role is below the role.</summary>
+    public bool WithSubordinates { get; set; }
+
     public ShareAccess Access { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>From this instant the share no longer counts (the row stays, so history and the record's sharing list can show it ended).</summary>
+    public DateTime? EndsAt { get; set; }
+
+    public ShareTarget Target => UserId is not null ? ShareTarget.User
+        : GroupId is not null ? ShareTarget.Group
+        : RoleId is not null ? ShareTarget.Role
+        : ShareTarget.Department;
+
+    /// <summary>What the engine decides on.</summary>
+    public RecordShare ToEngine(string? targetName = null) =>
+        new(Target, UserId, GroupId, DepartmentId, Access) { RoleId = RoleId, WithSubordinates = WithSubordinates, TargetName = targetName };
 
     internal sealed class Configuration : IEntityTypeConfiguration<Share>
     {
@@ -60,10 +80,12 @@ public sealed class Share
         {
             builder.ToTable("RecordShares");
             builder.Property(s => s.Module).HasMaxLength(50);
+            builder.Ignore(s => s.Target);
             builder.HasIndex(s => new { s.Module, s.RecordId });
             builder.HasOne<Account.CrmUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
             builder.HasOne<Groups.Group>().WithMany().HasForeignKey(s => s.GroupId).OnDelete(DeleteBehavior.Cascade);
             builder.HasOne<Departments.Department>().WithMany().HasForeignKey(s => s.DepartmentId).OnDelete(DeleteBehavior.Cascade);
+            builder.HasOne<Roles.Role>().WithMany().HasForeignKey(s => s.RoleId).OnDelete(DeleteBehavior.Cascade);
         }
     }
 }

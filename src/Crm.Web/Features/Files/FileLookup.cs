@@ -32,6 +32,9 @@ public sealed class FileLookup(CrmDb db, FileVisibility visibility, RecordAccess
         return permitted;
     }
 
+    public Task<RecordOwnership?> OwnershipAsync(int id, CancellationToken cancellationToken) =>
+        db.FileObjects.AsNoTracking().Where(f => f.Id == id).Select(f => new RecordOwnership(f.OwnerId, f.DepartmentId)).FirstOrDefaultAsync(cancellationToken);
+
     public string ModuleKey => CrmModules.Files.Key;
 
     public string Title => "Files";

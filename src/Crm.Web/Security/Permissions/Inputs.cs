@@ -23,6 +23,7 @@ public enum ShareTarget
     User,
     Group,
     Department,
+    Role,
 }
 
 public enum ShareAccess
@@ -47,14 +48,21 @@ public sealed record GroupGrant(string GroupName, string Module, string Action, 
 public sealed record FieldRule(string Module, string Field, FieldAccess Access);
 
 /// <summary>
-/// One record shared with a user, a group or a department; exactly the id matching
+/// One record shared with a user, a group, a department or a role; exactly the id matching
 /// <paramref name="Target"/> is set (use the factories). A department share reaches everyone whose
-/// <see cref="PermissionSubject.DepartmentIds"/> holds it, so heads of parent departments too.
+/// <see cref="PermissionSubject.DepartmentIds"/> holds it, so heads of parent departments too; a
+/// role share reaches the role's members, and with <see cref="WithSubordinates"/> also everyone
+/// whose role is below it.
 /// </summary>
 public sealed record RecordShare(ShareTarget Target, Guid? UserId, int? GroupId, int? DepartmentId, ShareAccess Access)
 {
-    /// <summary>The user's, group's or department's name, for the explainer.</summary>
+    /// <summary>The user's, group's, department's or role's name, for the explainer.</summary>
     public string? TargetName { get; init; }
+
+    public int? RoleId { get; init; }
+
+    /// <summary>A role share that also reaches the roles below the role.</summary>
+    public bool WithSubordinates { get; init; }
 
     public static RecordShare WithUser(Guid userId, ShareAccess access) => new(ShareTarget.User, userId, null, null, access);
 
@@ -62,11 +70,15 @@ public sealed record RecordShare(ShareTarget Target, Guid? UserId, int? GroupId,
 
     public static RecordShare WithDepartment(int departmentId, ShareAccess access) => new(ShareTarget.Department, null, null, departmentId, access);
 
+    public static RecordShare WithRole(int roleId, bool subordinates, ShareAccess access) =>
+        new(ShareTarget.Role, null, null, null, access) { RoleId = roleId, WithSubordinates = subordinates };
+
     public bool Reaches(PermissionSubject subject) => Target switch
     {
         ShareTarget.User => UserId == subject.UserId,
         ShareTarget.Group => GroupId is { } group && subject.GroupIds.Contains(group),
         ShareTarget.Department => DepartmentId is { } department && subject.DepartmentIds.Contains(department),
+        ShareTarget.Role => RoleId is { } role && (subject.RoleId == role || (WithSubordinates && subject.RolesAbove.Contains(role))),
         _ => false,
     };
 
@@ -94,6 +106,14 @@ public sealed record PermissionSubject(Guid UserId, string DisplayName)
 
     public IReadOnlyCollection<int> GroupIds { get; init; } = [];
 
+    public int? RoleId { get; init; }
+
+    /// <summary>The roles above the caller's role in the hierarchy (at any depth): a role share "with subordinates" from one of them reaches the caller.</summary>
+    public IReadOnlyCollection<int> RolesAbove { get; init; } = [];
+
+    /// <summary>The sharing rules that reach the caller, with the owners whose records each opens.</summary>
+    public IReadOnlyList<RuleShare> RuleShares { get; init; } = [];
+
     public IReadOnlyList<Grant> RoleGrants { get; init; } = [];
 
     public IReadOnlyList<GroupGrant> GroupGrants { get; init; } = [];
@@ -106,6 +126,17 @@ public sealed record PermissionSubject(Guid UserId, string DisplayName)
 
     /// <summary>Per module; a module not listed is private.</summary>
     public IReadOnlyDictionary<string, OrganisationDefault> OrganisationDefaults { get; init; } = new Dictionary<string, OrganisationDefault>();
+}
+
+/// <summary>
+/// A sharing rule as it applies to one subject: the records of <paramref name="Module"/> owned by
+/// <paramref name="OwnerIds"/> (the members of the rule's source, resolved when the subject is
+/// loaded) are open to the subject for <paramref name="Access"/>. Nothing is stored per record.
+/// </summary>
+public sealed record RuleShare(string Module, string Description, ShareAccess Access, IReadOnlyCollection<Guid> OwnerIds)
+{
+    public bool Grants(string action) =>
+        action == PermissionAction.View || (action == PermissionAction.Edit && Access == ShareAccess.Edit);
 }
 
 /// <summary>The facts about one record that decisions on it depend on.</summary>

@@ -22,9 +22,14 @@ public enum StepKind
     DynamicRule,
     FieldRule,
     Conclusion,
+    SharingRule,
 }
 
-public sealed record ExplanationStep(StepKind Kind, string Sentence);
+public sealed record ExplanationStep(StepKind Kind, string Sentence)
+{
+    /// <summary>Whether this step lets the action through (a matching scope, a share, a rule…): the short answer to "why may they".</summary>
+    public bool Opens { get; init; }
+}
 
 public sealed record Explanation(PermissionDecision Decision, IReadOnlyList<ExplanationStep> Steps);
 
@@ -112,7 +117,7 @@ public sealed partial class PermissionEngine(PermissionCatalog catalog)
         var who = subject.DisplayName;
         if (subject.IsAdministrator)
         {
-            steps?.Add(new(StepKind.Administrator, $"{who} is an administrator: permissions are not checked."));
+            steps?.Add(new(StepKind.Administrator, $"{who} is an administrator: permissions are not checked.") { Opens = true });
             return Conclude(new PermissionDecision(true, Scope.All), subject, module, action, record, steps);
         }
 
@@ -121,11 +126,19 @@ public sealed partial class PermissionEngine(PermissionCatalog catalog)
         var scope = byDefault ? Scope.All : granted;
         if (record is null)
         {
+            foreach (var rule in subject.RuleShares.Where(r => r.Module == module.Key))
+            {
+                steps?.Add(new(StepKind.SharingRule, rule.Grants(action)
+                    ? $"Sharing rule: {rule.Description}, for {rule.Access.ToString().ToLowerInvariant()}: {who} may {action} those records whatever the scope."
+                    : $"Sharing rule: {rule.Description}, for {rule.Access.ToString().ToLowerInvariant()}: that does not allow {action}."));
+            }
+
             return Conclude(new PermissionDecision(scope > Scope.None, scope), subject, module, action, record, steps);
         }
 
         var allowed = ScopeReaches(subject, module, granted, record, steps) || byDefault;
         allowed |= SharesGrant(subject, module, action, record, steps);
+        allowed |= SharingRulesGrant(subject, module, action, record, steps);
         var (ruleGrants, ruleDenies) = ApplyRules(subject, module, action, record, steps);
         return Conclude(new PermissionDecision((allowed || ruleGrants) && !ruleDenies, scope), subject, module, action, record, steps);
     }
@@ -179,7 +192,7 @@ public sealed partial class PermissionEngine(PermissionCatalog catalog)
         {
             steps?.Add(new(StepKind.OrganisationDefault, grants
                 ? $"The organisation default for {module.Title} is {Describe(setting)}: everyone may {action} every record."
-                : $"The organisation default for {module.Title} is {Describe(setting)}: it adds nothing to {action}."));
+                : $"The organisation default for {module.Title} is {Describe(setting)}: it adds nothing to {action}.") { Opens = grants });
         }
 
         return grants;
@@ -199,25 +212,25 @@ public sealed partial class PermissionEngine(PermissionCatalog catalog)
 
         if (scope == Scope.All)
         {
-            steps?.Add(new(StepKind.ScopeMatch, $"Scope All reaches every record, {what} included: match."));
+            steps?.Add(new(StepKind.ScopeMatch, $"Scope All reaches every record, {what} included: match.") { Opens = true });
             return true;
         }
 
         if (record.OwnerId == subject.UserId)
         {
-            steps?.Add(new(StepKind.ScopeMatch, $"{what} is owned by {who}: scope {scope} matches."));
+            steps?.Add(new(StepKind.ScopeMatch, $"{what} is owned by {who}: scope {scope} matches.") { Opens = true });
             return true;
         }
 
         if (scope >= Scope.Subordinates && subject.SubordinateUserIds.Contains(record.OwnerId))
         {
-            steps?.Add(new(StepKind.ScopeMatch, $"{what} is owned by {owner}, who is below {who}'s role: scope {scope} matches."));
+            steps?.Add(new(StepKind.ScopeMatch, $"{what} is owned by {owner}, who is below {who}'s role: scope {scope} matches.") { Opens = true });
             return true;
         }
 
         if (scope >= Scope.Department && subject.DepartmentIds.Contains(record.DepartmentId))
         {
-            steps?.Add(new(StepKind.ScopeMatch, $"{what} belongs to {department}, one of {who}'s departments: scope {scope} matches."));
+            steps?.Add(new(StepKind.ScopeMatch, $"{what} belongs to {department}, one of {who}'s departments: scope {scope} matches.") { Opens = true });
             return true;
         }
 
@@ -239,7 +252,22 @@ public sealed partial class PermissionEngine(PermissionCatalog catalog)
             granted |= grants;
             steps?.Add(new(StepKind.Share,
                 $"{module.NameOf(record.RecordId)} is shared for {share.Access.ToString().ToLowerInvariant()} with {DescribeTarget(share, subject)}: "
-                + (grants ? $"{action} is allowed." : $"that does not allow {action}.")));
+                + (grants ? $"{action} is allowed." : $"that does not allow {action}.")) { Opens = grants });
+        }
+
+        return granted;
+    }
+
+    private static bool SharingRulesGrant(PermissionSubject subject, ModuleDefinition module, string action, RecordFacts record, List<ExplanationStep>? steps)
+    {
+        var granted = false;
+        foreach (var rule in subject.RuleShares.Where(r => r.Module == module.Key && r.OwnerIds.Contains(record.OwnerId)))
+        {
+            var grants = rule.Grants(action);
+            granted |= grants;
+            steps?.Add(new(StepKind.SharingRule,
+                $"Sharing rule: {rule.Description}, for {rule.Access.ToString().ToLowerInvariant()}; {module.NameOf(record.RecordId)} is owned by one of them: "
+                + (grants ? $"{action} is allowed." : $"that does not allow {action}.")) { Opens = grants });
         }
 
         return granted;
@@ -262,7 +290,7 @@ public sealed partial class PermissionEngine(PermissionCatalog catalog)
                     + (rule.When is null ? "." : $" and {rule.When}."),
                 (false, false) => $"Rule '{rule.Description}' does not apply: {subject.DisplayName} is not the {rule.Relation}.",
                 _ => $"Rule '{rule.Description}' does not apply: {subject.DisplayName} is the {rule.Relation}, but {rule.When!.Actual(record.State)}.",
-            }));
+            }) { Opens = applies && rule.Effect == RuleEffect.Grant });
         }
 
         return (grants, denies);
@@ -313,6 +341,8 @@ public sealed partial class PermissionEngine(PermissionCatalog catalog)
     {
         ShareTarget.User => subject.DisplayName,
         ShareTarget.Group => $"group '{share.TargetName ?? share.GroupId?.ToString(CultureInfo.InvariantCulture)}', which {subject.DisplayName} is in",
+        ShareTarget.Role => $"role '{share.TargetName ?? share.RoleId?.ToString(CultureInfo.InvariantCulture)}'"
+            + (share.WithSubordinates ? $" and the roles below it, which reaches {subject.DisplayName}" : $", which {subject.DisplayName} has"),
         _ => $"department '{share.TargetName ?? share.DepartmentId?.ToString(CultureInfo.InvariantCulture)}', which {subject.DisplayName} belongs to",
     };
 }

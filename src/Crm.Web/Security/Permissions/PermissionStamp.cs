@@ -78,6 +78,7 @@ public sealed class PermissionChanges : SaveChangesInterceptor
     [
         typeof(CrmUser), typeof(Role), typeof(RoleGrant), typeof(RoleFieldRule), typeof(Department), typeof(UserDepartment),
         typeof(Group), typeof(GroupMember), typeof(Features.Groups.GroupGrant), typeof(PermissionOverride), typeof(ModuleDefault),
+        typeof(SharingRule),
     ];
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)

@@ -1,4 +1,5 @@
 using Crm.Web.Data;
+using Crm.Web.Features.Access;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Security.Permissions;
@@ -72,6 +73,13 @@ public sealed class PermissionSubjects(CrmDb db, PermissionSubjectCache cache, R
             FieldRules = await db.RoleFieldRules.Where(r => r.RoleId == user.RoleId)
                 .Select(r => new FieldRule(r.Module, r.Field, r.Access)).ToListAsync(cancellationToken),
             OrganisationDefaults = await db.ModuleDefaults.ToDictionaryAsync(d => d.Module, d => d.Access, cancellationToken),
+            RoleId = user.RoleId,
+            RolesAbove = Ancestors(user.RoleId, roles.Select(r => (r.Id, r.ParentId))),
+        };
+        subject = subject with
+        {
+            RuleShares = await SharingRuleOwners.ReachingAsync(db, subject,
+                departments.Select(d => (d.Id, d.ParentId)).ToList(), roles.Select(r => (r.Id, r.ParentId)).ToList(), cancellationToken),
         };
         _loaded[userId] = subject;
         if (token is { } loadedUnder)
@@ -80,6 +88,20 @@ public sealed class PermissionSubjects(CrmDb db, PermissionSubjectCache cache, R
         }
 
         return subject;
+    }
+
+    /// <summary>Every node above <paramref name="node"/> in a parent-linked tree, nearest first (a cycle ends the walk).</summary>
+    public static HashSet<int> Ancestors(int node, IEnumerable<(int Id, int? ParentId)> nodes)
+    {
+        var parents = nodes.ToDictionary(n => n.Id, n => n.ParentId);
+        var found = new HashSet<int>();
+        var current = node;
+        while (parents.TryGetValue(current, out var parent) && parent is { } above && above != node && found.Add(above))
+        {
+            current = above;
+        }
+
+        return found;
     }
 
     /// <summary>Every node below <paramref name="root"/> in a parent-linked tree (cycles are refused on save, and ignored here).</summary>

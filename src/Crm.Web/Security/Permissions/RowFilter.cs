@@ -22,7 +22,7 @@ public sealed partial class PermissionEngine
     /// </summary>
     /// <param name="subject">Who is looking.</param>
     /// <param name="module">The module's key in the catalog.</param>
-    /// <param name="sharedWithSubject">True when a share of the row reaches the subject (to them, one of their groups or departments), read or edit.</param>
+    /// <param name="sharedWithSubject">True when a share of the row reaches the subject (to them, one of their groups, departments or roles), read or edit. Sharing rules are added here, from the subject.</param>
     /// <param name="ruleConditions">
     /// For each dynamic rule of the module that mentions view, keyed by rule name: true when the rule
     /// applies to the subject on that row (relation and state condition). Every such rule must be
@@ -68,6 +68,14 @@ public sealed partial class PermissionEngine
         if (scope != Scope.All)
         {
             grants.Add(Body(sharedWithSubject, record));
+            // Sharing rules reach rows by their owner: the owners were resolved with the subject.
+            var ruleOwners = subject.RuleShares.Where(r => r.Module == module).SelectMany(r => r.OwnerIds).Distinct().ToList();
+            if (ruleOwners.Count > 0)
+            {
+                Expression<Func<T, bool>> byRule = r => ruleOwners.Contains(r.OwnerId);
+                grants.Add(Body(byRule, record));
+            }
+
             grants.AddRange(viewRules.Where(r => r.Effect == RuleEffect.Grant).Select(r => Body(ruleConditions![r.Name], record)));
         }
 
