@@ -20,8 +20,6 @@ public sealed class WebhookPage(
 
     public string? Notice { get; private set; }
 
-    public string? Problem { get; private set; }
-
     /// <summary>The "since" of the replay form, echoed back with its preview.</summary>
     [BindProperty(SupportsGet = true)]
     public string? Since { get; set; }
@@ -49,7 +47,7 @@ public sealed class WebhookPage(
         }
         else if (result.Outcome == Outcome.Invalid)
         {
-            Problem = string.Join(" ", result.Errors.SelectMany(e => e.Value));
+            ModelState.AddModelError("", string.Join(" ", result.Errors.SelectMany(e => e.Value)));
         }
         else
         {
@@ -71,12 +69,24 @@ public sealed class WebhookPage(
         return await LoadAsync(id, cancellationToken);
     }
 
-    public async Task<IActionResult> OnPostDebugAsync(Guid id, int? minutes, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostDebugAsync(Guid id, string? minutes, bool off, CancellationToken cancellationToken)
     {
-        var result = await debug.RunAsync(HttpContext.Actor(), id, minutes, cancellationToken);
+        if (off)
+        {
+            minutes = "0";
+        }
+
+        // Bound as text so that a stray value gets our message, not the binder's silent null (which would mean "the default hour").
+        if (!int.TryParse(minutes?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+        {
+            ModelState.AddModelError("minutes", SetWebhookDebug.LengthMessage);
+            return await LoadAsync(id, cancellationToken);
+        }
+
+        var result = await debug.RunAsync(HttpContext.Actor(), id, length, cancellationToken);
         if (result.Outcome == Outcome.Invalid)
         {
-            Problem = string.Join(" ", result.Errors.SelectMany(e => e.Value));
+            result.CopyTo(ModelState, "");
             return await LoadAsync(id, cancellationToken);
         }
 
@@ -88,7 +98,7 @@ public sealed class WebhookPage(
         var result = await replay.OneAsync(HttpContext.Actor(), id, deliveryId, cancellationToken);
         if (result.Outcome == Outcome.Conflict)
         {
-            Problem = result.Message;
+            ModelState.AddModelError("", result.Message ?? "");
             return await LoadAsync(id, cancellationToken);
         }
 
@@ -121,7 +131,7 @@ public sealed class WebhookPage(
         }
         else if (result.Outcome == Outcome.Invalid)
         {
-            Problem = string.Join(" ", result.Errors.SelectMany(e => e.Value));
+            ModelState.AddModelError(nameof(Since), string.Join(" ", result.Errors.SelectMany(e => e.Value)));
         }
         else
         {

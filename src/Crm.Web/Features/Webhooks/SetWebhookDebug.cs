@@ -16,6 +16,8 @@ public sealed class SetWebhookDebug(CrmDb db, ActivityLog activity, TimeProvider
     public const int DefaultMinutes = 60;
     public const int MaxMinutes = 24 * 60;
 
+    public static readonly string LengthMessage = $"Debug mode lasts a whole number of minutes from 1 to {MaxMinutes}; 0 turns it off.";
+
     public async Task<Result<WebhookDebugState>> RunAsync(Actor actor, Guid id, int? minutes, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator || actor.IsPreview)
@@ -26,7 +28,7 @@ public sealed class SetWebhookDebug(CrmDb db, ActivityLog activity, TimeProvider
         var length = minutes ?? DefaultMinutes;
         if (length is < 0 or > MaxMinutes)
         {
-            return Result<WebhookDebugState>.Invalid("minutes", $"Debug mode lasts from 1 to {MaxMinutes} minutes; 0 turns it off.");
+            return Result<WebhookDebugState>.Invalid("minutes", LengthMessage);
         }
 
         var endpoint = await db.Set<WebhookEndpoint>().SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
