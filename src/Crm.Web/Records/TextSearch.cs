@@ -12,6 +12,9 @@ namespace Crm.Web.Records;
 /// </summary>
 public static class TextSearch
 {
+    /// <summary>The longest search a list accepts.</summary>
+    public const int SearchMaxLength = 200;
+
     /// <summary>Trigram indexes answer terms of at least this many characters; shorter ones are scanned.</summary>
     public const int IndexedLength = 3;
 

@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
+using Crm.Tests.Infrastructure;
 using Crm.Web.Features.ApiTokens;
 
 namespace Crm.Tests.ApiTokens;
 
+[Trait(TestLanes.Database, TestLanes.None)]
 public sealed class ApiTokenFormatTests
 {
     [Fact]

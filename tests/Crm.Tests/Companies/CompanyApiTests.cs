@@ -2,8 +2,8 @@ using System.Net;
 using System.Text.Json;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Companies;
-using Crm.Web.Records;
 using Crm.Web.Features.Roles;
+using Crm.Web.Records;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
 using static Crm.Tests.Infrastructure.CompanyKit;
@@ -231,7 +231,7 @@ public sealed class CompanyApiTests
         Assert.Contains(",'\tTab,", csv, StringComparison.Ordinal);
         Assert.Contains(",\"'\rReturn\",", csv, StringComparison.Ordinal);
         Assert.Contains(",\"Plain, Inc.\",", csv, StringComparison.Ordinal);
-        Assert.Contains(await app.InDatabaseAsync(db => db.ActivityLog.Select(a => a.Kind).ToListAsync()), k => k == ExportCompanies.ActivityKind);
+        Assert.Contains(await app.InDatabaseAsync(db => db.ActivityLog.Select(a => a.Kind).ToListAsync()), k => k == ListExports.ActivityKindOf("companies"));
 
         // The rule itself; quoting is the CSV writer's (the HYPERLINK cell above).
         Assert.Equal("", FormulaText.Neutralise(null));

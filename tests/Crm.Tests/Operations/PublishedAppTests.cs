@@ -15,6 +15,7 @@ namespace Crm.Tests.Operations;
 /// another working folder. It must read its own <c>appsettings.json</c>, serve its own
 /// <c>wwwroot</c> and keep the shipped log levels (no SQL in the log).
 /// </summary>
+[Trait(TestLanes.Database, TestLanes.None)]
 public sealed class PublishedAppTests(PublishedApp published) : IClassFixture<PublishedApp>
 {
     private const string OperatorsHost = "crm.example";

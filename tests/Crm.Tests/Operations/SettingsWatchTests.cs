@@ -1,5 +1,5 @@
-using Crm.Tests.Infrastructure;
 using System.Diagnostics;
+using Crm.Tests.Infrastructure;
 
 namespace Crm.Tests.Operations;
 
@@ -8,6 +8,7 @@ namespace Crm.Tests.Operations;
 /// settings files are reloaded by polling, so the app subscribes to no file-system events and its
 /// own database writes do not wake it (<see cref="Crm.Web.Operations.SettingsFiles"/>).
 /// </summary>
+[Trait(TestLanes.Database, TestLanes.None)]
 public sealed class SettingsWatchTests
 {
     [Fact]

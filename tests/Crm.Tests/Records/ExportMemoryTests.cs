@@ -1,4 +1,5 @@
 using System.Globalization;
+using Crm.Tests.Infrastructure;
 using Crm.Web.Records;
 
 namespace Crm.Tests.Records;
@@ -13,6 +14,7 @@ public sealed class ExportMemoryRun;
 /// file (12 MB of CSV, a 100 MB package for xlsx the SDK's usual way) would grow it far more.
 /// Speed is measured by bench/export-formats, not here.
 /// </summary>
+[Trait(TestLanes.Database, TestLanes.None)]
 [Collection(nameof(ExportMemoryTests))]
 public sealed class ExportMemoryTests
 {

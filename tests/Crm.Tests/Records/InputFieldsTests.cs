@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Crm.Tests.Infrastructure;
 using Crm.Web.Records;
 using Crm.Web.Web;
 
@@ -9,6 +10,7 @@ namespace Crm.Tests.Records;
 /// pair is checked whenever a test app maps the API; these cases pin the rule itself: the names,
 /// a flag for several properties, and that a mismatch in either direction stops the start-up.
 /// </summary>
+[Trait(TestLanes.Database, TestLanes.None)]
 public sealed class InputFieldsTests
 {
     [Fact]

@@ -78,7 +78,7 @@ public sealed class KeysetListTests
         await using var app = new CrmApp();
         var cursor = new ListCursor(ListContacts.SortByName, true, 5, ["Zebulon-keyset", "Ann-keyset"]).Encode();
         var errors = new FieldErrors();
-        var page = ListContacts.Sorts.Start(errors, ListContacts.SortByName, cursor, 10);
+        var page = ListContacts.Keyset.Start(errors, ListContacts.SortByName, cursor, 10);
         Assert.False(errors.Any);
 
         var sql = await app.InDatabaseAsync(db => Task.FromResult(page.Read(db.Contacts).ToQueryString()));

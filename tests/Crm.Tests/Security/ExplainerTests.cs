@@ -1,8 +1,10 @@
+using Crm.Tests.Infrastructure;
 using Crm.Web.Security.Permissions;
 using static Crm.Tests.Security.Org;
 
 namespace Crm.Tests.Security;
 
+[Trait(TestLanes.Database, TestLanes.None)]
 public sealed class ExplainerTests
 {
     private static readonly string Deals = CrmModules.Deals.Key;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Crm.Tests.Infrastructure;
 using Crm.Web.Security.Permissions;
 using static Crm.Tests.Security.Org;
 
@@ -9,6 +10,7 @@ namespace Crm.Tests.Security;
 /// The engine against the catalog: every module, action, scope and relation by a table, then
 /// random organisations against the reference implementation, the explainer and the row filter.
 /// </summary>
+[Trait(TestLanes.Database, TestLanes.None)]
 public sealed class PermissionMatrixTests
 {
     private static readonly JsonSerializerOptions s_json = new() { Converters = { new JsonStringEnumConverter() } };

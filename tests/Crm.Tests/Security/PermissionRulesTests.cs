@@ -1,9 +1,11 @@
+using Crm.Tests.Infrastructure;
 using Crm.Web.Security.Permissions;
 using Microsoft.Extensions.DependencyInjection;
 using static Crm.Tests.Security.Org;
 
 namespace Crm.Tests.Security;
 
+[Trait(TestLanes.Database, TestLanes.None)]
 public sealed class PermissionRulesTests
 {
     private static readonly string Deals = CrmModules.Deals.Key;

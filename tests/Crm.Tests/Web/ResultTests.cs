@@ -1,3 +1,4 @@
+using Crm.Tests.Infrastructure;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,6 +10,7 @@ namespace Crm.Tests.Web;
 /// The answer every use case gives: Ok carries a value that is never null, "done" has none, and a
 /// failure reads the same on the API and on a page whichever kind of result carries it.
 /// </summary>
+[Trait(TestLanes.Database, TestLanes.None)]
 public class ResultTests
 {
     [Fact]

@@ -16,8 +16,8 @@ public static class CompaniesApi
             .WithName("ListCompanies")
             .WithSummary("The companies you may view: search by name, sort by name or id, keyset-paged (pass nextCursor back as cursor; pageSize 1 to 100).");
 
-        companies.MapGet("/export", async (string? format, string? search, string? sort, Guid? ownerId, HttpContext http, ExportCompanies export, CancellationToken cancellationToken) =>
-            (await export.RunAsync(http.Actor(), new CompanyQuery(search, sort, OwnerId: ownerId), format, cancellationToken))
+        companies.MapGet("/export", async (string? format, string? search, string? sort, Guid? ownerId, HttpContext http, ListCompanies list, CancellationToken cancellationToken) =>
+            (await list.ExportAsync(http.Actor(), new CompanyQuery(search, sort, OwnerId: ownerId), format, cancellationToken))
                 .ToHttp(file => file.ToDownload(http.RequestAborted)))
             .AsListExport(companies, "ExportCompanies", "companies");
 

@@ -28,7 +28,6 @@ namespace Crm.Web.Features.Companies
             services.AddScoped<SaveCompany>();
             services.AddScoped<DeleteCompany>();
             services.AddScoped<TransferCompanies>();
-            services.AddScoped<ExportCompanies>();
             // Deleting a user hands their companies (and so the companies' contacts) over through the one transfer move.
             services.AddOwnerMoves<Company>(CrmModules.Companies, async (db, clock, owned, handover, cancellationToken) =>
                 await TransferCompanies.MoveAsync(db, clock, owned, handover.To, handover.ByUserId, cancellationToken));

@@ -18,8 +18,8 @@ public static class ContactsApi
             .WithSummary("The contacts you may view: search by name or email, filter by companyId, sort by name or id, keyset-paged.");
 
         contacts.MapGet("/export", async (string? format, string? search, string? sort, int? companyId,
-                HttpContext http, ExportContacts export, CancellationToken cancellationToken) =>
-            (await export.RunAsync(http.Actor(), new ContactQuery(search, sort, CompanyId: companyId), format, cancellationToken))
+                HttpContext http, ListContacts list, CancellationToken cancellationToken) =>
+            (await list.ExportAsync(http.Actor(), new ContactQuery(search, sort, CompanyId: companyId), format, cancellationToken))
                 .ToHttp(file => file.ToDownload(http.RequestAborted)))
             .AsListExport(contacts, "ExportContacts", "contacts");
 

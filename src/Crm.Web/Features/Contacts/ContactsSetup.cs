@@ -28,7 +28,6 @@ namespace Crm.Web.Features.Contacts
             services.AddScoped<ReadContact>();
             services.AddScoped<SaveContact>();
             services.AddScoped<DeleteContact>();
-            services.AddScoped<ExportContacts>();
             // Registered after companies: contacts of the leaver's companies have already followed
             // their companies; this moves the rest of what the leaver owns, with the same stamping.
             services.AddOwnerMoves<Contact>(CrmModules.Contacts, async (db, clock, owned, handover, cancellationToken) =>

@@ -22,8 +22,8 @@ public static class LeadsApi
             .WithSummary("The leads you may view: filter by status and source, search name, email or company name, sort by name or id, keyset-paged.");
 
         leads.MapGet("/export", async (string? format, string? search, string? sort, string? status, string? source,
-                HttpContext http, ExportLeads export, CancellationToken cancellationToken) =>
-            (await export.RunAsync(http.Actor(), new LeadQuery(search, sort, null, null, status, source), format, cancellationToken))
+                HttpContext http, ListLeads list, CancellationToken cancellationToken) =>
+            (await list.ExportAsync(http.Actor(), new LeadQuery(search, sort, null, null, status, source), format, cancellationToken))
                 .ToHttp(file => file.ToDownload(http.RequestAborted)))
             .AsListExport(leads, "ExportLeads", "leads");
 

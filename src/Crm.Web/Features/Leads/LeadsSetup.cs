@@ -27,7 +27,6 @@ namespace Crm.Web.Features.Leads
             services.AddScoped<ReadLead>();
             services.AddScoped<SaveLead>();
             services.AddOwnedRecordDeletion(new OwnedRecordDeletion<Lead>(CrmModules.Leads.Key, "lead", "lead-deleted", "lead", l => $"{l.FirstName} {l.LastName}"));
-            services.AddScoped<ExportLeads>();
             services.AddScoped<ConvertLead>();
             // Mailing recipients bound to the departing owner's account follow their leads too.
             services.AddOwnerMoves<Lead>(CrmModules.Leads, (db, leads, receiver, cancellationToken) =>
