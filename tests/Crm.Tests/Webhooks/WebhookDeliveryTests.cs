@@ -177,4 +177,29 @@ public sealed class WebhookDeliveryTests
         // The last 24 hours: the failure at five days, the 410, and the two replays that succeeded.
         Assert.Equal((4, 0.5), (healthy.GetProperty("health").GetProperty("attempts24h").GetInt32(), healthy.GetProperty("health").GetProperty("successRate24h").GetDouble()));
     }
+
+    [Fact]
+    public async Task Two_instances_over_one_database_send_every_event_once_under_one_id()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var one = App().With("Webhooks:Delivery:BatchSize", "3");
+        await using var two = App().With("Webhooks:Delivery:BatchSize", "3").With("ConnectionStrings:Crm", one.Database.ConnectionString);
+        var admin = await one.SignInAsAdminAsync();
+        var adminId = await one.AdminIdAsync();
+        await CreateAsync(admin, receiver.Url, adminId, ["companies"], ["created"]);
+        var names = Enumerable.Range(1, 20).Select(i => $"Company {i}").ToList();
+        foreach (var name in names)
+        {
+            await CompanyAsync(one, name, adminId, null);
+        }
+
+        // Both fan out and send at once: the cursor row and the leases keep them from doubling anything.
+        _ = two.Server;
+        var sent = await Task.WhenAll(DeliverAsync(one), DeliverAsync(two));
+        Assert.Equal(20, sent.Sum());
+        var received = receiver.TakeAll();
+        Assert.Equal(20, received.Select(m => m.Id).Distinct().Count());
+        Assert.Equal(names.Order(), received.Select(m => Json(m).GetProperty("data").GetProperty("record").GetProperty("name").GetString()!).Order());
+        Assert.Equal(20, await one.InDatabaseAsync(db => db.Set<WebhookDelivery>().CountAsync(d => d.Status == WebhookDeliveryStatus.Delivered && d.Attempts == 1)));
+    }
 }
