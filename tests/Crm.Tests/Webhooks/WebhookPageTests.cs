@@ -1,5 +1,7 @@
 using System.Net;
 using Crm.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using StandardWebhooks;
 using static Crm.Tests.Webhooks.WebhookKit;
 
 namespace Crm.Tests.Webhooks;
@@ -79,6 +81,16 @@ public sealed class WebhookPageTests
         var row = list.QuerySelector($"tr[data-webhook-id='{id}']")!;
         Assert.Equal("100 % of 5", row.QuerySelector("[data-rate='24h']")!.TextContent);
         Assert.Equal("none", row.QuerySelector("[data-oldest-waiting]")!.TextContent);
+
+        // A receiver using a Standard Webhooks library verifies a request unchanged. The library checks
+        // the timestamp against the real time, so the CRM's clock is set to it first.
+        app.Clock.Advance(TimeProvider.System.GetUtcNow() - app.Clock.GetUtcNow());
+        admin = await app.SignInAsAdminAsync();
+        Assert.Equal(HttpStatusCode.OK, (await admin.Http.PostAsync($"/api/v1/webhooks/{id}/test", null)).StatusCode);
+        var live = Assert.Single(receiver.TakeAll());
+        var headers = new HeaderDictionary { ["webhook-id"] = live.Id, ["webhook-timestamp"] = live.Timestamp, ["webhook-signature"] = live.Signature };
+        new StandardWebhook(secret).Verify(live.Body, headers);
+        Assert.Throws<StandardWebhooks.Diagnostics.WebhookVerificationException>(() => new StandardWebhook(secret).Verify(live.Body + " ", headers));
 
         // The API's test event answers inline too.
         receiver.Status = 503;
