@@ -39,7 +39,7 @@ public sealed class Webhooks : Migration
             constraints: table =>
             {
                 table.PrimaryKey("PK_WebhookEndpoints", x => x.Id);
-                table.ForeignKey("FK_WebhookEndpoints_Users_UserId", x => x.UserId, "Users", "Id", onDelete: ReferentialAction.Restrict);
+                table.ForeignKey("FK_WebhookEndpoints_Users_UserId", x => x.UserId, "Users", "Id", onDelete: ReferentialAction.Cascade);
             });
         migrationBuilder.CreateIndex("IX_WebhookEndpoints_UserId", "WebhookEndpoints", "UserId");
 

@@ -67,7 +67,9 @@ public sealed class WebhookEndpoint
             builder.Ignore(e => e.ModuleList);
             builder.Ignore(e => e.EventList);
             builder.HasIndex(e => e.UserId);
-            builder.HasOne<Account.CrmUser>().WithMany().HasForeignKey(e => e.UserId).OnDelete(DeleteBehavior.Restrict);
+            // A deleted user's endpoints go with them (each with its audit entry), as their API tokens do:
+            // an endpoint without its integration user could read nothing.
+            builder.HasOne<Account.CrmUser>().WithMany().HasForeignKey(e => e.UserId).OnDelete(DeleteBehavior.Cascade);
         }
     }
 }

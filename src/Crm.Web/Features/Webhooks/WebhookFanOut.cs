@@ -22,11 +22,19 @@ namespace Crm.Web.Features.Webhooks;
 /// </summary>
 public sealed class WebhookFanOut(CrmDb db, IServiceProvider services, RecordAccess access, TimeProvider clock, IOptions<JsonOptions> json)
 {
-    private const int Batch = 200;
+    /// <summary>Entries read per transaction; a full batch means the caller should run again at once.</summary>
+    public const int Batch = 200;
 
     /// <summary>Reads one batch of sealed entries; returns how many were read (a full batch: call again).</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        // Read without a lock first: an idle CRM (or an instance that another one kept up with) takes no write lock each second.
+        var seen = await db.Set<WebhookCursor>().AsNoTracking().Where(c => c.Id == 1).Select(c => c.AuditSealSeq).SingleAsync(cancellationToken);
+        if (!await db.AuditSeals.AnyAsync(s => s.Seq > seen, cancellationToken))
+        {
+            return 0;
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // The no-op UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) before the cursor is read.
         await db.Set<WebhookCursor>().Where(c => c.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(c => c.AuditSealSeq, c => c.AuditSealSeq), cancellationToken);
@@ -43,6 +51,15 @@ public sealed class WebhookFanOut(CrmDb db, IServiceProvider services, RecordAcc
         }
 
         var endpoints = await db.Set<WebhookEndpoint>().AsNoTracking().Where(e => e.IsEnabled).ToListAsync(cancellationToken);
+        if (endpoints.Count == 0)
+        {
+            // Nobody listens: the cursor jumps to the trail's end instead of reading it batch by batch.
+            var end = await db.AuditSeals.MaxAsync(s => s.Seq, cancellationToken);
+            await db.Set<WebhookCursor>().Where(c => c.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(c => c.AuditSealSeq, end), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return 0;
+        }
+
         var actors = await ActorsAsync(endpoints, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var entry in entries)

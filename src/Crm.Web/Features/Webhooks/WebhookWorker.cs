@@ -75,7 +75,7 @@ public sealed partial class WebhookWorker(
         while (true)
         {
             await using var scope = scopes.CreateAsyncScope();
-            if (await scope.ServiceProvider.GetRequiredService<WebhookFanOut>().RunAsync(cancellationToken) < 200)
+            if (await scope.ServiceProvider.GetRequiredService<WebhookFanOut>().RunAsync(cancellationToken) < WebhookFanOut.Batch)
             {
                 break;
             }
@@ -106,6 +106,12 @@ public sealed partial class WebhookWorker(
         var db = scope.ServiceProvider.GetRequiredService<CrmDb>();
         var now = clock.GetUtcNow().UtcDateTime;
         var until = now + Lease;
+        if (!await db.Set<WebhookDelivery>().AnyAsync(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now, cancellationToken))
+        {
+            // Nothing due: no transaction, no lock.
+            return [];
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         List<Guid> ids;
         if (db.Database.IsNpgsql())
