@@ -61,6 +61,9 @@ public sealed class WebhookDeliveryTests
         }
 
         Assert.Equal(4, received.Select(m => m.Id).Distinct().Count());
+        var schema = await (await admin.Http.GetAsync("/api/v1/webhooks/payload-schema")).ReadJsonAsync();
+        var types = schema.GetProperty("properties").GetProperty("type").GetProperty("enum").EnumerateArray().Select(t => t.GetString()).ToList();
+        Assert.All(received, m => Assert.Contains(Json(m).GetProperty("type").GetString(), types));
         var created = Json(received[1]).GetProperty("data");
         Assert.Equal("Secret size", created.GetProperty("record").GetProperty("title").GetString());
         var updated = Json(received[2]).GetProperty("data");

@@ -18,6 +18,10 @@ public static class WebhooksApi
             .WithName("ListWebhookEvents")
             .WithSummary("The modules an endpoint may subscribe to, each with its events.");
 
+        webhooks.MapGet("/payload-schema", () => Results.Json(WebhookPayloadSchema.Build(), contentType: "application/schema+json"))
+            .WithName("ReadWebhookPayloadSchema")
+            .WithSummary("The JSON Schema of every webhook body: {type, timestamp, data} for a changed record, a deleted one and the test event.");
+
         webhooks.MapPost("", async (HttpContext http, WebhookRequest body, SaveWebhook save, CancellationToken cancellationToken) =>
                 (await save.CreateAsync(http.Actor(), body.ToInput(), cancellationToken))
                     .ToHttp(created => Results.Json(created, statusCode: StatusCodes.Status201Created)))
