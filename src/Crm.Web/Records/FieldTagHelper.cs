@@ -10,7 +10,7 @@ namespace Crm.Web.Records;
 /// <c>&lt;crm-field for="Input.Code" label="Code" max="@Product.CodeMaxLength" /&gt;</c> gives the
 /// <c>div.mb-3</c> with the label, a text input (<c>form-control</c>, the maxlength, autocomplete off),
 /// the optional help text the input is described by, and the validation message. <c>rows</c> makes it
-/// a textarea. A field whose control is more (a select, a record picker) writes that control inside
+/// a textarea; a yes/no property makes it a checkbox. A field whose control is more (a select, a record picker) writes that control inside
 /// the element and gets the same label, help and message around it. The label, input and message come
 /// from ASP.NET Core's own tag helpers, so ids (<c>Input_Code</c>), names and validation attributes
 /// are those <c>asp-for</c> gives.
@@ -55,6 +55,12 @@ public sealed class FieldTagHelper(IHtmlGenerator generator) : TagHelper
         var control = await output.GetChildContentAsync();
         output.TagName = "div";
         output.TagMode = TagMode.StartTagAndEndTag;
+        if ((Nullable.GetUnderlyingType(For.Metadata.ModelType) ?? For.Metadata.ModelType) == typeof(bool))
+        {
+            await CheckboxAsync(output);
+            return;
+        }
+
         output.Attributes.SetAttribute("class", WrapperClass ?? "mb-3");
         var helpId = Help is null ? null : HelpId ?? For.Name[(For.Name.LastIndexOf('.') + 1)..].ToLowerInvariant() + "-help";
 
@@ -78,6 +84,32 @@ public sealed class FieldTagHelper(IHtmlGenerator generator) : TagHelper
         }
 
         Append(output, await RunAsync(new ValidationMessageTagHelper(generator) { For = For, ViewContext = ViewContext }, "span", null, ("class", "text-danger")));
+        output.Content.AppendHtml("\n");
+    }
+
+    /// <summary>
+    /// A yes/no field as a checkbox, written out: <c>asp-for</c> makes none of a <c>bool?</c> (the API
+    /// may send null). A hidden "false" follows it, so an unchecked box still says no.
+    /// </summary>
+    private async Task CheckboxAsync(TagHelperOutput output)
+    {
+        output.Attributes.SetAttribute("class", WrapperClass ?? "form-check mb-3");
+        var box = new TagBuilder("input") { TagRenderMode = TagRenderMode.SelfClosing };
+        box.MergeAttributes(new Dictionary<string, string?>
+        {
+            ["type"] = "checkbox", ["id"] = TagBuilder.CreateSanitizedId(For.Name, generator.IdAttributeDotReplacement), ["name"] = For.Name, ["value"] = "true", ["class"] = "form-check-input",
+        });
+        if (For.Model is true)
+        {
+            box.Attributes["checked"] = "checked";
+        }
+
+        var no = new TagBuilder("input") { TagRenderMode = TagRenderMode.SelfClosing };
+        no.MergeAttributes(new Dictionary<string, string?> { ["type"] = "hidden", ["name"] = For.Name, ["value"] = "false" });
+        Append(output, box);
+        Append(output, no);
+        Append(output, await RunAsync(new LabelTagHelper(generator) { For = For, ViewContext = ViewContext }, "label", Label, ("class", "form-check-label")));
+        Append(output, await RunAsync(new ValidationMessageTagHelper(generator) { For = For, ViewContext = ViewContext }, "span", null, ("class", "text-danger d-block")));
         output.Content.AppendHtml("\n");
     }
 

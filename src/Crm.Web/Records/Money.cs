@@ -86,6 +86,25 @@ public static class Money
             ? value.ToString("N" + Currencies.GetValueOrDefault(currency, 2).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + " " + currency
             : amount + " " + currency;
 
+    /// <summary>
+    /// The amount and currency a save keeps: the current ones (a new record: zero in the default
+    /// currency) unless the caller sent either; then both are checked together, because a currency
+    /// with fewer decimals can make the kept amount invalid.
+    /// </summary>
+    public static (long Minor, string Currency) Pick(FieldErrors errors, string amountField, string currencyField, string label,
+        (bool Sent, string? Text) amount, (bool Sent, string? Code) currency, long current, string? currentCurrency)
+    {
+        var kept = currentCurrency ?? DefaultCurrency;
+        if (!amount.Sent && !currency.Sent)
+        {
+            return (current, kept);
+        }
+
+        var currencyText = currency.Sent ? currency.Code : kept;
+        var minor = Check(errors, amountField, currencyField, label, amount.Sent ? amount.Text : Format(current, kept), currencyText);
+        return minor is { } valid && Currency(currencyText) is { } code ? (valid, code) : (current, kept);
+    }
+
     /// <summary>Adds the money checks for one amount and its currency; returns the minor units when both are valid.</summary>
     public static long? Check(FieldErrors errors, string amountField, string currencyField, string label, string? amount, string? currency)
     {

@@ -9,6 +9,10 @@ namespace Crm.Web.Records;
 /// <summary>Who may receive records from whom, and which department an owner stamps on them.</summary>
 public static class Owners
 {
+    /// <summary>The owner's full name as a record's page shows it ("" for a user no longer there).</summary>
+    public static async Task<string> NameAsync(CrmDb db, Guid ownerId, CancellationToken cancellationToken) =>
+        await db.Users.Where(u => u.Id == ownerId).Select(u => u.FullName).FirstOrDefaultAsync(cancellationToken) ?? "";
+
     /// <summary>The owner's primary department, stamped on records they receive; null if they have none.</summary>
     public static Task<int?> DepartmentOfAsync(CrmDb db, Guid ownerId, CancellationToken cancellationToken) =>
         db.UserDepartments.Where(m => m.UserId == ownerId && m.IsPrimary).Select(m => (int?)m.DepartmentId).FirstOrDefaultAsync(cancellationToken);

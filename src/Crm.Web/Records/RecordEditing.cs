@@ -46,7 +46,12 @@ public sealed record RecordEditRules<T>(string Module, string Noun, string Creat
 
 /// <summary>The record a save opened: null when the save adds a new one.</summary>
 public sealed record OpenedRecord<T>(T? Record)
-    where T : class;
+    where T : class
+{
+    /// <summary>The fields the save takes from its input: all of them for a new record.</summary>
+    public FieldPicks<TFields> Picks<TFields>(TFields sent)
+        where TFields : struct, Enum => new(sent, Record is null);
+}
 
 /// <summary>
 /// The first step of every save and delete of a CRM object, in the order the modules always had:

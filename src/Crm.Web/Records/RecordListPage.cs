@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
@@ -39,8 +42,15 @@ public abstract class RecordListPage<TItem>(RecordAccess access, ModuleDefinitio
     /// <summary>The module's list use case for the bound search, sort, cursor and filters, a page of <see cref="PageSize"/>.</summary>
     protected abstract Task<Result<ListPage<TItem>>> ListAsync(Actor actor, CancellationToken cancellationToken);
 
-    /// <summary>The module's filters as the address carries them (null: left out), in the order the links show them.</summary>
-    protected virtual IEnumerable<KeyValuePair<string, string?>> Filters => [];
+    /// <summary>
+    /// The module's filters as the address carries them (null: left out), in the order the links
+    /// show them: the page's <see cref="ListFilterAttribute"/> properties, each under its name in camel case.
+    /// </summary>
+    protected IEnumerable<KeyValuePair<string, string?>> Filters =>
+        s_filters.GetOrAdd(GetType(), type => [.. type.GetProperties().Where(p => p.IsDefined(typeof(ListFilterAttribute), inherit: true))])
+            .Select(p => KeyValuePair.Create(JsonNamingPolicy.CamelCase.ConvertName(p.Name), Given(p.GetValue(this))));
+
+    private static readonly ConcurrentDictionary<Type, PropertyInfo[]> s_filters = new();
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
@@ -53,6 +63,15 @@ public abstract class RecordListPage<TItem>(RecordAccess access, ModuleDefinitio
 
     /// <summary>The links to the page before and after this one (null: none), for the shared pager <c>_ListPager</c>.</summary>
     public ListPager Pager => new(List.PreviousCursor is { } previous ? Link(previous) : null, List.NextCursor is { } next ? Link(next) : null);
+
+    /// <summary>The pager, and <paramref name="empty"/> ("No products to show.") when the page has no row.</summary>
+    public ListPager Footer(string empty) => Pager with { Empty = List.Items.Count == 0 ? empty : null };
+
+    /// <summary>The filter form's search box (<c>_ListSearch</c>), labelled with what the list searches.</summary>
+    public ListSearch SearchBox(string label) => new(label, Search);
+
+    /// <summary>The filter form's sort choice (<c>_ListSort</c>): the list's sorts as value and label, the default first.</summary>
+    public ListSort SortChoice(params (string Value, string Label)[] options) => new(Sort, options);
 
     /// <summary>The export of the list as shown (csv or xlsx): same search, filters and sort, every page.</summary>
     public string ExportLink => $"/api/v1/{module.Key}/export" + QueryOf(null, Sort);
@@ -67,12 +86,19 @@ public abstract class RecordListPage<TItem>(RecordAccess access, ModuleDefinitio
     /// <summary>Where the add button goes; a module adds the list's filter a new record takes (its company).</summary>
     protected virtual string AddLink => $"/{module.Key}/new";
 
-    /// <summary>An optional text filter as the address carries it: left out when empty.</summary>
+    /// <summary>A filter's value as the address carries it: left out when empty.</summary>
+    private static string? Given(object? value) => value switch
+    {
+        null => null,
+        string text => string.IsNullOrWhiteSpace(text) ? null : text,
+        bool yes => yes ? "true" : "false",
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+
+    /// <summary>An optional text filter as the query takes it: none when empty.</summary>
     protected static string? Given(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
-    protected static string? Given(bool? value) => value is { } yes ? (yes ? "true" : "false") : null;
-
-    protected static string? Given(int? value) => value?.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Reads the page and the actor's create and export rights; a module adds its own with <see cref="LoadMoreAsync"/>.</summary>
     protected async Task LoadAsync(CancellationToken cancellationToken)
@@ -103,5 +129,24 @@ public abstract class RecordListPage<TItem>(RecordAccess access, ModuleDefinitio
             .Where(p => p.Value is not null)).ToUriComponent();
 }
 
-/// <summary>What the shared pager of a list page shows: a Previous and a Next link when there is such a page.</summary>
-public sealed record ListPager(string? Previous, string? Next);
+/// <summary>A filter of a list page: bound from the address, and kept by its links to other pages, its sorts and its export.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ListFilterAttribute : BindPropertyAttribute
+{
+    public ListFilterAttribute()
+    {
+        SupportsGet = true;
+    }
+}
+
+/// <summary>What the shared pager of a list page shows: a Previous and a Next link when there is such a page, and <paramref name="Empty"/> when the page has no row.</summary>
+public sealed record ListPager(string? Previous, string? Next, string? Empty = null);
+
+/// <summary>The search box of a list's filter form, labelled with what it searches.</summary>
+public sealed record ListSearch(string Label, string? Value);
+
+/// <summary>The sort choice of a list's filter form: the first option is the default, also for a sort the list does not know.</summary>
+public sealed record ListSort(string? Current, IReadOnlyList<(string Value, string Label)> Options)
+{
+    public bool IsChosen(string value) => Current == value || (value == Options[0].Value && !Options.Any(o => o.Value == Current));
+}

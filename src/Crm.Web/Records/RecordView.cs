@@ -84,4 +84,45 @@ public abstract class RecordViewFormPage<TInput, TFields, TDetails>(
         save.RunAsync(actor, id, form, formFields, cancellationToken);
 
     protected override string PageOf(TDetails saved) => $"/{module.Key}/{saved.Id}";
+
+    /// <summary>The form filled from the record: each input property from the record's property of the same name (see <see cref="RecordInputs"/>).</summary>
+    protected override TInput Fill(RecordView<TDetails> view) => RecordInputs.From<TInput, TDetails>(view.Record);
+}
+
+/// <summary>
+/// An edit form's input filled from the record as read: every property of the input takes the read
+/// record's property of the same name and type (a <c>string?</c> from a <c>string</c>, an <c>int?</c>
+/// from an <c>int</c>). An input property the record lacks is a mistake of the module, said at once
+/// rather than left blank on the form; such a module writes its own <c>Fill</c>.
+/// </summary>
+public static class RecordInputs
+{
+    public static TInput From<TInput, TDetails>(TDetails details)
+        where TInput : class, new()
+    {
+        var input = new TInput();
+        foreach (var (to, from) in Pairs<TInput, TDetails>.All)
+        {
+            to.SetValue(input, from.GetValue(details));
+        }
+
+        return input;
+    }
+
+    private static class Pairs<TInput, TDetails>
+    {
+        public static readonly (System.Reflection.PropertyInfo To, System.Reflection.PropertyInfo From)[] All = Match();
+
+        private static (System.Reflection.PropertyInfo, System.Reflection.PropertyInfo)[] Match()
+        {
+            var pairs = typeof(TInput).GetProperties().Where(p => p.CanWrite)
+                .Select(to => (To: to, From: typeof(TDetails).GetProperty(to.Name)))
+                .ToList();
+            var missing = pairs.Where(p => p.From is null || (p.To.PropertyType != p.From.PropertyType && Nullable.GetUnderlyingType(p.To.PropertyType) != p.From.PropertyType))
+                .Select(p => p.To.Name).ToList();
+            return missing.Count == 0
+                ? [.. pairs.Select(p => (p.To, p.From!))]
+                : throw new InvalidOperationException($"{typeof(TDetails).Name} has no property of the same type for {string.Join(", ", missing)} of {typeof(TInput).Name}: fill the form in the page's own Fill.");
+        }
+    }
 }

@@ -70,17 +70,16 @@ public sealed class SaveCompany(CrmDb db, RecordEditing editing, TransferCompani
         }
 
         var company = opened.Value.Record;
-        fields = company is null ? CompanyFields.All : fields;
+        var pick = opened.Value.Picks(fields);
 
-        string? Pick(CompanyFields field, string? given, string? current) => fields.HasFlag(field) ? Clean(given) : current;
-        var name = Pick(CompanyFields.Name, input.Name, company?.Name);
-        var website = Pick(CompanyFields.Website, input.Website, company?.Website);
-        var phone = Pick(CompanyFields.Phone, input.Phone, company?.Phone);
-        var email = Pick(CompanyFields.Email, input.Email, company?.Email);
-        var city = Pick(CompanyFields.City, input.City, company?.City);
-        var address = Pick(CompanyFields.Address, input.Address, company?.Address);
-        var country = Pick(CompanyFields.CountryName, input.CountryName, company?.CountryName);
-        var owner = fields.HasFlag(CompanyFields.OwnerId) && input.OwnerId is { } given ? given : company?.OwnerId ?? actor.UserId;
+        var name = pick.Text(CompanyFields.Name, input.Name, company?.Name);
+        var website = pick.Text(CompanyFields.Website, input.Website, company?.Website);
+        var phone = pick.Text(CompanyFields.Phone, input.Phone, company?.Phone);
+        var email = pick.Text(CompanyFields.Email, input.Email, company?.Email);
+        var city = pick.Text(CompanyFields.City, input.City, company?.City);
+        var address = pick.Text(CompanyFields.Address, input.Address, company?.Address);
+        var country = pick.Text(CompanyFields.CountryName, input.CountryName, company?.CountryName);
+        var owner = pick.Owner(CompanyFields.OwnerId, input.OwnerId, company, actor);
 
         var errors = new FieldErrors()
             .Text("name", "Name", name, Company.NameMaxLength).PlainText("name", "Name", name)
@@ -126,7 +125,7 @@ public sealed class SaveCompany(CrmDb db, RecordEditing editing, TransferCompani
         company.Email = email;
         company.City = city;
         company.Address = address;
-        if (fields.HasFlag(CompanyFields.CountryName) && (country != company.CountryName || company.Id == 0))
+        if (pick.Has(CompanyFields.CountryName) && (country != company.CountryName || company.Id == 0))
         {
             // Matched inside the transaction: an unmatched value's notification is only kept if the save is.
             var source = actor.Kind == ActorKind.ApiToken ? CountrySources.Api : CountrySources.User;
@@ -148,8 +147,6 @@ public sealed class SaveCompany(CrmDb db, RecordEditing editing, TransferCompani
         db.ChangeTracker.Clear();
         return Result<CompanyDetails>.Ok((await ReadCompany.DetailsAsync(db, company.Id, cancellationToken))!);
     }
-
-    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static bool IsWebAddress(string value)
     {

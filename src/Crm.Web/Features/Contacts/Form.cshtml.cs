@@ -10,6 +10,4 @@ public sealed class ContactFormPage(ReadContact read, SaveContact save)
 {
     public Task<IActionResult> OnGetAsync(int? id, int? companyId, CancellationToken cancellationToken) =>
         OpenAsync(id, () => new ContactInput { CompanyId = companyId }, cancellationToken);
-
-    protected override ContactInput Fill(RecordView<ContactDetails> view) => ContactInput.Of(view.Record);
 }

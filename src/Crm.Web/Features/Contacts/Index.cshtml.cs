@@ -2,14 +2,12 @@ using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Crm.Web.Features.Contacts;
 
 public sealed class ContactsPage(ListContacts list, RecordAccess access) : RecordListPage<ContactListItem>(access, CrmModules.Contacts)
 {
-    [BindProperty(SupportsGet = true)]
-    public int? CompanyId { get; set; }
+    [ListFilter] public int? CompanyId { get; set; }
 
     public ListPage<ContactListItem> Contacts => List;
 
@@ -18,6 +16,4 @@ public sealed class ContactsPage(ListContacts list, RecordAccess access) : Recor
 
     /// <summary>A list of one company's records adds to that company.</summary>
     protected override string AddLink => base.AddLink + (CompanyId is { } c ? $"?companyId={c}" : "");
-
-    protected override IEnumerable<KeyValuePair<string, string?>> Filters => [new("companyId", Given(CompanyId))];
 }

@@ -20,7 +20,7 @@ public sealed class ReadContact(CrmDb db, RecordAccess access) : IReadRecord<Con
 
     internal static async Task<ContactDetails> DetailsAsync(CrmDb db, RecordAccess access, Actor actor, Contact c, CancellationToken cancellationToken)
     {
-        var owner = await db.Users.Where(u => u.Id == c.OwnerId).Select(u => u.FullName).FirstOrDefaultAsync(cancellationToken) ?? "";
+        var owner = await Owners.NameAsync(db, c.OwnerId, cancellationToken);
         (int? Id, string? Name) company = (null, null);
         if (c.CompanyId is { } companyId)
         {

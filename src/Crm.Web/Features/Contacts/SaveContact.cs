@@ -16,11 +16,6 @@ namespace Crm.Web.Features.Contacts;
 [ApiSchemaName("ContactRequest")]
 public sealed class ContactInput
 {
-    public static ContactInput Of(ContactDetails c) => new()
-    {
-        FirstName = c.FirstName, LastName = c.LastName, Email = c.Email, Phone = c.Phone, Title = c.Title, CompanyId = c.CompanyId, OwnerId = c.OwnerId, Version = c.Version,
-    };
-
     public string? FirstName { get; set; }
     public string? LastName { get; set; }
     public string? Email { get; set; }
@@ -67,16 +62,15 @@ public sealed class SaveContact(CrmDb db, RecordAccess access, RecordLookups loo
         }
 
         var contact = opened.Value.Record;
-        fields = contact is null ? ContactFields.All : fields;
+        var pick = opened.Value.Picks(fields);
 
-        string? Pick(ContactFields field, string? given, string? current) => fields.HasFlag(field) ? Clean(given) : current;
-        var first = Pick(ContactFields.FirstName, input.FirstName, contact?.FirstName);
-        var last = Pick(ContactFields.LastName, input.LastName, contact?.LastName);
-        var email = Pick(ContactFields.Email, input.Email, contact?.Email);
-        var phone = Pick(ContactFields.Phone, input.Phone, contact?.Phone);
-        var title = Pick(ContactFields.Title, input.Title, contact?.Title);
-        var companyId = fields.HasFlag(ContactFields.CompanyId) ? input.CompanyId : contact?.CompanyId;
-        var owner = fields.HasFlag(ContactFields.OwnerId) && input.OwnerId is { } given ? given : contact?.OwnerId ?? actor.UserId;
+        var first = pick.Text(ContactFields.FirstName, input.FirstName, contact?.FirstName);
+        var last = pick.Text(ContactFields.LastName, input.LastName, contact?.LastName);
+        var email = pick.Text(ContactFields.Email, input.Email, contact?.Email);
+        var phone = pick.Text(ContactFields.Phone, input.Phone, contact?.Phone);
+        var title = pick.Text(ContactFields.Title, input.Title, contact?.Title);
+        var companyId = pick.Has(ContactFields.CompanyId) ? input.CompanyId : contact?.CompanyId;
+        var owner = pick.Owner(ContactFields.OwnerId, input.OwnerId, contact, actor);
 
         var errors = new FieldErrors()
             .Text("firstName", "First name", first, Contact.NameMaxLength).PlainText("firstName", "First name", first)
@@ -88,7 +82,7 @@ public sealed class SaveContact(CrmDb db, RecordAccess access, RecordLookups loo
             errors.Email("email", "Email", email);
         }
 
-        if (fields.HasFlag(ContactFields.CompanyId))
+        if (pick.Has(ContactFields.CompanyId))
         {
             var company = await lookups.ChooseAsync(actor, CrmModules.Companies.Key, input.CompanyId, contact?.CompanyId, cancellationToken);
             companyId = company.Id;
@@ -118,6 +112,4 @@ public sealed class SaveContact(CrmDb db, RecordAccess access, RecordLookups loo
 
         return Result<ContactDetails>.Ok(await ReadContact.DetailsAsync(db, access, actor, contact, cancellationToken));
     }
-
-    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -2,20 +2,14 @@ using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Crm.Web.Features.Deals;
 
 public sealed class DealsPage(ListDeals list, RecordAccess access) : RecordListPage<DealListItem>(access, CrmModules.Deals)
 {
-    [BindProperty(SupportsGet = true)]
-    public string? Stage { get; set; }
-
-    [BindProperty(SupportsGet = true)]
-    public bool? Open { get; set; }
-
-    [BindProperty(SupportsGet = true)]
-    public int? CompanyId { get; set; }
+    [ListFilter] public string? Stage { get; set; }
+    [ListFilter] public bool? Open { get; set; }
+    [ListFilter] public int? CompanyId { get; set; }
 
     public ListPage<DealListItem> Deals => List;
     public bool SeeAmount { get; private set; }
@@ -25,13 +19,6 @@ public sealed class DealsPage(ListDeals list, RecordAccess access) : RecordListP
 
     /// <summary>A list of one company's records adds to that company.</summary>
     protected override string AddLink => base.AddLink + (CompanyId is { } c ? $"?companyId={c}" : "");
-
-    protected override IEnumerable<KeyValuePair<string, string?>> Filters =>
-    [
-        new("stage", Given(Stage)),
-        new("open", Given(Open)),
-        new("companyId", Given(CompanyId)),
-    ];
 
     protected override async Task LoadMoreAsync(Actor actor, CancellationToken cancellationToken) =>
         SeeAmount = (await Access.FieldsAsync(actor, CrmModules.Deals.Key, cancellationToken)).CanSee(ReadDeal.AmountField);

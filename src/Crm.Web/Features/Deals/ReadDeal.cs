@@ -49,7 +49,7 @@ public sealed class ReadDeal(CrmDb db, RecordAccess access)
 
     internal static async Task<DealDetails> DetailsAsync(CrmDb db, RecordAccess access, Actor actor, Deal d, bool seeAmount, CancellationToken cancellationToken)
     {
-        var owner = await db.Users.Where(u => u.Id == d.OwnerId).Select(u => u.FullName).FirstOrDefaultAsync(cancellationToken) ?? "";
+        var owner = await Owners.NameAsync(db, d.OwnerId, cancellationToken);
         string? company = null;
         if (d.CompanyId is { } companyId)
         {

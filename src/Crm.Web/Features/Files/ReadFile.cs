@@ -1,6 +1,7 @@
 using Crm.Web.Data;
-using Crm.Web.Security;
+using Crm.Web.Records;
 using Crm.Web.Security.Permissions;
+using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,7 +24,7 @@ public sealed class ReadFile(CrmDb db, FileVisibility visibility, Records.Record
             return Result<FileView>.NotFound();
         }
 
-        var owner = await db.Users.Where(u => u.Id == file.OwnerId).Select(u => u.FullName).FirstOrDefaultAsync(cancellationToken) ?? "";
+        var owner = await Owners.NameAsync(db, file.OwnerId, cancellationToken);
         var canDelete = !actor.IsPreview && (await access.DecideAsync(actor, CrmModules.Files.Key, PermissionAction.Delete, seen.Facts, cancellationToken)).Allowed;
         return Result<FileView>.Ok(new FileView(
             new FileDetails(file.Id, file.Name, file.ContentType, file.Size, file.Sha256, file.RelatedModule, file.RelatedId, seen.Related.Label, seen.Related.Url,

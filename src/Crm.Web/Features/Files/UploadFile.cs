@@ -85,7 +85,7 @@ public sealed class UploadFile(CrmDb db, RecordAccess access, FileVisibility vis
         }
 
         store.EnsureStored(staged);
-        var ownerName = await db.Users.Where(u => u.Id == owner).Select(u => u.FullName).FirstOrDefaultAsync(cancellationToken) ?? "";
+        var ownerName = await Owners.NameAsync(db, owner, cancellationToken);
         return Result<FileDetails>.Ok(new FileDetails(file.Id, file.Name, file.ContentType, file.Size, file.Sha256, file.RelatedModule, file.RelatedId,
             related.Label, related.Url, owner, ownerName, file.DepartmentId, file.CreatedAt, file.ModifiedAt, file.Version));
     }

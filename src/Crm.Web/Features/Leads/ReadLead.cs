@@ -43,7 +43,7 @@ public sealed class ReadLead(CrmDb db, RecordAccess access)
 
     internal static async Task<LeadDetails> DetailsAsync(CrmDb db, RecordAccess access, Actor actor, Lead l, CancellationToken cancellationToken)
     {
-        var owner = await db.Users.Where(u => u.Id == l.OwnerId).Select(u => u.FullName).FirstOrDefaultAsync(cancellationToken) ?? "";
+        var owner = await Owners.NameAsync(db, l.OwnerId, cancellationToken);
         ConvertedLink? contact = null, company = null, deal = null;
         if (l.ConvertedContactId is { } contactId)
         {

@@ -76,18 +76,17 @@ public sealed class SaveLead(CrmDb db, RecordAccess access, RecordEditing editin
         }
 
         var lead = opened.Value.Record;
-        fields = lead is null ? LeadFields.All : fields;
+        var pick = opened.Value.Picks(fields);
 
-        string? Pick(LeadFields field, string? given, string? current) => fields.HasFlag(field) ? Clean(given) : current;
-        var first = Pick(LeadFields.FirstName, input.FirstName, lead?.FirstName);
-        var last = Pick(LeadFields.LastName, input.LastName, lead?.LastName);
-        var company = Pick(LeadFields.CompanyName, input.CompanyName, lead?.CompanyName);
-        var email = Pick(LeadFields.Email, input.Email, lead?.Email);
-        var phone = Pick(LeadFields.Phone, input.Phone, lead?.Phone);
-        var source = Pick(LeadFields.Source, input.Source, lead?.Source)?.ToLowerInvariant() ?? LeadSources.Other;
-        var status = Pick(LeadFields.Status, input.Status, lead?.Status)?.ToLowerInvariant() ?? LeadStatuses.New;
-        var notes = Pick(LeadFields.Notes, input.Notes, lead?.Notes);
-        var owner = fields.HasFlag(LeadFields.OwnerId) && input.OwnerId is { } given ? given : lead?.OwnerId ?? actor.UserId;
+        var first = pick.Text(LeadFields.FirstName, input.FirstName, lead?.FirstName);
+        var last = pick.Text(LeadFields.LastName, input.LastName, lead?.LastName);
+        var company = pick.Text(LeadFields.CompanyName, input.CompanyName, lead?.CompanyName);
+        var email = pick.Text(LeadFields.Email, input.Email, lead?.Email);
+        var phone = pick.Text(LeadFields.Phone, input.Phone, lead?.Phone);
+        var source = pick.Text(LeadFields.Source, input.Source, lead?.Source)?.ToLowerInvariant() ?? LeadSources.Other;
+        var status = pick.Text(LeadFields.Status, input.Status, lead?.Status)?.ToLowerInvariant() ?? LeadStatuses.New;
+        var notes = pick.Text(LeadFields.Notes, input.Notes, lead?.Notes);
+        var owner = pick.Owner(LeadFields.OwnerId, input.OwnerId, lead, actor);
 
         var errors = new FieldErrors()
             .Text("firstName", "First name", first, Lead.NameMaxLength).PlainText("firstName", "First name", first)
@@ -138,6 +137,4 @@ public sealed class SaveLead(CrmDb db, RecordAccess access, RecordEditing editin
 
         return Result<LeadDetails>.Ok(await ReadLead.DetailsAsync(db, access, actor, lead, cancellationToken));
     }
-
-    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -23,6 +23,4 @@ public sealed class LoggedEmailFormPage(ReadLoggedEmail read, SaveLoggedEmail sa
     protected override string? RefusalOf(RecordView<LoggedEmailDetails> view) => view.Record.Direction == EmailDirections.Incoming ? SaveLoggedEmail.IncomingIsFinal : null;
 
     protected override bool IsRefusal(Result<LoggedEmailDetails> result) => result.Message == SaveLoggedEmail.IncomingIsFinal;
-
-    protected override LoggedEmailInput Fill(RecordView<LoggedEmailDetails> view) => LoggedEmailInput.Of(view.Record);
 }

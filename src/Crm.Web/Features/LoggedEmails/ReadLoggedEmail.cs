@@ -3,7 +3,6 @@ using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
-using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.LoggedEmails;
 
@@ -22,7 +21,7 @@ public sealed class ReadLoggedEmail(CrmDb db, RecordAccess access, RecordLookups
 
     internal static async Task<LoggedEmailDetails> DetailsAsync(CrmDb db, RecordLookups lookups, Actor actor, LoggedEmail e, CancellationToken cancellationToken)
     {
-        var owner = await db.Users.Where(u => u.Id == e.OwnerId).Select(u => u.FullName).FirstOrDefaultAsync(cancellationToken) ?? "";
+        var owner = await Owners.NameAsync(db, e.OwnerId, cancellationToken);
         var related = e is { RelatedModule: { } module, RelatedId: { } relatedId } ? await lookups.FindAsync(actor, module, relatedId, cancellationToken) : null;
         return new LoggedEmailDetails(e.Id, e.Direction, e.From, e.To, e.Subject, e.Body, e.SentAt, related?.Module, related?.Id, related?.Label, related?.Url,
             e.OwnerId, owner, e.DepartmentId, e.CreatedAt, e.CreatedById, e.ModifiedAt, e.ModifiedById, e.Version);

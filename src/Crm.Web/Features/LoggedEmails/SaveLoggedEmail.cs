@@ -17,12 +17,6 @@ namespace Crm.Web.Features.LoggedEmails;
 [ApiSchemaName("LoggedEmailRequest")]
 public sealed class LoggedEmailInput
 {
-    public static LoggedEmailInput Of(LoggedEmailDetails e) => new()
-    {
-        Direction = e.Direction, From = e.From, To = e.To, Subject = e.Subject, Body = e.Body, SentAt = e.SentAt,
-        RelatedModule = e.RelatedModule, RelatedId = e.RelatedId, OwnerId = e.OwnerId, Version = e.Version,
-    };
-
     public string? Direction { get; set; }
     public string? From { get; set; }
     public string? To { get; set; }

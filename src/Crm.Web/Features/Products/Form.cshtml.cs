@@ -9,6 +9,4 @@ public sealed class ProductFormPage(ReadProduct read, SaveProduct save)
     : RecordViewFormPage<ProductInput, ProductFields, ProductDetails>(read, save, CrmModules.Products, ProductFields.All & ~ProductFields.OwnerId)
 {
     public Task<IActionResult> OnGetAsync(int? id, CancellationToken cancellationToken) => OpenAsync(id, ProductInput.Blank, cancellationToken);
-
-    protected override ProductInput Fill(RecordView<ProductDetails> view) => ProductInput.Of(view.Record);
 }

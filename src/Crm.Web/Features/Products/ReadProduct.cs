@@ -3,7 +3,6 @@ using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
-using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Products;
 
@@ -18,10 +17,7 @@ public sealed class ReadProduct(CrmDb db, RecordAccess access) : IReadRecord<Pro
     public Task<Result<RecordView<ProductDetails>>> RunAsync(Actor actor, int id, CancellationToken cancellationToken) =>
         access.ViewAsync<Product, ProductDetails>(actor, CrmModules.Products, id, (p, ct) => DetailsAsync(db, p, ct), cancellationToken);
 
-    internal static async Task<ProductDetails> DetailsAsync(CrmDb db, Product p, CancellationToken cancellationToken)
-    {
-        var owner = await db.Users.Where(u => u.Id == p.OwnerId).Select(u => u.FullName).FirstOrDefaultAsync(cancellationToken) ?? "";
-        return new ProductDetails(p.Id, p.Code, p.Name, Money.Format(p.Price, p.Currency), p.Currency, p.Category, p.IsActive,
-            p.OwnerId, owner, p.DepartmentId, p.CreatedAt, p.CreatedById, p.ModifiedAt, p.ModifiedById, p.Version);
-    }
+    internal static async Task<ProductDetails> DetailsAsync(CrmDb db, Product p, CancellationToken cancellationToken) =>
+        new(p.Id, p.Code, p.Name, Money.Format(p.Price, p.Currency), p.Currency, p.Category, p.IsActive, p.OwnerId, await Owners.NameAsync(db, p.OwnerId, cancellationToken),
+            p.DepartmentId, p.CreatedAt, p.CreatedById, p.ModifiedAt, p.ModifiedById, p.Version);
 }

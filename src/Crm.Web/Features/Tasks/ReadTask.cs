@@ -37,7 +37,7 @@ public sealed class ReadTask(CrmDb db, TaskVisibility visibility, RecordLookups 
 
     internal static async Task<TaskDetails> DetailsAsync(CrmDb db, RecordLookups lookups, Actor actor, CrmTask t, CancellationToken cancellationToken)
     {
-        var owner = await db.Users.Where(u => u.Id == t.OwnerId).Select(u => u.FullName).FirstOrDefaultAsync(cancellationToken) ?? "";
+        var owner = await Owners.NameAsync(db, t.OwnerId, cancellationToken);
         var responsible = await db.Users.Where(u => db.TaskResponsibles.Any(r => r.TaskId == t.Id && r.UserId == u.Id))
             .OrderBy(u => u.FullName).ThenBy(u => u.Id).Select(u => new TaskPerson(u.Id, u.FullName)).ToListAsync(cancellationToken);
         var parent = t.ParentId is { } parentId ? await lookups.FindAsync(actor, Security.Permissions.CrmModules.Tasks.Key, parentId, cancellationToken) : null;
