@@ -27,6 +27,7 @@ using Crm.Web.Features.Settings;
 using Crm.Web.Features.Tasks;
 using Crm.Web.Features.TwoFactor;
 using Crm.Web.Features.Users;
+using Crm.Web.Features.Webhooks;
 
 namespace Crm.Web.Features;
 
@@ -49,6 +50,7 @@ public static class FeatureList
         new DepartmentsSetup(),
         new GroupsSetup(),
         new ApiTokensSetup(),
+        new WebhooksSetup(),
         new CountriesSetup(),
         new NotificationsSetup(),
         new CompaniesSetup(),

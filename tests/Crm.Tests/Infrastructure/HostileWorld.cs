@@ -60,6 +60,14 @@ public sealed class HostileWorld
             """{"name":"World mailer","fromAddress":"news@crm.test","host":"127.0.0.1","port":2525,"security":"None","ratePerMinute":60}""");
         Add("sending-accounts", mailer);
         Add("mailings", await CreateAsync("mailings", $$"""{"sendingAccountId":{{mailer}},"subject":"World news","body":"Hello","module":"contacts"}"""));
+        // Disabled, so that no event is ever sent to its (public) address while the tests change records.
+        var webhook = await admin.PostJsonAsync("/api/v1/webhooks",
+            $$"""{"name":"World webhook","url":"https://93.184.215.14/world","userId":"{{user.Id}}","modules":["companies"],"events":["created"],"enabled":false}""");
+        Assert.True(webhook.StatusCode == HttpStatusCode.Created, $"the world's webhook: {(int)webhook.StatusCode} {await webhook.Content.ReadAsStringAsync()}");
+        var webhookId = (await webhook.ReadJsonAsync()).GetProperty("id").GetGuid();
+        Add("webhooks", webhookId);
+        Add("admin/webhooks", webhookId);
+
         // The shared delete confirmation (/{module}/{id}/delete) names its module, then the record.
         Add("", "leads");
         // A history page names its module, then the record.

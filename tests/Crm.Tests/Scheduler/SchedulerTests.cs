@@ -24,7 +24,7 @@ public sealed class SchedulerTests
         {
             // Both instances, twice each, at once: every due job must run exactly once.
             var ran = (await Task.WhenAll(RunDueAsync(one), RunDueAsync(two), RunDueAsync(one), RunDueAsync(two))).SelectMany(r => r).ToList();
-            Assert.Equal([RemoveOldNotifications(), Crm.Web.Features.Audit.PruneAuditTrail.JobName, RemoveStaleSessions.JobName], ran.Order(StringComparer.Ordinal).ToArray());
+            Assert.Equal([RemoveOldNotifications(), Crm.Web.Features.Webhooks.PruneWebhookLog.JobName, Crm.Web.Features.Audit.PruneAuditTrail.JobName, RemoveStaleSessions.JobName], ran.Order(StringComparer.Ordinal).ToArray());
 
             // Not due again until its interval has passed.
             Assert.Empty(await RunDueAsync(one));

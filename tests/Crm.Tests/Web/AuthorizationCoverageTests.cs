@@ -32,7 +32,7 @@ public sealed class AuthorizationCoverageTests
 
     /// <summary>API groups that only administrators may call.</summary>
     private static readonly string[] s_administrationApis =
-        ["/api/v1/users", "/api/v1/roles", "/api/v1/departments", "/api/v1/groups", "/api/v1/tokens", "/api/v1/access", "/api/v1/email-queue"];
+        ["/api/v1/users", "/api/v1/roles", "/api/v1/departments", "/api/v1/groups", "/api/v1/tokens", "/api/v1/access", "/api/v1/email-queue", "/api/v1/webhooks"];
 
     [Fact]
     public async Task Every_endpoint_has_an_authorization_policy_or_is_on_the_anonymous_allow_list()

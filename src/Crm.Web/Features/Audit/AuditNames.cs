@@ -36,6 +36,8 @@ public static class AuditNames
         typeof(DataProtectionKey), typeof(Notification), typeof(CountryMismatch),
         typeof(Security.Permissions.PermissionStamp), typeof(Scheduler.ScheduledJob),
         typeof(AuditGap), typeof(AuditRetentionGuard), typeof(AuditSeal), typeof(AuditPending),
+        // Webhook deliveries and attempts are the trail's own readers (ADR 0026): auditing them would feed the fan-out its own output.
+        typeof(Webhooks.WebhookDelivery), typeof(Webhooks.WebhookAttempt), typeof(Webhooks.WebhookCursor),
     ];
 
     // Bookkeeping that changes on every save or every use: shown in created/deleted states, not as an update.

@@ -1,0 +1,183 @@
+using Crm.Web.Data;
+using Crm.Web.Features.Activity;
+using Crm.Web.Security;
+using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Webhooks;
+
+/// <summary>What an administrator sets on an endpoint; the same for a new one and a change.</summary>
+public sealed record WebhookInput(string? Name, string? Url, Guid? UserId, IReadOnlyList<string>? Modules, IReadOnlyList<string>? Events, bool? Enabled);
+
+/// <summary>The one answer that carries the signing secret: it is shown once and kept only encrypted.</summary>
+public sealed record WebhookWithSecret(Guid Id, string Name, string Secret);
+
+/// <summary>
+/// Creates an endpoint (with a new secret, shown once) or changes one. Every field is checked and
+/// any problem is named on its field with nothing saved: a URL that is too long, not http(s), has
+/// a user name or password, or points inside the CRM's network; an unknown module or event; a user
+/// that is not active.
+/// </summary>
+public sealed class SaveWebhook(CrmDb db, ActivityLog activity, WebhookAddressGuard guard, WebhookSender sender, TimeProvider clock)
+{
+    public async Task<Result<WebhookWithSecret>> CreateAsync(Actor actor, WebhookInput input, CancellationToken cancellationToken)
+    {
+        if (!actor.IsAdministrator || actor.IsPreview)
+        {
+            return Result<WebhookWithSecret>.Forbidden("Only an administrator can add webhooks.");
+        }
+
+        var (errors, valid) = await CheckAsync(input, cancellationToken);
+        if (errors.Any)
+        {
+            return Result<WebhookWithSecret>.Invalid(errors);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var secret = WebhookSignature.NewSecret();
+        var endpoint = new WebhookEndpoint
+        {
+            Id = Guid.CreateVersion7(),
+            ProtectedSecret = sender.Protect(secret),
+            CreatedAt = now,
+            CreatedByUserId = actor.UserId,
+        };
+        Apply(endpoint, valid, now);
+        db.Set<WebhookEndpoint>().Add(endpoint);
+        activity.Record(actor, WebhookActivity.Created, $"Added webhook \"{endpoint.Name}\" to {endpoint.Url} for {endpoint.Modules} ({endpoint.Events}).");
+        await db.SaveChangesAsync(cancellationToken);
+        return Result<WebhookWithSecret>.Ok(new WebhookWithSecret(endpoint.Id, endpoint.Name, secret));
+    }
+
+    public async Task<Result> UpdateAsync(Actor actor, Guid id, WebhookInput input, CancellationToken cancellationToken)
+    {
+        if (!actor.IsAdministrator || actor.IsPreview)
+        {
+            return Result.Forbidden("Only an administrator can change webhooks.");
+        }
+
+        var endpoint = await db.Set<WebhookEndpoint>().SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
+        if (endpoint is null)
+        {
+            return Result.NotFound();
+        }
+
+        var (errors, valid) = await CheckAsync(input, cancellationToken);
+        if (errors.Any)
+        {
+            return Result.Invalid(errors);
+        }
+
+        Apply(endpoint, valid, clock.GetUtcNow().UtcDateTime);
+        activity.Record(actor, WebhookActivity.Changed, $"Changed webhook \"{endpoint.Name}\" ({endpoint.Url}; {(endpoint.IsEnabled ? "enabled" : "disabled")}).");
+        await db.SaveChangesAsync(cancellationToken);
+        return Result.Ok();
+    }
+
+    private sealed record Valid(string Name, string Url, Guid UserId, List<string> Modules, List<string> Events, bool Enabled);
+
+    private static void Apply(WebhookEndpoint endpoint, Valid valid, DateTime now)
+    {
+        if (valid.Enabled && !endpoint.IsEnabled)
+        {
+            // Enabled again: the count of failing days starts over.
+            endpoint.FailingSince = null;
+        }
+
+        endpoint.Name = valid.Name;
+        endpoint.Url = valid.Url;
+        endpoint.UserId = valid.UserId;
+        endpoint.Modules = string.Join(',', valid.Modules);
+        endpoint.Events = string.Join(',', valid.Events);
+        endpoint.IsEnabled = valid.Enabled;
+        endpoint.DisabledReason = null;
+        endpoint.ModifiedAt = now;
+    }
+
+    private async Task<(FieldErrors Errors, Valid Valid)> CheckAsync(WebhookInput input, CancellationToken cancellationToken)
+    {
+        var name = input.Name?.Trim();
+        var errors = new FieldErrors().Text("name", "Name", name, WebhookEndpoint.NameMaxLength);
+        if (!string.IsNullOrEmpty(name) && name.Any(char.IsControl))
+        {
+            errors.Add("name", "Name must be a single line of text.");
+        }
+
+        var url = input.Url?.Trim() ?? "";
+        if (await UrlProblemAsync(url, cancellationToken) is { } problem)
+        {
+            errors.Add("url", problem);
+        }
+
+        if (input.UserId is not { } userId)
+        {
+            errors.Add("userId", "Choose the integration user whose permissions decide what the payloads hold.");
+        }
+        else if (!await db.Users.AnyAsync(u => u.Id == userId && u.IsActive, cancellationToken))
+        {
+            errors.Add("userId", "Choose an active user: a deactivated user sees nothing, so nothing would be sent.");
+        }
+
+        var modules = (input.Modules ?? []).Select(m => m?.Trim() ?? "").Where(m => m.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var events = (input.Events ?? []).Select(e => e?.Trim() ?? "").Where(e => e.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var known = WebhookCatalog.Modules.Select(m => m.Key).ToList();
+        if (modules.Count == 0)
+        {
+            errors.Add("modules", "Choose at least one module.");
+        }
+
+        foreach (var unknown in modules.Where(m => !known.Contains(m)))
+        {
+            errors.Add("modules", $"Unknown module \"{Shown(unknown)}\"; choose from {string.Join(", ", known)}.");
+        }
+
+        if (events.Count == 0)
+        {
+            errors.Add("events", "Choose at least one event.");
+        }
+
+        var chosen = modules.Select(WebhookCatalog.Find).OfType<WebhookModule>().ToList();
+        foreach (var unknown in events)
+        {
+            if (!WebhookCatalog.AllEvents.Contains(unknown))
+            {
+                errors.Add("events", $"Unknown event \"{Shown(unknown)}\"; choose from {string.Join(", ", WebhookCatalog.AllEvents)}.");
+            }
+            else if (chosen.Count > 0 && !chosen.Any(m => WebhookCatalog.Has(m, unknown)))
+            {
+                errors.Add("events", $"None of the chosen modules has the event \"{unknown}\".");
+            }
+        }
+
+        return (errors, new Valid(name ?? "", url, input.UserId ?? Guid.Empty, modules, events, input.Enabled ?? true));
+    }
+
+    /// <summary>Why this URL cannot receive webhooks, or null. Shared by the save and the test event.</summary>
+    public async Task<string?> UrlProblemAsync(string url, CancellationToken cancellationToken)
+    {
+        if (url.Length == 0)
+        {
+            return "URL is required.";
+        }
+
+        if (url.Length > WebhookEndpoint.UrlMaxLength)
+        {
+            return $"URL must be at most {WebhookEndpoint.UrlMaxLength} characters.";
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            return "URL must be a web address starting with https://, like https://erp.example.com/crm-events.";
+        }
+
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            return "URL must not hold a user name or password: receivers check the signature instead.";
+        }
+
+        return await guard.RefusalAsync(uri, cancellationToken);
+    }
+
+    /// <summary>A value echoed in a message, cut short: a 10,000-character module name is not repeated back.</summary>
+    private static string Shown(string value) => value.Length <= 40 ? value : value[..40] + "…";
+}

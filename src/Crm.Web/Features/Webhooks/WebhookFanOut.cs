@@ -1,0 +1,219 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Crm.Web.Data;
+using Crm.Web.Features.Audit;
+using Crm.Web.Records;
+using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+
+namespace Crm.Web.Features.Webhooks;
+
+/// <summary>
+/// Turns the sealed audit trail into deliveries (ADR 0026). The trail is written in the same
+/// transaction as every change, and sealing numbers committed entries in order, so reading the
+/// seals after a cursor sees each committed change once and never one that was rolled back. In one
+/// transaction it locks the cursor row (several instances take turns), reads the next entries,
+/// writes a delivery for each endpoint that wants the event and whose integration user may see the
+/// record, and moves the cursor: a crash before the commit leaves both as they were.
+/// </summary>
+public sealed class WebhookFanOut(CrmDb db, IServiceProvider services, RecordAccess access, TimeProvider clock, IOptions<JsonOptions> json)
+{
+    /// <summary>Entries read per transaction; a full batch means the caller should run again at once.</summary>
+    public const int Batch = 200;
+
+    /// <summary>Reads one batch of sealed entries; returns how many were read (a full batch: call again).</summary>
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        // Read without a lock first: an idle CRM (or an instance that another one kept up with) takes no write lock each second.
+        var seen = await db.Set<WebhookCursor>().AsNoTracking().Where(c => c.Id == 1).Select(c => c.AuditSealSeq).SingleAsync(cancellationToken);
+        if (!await db.AuditSeals.AnyAsync(s => s.Seq > seen, cancellationToken))
+        {
+            return 0;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The no-op UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) before the cursor is read.
+        await db.Set<WebhookCursor>().Where(c => c.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(c => c.AuditSealSeq, c => c.AuditSealSeq), cancellationToken);
+        var cursor = await db.Set<WebhookCursor>().AsNoTracking().Where(c => c.Id == 1).Select(c => c.AuditSealSeq).SingleAsync(cancellationToken);
+        var entries = await (from s in db.AuditSeals
+                             where s.Seq > cursor
+                             orderby s.Seq
+                             join e in db.AuditEntries on s.EntryId equals e.Id
+                             select new SealedEntry(s.Seq, e.Id, e.At, e.EntityType, e.EntityId, e.Action, e.Label, e.Changes))
+            .Take(Batch).ToListAsync(cancellationToken);
+        if (entries.Count == 0)
+        {
+            return 0;
+        }
+
+        var endpoints = await db.Set<WebhookEndpoint>().AsNoTracking().Where(e => e.IsEnabled).ToListAsync(cancellationToken);
+        if (endpoints.Count == 0)
+        {
+            // Nobody listens: the cursor jumps to the trail's end instead of reading it batch by batch.
+            var end = await db.AuditSeals.MaxAsync(s => s.Seq, cancellationToken);
+            await db.Set<WebhookCursor>().Where(c => c.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(c => c.AuditSealSeq, end), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return 0;
+        }
+
+        var actors = await ActorsAsync(endpoints, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var entry in entries)
+        {
+            if (WebhookCatalog.Find(entry.EntityType) is not { } module
+                || !int.TryParse(entry.EntityId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                continue;
+            }
+
+            var changes = JsonNode.Parse(entry.Changes) as JsonObject ?? [];
+            foreach (var endpoint in endpoints)
+            {
+                if (entry.At < endpoint.CreatedAt || !endpoint.ModuleList.Contains(module.Key)
+                    || EventFor(endpoint, module, entry.Action, changes) is not { } eventName
+                    || !actors.TryGetValue(endpoint.UserId, out var actor))
+                {
+                    continue;
+                }
+
+                var data = eventName == WebhookCatalog.Deleted
+                    ? await DeletedAsync(actor, module, id, entry.Label, changes, cancellationToken)
+                    : await RecordAsync(actor, module, id, eventName == WebhookCatalog.Created ? null : changes, cancellationToken);
+                if (data is null)
+                {
+                    // The integration user may not see this record: nothing is sent at all.
+                    continue;
+                }
+
+                var type = $"{module.Key}.{eventName}";
+                db.Set<WebhookDelivery>().Add(new WebhookDelivery
+                {
+                    Id = Guid.CreateVersion7(),
+                    EndpointId = endpoint.Id,
+                    EventType = type,
+                    AuditEntryId = entry.EntryId,
+                    Body = Payload(type, entry.At, data),
+                    CreatedAt = now,
+                    Status = WebhookDeliveryStatus.Pending,
+                    NextAttemptAt = now,
+                });
+            }
+        }
+
+        var last = entries[^1].Seq;
+        await db.Set<WebhookCursor>().Where(c => c.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(c => c.AuditSealSeq, last), cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return entries.Count;
+    }
+
+    private sealed record SealedEntry(long Seq, long EntryId, DateTime At, string EntityType, string EntityId, string Action, string Label, string Changes);
+
+    /// <summary>The JSON every receiver gets: the Standard Webhooks shape.</summary>
+    public static string Payload(string type, DateTime at, JsonNode data) => new JsonObject
+    {
+        ["type"] = type,
+        ["timestamp"] = at.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+        ["data"] = data,
+    }.ToJsonString();
+
+    /// <summary>Each endpoint's integration user as an actor; a deactivated user reads nothing, so gets nothing.</summary>
+    private async Task<Dictionary<Guid, Actor>> ActorsAsync(List<WebhookEndpoint> endpoints, CancellationToken cancellationToken)
+    {
+        var ids = endpoints.Select(e => e.UserId).Distinct().ToList();
+        var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id) && u.IsActive)
+            .Select(u => new { u.Id, u.IsAdministrator, u.FullName }).ToListAsync(cancellationToken);
+        return users.ToDictionary(u => u.Id, u => new Actor(ActorKind.User, u.Id, u.IsAdministrator, u.FullName));
+    }
+
+    /// <summary>
+    /// The most specific event of this change the endpoint wants: a converted lead or a reviewed memo
+    /// is an update too, and a transfer is one; an endpoint that wants only updates gets them as such.
+    /// </summary>
+    public static string? EventFor(WebhookEndpoint endpoint, WebhookModule module, string action, JsonObject changes)
+    {
+        string[] candidates = action switch
+        {
+            AuditActions.Created or AuditActions.Restored => [WebhookCatalog.Created],
+            AuditActions.Deleted => [WebhookCatalog.Deleted],
+            AuditActions.Transferred => [WebhookCatalog.Transferred, WebhookCatalog.Updated],
+            AuditActions.Updated when Became(changes, "convertedAt") => [WebhookCatalog.Converted, WebhookCatalog.Updated],
+            AuditActions.Updated when Became(changes, "reviewedAt") => [WebhookCatalog.Reviewed, WebhookCatalog.Updated],
+            AuditActions.Updated => [WebhookCatalog.Updated],
+            _ => [],
+        };
+        var wanted = endpoint.EventList;
+        return candidates.FirstOrDefault(c => WebhookCatalog.Has(module, c) && wanted.Contains(c));
+    }
+
+    private static bool Became(JsonObject changes, string field) =>
+        changes[field] is JsonObject change && change["old"] is null && change["new"] is not null;
+
+    /// <summary>
+    /// The record as the actor reads it through the API, with, for an update, the changed fields
+    /// whose names the actor's own answer carries (a hidden field is absent from it, so from the changes).
+    /// </summary>
+    private async Task<JsonNode?> RecordAsync(Actor actor, WebhookModule module, int id, JsonObject? changes, CancellationToken cancellationToken)
+    {
+        if (await module.Read(services, actor, id, cancellationToken) is not { } record)
+        {
+            return null;
+        }
+
+        var node = JsonSerializer.SerializeToNode(record, record.GetType(), json.Value.SerializerOptions) ?? new JsonObject();
+        var data = new JsonObject { ["module"] = module.Key, ["id"] = id, ["record"] = node };
+        if (changes is not null)
+        {
+            var visible = VisibleNames(node);
+            var shown = new JsonObject();
+            foreach (var (field, change) in changes)
+            {
+                if (visible.Contains(field))
+                {
+                    shown[field] = change?.DeepClone();
+                }
+            }
+
+            data["changes"] = shown;
+        }
+
+        return data;
+    }
+
+    /// <summary>The field names of the answer and of the objects it holds (a task's answer holds the task).</summary>
+    private static HashSet<string> VisibleNames(JsonNode node)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        if (node is JsonObject answer)
+        {
+            foreach (var (name, value) in answer)
+            {
+                names.Add(name);
+                if (value is JsonObject inner)
+                {
+                    names.UnionWith(inner.Select(p => p.Key));
+                }
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>A deleted record: id and label, if the actor could see it in its last state (owner and department from the trail).</summary>
+    private async Task<JsonNode?> DeletedAsync(Actor actor, WebhookModule module, int id, string label, JsonObject state, CancellationToken cancellationToken)
+    {
+        RecordFacts? facts = null;
+        if (state["ownerId"]?["old"]?.GetValue<string>() is { } owner && Guid.TryParse(owner, out var ownerId))
+        {
+            var department = state["departmentId"]?["old"] is JsonValue d && d.TryGetValue<int>(out var departmentId) ? departmentId : (int?)null;
+            facts = await access.FactsAsync(module.Key, id, ownerId, department, cancellationToken);
+        }
+
+        var decision = await access.DecideAsync(actor, module.Key, PermissionAction.View, facts, cancellationToken);
+        return decision.Allowed ? new JsonObject { ["module"] = module.Key, ["id"] = id, ["label"] = label } : null;
+    }
+}

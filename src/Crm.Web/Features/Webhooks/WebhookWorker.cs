@@ -1,0 +1,155 @@
+using System.Threading.Channels;
+using Crm.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Web.Features.Webhooks;
+
+/// <summary>
+/// The background sender, one per instance: every second (or when woken) it turns newly sealed
+/// audit entries into deliveries (<see cref="WebhookFanOut"/>), then leases the due deliveries of
+/// enabled endpoints in batches and sends each (<see cref="WebhookSender"/>). Leases make several
+/// instances safe: PostgreSQL claims with FOR UPDATE SKIP LOCKED, SQLite under its write lock, and
+/// a lease that outlives a crashed instance lapses so another sends the delivery (at least once).
+/// </summary>
+public sealed partial class WebhookWorker(
+    IServiceScopeFactory scopes,
+    WebhookSender sender,
+    IOptionsMonitor<WebhookOptions> options,
+    TimeProvider clock,
+    ILogger<WebhookWorker> logger) : BackgroundService
+{
+    /// <summary>Far longer than the 15 s timeout: a lease only lapses when its instance died mid-send.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        if (!options.CurrentValue.Delivery.Enabled)
+        {
+            LogDisabled();
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // The worker must outlive a failed pass (database restart, …): log it and try again next tick.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogPassFailed(e);
+            }
+
+            try
+            {
+                using var tick = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                // Real time: the pace of a worker, not a time the CRM records.
+                var delay = Task.Delay(TimeSpan.FromSeconds(Math.Max(1, options.CurrentValue.Delivery.IntervalSeconds)), tick.Token);
+                var woken = _wake.Reader.WaitToReadAsync(tick.Token).AsTask();
+                await Task.WhenAny(delay, woken);
+                await tick.CancelAsync();
+                _wake.Reader.TryRead(out _);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One pass: fan out what was sealed, then send everything due; returns how many deliveries were attempted.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            if (await scope.ServiceProvider.GetRequiredService<WebhookFanOut>().RunAsync(cancellationToken) < WebhookFanOut.Batch)
+            {
+                break;
+            }
+        }
+
+        var attempted = 0;
+        var batch = Math.Max(1, options.CurrentValue.Delivery.BatchSize);
+        while (true)
+        {
+            var claim = Guid.CreateVersion7();
+            var leased = await ClaimAsync(claim, batch, cancellationToken);
+            foreach (var id in leased)
+            {
+                await sender.AttemptAsync(id, claim, retry: true, cancellationToken);
+            }
+
+            attempted += leased.Count;
+            if (leased.Count < batch)
+            {
+                return attempted;
+            }
+        }
+    }
+
+    private async Task<List<Guid>> ClaimAsync(Guid claim, int batch, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDb>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var until = now + Lease;
+        if (!await db.Set<WebhookDelivery>().AnyAsync(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now, cancellationToken))
+        {
+            // Nothing due: no transaction, no lock.
+            return [];
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        List<Guid> ids;
+        if (db.Database.IsNpgsql())
+        {
+            ids = await db.Database.SqlQuery<Guid>($"""
+                SELECT d."Id" AS "Value" FROM "WebhookDeliveries" d
+                JOIN "WebhookEndpoints" e ON e."Id" = d."EndpointId"
+                WHERE d."Status" = {(int)WebhookDeliveryStatus.Pending} AND d."NextAttemptAt" <= {now}
+                  AND (d."LeasedUntil" IS NULL OR d."LeasedUntil" < {now}) AND e."IsEnabled"
+                ORDER BY d."NextAttemptAt"
+                LIMIT {batch}
+                FOR UPDATE OF d SKIP LOCKED
+                """).ToListAsync(cancellationToken);
+        }
+        else
+        {
+            ids = await (from d in db.Set<WebhookDelivery>()
+                         join e in db.Set<WebhookEndpoint>() on d.EndpointId equals e.Id
+                         where d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now && (d.LeasedUntil == null || d.LeasedUntil < now) && e.IsEnabled
+                         orderby d.NextAttemptAt
+                         select d.Id).Take(batch).ToListAsync(cancellationToken);
+        }
+
+        if (ids.Count > 0)
+        {
+            // The lease is re-checked in the UPDATE: on SQLite another instance may have leased a row since it was read.
+            await db.Set<WebhookDelivery>().Where(d => ids.Contains(d.Id) && (d.LeasedUntil == null || d.LeasedUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseOwner, claim).SetProperty(d => d.LeasedUntil, until), cancellationToken);
+        }
+
+        var leased = await db.Set<WebhookDelivery>().Where(d => d.LeaseOwner == claim).OrderBy(d => d.NextAttemptAt).Select(d => d.Id).ToListAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return leased;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook delivery is disabled on this instance (Webhooks:Delivery:Enabled=false)")]
+    private partial void LogDisabled();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook delivery pass failed; trying again at the next tick")]
+    private partial void LogPassFailed(Exception exception);
+}

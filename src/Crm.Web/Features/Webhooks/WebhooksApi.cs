@@ -1,0 +1,95 @@
+using Crm.Web.Security;
+
+namespace Crm.Web.Features.Webhooks;
+
+/// <summary>The webhook endpoints of <c>/api/v1</c>, for administrators, over the same use cases as the pages.</summary>
+public static class WebhooksApi
+{
+    public static RouteGroupBuilder MapWebhooksApi(this RouteGroupBuilder api)
+    {
+        var webhooks = api.MapGroup("/webhooks").WithTags("Webhooks").RequireAuthorization(Policies.Administrator);
+
+        webhooks.MapGet("", async (HttpContext http, ListWebhooks list, CancellationToken cancellationToken) =>
+                (await list.RunAsync(http.Actor(), cancellationToken)).ToHttp())
+            .WithName("ListWebhooks")
+            .WithSummary("Every webhook endpoint with its success rate over 24 h and 7 d and its oldest waiting delivery; never a secret.");
+
+        webhooks.MapGet("/catalog", () => Results.Ok(WebhookCatalog.Modules.Select(m => new { module = m.Key, events = WebhookCatalog.CommonEvents.Concat(m.ModuleEvents) })))
+            .WithName("ListWebhookEvents")
+            .WithSummary("The modules an endpoint may subscribe to, each with its events.");
+
+        webhooks.MapGet("/payload-schema", () => Results.Json(WebhookPayloadSchema.Build(), contentType: "application/schema+json"))
+            .WithName("ReadWebhookPayloadSchema")
+            .WithSummary("The JSON Schema of every webhook body: {type, timestamp, data} for a changed record, a deleted one and the test event.");
+
+        webhooks.MapPost("", async (HttpContext http, WebhookRequest body, SaveWebhook save, CancellationToken cancellationToken) =>
+                (await save.CreateAsync(http.Actor(), body.ToInput(), cancellationToken))
+                    .ToHttp(created => Results.Json(created, statusCode: StatusCodes.Status201Created)))
+            .WithName("CreateWebhook")
+            .WithSummary("Adds an endpoint. The answer holds its signing secret (whsec_…), once: it is never shown again.");
+
+        webhooks.MapGet("/{id:guid}", async (HttpContext http, Guid id, string? status, ReadWebhook read, CancellationToken cancellationToken) =>
+                (await read.RunAsync(http.Actor(), id, status, cancellationToken)).ToHttp())
+            .WithName("ReadWebhook")
+            .WithSummary("One endpoint with its latest 50 deliveries (status=pending, delivered or failed to filter) and each one's attempts.");
+
+        webhooks.MapPut("/{id:guid}", async (HttpContext http, Guid id, WebhookRequest body, SaveWebhook save, CancellationToken cancellationToken) =>
+                (await save.UpdateAsync(http.Actor(), id, body.ToInput(), cancellationToken)).ToHttp())
+            .WithName("UpdateWebhook")
+            .WithSummary("Replaces the endpoint's settings; enabled: true re-enables an endpoint the CRM disabled, and its waiting deliveries go out.");
+
+        webhooks.MapDelete("/{id:guid}", async (HttpContext http, Guid id, DeleteWebhook delete, CancellationToken cancellationToken) =>
+                (await delete.RunAsync(http.Actor(), id, cancellationToken)).ToHttp())
+            .WithName("DeleteWebhook")
+            .WithSummary("Removes the endpoint with its deliveries and log.");
+
+        webhooks.MapPost("/{id:guid}/rotate-secret", async (HttpContext http, Guid id, RotateWebhookSecret rotate, CancellationToken cancellationToken) =>
+                (await rotate.RunAsync(http.Actor(), id, cancellationToken)).ToHttp())
+            .WithName("RotateWebhookSecret")
+            .WithSummary("A new signing secret, shown once; the previous one keeps signing alongside it for 24 hours.");
+
+        webhooks.MapPost("/{id:guid}/test", async (HttpContext http, Guid id, SendTestWebhook test, CancellationToken cancellationToken) =>
+                (await test.RunAsync(http.Actor(), id, cancellationToken)).ToHttp())
+            .WithName("SendTestWebhook")
+            .WithSummary("Sends a webhook.test event now and answers with the endpoint's answer (status, first 2 KB, error, duration).");
+
+        webhooks.MapPost("/{id:guid}/debug", async (HttpContext http, Guid id, DebugRequest body, SetWebhookDebug debug, CancellationToken cancellationToken) =>
+                (await debug.RunAsync(http.Actor(), id, body.Minutes, cancellationToken)).ToHttp())
+            .WithName("SetWebhookDebug")
+            .WithSummary("Keeps request and response bodies in the log for the given minutes (60 by default, 0 turns it off); it switches itself off.");
+
+        webhooks.MapPost("/{id:guid}/deliveries/{deliveryId:guid}/replay", async (HttpContext http, Guid id, Guid deliveryId, ReplayWebhookDeliveries replay, CancellationToken cancellationToken) =>
+                (await replay.OneAsync(http.Actor(), id, deliveryId, cancellationToken)).ToHttp())
+            .WithName("ReplayWebhookDelivery")
+            .WithSummary("Sends one delivered or failed delivery again, with the same webhook-id and body.");
+
+        webhooks.MapGet("/{id:guid}/replay-failed", async (HttpContext http, Guid id, DateTime? since, ReplayWebhookDeliveries replay, CancellationToken cancellationToken) =>
+                (await replay.PreviewFailedAsync(http.Actor(), id, since, cancellationToken)).ToHttp())
+            .WithName("PreviewWebhookReplay")
+            .WithSummary("How many failed deliveries created since the given time a replay would send.");
+
+        webhooks.MapPost("/{id:guid}/replay-failed", async (HttpContext http, Guid id, ReplayRequest body, ReplayWebhookDeliveries replay, CancellationToken cancellationToken) =>
+                (await replay.FailedAsync(http.Actor(), id, body.Since, cancellationToken)).ToHttp())
+            .WithName("ReplayFailedWebhooks")
+            .WithSummary("Sends every failed delivery created since the given time again, each with a fresh series of attempts.");
+
+        return api;
+    }
+
+    /// <param name="Name">Up to 100 characters, like "ERP - orders".</param>
+    /// <param name="Url">https:// address of the receiver; at most 2000 characters; no user name or password; a public address.</param>
+    /// <param name="UserId">The active integration user whose permissions shape every payload.</param>
+    /// <param name="Modules">Module keys, like ["companies", "leads"] (see /catalog).</param>
+    /// <param name="Events">Events, like ["created", "updated", "deleted", "converted"], applied to each chosen module that has them.</param>
+    /// <param name="Enabled">True by default.</param>
+    public sealed record WebhookRequest(string? Name, string? Url, Guid? UserId, IReadOnlyList<string>? Modules, IReadOnlyList<string>? Events, bool? Enabled)
+    {
+        public WebhookInput ToInput() => new(Name, Url, UserId, Modules, Events, Enabled);
+    }
+
+    /// <param name="Minutes">1 to 1440; 0 turns debug mode off; 60 when absent.</param>
+    public sealed record DebugRequest(int? Minutes);
+
+    /// <param name="Since">Failed deliveries created at or after this time are sent again.</param>
+    public sealed record ReplayRequest(DateTime? Since);
+}

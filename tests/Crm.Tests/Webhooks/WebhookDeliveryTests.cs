@@ -1,0 +1,208 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Crm.Tests.Infrastructure;
+using Crm.Web.Features.Roles;
+using Crm.Web.Features.Webhooks;
+using Crm.Web.Security.Permissions;
+using Microsoft.EntityFrameworkCore;
+using static Crm.Tests.Infrastructure.CompanyKit;
+using static Crm.Tests.Webhooks.WebhookKit;
+
+namespace Crm.Tests.Webhooks;
+
+/// <summary>Events from committed changes to a real receiver: signed, shaped by the integration user, retried, disabled, replayed.</summary>
+public sealed class WebhookDeliveryTests
+{
+    [Fact]
+    public async Task Changes_reach_the_receiver_signed_and_only_as_the_integration_user_may_read_them()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = App();
+        var admin = await app.SignInAsAdminAsync();
+        var adminId = await app.AdminIdAsync();
+        var role = await RoleAsync(app, "Integration", null, AssignRecordsTo.AnyUser,
+            (CrmModules.Deals.Key, PermissionAction.View, Scope.All), (CrmModules.Companies.Key, PermissionAction.View, Scope.Own));
+        await app.InDatabaseAsync(db =>
+        {
+            db.RoleFieldRules.Add(new RoleFieldRule { RoleId = role, Module = CrmModules.Deals.Key, Field = "amount", Access = FieldAccess.Hidden });
+            return db.SaveChangesAsync();
+        });
+        var integration = await UserAsync(app, "erp@crm.test", role);
+        var (endpointId, secret) = await CreateAsync(admin, receiver.Url, integration.Id, ["companies", "deals"], ["created", "updated", "deleted"]);
+        Assert.Matches("^whsec_[A-Za-z0-9+/]{43}=$", secret);
+
+        var invisible = await CompanyAsync(app, "Invisible Holdings", adminId, null);
+        var visible = await CompanyAsync(app, "Visible Traders", integration.Id, null);
+        var deal = await ObjectKit.DealAsync(app, "Secret size", adminId, null, amount: 987654, currency: "USD");
+        // The worker would pass every second; the payload holds the record as read then (ADR 0026).
+        var sent = await DeliverAsync(app);
+        var patched = await admin.PatchJsonAsync($"/api/v1/deals/{deal}", """{"title":"Secret size, bigger","amount":"12345.67","version":1}""");
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        sent += await DeliverAsync(app);
+        Assert.True((await admin.Http.DeleteAsync($"/api/v1/companies/{visible}")).IsSuccessStatusCode);
+        Assert.True((await admin.Http.DeleteAsync($"/api/v1/companies/{invisible}")).IsSuccessStatusCode);
+        sent += await DeliverAsync(app);
+        var received = receiver.TakeAll();
+        Assert.Equal(
+            [("companies.created", visible), ("deals.created", deal), ("deals.updated", deal), ("companies.deleted", visible)],
+            received.Select(m => (Json(m).GetProperty("type").GetString()!, Json(m).GetProperty("data").GetProperty("id").GetInt32())));
+        Assert.Equal(4, sent);
+        foreach (var message in received)
+        {
+            Assert.Equal(1, WebhookReceiver.VerifiedSignatures(message, secret));
+            Assert.Matches("^msg_[0-9a-f]{32}$", message.Id);
+            Assert.Equal(app.Clock.GetUtcNow().ToUnixTimeSeconds(), WebhookReceiver.TimestampOf(message));
+            Assert.DoesNotContain("Invisible", message.Body, StringComparison.Ordinal);
+            Assert.DoesNotContain("\"amount\"", message.Body, StringComparison.Ordinal);
+            Assert.DoesNotContain("\"currency\"", message.Body, StringComparison.Ordinal);
+            Assert.DoesNotContain("USD", message.Body, StringComparison.Ordinal);
+            Assert.DoesNotContain("12345", message.Body, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(4, received.Select(m => m.Id).Distinct().Count());
+        var schema = await (await admin.Http.GetAsync("/api/v1/webhooks/payload-schema")).ReadJsonAsync();
+        var types = schema.GetProperty("properties").GetProperty("type").GetProperty("enum").EnumerateArray().Select(t => t.GetString()).ToList();
+        Assert.All(received, m => Assert.Contains(Json(m).GetProperty("type").GetString(), types));
+        var created = Json(received[1]).GetProperty("data");
+        Assert.Equal("Secret size", created.GetProperty("record").GetProperty("title").GetString());
+        var updated = Json(received[2]).GetProperty("data");
+        Assert.Equal("Secret size, bigger", updated.GetProperty("record").GetProperty("title").GetString());
+        var change = updated.GetProperty("changes").GetProperty("title");
+        Assert.Equal(("Secret size", "Secret size, bigger"), (change.GetProperty("old").GetString(), change.GetProperty("new").GetString()));
+        var deleted = Json(received[3]).GetProperty("data");
+        Assert.Equal(["module", "id", "label"], deleted.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("Visible Traders", deleted.GetProperty("label").GetString());
+
+        // Rotation: for 24 hours both secrets sign, then only the new one.
+        var rotated = await (await admin.Http.PostAsync($"/api/v1/webhooks/{endpointId}/rotate-secret", null)).ReadJsonAsync();
+        var newSecret = rotated.GetProperty("secret").GetString()!;
+        Assert.NotEqual(secret, newSecret);
+        await CompanyAsync(app, "During rotation", integration.Id, null);
+        await DeliverAsync(app);
+        var during = Assert.Single(receiver.TakeAll());
+        Assert.Equal(2, during.Signature.Split(' ').Length);
+        Assert.Equal((1, 1), (WebhookReceiver.VerifiedSignatures(during, newSecret), WebhookReceiver.VerifiedSignatures(during, secret)));
+        app.Clock.Advance(TimeSpan.FromHours(25));
+        admin = await app.SignInAsAdminAsync();
+        await CompanyAsync(app, "After rotation", integration.Id, null);
+        await DeliverAsync(app);
+        var after = Assert.Single(receiver.TakeAll());
+        Assert.Equal((1, 0), (WebhookReceiver.VerifiedSignatures(after, newSecret), WebhookReceiver.VerifiedSignatures(after, secret)));
+
+        // The secrets are never shown again: not by the API, not on the pages, not in the log.
+        var shown = await admin.Http.GetStringAsync($"/api/v1/webhooks/{endpointId}") + await admin.Http.GetStringAsync("/api/v1/webhooks")
+            + await admin.Http.GetStringAsync($"/admin/webhooks/{endpointId}") + await admin.Http.GetStringAsync("/admin/webhooks")
+            + await admin.Http.GetStringAsync($"/admin/webhooks/{endpointId}/edit");
+        foreach (var s in new[] { secret, newSecret })
+        {
+            Assert.DoesNotContain(s[6..], shown, StringComparison.Ordinal);
+            Assert.DoesNotContain(app.Log.Lines, l => (l.Message + l.Exception).Contains(s[6..], StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Failures_are_retried_on_schedule_then_gone_or_five_failing_days_disable_the_endpoint_and_failed_ones_replay()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = App();
+        var admin = await app.SignInAsAdminAsync();
+        var integration = await app.CreateUserAsync("integration@crm.test", Password, administrator: true);
+        var (id, _) = await CreateAsync(admin, receiver.Url, integration.Id, ["companies"], ["created"]);
+        var started = app.Clock.GetUtcNow();
+        receiver.Status = 500;
+
+        await CompanyAsync(app, "First", integration.Id, null);
+        Assert.Equal(1, await DeliverAsync(app));
+        Assert.Equal(0, await DeliverAsync(app));
+        foreach (var wait in WebhookSender.Backoff)
+        {
+            app.Clock.Advance(wait - TimeSpan.FromSeconds(1));
+            Assert.Equal(0, await DeliverAsync(app));
+            app.Clock.Advance(TimeSpan.FromSeconds(1));
+            Assert.Equal(1, await DeliverAsync(app));
+        }
+
+        var attempts = receiver.TakeAll();
+        Assert.Equal(8, attempts.Count);
+        admin = await app.SignInAsAdminAsync();
+        var firstId = Assert.Single(attempts.Select(a => a.Id).Distinct());
+        var endpoint = await EndpointAsync(admin, id);
+        var first = Assert.Single(endpoint.GetProperty("deliveries").EnumerateArray());
+        Assert.Equal(("Failed", 8, 500), (first.GetProperty("status").GetString(), first.GetProperty("attempts").GetInt32(), first.GetProperty("lastStatusCode").GetInt32()));
+        Assert.Equal(8, first.GetProperty("attemptLog").GetArrayLength());
+        Assert.Equal("receiver says 500", first.GetProperty("attemptLog")[0].GetProperty("response").GetString());
+        Assert.True(endpoint.GetProperty("endpoint").GetProperty("enabled").GetBoolean());
+        Assert.Equal(0, endpoint.GetProperty("endpoint").GetProperty("health").GetProperty("successRate24h").GetDouble());
+
+        // Five days of nothing but failures disable the endpoint and every administrator is told.
+        app.Clock.Advance(started + TimeSpan.FromDays(5) - app.Clock.GetUtcNow());
+        admin = await app.SignInAsAdminAsync();
+        await CompanyAsync(app, "Second", integration.Id, null);
+        Assert.Equal(1, await DeliverAsync(app));
+        var secondId = Assert.Single(receiver.TakeAll()).Id;
+        endpoint = (await EndpointAsync(admin, id)).GetProperty("endpoint");
+        Assert.False(endpoint.GetProperty("enabled").GetBoolean());
+        Assert.Contains("5 days", endpoint.GetProperty("disabledReason").GetString(), StringComparison.Ordinal);
+        Assert.NotNull(endpoint.GetProperty("health").GetProperty("oldestWaitingSince").GetString());
+        var adminId = await app.AdminIdAsync();
+        Assert.True(await app.InDatabaseAsync(db => db.Notifications.AnyAsync(n => n.UserId == adminId && n.Title == "Webhook \"ERP\" was disabled")));
+        Assert.True(await app.InDatabaseAsync(db => db.OutgoingEmails.AnyAsync(e => e.To == CrmApp.AdminEmail && e.Purpose == "webhook-disabled")));
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(0, await DeliverAsync(app));
+
+        // Enabled again, the waiting delivery goes out; 410 Gone disables the endpoint at once.
+        receiver.Status = 410;
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.Http.PutAsJsonAsync($"/api/v1/webhooks/{id}",
+            new { name = "ERP", url = receiver.Url, userId = integration.Id, modules = new[] { "companies" }, events = new[] { "created" }, enabled = true })).StatusCode);
+        Assert.Equal(1, await DeliverAsync(app));
+        endpoint = (await EndpointAsync(admin, id)).GetProperty("endpoint");
+        Assert.False(endpoint.GetProperty("enabled").GetBoolean());
+        Assert.Contains("410 Gone", endpoint.GetProperty("disabledReason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(secondId, Assert.Single(receiver.TakeAll()).Id);
+
+        // Replay: a preview of how many, then both failed deliveries again, under their own ids.
+        receiver.Status = 200;
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.Http.PutAsJsonAsync($"/api/v1/webhooks/{id}",
+            new { name = "ERP", url = receiver.Url, userId = integration.Id, modules = new[] { "companies" }, events = new[] { "created" }, enabled = true })).StatusCode);
+        var since = Uri.EscapeDataString(started.ToString("O"));
+        var preview = await (await admin.Http.GetAsync($"/api/v1/webhooks/{id}/replay-failed?since={since}")).ReadJsonAsync();
+        Assert.Equal(2, preview.GetProperty("count").GetInt32());
+        var later = Uri.EscapeDataString(app.Clock.GetUtcNow().AddMinutes(1).ToString("O"));
+        Assert.Equal(0, (await (await admin.Http.GetAsync($"/api/v1/webhooks/{id}/replay-failed?since={later}")).ReadJsonAsync()).GetProperty("count").GetInt32());
+        var replayed = await admin.Http.PostAsJsonAsync($"/api/v1/webhooks/{id}/replay-failed", new { since = started });
+        Assert.Equal(2, (await replayed.ReadJsonAsync()).GetProperty("count").GetInt32());
+        Assert.Equal(2, await DeliverAsync(app));
+        Assert.Equal(new[] { firstId, secondId }.Order(), receiver.TakeAll().Select(m => m.Id).Order());
+        var healthy = (await EndpointAsync(admin, id)).GetProperty("endpoint");
+        Assert.True(healthy.GetProperty("enabled").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, healthy.GetProperty("health").GetProperty("oldestWaitingSince").ValueKind);
+        // The last 24 hours: the failure at five days, the 410, and the two replays that succeeded.
+        Assert.Equal((4, 0.5), (healthy.GetProperty("health").GetProperty("attempts24h").GetInt32(), healthy.GetProperty("health").GetProperty("successRate24h").GetDouble()));
+    }
+
+    [Fact]
+    public async Task Two_instances_over_one_database_send_every_event_once_under_one_id()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var one = App().With("Webhooks:Delivery:BatchSize", "3");
+        await using var two = App().With("Webhooks:Delivery:BatchSize", "3").With("ConnectionStrings:Crm", one.Database.ConnectionString);
+        var admin = await one.SignInAsAdminAsync();
+        var adminId = await one.AdminIdAsync();
+        await CreateAsync(admin, receiver.Url, adminId, ["companies"], ["created"]);
+        var names = Enumerable.Range(1, 20).Select(i => $"Company {i}").ToList();
+        foreach (var name in names)
+        {
+            await CompanyAsync(one, name, adminId, null);
+        }
+
+        // Both fan out and send at once: the cursor row and the leases keep them from doubling anything.
+        _ = two.Server;
+        var sent = await Task.WhenAll(DeliverAsync(one), DeliverAsync(two));
+        Assert.Equal(20, sent.Sum());
+        var received = receiver.TakeAll();
+        Assert.Equal(20, received.Select(m => m.Id).Distinct().Count());
+        Assert.Equal(names.Order(), received.Select(m => Json(m).GetProperty("data").GetProperty("record").GetProperty("name").GetString()!).Order());
+        Assert.Equal(20, await one.InDatabaseAsync(db => db.Set<WebhookDelivery>().CountAsync(d => d.Status == WebhookDeliveryStatus.Delivered && d.Attempts == 1)));
+    }
+}
