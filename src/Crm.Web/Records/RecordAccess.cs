@@ -103,9 +103,11 @@ public sealed class RecordAccess(CrmDb db, Security.Permissions.Access access, P
         }
 
         var facts = await FactsAsync(module, record.Id, record.OwnerId, record.DepartmentId, cancellationToken);
-        if (!(await DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken)).Allowed)
+        var view = await DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken);
+        if (!view.Allowed)
         {
-            return Result<RecordRead<T>>.NotFound();
+            // Its user may see the record, so its existence is no secret from the token: say what refused.
+            return view.RefusedByTokenScope ? Result<RecordRead<T>>.Forbidden(TokenScopeRefusal(module, PermissionAction.View)) : Result<RecordRead<T>>.NotFound();
         }
 
         return Result<RecordRead<T>>.Ok(new RecordRead<T>(record,
@@ -131,6 +133,17 @@ public sealed class RecordAccess(CrmDb db, Security.Permissions.Access access, P
         var byRecord = shares.ToLookup(s => s.RecordId);
         return [.. records.Select(r => new RecordFacts(module, r.Id, r.OwnerId, r.DepartmentId ?? 0) { Shares = [.. byRecord[r.Id].Select(s => s.ToEngine())] })];
     }
+
+    /// <summary>The refusal an API token gets when its scopes, not its user's permissions, leave the action out.</summary>
+    public static string TokenScopeRefusal(string module, string action) =>
+        $"The API token's scopes do not include {action} on {module}.";
+
+    /// <summary>
+    /// Refuses a list outright when the actor is an API token whose scopes leave out view on the
+    /// module (its row filter would only answer an empty list, which reads like "no records").
+    /// </summary>
+    public static string? ListRefusal(Actor actor, string module) =>
+        actor.TokenScopes is { } scopes && !scopes.Allows(module, PermissionAction.View) ? TokenScopeRefusal(module, PermissionAction.View) : null;
 
     public Task<PermissionDecision> DecideAsync(Actor actor, string module, string action, RecordFacts? record, CancellationToken cancellationToken) =>
         access.DecideAsync(actor, module, action, record, cancellationToken);

@@ -123,12 +123,14 @@ public sealed class RecordEditing(CrmDb db, RecordAccess access)
         where T : OwnedRecord
     {
         var facts = await access.FactsAsync(module, record.Id, record.OwnerId, record.DepartmentId, cancellationToken);
-        if (!(await access.DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken)).Allowed)
+        var view = await access.DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken);
+        if (!view.Allowed)
         {
-            return RecordDecision.Hidden;
+            return view.RefusedByTokenScope ? new RecordDecision(true, false, RecordAccess.TokenScopeRefusal(module, PermissionAction.View)) : RecordDecision.Hidden;
         }
 
-        return new RecordDecision(true, (await access.DecideAsync(actor, module, action, facts, cancellationToken)).Allowed);
+        var decision = await access.DecideAsync(actor, module, action, facts, cancellationToken);
+        return new RecordDecision(true, decision.Allowed, decision.RefusedByTokenScope ? RecordAccess.TokenScopeRefusal(module, action) : null);
     }
 
     private Task<RecordDecision> DecideAsync<T>(string module, RecordRights<T>? rights, Actor actor, T record, string action, CancellationToken cancellationToken)

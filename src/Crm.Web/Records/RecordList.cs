@@ -69,6 +69,11 @@ public abstract class RecordList<TRecord, TItem, TQuery>(CrmDb db, RecordAccess 
 
     public async Task<Result<ListPage<TItem>>> RunAsync(Actor actor, TQuery query, CancellationToken cancellationToken)
     {
+        if (RecordAccess.ListRefusal(actor, module.Key) is { } refused)
+        {
+            return Result<ListPage<TItem>>.Forbidden(refused);
+        }
+
         var errors = Validate(query);
         var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize);
         if (errors.Any)

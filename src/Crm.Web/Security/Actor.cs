@@ -26,11 +26,19 @@ public sealed record Actor(ActorKind Kind, Guid? UserId, bool IsAdministrator, s
     /// <summary>Set while an administrator previews the CRM as this user: every write is refused.</summary>
     public bool IsPreview { get; init; }
 
+    /// <summary>Set for an API token limited to some modules and actions; <see cref="Permissions.Access"/> hands them to the engine.</summary>
+    public Permissions.TokenScopes? TokenScopes { get; init; }
+
+    /// <summary>The API token's name, when the caller is one.</summary>
+    public string? TokenName { get; init; }
+
     public static Actor For(SignedInUser user, HttpContext? http = null) =>
         new(user.ApiTokenName is null ? ActorKind.User : ActorKind.ApiToken, user.UserId, user.IsAdministrator,
             user.ApiTokenName is null ? user.DisplayName : $"{user.DisplayName} (API token '{user.ApiTokenName}')")
         {
             IsPreview = user.PreviewedBy is not null,
+            TokenScopes = user.ApiTokenScopes,
+            TokenName = user.ApiTokenName,
             IpAddress = http?.Connection.RemoteIpAddress?.ToString(),
             UserAgent = http is null ? null : Truncate(http.Request.Headers.UserAgent.ToString(), 512),
         };

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Threading.RateLimiting;
+using Crm.Web.Features.ApiTokens;
 using Crm.Web.Features.Settings;
 using Crm.Web.Features.TwoFactor;
 using Crm.Web.Security;
@@ -125,6 +126,8 @@ public static class WebSetup
         app.UseNulTextRefusal();
         app.UseRateLimiter();
         app.UseAuthentication();
+        // After authentication: the limit is per API token, known only once the token is checked.
+        app.UseApiTokenRateLimit();
         app.UseCrmLocalisation();
         app.UsePasswordChangeGate();
         app.UseSecondFactorGate();

@@ -21,15 +21,21 @@ internal static partial class TokenKit
     public static string PrefixOf(string token) => token[4..12];
 
     /// <summary>Creates a token on the page, as an administrator would, and returns the text shown once.</summary>
-    public static async Task<string> CreateOnPageAsync(PageClient admin, string name, Guid userId, string expiresInDays = "", bool acknowledge = false)
+    public static async Task<string> CreateOnPageAsync(PageClient admin, string name, Guid userId, string expiresInDays = "", bool acknowledge = false, string? scopes = null)
     {
-        var response = await admin.SubmitAsync("/admin/tokens/new", new()
+        var values = new Dictionary<string, string>
         {
             ["Input.Name"] = name,
             ["Input.UserId"] = userId.ToString(),
             ["Input.ExpiresInDays"] = expiresInDays,
             ["Input.AcknowledgeFullAccess"] = acknowledge ? "true" : "false",
-        });
+        };
+        if (scopes is not null)
+        {
+            values["Input.Scopes"] = scopes;
+        }
+
+        var response = await admin.SubmitAsync("/admin/tokens/new", values);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await PageClient.ParseAsync(await response.Content.ReadAsStringAsync());
         var token = page.QuerySelector("input#token")?.GetAttribute("value");

@@ -55,9 +55,9 @@ public sealed class AccessSetup : ICrmFeature
     public void MapApi(RouteGroupBuilder api)
     {
         var access = api.MapGroup("/access").WithTags("Access").RequireAuthorization(Policies.Administrator);
-        access.MapGet("/explain", async (HttpContext http, Guid? userId, string? module, string? action, ExplainAccess explain, CancellationToken ct) =>
-            (await explain.RunAsync(http.Actor(), new ExplainRequest(userId, module, action), ct)).ToHttp())
-            .WithSummary("Explains the decision for ?userId=&module=&action= with every step that produced it.");
+        access.MapGet("/explain", async (HttpContext http, Guid? userId, string? module, string? action, Guid? tokenId, ExplainAccess explain, CancellationToken ct) =>
+            (await explain.RunAsync(http.Actor(), new ExplainRequest(userId, module, action, tokenId), ct)).ToHttp())
+            .WithSummary("Explains the decision for ?userId=&module=&action= (or ?tokenId= for an API token, narrowed to its scopes) with every step that produced it.");
         access.MapGet("/defaults", async (HttpContext http, SaveModuleDefaults defaults, CancellationToken ct) =>
             (await defaults.ReadAsync(http.Actor(), ct)).ToHttp());
         access.MapPut("/defaults", async (HttpContext http, List<ModuleDefaultInput> body, SaveModuleDefaults defaults, CancellationToken ct) =>

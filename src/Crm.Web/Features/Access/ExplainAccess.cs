@@ -3,12 +3,21 @@ using Crm.Web.Features.Activity;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Access;
 
-public sealed record ExplainRequest(Guid? UserId, string? Module, string? Action);
+/// <summary>What to explain; with a token id, for that API token: its user's permissions narrowed to its scopes (the user may then be left out).</summary>
+public sealed record ExplainRequest(Guid? UserId, string? Module, string? Action, Guid? TokenId = null);
 
-public sealed record AccessExplanation(Guid UserId, string User, string Module, string Action, bool Allowed, Scope Scope, IReadOnlyList<ExplanationStep> Steps);
+public sealed record AccessExplanation(Guid UserId, string User, string Module, string Action, bool Allowed, Scope Scope, IReadOnlyList<ExplanationStep> Steps)
+{
+    /// <summary>The API token asked about, if any.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>True when the user may, and only the token's scopes refuse.</summary>
+    public bool RefusedByTokenScope { get; init; }
+}
 
 /// <summary>
 /// "Why can (or can't) Ann edit deals?": the decision and every step that produced it, from the
@@ -24,7 +33,20 @@ public sealed class ExplainAccess(CrmDb db, PermissionSubjects subjects, Permiss
         }
 
         var errors = new FieldErrors();
-        if (request.UserId is null)
+        var token = request.TokenId is { } tokenId
+            ? await db.ApiTokens.Where(t => t.Id == tokenId).Select(t => new { t.Name, t.UserId, t.Scopes }).FirstOrDefaultAsync(cancellationToken)
+            : null;
+        if (request.TokenId is not null && token is null)
+        {
+            errors.Add("tokenId", "That API token does not exist.");
+        }
+        else if (token is not null && request.UserId is { } asked && asked != token.UserId)
+        {
+            errors.Add("tokenId", "That API token acts as another user: choose the token alone, or its own user.");
+        }
+
+        var userId = request.UserId ?? token?.UserId;
+        if (userId is null)
         {
             errors.Add("userId", "Choose a user.");
         }
@@ -44,17 +66,28 @@ public sealed class ExplainAccess(CrmDb db, PermissionSubjects subjects, Permiss
             return Result<AccessExplanation>.Invalid(errors);
         }
 
-        var subject = await subjects.LoadAsync(request.UserId!.Value, cancellationToken);
+        var subject = await subjects.LoadAsync(userId!.Value, cancellationToken);
         if (subject is null)
         {
             return Result<AccessExplanation>.Invalid("userId", "That user does not exist (any more).");
         }
 
+        // The same narrowing as a request made with the token (Access.SubjectAsync); a token without scopes adds nothing.
+        if (token is not null && Security.Permissions.TokenScopes.FromStored(token.Scopes) is { } scopes)
+        {
+            subject = subject with { TokenScopes = scopes, TokenName = token.Name };
+        }
+
         var explanation = engine.Explain(subject, module!.Key, request.Action!);
+        var through = token is null ? "" : $" through API token \"{token.Name}\"";
         activity.Record(actor, ActivityKinds.AccessExplained,
-            $"Asked why {subject.DisplayName} {(explanation.Decision.Allowed ? "may" : "may not")} {request.Action} {module.Title}", subject.UserId);
+            $"Asked why {subject.DisplayName}{through} {(explanation.Decision.Allowed ? "may" : "may not")} {request.Action} {module.Title}", subject.UserId);
         await db.SaveChangesAsync(cancellationToken);
         return Result<AccessExplanation>.Ok(new AccessExplanation(subject.UserId, subject.DisplayName, module.Key, request.Action!,
-            explanation.Decision.Allowed, explanation.Decision.Scope, explanation.Steps));
+            explanation.Decision.Allowed, explanation.Decision.Scope, explanation.Steps)
+        {
+            Token = token?.Name,
+            RefusedByTokenScope = explanation.Decision.RefusedByTokenScope,
+        });
     }
 }

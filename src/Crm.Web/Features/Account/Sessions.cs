@@ -140,6 +140,9 @@ public sealed record SignedInUser(Guid UserId, Guid SessionId, string Email, str
     /// <summary>Set when the caller authenticated with an API token instead of a session.</summary>
     public string? ApiTokenName { get; init; }
 
+    /// <summary>The API token's scopes, when it is limited to some modules and actions.</summary>
+    public Security.Permissions.TokenScopes? ApiTokenScopes { get; init; }
+
     /// <summary>Set while an administrator previews the CRM as this user (read-only).</summary>
     public PreviewingAdministrator? PreviewedBy { get; init; }
 

@@ -19,12 +19,20 @@ public sealed class ApiToken
     /// <summary>SHA-256 of the secret part, hex.</summary>
     public string SecretHash { get; set; } = "";
 
+    /// <summary>
+    /// The modules and actions the token is limited to, in <see cref="Security.Permissions.TokenScopes"/>'
+    /// stored form; null for a token with all of its user's permissions (every token before scopes).
+    /// </summary>
+    public string? Scopes { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public Guid? CreatedByUserId { get; set; }
     public DateTime? ExpiresAt { get; set; }
     public DateTime? RevokedAt { get; set; }
     public DateTime? LastUsedAt { get; set; }
     public long UseCount { get; set; }
+
+    public const int ScopesMaxLength = 2000;
 
     internal sealed class Configuration : IEntityTypeConfiguration<ApiToken>
     {
@@ -34,6 +42,7 @@ public sealed class ApiToken
             builder.Property(t => t.Name).HasMaxLength(100);
             builder.Property(t => t.Prefix).HasMaxLength(16);
             builder.Property(t => t.SecretHash).HasMaxLength(64);
+            builder.Property(t => t.Scopes).HasMaxLength(ScopesMaxLength);
             builder.HasIndex(t => t.Prefix).IsUnique();
             builder.HasIndex(t => t.UserId);
             builder.HasOne<Account.CrmUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Restrict);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Crm.Web.Data;
 using Crm.Web.Features.Account;
+using Crm.Web.Security.Permissions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -60,7 +61,7 @@ public sealed partial class ApiTokenAuthentication(
                 from t in db.ApiTokens
                 where t.Prefix == prefix
                 join u in db.Users on t.UserId equals u.Id
-                select new { t.Id, t.Name, t.SecretHash, t.ExpiresAt, t.RevokedAt, t.UserId, u.Email, u.FullName, u.IsActive, u.IsAdministrator })
+                select new { t.Id, t.Name, t.Scopes, t.SecretHash, t.ExpiresAt, t.RevokedAt, t.UserId, u.Email, u.FullName, u.IsActive, u.IsAdministrator })
             .FirstOrDefaultAsync(Context.RequestAborted);
 
         // Unknown prefix and wrong secret get the same answer.
@@ -87,9 +88,13 @@ public sealed partial class ApiTokenAuthentication(
             .ExecuteUpdateAsync(u => u.SetProperty(t => t.LastUsedAt, now).SetProperty(t => t.UseCount, t => t.UseCount + 1), Context.RequestAborted);
 
         // Integrations have no browser to choose a password in: the temporary-password gate does not apply to them.
-        Context.Features.Set(new SignedInUser(found.UserId, Guid.Empty, found.Email ?? "", found.FullName, found.IsAdministrator, MustChangePassword: false)
+        // A scoped token is no administrator for the administration (which is no module it could be
+        // scoped to); the engine still starts from its user's rights, narrowed to the scopes.
+        var scopes = TokenScopes.FromStored(found.Scopes);
+        Context.Features.Set(new SignedInUser(found.UserId, Guid.Empty, found.Email ?? "", found.FullName, found.IsAdministrator && scopes is null, MustChangePassword: false)
         {
             ApiTokenName = found.Name,
+            ApiTokenScopes = scopes,
         });
 
         var identity = new ClaimsIdentity(

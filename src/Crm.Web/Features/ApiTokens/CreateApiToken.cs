@@ -2,22 +2,26 @@ using System.Globalization;
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
 using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.ApiTokens;
 
-public sealed record CreateApiTokenInput(string? Name, Guid? UserId, int? ExpiresInDays, bool AcknowledgeFullAccess);
+/// <summary>A token to issue; <c>Scopes</c> maps module keys to the actions the token is limited to (null or empty: all of its user's permissions).</summary>
+public sealed record CreateApiTokenInput(string? Name, Guid? UserId, int? ExpiresInDays, bool AcknowledgeFullAccess,
+    IReadOnlyDictionary<string, IReadOnlyList<string>?>? Scopes = null);
 
 /// <summary>The one answer that carries the token's full text: it is not stored and cannot be shown again.</summary>
-public sealed record CreatedApiToken(Guid Id, string Name, string Prefix, string Token, Guid UserId, DateTime CreatedAt, DateTime? ExpiresAt);
+public sealed record CreatedApiToken(Guid Id, string Name, string Prefix, string Token, Guid UserId, DateTime CreatedAt, DateTime? ExpiresAt,
+    IReadOnlyDictionary<string, IReadOnlySet<string>>? Scopes);
 
 /// <summary>
 /// An administrator issues a named token for an integration, bound to an active user whose
 /// permissions it will have. Binding to an administrator needs an explicit acknowledgement:
 /// a leaked administrator token opens everything, unchecked.
 /// </summary>
-public sealed class CreateApiToken(CrmDb db, ActivityLog activity, TimeProvider clock)
+public sealed class CreateApiToken(CrmDb db, ActivityLog activity, PermissionCatalog catalog, TimeProvider clock)
 {
     public const int NameMaxLength = 100;
     public const int MaxExpiryDays = 3650;
@@ -45,6 +49,17 @@ public sealed class CreateApiToken(CrmDb db, ActivityLog activity, TimeProvider 
             errors.Add("expiresInDays", ExpiryMessage);
         }
 
+        var (scopes, scopeErrors) = Security.Permissions.TokenScopes.Parse(input.Scopes, catalog);
+        foreach (var message in scopeErrors)
+        {
+            errors.Add("scopes", message);
+        }
+
+        if (scopes?.ToStored().Length > ApiToken.ScopesMaxLength)
+        {
+            errors.Add("scopes", "Too many scopes to store: leave the token unscoped, or choose fewer modules.");
+        }
+
         if (input.UserId is null)
         {
             errors.Add("userId", "Choose the user the token acts as.");
@@ -60,7 +75,8 @@ public sealed class CreateApiToken(CrmDb db, ActivityLog activity, TimeProvider 
             errors.Add("userId", "Choose an active user: a token acting as a deactivated user would be refused.");
         }
 
-        if (user is { IsActive: true, IsAdministrator: true } && !input.AcknowledgeFullAccess)
+        // Scopes bound an administrator's token like any other, so only an unscoped one needs the acknowledgement.
+        if (user is { IsActive: true, IsAdministrator: true } && scopes is null && !input.AcknowledgeFullAccess)
         {
             errors.Add("acknowledgeFullAccess",
                 "This user is an administrator, so the token would have full access with no permission checks. " +
@@ -91,15 +107,16 @@ public sealed class CreateApiToken(CrmDb db, ActivityLog activity, TimeProvider 
             UserId = user!.Id,
             Prefix = issued.Prefix,
             SecretHash = issued.SecretHash,
+            Scopes = scopes?.ToStored(),
             CreatedAt = now,
             CreatedByUserId = actor.UserId,
             ExpiresAt = input.ExpiresInDays is { } d ? now.AddDays(d) : null,
         };
         db.ApiTokens.Add(token);
-        activity.Record(actor, ActivityKinds.TokenCreated, Describe(token, user.Email, user.IsAdministrator), user.Id);
+        activity.Record(actor, ActivityKinds.TokenCreated, Describe(token, user.Email, user.IsAdministrator, scopes), user.Id);
         await db.SaveChangesAsync(cancellationToken);
 
-        return Result<CreatedApiToken>.Ok(new CreatedApiToken(token.Id, token.Name, token.Prefix, issued.Token, token.UserId, token.CreatedAt, token.ExpiresAt));
+        return Result<CreatedApiToken>.Ok(new CreatedApiToken(token.Id, token.Name, token.Prefix, issued.Token, token.UserId, token.CreatedAt, token.ExpiresAt, scopes?.Actions));
     }
 
     private Task<bool> NameIsTakenAsync(string name, DateTime now, CancellationToken cancellationToken)
@@ -113,10 +130,11 @@ public sealed class CreateApiToken(CrmDb db, ActivityLog activity, TimeProvider 
 #pragma warning restore CA1304, CA1311, CA1862
     }
 
-    private static string Describe(ApiToken token, string? userEmail, bool userIsAdministrator)
+    private static string Describe(ApiToken token, string? userEmail, bool userIsAdministrator, TokenScopes? scopes)
     {
         var expiry = token.ExpiresAt is { } at ? "expires " + at.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "no expiry";
-        var access = userIsAdministrator ? "; the user is an administrator (full access acknowledged)" : "";
+        var access = scopes is not null ? $"; limited to {scopes.Describe()}"
+            : userIsAdministrator ? "; the user is an administrator (full access acknowledged)" : "";
         return $"Created API token \"{token.Name}\" (crm_{token.Prefix}_…) acting as {userEmail}; {expiry}{access}.";
     }
 }

@@ -30,7 +30,13 @@ public sealed record ApiTokenSummary(
     long UseCount,
     DateTime? RevokedAt,
     ApiTokenStatus Status,
-    bool UnusedForSixMonths);
+    bool UnusedForSixMonths,
+    IReadOnlyDictionary<string, IReadOnlySet<string>>? Scopes)
+{
+    /// <summary>"leads: create, view; deals: view", or null for a token with all of its user's permissions.</summary>
+    public string? ScopesText => Scopes is null ? null : string.Join("; ", Scopes.OrderBy(p => p.Key, StringComparer.Ordinal)
+        .Select(p => $"{p.Key}: {string.Join(", ", p.Value.Order(StringComparer.Ordinal))}"));
+}
 
 /// <summary>
 /// Every token with what an administrator reviews each quarter: who it acts as, when it was last
@@ -53,7 +59,7 @@ public sealed class ListApiTokens(CrmDb db, TimeProvider clock)
                 select new
                 {
                     t.Id, t.Name, t.Prefix, t.UserId, u.FullName, u.Email, u.IsAdministrator, u.IsActive,
-                    t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.UseCount, t.RevokedAt,
+                    t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.UseCount, t.RevokedAt, t.Scopes,
                 })
             .ToListAsync(cancellationToken);
 
@@ -66,7 +72,8 @@ public sealed class ListApiTokens(CrmDb db, TimeProvider clock)
                 r.Id, r.Name, r.Prefix, r.UserId,
                 string.IsNullOrWhiteSpace(r.FullName) ? r.Email ?? "" : r.FullName, r.Email ?? "", r.IsAdministrator,
                 r.CreatedAt, r.ExpiresAt, r.LastUsedAt, r.UseCount, r.RevokedAt, status,
-                status == ApiTokenStatus.Active && (r.LastUsedAt ?? r.CreatedAt) < staleBefore);
+                status == ApiTokenStatus.Active && (r.LastUsedAt ?? r.CreatedAt) < staleBefore,
+                Security.Permissions.TokenScopes.FromStored(r.Scopes)?.Actions);
         }).ToList());
     }
 

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -10,12 +11,15 @@ namespace Crm.Web.Features.ApiTokens;
 /// Creates a token and shows it in the answer to the POST itself: the token's text never goes
 /// into a URL, TempData or a cookie, and reloading the list cannot show it again.
 /// </summary>
-public sealed class NewApiTokenPage(CreateApiToken create, ListTokenUsers listUsers) : PageModel
+public sealed class NewApiTokenPage(CreateApiToken create, ListTokenUsers listUsers, PermissionCatalog catalog) : PageModel
 {
     [BindProperty]
     public NewApiTokenForm Input { get; set; } = new();
 
     public IReadOnlyList<TokenUser> Users { get; private set; } = [];
+
+    /// <summary>The modules and their actions, for the scope checkboxes.</summary>
+    public PermissionCatalog Catalog => catalog;
 
     /// <summary>Set only in the answer to a successful POST.</summary>
     public CreatedApiToken? Created { get; private set; }
@@ -55,7 +59,7 @@ public sealed class NewApiTokenPage(CreateApiToken create, ListTokenUsers listUs
         {
             var result = await create.RunAsync(
                 HttpContext.Actor(),
-                new CreateApiTokenInput(Input.Name, userId, days, Input.AcknowledgeFullAccess),
+                new CreateApiTokenInput(Input.Name, userId, days, Input.AcknowledgeFullAccess, ChosenScopes(Input.Scopes)),
                 cancellationToken);
             if (result.IsOk)
             {
@@ -68,6 +72,14 @@ public sealed class NewApiTokenPage(CreateApiToken create, ListTokenUsers listUs
 
         return await LoadUsersAsync(cancellationToken) ? Page() : Forbid();
     }
+
+    /// <summary>The ticked "module:action" boxes grouped by module; a value without a colon is a module with no action, which the use case refuses.</summary>
+    private static Dictionary<string, IReadOnlyList<string>?>? ChosenScopes(List<string>? ticked) =>
+        ticked is null || ticked.Count == 0
+            ? null
+            : ticked.Select(t => t.Split(':', 2))
+                .GroupBy(p => p[0], StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<string>?)[.. g.Where(p => p.Length == 2).Select(p => p[1])], StringComparer.Ordinal);
 
     private async Task<bool> LoadUsersAsync(CancellationToken cancellationToken)
     {
@@ -88,6 +100,10 @@ public sealed class NewApiTokenPage(CreateApiToken create, ListTokenUsers listUs
 
         [Display(Name = "Expires after (days)")]
         public string? ExpiresInDays { get; set; }
+
+        /// <summary>Ticked "module:action" boxes; none for a token with all of its user's permissions.</summary>
+        [Display(Name = "Scopes")]
+        public List<string> Scopes { get; set; } = [];
 
         [Display(Name = "I understand this token will have full access")]
         public bool AcknowledgeFullAccess { get; set; }

@@ -124,6 +124,12 @@ public sealed record PermissionSubject(Guid UserId, string DisplayName)
     /// <summary>The field rules of the caller's role.</summary>
     public IReadOnlyList<FieldRule> FieldRules { get; init; } = [];
 
+    /// <summary>Set when the caller is an API token limited to some modules and actions: every decision is narrowed to them.</summary>
+    public TokenScopes? TokenScopes { get; init; }
+
+    /// <summary>The token's name, for the explainer's sentences.</summary>
+    public string? TokenName { get; init; }
+
     /// <summary>Per module; a module not listed is private.</summary>
     public IReadOnlyDictionary<string, OrganisationDefault> OrganisationDefaults { get; init; } = new Dictionary<string, OrganisationDefault>();
 }

@@ -6,7 +6,11 @@ namespace Crm.Web.Security.Permissions;
 /// The answer for one action: whether it is allowed and the subject's effective scope for it on
 /// the module (grants widened by the organisation default; shares and record rules are not scopes).
 /// </summary>
-public readonly record struct PermissionDecision(bool Allowed, Scope Scope);
+public readonly record struct PermissionDecision(bool Allowed, Scope Scope)
+{
+    /// <summary>The user may, but the API token's scopes leave the action out: on a record the user can see, a 403, not a 404.</summary>
+    public bool RefusedByTokenScope { get; init; }
+}
 
 public enum StepKind
 {
@@ -23,6 +27,7 @@ public enum StepKind
     FieldRule,
     Conclusion,
     SharingRule,
+    TokenScope,
 }
 
 public sealed record ExplanationStep(StepKind Kind, string Sentence)
@@ -298,6 +303,20 @@ public sealed partial class PermissionEngine(PermissionCatalog catalog)
 
     private PermissionDecision Conclude(PermissionDecision decision, PermissionSubject subject, ModuleDefinition module, string action, RecordFacts? record, List<ExplanationStep>? steps)
     {
+        // The token's scopes are applied last, to whatever the user's permissions concluded, so they
+        // can only narrow it; an administrator's token is no exception.
+        if (subject.TokenScopes is { } scopes)
+        {
+            var inScope = scopes.Allows(module.Key, action);
+            steps?.Add(new(StepKind.TokenScope, inScope
+                ? $"The API token '{subject.TokenName}' is limited to {scopes.Describe()}: that includes {action} on {module.Title}."
+                : $"The API token '{subject.TokenName}' is limited to {scopes.Describe()}: {action} on {module.Title} is not among its scopes, so the token may not, whatever its user may."));
+            if (!inScope)
+            {
+                decision = new PermissionDecision(false, Scope.None) { RefusedByTokenScope = decision.Allowed };
+            }
+        }
+
         if (steps is null)
         {
             return decision;
@@ -321,6 +340,8 @@ public sealed partial class PermissionEngine(PermissionCatalog catalog)
         steps.Add(new(StepKind.Conclusion, (record, decision.Allowed) switch
         {
             (null, true) => $"So {who} may {action} {module.Title} with scope {decision.Scope}.",
+            (null, false) when decision.RefusedByTokenScope || subject.TokenScopes?.Allows(module.Key, action) == false =>
+                $"So {who}, through this token, may not {action} {module.Title}.",
             (null, false) => $"So {who} may not {action} {module.Title} (shares and record rules may still allow single records).",
             (_, true) => $"So {who} may {action} {module.NameOf(record.RecordId)}.",
             _ => $"So {who} may not {action} {module.NameOf(record.RecordId)}.",

@@ -125,7 +125,11 @@ public sealed class PermissionSubjects(CrmDb db, PermissionSubjectCache cache, R
     }
 }
 
-/// <summary>What use cases ask: may this actor do this, and why.</summary>
+/// <summary>
+/// What use cases ask: may this actor do this, and why. The one place an actor becomes the
+/// engine's subject, so an API token's scopes are attached here and every decision, row filter
+/// and field rule reached through it is narrowed to them.
+/// </summary>
 public sealed class Access(PermissionSubjects subjects, PermissionEngine engine)
 {
     public async Task<PermissionDecision> DecideAsync(Actor actor, string module, string action, RecordFacts? record, CancellationToken cancellationToken)
@@ -135,10 +139,16 @@ public sealed class Access(PermissionSubjects subjects, PermissionEngine engine)
             return new PermissionDecision(true, Scope.All);
         }
 
-        var subject = actor.UserId is { } id ? await subjects.LoadAsync(id, cancellationToken) : null;
+        var subject = await SubjectAsync(actor, cancellationToken);
         return subject is null ? new PermissionDecision(false, Scope.None) : engine.Decide(subject, module, action, record);
     }
 
-    public Task<PermissionSubject?> SubjectAsync(Actor actor, CancellationToken cancellationToken) =>
-        actor.UserId is { } id ? subjects.LoadAsync(id, cancellationToken) : Task.FromResult<PermissionSubject?>(null);
+    public async Task<PermissionSubject?> SubjectAsync(Actor actor, CancellationToken cancellationToken)
+    {
+        var subject = actor.UserId is { } id ? await subjects.LoadAsync(id, cancellationToken) : null;
+        // The cached subject is the user's; the token's limits ride on a copy, never into the cache.
+        return subject is null || actor.TokenScopes is null
+            ? subject
+            : subject with { TokenScopes = actor.TokenScopes, TokenName = actor.TokenName };
+    }
 }

@@ -43,6 +43,12 @@ public sealed partial class PermissionEngine
             throw new ArgumentException($"The row filter of '{module}' needs a condition for the rules {string.Join(", ", missing)}.", nameof(ruleConditions));
         }
 
+        // A token whose scopes leave out view sees no row, its user's rights notwithstanding.
+        if (subject.TokenScopes is { } scopes && !scopes.Allows(module, PermissionAction.View))
+        {
+            return _ => false;
+        }
+
         if (subject.IsAdministrator)
         {
             return _ => true;
