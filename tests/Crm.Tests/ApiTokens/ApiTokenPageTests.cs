@@ -77,7 +77,7 @@ public sealed class ApiTokenPageTests
         Assert.Contains("Website - Contact form", row.TextContent, StringComparison.Ordinal);
         Assert.Contains("sync@crm.test", row.TextContent, StringComparison.Ordinal);
         Assert.Contains("Active", row.TextContent, StringComparison.Ordinal);
-        Assert.Equal("2", row.QuerySelectorAll("td")[5].TextContent.Trim());
+        Assert.Equal("2", row.QuerySelectorAll("td")[6].TextContent.Trim());
         Assert.DoesNotContain("Unused for 6 months", row.TextContent, StringComparison.Ordinal);
 
         // The revoke button only opens a confirmation; the form inside it does the POST.

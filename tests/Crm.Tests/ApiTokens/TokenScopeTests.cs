@@ -177,7 +177,12 @@ public sealed class TokenScopeTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/leads/{lead}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/leads")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.PatchAsync($"/api/v1/leads/{lead}", Json("""{"version":1}"""))).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/deals")).StatusCode);
+        // Lists of every module out of scope are refused as a whole, whichever list use case serves them.
+        foreach (var module in new[] { "companies", "contacts", "deals", "products", "emails", "tasks", "memos" })
+        {
+            Assert.True((await client.GetAsync($"/api/v1/{module}")).StatusCode == HttpStatusCode.Forbidden, module);
+        }
+
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/users")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/tokens")).StatusCode);
     }

@@ -41,6 +41,11 @@ public sealed class ListDeals(CrmDb db, RecordAccess access, RecordLookups looku
 
     public async Task<Result<ListPage<DealListItem>>> RunAsync(Actor actor, DealQuery query, CancellationToken cancellationToken)
     {
+        if (RecordAccess.ListRefusal(actor, CrmModules.Deals.Key) is { } refused)
+        {
+            return Result<ListPage<DealListItem>>.Forbidden(refused);
+        }
+
         var fields = await access.FieldsAsync(actor, CrmModules.Deals.Key, cancellationToken);
         var seeAmount = fields.CanSee(ReadDeal.AmountField);
         var errors = Validate(query, seeAmount);

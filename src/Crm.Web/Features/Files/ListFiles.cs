@@ -1,6 +1,7 @@
 using Crm.Web.Data;
 using Crm.Web.Records;
 using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
 
@@ -33,6 +34,11 @@ public sealed class ListFiles(CrmDb db, FileVisibility visibility)
 
     public async Task<Result<ListPage<FileListItem>>> RunAsync(Actor actor, FileQuery query, CancellationToken cancellationToken)
     {
+        if (RecordAccess.ListRefusal(actor, CrmModules.Files.Key) is { } refused)
+        {
+            return Result<ListPage<FileListItem>>.Forbidden(refused);
+        }
+
         var errors = Validate(query);
         var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize);
         if (errors.Any)

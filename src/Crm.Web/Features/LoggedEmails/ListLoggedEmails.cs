@@ -35,6 +35,11 @@ public sealed class ListLoggedEmails(CrmDb db, RecordAccess access, RecordLookup
 
     public async Task<Result<ListPage<LoggedEmailListItem>>> RunAsync(Actor actor, LoggedEmailQuery query, CancellationToken cancellationToken)
     {
+        if (RecordAccess.ListRefusal(actor, CrmModules.Emails.Key) is { } refused)
+        {
+            return Result<ListPage<LoggedEmailListItem>>.Forbidden(refused);
+        }
+
         var errors = Validate(query);
         var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize);
         if (errors.Any)

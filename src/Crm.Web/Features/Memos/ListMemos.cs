@@ -1,6 +1,7 @@
 using Crm.Web.Data;
 using Crm.Web.Records;
 using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
 
@@ -29,6 +30,11 @@ public sealed class ListMemos(CrmDb db, MemoVisibility visibility)
 
     public async Task<Result<ListPage<MemoListItem>>> RunAsync(Actor actor, MemoQuery query, CancellationToken cancellationToken)
     {
+        if (RecordAccess.ListRefusal(actor, CrmModules.Memos.Key) is { } refused)
+        {
+            return Result<ListPage<MemoListItem>>.Forbidden(refused);
+        }
+
         var errors = Validate(query);
         var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize);
         if (errors.Any)
