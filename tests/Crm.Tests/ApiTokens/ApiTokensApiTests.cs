@@ -21,7 +21,7 @@ public sealed class ApiTokensApiTests
         var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText!.TrimStart('/').StartsWith("api/v1/tokens", StringComparison.Ordinal)).ToList();
 
-        Assert.Equal(3, endpoints.Count);
+        Assert.Equal(4, endpoints.Count);
         Assert.All(endpoints, e => Assert.Contains(e.Metadata.GetOrderedMetadata<IAuthorizeData>(), a => a.Policy == Policies.Administrator));
     }
 

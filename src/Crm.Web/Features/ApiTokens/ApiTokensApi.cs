@@ -25,8 +25,16 @@ public static class ApiTokensApi
             .WithName("RevokeApiToken")
             .WithSummary("Revokes a token: its next request is refused. Revoking a revoked token changes nothing.");
 
+        tokens.MapPost("/revoke-all", async (HttpContext http, RevokeAllApiTokensRequest body, RevokeUsersApiTokens revokeAll, CancellationToken cancellationToken) =>
+                (await revokeAll.RunAsync(http.Actor(), body.UserId, cancellationToken)).ToHttp())
+            .WithName("RevokeUsersApiTokens")
+            .WithSummary("Revokes every live token acting as the user; answers the tokens revoked (none if there were none).");
+
         return api;
     }
+
+    /// <param name="UserId">The user whose tokens are all revoked.</param>
+    public sealed record RevokeAllApiTokensRequest(Guid? UserId);
 
     /// <param name="Name">The system and the purpose, like "Make.com - Leads sync"; unique among active tokens; at most 100 characters.</param>
     /// <param name="UserId">The active user the token acts as: a dedicated integration user, ideally.</param>

@@ -29,6 +29,7 @@ public sealed class ApiTokensSetup : ICrmFeature
         services.AddScoped<CreateApiToken>();
         services.AddScoped<ListApiTokens>();
         services.AddScoped<RevokeApiToken>();
+        services.AddScoped<RevokeUsersApiTokens>();
         services.AddScoped<ListTokenUsers>();
 
         services.AddSection(new Section(
@@ -48,7 +49,7 @@ public sealed class ApiTokensSetup : ICrmFeature
         "Limit a token to what the integration needs by ticking its scopes: modules and actions, like \"Leads: view, create\" for a website form. The token may only what both its scopes and its user allow; a scope never adds to the user's permissions. A token without scopes may everything its user may. A scoped token never reaches the administration (users, roles, tokens), even if its user is an administrator. The permission explainer, given the token, tells you when a scope is what refuses.",
         "Each token may make a limited number of requests a minute (600 unless the operator changed ApiTokens:RequestsPerMinute). Beyond that the CRM answers 429 Too Many Requests with a Retry-After header saying how many seconds to wait; other tokens are not affected.",
         "The token is shown once, right after you create it. Copy it then and hand it over through a secure channel; the CRM keeps only a fingerprint of it and cannot show it again. If it is lost, revoke it and create a new one.",
-        "A token may expire after a number of days. Revoking takes effect on the next request. Deactivating the user a token acts as stops all of that user's tokens at once: when someone who owned integrations leaves, find their tokens in the list, revoke them, and create new ones for the integrations that must go on.",
+        "A token may expire after a number of days. Revoking takes effect on the next request. Deactivating the user a token acts as stops all of that user's tokens at once: when someone who owned integrations leaves, find their tokens in the list, revoke them (\"Revoke all of this user's tokens\" does it at once, and logs each), and create new ones for the integrations that must go on.",
         "The list shows when each token was last used and how often. Review it every quarter: tokens unused for six months are marked, and are best revoked.",
     ], AdministratorsOnly: true);
 }
