@@ -18,6 +18,15 @@ public sealed class ApiTokenScopes : Migration
 
     protected override void Down(MigrationBuilder migrationBuilder)
     {
-        migrationBuilder.DropColumn("Scopes", "ApiTokens");
+        // EF's SQLite provider refuses DropColumn here (it would rebuild the table from a model a
+        // hand-written migration does not carry); SQLite itself drops a plain column since 3.35.
+        if (migrationBuilder.ActiveProvider == "Npgsql.EntityFrameworkCore.PostgreSQL")
+        {
+            migrationBuilder.DropColumn("Scopes", "ApiTokens");
+        }
+        else
+        {
+            migrationBuilder.Sql("""ALTER TABLE "ApiTokens" DROP COLUMN "Scopes";""");
+        }
     }
 }
