@@ -1,3 +1,4 @@
+using Crm.Web.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -34,6 +35,10 @@ public sealed class ErrorPage : PageModel
         Code = failed ? 500 : code is >= 400 and < 600 ? code.Value : 404;
         RequestId = HttpContext.TraceIdentifier;
         (Title, Explanation) = Describe(Code);
+        if (HttpContext.Items[MalformedRequests.RefusalExplanation] is string explanation)
+        {
+            Explanation = explanation; // the refusal knew more than its status code says
+        }
 
         var originalPath = HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath
             ?? HttpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path;
