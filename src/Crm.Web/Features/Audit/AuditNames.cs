@@ -38,6 +38,8 @@ public static class AuditNames
         typeof(AuditGap), typeof(AuditRetentionGuard), typeof(AuditSeal), typeof(AuditPending),
         // Webhook deliveries and attempts are the trail's own readers (ADR 0026): auditing them would feed the fan-out its own output.
         typeof(Webhooks.WebhookDelivery), typeof(Webhooks.WebhookAttempt), typeof(Webhooks.WebhookCursor),
+        // Likewise the automation engine's runs, queued actions and cursor (ADR 0029); the rules themselves are audited.
+        typeof(Automation.AutomationRun), typeof(Automation.AutomationActionRun), typeof(Automation.AutomationCursor),
     ];
 
     // Bookkeeping that changes on every save or every use: shown in created/deleted states, not as an update.
