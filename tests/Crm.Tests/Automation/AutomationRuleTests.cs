@@ -144,7 +144,8 @@ public sealed class AutomationRuleTests
             ["Input.AutomationUserId"] = adminId.ToString(), ["Input.Conditions"] = "", ["Input.Actions"] = pageRule.Actions,
         }, "#rule-form");
         Assert.Equal(HttpStatusCode.Redirect, edit.StatusCode);
-        Assert.Equal(("From the page, renamed", 2), await app.InDatabaseAsync(db => db.Set<AutomationRule>().Where(r => r.Id == pageRule.Id).Select(r => ValueTuple.Create(r.Name, r.Version)).SingleAsync()));
+        var renamed = await app.InDatabaseAsync(db => db.Set<AutomationRule>().AsNoTracking().SingleAsync(r => r.Id == pageRule.Id));
+        Assert.Equal(("From the page, renamed", 2), (renamed.Name, renamed.Version));
 
         Assert.Equal(HttpStatusCode.Redirect, (await admin.SubmitAsync($"/admin/automation/{id}", [], "#switch")).StatusCode);
         Assert.False(await app.InDatabaseAsync(db => db.Set<AutomationRule>().Where(r => r.Id == id).Select(r => r.IsEnabled).SingleAsync()));
