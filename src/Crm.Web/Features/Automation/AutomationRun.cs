@@ -70,36 +70,47 @@ public enum AutomationActionStatus
 public sealed class AutomationActionRun
 {
     public Guid Id { get; set; }
+
+    /// <summary>The run that queued it, and its rule (kept here so a rule's failures are counted without the run).</summary>
     public Guid RunId { get; set; }
     public Guid RuleId { get; set; }
+
+    /// <summary>Its place in the rule's list of actions, from 1, and its kind (<see cref="ActionKinds"/>).</summary>
     public int Position { get; set; }
     public string Kind { get; set; } = "";
 
     /// <summary>JSON of <see cref="PlannedAction"/>: what to do, decided when the rule ran (texts rendered, people chosen).</summary>
     public string Plan { get; set; } = "{}";
 
-    public AutomationActionStatus Status { get; set; }
-    public int Attempts { get; set; }
     public DateTime CreatedAt { get; set; }
+    public AutomationActionStatus Status { get; set; }
+
+    /// <summary>Tries so far; the next is due at <see cref="NextAttemptAt"/> while pending.</summary>
+    public int Attempts { get; set; }
     public DateTime? NextAttemptAt { get; set; }
     public DateTime? LastAttemptAt { get; set; }
+
+    /// <summary>The worker's pass that holds the action while doing it, until <see cref="LeasedUntil"/> (a crashed instance's lease lapses).</summary>
+    public Guid? LeaseOwner { get; set; }
+    public DateTime? LeasedUntil { get; set; }
+
+    /// <summary>When it was done and what it did ("Created task 12."), or why the last try failed.</summary>
     public DateTime? DoneAt { get; set; }
     public string? Outcome { get; set; }
     public string? LastError { get; set; }
-    public Guid? LeaseOwner { get; set; }
-    public DateTime? LeasedUntil { get; set; }
 
     internal sealed class Configuration : IEntityTypeConfiguration<AutomationActionRun>
     {
         public void Configure(EntityTypeBuilder<AutomationActionRun> builder)
         {
             builder.ToTable("AutomationActionRuns");
+            builder.HasOne<AutomationRun>().WithMany().HasForeignKey(a => a.RunId).OnDelete(DeleteBehavior.Cascade);
+            // The worker's claim reads due pending actions; a run's log reads its actions in order.
+            builder.HasIndex(a => new { a.Status, a.NextAttemptAt });
+            builder.HasIndex(a => new { a.RunId, a.Position });
             builder.Property(a => a.Kind).HasMaxLength(20);
             builder.Property(a => a.Outcome).HasMaxLength(2000);
             builder.Property(a => a.LastError).HasMaxLength(2000);
-            builder.HasIndex(a => new { a.Status, a.NextAttemptAt });
-            builder.HasIndex(a => new { a.RunId, a.Position });
-            builder.HasOne<AutomationRun>().WithMany().HasForeignKey(a => a.RunId).OnDelete(DeleteBehavior.Cascade);
         }
     }
 }
