@@ -166,13 +166,13 @@ public sealed class AutomationEngineTests
         var salesRole = await RoleAsync(app, "Lead seller", managerRole, AssignRecordsTo.AnyUser, leadsAndTasks);
         var east = await DepartmentAsync(app, "East");
         var west = await DepartmentAsync(app, "West");
-        var manager = await UserAsync(app, "manager@crm.test", managerRole, east);
+        var manager = await UserAsync(app, "mia.manager@crm.test", managerRole, east);
         var otherManager = await UserAsync(app, "west.manager@crm.test", managerRole, west);
         var seller = await UserAsync(app, "seller@crm.test", salesRole, east);
         var robot = await UserAsync(app, "robot@crm.test", salesRole);
         var rule = await CreateRuleAsync(admin, Rule("Urgent leads", "leads", "created", robot.Id, One("notes", "contains", "URGENT"), actions: new object[]
         {
-            new { kind = "notify", recipients = "manager", title = "Urgent lead: {{firstName}} {{lastName}}", message = "From {{companyName}}; owner {{ownerName}}." },
+            new { kind = "notify", recipients = "manager", title = "Urgent lead: {{firstName}} {{lastName}}", message = "From {{companyName}}; owner {{ownerName}}.", email = true },
             new { kind = "create-task", responsible = "owner", title = "Call {{firstName}} {{lastName}} back", message = "Notes: {{notes}}", dueInDays = 2 },
         }));
 
@@ -188,6 +188,8 @@ public sealed class AutomationEngineTests
         Assert.Equal($"From Rush & Co; owner {seller.FullName}.", note.Body);
         Assert.Equal($"/leads/{urgent}", note.Link);
         Assert.DoesNotContain(await app.InDatabaseAsync(db => db.Notifications.Select(n => n.UserId).ToListAsync()), id => id == otherManager.Id);
+        var email = await app.InDatabaseAsync(db => db.OutgoingEmails.SingleAsync(e => e.Purpose == "automation"));
+        Assert.Equal(("mia.manager@crm.test", "Urgent lead: Ann O'Hara"), (email.To, email.Subject));
 
         var task = await app.InDatabaseAsync(db => db.Tasks.Include(t => t.Responsible).SingleAsync(t => t.RelatedModule == "leads" && t.RelatedId == urgent));
         Assert.Equal("Call Ann O'Hara back", task.Title);
@@ -261,6 +263,19 @@ public sealed class AutomationEngineTests
         Assert.Equal(("done", 3), (action.GetProperty("status").GetString(), action.GetProperty("attempts").GetInt32()));
         Assert.Equal("Follow up Visible", await app.InDatabaseAsync(db => db.Tasks.Select(t => t.Title).SingleAsync()));
         Assert.True(await app.InDatabaseAsync(db => db.Leads.AnyAsync(l => l.Id == unseen)));
+
+        // A deactivated automation user stops the rule at its next change, and the rule says why.
+        await app.InDatabaseAsync(async db =>
+        {
+            (await db.Users.SingleAsync(u => u.Id == robot.Id)).IsActive = false;
+            return await db.SaveChangesAsync();
+        });
+        await CreateLeadAsync(admin, """{"firstName":"After","lastName":"Robot"}""");
+        await RunEngineAsync(app);
+        var stopped = await (await admin.Http.GetAsync($"/api/v1/automation/rules/{taskRule}")).ReadJsonAsync();
+        Assert.False(stopped.GetProperty("enabled").GetBoolean());
+        Assert.Equal(EvaluateRule.AutomationUserInactive, stopped.GetProperty("stoppedReason").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.Http.PostAsync($"/api/v1/automation/rules/{taskRule}/enable", null)).StatusCode);
     }
 
     [Fact]

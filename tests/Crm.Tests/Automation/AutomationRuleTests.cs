@@ -52,6 +52,7 @@ public sealed class AutomationRuleTests
         { """{"actions":[{"kind":"notify","recipients":"role","roleId":999999,"title":"Hi"}]}""", "actions[0].roleId" },
         { """{"actions":[{"kind":"create-task","responsible":"department","title":"Hi"}]}""", "actions[0].responsible" },
         { """{"actions":[{"kind":"create-task","responsible":"owner","title":"Hi","dueInDays":-1}]}""", "actions[0].dueInDays" },
+        { """{"actions":[{"kind":"create-task","responsible":"owner","title":"Hi","email":true}]}""", "actions[0].email" },
         { """{"automationUserId":null}""", "automationUserId" },
         { $$"""{"automationUserId":"{{Guid.Empty}}"}""", "automationUserId" },
     };

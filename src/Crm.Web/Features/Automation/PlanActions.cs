@@ -11,7 +11,7 @@ namespace Crm.Web.Features.Automation;
 /// </summary>
 public sealed record PlannedAction(
     int Position, string Kind, string Summary, IReadOnlyList<Guid> People, string Title, string Message, DateOnly? Due,
-    string Module, int RecordId, string? Problem);
+    string Module, int RecordId, string? Problem, bool Email = false);
 
 /// <summary>Turns a matching rule's actions into <see cref="PlannedAction"/>s for one record (used by the engine and by the try).</summary>
 public sealed class PlanActions(CrmDb db, TimeProvider clock)
@@ -47,7 +47,9 @@ public sealed class PlanActions(CrmDb db, TimeProvider clock)
                 people, title, message, due, module, record.Id, problem);
         }
 
-        return new PlannedAction(position, ActionKinds.Notify, $"Notify {toWhom}: \"{title}\".", people, title, message, null, module, record.Id, problem);
+        var email = action.Email == true;
+        return new PlannedAction(position, ActionKinds.Notify, $"Notify {toWhom}{(email ? " in the CRM and by email" : "")}: \"{title}\".",
+            people, title, message, null, module, record.Id, problem, email);
     }
 
     /// <summary>The active users an action is for, and how the rule named them.</summary>

@@ -22,11 +22,12 @@ public sealed record RuleConditions(string? Match, IReadOnlyList<ConditionGroup>
 /// <see cref="Title"/> and <see cref="Message"/> in-app. <c>create-task</c>: a task titled
 /// <see cref="Title"/> with <see cref="Message"/> as its description, due in <see cref="DueInDays"/>,
 /// for <see cref="Responsible"/> (owner, manager, user), linked to the record. Texts are templates
-/// with <c>{{field}}</c> placeholders.
+/// with <c>{{field}}</c> placeholders. A notification with <see cref="Email"/> also goes out by
+/// email, through the outbox.
 /// </summary>
 public sealed record RuleAction(
     string? Kind, string? Recipients = null, Guid? UserId = null, int? RoleId = null, int? DepartmentId = null,
-    string? Title = null, string? Message = null, int? DueInDays = null, string? Responsible = null);
+    string? Title = null, string? Message = null, int? DueInDays = null, string? Responsible = null, bool? Email = null);
 
 public static class Matches
 {

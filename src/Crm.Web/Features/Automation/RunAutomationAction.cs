@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Text.Json;
 using Crm.Web.Data;
 using Crm.Web.Features.Audit;
+using Crm.Web.Features.Email;
 using Crm.Web.Features.Notifications;
 using Crm.Web.Features.Tasks;
 using Crm.Web.Security;
+using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Automation;
@@ -16,7 +18,7 @@ namespace Crm.Web.Features.Automation;
 /// rule and the user, and carries the run so a chain of rules can be followed and cut. A failure
 /// leaves nothing half done: it is recorded on the row and retried later, like a webhook delivery.
 /// </summary>
-public sealed class RunAutomationAction(CrmDb db, AuditContext audit, SaveTask saveTask, TimeProvider clock)
+public sealed class RunAutomationAction(CrmDb db, AuditContext audit, SaveTask saveTask, EmailOutbox outbox, PublicUrls urls, TimeProvider clock)
 {
     /// <summary>Waits before the 2nd … 7th attempt; after the 7th the action has failed for good.</summary>
     public static readonly IReadOnlyList<TimeSpan> Backoff =
@@ -105,6 +107,10 @@ public sealed class RunAutomationAction(CrmDb db, AuditContext audit, SaveTask s
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
+        var link = $"/{plan.Module}/{plan.RecordId}";
+        var emails = plan.Email
+            ? await db.Users.AsNoTracking().Where(u => plan.People.Contains(u.Id) && u.Email != null).ToDictionaryAsync(u => u.Id, u => u.Email!, cancellationToken)
+            : [];
         foreach (var person in plan.People)
         {
             db.Notifications.Add(new Notification
@@ -113,8 +119,13 @@ public sealed class RunAutomationAction(CrmDb db, AuditContext audit, SaveTask s
                 CreatedAt = now,
                 Title = AuditNames.Bound(plan.Title, Notification.TitleMaxLength),
                 Body = AuditNames.Bound(plan.Message, Notification.BodyMaxLength),
-                Link = $"/{plan.Module}/{plan.RecordId}",
+                Link = link,
             });
+            if (emails.TryGetValue(person, out var address))
+            {
+                // Plain text, queued in this transaction: sent by the outbox only if the action is done.
+                outbox.Queue(address, plan.Title, $"{plan.Message}\n\n{urls.Absolute(link)}".Trim(), "automation");
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);

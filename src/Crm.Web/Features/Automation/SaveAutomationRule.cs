@@ -355,6 +355,11 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
                 errors.Add(key + ".departmentId", "Choose a department.");
             }
 
+            if (task && action.Email == true)
+            {
+                errors.Add(key + ".email", "Only a notification goes out by email; a task is seen by its responsible users.");
+            }
+
             if (task && action.DueInDays is { } due && (due < 0 || due > MaxDays))
             {
                 errors.Add(key + ".dueInDays", $"Due in 0 to {MaxDays} days.");
