@@ -4,6 +4,7 @@ using Crm.Web.Features.Activity;
 using Crm.Web.Features.Administration;
 using Crm.Web.Features.ApiTokens;
 using Crm.Web.Features.Audit;
+using Crm.Web.Features.Automation;
 using Crm.Web.Features.Companies;
 using Crm.Web.Features.Contacts;
 using Crm.Web.Features.Countries;
@@ -51,6 +52,7 @@ public static class FeatureList
         new GroupsSetup(),
         new ApiTokensSetup(),
         new WebhooksSetup(),
+        new AutomationSetup(),
         new CountriesSetup(),
         new NotificationsSetup(),
         new CompaniesSetup(),

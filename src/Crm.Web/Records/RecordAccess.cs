@@ -134,6 +134,22 @@ public sealed class RecordAccess(CrmDb db, Security.Permissions.Access access, P
         return [.. records.Select(r => new RecordFacts(module, r.Id, r.OwnerId, r.DepartmentId ?? 0) { Shares = [.. byRecord[r.Id].Select(s => s.ToEngine())] })];
     }
 
+    /// <summary>
+    /// Whether the actor could view a deleted record in its last state: owner and department as the
+    /// audit trail's delete entry holds them (<paramref name="state"/>: field → {old}).
+    /// </summary>
+    public async Task<bool> CouldViewDeletedAsync(Actor actor, string module, int id, System.Text.Json.Nodes.JsonObject state, CancellationToken cancellationToken)
+    {
+        RecordFacts? facts = null;
+        if (state["ownerId"]?["old"]?.GetValue<string>() is { } owner && Guid.TryParse(owner, out var ownerId))
+        {
+            var department = state["departmentId"]?["old"] is System.Text.Json.Nodes.JsonValue d && d.TryGetValue<int>(out var departmentId) ? departmentId : (int?)null;
+            facts = await FactsAsync(module, id, ownerId, department, cancellationToken);
+        }
+
+        return (await DecideAsync(actor, module, PermissionAction.View, facts, cancellationToken)).Allowed;
+    }
+
     /// <summary>The refusal an API token gets when its scopes, not its user's permissions, leave the action out.</summary>
     public static string TokenScopeRefusal(string module, string action) =>
         $"The API token's scopes do not include {action} on {module}.";

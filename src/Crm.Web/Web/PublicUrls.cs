@@ -8,6 +8,10 @@ namespace Crm.Web.Web;
 /// </summary>
 public sealed class PublicUrls(IConfiguration configuration)
 {
+    /// <summary>Outside a request (background work, automation): under the configured <c>Crm:PublicUrl</c>, else the path alone.</summary>
+    public string Absolute(string path) =>
+        string.IsNullOrWhiteSpace(configuration["Crm:PublicUrl"]) ? path : configuration["Crm:PublicUrl"]!.TrimEnd('/') + path;
+
     public string Absolute(HttpContext http, string path, params (string Name, string Value)[] query)
     {
         var configured = configuration["Crm:PublicUrl"];

@@ -68,6 +68,16 @@ public sealed class HostileWorld
         Add("webhooks", webhookId);
         Add("admin/webhooks", webhookId);
 
+        // Disabled, like the webhook: no rule acts while the tests change records.
+        var rule = await admin.PostJsonAsync("/api/v1/automation/rules", $$$"""
+            {"name":"World rule","module":"companies","trigger":"created","automationUserId":"{{{user.Id}}}",
+             "actions":[{"kind":"notify","recipients":"owner","title":"New company {{name}}"}]}
+            """);
+        Assert.True(rule.StatusCode == HttpStatusCode.Created, $"the world's automation rule: {(int)rule.StatusCode} {await rule.Content.ReadAsStringAsync()}");
+        var ruleId = (await rule.ReadJsonAsync()).GetProperty("id").GetGuid();
+        Add("automation/rules", ruleId);
+        Add("admin/automation", ruleId);
+
         // The shared delete confirmation (/{module}/{id}/delete) names its module, then the record.
         Add("", "leads");
         // A history page names its module, then the record.

@@ -40,6 +40,8 @@ public static class AuditNames
         typeof(Webhooks.WebhookDelivery), typeof(Webhooks.WebhookAttempt), typeof(Webhooks.WebhookCursor),
         // A token's daily figures are counters, added to by every flush (ADR 0028), not a story.
         typeof(ApiTokens.ApiTokenDailyUsage),
+        // Likewise the automation engine's runs, queued actions and cursor (ADR 0029); the rules themselves are audited.
+        typeof(Automation.AutomationRun), typeof(Automation.AutomationActionRun), typeof(Automation.AutomationCursor),
     ];
 
     // Bookkeeping that changes on every save or every use: shown in created/deleted states, not as an update.

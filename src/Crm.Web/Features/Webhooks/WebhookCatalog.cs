@@ -1,13 +1,6 @@
-using Crm.Web.Features.Companies;
-using Crm.Web.Features.Contacts;
-using Crm.Web.Features.Deals;
-using Crm.Web.Features.Leads;
-using Crm.Web.Features.Memos;
-using Crm.Web.Features.Products;
-using Crm.Web.Features.Tasks;
+using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
-using Crm.Web.Web;
 
 namespace Crm.Web.Features.Webhooks;
 
@@ -32,15 +25,22 @@ public static class WebhookCatalog
     /// <summary>Events every module has.</summary>
     public static readonly IReadOnlyList<string> CommonEvents = [Created, Updated, Deleted];
 
+    /// <summary>Events beyond the common ones, by module; the modules and their reads are <see cref="ReadableModules"/>.</summary>
+    private static readonly Dictionary<string, string[]> s_moduleEvents = new(StringComparer.Ordinal)
+    {
+        [CrmModules.Companies.Key] = [Transferred],
+        [CrmModules.Contacts.Key] = [Transferred],
+        [CrmModules.Leads.Key] = [Transferred, Converted],
+        [CrmModules.Deals.Key] = [Transferred],
+        [CrmModules.Products.Key] = [],
+        [CrmModules.Tasks.Key] = [Transferred],
+        [CrmModules.Memos.Key] = [Reviewed],
+    };
+
     public static readonly IReadOnlyList<WebhookModule> Modules =
     [
-        new(CrmModules.Companies.Key, "Companies", [Transferred], (s, a, id, ct) => Answer(s.GetRequiredService<ReadCompany>().RunAsync(a, id, ct), v => v.Company)),
-        new(CrmModules.Contacts.Key, "Contacts", [Transferred], (s, a, id, ct) => Answer(s.GetRequiredService<ReadContact>().RunAsync(a, id, ct), v => v.Record)),
-        new(CrmModules.Leads.Key, "Leads", [Transferred, Converted], (s, a, id, ct) => Answer(s.GetRequiredService<ReadLead>().RunAsync(a, id, ct), v => v.Lead)),
-        new(CrmModules.Deals.Key, "Deals", [Transferred], (s, a, id, ct) => Answer(s.GetRequiredService<ReadDeal>().RunAsync(a, id, ct), v => v.Deal)),
-        new(CrmModules.Products.Key, "Products", [], (s, a, id, ct) => Answer(s.GetRequiredService<ReadProduct>().RunAsync(a, id, ct), v => v.Record)),
-        new(CrmModules.Tasks.Key, "Tasks", [Transferred], (s, a, id, ct) => Answer(s.GetRequiredService<ReadTask>().RunAsync(a, id, ct), v => new TaskAnswer(v.Task, v.SubTasks))),
-        new(CrmModules.Memos.Key, "Memos", [Reviewed], (s, a, id, ct) => Answer(s.GetRequiredService<ReadMemo>().RunAsync(a, id, ct), v => new MemoAnswer(v.Memo, v.Can, v.Tasks))),
+        .. ReadableModules.All.Select(m => new WebhookModule(m.Key, m.Title, s_moduleEvents.GetValueOrDefault(m.Key, []),
+            async (services, actor, id, cancellationToken) => (await m.Read(services, actor, id, cancellationToken))?.Answer)),
     ];
 
     /// <summary>Every event name some module has, in the order forms list them.</summary>
@@ -49,11 +49,4 @@ public static class WebhookCatalog
     public static WebhookModule? Find(string key) => Modules.FirstOrDefault(m => m.Key == key);
 
     public static bool Has(WebhookModule module, string eventName) => CommonEvents.Contains(eventName) || module.ModuleEvents.Contains(eventName);
-
-    /// <summary>The record as the GET of <c>/api/v1/{module}/{id}</c> answers it; null when the actor may not see it (or it is gone).</summary>
-    private static async Task<object?> Answer<T>(Task<Result<T>> read, Func<T, object> answer)
-    {
-        var result = await read;
-        return result.IsOk ? answer(result.Value) : null;
-    }
 }

@@ -92,7 +92,7 @@ public sealed class WebhookAttempt
 }
 
 /// <summary>The one row saying how far the sealed audit trail has been turned into deliveries (<see cref="AuditSealSeq"/>).</summary>
-public sealed class WebhookCursor
+public sealed class WebhookCursor : Audit.IAuditCursor
 {
     public int Id { get; set; }
 

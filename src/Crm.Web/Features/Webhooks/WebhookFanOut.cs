@@ -5,7 +5,6 @@ using Crm.Web.Data;
 using Crm.Web.Features.Audit;
 using Crm.Web.Records;
 using Crm.Web.Security;
-using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
@@ -26,38 +25,15 @@ public sealed class WebhookFanOut(CrmDb db, IServiceProvider services, RecordAcc
     public const int Batch = 200;
 
     /// <summary>Reads one batch of sealed entries; returns how many were read (a full batch: call again).</summary>
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    public Task<int> RunAsync(CancellationToken cancellationToken) => SealedTrailReader.ReadAsync<WebhookCursor>(db, Batch, FanOutAsync, cancellationToken);
+
+    /// <summary>Adds a delivery per endpoint that wants each entry; false when no endpoint is enabled (nobody listens).</summary>
+    private async Task<bool> FanOutAsync(IReadOnlyList<SealedEntry> entries, CancellationToken cancellationToken)
     {
-        // Read without a lock first: an idle CRM (or an instance that another one kept up with) takes no write lock each second.
-        var seen = await db.Set<WebhookCursor>().AsNoTracking().Where(c => c.Id == 1).Select(c => c.AuditSealSeq).SingleAsync(cancellationToken);
-        if (!await db.AuditSeals.AnyAsync(s => s.Seq > seen, cancellationToken))
-        {
-            return 0;
-        }
-
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // The no-op UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) before the cursor is read.
-        await db.Set<WebhookCursor>().Where(c => c.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(c => c.AuditSealSeq, c => c.AuditSealSeq), cancellationToken);
-        var cursor = await db.Set<WebhookCursor>().AsNoTracking().Where(c => c.Id == 1).Select(c => c.AuditSealSeq).SingleAsync(cancellationToken);
-        var entries = await (from s in db.AuditSeals
-                             where s.Seq > cursor
-                             orderby s.Seq
-                             join e in db.AuditEntries on s.EntryId equals e.Id
-                             select new SealedEntry(s.Seq, e.Id, e.At, e.EntityType, e.EntityId, e.Action, e.Label, e.Changes))
-            .Take(Batch).ToListAsync(cancellationToken);
-        if (entries.Count == 0)
-        {
-            return 0;
-        }
-
         var endpoints = await db.Set<WebhookEndpoint>().AsNoTracking().Where(e => e.IsEnabled).ToListAsync(cancellationToken);
         if (endpoints.Count == 0)
         {
-            // Nobody listens: the cursor jumps to the trail's end instead of reading it batch by batch.
-            var end = await db.AuditSeals.MaxAsync(s => s.Seq, cancellationToken);
-            await db.Set<WebhookCursor>().Where(c => c.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(c => c.AuditSealSeq, end), cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return 0;
+            return false;
         }
 
         var actors = await ActorsAsync(endpoints, cancellationToken);
@@ -104,14 +80,8 @@ public sealed class WebhookFanOut(CrmDb db, IServiceProvider services, RecordAcc
             }
         }
 
-        var last = entries[^1].Seq;
-        await db.Set<WebhookCursor>().Where(c => c.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(c => c.AuditSealSeq, last), cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return entries.Count;
+        return true;
     }
-
-    private sealed record SealedEntry(long Seq, long EntryId, DateTime At, string EntityType, string EntityId, string Action, string Label, string Changes);
 
     /// <summary>The JSON every receiver gets: the Standard Webhooks shape.</summary>
     public static string Payload(string type, DateTime at, JsonNode data) => new JsonObject
@@ -204,16 +174,6 @@ public sealed class WebhookFanOut(CrmDb db, IServiceProvider services, RecordAcc
     }
 
     /// <summary>A deleted record: id and label, if the actor could see it in its last state (owner and department from the trail).</summary>
-    private async Task<JsonNode?> DeletedAsync(Actor actor, WebhookModule module, int id, string label, JsonObject state, CancellationToken cancellationToken)
-    {
-        RecordFacts? facts = null;
-        if (state["ownerId"]?["old"]?.GetValue<string>() is { } owner && Guid.TryParse(owner, out var ownerId))
-        {
-            var department = state["departmentId"]?["old"] is JsonValue d && d.TryGetValue<int>(out var departmentId) ? departmentId : (int?)null;
-            facts = await access.FactsAsync(module.Key, id, ownerId, department, cancellationToken);
-        }
-
-        var decision = await access.DecideAsync(actor, module.Key, PermissionAction.View, facts, cancellationToken);
-        return decision.Allowed ? new JsonObject { ["module"] = module.Key, ["id"] = id, ["label"] = label } : null;
-    }
+    private async Task<JsonNode?> DeletedAsync(Actor actor, WebhookModule module, int id, string label, JsonObject state, CancellationToken cancellationToken) =>
+        await access.CouldViewDeletedAsync(actor, module.Key, id, state, cancellationToken) ? new JsonObject { ["module"] = module.Key, ["id"] = id, ["label"] = label } : null;
 }

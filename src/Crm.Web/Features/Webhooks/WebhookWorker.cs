@@ -1,5 +1,5 @@
-using System.Threading.Channels;
 using Crm.Web.Data;
+using Crm.Web.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -12,65 +12,24 @@ namespace Crm.Web.Features.Webhooks;
 /// instances safe: PostgreSQL claims with FOR UPDATE SKIP LOCKED, SQLite under its write lock, and
 /// a lease that outlives a crashed instance lapses so another sends the delivery (at least once).
 /// </summary>
-public sealed partial class WebhookWorker(
+public sealed class WebhookWorker(
     IServiceScopeFactory scopes,
     WebhookSender sender,
     IOptionsMonitor<WebhookOptions> options,
     TimeProvider clock,
-    ILogger<WebhookWorker> logger) : BackgroundService
+    ILogger<WebhookWorker> logger) : TrailWorker(logger)
 {
     /// <summary>Far longer than the 15 s timeout: a lease only lapses when its instance died mid-send.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    protected override bool Enabled => options.CurrentValue.Delivery.Enabled;
 
-    public void Wake() => _wake.Writer.TryWrite(true);
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(Math.Max(1, options.CurrentValue.Delivery.IntervalSeconds));
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await Task.Yield();
-        if (!options.CurrentValue.Delivery.Enabled)
-        {
-            LogDisabled();
-            return;
-        }
-
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // The worker must outlive a failed pass (database restart, …): log it and try again next tick.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                LogPassFailed(e);
-            }
-
-            try
-            {
-                using var tick = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                // Real time: the pace of a worker, not a time the CRM records.
-                var delay = Task.Delay(TimeSpan.FromSeconds(Math.Max(1, options.CurrentValue.Delivery.IntervalSeconds)), tick.Token);
-                var woken = _wake.Reader.WaitToReadAsync(tick.Token).AsTask();
-                await Task.WhenAny(delay, woken);
-                await tick.CancelAsync();
-                _wake.Reader.TryRead(out _);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-        }
-    }
+    protected override string EnabledSetting => "Webhooks:Delivery:Enabled";
 
     /// <summary>One pass: fan out what was sealed, then send everything due; returns how many deliveries were attempted.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    public override async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -146,10 +105,4 @@ public sealed partial class WebhookWorker(
         await transaction.CommitAsync(cancellationToken);
         return leased;
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook delivery is disabled on this instance (Webhooks:Delivery:Enabled=false)")]
-    private partial void LogDisabled();
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook delivery pass failed; trying again at the next tick")]
-    private partial void LogPassFailed(Exception exception);
 }

@@ -1,0 +1,72 @@
+using Crm.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Audit;
+
+/// <summary>A reader's one cursor row (Id 1): the last <see cref="AuditSeal.Seq"/> it has handled.</summary>
+public interface IAuditCursor
+{
+    int Id { get; }
+
+    long AuditSealSeq { get; }
+}
+
+/// <summary>A committed audit entry in seal order, as the trail's readers see it.</summary>
+public sealed record SealedEntry(
+    long Seq, long EntryId, DateTime At, string EntityType, string EntityId, string Action, string Label, string Changes, string ActorKind, string? RequestId);
+
+/// <summary>
+/// Reads the sealed audit trail after a reader's cursor (webhooks, automation; ADR 0026, ADR 0029).
+/// Seals are given only to committed entries and in commit order, so a reader sees each committed
+/// change once and never one that was rolled back. One batch is one transaction that first locks
+/// the cursor row (a no-op UPDATE: a row lock on PostgreSQL, the write lock on SQLite), so several
+/// instances take turns; what the reader adds to the context is saved with the moved cursor, or,
+/// after a crash, neither is.
+/// </summary>
+// The cursor's table name is put into the SQL: it comes from the EF model, never from input (EF1002/EF1003).
+#pragma warning disable EF1002, EF1003
+public static class SealedTrailReader
+{
+    /// <summary>
+    /// Hands the next batch to <paramref name="handle"/>, which adds its rows to <paramref name="db"/>
+    /// and answers false when nobody listens (the cursor then jumps to the trail's end). Returns how
+    /// many entries were read: a full batch means the caller should run again at once.
+    /// </summary>
+    public static async Task<int> ReadAsync<TCursor>(
+        CrmDb db, int batch, Func<IReadOnlyList<SealedEntry>, CancellationToken, Task<bool>> handle, CancellationToken cancellationToken)
+        where TCursor : class, IAuditCursor
+    {
+        var table = db.Model.FindEntityType(typeof(TCursor))?.GetTableName() ?? throw new InvalidOperationException($"{typeof(TCursor).Name} is not mapped.");
+        // Read without a lock first: an idle CRM (or an instance that another one kept up with) takes no write lock each second.
+        var seen = await CursorAsync(db, table, cancellationToken);
+        if (!await db.AuditSeals.AnyAsync(s => s.Seq > seen, cancellationToken))
+        {
+            return 0;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlRawAsync($"""UPDATE "{table}" SET "AuditSealSeq" = "AuditSealSeq" WHERE "Id" = 1""", cancellationToken);
+        var cursor = await CursorAsync(db, table, cancellationToken);
+        var entries = await (from s in db.AuditSeals
+                             where s.Seq > cursor
+                             orderby s.Seq
+                             join e in db.AuditEntries on s.EntryId equals e.Id
+                             select new SealedEntry(s.Seq, e.Id, e.At, e.EntityType, e.EntityId, e.Action, e.Label, e.Changes, e.ActorKind, e.RequestId))
+            .Take(batch).ToListAsync(cancellationToken);
+        if (entries.Count == 0)
+        {
+            return 0;
+        }
+
+        var listening = await handle(entries, cancellationToken);
+        var last = listening ? entries[^1].Seq : await db.AuditSeals.MaxAsync(s => s.Seq, cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("UPDATE \"" + table + "\" SET \"AuditSealSeq\" = {0} WHERE \"Id\" = 1", [last], cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return listening ? entries.Count : 0;
+    }
+
+    private static Task<long> CursorAsync(CrmDb db, string table, CancellationToken cancellationToken) =>
+        db.Database.SqlQueryRaw<long>($"""SELECT "AuditSealSeq" AS "Value" FROM "{table}" WHERE "Id" = 1""").SingleAsync(cancellationToken);
+}
+#pragma warning restore EF1002, EF1003

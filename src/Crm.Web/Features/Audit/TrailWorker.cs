@@ -1,0 +1,75 @@
+using System.Threading.Channels;
+
+namespace Crm.Web.Features.Audit;
+
+/// <summary>
+/// The loop of a background reader of the sealed audit trail (webhooks, automation), one per
+/// instance: a pass every interval, or at once when woken, and a failed pass (database restart, …)
+/// logged and tried again at the next tick. The pass itself is the reader's.
+/// </summary>
+public abstract partial class TrailWorker(ILogger logger) : BackgroundService
+{
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    /// <summary>Off: this instance runs no passes on its own (another instance does, or a test drives it).</summary>
+    protected abstract bool Enabled { get; }
+
+    protected abstract TimeSpan Interval { get; }
+
+    /// <summary>The setting that turns the worker off, for the log.</summary>
+    protected abstract string EnabledSetting { get; }
+
+    /// <summary>One pass; returns how many pieces of work were done.</summary>
+    public abstract Task<int> RunOnceAsync(CancellationToken cancellationToken);
+
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        if (!Enabled)
+        {
+            LogDisabled(GetType().Name, EnabledSetting);
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // The worker must outlive a failed pass (database restart, …): log it and try again next tick.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogPassFailed(GetType().Name, e);
+            }
+
+            try
+            {
+                using var tick = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                // Real time: the pace of a worker, not a time the CRM records.
+                var delay = Task.Delay(Interval, tick.Token);
+                var woken = _wake.Reader.WaitToReadAsync(tick.Token).AsTask();
+                await Task.WhenAny(delay, woken);
+                await tick.CancelAsync();
+                _wake.Reader.TryRead(out _);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Worker} is disabled on this instance ({Setting}=false)")]
+    private partial void LogDisabled(string worker, string setting);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Worker} pass failed; trying again at the next tick")]
+    private partial void LogPassFailed(string worker, Exception exception);
+}

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Globalization;
+using Crm.Web.Data;
+using Crm.Web.Features.Audit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Automation;
+
+/// <summary>
+/// Turns the sealed audit trail into rule runs (ADR 0029): after a change has committed, each
+/// enabled rule of its module whose trigger it is gets evaluated as the rule's automation user, the
+/// run is logged, and a matching run queues its actions for the worker. It reads the trail as the
+/// webhooks do (<see cref="SealedTrailReader"/>), so a slow or failing rule never blocks or rolls
+/// back the save, and a rolled-back save never fires a rule.
+/// </summary>
+public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvider clock)
+{
+    public const int Batch = 200;
+
+    /// <summary>Changes made by rules carry their run in the audit entry's request id, so a chain can be followed and cut.</summary>
+    public const string RunPrefix = "automation-run:";
+
+    /// <summary>How many automation steps may follow a person's change (a run at this depth only logs that it was cut).</summary>
+    public const int MaxDepth = 3;
+
+    public Task<int> RunAsync(CancellationToken cancellationToken) => SealedTrailReader.ReadAsync<AutomationCursor>(db, Batch, FanOutAsync, cancellationToken);
+
+    private async Task<bool> FanOutAsync(IReadOnlyList<SealedEntry> entries, CancellationToken cancellationToken)
+    {
+        var rules = await db.Set<AutomationRule>().Where(r => r.IsEnabled).ToListAsync(cancellationToken);
+        if (rules.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var entry in entries)
+        {
+            if (!int.TryParse(entry.EntityId, NumberStyles.None, CultureInfo.InvariantCulture, out var recordId))
+            {
+                continue;
+            }
+
+            var kind = entry.Action switch
+            {
+                AuditActions.Restored => AutomationTriggers.Created,
+                AuditActions.Transferred => AutomationTriggers.Updated,
+                _ => entry.Action,
+            };
+            AutomationRun? parent = null;
+            foreach (var rule in rules.Where(r => r.IsEnabled && r.Module == entry.EntityType && r.Trigger == kind))
+            {
+                parent ??= await ParentAsync(entry, cancellationToken);
+                await RunRuleAsync(rule, entry, recordId, parent, cancellationToken);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The run whose action made this change, if a rule made it.</summary>
+    private async Task<AutomationRun?> ParentAsync(SealedEntry entry, CancellationToken cancellationToken) =>
+        entry.ActorKind == AuditActorKinds.Automation && entry.RequestId is { } request && request.StartsWith(RunPrefix, StringComparison.Ordinal)
+        && Guid.TryParseExact(request[RunPrefix.Length..], "N", out var runId)
+            ? await db.Set<AutomationRun>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken)
+            : null;
+
+    private async Task RunRuleAsync(AutomationRule rule, SealedEntry entry, int recordId, AutomationRun? parent, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var link = $"{rule.Id:N}/{rule.Module}/{recordId}";
+        var run = new AutomationRun
+        {
+            Id = Guid.CreateVersion7(),
+            RuleId = rule.Id,
+            RuleVersion = rule.Version,
+            AuditEntryId = entry.EntryId,
+            Module = rule.Module,
+            RecordId = recordId,
+            RecordLabel = AuditNames.Bound(entry.Label, 300),
+            Trigger = entry.Action,
+            At = now,
+            Depth = parent is null ? 0 : parent.Depth + 1,
+            Chain = AuditNames.Bound(parent is null ? link : $"{parent.Chain} {link}", 1000),
+            Steps = RuleDefinition.Write(new RunSteps($"The record was {entry.Action}.", true, [])),
+        };
+        if (parent is not null && parent.Chain.Split(' ').Contains(link))
+        {
+            run.Error = $"Loop cut: this rule already ran on {rule.Module} {recordId} earlier in the same chain of automatic changes.";
+        }
+        else if (run.Depth >= MaxDepth)
+        {
+            run.Error = $"Loop cut: {MaxDepth} automatic changes in a row; a rule does not react to a fourth.";
+        }
+        else
+        {
+            var verdict = await evaluate.RunAsync(rule, entry.Action, recordId, entry.Label, entry.Changes, cancellationToken);
+            if (verdict.AutomationUser is null)
+            {
+                // The rule cannot act any more: it stops and says why, rather than logging the same failure on every change.
+                rule.IsEnabled = false;
+                rule.StoppedReason = verdict.Evaluation.Explanation;
+                run.Error = verdict.Evaluation.Explanation;
+            }
+            else if (!verdict.Evaluation.Fired)
+            {
+                // A field-changed trigger the change did not touch: not a run of this rule.
+                return;
+            }
+
+            run.Matched = verdict.Evaluation.Matched;
+            run.Steps = RuleDefinition.Write(new RunSteps(verdict.Evaluation.Explanation, verdict.Evaluation.Visible, verdict.Evaluation.Conditions));
+            foreach (var action in verdict.Actions)
+            {
+                db.Set<AutomationActionRun>().Add(new AutomationActionRun
+                {
+                    Id = Guid.CreateVersion7(),
+                    RunId = run.Id,
+                    RuleId = rule.Id,
+                    Position = action.Position,
+                    Kind = action.Kind,
+                    Plan = RuleDefinition.Write(action),
+                    Status = AutomationActionStatus.Pending,
+                    CreatedAt = now,
+                    NextAttemptAt = now,
+                });
+            }
+        }
+
+        run.DurationMs = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        db.Set<AutomationRun>().Add(run);
+    }
+}
+
+/// <summary>What a run log shows of the evaluation: the trigger in words, whether the record was visible, each condition.</summary>
+public sealed record RunSteps(string Trigger, bool Visible, IReadOnlyList<ConditionOutcome> Conditions);

@@ -1,0 +1,36 @@
+using Crm.Web.Features.Help;
+using Crm.Web.Web;
+
+namespace Crm.Web.Features.Automation;
+
+public sealed class AutomationSetup : ICrmFeature
+{
+    /// <summary>The rules' use cases, the engine (evaluation, fan-out from the audit trail, actions) and its worker. Administrators only: rules act with the rights of a user they name.</summary>
+    public void AddServices(IServiceCollection services)
+    {
+        services.AddSection(new Section(
+            "Automation",
+            "Rules that react to record changes: notify people, create tasks. Try a rule on a record before enabling it.",
+            "/admin/automation",
+            560,
+            u => u.IsAdministrator) { Area = SectionArea.Administration });
+        services.AddHelpTopic(AutomationHelp.Topic);
+
+        services.AddOptions<AutomationOptions>().BindConfiguration(AutomationOptions.Section);
+        services.AddScoped<PlanActions>();
+        services.AddScoped<EvaluateRule>();
+        services.AddScoped<AutomationFanOut>();
+        services.AddScoped<RunAutomationAction>();
+        services.AddSingleton<AutomationWorker>();
+        services.AddHostedService(provider => provider.GetRequiredService<AutomationWorker>());
+
+        services.AddScoped<SaveAutomationRule>();
+        services.AddScoped<ReadAutomationRule>();
+        services.AddScoped<ListAutomationRules>();
+        services.AddScoped<DeleteAutomationRule>();
+        services.AddScoped<TryAutomationRule>();
+        services.AddScoped<UseAutomationTemplate>();
+    }
+
+    public void MapApi(RouteGroupBuilder api) => api.MapAutomationApi();
+}

@@ -1,0 +1,79 @@
+using Crm.Web.Security;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Crm.Web.Features.Automation;
+
+/// <summary>One rule: its definition, "Try on record" and its run log.</summary>
+public sealed class AutomationRulePage(ReadAutomationRule read, SaveAutomationRule save, TryAutomationRule tryRule) : PageModel
+{
+    [FromRoute]
+    public Guid Id { get; set; }
+
+    [FromQuery(Name = "saved")]
+    public bool Saved { get; set; }
+
+    public AutomationRuleDetails? Rule { get; private set; }
+
+    public IReadOnlyList<RunLogEntry> Runs { get; private set; } = [];
+
+    public string? RecordId { get; private set; }
+
+    public TryOutcome? Tried { get; private set; }
+
+    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => ShowAsync(cancellationToken);
+
+    public async Task<IActionResult> OnPostTryAsync([FromForm] string? recordId, CancellationToken cancellationToken)
+    {
+        RecordId = recordId;
+        int? id = int.TryParse(recordId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+        var result = await tryRule.RunAsync(HttpContext.Actor(), Id, id, cancellationToken);
+        if (result.IsOk)
+        {
+            Tried = result.Value;
+        }
+        else
+        {
+            result.CopyTo(ModelState, "");
+            foreach (var (field, messages) in result.Errors)
+            {
+                foreach (var message in messages)
+                {
+                    ModelState.AddModelError("RecordId", message);
+                }
+            }
+        }
+
+        return await ShowAsync(cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostEnableAsync(CancellationToken cancellationToken) => await SwitchAsync(true, cancellationToken);
+
+    public async Task<IActionResult> OnPostDisableAsync(CancellationToken cancellationToken) => await SwitchAsync(false, cancellationToken);
+
+    private async Task<IActionResult> SwitchAsync(bool enabled, CancellationToken cancellationToken)
+    {
+        var result = await save.SetEnabledAsync(HttpContext.Actor(), Id, enabled, cancellationToken);
+        if (result.IsOk)
+        {
+            return Redirect($"/admin/automation/{Id}");
+        }
+
+        result.CopyTo(ModelState, "");
+        return await ShowAsync(cancellationToken);
+    }
+
+    private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
+    {
+        var actor = HttpContext.Actor();
+        var rule = await read.RunAsync(actor, Id, cancellationToken);
+        if (!rule.IsOk)
+        {
+            return rule.Outcome == Web.Outcome.NotFound ? NotFound() : Forbid();
+        }
+
+        Rule = rule.Value;
+        Runs = (await read.RunsAsync(actor, Id, cancellationToken)).Value ?? [];
+        return Page();
+    }
+}

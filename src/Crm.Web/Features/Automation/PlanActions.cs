@@ -1,0 +1,96 @@
+using System.Globalization;
+using Crm.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Automation;
+
+/// <summary>
+/// What one action will do, decided when the rule runs: the people (resolved now, so the log says
+/// who), the texts rendered from the record as the automation user read it, the due day. The
+/// worker does exactly this later; "Try on record" shows it and stops.
+/// </summary>
+public sealed record PlannedAction(
+    int Position, string Kind, string Summary, IReadOnlyList<Guid> People, string Title, string Message, DateOnly? Due,
+    string Module, int RecordId, string? Problem, bool Email = false);
+
+/// <summary>Turns a matching rule's actions into <see cref="PlannedAction"/>s for one record (used by the engine and by the try).</summary>
+public sealed class PlanActions(CrmDb db, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<PlannedAction>> RunAsync(AutomationRule rule, RecordValues record, CancellationToken cancellationToken)
+    {
+        var planned = new List<PlannedAction>();
+        var actions = RuleDefinition.ActionsOf(rule);
+        for (var i = 0; i < actions.Count; i++)
+        {
+            planned.Add(await PlanAsync(i + 1, rule.Module, actions[i], record, cancellationToken));
+        }
+
+        return planned;
+    }
+
+    private async Task<PlannedAction> PlanAsync(int position, string module, RuleAction action, RecordValues record, CancellationToken cancellationToken)
+    {
+        // Fields the automation user may not see are null in the record, so they render empty.
+        string Value(string field) => record[field] ?? "";
+        var title = RuleDefinition.Render(action.Title, Value).Trim();
+        var message = RuleDefinition.Render(action.Message, Value).Trim();
+        var who = action.Kind == ActionKinds.CreateTask ? action.Responsible : action.Recipients;
+        var (people, described) = await PeopleAsync(who, action, record, cancellationToken);
+        var problem = people.Count == 0 ? $"Nobody to {(action.Kind == ActionKinds.CreateTask ? "give the task to" : "notify")}: {described} is nobody active." : null;
+        var names = await db.Users.Where(u => people.Contains(u.Id)).OrderBy(u => u.FullName).Select(u => u.FullName).ToListAsync(cancellationToken);
+        var toWhom = names.Count == 0 ? described : $"{string.Join(", ", names)} ({described})";
+        if (action.Kind == ActionKinds.CreateTask)
+        {
+            var due = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(action.DueInDays ?? 0);
+            return new PlannedAction(position, ActionKinds.CreateTask,
+                $"Create the task \"{title}\" due {due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} for {toWhom}, linked to {module} {record.Id}.",
+                people, title, message, due, module, record.Id, problem);
+        }
+
+        var email = action.Email == true;
+        return new PlannedAction(position, ActionKinds.Notify, $"Notify {toWhom}{(email ? " in the CRM and by email" : "")}: \"{title}\".",
+            people, title, message, null, module, record.Id, problem, email);
+    }
+
+    /// <summary>The active users an action is for, and how the rule named them.</summary>
+    private async Task<(List<Guid> People, string Described)> PeopleAsync(string? who, RuleAction action, RecordValues record, CancellationToken cancellationToken)
+    {
+        var users = db.Users.AsNoTracking().Where(u => u.IsActive);
+        Guid? owner = Guid.TryParse(record["ownerId"], out var ownerId) ? ownerId : null;
+        switch (who)
+        {
+            case ActionPeople.User:
+                return (await users.Where(u => u.Id == action.UserId).Select(u => u.Id).ToListAsync(cancellationToken), "the named user");
+            case ActionPeople.Owner:
+                return (await users.Where(u => u.Id == owner).Select(u => u.Id).ToListAsync(cancellationToken), "the record's owner");
+            case ActionPeople.Role:
+                return (await users.Where(u => u.RoleId == action.RoleId).Select(u => u.Id).ToListAsync(cancellationToken), "everyone in the role");
+            case ActionPeople.Department:
+                return (await users.Where(u => db.UserDepartments.Any(m => m.UserId == u.Id && m.DepartmentId == action.DepartmentId)).Select(u => u.Id)
+                    .ToListAsync(cancellationToken), "everyone in the department");
+            case ActionPeople.Manager:
+                return (await ManagersAsync(owner, cancellationToken), "the owner's manager");
+            default:
+                return ([], "no one");
+        }
+    }
+
+    /// <summary>
+    /// The owner's managers by the role hierarchy: active users holding the parent role of the
+    /// owner's role; of those, the ones sharing a department with the owner when there are any.
+    /// </summary>
+    private async Task<List<Guid>> ManagersAsync(Guid? owner, CancellationToken cancellationToken)
+    {
+        var parent = await db.Users.Where(u => u.Id == owner).Join(db.Roles, u => u.RoleId, r => r.Id, (u, r) => r.ParentId).FirstOrDefaultAsync(cancellationToken);
+        if (parent is null)
+        {
+            return [];
+        }
+
+        var managers = await db.Users.AsNoTracking().Where(u => u.IsActive && u.RoleId == parent).Select(u => u.Id).ToListAsync(cancellationToken);
+        var ownerDepartments = await db.UserDepartments.Where(m => m.UserId == owner).Select(m => m.DepartmentId).ToListAsync(cancellationToken);
+        var near = await db.UserDepartments.Where(m => managers.Contains(m.UserId) && ownerDepartments.Contains(m.DepartmentId)).Select(m => m.UserId).Distinct()
+            .ToListAsync(cancellationToken);
+        return near.Count > 0 ? near : managers;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text.Json;
+using Crm.Web.Data;
+using Crm.Web.Features.Audit;
+using Crm.Web.Features.Email;
+using Crm.Web.Features.Notifications;
+using Crm.Web.Features.Tasks;
+using Crm.Web.Security;
+using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Automation;
+
+/// <summary>
+/// Does one queued action as the rule's automation user, in one transaction with the action's own
+/// row: a task through the task save use case (its validation and permissions: the rule can never do
+/// what that user could not by hand), notifications as in-app messages. The audit trail names the
+/// rule and the user, and carries the run so a chain of rules can be followed and cut. A failure
+/// leaves nothing half done: it is recorded on the row and retried later, like a webhook delivery.
+/// </summary>
+public sealed class RunAutomationAction(CrmDb db, AuditContext audit, SaveTask saveTask, EmailOutbox outbox, PublicUrls urls, TimeProvider clock)
+{
+    /// <summary>Waits before the 2nd … 7th attempt; after the 7th the action has failed for good.</summary>
+    public static readonly IReadOnlyList<TimeSpan> Backoff =
+        [TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), TimeSpan.FromHours(6)];
+
+    public async Task RunAsync(Guid id, Guid claim, CancellationToken cancellationToken)
+    {
+        var row = await db.Set<AutomationActionRun>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == id && a.LeaseOwner == claim, cancellationToken);
+        if (row is null)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        string? error;
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var (outcome, refusal) = await DoAsync(row, cancellationToken);
+            error = refusal;
+            if (refusal is null)
+            {
+                await db.Set<AutomationActionRun>().Where(a => a.Id == id).ExecuteUpdateAsync(s => s
+                    .SetProperty(a => a.Status, AutomationActionStatus.Done).SetProperty(a => a.Attempts, a => a.Attempts + 1)
+                    .SetProperty(a => a.LastAttemptAt, now).SetProperty(a => a.DoneAt, now).SetProperty(a => a.Outcome, outcome)
+                    .SetProperty(a => a.LastError, (string?)null).SetProperty(a => a.LeaseOwner, (Guid?)null).SetProperty(a => a.LeasedUntil, (DateTime?)null), cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return;
+            }
+        }
+#pragma warning disable CA1031 // Whatever went wrong is the action's failure, recorded and retried; the worker goes on.
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            error = e.Message;
+        }
+
+        // Rolled back (the transaction was not committed): the failure is recorded on its own.
+        db.ChangeTracker.Clear();
+        var attempts = row.Attempts + 1;
+        var last = attempts > Backoff.Count;
+        DateTime? next = last ? null : now + Backoff[attempts - 1];
+        await db.Set<AutomationActionRun>().Where(a => a.Id == id).ExecuteUpdateAsync(s => s
+            .SetProperty(a => a.Status, last ? AutomationActionStatus.Failed : AutomationActionStatus.Pending).SetProperty(a => a.Attempts, attempts)
+            .SetProperty(a => a.LastAttemptAt, now).SetProperty(a => a.NextAttemptAt, next)
+            .SetProperty(a => a.LastError, Audit.AuditNames.Bound(error ?? "Failed.", 2000))
+            .SetProperty(a => a.LeaseOwner, (Guid?)null).SetProperty(a => a.LeasedUntil, (DateTime?)null), cancellationToken);
+    }
+
+    /// <summary>Does the action; returns what was done, or why not.</summary>
+    private async Task<(string? Outcome, string? Refusal)> DoAsync(AutomationActionRun row, CancellationToken cancellationToken)
+    {
+        var plan = JsonSerializer.Deserialize<PlannedAction>(row.Plan, RuleDefinition.Json)
+            ?? throw new InvalidOperationException("The action's plan cannot be read.");
+        var rule = await db.Set<AutomationRule>().AsNoTracking().FirstAsync(r => r.Id == row.RuleId, cancellationToken);
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == rule.AutomationUserId && u.IsActive)
+            .Select(u => new { u.Id, u.FullName, u.IsAdministrator }).FirstOrDefaultAsync(cancellationToken);
+        if (user is null)
+        {
+            return (null, EvaluateRule.AutomationUserInactive);
+        }
+
+        if (plan.Problem is { } problem)
+        {
+            return (null, problem);
+        }
+
+        var actor = new Actor(ActorKind.Automation, user.Id, user.IsAdministrator, $"{user.FullName} (rule \"{rule.Name}\")");
+        audit.ActAs(new AuditWho(AuditActorKinds.Automation, user.Id, AuditNames.Bound($"Rule \"{rule.Name}\" as {user.FullName}", 200), null, null, null, null,
+            AutomationFanOut.RunPrefix + row.RunId.ToString("N")));
+        if (plan.Kind == ActionKinds.CreateTask)
+        {
+            var input = new TaskInput
+            {
+                Title = plan.Title,
+                Description = plan.Message.Length == 0 ? null : plan.Message,
+                DueDate = plan.Due?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ResponsibleIds = plan.People,
+                RelatedModule = plan.Module,
+                RelatedId = plan.RecordId,
+            };
+            var saved = await saveTask.RunAsync(actor, null, input, TaskFields.All, cancellationToken);
+            return saved.IsOk
+                ? ($"Created task {saved.Value.Id}.", null)
+                : (null, string.Join(" ", new[] { saved.Message }.Concat(saved.Errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"))).OfType<string>()));
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var link = $"/{plan.Module}/{plan.RecordId}";
+        var emails = plan.Email
+            ? await db.Users.AsNoTracking().Where(u => plan.People.Contains(u.Id) && u.Email != null).ToDictionaryAsync(u => u.Id, u => u.Email!, cancellationToken)
+            : [];
+        foreach (var person in plan.People)
+        {
+            db.Notifications.Add(new Notification
+            {
+                UserId = person,
+                CreatedAt = now,
+                Title = AuditNames.Bound(plan.Title, Notification.TitleMaxLength),
+                Body = AuditNames.Bound(plan.Message, Notification.BodyMaxLength),
+                Link = link,
+            });
+            if (emails.TryGetValue(person, out var address))
+            {
+                // Plain text, queued in this transaction: sent by the outbox only if the action is done.
+                outbox.Queue(address, plan.Title, $"{plan.Message}\n\n{urls.Absolute(link)}".Trim(), "automation");
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return ($"Notified {plan.People.Count} {(plan.People.Count == 1 ? "person" : "people")}.", null);
+    }
+}

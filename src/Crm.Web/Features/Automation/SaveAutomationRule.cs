@@ -1,0 +1,375 @@
+using System.Globalization;
+using Crm.Web.Data;
+using Crm.Web.Features.Tasks;
+using Crm.Web.Records;
+using Crm.Web.Security;
+using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Automation;
+
+/// <summary>What an administrator sets on a rule, from the form or the API; the same for a new rule and a change.</summary>
+public sealed record AutomationRuleInput(
+    string? Name, string? Module, string? Trigger, string? TriggerField, string? TriggerValue,
+    RuleConditions? Conditions, IReadOnlyList<RuleAction>? Actions, bool? Enabled, Guid? AutomationUserId, Guid? OwnerId, int? Version);
+
+/// <summary>
+/// Creates or changes a rule (administrators only). Every part is checked against the module's
+/// fields and the closed operator set, and each problem is named on its own field (for example
+/// <c>conditions.groups[0].conditions[1].operator</c>) with nothing saved. A change needs the
+/// version read and bumps it; the audit trail records the old and new definition.
+/// </summary>
+public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
+{
+    public const int MaxGroups = 10;
+    public const int MaxConditions = 20;
+    public const int MaxActions = 10;
+    public const int MaxListValues = 50;
+    public const int MaxDays = 3650;
+    public const string ChangedBySomeoneElse = "This rule was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
+
+    public async Task<Result<Guid>> RunAsync(Actor actor, Guid? id, AutomationRuleInput input, CancellationToken cancellationToken)
+    {
+        if (!actor.IsAdministrator || actor.IsPreview)
+        {
+            return Result<Guid>.Forbidden("Only an administrator can change automation rules.");
+        }
+
+        AutomationRule? rule = null;
+        if (id is { } existing)
+        {
+            rule = await db.Set<AutomationRule>().FirstOrDefaultAsync(r => r.Id == existing, cancellationToken);
+            if (rule is null)
+            {
+                return Result<Guid>.NotFound();
+            }
+
+            if (input.Version is { } version && version != rule.Version)
+            {
+                return Result<Guid>.Conflict(ChangedBySomeoneElse);
+            }
+        }
+
+        var errors = await CheckAsync(input, cancellationToken);
+        if (errors.Any)
+        {
+            return Result<Guid>.Invalid(errors);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (rule is null)
+        {
+            rule = new AutomationRule { Id = Guid.CreateVersion7(), CreatedAt = now, Version = 1, OwnerId = input.OwnerId ?? actor.UserId };
+            db.Set<AutomationRule>().Add(rule);
+        }
+        else
+        {
+            rule.Version++;
+            rule.OwnerId = input.OwnerId ?? rule.OwnerId;
+        }
+
+        rule.Name = input.Name!.Trim();
+        rule.Module = input.Module!;
+        rule.Trigger = input.Trigger!;
+        rule.TriggerField = input.Trigger == AutomationTriggers.Updated ? Blank(input.TriggerField) : null;
+        rule.TriggerValue = rule.TriggerField is null ? null : Blank(input.TriggerValue);
+        rule.Conditions = RuleDefinition.Write(input.Conditions ?? RuleConditions.None);
+        rule.Actions = RuleDefinition.Write(input.Actions ?? []);
+        rule.IsEnabled = input.Enabled ?? false;
+        rule.StoppedReason = null;
+        rule.AutomationUserId = input.AutomationUserId!.Value;
+        rule.ModifiedAt = now;
+        await db.SaveChangesAsync(cancellationToken);
+        return Result<Guid>.Ok(rule.Id);
+    }
+
+    /// <summary>Turns a rule on or off; a change of its own (version bumped, audited). A rule stopped by the CRM starts again only if its automation user is active.</summary>
+    public async Task<Result> SetEnabledAsync(Actor actor, Guid id, bool enabled, CancellationToken cancellationToken)
+    {
+        if (!actor.IsAdministrator || actor.IsPreview)
+        {
+            return Result.Forbidden("Only an administrator can change automation rules.");
+        }
+
+        var rule = await db.Set<AutomationRule>().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (rule is null)
+        {
+            return Result.NotFound();
+        }
+
+        if (enabled && !await db.Users.AnyAsync(u => u.Id == rule.AutomationUserId && u.IsActive, cancellationToken))
+        {
+            return Result.Invalid("automationUserId", EvaluateRule.AutomationUserInactive);
+        }
+
+        if (rule.IsEnabled != enabled)
+        {
+            rule.IsEnabled = enabled;
+            rule.StoppedReason = null;
+            rule.Version++;
+            rule.ModifiedAt = clock.GetUtcNow().UtcDateTime;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return Result.Ok();
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private async Task<FieldErrors> CheckAsync(AutomationRuleInput input, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors()
+            .Text("name", "Name", input.Name?.Trim(), AutomationRule.NameMaxLength).PlainText("name", "Name", input.Name?.Trim());
+        var module = input.Module is { } key ? ReadableModules.Find(key) : null;
+        if (module is null)
+        {
+            errors.Add("module", $"Choose a module: {string.Join(", ", ReadableModules.All.Select(m => m.Key))}.");
+        }
+
+        if (input.Trigger is null || !AutomationTriggers.All.Contains(input.Trigger))
+        {
+            errors.Add("trigger", $"Choose a trigger: {string.Join(", ", AutomationTriggers.All)}.");
+        }
+
+        var fields = module is null ? [] : RecordFields.Of(module);
+        if (Blank(input.TriggerField) is { } triggerField)
+        {
+            if (input.Trigger != AutomationTriggers.Updated)
+            {
+                errors.Add("triggerField", "Only a rule fired by updates can wait for a field to change.");
+            }
+            else if (module is not null && !fields.Any(f => f.Name == triggerField))
+            {
+                errors.Add("triggerField", UnknownField(triggerField, module));
+            }
+
+            errors.Text("triggerValue", "Changed to value", Blank(input.TriggerValue), AutomationRule.ValueMaxLength, required: false);
+        }
+        else if (Blank(input.TriggerValue) is not null)
+        {
+            errors.Add("triggerValue", "Name the field that changes to this value.");
+        }
+
+        if (module is not null)
+        {
+            CheckConditions(errors, input.Conditions, module, fields);
+            await CheckActionsAsync(errors, input.Actions, module, fields, cancellationToken);
+        }
+
+        if (input.AutomationUserId is not { } userId)
+        {
+            errors.Add("automationUserId", "Choose the automation user the rule acts as: it can read and change only what that user may.");
+        }
+        else if (!await db.Users.AnyAsync(u => u.Id == userId && u.IsActive, cancellationToken))
+        {
+            errors.Add("automationUserId", "Choose an active user: a deactivated user can do nothing, so the rule would do nothing.");
+        }
+
+        if (input.OwnerId is { } ownerId && !await db.Users.AnyAsync(u => u.Id == ownerId && u.IsActive && u.IsAdministrator, cancellationToken))
+        {
+            errors.Add("ownerId", "The owner of a rule is an active administrator.");
+        }
+
+        return errors;
+    }
+
+    private static void CheckConditions(FieldErrors errors, RuleConditions? conditions, ReadableModule module, IReadOnlyList<RecordField> fields)
+    {
+        if (conditions is null)
+        {
+            return;
+        }
+
+        CheckMatch(errors, "conditions.match", conditions.Match);
+        var groups = conditions.Groups ?? [];
+        if (groups.Count > MaxGroups)
+        {
+            errors.Add("conditions.groups", $"A rule has at most {MaxGroups} groups of conditions.");
+            return;
+        }
+
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var prefix = $"conditions.groups[{g}]";
+            CheckMatch(errors, prefix + ".match", groups[g].Match);
+            var list = groups[g].Conditions ?? [];
+            if (list.Count is 0 or > MaxConditions)
+            {
+                errors.Add(prefix + ".conditions", $"A group holds 1 to {MaxConditions} conditions.");
+                continue;
+            }
+
+            for (var c = 0; c < list.Count; c++)
+            {
+                CheckCondition(errors, $"{prefix}.conditions[{c}]", list[c], module, fields);
+            }
+        }
+    }
+
+    private static void CheckMatch(FieldErrors errors, string key, string? match)
+    {
+        if (match is not (Matches.All or Matches.Any))
+        {
+            errors.Add(key, "Match is \"all\" (every condition must hold) or \"any\" (one is enough).");
+        }
+    }
+
+    private static void CheckCondition(FieldErrors errors, string key, RuleCondition condition, ReadableModule module, IReadOnlyList<RecordField> fields)
+    {
+        var field = fields.FirstOrDefault(f => f.Name == condition.Field);
+        if (field is null)
+        {
+            errors.Add(key + ".field", UnknownField(condition.Field ?? "", module));
+            return;
+        }
+
+        var op = condition.Operator ?? "";
+        var allowed = ConditionOperators.For(field.Kind);
+        if (!ConditionOperators.All.Contains(op))
+        {
+            errors.Add(key + ".operator", $"Unknown operator \"{Shown(op)}\"; use one of: {string.Join(", ", allowed)}.");
+            return;
+        }
+
+        if (!allowed.Contains(op))
+        {
+            errors.Add(key + ".operator", $"\"{op}\" does not apply to {field.Label} ({field.Kind.ToString().ToLowerInvariant()}); use one of: {string.Join(", ", allowed)}.");
+            return;
+        }
+
+        if (op == ConditionOperators.InList)
+        {
+            var values = condition.Values ?? [];
+            if (values.Count is 0 or > MaxListValues || values.Any(v => string.IsNullOrWhiteSpace(v)))
+            {
+                errors.Add(key + ".values", $"Give 1 to {MaxListValues} values, none of them empty.");
+            }
+            else if (values.Any(v => v.Length > AutomationRule.ValueMaxLength))
+            {
+                errors.Add(key + ".values", $"Each value must be at most {AutomationRule.ValueMaxLength} characters.");
+            }
+            else
+            {
+                foreach (var value in values)
+                {
+                    CheckValue(errors, key + ".values", field, op, value);
+                }
+            }
+
+            return;
+        }
+
+        if (ConditionOperators.TakesNoValue(op))
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(condition.Value))
+        {
+            errors.Add(key + ".value", $"Give the value to compare {field.Label} with.");
+        }
+        else if (condition.Value.Length > AutomationRule.ValueMaxLength)
+        {
+            errors.Add(key + ".value", $"Value must be at most {AutomationRule.ValueMaxLength} characters.");
+        }
+        else
+        {
+            CheckValue(errors, key + ".value", field, op, condition.Value);
+        }
+    }
+
+    /// <summary>The value must be of the field's kind: a number for a number, true/false for yes/no, whole days for before/after.</summary>
+    private static void CheckValue(FieldErrors errors, string key, RecordField field, string op, string value)
+    {
+        if (op is ConditionOperators.Before or ConditionOperators.After)
+        {
+            if (!int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var days) || Math.Abs(days) > MaxDays)
+            {
+                errors.Add(key, $"Give a whole number of days from today, from -{MaxDays} to {MaxDays} (7: within the next week; -30: more than 30 days ago).");
+            }
+        }
+        else if (field.Kind == FieldKind.Number && !decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out _))
+        {
+            errors.Add(key, $"{field.Label} is a number: give a number like 25 or 1500.50.");
+        }
+        else if (field.Kind == FieldKind.YesNo && !bool.TryParse(value, out _))
+        {
+            errors.Add(key, $"{field.Label} is yes or no: give true or false.");
+        }
+        else if (field.Kind == FieldKind.Reference && op != ConditionOperators.Contains && !Guid.TryParse(value, out _) && !int.TryParse(value, CultureInfo.InvariantCulture, out _))
+        {
+            errors.Add(key, $"{field.Label} holds an ID: give the ID.");
+        }
+    }
+
+    private async Task CheckActionsAsync(FieldErrors errors, IReadOnlyList<RuleAction>? actions, ReadableModule module, IReadOnlyList<RecordField> fields, CancellationToken cancellationToken)
+    {
+        actions ??= [];
+        if (actions.Count is 0 or > MaxActions)
+        {
+            errors.Add("actions", $"A rule has 1 to {MaxActions} actions.");
+            return;
+        }
+
+        for (var i = 0; i < actions.Count; i++)
+        {
+            var key = $"actions[{i}]";
+            var action = actions[i];
+            if (action.Kind is not (ActionKinds.Notify or ActionKinds.CreateTask))
+            {
+                errors.Add(key + ".kind", $"Choose an action: {string.Join(", ", ActionKinds.All)}.");
+                continue;
+            }
+
+            var task = action.Kind == ActionKinds.CreateTask;
+            errors.Text(key + ".title", "Title", action.Title?.Trim(), task ? CrmTask.TitleMaxLength : Notifications.Notification.TitleMaxLength)
+                .PlainText(key + ".title", "Title", action.Title)
+                .Text(key + ".message", task ? "Description" : "Message", action.Message?.Trim(),
+                    task ? CrmTask.DescriptionMaxLength : Notifications.Notification.BodyMaxLength, required: false)
+                .PlainText(key + ".message", task ? "Description" : "Message", action.Message, singleLine: false);
+            foreach (var (text, name) in new[] { (action.Title, "title"), (action.Message, "message") })
+            {
+                foreach (var missing in RuleDefinition.Placeholders(text).Where(p => !fields.Any(f => f.Name == p)).Distinct())
+                {
+                    errors.Add($"{key}.{name}", $"{{{{{Shown(missing)}}}}} is not a field of {module.Title.ToLowerInvariant()}; use one of: {string.Join(", ", fields.Select(f => f.Name))}.");
+                }
+            }
+
+            var who = task ? action.Responsible : action.Recipients;
+            var choices = task ? ActionPeople.Responsible : ActionPeople.Recipients;
+            var whoKey = key + (task ? ".responsible" : ".recipients");
+            if (who is null || !choices.Contains(who))
+            {
+                errors.Add(whoKey, $"Choose {(task ? "who is responsible" : "who is notified")}: {string.Join(", ", choices)}.");
+            }
+            else if (who == ActionPeople.User && (action.UserId is not { } userId || !await db.Users.AnyAsync(u => u.Id == userId && u.IsActive, cancellationToken)))
+            {
+                errors.Add(key + ".userId", "Choose an active user.");
+            }
+            else if (who == ActionPeople.Role && (action.RoleId is not { } roleId || !await db.Roles.AnyAsync(r => r.Id == roleId, cancellationToken)))
+            {
+                errors.Add(key + ".roleId", "Choose a role.");
+            }
+            else if (who == ActionPeople.Department && (action.DepartmentId is not { } departmentId || !await db.Departments.AnyAsync(d => d.Id == departmentId, cancellationToken)))
+            {
+                errors.Add(key + ".departmentId", "Choose a department.");
+            }
+
+            if (task && action.Email == true)
+            {
+                errors.Add(key + ".email", "Only a notification goes out by email; a task is seen by its responsible users.");
+            }
+
+            if (task && action.DueInDays is { } due && (due < 0 || due > MaxDays))
+            {
+                errors.Add(key + ".dueInDays", $"Due in 0 to {MaxDays} days.");
+            }
+        }
+    }
+
+    private static string UnknownField(string name, ReadableModule module) =>
+        $"\"{Shown(name)}\" is not a field of {module.Title.ToLowerInvariant()}; use one of: {string.Join(", ", RecordFields.Of(module).Select(f => f.Name))}.";
+
+    /// <summary>A value echoed in a message, cut short: a 10,000-character field name is not repeated back.</summary>
+    private static string Shown(string value) => value.Length <= 40 ? value : value[..40] + "…";
+}
