@@ -38,6 +38,8 @@ public static class AuditNames
         typeof(AuditGap), typeof(AuditRetentionGuard), typeof(AuditSeal), typeof(AuditPending),
         // Webhook deliveries and attempts are the trail's own readers (ADR 0026): auditing them would feed the fan-out its own output.
         typeof(Webhooks.WebhookDelivery), typeof(Webhooks.WebhookAttempt), typeof(Webhooks.WebhookCursor),
+        // Key storage like the key ring: its one row is made on first use, by no one in particular.
+        typeof(Vault.VaultKey),
     ];
 
     // Bookkeeping that changes on every save or every use: shown in created/deleted states, not as an update.
