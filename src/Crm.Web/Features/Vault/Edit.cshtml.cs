@@ -17,6 +17,11 @@ public sealed class EditVaultEntryPage(ListVaultCategories categories, GenerateP
             return NotFound();
         }
 
+        if (Entry.Access != "edit")
+        {
+            return Forbid();
+        }
+
         Input = new VaultEntryForm { Name = Entry.Name, Url = Entry.Url, UserName = Entry.UserName, CategoryId = Entry.CategoryId };
         return await LoadCategoriesAsync(cancellationToken) ? Page() : NotFound();
     }
