@@ -68,6 +68,11 @@ public sealed class HostileWorld
         Add("webhooks", webhookId);
         Add("admin/webhooks", webhookId);
 
+        var vaultCategory = await CreateAsync("vault/categories", """{"name":"World vault"}""");
+        Add("vault/categories", vaultCategory);
+        Add("admin/vault/categories", vaultCategory);
+        Add("vault", await CreateAsync("vault", $$"""{"name":"World account","categoryId":{{vaultCategory}},"password":"world vault password"}"""));
+
         // The shared delete confirmation (/{module}/{id}/delete) names its module, then the record.
         Add("", "leads");
         // A history page names its module, then the record.

@@ -20,7 +20,7 @@ public sealed class VaultAdminPage(ListVaultCategories list, SaveVaultCategory s
         var result = await save.RunAsync(HttpContext.Actor(), null, Input, cancellationToken);
         if (result.IsOk)
         {
-            return Redirect($"/admin/vault/categories/{result.Value.Id}");
+            return Redirect("/admin/vault");
         }
 
         result.CopyTo(ModelState);

@@ -34,8 +34,12 @@ public sealed class VaultCategoryPage(ListVaultCategories list, SaveVaultCategor
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(int id, CancellationToken cancellationToken) =>
-        await AfterAsync(id, await save.RunAsync(HttpContext.Actor(), id, Input, cancellationToken), "Input", cancellationToken);
+    /// <summary>Saved: back to the list of categories, which shows the new name and interval.</summary>
+    public async Task<IActionResult> OnPostAsync(int id, CancellationToken cancellationToken)
+    {
+        var result = await save.RunAsync(HttpContext.Actor(), id, Input, cancellationToken);
+        return result.IsOk ? Redirect("/admin/vault") : await AfterAsync(id, result, "Input", cancellationToken);
+    }
 
     public async Task<IActionResult> OnPostDeleteAsync(int id, CancellationToken cancellationToken)
     {
