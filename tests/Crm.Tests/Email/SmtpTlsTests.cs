@@ -15,6 +15,7 @@ namespace Crm.Tests.Email;
 /// (465-style) and STARTTLS (587-style), AUTH after STARTTLS, and certificate validation that
 /// only a pinned SHA-256 thumbprint (<c>Email:Smtp:TrustedCertificateThumbprint</c>) relaxes.
 /// </summary>
+[Slow]
 public sealed class SmtpTlsTests
 {
     private const string Secret = "tls relay passphrase 42 kestrel";

@@ -68,7 +68,9 @@ public class CrmApp : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(_settings));
-        builder.ConfigureLogging(l => l.AddProvider(Log));
+        // The captured log is where tests read what the app logged; the console's JSON lines would
+        // only be formatted and thrown away, at every request of every test.
+        builder.ConfigureLogging(l => l.ClearProviders().AddProvider(Log));
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);

@@ -10,6 +10,7 @@ using static Crm.Tests.Mailings.MailingKit;
 namespace Crm.Tests.Mailings;
 
 /// <summary>Mailings delivered through users' own sending accounts, against real SMTP servers (aiosmtpd on loopback).</summary>
+[Slow]
 public sealed partial class MailingDeliveryTests
 {
     [Fact]

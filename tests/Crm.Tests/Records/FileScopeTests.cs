@@ -19,6 +19,7 @@ namespace Crm.Tests.Records;
 /// and delete-impact, the record's files (API and its page's panel), the lookup, the global search by
 /// text and by "ID n", and the CSV and xlsx exports; everything else is a 404 and DELETE changes nothing.
 /// </summary>
+[Slow]
 public sealed class FileScopeTests
 {
     private static (string, string, Scope)[] Grants(Scope records, Scope? files) =>

@@ -23,6 +23,7 @@ namespace Crm.Tests.Records;
 /// stands in for an edit page's {id}. A bound value with an integer type this test cannot place
 /// fails it, so a new form field that names a record is covered or the test says so.
 /// </summary>
+[Slow]
 public sealed class LinkedRecordPageFormTests
 {
     private const string Missing = "987654";

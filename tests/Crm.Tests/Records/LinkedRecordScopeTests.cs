@@ -22,6 +22,7 @@ namespace Crm.Tests.Records;
 /// provider of the run. A route, query or body field that names a record in a way this test does
 /// not know fails it: a new endpoint is covered or the test says so.
 /// </summary>
+[Slow]
 public sealed partial class LinkedRecordScopeTests
 {
     private const string Missing = "987654";

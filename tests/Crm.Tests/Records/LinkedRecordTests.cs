@@ -11,6 +11,7 @@ namespace Crm.Tests.Records;
 /// department's scope) cannot move, delete or learn of alice's records through his own records
 /// that link to them; and two malformed requests answer 4xx, not 500.
 /// </summary>
+[Slow]
 public sealed class LinkedRecordTests
 {
     [Fact]

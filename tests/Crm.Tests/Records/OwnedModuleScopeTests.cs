@@ -19,6 +19,7 @@ namespace Crm.Tests.Records;
 /// the scope every path is a 404 and PATCH and DELETE change nothing. Records a module's own rule
 /// shows outside the scope (a memo's author, a task's responsible users) are seen but not deleted.
 /// </summary>
+[Slow]
 public sealed class OwnedModuleScopeTests
 {
     private sealed record Module(string Key, string Page, string PatchField, Func<CrmApp, string, Guid, int?, Task<int>> Create)

@@ -12,6 +12,7 @@ namespace Crm.Tests.Sharing;
 /// only or read-write; removing it, or its end passing, closes it on the next request; the record's
 /// history and sharing page say so; the preview names who would gain access; bad input changes nothing.
 /// </summary>
+[Slow]
 public sealed class RecordSharingTests
 {
     public static TheoryData<string, string[]> Targets => new()

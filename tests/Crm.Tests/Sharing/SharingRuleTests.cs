@@ -11,6 +11,7 @@ namespace Crm.Tests.Sharing;
 /// and target; the explainer and the record's sharing page name the rule; removing it closes the
 /// deals on the next request.
 /// </summary>
+[Slow]
 public sealed class SharingRuleTests
 {
     public static TheoryData<string, string, string, string[]> Rules => new()

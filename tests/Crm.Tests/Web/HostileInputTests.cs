@@ -25,6 +25,8 @@ namespace Crm.Tests.Web;
 /// the script echoed as markup. A form or route whose {id} the test cannot fill fails it, so a new
 /// one is covered or the test says so.
 /// </summary>
+[Slow]
+[Trait(TestLanes.Database, TestLanes.PostgresOnly)]
 public sealed class HostileInputTests
 {
     private const string Script = "<script>alert(1)</script>";

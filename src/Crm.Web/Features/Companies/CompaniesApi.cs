@@ -12,7 +12,7 @@ public static class CompaniesApi
 
         companies.MapGet("", async (string? search, string? sort, string? cursor, int? pageSize, Guid? ownerId, HttpContext http, ListCompanies list, CancellationToken cancellationToken) =>
                 (await list.RunAsync(http.Actor(), new CompanyQuery(search, sort, cursor, pageSize, ownerId), cancellationToken))
-                    .ToHttp(page => Results.Ok(new { items = page.Items, nextCursor = page.NextCursor, previousCursor = page.PreviousCursor })))
+                    .ToHttp(page => Results.Ok(page)))
             .WithName("ListCompanies")
             .WithSummary("The companies you may view: search by name, sort by name or id, keyset-paged (pass nextCursor back as cursor; pageSize 1 to 100).");
 

@@ -21,7 +21,6 @@ public sealed class ListCompanies(CrmDb db, RecordAccess access, ListExports exp
 {
     public const string SortByName = "name";
     public const string SortById = "id";
-    public const int SearchMaxLength = TextSearch.SearchMaxLength;
 
     /// <summary>By name (the default), by ID; the cursor carries the name.</summary>
     private static readonly KeysetList<Company, CompanyListItem> s_sorts = new KeysetList<Company, CompanyListItem>(c => c.Id, r => r.Id)

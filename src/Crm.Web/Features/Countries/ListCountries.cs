@@ -1,4 +1,5 @@
 using Crm.Web.Data;
+using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
@@ -12,14 +13,12 @@ namespace Crm.Web.Features.Countries;
 /// </summary>
 public sealed class ListCountries(CrmDb db)
 {
-    public const int SearchMaxLength = 200;
-
     public async Task<Result<IReadOnlyList<CountryView>>> RunAsync(Actor actor, string? search, CancellationToken cancellationToken)
     {
         _ = actor;
-        if (search is { Length: > SearchMaxLength })
+        if (search is { Length: > TextSearch.SearchMaxLength })
         {
-            return Result<IReadOnlyList<CountryView>>.Invalid("search", $"Search text must be at most {SearchMaxLength} characters.");
+            return Result<IReadOnlyList<CountryView>>.Invalid("search", $"Search text must be at most {TextSearch.SearchMaxLength} characters.");
         }
 
         // About 250 rows: filtering in memory gives the same accent-insensitive comparison on both providers.

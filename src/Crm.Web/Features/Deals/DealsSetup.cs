@@ -27,7 +27,7 @@ namespace Crm.Web.Features.Deals
             deals.MapGet("", async (string? search, string? sort, string? cursor, int? pageSize, string? stage, bool? open, int? companyId, Guid? ownerId,
                     HttpContext http, ListDeals list, CancellationToken cancellationToken) =>
                     (await list.RunAsync(http.Actor(), new DealQuery(search, sort, cursor, pageSize, stage, open, companyId, ownerId), cancellationToken))
-                        .ToHttp(page => Results.Ok(new { items = page.Items, nextCursor = page.NextCursor, previousCursor = page.PreviousCursor })))
+                        .ToHttp(page => Results.Ok(page)))
                 .WithName("ListDeals")
                 .WithSummary("The deals you may view: filter by stage, open (true: not won or lost), companyId, ownerId; search by title; sort by title, amount or id; keyset-paged.");
 

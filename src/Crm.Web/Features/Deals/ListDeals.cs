@@ -104,7 +104,7 @@ public sealed class ListDeals(CrmDb db, RecordAccess access, RecordLookups looku
 
     internal static FieldErrors Validate(DealQuery query, bool seeAmount)
     {
-        var errors = new FieldErrors().Text("search", "Search", query.Search, ListCompanies.SearchMaxLength, required: false);
+        var errors = new FieldErrors().Text("search", "Search", query.Search, TextSearch.SearchMaxLength, required: false);
         if (Sorts.CheckSort(errors, query.Sort) && Sorts.SortOf(query.Sort) == SortByAmount && !seeAmount)
         {
             errors.Add("sort", "Your role does not show deal amounts, so the list cannot be sorted by amount.");

@@ -17,7 +17,7 @@ public static class FilesApi
 
         files.MapGet("", async (string? module, int? id, string? search, string? sort, string? cursor, int? pageSize, HttpContext http, ListFiles list, CancellationToken cancellationToken) =>
                 (await list.RunAsync(http.Actor(), new FileQuery(module, id, search, sort, cursor, pageSize), cancellationToken))
-                    .ToHttp(page => Results.Ok(new { items = page.Items, nextCursor = page.NextCursor, previousCursor = page.PreviousCursor })))
+                    .ToHttp(page => Results.Ok(page)))
             .WithName("ListFiles")
             .WithSummary("The files you may view, of one record (module and id) or of all; search by name, sort by name or id, keyset-paged.");
 

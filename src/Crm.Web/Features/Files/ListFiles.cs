@@ -25,7 +25,6 @@ public sealed class ListFiles(CrmDb db, FileVisibility visibility)
 {
     public const string SortByName = "name";
     public const string SortById = "id";
-    public const int SearchMaxLength = 200;
 
     /// <summary>The sorts: by name (the default), by ID.</summary>
     internal static readonly KeysetList<FileObject, FileListItem> Sorts = new KeysetList<FileObject, FileListItem>(f => f.Id, r => r.Id)
@@ -86,7 +85,7 @@ public sealed class ListFiles(CrmDb db, FileVisibility visibility)
     /// <summary>The query's search, sort and record; paging is checked by the list alone.</summary>
     internal static FieldErrors Validate(FileQuery query)
     {
-        var errors = new FieldErrors().Text("search", "Search", query.Search, SearchMaxLength, required: false);
+        var errors = new FieldErrors().Text("search", "Search", query.Search, TextSearch.SearchMaxLength, required: false);
         Sorts.CheckSort(errors, query.Sort);
 
         if (string.IsNullOrWhiteSpace(query.Module) != (query.Id is null))

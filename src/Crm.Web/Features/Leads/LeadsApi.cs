@@ -17,7 +17,7 @@ public static class LeadsApi
         leads.MapGet("", async (string? search, string? sort, string? cursor, int? pageSize, string? status, string? source,
                 HttpContext http, ListLeads list, CancellationToken cancellationToken) =>
                 (await list.RunAsync(http.Actor(), new LeadQuery(search, sort, cursor, pageSize, status, source), cancellationToken))
-                    .ToHttp(page => Results.Ok(new { items = page.Items, nextCursor = page.NextCursor, previousCursor = page.PreviousCursor })))
+                    .ToHttp(page => Results.Ok(page)))
             .WithName("ListLeads")
             .WithSummary("The leads you may view: filter by status and source, search name, email or company name, sort by name or id, keyset-paged.");
 

@@ -1,5 +1,4 @@
 using Crm.Web.Data;
-using Crm.Web.Features.Companies;
 using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
@@ -66,7 +65,7 @@ public sealed class ListLoggedEmails(CrmDb db, RecordAccess access, RecordLookup
 
     internal static FieldErrors Validate(LoggedEmailQuery query)
     {
-        var errors = new FieldErrors().Text("search", "Search", query.Search, ListCompanies.SearchMaxLength, required: false);
+        var errors = new FieldErrors().Text("search", "Search", query.Search, TextSearch.SearchMaxLength, required: false);
         Sorts.CheckSort(errors, query.Sort);
 
         if (query.Direction is { Length: > 0 } d && !EmailDirections.All.Contains(d))

@@ -14,7 +14,7 @@ public static class LoggedEmailsApi
         emails.MapGet("", async (string? search, string? sort, string? cursor, int? pageSize, string? direction, string? relatedModule, int? relatedId,
                 HttpContext http, ListLoggedEmails list, CancellationToken cancellationToken) =>
                 (await list.RunAsync(http.Actor(), new LoggedEmailQuery(search, sort, cursor, pageSize, direction, relatedModule, relatedId), cancellationToken))
-                    .ToHttp(page => Results.Ok(new { items = page.Items, nextCursor = page.NextCursor, previousCursor = page.PreviousCursor })))
+                    .ToHttp(page => Results.Ok(page)))
             .WithName("ListLoggedEmails")
             .WithSummary("The logged emails you may view: filter by direction and related record (relatedModule + relatedId), search subject and addresses, sort by sent (newest first) or id, keyset-paged.");
 

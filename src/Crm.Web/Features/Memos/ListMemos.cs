@@ -49,7 +49,7 @@ public sealed class ListMemos(CrmDb db, MemoVisibility visibility)
     /// <summary>The query's search, sort, stage and box; paging is checked by the list alone.</summary>
     internal static FieldErrors Validate(MemoQuery query)
     {
-        var errors = new FieldErrors().Text("search", "Search", query.Search, 200, required: false);
+        var errors = new FieldErrors().Text("search", "Search", query.Search, TextSearch.SearchMaxLength, required: false);
         Sorts.CheckSort(errors, query.Sort);
 
         if (!string.IsNullOrWhiteSpace(query.Stage) && MemoTexts.Stage(query.Stage) is null)

@@ -29,7 +29,7 @@ namespace Crm.Web.Features.Products
             products.MapGet("", async (string? search, string? sort, string? cursor, int? pageSize, bool? active, string? category,
                     HttpContext http, ListProducts list, CancellationToken cancellationToken) =>
                     (await list.RunAsync(http.Actor(), new ProductQuery(search, sort, cursor, pageSize, active, category), cancellationToken))
-                        .ToHttp(page => Results.Ok(new { items = page.Items, nextCursor = page.NextCursor, previousCursor = page.PreviousCursor })))
+                        .ToHttp(page => Results.Ok(page)))
                 .WithName("ListProducts")
                 .WithSummary("The products you may view: filter by active and category, search code or name, sort by name, code or id, keyset-paged.");
 

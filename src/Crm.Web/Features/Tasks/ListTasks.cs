@@ -57,7 +57,7 @@ public sealed class ListTasks(CrmDb db, TaskVisibility visibility, RecordLookups
     /// <summary>The query's search, sort and filters; paging is checked by the list alone.</summary>
     internal static FieldErrors Validate(TaskQuery query)
     {
-        var errors = new FieldErrors().Text("search", "Search", query.Search, 200, required: false);
+        var errors = new FieldErrors().Text("search", "Search", query.Search, TextSearch.SearchMaxLength, required: false);
         Sorts.CheckSort(errors, query.Sort);
 
         if (!string.IsNullOrWhiteSpace(query.Status) && query.Status != TaskTexts.OpenFilter && TaskTexts.State(query.Status) is null)

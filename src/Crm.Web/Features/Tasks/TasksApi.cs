@@ -13,7 +13,7 @@ public static class TasksApi
         tasks.MapGet("", async (string? search, string? status, string? priority, string? responsible, string? relatedModule, int? relatedId, int? parentId,
                     string? sort, string? cursor, int? pageSize, HttpContext http, ListTasks list, CancellationToken cancellationToken) =>
                 (await list.RunAsync(http.Actor(), new TaskQuery(search, status, priority, responsible, relatedModule, relatedId, parentId, sort, cursor, pageSize), cancellationToken))
-                    .ToHttp(page => Results.Ok(new { items = page.Items, nextCursor = page.NextCursor, previousCursor = page.PreviousCursor })))
+                    .ToHttp(page => Results.Ok(page)))
             .WithName("ListTasks")
             .WithSummary("The tasks you may view (your scope and those you are responsible for): filter by status (open = not done or cancelled), priority, responsible (a user ID or me), related record, parent; search by title; sort by title or id; keyset-paged.");
 

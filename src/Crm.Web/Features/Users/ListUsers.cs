@@ -1,4 +1,5 @@
 using Crm.Web.Data;
+using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
@@ -39,7 +40,7 @@ public sealed class ListUsers(CrmDb db, TimeProvider clock)
             _ => users,
         };
 
-        if (!string.IsNullOrWhiteSpace(query.Search) && query.Search.Length <= 200)
+        if (!string.IsNullOrWhiteSpace(query.Search) && query.Search.Length <= TextSearch.SearchMaxLength)
         {
             var search = query.Search.Trim().ToUpperInvariant();
 #pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL UPPER(...) LIKE: no .NET culture is involved.
