@@ -11,6 +11,7 @@ namespace Crm.Tests.Vault;
 /// people a record share to the same target would; everyone else gets a 404 on every path (list,
 /// page, API read, reveal, copy, edit, delete), and a withdrawn grant closes the entry at once.
 /// </summary>
+[Slow]
 public sealed class VaultAccessTests
 {
     public static TheoryData<string, string, string, string[]> Grants => new()
