@@ -25,12 +25,14 @@ public sealed class ApiTokenAuthenticationTests
         Assert.False(me.GetProperty("isAdministrator").GetBoolean());
 
         var firstUse = app.Clock.GetUtcNow().UtcDateTime;
+        await TokenKit.FlushUsageAsync(app);
         var row = await app.InDatabaseAsync(db => db.ApiTokens.AsNoTracking().SingleAsync());
         Assert.Equal(1, row.UseCount);
         Assert.Equal(firstUse, row.LastUsedAt);
 
         app.Clock.Advance(TimeSpan.FromMinutes(5));
         Assert.Equal(HttpStatusCode.OK, (await integration.GetAsync("/api/v1/me")).StatusCode);
+        await TokenKit.FlushUsageAsync(app);
         row = await app.InDatabaseAsync(db => db.ApiTokens.AsNoTracking().SingleAsync());
         Assert.Equal(2, row.UseCount);
         Assert.Equal(firstUse.AddMinutes(5), row.LastUsedAt);
@@ -54,6 +56,7 @@ public sealed class ApiTokenAuthenticationTests
         Assert.Equal(HttpStatusCode.NoContent, (await admin.Http.DeleteAsync($"/api/v1/tokens/{created.GetProperty("id").GetGuid()}")).StatusCode);
 
         Assert.Contains("revoked", await TokenKit.AssertRefusedAsync(await integration.GetAsync("/api/v1/me")), StringComparison.Ordinal);
+        await TokenKit.FlushUsageAsync(app);
         Assert.Equal(1, await app.InDatabaseAsync(db => db.ApiTokens.Select(t => t.UseCount).SingleAsync()));
         Assert.Contains(app.Log.Lines, l => l.Message.Contains($"API token {TokenKit.PrefixOf(token)} refused", StringComparison.Ordinal));
         TokenKit.AssertNeverLogged(app, token);
@@ -136,6 +139,7 @@ public sealed class ApiTokenAuthenticationTests
         // The same answer for an unknown prefix as for a wrong secret: nothing to learn from it.
         var wrong = await TokenKit.AssertRefusedAsync(await TokenKit.Integration(app, flipped).GetAsync("/api/v1/me"));
         Assert.Equal(wrong, await TokenKit.AssertRefusedAsync(await TokenKit.Integration(app, unknownPrefix).GetAsync("/api/v1/me")));
+        await TokenKit.FlushUsageAsync(app);
         Assert.Equal(0, await app.InDatabaseAsync(db => db.ApiTokens.Select(t => t.UseCount).SingleAsync()));
 
         // The scheme name is case-insensitive (RFC 7235).

@@ -71,6 +71,7 @@ public sealed class ApiTokenPageTests
         var integration = TokenKit.Integration(app, token);
         Assert.Equal(HttpStatusCode.OK, (await integration.GetAsync("/api/v1/me")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await integration.GetAsync("/api/v1/me")).StatusCode);
+        await TokenKit.FlushUsageAsync(app);
 
         var (_, list) = await admin.GetPageAsync("/admin/tokens");
         var row = list.QuerySelector("tbody tr")!;
@@ -106,6 +107,7 @@ public sealed class ApiTokenPageTests
 
         app.Clock.Advance(TimeSpan.FromDays(190));
         Assert.Equal(HttpStatusCode.OK, (await TokenKit.Integration(app, used).GetAsync("/api/v1/me")).StatusCode);
+        await TokenKit.FlushUsageAsync(app);
         admin = await app.SignInAsAdminAsync(); // the first session has long expired
 
         var (_, list) = await admin.GetPageAsync("/admin/tokens");

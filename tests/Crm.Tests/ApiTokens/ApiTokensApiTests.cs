@@ -40,6 +40,7 @@ public sealed class ApiTokensApiTests
         Assert.Equal(sync.Id, created.GetProperty("userId").GetGuid());
         Assert.Equal(HttpStatusCode.OK, (await TokenKit.Integration(app, token).GetAsync("/api/v1/me")).StatusCode);
 
+        await TokenKit.FlushUsageAsync(app);
         var listed = await admin.Http.GetAsync("/api/v1/tokens");
         var body = await listed.Content.ReadAsStringAsync();
         Assert.DoesNotContain(TokenKit.SecretOf(token), body, StringComparison.Ordinal);

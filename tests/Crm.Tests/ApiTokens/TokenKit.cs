@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Crm.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.Tests.ApiTokens;
 
@@ -19,6 +20,10 @@ internal static partial class TokenKit
     public static string SecretOf(string token) => token[13..];
 
     public static string PrefixOf(string token) => token[4..12];
+
+    /// <summary>Writes the use counted in memory so far, as the app does every few seconds.</summary>
+    public static Task FlushUsageAsync(CrmApp app) =>
+        app.Services.GetRequiredService<Crm.Web.Features.ApiTokens.ApiTokenUsage>().FlushAsync(CancellationToken.None);
 
     /// <summary>Creates a token on the page, as an administrator would, and returns the text shown once.</summary>
     public static async Task<string> CreateOnPageAsync(PageClient admin, string name, Guid userId, string expiresInDays = "", bool acknowledge = false, string? scopes = null)

@@ -19,6 +19,7 @@ public sealed partial class ApiTokenAuthentication(
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     CrmDb db,
+    ApiTokenUsage usage,
     TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
@@ -84,8 +85,13 @@ public sealed partial class ApiTokenAuthentication(
                 break;
         }
 
-        await db.ApiTokens.Where(t => t.Id == found.Id)
-            .ExecuteUpdateAsync(u => u.SetProperty(t => t.LastUsedAt, now).SetProperty(t => t.UseCount, t => t.UseCount + 1), Context.RequestAborted);
+        // Counted as the answer starts (its status known, before the caller sees it), written later
+        // in a batch: no write per request.
+        Response.OnStarting(() =>
+        {
+            usage.Count(found.Id, Response.StatusCode);
+            return Task.CompletedTask;
+        });
 
         // Integrations have no browser to choose a password in: the temporary-password gate does not apply to them.
         // A scoped token is no administrator for the administration (which is no module it could be

@@ -1,4 +1,5 @@
 using Crm.Web.Features.Help;
+using Crm.Web.Features.Scheduler;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -32,6 +33,13 @@ public sealed class ApiTokensSetup : ICrmFeature
         services.AddScoped<RevokeUsersApiTokens>();
         services.AddScoped<ListTokenUsers>();
 
+        // Use is counted in memory and written in batches (ADR 0028), not once per request.
+        services.AddOptions<ApiTokenUsageOptions>().BindConfiguration("ApiTokens");
+        services.AddSingleton<ApiTokenUsage>();
+        services.AddHostedService<ApiTokenUsageWriter>();
+        services.AddRecurringJob<PruneApiTokenUsage>(PruneApiTokenUsage.JobName,
+            "Removes API tokens' daily figures older than 90 days.", TimeSpan.FromDays(1));
+
         services.AddSection(new Section(
             "API tokens",
             "Named tokens for integrations: who each acts as, when it was last used, revoke.",
@@ -50,6 +58,6 @@ public sealed class ApiTokensSetup : ICrmFeature
         "Each token may make a limited number of requests a minute (600 unless the operator changed ApiTokens:RequestsPerMinute). Beyond that the CRM answers 429 Too Many Requests with a Retry-After header saying how many seconds to wait; other tokens are not affected.",
         "The token is shown once, right after you create it. Copy it then and hand it over through a secure channel; the CRM keeps only a fingerprint of it and cannot show it again. If it is lost, revoke it and create a new one.",
         "A token may expire after a number of days. Revoking takes effect on the next request. Deactivating the user a token acts as stops all of that user's tokens at once: when someone who owned integrations leaves, find their tokens in the list, revoke them (\"Revoke all of this user's tokens\" does it at once, and logs each), and create new ones for the integrations that must go on.",
-        "The list shows when each token was last used and how often. Review it every quarter: tokens unused for six months are marked, and are best revoked.",
+        "The list shows when each token was last used, how often in all, and its requests and errors (answers of 400 and above) over the last 30 days. Review it every quarter: tokens unused for six months are marked, and are best revoked; a token marked for unusually high use made more than ten times its usual daily number of requests yesterday or today (its median day of the 30 before, and at least 100), which may be a runaway integration or a leaked token. The figures are written every few seconds, so the last requests may take a moment to show; each day's figures are kept 90 days.",
     ], AdministratorsOnly: true);
 }

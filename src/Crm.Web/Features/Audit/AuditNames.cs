@@ -38,6 +38,8 @@ public static class AuditNames
         typeof(AuditGap), typeof(AuditRetentionGuard), typeof(AuditSeal), typeof(AuditPending),
         // Webhook deliveries and attempts are the trail's own readers (ADR 0026): auditing them would feed the fan-out its own output.
         typeof(Webhooks.WebhookDelivery), typeof(Webhooks.WebhookAttempt), typeof(Webhooks.WebhookCursor),
+        // A token's daily figures are counters, added to by every flush (ADR 0028), not a story.
+        typeof(ApiTokens.ApiTokenDailyUsage),
         // Key storage like the key ring: its one row is made on first use, by no one in particular.
         typeof(Vault.VaultKey),
     ];
