@@ -28,6 +28,7 @@ using Crm.Web.Features.Settings;
 using Crm.Web.Features.Tasks;
 using Crm.Web.Features.TwoFactor;
 using Crm.Web.Features.Users;
+using Crm.Web.Features.Vault;
 using Crm.Web.Features.Webhooks;
 
 namespace Crm.Web.Features;
@@ -70,6 +71,7 @@ public static class FeatureList
         new DemoSetup(),
         new ActivitySetup(),
         new MailingsSetup(),
+        new VaultSetup(),
         new AdministrationSetup(),
         new HelpSetup(),
     ];

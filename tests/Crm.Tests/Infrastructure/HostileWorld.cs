@@ -77,6 +77,10 @@ public sealed class HostileWorld
         var ruleId = (await rule.ReadJsonAsync()).GetProperty("id").GetGuid();
         Add("automation/rules", ruleId);
         Add("admin/automation", ruleId);
+        var vaultCategory = await CreateAsync("vault/categories", """{"name":"World vault"}""");
+        Add("vault/categories", vaultCategory);
+        Add("admin/vault/categories", vaultCategory);
+        Add("vault", await CreateAsync("vault", $$"""{"name":"World account","categoryId":{{vaultCategory}},"password":"world vault password"}"""));
 
         // The shared delete confirmation (/{module}/{id}/delete) names its module, then the record.
         Add("", "leads");

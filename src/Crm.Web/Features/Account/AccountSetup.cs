@@ -72,6 +72,7 @@ public sealed class AccountSetup : ICrmFeature
         });
 
         services.AddScoped<Sessions>();
+        services.AddScoped<FreshSignIn>();
         services.AddScoped<SignInUser>();
         services.AddScoped<SignOutUser>();
         services.AddScoped<ChangePassword>();

@@ -25,6 +25,9 @@ public sealed class UserSession
     public string? IpAddress { get; set; }
     public string? UserAgent { get; set; }
 
+    /// <summary>When the user last confirmed their password in this session (<see cref="FreshSignIn"/>); the sign-in itself counts from <see cref="CreatedAt"/>.</summary>
+    public DateTime? ReauthenticatedAt { get; set; }
+
     internal sealed class Configuration : IEntityTypeConfiguration<UserSession>
     {
         public void Configure(EntityTypeBuilder<UserSession> builder)

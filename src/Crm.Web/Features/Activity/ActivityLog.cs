@@ -29,6 +29,9 @@ public static class ActivityKinds
     public const string EmailQueueProcessed = "email-queue-processed";
     public const string EmailTestSent = "email-test-sent";
     public const string SettingsChanged = "settings-changed";
+    public const string Reauthenticated = "reauthenticated";
+    public const string VaultRevealed = "vault-revealed";
+    public const string VaultCopied = "vault-copied";
 }
 
 /// <summary>

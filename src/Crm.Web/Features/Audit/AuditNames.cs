@@ -42,6 +42,8 @@ public static class AuditNames
         typeof(ApiTokens.ApiTokenDailyUsage),
         // Likewise the automation engine's runs, queued actions and cursor (ADR 0029); the rules themselves are audited.
         typeof(Automation.AutomationRun), typeof(Automation.AutomationActionRun), typeof(Automation.AutomationCursor),
+        // Key storage like the key ring: its one row is made on first use, by no one in particular.
+        typeof(Vault.VaultKey),
     ];
 
     // Bookkeeping that changes on every save or every use: shown in created/deleted states, not as an update.
