@@ -80,8 +80,9 @@ public sealed class PeopleAndPermissionsJourneys(Chromium chromium)
         await Expect(tom).ToHaveURLAsync(journey.Url("/"));
         await Expect(tom.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync($"Welcome, {TomName}");
         // Exactly what Tom's grants give: the Deals card (he may view his own deals); everyone has their notifications,
-        // tasks (those they are responsible for) and memos (those they wrote or must review).
-        await Expect(tom.Locator(".card-title a")).ToHaveTextAsync(["Deals", "Tasks", "Memos", "Notifications", "Your account", "Help"]);
+        // tasks (those they are responsible for), memos (those they wrote or must review) and the password vault
+        // (the entries granted to them).
+        await Expect(tom.Locator(".card-title a")).ToHaveTextAsync(["Deals", "Tasks", "Memos", "Notifications", "Password vault", "Your account", "Help"]);
         await Expect(tom.Locator(".card-title a", new() { HasText = "Administration" })).ToHaveCountAsync(0);
 
         await journey.GotoRefusedAsync("/admin/users", 403, tom);

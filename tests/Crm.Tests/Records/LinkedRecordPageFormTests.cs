@@ -32,14 +32,14 @@ public sealed class LinkedRecordPageFormTests
     private static readonly Dictionary<string, string?> s_links = new(StringComparer.OrdinalIgnoreCase)
     {
         ["CompanyId"] = "companies", ["ContactId"] = "contacts", ["ParentId"] = "tasks", ["ExistingCompanyId"] = "companies",
-        ["RelatedId"] = null, ["Ids"] = "", ["Selected"] = "", ["LeadId"] = "leads", ["DealId"] = "deals",
+        ["RelatedId"] = null, ["Ids"] = "", ["Selected"] = "", ["LeadId"] = "leads", ["DealId"] = "deals", ["CategoryId"] = "vault-categories",
     };
 
     /// <summary>Integer values pages bind that are not record ids.</summary>
     private static readonly HashSet<string> s_notLinks = new(StringComparer.OrdinalIgnoreCase)
     {
         "PageSize", "Version", "Port", "SmtpPort", "RatePerMinute", "Probability", "CountryId", "SendingAccountId", "Code",
-        "ValidForDays", "MinimumLength", "Days", "Hours", "Minutes", "Position", "Year", "Month", "Step", "Id",
+        "ValidForDays", "MinimumLength", "Days", "Hours", "Minutes", "Position", "Year", "Month", "Step", "Id", "Length",
     };
 
     /// <summary>Bob's own record per module, to stand in for an edit page's {id}.</summary>

@@ -31,13 +31,13 @@ public sealed partial class LinkedRecordScopeTests
     private static readonly Dictionary<string, string?> s_linkNames = new(StringComparer.OrdinalIgnoreCase)
     {
         ["companyId"] = CrmModules.Companies.Key, ["contactId"] = CrmModules.Contacts.Key, ["parentId"] = CrmModules.Tasks.Key,
-        ["existingCompanyId"] = CrmModules.Companies.Key, ["relatedId"] = null,
+        ["existingCompanyId"] = CrmModules.Companies.Key, ["relatedId"] = null, ["categoryId"] = "vault-categories",
     };
 
     /// <summary>Integer parameters and fields that are not record ids.</summary>
     private static readonly HashSet<string> s_notLinks = new(StringComparer.OrdinalIgnoreCase)
     {
-        "pageSize", "version", "code", "countryId", "sendingAccountId", "ratePerMinute", "port", "smtpPort", "probability",
+        "pageSize", "version", "code", "countryId", "sendingAccountId", "ratePerMinute", "port", "smtpPort", "probability", "length",
     };
 
     /// <summary>The first path segment of a record route (API or page), as its module.</summary>

@@ -30,7 +30,7 @@ public sealed record LinkedRecordWorld(CrmApp App, CrmUser Alice, CrmUser Bob, C
     [
         ("aliceCompany", "companies"), ("aliceContactAtBobs", "contacts"), ("aliceDealAtBobs", "deals"), ("aliceTaskAtBobs", "tasks"),
         ("aliceTask", "tasks"), ("aliceLead", "leads"), ("aliceProduct", "products"), ("aliceEmail", "emails"), ("aliceMemo", "memos"), ("aliceContact", "contacts"),
-        ("aliceDeal", "deals"),
+        ("aliceDeal", "deals"), ("aliceVaultEntry", "vault"), ("aliceVaultCategory", "vault-categories"),
     ];
 
     /// <summary>Every standard action of every CRM module (and transfer, review, import) with one scope.</summary>
@@ -71,7 +71,19 @@ public sealed record LinkedRecordWorld(CrmApp App, CrmUser Alice, CrmUser Bob, C
         ids["bobTaskUnderAlices"] = await TaskAsync(app, "Bobs task", bob.Id, b, parentId: ids["aliceTask"], relatedModule: "leads", relatedId: ids["aliceLead"]);
         ids["aliceMemo"] = await MemoAsync(app, "Hidden memo", alice.Id, alice.Id, a, "companies", ids["aliceCompany"]);
         ids["bobMemo"] = await MemoAsync(app, "Bobs memo", bob.Id, alice.Id, b, "deals", ids["aliceDeal"]);
+        // The vault is no CRM module, but the same rule holds for it: a category and an entry that no
+        // grant opens to bob (the administrator's, as every vault's) are as missing to him.
+        var admin = await app.SignInAsAdminAsync();
+        ids["aliceVaultCategory"] = await CreatedIdAsync(admin, "/api/v1/vault/categories", """{"name":"Alpha accounts"}""");
+        ids["aliceVaultEntry"] = await CreatedIdAsync(admin, "/api/v1/vault", $$"""{"name":"Alpha bank","categoryId":{{ids["aliceVaultCategory"]}},"password":"alpha bank password"}""");
         return new LinkedRecordWorld(app, alice, bob, carol, a, b, ids);
+    }
+
+    private static async Task<int> CreatedIdAsync(PageClient admin, string url, string json)
+    {
+        var response = await admin.PostJsonAsync(url, json);
+        Assert.True(response.IsSuccessStatusCode, $"POST {url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.ReadJsonAsync()).GetProperty("id").GetInt32();
     }
 
     public static Task<int> TaskAsync(CrmApp app, string title, Guid owner, int? department, int? parentId = null, string? relatedModule = null, int? relatedId = null) =>
