@@ -102,7 +102,7 @@ public sealed class PeopleAndPermissionsJourneys(Chromium chromium)
         await Expect(admin).ToHaveURLAsync(journey.Url("/"));
         await Expect(admin.Locator(".preview-banner")).ToContainTextAsync($"seeing the CRM as {TomName}");
         await Expect(admin.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync($"Welcome, {TomName}");
-        await Expect(admin.Locator(".card-title a")).ToHaveTextAsync(["Deals", "Tasks", "Memos", "Notifications", "Your account", "Help"]);
+        await Expect(admin.Locator(".card-title a")).ToHaveTextAsync(["Deals", "Tasks", "Memos", "Notifications", "Password vault", "Your account", "Help"]);
 
         await journey.GotoRefusedAsync("/admin", 403);
         await Expect(admin.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Access denied");

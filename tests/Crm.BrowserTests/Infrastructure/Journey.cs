@@ -37,6 +37,11 @@ public sealed class Journey : IAsyncDisposable
     public Uri Address { get; }
     public IPage Page { get; }
 
+    // Playwright waits 5 s for an expectation by default. The journeys run beside the integration
+    // tests on two cores, where a post, its redirect and the next page sometimes take longer (the
+    // mailing journey's send did); a passing step waits no longer for it.
+    static Journey() => Assertions.SetDefaultExpectTimeout(15_000);
+
     public static async Task<Journey> StartAsync(Chromium chromium)
     {
         var app = new CrmApp();
