@@ -19,12 +19,15 @@ public sealed class SchedulerTests
         await using var two = new CrmApp().With("ConnectionStrings:Crm", one.Database.ConnectionString);
         _ = one.Server;
         _ = two.Server;
+        // Every recurring job the features register (each is due at the first round).
+        var registered = one.Services.GetServices<Crm.Web.Features.Scheduler.RecurringJobDefinition>().Select(d => d.Name).Order(StringComparer.Ordinal).ToArray();
+        Assert.Contains(RemoveStaleSessions.JobName, registered);
 
         for (var round = 0; round < 6; round++)
         {
             // Both instances, twice each, at once: every due job must run exactly once.
             var ran = (await Task.WhenAll(RunDueAsync(one), RunDueAsync(two), RunDueAsync(one), RunDueAsync(two))).SelectMany(r => r).ToList();
-            Assert.Equal([RemoveOldNotifications(), Crm.Web.Features.Webhooks.PruneWebhookLog.JobName, Crm.Web.Features.Audit.PruneAuditTrail.JobName, RemoveStaleSessions.JobName], ran.Order(StringComparer.Ordinal).ToArray());
+            Assert.Equal(registered, ran.Order(StringComparer.Ordinal).ToArray());
 
             // Not due again until its interval has passed.
             Assert.Empty(await RunDueAsync(one));
@@ -123,6 +126,4 @@ public sealed class SchedulerTests
             await Task.Delay(100);
         }
     }
-
-    private static string RemoveOldNotifications() => Crm.Web.Features.Notifications.RemoveOldNotifications.JobName;
 }

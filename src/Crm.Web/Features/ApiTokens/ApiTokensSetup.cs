@@ -38,7 +38,7 @@ public sealed class ApiTokensSetup : ICrmFeature
         services.AddSingleton<ApiTokenUsage>();
         services.AddHostedService<ApiTokenUsageWriter>();
         services.AddRecurringJob<PruneApiTokenUsage>(PruneApiTokenUsage.JobName,
-            "Removes API tokens' daily figures older than 90 days.", TimeSpan.FromDays(1));
+            "Removes API tokens' daily figures older than 90 days.", TimeSpan.FromHours(6));
 
         services.AddSection(new Section(
             "API tokens",
