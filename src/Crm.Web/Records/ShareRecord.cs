@@ -156,32 +156,17 @@ public sealed class ShareRecord(CrmDb db, SharedRecords records, AuditContext au
         return Result<ShareView>.Ok(SharedRecords.View(share, targetName, now));
     }
 
+    private static readonly ShareTargetCheck.Wording s_wording = new(
+        "Choose whom to share with: a user, a group, a role or a department.",
+        "Share with one target at a time: give only one of userId, groupId, roleId and departmentId.",
+        "Only a share with a role can include the roles below it.");
+
     /// <summary>Exactly one target that exists and is not the sharer; its name for the history, or null after an error.</summary>
     private async Task<string?> CheckTargetAsync(Actor actor, SharedRecord record, ShareInput input, FieldErrors errors, CancellationToken cancellationToken)
     {
-        var given = new[] { input.UserId is not null, input.GroupId is not null, input.RoleId is not null, input.DepartmentId is not null }.Count(g => g);
-        if (given != 1)
+        var name = await ShareTargetCheck.NameAsync(db, input.UserId, input.GroupId, input.RoleId, input.WithSubordinates, input.DepartmentId, s_wording, errors, cancellationToken);
+        if (name is not null && input.UserId is { } userId)
         {
-            errors.Add("target", given == 0
-                ? "Choose whom to share with: a user, a group, a role or a department."
-                : "Share with one target at a time: give only one of userId, groupId, roleId and departmentId.");
-            return null;
-        }
-
-        if (input.WithSubordinates == true && input.RoleId is null)
-        {
-            errors.Add("withSubordinates", "Only a share with a role can include the roles below it.");
-        }
-
-        if (input.UserId is { } userId)
-        {
-            var user = await db.Users.AsNoTracking().Where(u => u.Id == userId && u.IsActive).Select(u => new { u.FullName, u.Email }).FirstOrDefaultAsync(cancellationToken);
-            if (user is null)
-            {
-                errors.Add("userId", "There is no active user with this ID.");
-                return null;
-            }
-
             if (userId == actor.UserId)
             {
                 errors.Add("userId", "You cannot share a record with yourself.");
@@ -190,21 +175,8 @@ public sealed class ShareRecord(CrmDb db, SharedRecords records, AuditContext au
             {
                 errors.Add("userId", $"{record.Link.Label} is theirs already: they own it.");
             }
-
-            return $"user '{(string.IsNullOrWhiteSpace(user.FullName) ? user.Email : user.FullName)}'";
         }
 
-        var names = await SharingNames.LoadAsync(db, cancellationToken);
-        var known = input.GroupId is { } group ? await db.Groups.AnyAsync(g => g.Id == group, cancellationToken)
-            : input.RoleId is { } role ? await db.Roles.AnyAsync(r => r.Id == role, cancellationToken)
-            : await db.Departments.AnyAsync(d => d.Id == input.DepartmentId, cancellationToken);
-        if (!known)
-        {
-            var (field, noun) = input.GroupId is not null ? ("groupId", "group") : input.RoleId is not null ? ("roleId", "role") : ("departmentId", "department");
-            errors.Add(field, $"There is no {noun} with this ID.");
-            return null;
-        }
-
-        return names.Party(input.GroupId, input.DepartmentId, input.RoleId, input.WithSubordinates == true);
+        return name;
     }
 }

@@ -75,13 +75,7 @@ public static class MalformedRequests
         if (request.Path.StartsWithSegments("/api") && !HttpMethods.IsGet(request.Method) && !HttpMethods.IsDelete(request.Method)
             && MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Value?.EndsWith("json", StringComparison.OrdinalIgnoreCase) == true)
         {
-            // Read once into memory, which the endpoint then reads in place of the request's stream
-            // (EnableBuffering would keep a second copy of the same bytes).
-            var buffer = new MemoryStream();
-            context.Response.RegisterForDispose(buffer);
-            await request.Body.CopyToAsync(buffer, context.RequestAborted);
-            buffer.Position = 0;
-            request.Body = buffer;
+            var buffer = await BufferBodyAsync(context);
             if (NulTextField(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) is { } field)
             {
                 await Results.ValidationProblem(new Dictionary<string, string[]> { [field] = ["Text cannot contain a NUL character."] },
@@ -95,11 +89,7 @@ public static class MalformedRequests
             // A page form: the framework's form reader refuses a NUL, and the page then answered as if
             // it had no such handler (404). Said plainly instead, naming the field. No browser sends
             // one from a text box; a script or a paste of binary data may.
-            var buffer = new MemoryStream();
-            context.Response.RegisterForDispose(buffer);
-            await request.Body.CopyToAsync(buffer, context.RequestAborted);
-            buffer.Position = 0;
-            request.Body = buffer;
+            var buffer = await BufferBodyAsync(context);
             if (NulFormField(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) is { } field)
             {
                 context.Items[RefusalExplanation] = $"The field {field} holds a NUL character, which no text may contain. Go back, remove it and send the form again.";
@@ -114,6 +104,20 @@ public static class MalformedRequests
 
         await next(context);
     });
+
+    /// <summary>
+    /// Reads the body once into memory, which the endpoint then reads in place of the request's
+    /// stream (EnableBuffering would keep a second copy of the same bytes).
+    /// </summary>
+    private static async Task<MemoryStream> BufferBodyAsync(HttpContext context)
+    {
+        var buffer = new MemoryStream();
+        context.Response.RegisterForDispose(buffer);
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        buffer.Position = 0;
+        context.Request.Body = buffer;
+        return buffer;
+    }
 
     /// <summary>Where a refusal leaves a better explanation than its status code's for the error page.</summary>
     public const string RefusalExplanation = "crm:refusal-explanation";

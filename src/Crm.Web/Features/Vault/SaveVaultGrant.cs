@@ -1,5 +1,4 @@
 using Crm.Web.Data;
-using Crm.Web.Features.Access;
 using Crm.Web.Features.Activity;
 using Crm.Web.Records;
 using Crm.Web.Security;
@@ -93,45 +92,12 @@ public sealed class SaveVaultGrant(CrmDb db, ActivityLog activity, TimeProvider 
             ? await db.Set<VaultCategory>().Where(c => c.Id == category).Select(c => "category '" + c.Name + "'").FirstOrDefaultAsync(cancellationToken)
             : await db.Set<VaultEntry>().Where(e => e.Id == place.EntryId).Select(e => "entry '" + e.Name + "'").FirstOrDefaultAsync(cancellationToken);
 
+    private static readonly ShareTargetCheck.Wording s_wording = new(
+        "Choose whom to grant access: a user, a group, a role or a department.",
+        "Grant one target at a time: give only one of userId, groupId, roleId and departmentId.",
+        "Only a grant to a role can include the roles below it.");
+
     /// <summary>Exactly one target that exists; its name, or null after an error.</summary>
-    private async Task<string?> TargetNameAsync(VaultGrantInput input, FieldErrors errors, CancellationToken cancellationToken)
-    {
-        var given = new[] { input.UserId is not null, input.GroupId is not null, input.RoleId is not null, input.DepartmentId is not null }.Count(g => g);
-        if (given != 1)
-        {
-            errors.Add("target", given == 0
-                ? "Choose whom to grant access: a user, a group, a role or a department."
-                : "Grant one target at a time: give only one of userId, groupId, roleId and departmentId.");
-            return null;
-        }
-
-        if (input.WithSubordinates == true && input.RoleId is null)
-        {
-            errors.Add("withSubordinates", "Only a grant to a role can include the roles below it.");
-        }
-
-        if (input.UserId is { } userId)
-        {
-            var user = await db.Users.AsNoTracking().Where(u => u.Id == userId && u.IsActive).Select(u => new { u.FullName, u.Email }).FirstOrDefaultAsync(cancellationToken);
-            if (user is null)
-            {
-                errors.Add("userId", "There is no active user with this ID.");
-                return null;
-            }
-
-            return $"user '{(string.IsNullOrWhiteSpace(user.FullName) ? user.Email : user.FullName)}'";
-        }
-
-        var known = input.GroupId is { } group ? await db.Groups.AnyAsync(g => g.Id == group, cancellationToken)
-            : input.RoleId is { } role ? await db.Roles.AnyAsync(r => r.Id == role, cancellationToken)
-            : await db.Departments.AnyAsync(d => d.Id == input.DepartmentId, cancellationToken);
-        if (!known)
-        {
-            var (field, noun) = input.GroupId is not null ? ("groupId", "group") : input.RoleId is not null ? ("roleId", "role") : ("departmentId", "department");
-            errors.Add(field, $"There is no {noun} with this ID.");
-            return null;
-        }
-
-        return (await SharingNames.LoadAsync(db, cancellationToken)).Party(input.GroupId, input.DepartmentId, input.RoleId, input.WithSubordinates == true);
-    }
+    private Task<string?> TargetNameAsync(VaultGrantInput input, FieldErrors errors, CancellationToken cancellationToken) =>
+        ShareTargetCheck.NameAsync(db, input.UserId, input.GroupId, input.RoleId, input.WithSubordinates, input.DepartmentId, s_wording, errors, cancellationToken);
 }
