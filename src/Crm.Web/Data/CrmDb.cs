@@ -49,6 +49,7 @@ public class CrmDb(DbContextOptions<CrmDb> options) : IdentityUserContext<CrmUse
     public DbSet<SharingRule> SharingRules => Set<SharingRule>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<ApiTokenDailyUsage> ApiTokenDailyUsage => Set<ApiTokenDailyUsage>();
+    public DbSet<Features.IdempotencyKeys.IdempotentRequest> IdempotentRequests => Set<Features.IdempotencyKeys.IdempotentRequest>();
     public DbSet<ActivityEntry> ActivityLog => Set<ActivityEntry>();
     public DbSet<OutgoingEmail> OutgoingEmails => Set<OutgoingEmail>();
     public DbSet<Country> Countries => Set<Country>();

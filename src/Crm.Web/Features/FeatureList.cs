@@ -15,6 +15,7 @@ using Crm.Web.Features.Email;
 using Crm.Web.Features.Files;
 using Crm.Web.Features.Groups;
 using Crm.Web.Features.Help;
+using Crm.Web.Features.IdempotencyKeys;
 using Crm.Web.Features.Leads;
 using Crm.Web.Features.LoggedEmails;
 using Crm.Web.Features.Mailings;
@@ -52,6 +53,7 @@ public static class FeatureList
         new DepartmentsSetup(),
         new GroupsSetup(),
         new ApiTokensSetup(),
+        new IdempotencyKeysSetup(),
         new WebhooksSetup(),
         new AutomationSetup(),
         new CountriesSetup(),

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Threading.RateLimiting;
 using Crm.Web.Features.ApiTokens;
+using Crm.Web.Features.IdempotencyKeys;
 using Crm.Web.Features.Settings;
 using Crm.Web.Features.TwoFactor;
 using Crm.Web.Security;
@@ -133,6 +134,8 @@ public static class WebSetup
         app.UseSecondFactorGate();
         app.UsePreviewGate();
         app.UseAuthorization();
+        // After authorization: a request refused at the door never uses up its Idempotency-Key.
+        app.UseIdempotencyKeys();
         return app;
     }
 }

@@ -44,6 +44,8 @@ public static class AuditNames
         typeof(Automation.AutomationRun), typeof(Automation.AutomationActionRun), typeof(Automation.AutomationCursor),
         // Key storage like the key ring: its one row is made on first use, by no one in particular.
         typeof(Vault.VaultKey),
+        // A remembered Idempotency-Key and its answer: the request it answers is audited by what it changed.
+        typeof(IdempotencyKeys.IdempotentRequest),
     ];
 
     // Bookkeeping that changes on every save or every use: shown in created/deleted states, not as an update.
