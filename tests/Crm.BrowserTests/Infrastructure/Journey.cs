@@ -42,9 +42,15 @@ public sealed class Journey : IAsyncDisposable
     // mailing journey's send did); a passing step waits no longer for it.
     static Journey() => Assertions.SetDefaultExpectTimeout(15_000);
 
-    public static async Task<Journey> StartAsync(Chromium chromium)
+    /// <summary>Starts the journey's CRM with the shipped settings, changed by <paramref name="settings"/> (key, value).</summary>
+    public static async Task<Journey> StartAsync(Chromium chromium, params (string Key, string Value)[] settings)
     {
         var app = new CrmApp();
+        foreach (var (key, value) in settings)
+        {
+            app.With(key, value);
+        }
+
         try
         {
             // Port 0: the factory binds http://127.0.0.1:0 ahead of Program's default "urls", so
