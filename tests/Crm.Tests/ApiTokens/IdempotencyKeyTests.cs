@@ -88,6 +88,15 @@ public sealed class IdempotencyKeyTests
         var secret = TokenKit.SecretOf(secondToken.GetProperty("token").GetString()!);
         Assert.All(rows, r => Assert.DoesNotContain(secret, JsonSerializer.Serialize(r), StringComparison.Ordinal));
         Assert.Equal(1, await app.InDatabaseAsync(db => db.ApiTokens.CountAsync(t => t.Name == "Second")));
+
+        // Generated clients see the header on every POST of the document, and on no GET.
+        using var document = JsonDocument.Parse(await admin.Http.GetStringAsync("/api/v1/openapi.json"));
+        var paths = document.RootElement.GetProperty("paths");
+        static bool Offers(JsonElement operation) => operation.TryGetProperty("parameters", out var parameters)
+            && parameters.EnumerateArray().Any(p => p.GetProperty("name").GetString() == IdempotencyKeyMiddleware.Header && p.GetProperty("in").GetString() == "header");
+        Assert.True(Offers(paths.GetProperty("/api/v1/companies").GetProperty("post")));
+        Assert.True(paths.GetProperty("/api/v1/companies").GetProperty("post").GetProperty("responses").TryGetProperty("422", out _));
+        Assert.False(Offers(paths.GetProperty("/api/v1/companies").GetProperty("get")));
     }
 
     [Fact]

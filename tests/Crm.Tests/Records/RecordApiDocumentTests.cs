@@ -43,7 +43,8 @@ public sealed class RecordApiDocumentTests
                 operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
         }
 
-        Assert.Equal(["201", "400", "403"], Answers(create));
+        // 409 and 422: a reused Idempotency-Key (ADR 0033).
+        Assert.Equal(["201", "400", "403", "409", "422"], Answers(create));
         Assert.Equal(["200", "400", "403", "404", "409"], Answers(update));
         Assert.Equal(["200", "404"], Answers(paths.GetProperty($"/api/v1/{module}/{{id}}").GetProperty("get")));
         Assert.Equal(["204", "403", "404", "409"], Answers(paths.GetProperty($"/api/v1/{module}/{{id}}").GetProperty("delete")));
