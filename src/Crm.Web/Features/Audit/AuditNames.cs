@@ -44,6 +44,8 @@ public static class AuditNames
         typeof(Automation.AutomationRun), typeof(Automation.AutomationActionRun), typeof(Automation.AutomationCursor),
         // Key storage like the key ring: its one row is made on first use, by no one in particular.
         typeof(Vault.VaultKey),
+        // The health job's daily figures and last announced states, rewritten every minute (ADR 0031); the thresholds are audited.
+        typeof(Health.HealthReading), typeof(Health.HealthStatus),
     ];
 
     // Bookkeeping that changes on every save or every use: shown in created/deleted states, not as an update.
