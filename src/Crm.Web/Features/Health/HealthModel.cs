@@ -29,7 +29,7 @@ public sealed class HealthThreshold
 public sealed class HealthReading
 {
     public const int KeyMaxLength = 100;
-    public static readonly int KeptDays = 30;
+    public const int KeptDays = 30;
 
     public string Key { get; set; } = "";
     public DateOnly Day { get; set; }
