@@ -14,6 +14,7 @@ using Crm.Web.Features.Departments;
 using Crm.Web.Features.Email;
 using Crm.Web.Features.Files;
 using Crm.Web.Features.Groups;
+using Crm.Web.Features.Health;
 using Crm.Web.Features.Help;
 using Crm.Web.Features.IdempotencyKeys;
 using Crm.Web.Features.Leads;
@@ -74,6 +75,7 @@ public static class FeatureList
         new ActivitySetup(),
         new MailingsSetup(),
         new VaultSetup(),
+        new HealthSetup(),
         new AdministrationSetup(),
         new HelpSetup(),
     ];

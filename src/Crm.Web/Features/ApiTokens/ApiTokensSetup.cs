@@ -1,3 +1,4 @@
+using Crm.Web.Features.Health;
 using Crm.Web.Features.Help;
 using Crm.Web.Features.Scheduler;
 using Crm.Web.Web;
@@ -16,6 +17,8 @@ public sealed class ApiTokensSetup : ICrmFeature
     /// </summary>
     public void AddServices(IServiceCollection services)
     {
+        services.AddHealthIndicator<ApiErrorRateHealth>();
+        services.AddHealthIndicator<UnusedApiTokensHealth>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null)
             .AddPolicyScheme(ApiTokenAuthentication.CookieOrTokenScheme, "Session cookie or API token", o =>

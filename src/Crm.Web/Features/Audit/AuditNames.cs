@@ -46,6 +46,8 @@ public static class AuditNames
         typeof(Vault.VaultKey),
         // A remembered Idempotency-Key and its answer: the request it answers is audited by what it changed.
         typeof(IdempotencyKeys.IdempotentRequest),
+        // The health job's daily figures and last announced states, rewritten every minute (ADR 0031); the thresholds are audited.
+        typeof(Health.HealthReading), typeof(Health.HealthStatus),
     ];
 
     // Bookkeeping that changes on every save or every use: shown in created/deleted states, not as an update.

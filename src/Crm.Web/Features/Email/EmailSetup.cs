@@ -1,3 +1,4 @@
+using Crm.Web.Features.Health;
 using Crm.Web.Features.Help;
 using Crm.Web.Security;
 using Crm.Web.Web;
@@ -9,6 +10,7 @@ public sealed class EmailSetup : ICrmFeature
     /// <summary>The outbox, the SMTP settings, the delivery worker and the email queue's use cases.</summary>
     public void AddServices(IServiceCollection services)
     {
+        services.AddHealthIndicator<EmailQueueHealth>();
         services.AddOptions<SmtpSettings>().BindConfiguration(SmtpSettings.Section);
         services.AddOptions<EmailDeliveryOptions>().BindConfiguration(EmailDeliveryOptions.Section);
         services.AddScoped<EmailOutbox>();

@@ -1,4 +1,5 @@
 using Crm.Web.Features.Account;
+using Crm.Web.Features.Health;
 using Crm.Web.Features.Help;
 using Crm.Web.Features.Notifications;
 using Crm.Web.Security;
@@ -11,6 +12,7 @@ public sealed class SchedulerSetup : ICrmFeature
     /// <summary>The in-process scheduler, its jobs and its page.</summary>
     public void AddServices(IServiceCollection services)
     {
+        services.AddHealthIndicator<SchedulerHealth>();
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section);
         services.AddSingleton<JobScheduler>();
         services.AddHostedService(provider => provider.GetRequiredService<JobScheduler>());

@@ -1,3 +1,4 @@
+using Crm.Web.Features.Health;
 using Crm.Web.Features.Help;
 using Crm.Web.Web;
 
@@ -8,6 +9,7 @@ public sealed class TwoFactorSetup : ICrmFeature
 {
     public void AddServices(IServiceCollection services)
     {
+        services.AddHealthIndicator<AdministratorsTwoFactorHealth>();
         foreach (var service in s_scoped)
         {
             services.AddScoped(service);

@@ -1,3 +1,4 @@
+using Crm.Web.Features.Health;
 using Crm.Web.Security;
 using Crm.Web.Web;
 
@@ -7,6 +8,7 @@ public sealed class UsersSetup : ICrmFeature
 {
     public void AddServices(IServiceCollection services)
     {
+        services.AddHealthIndicator<InactiveAccountsHealth>();
         services.AddScoped<Seats>();
         services.AddScoped<ListUsers>();
         services.AddScoped<ReadUser>();

@@ -1,3 +1,4 @@
+using Crm.Web.Features.Health;
 using Crm.Web.Features.Help;
 using Crm.Web.Web;
 
@@ -15,6 +16,7 @@ public sealed class VaultSetup : ICrmFeature
 
     public void AddServices(IServiceCollection services)
     {
+        services.AddHealthIndicator<VaultRotationHealth>();
         // One per process: it holds the vault key once unprotected.
         services.AddSingleton<VaultCipher>();
         services.AddScoped<VaultAccess>();

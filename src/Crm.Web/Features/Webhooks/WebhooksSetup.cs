@@ -1,3 +1,4 @@
+using Crm.Web.Features.Health;
 using Crm.Web.Features.Help;
 using Crm.Web.Features.Scheduler;
 using Crm.Web.Web;
@@ -9,6 +10,7 @@ public sealed class WebhooksSetup : ICrmFeature
     /// <summary>The endpoints' use cases, the fan-out and the sender with its guarded HTTP client, and the log's retention job.</summary>
     public void AddServices(IServiceCollection services)
     {
+        services.AddHealthIndicator<WebhookDeliveryHealth>();
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section);
         services.AddSingleton<WebhookAddressGuard>();
         services.AddSingleton<WebhookSender>();
