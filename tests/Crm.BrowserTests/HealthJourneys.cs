@@ -45,9 +45,11 @@ public sealed class HealthJourneys(Chromium chromium)
         await Expect(email).ToHaveAttributeAsync("data-state", "warning");
         await Expect(email.Locator(".indicator-thresholds")).ToHaveTextAsync("warning above 0 messages, critical above 20 messages");
 
+        await page.ScreenshotAsync(new() { Path = Path.Combine(RepositoryRoot.Path, "docs", "images", "health.png"), FullPage = true });
         await page.GetByRole(AriaRole.Link, new() { Name = "Security checklist", Exact = true }).ClickAsync();
         await Expect(page.Locator("#security-checklist tbody tr")).ToHaveCountAsync(7);
         await Expect(page.Locator("#security-checklist")).ToContainTextAsync("2FA active for all admins");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(RepositoryRoot.Path, "docs", "images", "security-checklist.png"), FullPage = true });
         journey.AssertNoErrors();
     }
 }
