@@ -13,6 +13,7 @@ using Crm.Web.Features.Demo;
 using Crm.Web.Features.Departments;
 using Crm.Web.Features.Email;
 using Crm.Web.Features.Files;
+using Crm.Web.Features.Gdpr;
 using Crm.Web.Features.Groups;
 using Crm.Web.Features.Help;
 using Crm.Web.Features.Leads;
@@ -72,6 +73,7 @@ public static class FeatureList
         new ActivitySetup(),
         new MailingsSetup(),
         new VaultSetup(),
+        new GdprSetup(),
         new AdministrationSetup(),
         new HelpSetup(),
     ];
