@@ -13,6 +13,7 @@ using Crm.Web.Features.Demo;
 using Crm.Web.Features.Departments;
 using Crm.Web.Features.Email;
 using Crm.Web.Features.Files;
+using Crm.Web.Features.Gdpr;
 using Crm.Web.Features.Groups;
 using Crm.Web.Features.Health;
 using Crm.Web.Features.Help;
@@ -76,6 +77,7 @@ public static class FeatureList
         new MailingsSetup(),
         new VaultSetup(),
         new HealthSetup(),
+        new GdprSetup(),
         new AdministrationSetup(),
         new HelpSetup(),
     ];

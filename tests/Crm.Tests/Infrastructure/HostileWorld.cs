@@ -82,6 +82,10 @@ public sealed class HostileWorld
         Add("admin/vault/categories", vaultCategory);
         Add("vault", await CreateAsync("vault", $$"""{"name":"World account","categoryId":{{vaultCategory}},"password":"world vault password"}"""));
 
+        var gdpr = await CreateAsync("gdpr", """{"kind":"access","email":"world.person@example.com","receivedOn":"2026-11-20"}""");
+        Add("gdpr", gdpr);
+        Add("admin/gdpr", gdpr);
+
         // The shared delete confirmation (/{module}/{id}/delete) names its module, then the record.
         Add("", "leads");
         // A history page names its module, then the record.

@@ -1,0 +1,51 @@
+using Crm.Web.Features.Health;
+using Crm.Web.Features.Help;
+using Crm.Web.Features.Scheduler;
+using Crm.Web.Web;
+
+namespace Crm.Web.Features.Gdpr;
+
+/// <summary>
+/// Data-protection rights requests (issue 26, its GDPR part): the register with the 30-day deadline
+/// and its reminders, finding the person across the CRM, and the access / portability export.
+/// Administrators only: the /admin convention for the pages, <see cref="Security.Policies.Administrator"/>
+/// on the API, and every use case checks it again.
+/// </summary>
+public sealed class GdprSetup : ICrmFeature
+{
+    public void MapApi(RouteGroupBuilder api) => api.MapGdprApi();
+
+    public void AddServices(IServiceCollection services)
+    {
+        services.AddScoped<GdprDeadlines>();
+        services.AddHealthIndicator<GdprOverdueHealth>();
+        services.AddHealthIndicator<GdprDueSoonHealth>();
+        services.AddScoped<ListGdprRequests>();
+        services.AddScoped<ReadGdprRequest>();
+        services.AddScoped<CreateGdprRequest>();
+        services.AddScoped<EditGdprRequest>();
+        services.AddScoped<CloseGdprRequest>();
+        services.AddScoped<FindGdprPerson>();
+        services.AddScoped<ExportGdprPerson>();
+        services.AddRecurringJob<RemindGdprDeadlines>(RemindGdprDeadlines.JobName,
+            "Notifies administrators of data-protection requests 7 days and 1 day before their deadline, and once overdue.", TimeSpan.FromHours(1));
+
+        services.AddSection(new Section(
+            "Data protection (GDPR)",
+            "Rights requests: access, portability, erasure, rectification; their 30-day deadlines; find a person and export their data.",
+            "/admin/gdpr",
+            570,
+            u => u.IsAdministrator) { Area = SectionArea.Administration });
+        services.AddHelpTopic(s_help);
+    }
+
+    private static readonly HelpTopic s_help = new("gdpr", "Data-protection requests (GDPR)",
+    [
+        "Register every rights request the organisation receives, whoever took it: the kind (access, portability, erasure, rectification), the person (their email address, or the contact or lead they are, or both), the day it was received and by whom, and notes. The law gives 30 days from receipt to answer; the register shows the deadline and the days left.",
+        "The list shows open and in-progress requests, nearest deadline first; \"Due soon\" marks those due within 7 days and \"Overdue\" those past their deadline. Every administrator gets a notification 7 days before a deadline, 1 day before it, and once it has passed.",
+        "Open a request to see everything the CRM holds about the person before you act: contacts and leads with the address, companies whose email it is, logged emails from or to it (or logged against their records), memos that mention it, the files attached to these records, mailing recipient bindings and an unsubscription. Each is counted and linked.",
+        "For an access or portability request, \"Download export\" gives a zip: for each kind of record a JSON file (which describes its fields, for machines) and a CSV file (for people), the history of those records, the attached files, and a README. Send it to the person through a safe channel. Each export is recorded in the activity log and the audit trail.",
+        "When the request is answered, close it as answered; if it is refused (for example, the person could not be identified), close it as refused with the reason, which the person must be told. Editing a closed request back to open or in progress reopens it.",
+        "Erasure is not automated yet: for an erasure request, correct or delete the records found by hand, keeping deals and invoices that the law requires you to keep, and record what was done in the notes.",
+    ], AdministratorsOnly: true);
+}
