@@ -1,4 +1,5 @@
 using Crm.Web.Features.Help;
+using Crm.Web.Features.Scheduler;
 using Crm.Web.Web;
 
 namespace Crm.Web.Features.Automation;
@@ -23,6 +24,8 @@ public sealed class AutomationSetup : ICrmFeature
         services.AddScoped<RunAutomationAction>();
         services.AddSingleton<AutomationWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<AutomationWorker>());
+        services.AddRecurringJob<PruneAutomationRuns>(PruneAutomationRuns.JobName,
+            "Removes automation runs older than Automation:RunLogDays (30 by default) whose actions are finished.", TimeSpan.FromHours(6));
 
         services.AddScoped<SaveAutomationRule>();
         services.AddScoped<ReadAutomationRule>();

@@ -15,6 +15,9 @@ public sealed class AutomationOptions
 
     public int IntervalSeconds { get; set; } = 1;
     public int BatchSize { get; set; } = 20;
+
+    /// <summary>Days a run stays in the log (<see cref="PruneAutomationRuns"/>); a run with an action still waiting stays longer.</summary>
+    public int RunLogDays { get; set; } = 30;
 }
 
 /// <summary>

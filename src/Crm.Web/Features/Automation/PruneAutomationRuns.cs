@@ -1,0 +1,26 @@
+using Crm.Web.Data;
+using Crm.Web.Features.Scheduler;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Web.Features.Automation;
+
+/// <summary>
+/// Retention of the run log (<c>Automation:RunLogDays</c>, 30 by default): runs older than that go
+/// with their actions, unless one of their actions is still waiting for a retry, which keeps the
+/// run (and its log) until the action is done or has failed.
+/// </summary>
+public sealed class PruneAutomationRuns(CrmDb db, IOptionsMonitor<AutomationOptions> options, TimeProvider clock) : IRecurringJob
+{
+    public const string JobName = "prune-automation-runs";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = clock.GetUtcNow().UtcDateTime.AddDays(-Math.Max(1, options.CurrentValue.RunLogDays));
+        var old = db.Set<AutomationRun>()
+            .Where(r => r.At < cutoff && !db.Set<AutomationActionRun>().Any(a => a.RunId == r.Id && a.Status == AutomationActionStatus.Pending))
+            .Select(r => r.Id);
+        await db.Set<AutomationActionRun>().Where(a => old.Contains(a.RunId)).ExecuteDeleteAsync(cancellationToken);
+        await db.Set<AutomationRun>().Where(r => old.Contains(r.Id)).ExecuteDeleteAsync(cancellationToken);
+    }
+}
