@@ -1,4 +1,5 @@
 using Crm.Web.Data;
+using Crm.Web.Features.Settings;
 using Crm.Web.Records;
 using Crm.Web.Security;
 using Microsoft.EntityFrameworkCore;
@@ -17,7 +18,7 @@ public sealed record RuleVerdict(Evaluation Evaluation, RecordValues? Record, IR
 /// and <see cref="PlanActions"/> says what the actions would do. The engine and "Try on record"
 /// both come here.
 /// </summary>
-public sealed class EvaluateRule(CrmDb db, IServiceProvider services, RecordAccess access, PlanActions plan, TimeProvider clock, IOptions<JsonOptions> json)
+public sealed class EvaluateRule(CrmDb db, IServiceProvider services, RecordAccess access, PlanActions plan, OrganisationCalendar calendar, IOptions<JsonOptions> json)
 {
     public async Task<RuleVerdict> RunAsync(AutomationRule rule, string action, int recordId, string label, string changes, CancellationToken cancellationToken)
     {
@@ -52,7 +53,7 @@ public sealed class EvaluateRule(CrmDb db, IServiceProvider services, RecordAcce
             record = values with { Values = values.Values.ToDictionary(v => v.Key, v => hidden.Contains(v.Key) ? null : v.Value) };
         }
 
-        var evaluation = RuleEvaluation.Evaluate(rule, change, record, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        var evaluation = RuleEvaluation.Evaluate(rule, change, record, await calendar.TodayAsync(cancellationToken));
         var actions = evaluation.Matched && record is not null ? await plan.RunAsync(rule, record, cancellationToken) : [];
         return new RuleVerdict(evaluation, record, actions, actor);
     }

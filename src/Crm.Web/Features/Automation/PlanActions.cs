@@ -1,5 +1,6 @@
 using System.Globalization;
 using Crm.Web.Data;
+using Crm.Web.Features.Settings;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Automation;
@@ -14,7 +15,7 @@ public sealed record PlannedAction(
     string Module, int RecordId, string? Problem, bool Email = false);
 
 /// <summary>Turns a matching rule's actions into <see cref="PlannedAction"/>s for one record (used by the engine and by the try).</summary>
-public sealed class PlanActions(CrmDb db, TimeProvider clock)
+public sealed class PlanActions(CrmDb db, OrganisationCalendar calendar)
 {
     public async Task<IReadOnlyList<PlannedAction>> RunAsync(AutomationRule rule, RecordValues record, CancellationToken cancellationToken)
     {
@@ -41,7 +42,7 @@ public sealed class PlanActions(CrmDb db, TimeProvider clock)
         var toWhom = names.Count == 0 ? described : $"{string.Join(", ", names)} ({described})";
         if (action.Kind == ActionKinds.CreateTask)
         {
-            var due = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(action.DueInDays ?? 0);
+            var due = (await calendar.TodayAsync(cancellationToken)).AddDays(action.DueInDays ?? 0);
             return new PlannedAction(position, ActionKinds.CreateTask,
                 $"Create the task \"{title}\" due {due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} for {toWhom}, linked to {module} {record.Id}.",
                 people, title, message, due, module, record.Id, problem);

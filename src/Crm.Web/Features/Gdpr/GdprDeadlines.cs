@@ -12,17 +12,12 @@ public sealed record GdprDueCounts(int DueWithinSevenDays, int Overdue);
 /// when none is set), and a request is due soon from 7 days before its deadline and overdue the day
 /// after it, while it is open or in progress. <see cref="CountAsync"/> is what a health dashboard asks.
 /// </summary>
-public sealed class GdprDeadlines(CrmDb db, TimeProvider clock)
+public sealed class GdprDeadlines(CrmDb db, OrganisationCalendar calendar)
 {
     public const int DueSoonDays = 7;
 
     /// <summary>The organisation's current calendar day.</summary>
-    public async Task<DateOnly> TodayAsync(CancellationToken cancellationToken)
-    {
-        var zoneId = await db.InstanceSettings.AsNoTracking().Where(s => s.Id == InstanceSettings.TheId).Select(s => s.TimeZone).FirstOrDefaultAsync(cancellationToken);
-        var zone = Formats.FindZone(zoneId) ?? TimeZoneInfo.Utc;
-        return DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime);
-    }
+    public Task<DateOnly> TodayAsync(CancellationToken cancellationToken) => calendar.TodayAsync(cancellationToken);
 
     /// <summary>Days from <paramref name="today"/> to the deadline: 0 on the day itself, negative once past.</summary>
     public static int DaysLeft(GdprRequest request, DateOnly today) => request.Deadline.DayNumber - today.DayNumber;

@@ -15,6 +15,7 @@ public sealed class SettingsSetup : ICrmFeature
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.AddOptions<SettingsOptions>().BindConfiguration(SettingsOptions.Section);
         services.AddSingleton<EffectiveSmtpSettings>();
+        services.AddScoped<OrganisationCalendar>();
         services.AddScoped<ReadSmtpSettings>();
         services.AddScoped<SaveSmtpSettings>();
         services.AddScoped<Branding>();

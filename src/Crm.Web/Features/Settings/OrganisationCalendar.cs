@@ -1,0 +1,26 @@
+using Crm.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.Settings;
+
+/// <summary>
+/// The organisation's calendar day: "today" in the time zone of its localisation settings (UTC when
+/// none is set), for what counts in days — a GDPR deadline, a rule's "7 days from today", a task an
+/// automation makes "due in 3 days". At 23:30 in New York it is still today there, though tomorrow
+/// in UTC. The zone is read once per scope.
+/// </summary>
+public sealed class OrganisationCalendar(CrmDb db, TimeProvider clock)
+{
+    private TimeZoneInfo? _zone;
+
+    public async Task<DateOnly> TodayAsync(CancellationToken cancellationToken)
+    {
+        if (_zone is null)
+        {
+            var zoneId = await db.InstanceSettings.AsNoTracking().Where(s => s.Id == InstanceSettings.TheId).Select(s => s.TimeZone).FirstOrDefaultAsync(cancellationToken);
+            _zone = Formats.FindZone(zoneId) ?? TimeZoneInfo.Utc;
+        }
+
+        return DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), _zone).DateTime);
+    }
+}
