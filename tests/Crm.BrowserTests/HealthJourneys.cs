@@ -1,4 +1,5 @@
 using Crm.BrowserTests.Infrastructure;
+using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Email;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;

@@ -227,16 +227,11 @@ public sealed class PublishedApp : IDisposable
 
     public PublishedApp()
     {
-        var repository = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(repository.FullName, "Crm.slnx")))
-        {
-            repository = repository.Parent ?? throw new InvalidOperationException("Crm.slnx not found above " + AppContext.BaseDirectory);
-        }
 
         var configuration = typeof(PublishedApp).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
         var publish = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = repository.FullName,
+            WorkingDirectory = RepositoryRoot.Path,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             ArgumentList = { "publish", Path.Combine("src", "Crm.Web"), "-c", configuration, "--no-build", "-nologo", "-o", _output.FullName },

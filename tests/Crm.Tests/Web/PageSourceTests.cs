@@ -18,18 +18,14 @@ public sealed partial class PageSourceTests
     [Fact]
     public void No_razor_file_holds_an_inline_style_or_script_that_the_content_security_policy_would_block()
     {
-        var repository = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(repository.FullName, "Crm.slnx")))
-        {
-            repository = repository.Parent ?? throw new InvalidOperationException("Crm.slnx not found above " + AppContext.BaseDirectory);
-        }
+        var repository = RepositoryRoot.Path;
 
-        var files = Directory.GetFiles(Path.Combine(repository.FullName, "src", "Crm.Web"), "*.cshtml", SearchOption.AllDirectories);
+        var files = Directory.GetFiles(Path.Combine(repository, "src", "Crm.Web"), "*.cshtml", SearchOption.AllDirectories);
         Assert.True(files.Length > 50, $"only {files.Length} Razor files found");
         var found = files
             .SelectMany(file => File.ReadAllLines(file).Select((line, i) => (file, line, number: i + 1)))
             .Where(l => InlineStyleOrScript().IsMatch(l.line))
-            .Select(l => $"{Path.GetRelativePath(repository.FullName, l.file)}:{l.number}: {l.line.Trim()}")
+            .Select(l => $"{Path.GetRelativePath(repository, l.file)}:{l.number}: {l.line.Trim()}")
             .ToList();
         Assert.True(found.Count == 0, "Blocked by the Content-Security-Policy (move it to wwwroot/css/site.css or a script file):\n" + string.Join("\n", found));
     }

@@ -119,12 +119,22 @@ public static class IdempotencyKeyMiddleware
     /// <summary>What the request asks: SHA-256 of its method, path, query and body, in hex.</summary>
     public static string Fingerprint(string method, string pathAndQuery, ReadOnlySpan<byte> body)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes($"{method.ToUpperInvariant()} {pathAndQuery}\n"));
+        using var hash = StartFingerprint(method, pathAndQuery);
         hash.AppendData(body);
         return Convert.ToHexString(hash.GetHashAndReset());
     }
 
+    private static IncrementalHash StartFingerprint(string method, string pathAndQuery)
+    {
+        var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes($"{method.ToUpperInvariant()} {pathAndQuery}\n"));
+        return hash;
+    }
+
+    /// <summary>
+    /// <see cref="Fingerprint"/> of the request, the body hashed as it is read: an API body is
+    /// already in memory (<c>UseNulTextRefusal</c> buffered it), so it is not copied a second time.
+    /// </summary>
     private static async Task<string> FingerprintAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (!request.Body.CanSeek)
@@ -132,10 +142,23 @@ public static class IdempotencyKeyMiddleware
             request.EnableBuffering();
         }
 
-        using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, cancellationToken);
+        using var hash = StartFingerprint(request.Method, request.Path.Value + request.QueryString.Value);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+
         request.Body.Position = 0;
-        return Fingerprint(request.Method, request.Path.Value + request.QueryString.Value, body.GetBuffer().AsSpan(0, (int)body.Length));
+        return Convert.ToHexString(hash.GetHashAndReset());
     }
 
     /// <summary>Marks the key as running for this request; or, if it is already in use, returns that earlier use.</summary>

@@ -1,4 +1,4 @@
-namespace Crm.BrowserTests.Infrastructure;
+namespace Crm.Tests.Infrastructure;
 
 public static class RepositoryRoot
 {
