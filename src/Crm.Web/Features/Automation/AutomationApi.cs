@@ -14,9 +14,10 @@ public static class AutomationApi
             {
                 module = m.Key,
                 fields = RecordFields.Of(m).Select(f => new { name = f.Name, label = f.Label, kind = f.Kind.ToString().ToLowerInvariant(), operators = ConditionOperators.For(f.Kind) }),
+                dates = DateTriggers.Of(m.Key).Select(d => d.Field),
             })))
             .WithName("ListAutomationFields")
-            .WithSummary("Each module rules can watch, with its fields, their kind and the condition operators each allows.");
+            .WithSummary("Each module rules can watch, with its fields, their kind and the condition operators each allows, and the dates a rule can be timed on.");
 
         automation.MapGet("/templates", () => Results.Ok(AutomationTemplates.All.Select(t => new { key = t.Key, name = t.Name, description = t.Description, rule = t.Rule })))
             .WithName("ListAutomationTemplates")
@@ -72,6 +73,11 @@ public static class AutomationApi
                 (await tryRule.RunAsync(http.Actor(), id, body.RecordId, cancellationToken)).ToHttp())
             .WithName("TryAutomationRule")
             .WithSummary("Runs the rule's evaluation on a record and says step by step what held and what the actions would do, without doing it.");
+
+        rules.MapGet("/{id:guid}/upcoming", async (HttpContext http, Guid id, PreviewDateRule preview, CancellationToken cancellationToken) =>
+                (await preview.RunAsync(http.Actor(), id, cancellationToken)).ToHttp())
+            .WithName("PreviewAutomationRuleFirings")
+            .WithSummary("For a rule fired by a date: its next 20 firings (record, its date, the day the rule is due), from the records' dates as they stand.");
 
         return api;
     }

@@ -50,7 +50,7 @@ public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvid
             foreach (var rule in rules.Where(r => r.IsEnabled && r.Module == entry.EntityType && r.Trigger == kind))
             {
                 parent ??= await ParentAsync(entry, cancellationToken);
-                await RunRuleAsync(rule, entry, recordId, parent, cancellationToken);
+                await RecordRunAsync(rule, entry.Action, entry.EntryId, recordId, entry.Label, entry.Changes, parent, cancellationToken);
             }
         }
 
@@ -64,7 +64,13 @@ public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvid
             ? await db.Set<AutomationRun>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken)
             : null;
 
-    private async Task RunRuleAsync(AutomationRule rule, SealedEntry entry, int recordId, AutomationRun? parent, CancellationToken cancellationToken)
+    /// <summary>
+    /// Evaluates the rule on one record and adds its run to the log, with the actions a match
+    /// queues; the caller saves. Null when the trigger did not fire (a field-changed trigger the
+    /// change did not touch): not a run of the rule. A change or a date reached both come here.
+    /// </summary>
+    public async Task<AutomationRun?> RecordRunAsync(
+        AutomationRule rule, string trigger, long? auditEntryId, int recordId, string label, string changes, AutomationRun? parent, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var now = clock.GetUtcNow().UtcDateTime;
@@ -74,15 +80,15 @@ public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvid
             Id = Guid.CreateVersion7(),
             RuleId = rule.Id,
             RuleVersion = rule.Version,
-            AuditEntryId = entry.EntryId,
+            AuditEntryId = auditEntryId,
             Module = rule.Module,
             RecordId = recordId,
-            RecordLabel = AuditNames.Bound(entry.Label, 300),
-            Trigger = entry.Action,
+            RecordLabel = AuditNames.Bound(label, 300),
+            Trigger = trigger,
             At = now,
             Depth = parent is null ? 0 : parent.Depth + 1,
             Chain = AuditNames.Bound(parent is null ? link : $"{parent.Chain} {link}", 1000),
-            Steps = RuleDefinition.Write(new RunSteps($"The record was {entry.Action}.", true, [])),
+            Steps = RuleDefinition.Write(new RunSteps($"The record was {trigger}.", true, [])),
         };
         if (parent is not null && parent.Chain.Split(' ').Contains(link))
         {
@@ -94,7 +100,7 @@ public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvid
         }
         else
         {
-            var verdict = await evaluate.RunAsync(rule, entry.Action, recordId, entry.Label, entry.Changes, cancellationToken);
+            var verdict = await evaluate.RunAsync(rule, trigger, recordId, label, changes, cancellationToken);
             if (verdict.AutomationUser is null)
             {
                 // The rule cannot act any more: it stops and says why, rather than logging the same failure on every change.
@@ -104,8 +110,7 @@ public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvid
             }
             else if (!verdict.Evaluation.Fired)
             {
-                // A field-changed trigger the change did not touch: not a run of this rule.
-                return;
+                return null;
             }
 
             run.Matched = verdict.Evaluation.Matched;
@@ -129,6 +134,7 @@ public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvid
 
         run.DurationMs = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         db.Set<AutomationRun>().Add(run);
+        return run;
     }
 }
 

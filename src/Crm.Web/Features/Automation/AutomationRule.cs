@@ -21,14 +21,17 @@ public sealed class AutomationRule
     public string Name { get; set; } = "";
     public string Module { get; set; } = "";
 
-    /// <summary><see cref="AutomationTriggers"/>: created, updated or deleted.</summary>
+    /// <summary><see cref="AutomationTriggers"/>: created, updated, deleted, or a date reached.</summary>
     public string Trigger { get; set; } = AutomationTriggers.Created;
 
-    /// <summary>For an update: fires only when this field changed (null: any change).</summary>
+    /// <summary>For an update: fires only when this field changed (null: any change). For a date reached: the date field (<see cref="DateTriggers"/>).</summary>
     public string? TriggerField { get; set; }
 
     /// <summary>For an update of <see cref="TriggerField"/>: fires only when it changed to this value.</summary>
     public string? TriggerValue { get; set; }
+
+    /// <summary>For a date reached: the days from <see cref="TriggerField"/>'s date to the day the rule fires (negative: before it).</summary>
+    public int? TriggerOffsetDays { get; set; }
 
     /// <summary>JSON of <see cref="RuleConditions"/>.</summary>
     public string Conditions { get; set; } = "";
@@ -80,5 +83,8 @@ public static class AutomationTriggers
     public const string Updated = AuditActions.Updated;
     public const string Deleted = AuditActions.Deleted;
 
-    public static readonly IReadOnlyList<string> All = [Created, Updated, Deleted];
+    /// <summary>A date field of the record plus or minus some days is today (<see cref="FireDateRules"/>): once per record and date.</summary>
+    public const string DateReached = "date-reached";
+
+    public static readonly IReadOnlyList<string> All = [Created, Updated, Deleted, DateReached];
 }

@@ -18,6 +18,7 @@ public sealed class AutomationRuleForm
     [Display(Name = "Trigger")] public string? Trigger { get; set; }
     [Display(Name = "Only when this field changed")] public string? TriggerField { get; set; }
     [Display(Name = "…to this value")] public string? TriggerValue { get; set; }
+    [Display(Name = "Days from the date")] public int? TriggerOffsetDays { get; set; }
     [Display(Name = "Conditions")] public string? Conditions { get; set; }
     [Display(Name = "Actions")] public string? Actions { get; set; }
     [Display(Name = "Automation user")] public string? AutomationUserId { get; set; }
@@ -26,7 +27,7 @@ public sealed class AutomationRuleForm
 
     public static AutomationRuleForm Of(AutomationRuleDetails rule) => new()
     {
-        Name = rule.Name, Module = rule.Module, Trigger = rule.Trigger, TriggerField = rule.TriggerField, TriggerValue = rule.TriggerValue,
+        Name = rule.Name, Module = rule.Module, Trigger = rule.Trigger, TriggerField = rule.TriggerField, TriggerValue = rule.TriggerValue, TriggerOffsetDays = rule.TriggerOffsetDays,
         Conditions = JsonSerializer.Serialize(rule.Conditions, s_indented), Actions = JsonSerializer.Serialize(rule.Actions, s_indented),
         AutomationUserId = rule.AutomationUserId.ToString(), Enabled = rule.Enabled, Version = rule.Version,
     };
@@ -51,7 +52,7 @@ public sealed class AutomationRuleForm
         }
 
         return modelState.IsValid
-            ? new AutomationRuleInput(Name, Module, Trigger, TriggerField, TriggerValue, conditions, actions, Enabled, user, null, Version)
+            ? new AutomationRuleInput(Name, Module, Trigger, TriggerField, TriggerValue, conditions, actions, Enabled, user, null, Version, TriggerOffsetDays)
             : null;
     }
 

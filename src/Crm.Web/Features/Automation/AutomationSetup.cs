@@ -11,7 +11,7 @@ public sealed class AutomationSetup : ICrmFeature
     {
         services.AddSection(new Section(
             "Automation",
-            "Rules that react to record changes: notify people, create tasks. Try a rule on a record before enabling it.",
+            "Rules that react to record changes and dates: notify people, create tasks. Try a rule on a record before enabling it.",
             "/admin/automation",
             560,
             u => u.IsAdministrator) { Area = SectionArea.Administration });
@@ -27,11 +27,15 @@ public sealed class AutomationSetup : ICrmFeature
         services.AddRecurringJob<PruneAutomationRuns>(PruneAutomationRuns.JobName,
             "Removes automation runs older than Automation:RunLogDays (30 by default) whose actions are finished.", TimeSpan.FromHours(6));
 
+        services.AddRecurringJob<FireDateRules>(FireDateRules.JobName,
+            "Fires the rules timed on a date (a deal's expected close minus 7 days) on the records now due, once per record and date.", TimeSpan.FromMinutes(5));
+
         services.AddScoped<SaveAutomationRule>();
         services.AddScoped<ReadAutomationRule>();
         services.AddScoped<ListAutomationRules>();
         services.AddScoped<DeleteAutomationRule>();
         services.AddScoped<TryAutomationRule>();
+        services.AddScoped<PreviewDateRule>();
         services.AddScoped<UseAutomationTemplate>();
     }
 

@@ -1,3 +1,4 @@
+using Crm.Web.Features.Deals;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
@@ -9,8 +10,7 @@ public sealed record AutomationTemplate(string Key, string Name, string Descript
 
 /// <summary>
 /// The shipped templates for the modules that exist. Leads have no priority field, so "urgent" is
-/// the word in the lead's notes. Time-based templates (a deal closing in 7 days) wait for time-based
-/// triggers.
+/// the word in the lead's notes.
 /// </summary>
 public static class AutomationTemplates
 {
@@ -24,6 +24,15 @@ public static class AutomationTemplates
                     Title: "Urgent lead: {{firstName}} {{lastName}}",
                     Message: "{{ownerName}} has a new urgent lead from {{companyName}} (source: {{source}}). Email {{email}}, phone {{phone}}.")],
                 Enabled: false, AutomationUserId: null, OwnerId: null, Version: null)),
+        new("deal-closing", "Deal closing in 7 days → reminder task for its owner",
+            "Seven days before a deal's expected close, unless it is already won or lost, its owner gets a task due that day to prepare the closing.",
+            new AutomationRuleInput("Deal closing in 7 days → reminder task for its owner", CrmModules.Deals.Key, AutomationTriggers.DateReached, "expectedClose", null,
+                new RuleConditions(Matches.All, [new ConditionGroup(Matches.All, [new RuleCondition("stage", ConditionOperators.InList, Values: [.. DealStages.All.Except(DealStages.Closed)])])]),
+                [new RuleAction(ActionKinds.CreateTask, Responsible: ActionPeople.Owner,
+                    Title: "Closing in 7 days: {{title}}",
+                    Message: "{{title}} is expected to close on {{expectedClose}} ({{amount}} {{currency}}, stage {{stage}}). Check what the customer still needs.",
+                    DueInDays: 0)],
+                Enabled: false, AutomationUserId: null, OwnerId: null, Version: null, TriggerOffsetDays: -7)),
     ];
 
     public static AutomationTemplate? Find(string key) => All.FirstOrDefault(t => t.Key == key);

@@ -18,6 +18,9 @@ public sealed class AutomationOptions
 
     /// <summary>Days a run stays in the log (<see cref="PruneAutomationRuns"/>); a run with an action still waiting stays longer.</summary>
     public int RunLogDays { get; set; } = 30;
+
+    /// <summary>How many days back a date rule fires what it missed while the CRM or its scheduler was down (<see cref="FireDateRules"/>).</summary>
+    public int DateCatchUpDays { get; set; } = 7;
 }
 
 /// <summary>

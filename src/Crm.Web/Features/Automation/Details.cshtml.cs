@@ -1,3 +1,4 @@
+using Crm.Web.Features.Settings;
 using Crm.Web.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -5,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Crm.Web.Features.Automation;
 
 /// <summary>One rule: its definition, "Try on record" and its run log.</summary>
-public sealed class AutomationRulePage(ReadAutomationRule read, SaveAutomationRule save, TryAutomationRule tryRule) : PageModel
+public sealed class AutomationRulePage(ReadAutomationRule read, SaveAutomationRule save, TryAutomationRule tryRule, PreviewDateRule preview, OrganisationCalendar calendar) : PageModel
 {
     [FromRoute]
     public Guid Id { get; set; }
@@ -18,6 +19,11 @@ public sealed class AutomationRulePage(ReadAutomationRule read, SaveAutomationRu
     public IReadOnlyList<RunLogEntry> Runs { get; private set; } = [];
 
     public string? RecordId { get; private set; }
+
+    /// <summary>A date rule's next firings (null for a rule fired by changes).</summary>
+    public IReadOnlyList<DateFiring>? Upcoming { get; private set; }
+
+    public DateOnly Today { get; private set; }
 
     public TryOutcome? Tried { get; private set; }
 
@@ -74,6 +80,11 @@ public sealed class AutomationRulePage(ReadAutomationRule read, SaveAutomationRu
 
         Rule = rule.Value;
         Runs = (await read.RunsAsync(actor, Id, cancellationToken)).Value ?? [];
+        if (Rule.Trigger == AutomationTriggers.DateReached)
+        {
+            Upcoming = (await preview.RunAsync(actor, Id, cancellationToken)).Value ?? [];
+            Today = await calendar.TodayAsync(cancellationToken);
+        }
         return Page();
     }
 }

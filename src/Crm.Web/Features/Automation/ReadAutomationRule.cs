@@ -9,10 +9,16 @@ namespace Crm.Web.Features.Automation;
 public sealed record AutomationRuleDetails(
     Guid Id, string Name, string Module, string Trigger, string? TriggerField, string? TriggerValue,
     RuleConditions Conditions, IReadOnlyList<RuleAction> Actions, bool Enabled, string? StoppedReason,
-    Guid? OwnerId, string? OwnerName, Guid AutomationUserId, string AutomationUserName, int Version, DateTime CreatedAt, DateTime ModifiedAt)
+    Guid? OwnerId, string? OwnerName, Guid AutomationUserId, string AutomationUserName, int Version, DateTime CreatedAt, DateTime ModifiedAt,
+    int? TriggerOffsetDays)
 {
     public AutomationRuleInput ToInput() =>
-        new(Name, Module, Trigger, TriggerField, TriggerValue, Conditions, Actions, Enabled, AutomationUserId, OwnerId, Version);
+        new(Name, Module, Trigger, TriggerField, TriggerValue, Conditions, Actions, Enabled, AutomationUserId, OwnerId, Version, TriggerOffsetDays);
+
+    /// <summary>The trigger in words: "a record of deals is updated, and stage changed to \"won\"", "7 days before Expected close of a record of deals".</summary>
+    public string TriggerText() => Trigger == AutomationTriggers.DateReached
+        ? $"{(DateTriggers.Find(Module, TriggerField) is { } date ? DateTriggers.Describe(date, TriggerOffsetDays ?? 0) : $"a date ({TriggerField})")} of a record of {Module}"
+        : $"A record of {Module} is {Trigger}{(TriggerField is { } f ? $", and {f} changed" : "")}{(TriggerValue is { } v ? $" to \"{v}\"" : "")}";
 }
 
 /// <summary>One action of a run as the log shows it: what it was to do, and what came of it so far.</summary>
@@ -71,7 +77,8 @@ public sealed class ReadAutomationRule(CrmDb db)
         return new AutomationRuleDetails(rule.Id, rule.Name, rule.Module, rule.Trigger, rule.TriggerField, rule.TriggerValue,
             RuleDefinition.ConditionsOf(rule), RuleDefinition.ActionsOf(rule), rule.IsEnabled, rule.StoppedReason,
             rule.OwnerId, rule.OwnerId is { } owner ? names.GetValueOrDefault(owner) : null,
-            rule.AutomationUserId, names.GetValueOrDefault(rule.AutomationUserId, ""), rule.Version, rule.CreatedAt, rule.ModifiedAt);
+            rule.AutomationUserId, names.GetValueOrDefault(rule.AutomationUserId, ""), rule.Version, rule.CreatedAt, rule.ModifiedAt,
+            rule.TriggerOffsetDays);
     }
 }
 

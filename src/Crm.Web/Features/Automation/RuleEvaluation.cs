@@ -100,6 +100,14 @@ public static class RuleEvaluation
             return false;
         }
 
+        if (rule.Trigger == AutomationTriggers.DateReached)
+        {
+            why = DateTriggers.Find(rule.Module, rule.TriggerField) is { } date
+                ? $"The rule is due {DateTriggers.Describe(date, rule.TriggerOffsetDays ?? 0)} of this record."
+                : $"The rule waits for {rule.TriggerField}, which is not a date rules can be timed on.";
+            return true;
+        }
+
         if (rule.Trigger != AutomationTriggers.Updated || rule.TriggerField is not { } field)
         {
             why = $"The record was {change.Action}.";

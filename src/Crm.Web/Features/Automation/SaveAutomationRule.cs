@@ -11,7 +11,8 @@ namespace Crm.Web.Features.Automation;
 /// <summary>What an administrator sets on a rule, from the form or the API; the same for a new rule and a change.</summary>
 public sealed record AutomationRuleInput(
     string? Name, string? Module, string? Trigger, string? TriggerField, string? TriggerValue,
-    RuleConditions? Conditions, IReadOnlyList<RuleAction>? Actions, bool? Enabled, Guid? AutomationUserId, Guid? OwnerId, int? Version);
+    RuleConditions? Conditions, IReadOnlyList<RuleAction>? Actions, bool? Enabled, Guid? AutomationUserId, Guid? OwnerId, int? Version,
+    int? TriggerOffsetDays = null);
 
 /// <summary>
 /// Creates or changes a rule (administrators only). Every part is checked against the module's
@@ -71,8 +72,9 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
         rule.Name = input.Name!.Trim();
         rule.Module = input.Module!;
         rule.Trigger = input.Trigger!;
-        rule.TriggerField = input.Trigger == AutomationTriggers.Updated ? Blank(input.TriggerField) : null;
-        rule.TriggerValue = rule.TriggerField is null ? null : Blank(input.TriggerValue);
+        rule.TriggerField = input.Trigger is AutomationTriggers.Updated or AutomationTriggers.DateReached ? Blank(input.TriggerField) : null;
+        rule.TriggerValue = input.Trigger == AutomationTriggers.Updated && rule.TriggerField is not null ? Blank(input.TriggerValue) : null;
+        rule.TriggerOffsetDays = input.Trigger == AutomationTriggers.DateReached ? input.TriggerOffsetDays ?? 0 : null;
         rule.Conditions = RuleDefinition.Write(input.Conditions ?? RuleConditions.None);
         rule.Actions = RuleDefinition.Write(input.Actions ?? []);
         rule.IsEnabled = input.Enabled ?? false;
@@ -114,6 +116,32 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
         return Result.Ok();
     }
 
+    public const int MaxOffsetDays = 365;
+
+    /// <summary>A date rule waits for one of the module's date fields (<see cref="DateTriggers"/>), a bounded number of days before or after it.</summary>
+    private static void CheckDateTrigger(FieldErrors errors, AutomationRuleInput input, ReadableModule? module)
+    {
+        var dates = DateTriggers.Of(module?.Key).ToList();
+        if (module is not null && dates.Count == 0)
+        {
+            errors.Add("trigger", $"{module.Title} have no date a rule can be timed on. Dates rules can wait for: {string.Join(", ", DateTriggers.All.Select(d => $"{d.Module}.{d.Field}"))}.");
+        }
+        else if (module is not null && DateTriggers.Find(module.Key, Blank(input.TriggerField)) is null)
+        {
+            errors.Add("triggerField", $"Choose the date the rule waits for: {string.Join(", ", dates.Select(d => d.Field))}.");
+        }
+
+        if (input.TriggerOffsetDays is { } days && Math.Abs(days) > MaxOffsetDays)
+        {
+            errors.Add("triggerOffsetDays", $"Count at most {MaxOffsetDays} days before or after the date.");
+        }
+
+        if (Blank(input.TriggerValue) is not null)
+        {
+            errors.Add("triggerValue", "A rule fired by a date waits for no value: leave it empty.");
+        }
+    }
+
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private async Task<FieldErrors> CheckAsync(AutomationRuleInput input, CancellationToken cancellationToken)
@@ -132,7 +160,16 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
         }
 
         var fields = module is null ? [] : RecordFields.Of(module);
-        if (Blank(input.TriggerField) is { } triggerField)
+        if (input.TriggerOffsetDays is not null && input.Trigger != AutomationTriggers.DateReached)
+        {
+            errors.Add("triggerOffsetDays", "Only a rule fired by a date counts days from it.");
+        }
+
+        if (input.Trigger == AutomationTriggers.DateReached)
+        {
+            CheckDateTrigger(errors, input, module);
+        }
+        else if (Blank(input.TriggerField) is { } triggerField)
         {
             if (input.Trigger != AutomationTriggers.Updated)
             {

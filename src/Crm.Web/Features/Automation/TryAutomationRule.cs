@@ -42,9 +42,10 @@ public sealed class TryAutomationRule(CrmDb db, EvaluateRule evaluate)
         {
             AutomationTriggers.Created => [AuditActions.Created, AuditActions.Restored],
             AutomationTriggers.Updated => [AuditActions.Updated, AuditActions.Transferred],
-            _ => [AuditActions.Deleted],
+            AutomationTriggers.Deleted => [AuditActions.Deleted],
+            _ => [], // a date reached is no change of the record: it is tried as on the day the rule is due
         };
-        var entry = await db.AuditEntries.AsNoTracking()
+        var entry = actions.Length == 0 ? null : await db.AuditEntries.AsNoTracking()
             .Where(e => e.EntityType == rule.Module && e.EntityId == key && actions.Contains(e.Action))
             .OrderByDescending(e => e.Id).Select(e => new { e.At, e.Action, e.Label, e.Changes }).FirstOrDefaultAsync(cancellationToken);
         if (entry is null && rule.Trigger == AutomationTriggers.Deleted)
@@ -55,7 +56,9 @@ public sealed class TryAutomationRule(CrmDb db, EvaluateRule evaluate)
         var label = entry?.Label ?? await db.AuditEntries.Where(e => e.EntityType == rule.Module && e.EntityId == key)
             .OrderByDescending(e => e.Id).Select(e => e.Label).FirstOrDefaultAsync(cancellationToken) ?? $"{rule.Module} {record}";
         var verdict = await evaluate.RunAsync(rule, entry?.Action ?? rule.Trigger, record, label, entry?.Changes ?? "{}", cancellationToken);
-        var against = entry is null
+        var against = rule.Trigger == AutomationTriggers.DateReached
+            ? $"As on the day the rule is due for {rule.Module} {record}, with today's values."
+            : entry is null
             ? $"As if {rule.Module} {record} had just been {rule.Trigger} (no such change of it is on record)."
             : $"The change of {entry.At.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC: {rule.Module} {record} {entry.Action}.";
         return Result<TryOutcome>.Ok(new TryOutcome(against, verdict.Evaluation, verdict.Record?.Values, verdict.Actions));

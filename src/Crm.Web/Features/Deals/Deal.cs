@@ -63,6 +63,7 @@ public sealed class Deal : OwnedRecord
             builder.HasIndex(d => d.ContactId);
             builder.HasIndex(d => new { d.Title, d.Id });
             builder.HasIndex(d => new { d.Amount, d.Id });
+            builder.HasIndex(d => d.ExpectedClose); // date rules find what is due by it
         }
     }
 }

@@ -62,6 +62,9 @@ public sealed class Formats(CrmDb db)
     /// <summary>The day of an instant in the reader's time zone.</summary>
     public string Date(DateTime utc) => Local(utc).ToString(DatePattern, CultureInfo.InvariantCulture);
 
+    /// <summary>A calendar day (a deal's expected close), in the organisation's date format.</summary>
+    public string Day(DateOnly day) => day.ToString(DatePattern, CultureInfo.InvariantCulture);
+
     /// <summary>
     /// The instant (UTC) a day begins in the reader's time zone: a date filter means the reader's
     /// day, not UTC's. Where a clock change skips midnight, the day begins at the first valid hour.

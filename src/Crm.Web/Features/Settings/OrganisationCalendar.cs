@@ -13,7 +13,10 @@ public sealed class OrganisationCalendar(CrmDb db, TimeProvider clock)
 {
     private TimeZoneInfo? _zone;
 
-    public async Task<DateOnly> TodayAsync(CancellationToken cancellationToken)
+    public Task<DateOnly> TodayAsync(CancellationToken cancellationToken) => DayOfAsync(clock.GetUtcNow(), cancellationToken);
+
+    /// <summary>The organisation's day at an instant (a rule's last save, say).</summary>
+    public async Task<DateOnly> DayOfAsync(DateTimeOffset instant, CancellationToken cancellationToken)
     {
         if (_zone is null)
         {
@@ -21,6 +24,6 @@ public sealed class OrganisationCalendar(CrmDb db, TimeProvider clock)
             _zone = Formats.FindZone(zoneId) ?? TimeZoneInfo.Utc;
         }
 
-        return DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), _zone).DateTime);
+        return DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, _zone).DateTime);
     }
 }

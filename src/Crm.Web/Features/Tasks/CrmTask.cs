@@ -84,6 +84,7 @@ public sealed class CrmTask : OwnedRecord
             builder.HasIndex(t => t.ParentId);
             builder.HasIndex(t => new { t.RelatedModule, t.RelatedId });
             builder.HasIndex(t => new { t.Title, t.Id });
+            builder.HasIndex(t => t.DueDate); // date rules find what is due by it
         }
     }
 }
