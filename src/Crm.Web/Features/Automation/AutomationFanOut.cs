@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Crm.Web.Data;
 using Crm.Web.Features.Audit;
+using Crm.Web.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Crm.Web.Features.Automation;
 
@@ -13,7 +15,7 @@ namespace Crm.Web.Features.Automation;
 /// webhooks do (<see cref="SealedTrailReader"/>), so a slow or failing rule never blocks or rolls
 /// back the save, and a rolled-back save never fires a rule.
 /// </summary>
-public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvider clock)
+public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvider clock, IOptionsMonitor<AutomationOptions> options)
 {
     public const int Batch = 200;
 
@@ -33,6 +35,11 @@ public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvid
             return false;
         }
 
+        var since = clock.GetUtcNow().UtcDateTime.AddMinutes(-1);
+        var ruleIds = rules.Select(r => r.Id).ToList();
+        var lastMinute = await db.Set<AutomationRun>().Where(r => ruleIds.Contains(r.RuleId) && r.At >= since)
+            .GroupBy(r => r.RuleId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+
         foreach (var entry in entries)
         {
             if (!int.TryParse(entry.EntityId, NumberStyles.None, CultureInfo.InvariantCulture, out var recordId))
@@ -49,12 +56,47 @@ public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvid
             AutomationRun? parent = null;
             foreach (var rule in rules.Where(r => r.IsEnabled && r.Module == entry.EntityType && r.Trigger == kind))
             {
+                if (lastMinute.GetValueOrDefault(rule.Id) >= Math.Max(1, options.CurrentValue.MaxRunsPerMinute))
+                {
+                    await PauseAsync(rule, cancellationToken);
+                    continue;
+                }
+
                 parent ??= await ParentAsync(entry, cancellationToken);
-                await RecordRunAsync(rule, entry.Action, entry.EntryId, recordId, entry.Label, entry.Changes, parent, cancellationToken);
+                if (await RecordRunAsync(rule, entry.Action, entry.EntryId, recordId, entry.Label, entry.Changes, parent, cancellationToken) is not null)
+                {
+                    lastMinute[rule.Id] = lastMinute.GetValueOrDefault(rule.Id) + 1;
+                }
             }
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// A rule that ran <see cref="AutomationOptions.MaxRunsPerMinute"/> times within a minute is
+    /// most likely reacting to a flood or a loop the depth limit does not see (an import, a rule
+    /// and a webhook feeding each other): it stops, says why, and every active administrator is
+    /// told. Changes made meanwhile are not run later; enabling the rule again resumes from then.
+    /// </summary>
+    private async Task PauseAsync(AutomationRule rule, CancellationToken cancellationToken)
+    {
+        var limit = Math.Max(1, options.CurrentValue.MaxRunsPerMinute);
+        var now = clock.GetUtcNow().UtcDateTime;
+        rule.IsEnabled = false;
+        rule.StoppedReason = $"Paused by the CRM: it ran {limit:N0} times within a minute, more than a rule should. Check its trigger and conditions, then enable it again.";
+        var administrators = await db.Users.Where(u => u.IsAdministrator && u.IsActive).Select(u => u.Id).ToListAsync(cancellationToken);
+        foreach (var administrator in administrators)
+        {
+            db.Notifications.Add(new Notification
+            {
+                UserId = administrator,
+                CreatedAt = now,
+                Title = AuditNames.Bound($"Automation rule paused: {rule.Name}", Notification.TitleMaxLength),
+                Body = rule.StoppedReason,
+                Link = $"/admin/automation/{rule.Id}",
+            });
+        }
     }
 
     /// <summary>The run whose action made this change, if a rule made it.</summary>

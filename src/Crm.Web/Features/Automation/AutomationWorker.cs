@@ -19,6 +19,9 @@ public sealed class AutomationOptions
     /// <summary>Days a run stays in the log (<see cref="PruneAutomationRuns"/>); a run with an action still waiting stays longer.</summary>
     public int RunLogDays { get; set; } = 30;
 
+    /// <summary>How many runs a rule fired by changes may have within a minute before the CRM pauses it (<see cref="AutomationFanOut"/>).</summary>
+    public int MaxRunsPerMinute { get; set; } = 1000;
+
     /// <summary>How many days back a date rule fires what it missed while the CRM or its scheduler was down (<see cref="FireDateRules"/>).</summary>
     public int DateCatchUpDays { get; set; } = 7;
 }
