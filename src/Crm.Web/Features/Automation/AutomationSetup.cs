@@ -11,7 +11,7 @@ public sealed class AutomationSetup : ICrmFeature
     {
         services.AddSection(new Section(
             "Automation",
-            "Rules that react to record changes and dates: notify people, create tasks. Try a rule on a record before enabling it.",
+            "Rules that react to record changes and dates: notify people, create tasks, send emails. Try a rule on a record before enabling it.",
             "/admin/automation",
             560,
             u => u.IsAdministrator) { Area = SectionArea.Administration });

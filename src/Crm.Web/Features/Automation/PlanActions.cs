@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Mail;
 using Crm.Web.Data;
 using Crm.Web.Features.Settings;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,7 @@ namespace Crm.Web.Features.Automation;
 /// </summary>
 public sealed record PlannedAction(
     int Position, string Kind, string Summary, IReadOnlyList<Guid> People, string Title, string Message, DateOnly? Due,
-    string Module, int RecordId, string? Problem, bool Email = false);
+    string Module, int RecordId, string? Problem, bool Email = false, string? To = null);
 
 /// <summary>Turns a matching rule's actions into <see cref="PlannedAction"/>s for one record (used by the engine and by the try).</summary>
 public sealed class PlanActions(CrmDb db, OrganisationCalendar calendar)
@@ -35,6 +36,16 @@ public sealed class PlanActions(CrmDb db, OrganisationCalendar calendar)
         string Value(string field) => record[field] ?? "";
         var title = RuleDefinition.Render(action.Title, Value).Trim();
         var message = RuleDefinition.Render(action.Message, Value).Trim();
+        if (action.Kind == ActionKinds.SendEmail)
+        {
+            // The address as the automation user reads it: a field hidden from them is empty, and nothing is sent.
+            var to = Value(action.ToField ?? "").Trim();
+            var valid = MailAddress.TryCreate(to, out var address) && address.Address == to;
+            return new PlannedAction(position, ActionKinds.SendEmail, $"Email {(to.Length == 0 ? "nobody" : to)} ({action.ToField}): \"{title}\".",
+                [], title, message, null, module, record.Id,
+                valid ? null : to.Length == 0 ? $"No address to write to: {action.ToField} is empty." : $"{action.ToField} is not an email address.", To: valid ? to : null);
+        }
+
         var who = action.Kind == ActionKinds.CreateTask ? action.Responsible : action.Recipients;
         var (people, described) = await PeopleAsync(who, action, record, cancellationToken);
         var problem = people.Count == 0 ? $"Nobody to {(action.Kind == ActionKinds.CreateTask ? "give the task to" : "notify")}: {described} is nobody active." : null;

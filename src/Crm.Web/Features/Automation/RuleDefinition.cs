@@ -23,11 +23,14 @@ public sealed record RuleConditions(string? Match, IReadOnlyList<ConditionGroup>
 /// <see cref="Title"/> with <see cref="Message"/> as its description, due in <see cref="DueInDays"/>,
 /// for <see cref="Responsible"/> (owner, manager, user), linked to the record. Texts are templates
 /// with <c>{{field}}</c> placeholders. A notification with <see cref="Email"/> also goes out by
-/// email, through the outbox.
+/// email, through the outbox. <c>send-email</c>: an email with <see cref="Title"/> as its subject and
+/// <see cref="Message"/> as its text to the address in the record's field <see cref="ToField"/>
+/// (a lead's or contact's email), through the outbox, unless that address unsubscribed.
 /// </summary>
 public sealed record RuleAction(
     string? Kind, string? Recipients = null, Guid? UserId = null, int? RoleId = null, int? DepartmentId = null,
-    string? Title = null, string? Message = null, int? DueInDays = null, string? Responsible = null, bool? Email = null);
+    string? Title = null, string? Message = null, int? DueInDays = null, string? Responsible = null, bool? Email = null,
+    string? ToField = null);
 
 public static class Matches
 {
@@ -39,8 +42,9 @@ public static class ActionKinds
 {
     public const string Notify = "notify";
     public const string CreateTask = "create-task";
+    public const string SendEmail = "send-email";
 
-    public static readonly IReadOnlyList<string> All = [Notify, CreateTask];
+    public static readonly IReadOnlyList<string> All = [Notify, CreateTask, SendEmail];
 }
 
 /// <summary>Who an action is for.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Crm.Web.Data;
 using Crm.Web.Features.Audit;
 using Crm.Web.Features.Email;
+using Crm.Web.Features.Mailings;
 using Crm.Web.Features.Notifications;
 using Crm.Web.Features.Tasks;
 using Crm.Web.Security;
@@ -104,6 +105,21 @@ public sealed class RunAutomationAction(CrmDb db, AuditContext audit, SaveTask s
             return saved.IsOk
                 ? ($"Created task {saved.Value.Id}.", null)
                 : (null, string.Join(" ", new[] { saved.Message }.Concat(saved.Errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"))).OfType<string>()));
+        }
+
+        if (plan.Kind == ActionKinds.SendEmail)
+        {
+            var to = plan.To!;
+            var normalised = to.ToLowerInvariant();
+            if (await db.Set<MailingOptOut>().AnyAsync(o => o.Email == normalised, cancellationToken))
+            {
+                return ($"Not sent: {to} unsubscribed from the CRM's emails.", null);
+            }
+
+            // Plain text, so a field's value is never markup; queued in this transaction: sent only if the action is done.
+            outbox.Queue(to, plan.Title, plan.Message, "automation");
+            await db.SaveChangesAsync(cancellationToken);
+            return ($"Queued an email to {to}.", null);
         }
 
         var now = clock.GetUtcNow().UtcDateTime;

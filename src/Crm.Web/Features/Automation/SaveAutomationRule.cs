@@ -1,5 +1,6 @@
 using System.Globalization;
 using Crm.Web.Data;
+using Crm.Web.Features.Email;
 using Crm.Web.Features.Tasks;
 using Crm.Web.Records;
 using Crm.Web.Security;
@@ -352,9 +353,15 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
         {
             var key = $"actions[{i}]";
             var action = actions[i];
-            if (action.Kind is not (ActionKinds.Notify or ActionKinds.CreateTask))
+            if (action.Kind is not (ActionKinds.Notify or ActionKinds.CreateTask or ActionKinds.SendEmail))
             {
                 errors.Add(key + ".kind", $"Choose an action: {string.Join(", ", ActionKinds.All)}.");
+                continue;
+            }
+
+            if (action.Kind == ActionKinds.SendEmail)
+            {
+                CheckEmail(errors, key, action, module, fields);
                 continue;
             }
 
@@ -364,14 +371,7 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
                 .Text(key + ".message", task ? "Description" : "Message", action.Message?.Trim(),
                     task ? CrmTask.DescriptionMaxLength : Notifications.Notification.BodyMaxLength, required: false)
                 .PlainText(key + ".message", task ? "Description" : "Message", action.Message, singleLine: false);
-            foreach (var (text, name) in new[] { (action.Title, "title"), (action.Message, "message") })
-            {
-                foreach (var missing in RuleDefinition.Placeholders(text).Where(p => !fields.Any(f => f.Name == p)).Distinct())
-                {
-                    errors.Add($"{key}.{name}", $"{{{{{Shown(missing)}}}}} is not a field of {module.Title.ToLowerInvariant()}; use one of: {string.Join(", ", fields.Select(f => f.Name))}.");
-                }
-            }
-
+            CheckPlaceholders(errors, key, action, module, fields);
             var who = task ? action.Responsible : action.Recipients;
             var choices = task ? ActionPeople.Responsible : ActionPeople.Recipients;
             var whoKey = key + (task ? ".responsible" : ".recipients");
@@ -400,6 +400,42 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
             if (task && action.DueInDays is { } due && (due < 0 || due > MaxDays))
             {
                 errors.Add(key + ".dueInDays", $"Due in 0 to {MaxDays} days.");
+            }
+        }
+    }
+
+    public const int EmailTextMaxLength = 10000;
+
+    /// <summary>An email to a record's address field: a subject and a text (templates of known fields), nobody else named.</summary>
+    private static void CheckEmail(FieldErrors errors, string key, RuleAction action, ReadableModule module, IReadOnlyList<RecordField> fields)
+    {
+        errors.Text(key + ".title", "Subject", action.Title?.Trim(), OutgoingEmail.SubjectMaxLength).PlainText(key + ".title", "Subject", action.Title)
+            .Text(key + ".message", "Text", action.Message?.Trim(), EmailTextMaxLength).PlainText(key + ".message", "Text", action.Message, singleLine: false);
+        CheckPlaceholders(errors, key, action, module, fields);
+        var texts = fields.Where(f => f.Kind == FieldKind.Text).Select(f => f.Name).ToList();
+        if (string.IsNullOrWhiteSpace(action.ToField))
+        {
+            errors.Add(key + ".toField", $"Name the field that holds the address to write to, such as email.");
+        }
+        else if (!texts.Contains(action.ToField))
+        {
+            errors.Add(key + ".toField", $"{Shown(action.ToField)} is not a text field of {module.Title.ToLowerInvariant()}; use one of: {string.Join(", ", texts)}.");
+        }
+
+        if (action.Recipients is not null || action.Responsible is not null || action.UserId is not null || action.RoleId is not null
+            || action.DepartmentId is not null || action.DueInDays is not null || action.Email is not null)
+        {
+            errors.Add(key, "An email goes to the record's address only: leave out recipients, responsible, userId, roleId, departmentId, dueInDays and email.");
+        }
+    }
+
+    private static void CheckPlaceholders(FieldErrors errors, string key, RuleAction action, ReadableModule module, IReadOnlyList<RecordField> fields)
+    {
+        foreach (var (text, name) in new[] { (action.Title, "title"), (action.Message, "message") })
+        {
+            foreach (var missing in RuleDefinition.Placeholders(text).Where(p => !fields.Any(f => f.Name == p)).Distinct())
+            {
+                errors.Add($"{key}.{name}", $"{{{{{Shown(missing)}}}}} is not a field of {module.Title.ToLowerInvariant()}; use one of: {string.Join(", ", fields.Select(f => f.Name))}.");
             }
         }
     }

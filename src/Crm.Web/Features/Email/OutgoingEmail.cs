@@ -17,6 +17,8 @@ public enum EmailStatus
 /// </summary>
 public sealed class OutgoingEmail
 {
+    public const int SubjectMaxLength = 300;
+
     public Guid Id { get; set; }
     public string To { get; set; } = "";
     public string Subject { get; set; } = "";
@@ -50,7 +52,7 @@ public sealed class OutgoingEmail
         {
             builder.ToTable("OutgoingEmails");
             builder.Property(e => e.To).HasMaxLength(256);
-            builder.Property(e => e.Subject).HasMaxLength(300);
+            builder.Property(e => e.Subject).HasMaxLength(SubjectMaxLength);
             builder.Property(e => e.Purpose).HasMaxLength(50);
             builder.Property(e => e.LastError).HasMaxLength(2000);
             builder.HasIndex(e => new { e.Status, e.NextAttemptAt });
