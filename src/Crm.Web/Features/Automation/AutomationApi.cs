@@ -15,9 +15,10 @@ public static class AutomationApi
                 module = m.Key,
                 fields = RecordFields.Of(m).Select(f => new { name = f.Name, label = f.Label, kind = f.Kind.ToString().ToLowerInvariant(), operators = ConditionOperators.For(f.Kind) }),
                 dates = DateTriggers.Of(m.Key).Select(d => d.Field),
+                events = ModuleEvents.Of(m.Key).Select(e => new { key = e.Key, label = e.Label }),
             })))
             .WithName("ListAutomationFields")
-            .WithSummary("Each module rules can watch, with its fields, their kind and the condition operators each allows, and the dates a rule can be timed on.");
+            .WithSummary("Each module rules can watch, with its fields, their kind and the condition operators each allows, the dates a rule can be timed on and the events it can wait for.");
 
         automation.MapGet("/templates", () => Results.Ok(AutomationTemplates.All.Select(t => new { key = t.Key, name = t.Name, description = t.Description, rule = t.Rule })))
             .WithName("ListAutomationTemplates")

@@ -54,7 +54,8 @@ public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvid
                 _ => entry.Action,
             };
             AutomationRun? parent = null;
-            foreach (var rule in rules.Where(r => r.IsEnabled && r.Module == entry.EntityType && r.Trigger == kind))
+            foreach (var rule in rules.Where(r => r.IsEnabled && r.Module == entry.EntityType
+                && (r.Trigger == kind || (r.Trigger == AutomationTriggers.Event && kind == AutomationTriggers.Updated))))
             {
                 if (lastMinute.GetValueOrDefault(rule.Id) >= Math.Max(1, options.CurrentValue.MaxRunsPerMinute))
                 {

@@ -86,5 +86,8 @@ public static class AutomationTriggers
     /// <summary>A date field of the record plus or minus some days is today (<see cref="FireDateRules"/>): once per record and date.</summary>
     public const string DateReached = "date-reached";
 
-    public static readonly IReadOnlyList<string> All = [Created, Updated, Deleted, DateReached];
+    /// <summary>A named event of the module (<see cref="ModuleEvents"/>: a lead converted), its key in the rule's trigger field.</summary>
+    public const string Event = "event";
+
+    public static readonly IReadOnlyList<string> All = [Created, Updated, Deleted, DateReached, Event];
 }

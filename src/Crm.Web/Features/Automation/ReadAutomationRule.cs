@@ -16,7 +16,9 @@ public sealed record AutomationRuleDetails(
         new(Name, Module, Trigger, TriggerField, TriggerValue, Conditions, Actions, Enabled, AutomationUserId, OwnerId, Version, TriggerOffsetDays);
 
     /// <summary>The trigger in words: "a record of deals is updated, and stage changed to \"won\"", "7 days before Expected close of a record of deals".</summary>
-    public string TriggerText() => Trigger == AutomationTriggers.DateReached
+    public string TriggerText() => Trigger == AutomationTriggers.Event
+        ? $"When {(ModuleEvents.Find(Module, TriggerField) is { } named ? named.Label : $"the event {TriggerField} of {Module} happens")}"
+        : Trigger == AutomationTriggers.DateReached
         ? $"{(DateTriggers.Find(Module, TriggerField) is { } date ? DateTriggers.Describe(date, TriggerOffsetDays ?? 0) : $"a date ({TriggerField})")} of a record of {Module}"
         : $"A record of {Module} is {Trigger}{(TriggerField is { } f ? $", and {f} changed" : "")}{(TriggerValue is { } v ? $" to \"{v}\"" : "")}";
 }

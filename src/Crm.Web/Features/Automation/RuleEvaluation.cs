@@ -27,8 +27,12 @@ public sealed record RecordValues(int Id, string Label, IReadOnlyDictionary<stri
     };
 }
 
-/// <summary>The change that fired: created, updated or deleted, with each changed field's old and new value (fields the automation user may not see left out).</summary>
-public sealed record ChangeFacts(string Action, IReadOnlyDictionary<string, (string? Old, string? New)> Changes)
+/// <summary>
+/// The change that fired: created, updated or deleted, with each changed field's old and new value
+/// (fields the automation user may not see left out); <see cref="Audited"/> is the audit trail's own
+/// word for it (a transfer is an update with its own name).
+/// </summary>
+public sealed record ChangeFacts(string Action, IReadOnlyDictionary<string, (string? Old, string? New)> Changes, string? Audited = null)
 {
     /// <summary>The audit entry's action and changes, without <paramref name="hidden"/> fields; restores count as creations and transfers as updates.</summary>
     public static ChangeFacts FromAudit(string action, string changesJson, IReadOnlySet<string> hidden)
@@ -41,7 +45,7 @@ public sealed record ChangeFacts(string Action, IReadOnlyDictionary<string, (str
             _ => action,
         };
         return new ChangeFacts(kind, changes.Where(c => !hidden.Contains(c.Key))
-            .ToDictionary(c => c.Key, c => (RecordValues.Text(c.Value?["old"]), RecordValues.Text(c.Value?["new"]))));
+            .ToDictionary(c => c.Key, c => (RecordValues.Text(c.Value?["old"]), RecordValues.Text(c.Value?["new"]))), action);
     }
 }
 
@@ -94,6 +98,16 @@ public static class RuleEvaluation
     /// <summary>Whether the change is the rule's trigger, and in words why (not).</summary>
     public static bool Fires(AutomationRule rule, ChangeFacts change, out string why)
     {
+        if (rule.Trigger == AutomationTriggers.Event)
+        {
+            var named = ModuleEvents.Find(rule.Module, rule.TriggerField);
+            var happened = named is not null && change.Action == AutomationTriggers.Updated && named.Happened(change);
+            why = named is null ? $"The rule waits for the event {rule.TriggerField}, which {rule.Module} do not have."
+                : happened ? $"The event happened: {named.Label}."
+                : $"The change was not the event the rule waits for ({named.Label}).";
+            return happened;
+        }
+
         if (rule.Trigger != change.Action)
         {
             why = $"The record was {change.Action}; the rule fires when one is {rule.Trigger}.";

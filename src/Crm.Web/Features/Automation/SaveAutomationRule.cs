@@ -73,7 +73,7 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
         rule.Name = input.Name!.Trim();
         rule.Module = input.Module!;
         rule.Trigger = input.Trigger!;
-        rule.TriggerField = input.Trigger is AutomationTriggers.Updated or AutomationTriggers.DateReached ? Blank(input.TriggerField) : null;
+        rule.TriggerField = input.Trigger is AutomationTriggers.Updated or AutomationTriggers.DateReached or AutomationTriggers.Event ? Blank(input.TriggerField) : null;
         rule.TriggerValue = input.Trigger == AutomationTriggers.Updated && rule.TriggerField is not null ? Blank(input.TriggerValue) : null;
         rule.TriggerOffsetDays = input.Trigger == AutomationTriggers.DateReached ? input.TriggerOffsetDays ?? 0 : null;
         rule.Conditions = RuleDefinition.Write(input.Conditions ?? RuleConditions.None);
@@ -143,6 +143,25 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
         }
     }
 
+    /// <summary>An event rule names one of the module's events (<see cref="ModuleEvents"/>) and no value.</summary>
+    private static void CheckEventTrigger(FieldErrors errors, AutomationRuleInput input, ReadableModule? module)
+    {
+        var events = ModuleEvents.Of(module?.Key).ToList();
+        if (module is not null && events.Count == 0)
+        {
+            errors.Add("trigger", $"{module.Title} have no events a rule can wait for.");
+        }
+        else if (module is not null && ModuleEvents.Find(module.Key, Blank(input.TriggerField)) is null)
+        {
+            errors.Add("triggerField", $"Choose the event the rule waits for: {string.Join(", ", events.Select(e => $"{e.Key} ({e.Label})"))}.");
+        }
+
+        if (Blank(input.TriggerValue) is not null)
+        {
+            errors.Add("triggerValue", "A rule fired by an event waits for no value: leave it empty.");
+        }
+    }
+
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private async Task<FieldErrors> CheckAsync(AutomationRuleInput input, CancellationToken cancellationToken)
@@ -169,6 +188,10 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
         if (input.Trigger == AutomationTriggers.DateReached)
         {
             CheckDateTrigger(errors, input, module);
+        }
+        else if (input.Trigger == AutomationTriggers.Event)
+        {
+            CheckEventTrigger(errors, input, module);
         }
         else if (Blank(input.TriggerField) is { } triggerField)
         {

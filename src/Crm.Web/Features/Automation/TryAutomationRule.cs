@@ -41,7 +41,7 @@ public sealed class TryAutomationRule(CrmDb db, EvaluateRule evaluate)
         string[] actions = rule.Trigger switch
         {
             AutomationTriggers.Created => [AuditActions.Created, AuditActions.Restored],
-            AutomationTriggers.Updated => [AuditActions.Updated, AuditActions.Transferred],
+            AutomationTriggers.Updated or AutomationTriggers.Event => [AuditActions.Updated, AuditActions.Transferred],
             AutomationTriggers.Deleted => [AuditActions.Deleted],
             _ => [], // a date reached is no change of the record: it is tried as on the day the rule is due
         };
