@@ -48,6 +48,10 @@ public static class CommandLine
                                    Time the first page of a record's history (the use case and its
                                    JSON, in this process) against the raw SQL query for the same
                                    entries, with parallel callers; for benchmarks.
+          dataset time-date-rules [--rounds 200]
+                                   Time a date rule's pass over the generated deals (7 days before
+                                   the expected close): the first pass firing what is due today,
+                                   then passes with nothing left to fire; prints the query plan.
 
         Environment:
           CRM_ADMIN_EMAIL, CRM_ADMIN_PASSWORD

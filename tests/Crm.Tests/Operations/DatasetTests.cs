@@ -45,6 +45,16 @@ public sealed class DatasetTests
         var items = (await page.ReadJsonAsync()).GetProperty("items");
         Assert.Equal(expected, items.GetArrayLength());
         Assert.InRange(expected, 1, 99);
+
+        // Timing a date rule over the dataset: its first pass fires exactly the deals due today, later passes nothing.
+        var inAWeek = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime).AddDays(7);
+        await app.InDatabaseAsync(db => db.Deals.Where(d => d.Id % 10 == 0).ExecuteUpdateAsync(u => u.SetProperty(d => d.ExpectedClose, inAWeek)));
+        var due = await app.InDatabaseAsync(db => db.Deals.CountAsync(d => d.ExpectedClose == inAWeek));
+        var output = new StringWriter();
+        Assert.Equal(0, await DateRuleTiming.RunAsync(app.Services, 2, output));
+        Assert.Contains($"First pass of the day: ", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains($" ms, {due} deals due and evaluated", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(due, await app.InDatabaseAsync(db => db.Set<Crm.Web.Features.Automation.AutomationOccurrence>().CountAsync()));
     }
 
     [Fact]

@@ -144,18 +144,24 @@ public sealed class Dataset(CrmDb db, TimeProvider clock)
         var firstContact = await db.Contacts.MinAsync(c => c.Id, cancellationToken);
         // A deal is with company (i mod companies), owned by its owner, with one of its contacts
         // (contact i works there); amounts from 1,000.00 to 250,000.00 EUR (int4-safe arithmetic: i goes
-        // to 300,000), every pipeline stage.
+        // to 300,000), every pipeline stage, an expected close spread over the year around today
+        // (about 800 deals a day, what a date rule finds due each day; 365 days, as SQLite joins at
+        // most 500 terms in one compound SELECT).
+        var today = DateOnly.FromDateTime(now);
+        string[] closes = [.. Enumerable.Range(-182, 365).Select(d => today.AddDays(d).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))];
+        var close = db.Database.IsNpgsql() ? "CAST(ec.v AS date)" : "ec.v";
         await InsertAsync("Deals",
-            "\"Title\", \"CompanyId\", \"ContactId\", \"Stage\", \"Amount\", \"Currency\", \"Probability\", \"ClosingReason\", \"OwnerId\", \"DepartmentId\", \"CreatedAt\", \"CreatedById\", \"ModifiedAt\", \"ModifiedById\", \"Version\"",
+            "\"Title\", \"CompanyId\", \"ContactId\", \"Stage\", \"Amount\", \"Currency\", \"Probability\", \"ExpectedClose\", \"ClosingReason\", \"OwnerId\", \"DepartmentId\", \"CreatedAt\", \"CreatedById\", \"ModifiedAt\", \"ModifiedById\", \"Version\"",
             $$"""
             SELECT w.v || ' ' || CAST(s.i AS TEXT), {{firstCompany}} + s.i % {{size.Companies}},
                    CASE WHEN s.i < {{size.Contacts}} THEN {{firstContact}} + s.i END,
-                   st.v, 100000 + (s.i % 2490) * 10000 + (s.i * 13) % 10000, 'EUR', (s.i * 13) % 101,
+                   st.v, 100000 + (s.i % 2490) * 10000 + (s.i * 13) % 10000, 'EUR', (s.i * 13) % 101, {{close}},
                    CASE WHEN st.v IN ('won', 'lost') THEN 'Generated' END,
                    o.id, o.dept, {0}, o.id, {0}, o.id, 1
             FROM s
             JOIN {{Values(s_dealWords)}} w ON w.n = s.i % {{s_dealWords.Length}}
             JOIN {{Values(s_stages)}} st ON st.n = (s.i / 3) % {{s_stages.Length}}
+            JOIN {{Values(closes)}} ec ON ec.n = (s.i * 7) % {{closes.Length}}
             JOIN owners o ON o.n = (s.i % {{size.Companies}}) % {{size.Users}}
             """, size.Deals, now, progress, cancellationToken);
 
@@ -216,6 +222,21 @@ public static class DatasetCommand
             return await TimeHistoryAsync(app, args[1..]);
         }
 
+        if (args[0] == "time-date-rules")
+        {
+            var rounds = args.Length == 3 && args[1] == "--rounds" && int.TryParse(args[2], NumberStyles.None, CultureInfo.InvariantCulture, out var r) && r is > 0 and <= 10000 ? r
+                : args.Length == 1 ? 200 : -1;
+            if (rounds < 0)
+            {
+                await Console.Error.WriteLineAsync($"Usage: dataset time-date-rules [--rounds 200]\n\n{CommandLine.Usage}");
+                Environment.ExitCode = 2;
+                return true;
+            }
+
+            Environment.ExitCode = await DateRuleTiming.RunAsync(app.Services, rounds, Console.Out);
+            return true;
+        }
+
         if (args[0] != "generate" || args.Length % 2 != 1)
         {
             await Console.Error.WriteLineAsync($"Unknown command 'dataset {string.Join(' ', args)}'.\n\n{CommandLine.Usage}");
@@ -253,6 +274,9 @@ public static class DatasetCommand
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CrmDb>();
         await db.Database.MigrateAsync();
+        // The first administrator a fresh install has (CRM_ADMIN_EMAIL / CRM_ADMIN_PASSWORD), so that
+        // timing commands that act as one find them without starting the web server first.
+        await scope.ServiceProvider.GetRequiredService<FirstAdministrator>().EnsureAsync(Console.Out, CancellationToken.None);
         var dataset = ActivatorUtilities.CreateInstance<Dataset>(scope.ServiceProvider);
         try
         {
