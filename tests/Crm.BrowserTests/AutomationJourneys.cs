@@ -73,6 +73,25 @@ public sealed class AutomationJourneys(Chromium chromium)
         await Expect(page.Locator("#runs")).ToContainTextAsync("notes contains urgent");
         await page.Mouse.MoveAsync(0, 0);
         await page.ScreenshotAsync(new() { Path = Path.Combine(RepositoryRoot.Path, "docs", "images", "automation-rule.png"), FullPage = true });
+
+        // The "deal closing in 7 days" template makes a rule timed on a date: its page lists Sam's deal among the next firings.
+        var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
+        await app.InDatabaseAsync(async db =>
+        {
+            var now = app.Clock.GetUtcNow().UtcDateTime;
+            db.Deals.Add(new Crm.Web.Features.Deals.Deal
+            {
+                Title = "Quick Freight fleet renewal", Stage = "proposal", Amount = 1_250_000, Currency = "EUR", ExpectedClose = today.AddDays(10),
+                OwnerId = sam.Id, DepartmentId = east, CreatedAt = now, ModifiedAt = now, Version = 1,
+            });
+            return await db.SaveChangesAsync();
+        });
+        await page.GotoAsync("/admin/automation");
+        await page.Locator("[data-template=deal-closing]").GetByRole(AriaRole.Button, new() { Name = "Use", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#rule")).ToContainTextAsync("7 days before Expected close of a record of deals");
+        await Expect(page.Locator("#upcoming")).ToContainTextAsync("Quick Freight fleet renewal");
+        await page.Mouse.MoveAsync(0, 0);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(RepositoryRoot.Path, "docs", "images", "automation-date-rule.png"), FullPage = true });
         journey.AssertNoErrors();
     }
 
