@@ -33,6 +33,7 @@ using Crm.Web.Features.TwoFactor;
 using Crm.Web.Features.Users;
 using Crm.Web.Features.Vault;
 using Crm.Web.Features.Webhooks;
+using Crm.Web.Features.WhatIf;
 
 namespace Crm.Web.Features;
 
@@ -51,6 +52,7 @@ public static class FeatureList
         new UsersSetup(),
         new RolesSetup(),
         new AccessSetup(),
+        new WhatIfSetup(),
         new EmailSetup(),
         new DepartmentsSetup(),
         new GroupsSetup(),
