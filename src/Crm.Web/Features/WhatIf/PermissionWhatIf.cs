@@ -32,6 +32,9 @@ public sealed class PermissionWhatIf(CrmDb db, IServiceScopeFactory scopes, Perm
     /// <summary>The most records of one module examined per user; above it the count is on the newest ones.</summary>
     public const int SampleSize = 100_000;
 
+    /// <summary>The activity log's summary column holds 1,000 characters.</summary>
+    private const int EntryLength = 1000;
+
     private static readonly MethodInfo s_sample = typeof(PermissionWhatIf).GetMethod(nameof(SampleOfAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     /// <summary>
@@ -117,7 +120,8 @@ public sealed class PermissionWhatIf(CrmDb db, IServiceScopeFactory scopes, Perm
 
         var preview = new WhatIfPreview(change, impacts, users.Count,
             [.. samples.Where(s => s.Value.Sampled).Select(s => new SampledModule(s.Key, engine.Catalog[s.Key].Title, s.Value.Total, s.Value.Ids.Count))]);
-        activity.Record(actor, ActivityKinds.AccessExplained, $"Previewed a permission change ({change}): {preview.Summary}");
+        var entry = $"Previewed a permission change ({change}): {preview.Summary}";
+        activity.Record(actor, ActivityKinds.AccessExplained, entry.Length <= EntryLength ? entry : entry[..(EntryLength - 1)] + "…");
         await db.SaveChangesAsync(cancellationToken);
         return Result<WhatIfPreview>.Ok(preview);
     }
