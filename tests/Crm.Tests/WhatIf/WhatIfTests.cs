@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AngleSharp;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
 using Crm.Tests.Infrastructure;
 using Crm.Tests.Records;
 using Crm.Tests.Sharing;
@@ -87,6 +90,16 @@ public sealed class WhatIfTests
         Assert.Equal(("deals", "view", "Own", "Department"), (right.Text("module"), right.Text("action"), right.Text("before"), right.Text("after")));
         Assert.Contains("3 users newly see 6 deals", role.GetProperty("summary").GetString(), StringComparison.Ordinal);
 
+        // The same on the role's page: Preview beside Save shows the table and keeps the posted matrix, saving nothing.
+        var beforePage = await ListsAsync();
+        var (page, roleDocument) = await PreviewOnPageAsync(admin, $"/admin/roles/{org.Seller}", "GrantsPreview",
+            SharingOrg.OwnOnly.ToDictionary(g => $"Grants[{g.Item1}:{g.Item2}]", g => g.Item3.ToString()));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("3 users lose sight of 6 deals", roleDocument.QuerySelector("#what-if")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("Own", roleDocument.QuerySelector<IHtmlSelectElement>("select[name='Grants[deals:view]']")!.Value);
+        Assert.Equal(beforePage, await ListsAsync());
+        previews++;
+
         // A role's field rules: no record changes hands, the field does.
         var fields = await StepAsync("role field rules", q => admin.Http.PutAsJsonAsync($"/api/v1/roles/{org.Seller}/field-rules{q}", new[] { new { module = "deals", field = "amount", access = "Hidden" } }), "owner", "cid", "dan");
         var hidden = Assert.Single(fields.GetProperty("users").EnumerateArray().First().GetProperty("fields").EnumerateArray());
@@ -119,7 +132,29 @@ public sealed class WhatIfTests
         Assert.Equal(grantsBefore, await app.InDatabaseAsync(db => db.RoleGrants.CountAsync()));
         Assert.Equal(previews, await app.InDatabaseAsync(db => db.ActivityLog.CountAsync(e => e.Kind == ActivityKinds.AccessExplained && e.Summary.StartsWith("Previewed a permission change"))));
 
+        // The pages: Preview beside Save shows the table, keeps the posted choice on the form, saves nothing.
+        var (_, defaultsDocument) = await PreviewOnPageAsync(admin, "/admin/access/defaults", "Preview", new() { ["Defaults[deals]"] = "Private" });
+        Assert.Equal(4, defaultsDocument.QuerySelectorAll("#what-if-users tr.what-if-records").Length);
+        var (_, refused) = await PreviewOnPageAsync(admin, $"/admin/groups/{org.KeyAccounts}/permissions", "Preview", new() { ["Grants[spaceships:fly]"] = "All" });
+        Assert.Null(refused.QuerySelector("#what-if"));
+        Assert.Contains("'spaceships: fly' is not a permission the CRM knows.", refused.QuerySelector("[data-valmsg-for='Grants']")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(previews + 1, await app.InDatabaseAsync(db => db.ActivityLog.CountAsync(e => e.Kind == ActivityKinds.AccessExplained && e.Summary.StartsWith("Previewed a permission change"))));
+        Assert.Equal(grantsBefore, await app.InDatabaseAsync(db => db.RoleGrants.CountAsync()));
+
         // Only administrators may ask.
         Assert.Equal(HttpStatusCode.Forbidden, (await clients["ann"].Http.PutAsJsonAsync($"/api/v1/access/defaults?dryRun=true", Array.Empty<object>())).StatusCode);
+    }
+
+    /// <summary>Posts the form of the button for <paramref name="handler"/> through that button, with the page's antiforgery token and <paramref name="values"/>.</summary>
+    private static async Task<(HttpResponseMessage Response, IDocument Document)> PreviewOnPageAsync(PageClient client, string url, string handler, Dictionary<string, string> values)
+    {
+        var (_, document) = await client.GetPageAsync(url);
+        var button = document.QuerySelectorAll<IHtmlButtonElement>("button[formaction]")
+            .Single(b => b.GetAttribute("formaction")!.EndsWith("handler=" + handler, StringComparison.Ordinal));
+        var token = button.Form!.QuerySelector<IHtmlInputElement>("input[name='__RequestVerificationToken']")!.Value;
+        using var content = new FormUrlEncodedContent([new("__RequestVerificationToken", token), .. values]);
+        var response = await client.Http.PostAsync(button.GetAttribute("formaction"), content);
+        var html = await response.Content.ReadAsStringAsync();
+        return (response, await BrowsingContext.New().OpenAsync(r => r.Content(html)));
     }
 }
