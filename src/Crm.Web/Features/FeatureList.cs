@@ -25,6 +25,7 @@ using Crm.Web.Features.Memos;
 using Crm.Web.Features.Notifications;
 using Crm.Web.Features.Products;
 using Crm.Web.Features.Roles;
+using Crm.Web.Features.RoleAudit;
 using Crm.Web.Features.Scheduler;
 using Crm.Web.Features.Search;
 using Crm.Web.Features.Settings;
@@ -53,6 +54,7 @@ public static class FeatureList
         new RolesSetup(),
         new AccessSetup(),
         new WhatIfSetup(),
+        new RoleAuditSetup(),
         new EmailSetup(),
         new DepartmentsSetup(),
         new GroupsSetup(),
