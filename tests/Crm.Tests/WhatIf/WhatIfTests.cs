@@ -157,4 +157,23 @@ public sealed class WhatIfTests
         var html = await response.Content.ReadAsStringAsync();
         return (response, await BrowsingContext.New().OpenAsync(r => r.Content(html)));
     }
+
+    [Fact]
+    public async Task A_module_above_the_sample_size_is_counted_on_its_newest_records_and_said_so()
+    {
+        await using var app = new CrmApp().With("WhatIf:SampleSize", "2");
+        var org = await SharingOrg.CreateAsync(app);
+        await ObjectKit.DealAsync(app, "Oldest", org.Owner, org.Sales);
+        await ObjectKit.DealAsync(app, "Newer", org.Owner, org.Sales);
+        await ObjectKit.DealAsync(app, "Newest", org.Owner, org.Sales);
+        var admin = await app.SignInAsAdminAsync();
+
+        var preview = await (await admin.Http.PutAsJsonAsync("/api/v1/access/defaults?dryRun=true", new[] { new { module = "deals", access = "PublicRead" } })).ReadJsonAsync();
+        var sampled = Assert.Single(preview.GetProperty("sampledModules").EnumerateArray(), m => m.Text("module") == "deals");
+        Assert.Equal((3, 2), (sampled.GetProperty("total").GetInt32(), sampled.GetProperty("examined").GetInt32()));
+        var ann = preview.GetProperty("users").EnumerateArray().Single(u => u.GetProperty("userId").GetGuid() == org.Ann);
+        var deals = ann.GetProperty("records").EnumerateArray().Single(r => r.Text("module") == "deals");
+        Assert.Equal((2, true), (deals.GetProperty("gained").GetInt32(), deals.GetProperty("sampled").GetBoolean()));
+        Assert.EndsWith("(counted on a sample, see below)", preview.GetProperty("summary").GetString(), StringComparison.Ordinal);
+    }
 }

@@ -24,13 +24,15 @@ namespace Crm.Web.Features.WhatIf;
 /// action by action, and the records they may view are read through the module's own lookup (the
 /// real row filter, shares, sharing rules and record rules included) before the change, in a
 /// fresh scope, and inside the transaction: the difference is what they would see. Above
-/// <see cref="SampleSize"/> records in a module, the newest <see cref="SampleSize"/> are examined
-/// and the answer says so.
+/// <see cref="DefaultSampleSize"/> records in a module (<c>WhatIf:SampleSize</c>), the newest
+/// ones are examined and the answer says so.
 /// </remarks>
-public sealed class PermissionWhatIf(CrmDb db, IServiceScopeFactory scopes, PermissionEngine engine, ActivityLog activity)
+public sealed class PermissionWhatIf(CrmDb db, IServiceScopeFactory scopes, PermissionEngine engine, ActivityLog activity, IConfiguration configuration)
 {
     /// <summary>The most records of one module examined per user; above it the count is on the newest ones.</summary>
-    public const int SampleSize = 100_000;
+    public const int DefaultSampleSize = 100_000;
+
+    private int SampleSize => Math.Max(1, configuration.GetValue("WhatIf:SampleSize", DefaultSampleSize));
 
     /// <summary>The activity log's summary column holds 1,000 characters.</summary>
     private const int EntryLength = 1000;
@@ -90,7 +92,7 @@ public sealed class PermissionWhatIf(CrmDb db, IServiceScopeFactory scopes, Perm
                 {
                     if (lookups.Of(module.Key) is not null && AuditNames.TypeOfModule(module.Key) is { } type)
                     {
-                        samples[module.Key] = await SampleAsync(insideDb, type, cancellationToken);
+                        samples[module.Key] = await SampleAsync(insideDb, type, SampleSize, cancellationToken);
                     }
                 }
 
@@ -163,16 +165,16 @@ public sealed class PermissionWhatIf(CrmDb db, IServiceScopeFactory scopes, Perm
             Join(s.RuleShares.Select(r => $"{r.Module}/{r.Access}/{Join(r.OwnerIds)}")));
     }
 
-    private static async Task<ModuleSample> SampleAsync(CrmDb source, Type type, CancellationToken cancellationToken) =>
-        await (Task<ModuleSample>)s_sample.MakeGenericMethod(type).Invoke(null, [source, cancellationToken])!;
+    private static async Task<ModuleSample> SampleAsync(CrmDb source, Type type, int size, CancellationToken cancellationToken) =>
+        await (Task<ModuleSample>)s_sample.MakeGenericMethod(type).Invoke(null, [source, size, cancellationToken])!;
 
-    private static async Task<ModuleSample> SampleOfAsync<T>(CrmDb source, CancellationToken cancellationToken)
+    private static async Task<ModuleSample> SampleOfAsync<T>(CrmDb source, int size, CancellationToken cancellationToken)
         where T : class
     {
         var records = source.Set<T>().AsNoTracking();
         var total = await records.CountAsync(cancellationToken);
         // Newest first: the primary key reads them in order, and the newest records are the ones people work on.
-        var ids = await records.Select(r => EF.Property<int>(r, "Id")).OrderByDescending(id => id).Take(SampleSize).ToListAsync(cancellationToken);
+        var ids = await records.Select(r => EF.Property<int>(r, "Id")).OrderByDescending(id => id).Take(size).ToListAsync(cancellationToken);
         return new ModuleSample(ids, total);
     }
 

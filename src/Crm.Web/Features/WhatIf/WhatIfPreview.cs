@@ -11,7 +11,7 @@ public sealed record FieldChange(string Module, string ModuleTitle, string Field
 /// <summary>
 /// How many records of a module a user would newly see (<see cref="Gained"/>) or no longer see
 /// (<see cref="Lost"/>), read with the real row filter; <see cref="Sampled"/> when the module holds
-/// more than <see cref="PermissionWhatIf.SampleSize"/> records and only the newest were examined.
+/// more than <see cref="PermissionWhatIf.DefaultSampleSize"/> (or the configured <c>WhatIf:SampleSize</c>) records and only the newest were examined.
 /// </summary>
 public sealed record RecordChange(string Module, string ModuleTitle, int Gained, int Lost, int VisibleBefore, int VisibleAfter, bool Sampled);
 
