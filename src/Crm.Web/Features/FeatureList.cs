@@ -25,6 +25,7 @@ using Crm.Web.Features.Memos;
 using Crm.Web.Features.Notifications;
 using Crm.Web.Features.Products;
 using Crm.Web.Features.Roles;
+using Crm.Web.Features.RoleAudit;
 using Crm.Web.Features.Scheduler;
 using Crm.Web.Features.Search;
 using Crm.Web.Features.Settings;
@@ -33,6 +34,7 @@ using Crm.Web.Features.TwoFactor;
 using Crm.Web.Features.Users;
 using Crm.Web.Features.Vault;
 using Crm.Web.Features.Webhooks;
+using Crm.Web.Features.WhatIf;
 
 namespace Crm.Web.Features;
 
@@ -51,6 +53,8 @@ public static class FeatureList
         new UsersSetup(),
         new RolesSetup(),
         new AccessSetup(),
+        new WhatIfSetup(),
+        new RoleAuditSetup(),
         new EmailSetup(),
         new DepartmentsSetup(),
         new GroupsSetup(),

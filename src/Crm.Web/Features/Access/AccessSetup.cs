@@ -60,11 +60,12 @@ public sealed class AccessSetup : ICrmFeature
             .WithSummary("Explains the decision for ?userId=&module=&action= (or ?tokenId= for an API token, narrowed to its scopes) with every step that produced it.");
         access.MapGet("/defaults", async (HttpContext http, SaveModuleDefaults defaults, CancellationToken ct) =>
             (await defaults.ReadAsync(http.Actor(), ct)).ToHttp());
-        access.MapPut("/defaults", async (HttpContext http, List<ModuleDefaultInput> body, SaveModuleDefaults defaults, CancellationToken ct) =>
-            (await defaults.RunAsync(http.Actor(), body, ct)).ToHttp());
-        access.MapPut("/overrides/{userId:guid}", async (HttpContext http, Guid userId, List<GrantInput> body, SaveOverrides save, CancellationToken ct) =>
-            (await save.RunAsync(http.Actor(), userId, body, ct)).ToHttp())
-            .WithSummary("Replaces a user's individual permissions (each wins over the role and groups for its module and action).");
+        access.MapPut("/defaults", async (HttpContext http, bool? dryRun, List<ModuleDefaultInput> body, SaveModuleDefaults defaults, CancellationToken ct) =>
+            dryRun == true ? (await defaults.PreviewAsync(http.Actor(), body, ct)).ToHttp() : (await defaults.RunAsync(http.Actor(), body, ct)).ToHttp())
+            .WithSummary("Sets the organisation defaults. With ?dryRun=true, saves nothing and answers who would gain and lose what.");
+        access.MapPut("/overrides/{userId:guid}", async (HttpContext http, Guid userId, bool? dryRun, List<GrantInput> body, SaveOverrides save, CancellationToken ct) =>
+            dryRun == true ? (await save.PreviewAsync(http.Actor(), userId, body, ct)).ToHttp() : (await save.RunAsync(http.Actor(), userId, body, ct)).ToHttp())
+            .WithSummary("Replaces a user's individual permissions (each wins over the role and groups for its module and action). With ?dryRun=true, saves nothing and answers who would gain and lose what.");
         access.MapGet("/sharing-rules", async (HttpContext http, ListSharingRules list, CancellationToken ct) =>
             (await list.RunAsync(http.Actor(), ct)).ToHttp())
             .WithSummary("The sharing rules: records of a module owned by members of a group, role or department shared with another, read or edit.");

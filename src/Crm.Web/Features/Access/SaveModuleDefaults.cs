@@ -1,5 +1,6 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
+using Crm.Web.Features.WhatIf;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
@@ -13,8 +14,12 @@ public sealed record ModuleDefaultInput(string Module, OrganisationDefault Acces
 /// The organisation-wide default of each module: Private (only grants count), Public read
 /// (everyone sees every record) or Public read/write (everyone may also edit).
 /// </summary>
-public sealed class SaveModuleDefaults(CrmDb db, PermissionCatalog catalog, ActivityLog activity)
+public sealed class SaveModuleDefaults(CrmDb db, PermissionCatalog catalog, ActivityLog activity, PermissionWhatIf whatIf)
 {
+    /// <summary>What saving these defaults would change for everyone, without saving them (<c>?dryRun=true</c>, the page's Preview).</summary>
+    public Task<Result<WhatIfPreview>> PreviewAsync(Actor actor, IReadOnlyList<ModuleDefaultInput> defaults, CancellationToken cancellationToken) =>
+        whatIf.RunAsync(actor, "organisation defaults", (inside, ct) => inside.GetRequiredService<SaveModuleDefaults>().RunAsync(actor, defaults, ct), cancellationToken);
+
     public async Task<Result<IReadOnlyList<ModuleDefaultInput>>> ReadAsync(Actor actor, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator)

@@ -1,6 +1,7 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
 using Crm.Web.Features.Roles;
+using Crm.Web.Features.WhatIf;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
@@ -12,8 +13,15 @@ namespace Crm.Web.Features.Access;
 /// Individual permissions for one user that win over their role and groups (also when narrower).
 /// The given list replaces the user's overrides; what is not listed follows the role again.
 /// </summary>
-public sealed class SaveOverrides(CrmDb db, PermissionCatalog catalog, ActivityLog activity)
+public sealed class SaveOverrides(CrmDb db, PermissionCatalog catalog, ActivityLog activity, PermissionWhatIf whatIf)
 {
+    /// <summary>What saving these individual permissions would change, without saving them (<c>?dryRun=true</c>, the page's Preview).</summary>
+    public async Task<Result<WhatIfPreview>> PreviewAsync(Actor actor, Guid userId, IReadOnlyList<GrantInput> overrides, CancellationToken cancellationToken)
+    {
+        var name = await db.Users.Where(u => u.Id == userId).Select(u => u.FullName).FirstOrDefaultAsync(cancellationToken);
+        return await whatIf.RunAsync(actor, $"individual permissions of {name}", (inside, ct) => inside.GetRequiredService<SaveOverrides>().RunAsync(actor, userId, overrides, ct), cancellationToken);
+    }
+
     public async Task<Result> RunAsync(Actor actor, Guid userId, IReadOnlyList<GrantInput> overrides, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator || actor.IsPreview)

@@ -20,6 +20,9 @@ public sealed class GroupFormPage(ReadGroup read, ListPossibleMembers possibleMe
 
     public IReadOnlyList<GroupMemberView> People { get; private set; } = [];
 
+    /// <summary>What saving the form would change for whom, after Preview.</summary>
+    public WhatIf.WhatIfPreview? WhatIf { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(int? id, CancellationToken cancellationToken)
     {
         Id = id;
@@ -64,6 +67,32 @@ public sealed class GroupFormPage(ReadGroup read, ListPossibleMembers possibleMe
 
             result.CopyTo(ModelState);
         }
+
+        return await ShowAgainAsync(id, cancellationToken);
+    }
+
+    /// <summary>Preview, beside Save: the same save, rolled back, and who would gain or lose what.</summary>
+    public async Task<IActionResult> OnPostPreviewAsync(int? id, CancellationToken cancellationToken)
+    {
+        Id = id;
+        if (ModelState.IsValid)
+        {
+            var result = await save.PreviewAsync(HttpContext.Actor(), id, new GroupInput(Input.Name, Input.Description, Input.MemberIds),
+                GroupFields.All, cancellationToken);
+            if (result.Outcome == Outcome.NotFound)
+            {
+                return NotFound();
+            }
+
+            WhatIf = result.Value;
+            result.CopyTo(ModelState);
+        }
+
+        return await ShowAgainAsync(id, cancellationToken);
+    }
+
+    private async Task<IActionResult> ShowAgainAsync(int? id, CancellationToken cancellationToken)
+    {
 
         if (id is { } existing && (await read.RunAsync(HttpContext.Actor(), existing, cancellationToken)).Value is { } current)
         {

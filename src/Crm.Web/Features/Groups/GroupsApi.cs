@@ -28,10 +28,12 @@ public static class GroupsApi
                 (await grants.ReadAsync(http.Actor(), id, cancellationToken)).ToHttp())
             .WithName("GetGroupGrants");
 
-        groups.MapPut("/{id:int}/grants", async (int id, List<GrantInput> body, HttpContext http, SaveGroupGrants grants, CancellationToken cancellationToken) =>
-                (await grants.RunAsync(http.Actor(), id, body, cancellationToken)).ToHttp())
+        groups.MapPut("/{id:int}/grants", async (int id, bool? dryRun, List<GrantInput> body, HttpContext http, SaveGroupGrants grants, CancellationToken cancellationToken) =>
+                dryRun == true
+                    ? (await grants.PreviewAsync(http.Actor(), id, body, cancellationToken)).ToHttp()
+                    : (await grants.RunAsync(http.Actor(), id, body, cancellationToken)).ToHttp())
             .WithName("SetGroupGrants")
-            .WithSummary("Replaces the permissions the group adds to its members: a list of {module, action, scope}.");
+            .WithSummary("Replaces the permissions the group adds to its members: a list of {module, action, scope}. With ?dryRun=true, saves nothing and answers who would gain and lose what.");
 
         groups.MapPost("", async (GroupRequest body, HttpContext http, SaveGroup save, CancellationToken cancellationToken) =>
                 (await save.RunAsync(http.Actor(), null, body.ToInput(), GroupFields.All, cancellationToken))
@@ -39,7 +41,7 @@ public static class GroupsApi
             .WithName("CreateGroup")
             .WithSummary("Creates a group; memberIds are user ids.");
 
-        groups.MapPatch("/{id:int}", async (int id, JsonElement body, HttpContext http, SaveGroup save, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
+        groups.MapPatch("/{id:int}", async (int id, bool? dryRun, JsonElement body, HttpContext http, SaveGroup save, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
             {
                 var patch = PatchBody.Read<GroupRequest>(body, json.Value.SerializerOptions);
                 if (!patch.IsOk)
@@ -51,11 +53,13 @@ public static class GroupsApi
                 fields |= patch.Value.Has("name") ? GroupFields.Name : GroupFields.None;
                 fields |= patch.Value.Has("description") ? GroupFields.Description : GroupFields.None;
                 fields |= patch.Value.Has("memberIds") ? GroupFields.Members : GroupFields.None;
-                return (await save.RunAsync(http.Actor(), id, patch.Value.Value.ToInput(), fields, cancellationToken)).ToHttp();
+                return dryRun == true
+                    ? (await save.PreviewAsync(http.Actor(), id, patch.Value.Value.ToInput(), fields, cancellationToken)).ToHttp()
+                    : (await save.RunAsync(http.Actor(), id, patch.Value.Value.ToInput(), fields, cancellationToken)).ToHttp();
             })
             .Accepts<GroupRequest>("application/json")
             .WithName("UpdateGroup")
-            .WithSummary("Changes only the fields present in the body; memberIds replaces the whole member list.");
+            .WithSummary("Changes only the fields present in the body; memberIds replaces the whole member list. With ?dryRun=true, saves nothing and answers who would gain and lose what.");
 
         groups.MapDelete("/{id:int}", async (int id, HttpContext http, DeleteGroup delete, CancellationToken cancellationToken) =>
                 (await delete.RunAsync(http.Actor(), id, cancellationToken)).ToHttp())

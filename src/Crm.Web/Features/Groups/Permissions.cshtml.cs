@@ -17,6 +17,9 @@ public sealed class GroupPermissionsPage(SaveGroupGrants grants, PermissionCatal
     public bool Saved { get; private set; }
     public string? Error { get; private set; }
 
+    /// <summary>What saving the matrix would change for whom, after Preview.</summary>
+    public WhatIf.WhatIfPreview? WhatIf { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(int id, bool saved, CancellationToken cancellationToken)
     {
         Saved = saved;
@@ -38,6 +41,27 @@ public sealed class GroupPermissionsPage(SaveGroupGrants grants, PermissionCatal
 
         Error = string.Join(" ", result.Errors.Values.SelectMany(m => m).DefaultIfEmpty(result.Message ?? ""));
         return await ShowAsync(id, cancellationToken);
+    }
+
+    /// <summary>Preview, beside Save: the same save, rolled back, and who would gain or lose what; the posted matrix stays on the form.</summary>
+    public async Task<IActionResult> OnPostPreviewAsync(int id, CancellationToken cancellationToken)
+    {
+        var posted = GrantMatrix.Read(Grants, emptyMeansInherit: false);
+        var result = await grants.PreviewAsync(HttpContext.Actor(), id, posted, cancellationToken);
+        if (result.Outcome == Outcome.NotFound)
+        {
+            return NotFound();
+        }
+
+        WhatIf = result.Value;
+        Error = result.IsOk ? null : string.Join(" ", result.Errors.Values.SelectMany(m => m).DefaultIfEmpty(result.Message ?? ""));
+        var shown = await ShowAsync(id, cancellationToken);
+        if (shown is PageResult)
+        {
+            Matrix = Matrix with { Values = GrantMatrix.From(posted.Where(g => Enum.IsDefined(g.Scope))) };
+        }
+
+        return shown;
     }
 
     private async Task<IActionResult> ShowAsync(int id, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
+using Crm.Web.Features.WhatIf;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
@@ -23,13 +24,20 @@ public enum GroupFields
 /// Creates a group (<c>id</c> null) or changes its name, description and members. Grants are the
 /// permission editor's business and are left as they are.
 /// </summary>
-public sealed class SaveGroup(CrmDb db, ActivityLog activity)
+public sealed class SaveGroup(CrmDb db, ActivityLog activity, PermissionWhatIf whatIf)
 {
     public const int NameMaxLength = 100;
     public const int DescriptionMaxLength = 500;
 
     /// <summary>Far above any real group; stops a request from turning into an enormous IN list.</summary>
     public const int MaxMembers = 10_000;
+
+    /// <summary>What saving this group (its members above all) would change for whom, without saving it (<c>?dryRun=true</c>, the page's Preview).</summary>
+    public async Task<Result<WhatIfPreview>> PreviewAsync(Actor actor, int? id, GroupInput input, GroupFields fields, CancellationToken cancellationToken)
+    {
+        var name = id is null ? input.Name : await db.Groups.Where(g => g.Id == id).Select(g => g.Name).FirstOrDefaultAsync(cancellationToken);
+        return await whatIf.RunAsync(actor, $"group {name}", async (inside, ct) => await inside.GetRequiredService<SaveGroup>().RunAsync(actor, id, input, fields, ct), cancellationToken);
+    }
 
     public async Task<Result<GroupView>> RunAsync(Actor actor, int? id, GroupInput input, GroupFields fields, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
 using Crm.Web.Features.Roles;
+using Crm.Web.Features.WhatIf;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
@@ -12,8 +13,15 @@ namespace Crm.Web.Features.Groups;
 /// The permissions a group adds to its members (on top of their roles; the widest wins, an
 /// individual override still beats both). The given matrix replaces the group's grants.
 /// </summary>
-public sealed class SaveGroupGrants(CrmDb db, PermissionCatalog catalog, ActivityLog activity)
+public sealed class SaveGroupGrants(CrmDb db, PermissionCatalog catalog, ActivityLog activity, PermissionWhatIf whatIf)
 {
+    /// <summary>What saving these grants would change for the members, without saving them (<c>?dryRun=true</c>, the page's Preview).</summary>
+    public async Task<Result<WhatIfPreview>> PreviewAsync(Actor actor, int groupId, IReadOnlyList<GrantInput> grants, CancellationToken cancellationToken)
+    {
+        var name = await db.Groups.Where(g => g.Id == groupId).Select(g => g.Name).FirstOrDefaultAsync(cancellationToken);
+        return await whatIf.RunAsync(actor, $"permissions of group {name}", (inside, ct) => inside.GetRequiredService<SaveGroupGrants>().RunAsync(actor, groupId, grants, ct), cancellationToken);
+    }
+
     public async Task<Result<IReadOnlyList<GrantInput>>> ReadAsync(Actor actor, int groupId, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator)

@@ -28,6 +28,17 @@ public sealed class EditRolePage(
     public string? Notice { get; private set; }
     public string? GrantsError { get; private set; }
 
+    /// <summary>What saving the permissions or the field rules would change for whom, after Preview.</summary>
+    public WhatIf.WhatIfPreview? WhatIf { get; private set; }
+
+    /// <summary>The field rules to show: the posted ones after a preview, else the role's.</summary>
+    public FieldAccess? FieldRuleOf(string module, string field) => _postedFieldRules is { } posted
+        ? posted.FirstOrDefault(r => r.Module == module && r.Field == field)?.Access
+        : Role.FieldRules.FirstOrDefault(r => r.Module == module && r.Field == field)?.Access;
+
+    private IReadOnlyList<GrantInput>? _postedGrants;
+    private List<FieldRuleInput>? _postedFieldRules;
+
     public async Task<IActionResult> OnGetAsync(int id, string? notice, CancellationToken cancellationToken)
     {
         if (!await LoadAsync(id, cancellationToken))
@@ -52,12 +63,30 @@ public sealed class EditRolePage(
     public async Task<IActionResult> OnPostGrantsAsync(int id, CancellationToken cancellationToken) =>
         await AfterAsync(id, await saveGrants.RunAsync(HttpContext.Actor(), id, GrantMatrix.Read(Grants, emptyMeansInherit: false), cancellationToken), keepInput: false, cancellationToken);
 
-    public async Task<IActionResult> OnPostFieldsAsync(int id, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostFieldsAsync(int id, CancellationToken cancellationToken) =>
+        await AfterAsync(id, await saveFieldRules.RunAsync(HttpContext.Actor(), id, PostedFieldRules(), cancellationToken), keepInput: false, cancellationToken);
+
+    /// <summary>Preview beside "Save permissions": the same save, rolled back; the posted matrix stays on the form.</summary>
+    public async Task<IActionResult> OnPostGrantsPreviewAsync(int id, CancellationToken cancellationToken)
     {
-        var rules = FieldRules.Select(p => (Parts: p.Key.Split(':', 2), p.Value)).Where(p => p.Parts.Length == 2)
-            .Select(p => new FieldRuleInput(p.Parts[0], p.Parts[1], Enum.TryParse<FieldAccess>(p.Value, out var access) ? access : null)).ToList();
-        return await AfterAsync(id, await saveFieldRules.RunAsync(HttpContext.Actor(), id, rules, cancellationToken), keepInput: false, cancellationToken);
+        _postedGrants = GrantMatrix.Read(Grants, emptyMeansInherit: false);
+        var result = await saveGrants.PreviewAsync(HttpContext.Actor(), id, _postedGrants, cancellationToken);
+        WhatIf = result.Value;
+        return await AfterAsync(id, result, keepInput: false, cancellationToken, previewed: true);
     }
+
+    /// <summary>Preview beside "Save field rules": the same save, rolled back; the posted choices stay on the form.</summary>
+    public async Task<IActionResult> OnPostFieldsPreviewAsync(int id, CancellationToken cancellationToken)
+    {
+        _postedFieldRules = PostedFieldRules();
+        var result = await saveFieldRules.PreviewAsync(HttpContext.Actor(), id, _postedFieldRules, cancellationToken);
+        WhatIf = result.Value;
+        return await AfterAsync(id, result, keepInput: false, cancellationToken, previewed: true);
+    }
+
+    private List<FieldRuleInput> PostedFieldRules() =>
+        FieldRules.Select(p => (Parts: p.Key.Split(':', 2), p.Value)).Where(p => p.Parts.Length == 2)
+            .Select(p => new FieldRuleInput(p.Parts[0], p.Parts[1], Enum.TryParse<FieldAccess>(p.Value, out var access) ? access : null)).ToList();
 
     public async Task<IActionResult> OnPostDeleteAsync(int id, CancellationToken cancellationToken)
     {
@@ -65,14 +94,14 @@ public sealed class EditRolePage(
         return result.IsOk ? Redirect("/admin/roles") : await AfterAsync(id, result, keepInput: false, cancellationToken);
     }
 
-    private async Task<IActionResult> AfterAsync(int id, Result result, bool keepInput, CancellationToken cancellationToken)
+    private async Task<IActionResult> AfterAsync(int id, Result result, bool keepInput, CancellationToken cancellationToken, bool previewed = false)
     {
         if (result.Outcome == Outcome.NotFound)
         {
             return NotFound();
         }
 
-        if (result.IsOk)
+        if (result.IsOk && !previewed)
         {
             return Redirect($"/admin/roles/{id}?notice=saved");
         }
@@ -108,6 +137,6 @@ public sealed class EditRolePage(
     private async Task LoadFormsAsync(CancellationToken cancellationToken)
     {
         Fields = new RoleFieldsModel(Input, (await listRoles.RunAsync(HttpContext.Actor(), cancellationToken)).Value ?? [], Role.Id, ModelState);
-        Matrix = new GrantMatrix(catalog.Modules, GrantMatrix.From(Role.Grants), OffersInherit: false);
+        Matrix = new GrantMatrix(catalog.Modules, GrantMatrix.From(_postedGrants?.Where(g => Enum.IsDefined(g.Scope)) ?? Role.Grants), OffersInherit: false);
     }
 }

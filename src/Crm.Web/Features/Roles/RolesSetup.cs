@@ -38,11 +38,12 @@ public sealed class RolesSetup : ICrmFeature
             (await save.RunAsync(http.Actor(), null, body, ct)).ToHttp(id => Results.Created($"/api/v1/roles/{id}", new { id })));
         roles.MapPut("/{id:int}", async (HttpContext http, int id, RoleInput body, SaveRole save, CancellationToken ct) =>
             (await save.RunAsync(http.Actor(), id, body, ct)).ToHttp(_ => Results.NoContent()));
-        roles.MapPut("/{id:int}/grants", async (HttpContext http, int id, List<GrantInput> body, SaveRoleGrants save, CancellationToken ct) =>
-            (await save.RunAsync(http.Actor(), id, body, ct)).ToHttp())
-            .WithSummary("Replaces the role's grants: a list of {module, action, scope}; what is not listed is not granted.");
-        roles.MapPut("/{id:int}/field-rules", async (HttpContext http, int id, List<FieldRuleInput> body, SaveRoleFieldRules save, CancellationToken ct) =>
-            (await save.RunAsync(http.Actor(), id, body, ct)).ToHttp());
+        roles.MapPut("/{id:int}/grants", async (HttpContext http, int id, bool? dryRun, List<GrantInput> body, SaveRoleGrants save, CancellationToken ct) =>
+            dryRun == true ? (await save.PreviewAsync(http.Actor(), id, body, ct)).ToHttp() : (await save.RunAsync(http.Actor(), id, body, ct)).ToHttp())
+            .WithSummary("Replaces the role's grants: a list of {module, action, scope}; what is not listed is not granted. With ?dryRun=true, saves nothing and answers who would gain and lose what.");
+        roles.MapPut("/{id:int}/field-rules", async (HttpContext http, int id, bool? dryRun, List<FieldRuleInput> body, SaveRoleFieldRules save, CancellationToken ct) =>
+            dryRun == true ? (await save.PreviewAsync(http.Actor(), id, body, ct)).ToHttp() : (await save.RunAsync(http.Actor(), id, body, ct)).ToHttp())
+            .WithSummary("Replaces the role's field rules. With ?dryRun=true, saves nothing and answers who would gain and lose what.");
         roles.MapDelete("/{id:int}", async (HttpContext http, int id, DeleteRole delete, CancellationToken ct) =>
             (await delete.RunAsync(http.Actor(), id, ct)).ToHttp());
     }

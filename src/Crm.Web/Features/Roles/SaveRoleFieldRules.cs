@@ -1,5 +1,6 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
+using Crm.Web.Features.WhatIf;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
@@ -8,8 +9,15 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Web.Features.Roles;
 
 /// <summary>Which sensitive fields holders of a role may not see, or may not change.</summary>
-public sealed class SaveRoleFieldRules(CrmDb db, PermissionCatalog catalog, ActivityLog activity)
+public sealed class SaveRoleFieldRules(CrmDb db, PermissionCatalog catalog, ActivityLog activity, PermissionWhatIf whatIf)
 {
+    /// <summary>What saving these field rules would change for whom, without saving them (<c>?dryRun=true</c>, the page's Preview).</summary>
+    public async Task<Result<WhatIfPreview>> PreviewAsync(Actor actor, int roleId, IReadOnlyList<FieldRuleInput> rules, CancellationToken cancellationToken)
+    {
+        var name = await db.Roles.Where(r => r.Id == roleId).Select(r => r.Name).FirstOrDefaultAsync(cancellationToken);
+        return await whatIf.RunAsync(actor, $"field rules of role {name}", (inside, ct) => inside.GetRequiredService<SaveRoleFieldRules>().RunAsync(actor, roleId, rules, ct), cancellationToken);
+    }
+
     public async Task<Result> RunAsync(Actor actor, int roleId, IReadOnlyList<FieldRuleInput> rules, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator || actor.IsPreview)

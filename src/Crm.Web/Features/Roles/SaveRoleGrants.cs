@@ -1,5 +1,6 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
+using Crm.Web.Features.WhatIf;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
@@ -13,8 +14,15 @@ public sealed record GrantInput(string Module, string Action, Scope Scope);
 /// Replaces a role's grants with the given matrix. Every change is spelled out in the activity
 /// log (module, action, old scope → new scope).
 /// </summary>
-public sealed class SaveRoleGrants(CrmDb db, PermissionCatalog catalog, ActivityLog activity)
+public sealed class SaveRoleGrants(CrmDb db, PermissionCatalog catalog, ActivityLog activity, PermissionWhatIf whatIf)
 {
+    /// <summary>What saving these grants would change for whom, without saving them (<c>?dryRun=true</c>, the page's Preview).</summary>
+    public async Task<Result<WhatIfPreview>> PreviewAsync(Actor actor, int roleId, IReadOnlyList<GrantInput> grants, CancellationToken cancellationToken)
+    {
+        var name = await db.Roles.Where(r => r.Id == roleId).Select(r => r.Name).FirstOrDefaultAsync(cancellationToken);
+        return await whatIf.RunAsync(actor, $"permissions of role {name}", (inside, ct) => inside.GetRequiredService<SaveRoleGrants>().RunAsync(actor, roleId, grants, ct), cancellationToken);
+    }
+
     public async Task<Result> RunAsync(Actor actor, int roleId, IReadOnlyList<GrantInput> grants, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator || actor.IsPreview)

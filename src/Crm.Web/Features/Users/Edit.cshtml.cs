@@ -18,8 +18,13 @@ public sealed class EditUserPage(
     [BindProperty]
     public Dictionary<string, string> Grants { get; set; } = [];
 
-    public GrantMatrix Overrides => new(catalog.Modules, GrantMatrix.From(Person.Overrides), OffersInherit: true, InheritLabel: "(from role)");
+    public GrantMatrix Overrides => new(catalog.Modules, GrantMatrix.From(_postedOverrides?.Where(g => Enum.IsDefined(g.Scope)) ?? Person.Overrides), OffersInherit: true, InheritLabel: "(from role)");
     public string? OverridesError { get; private set; }
+
+    /// <summary>What saving the user's details or individual permissions would change for whom, after Preview.</summary>
+    public WhatIf.WhatIfPreview? WhatIf { get; private set; }
+
+    private IReadOnlyList<Roles.GrantInput>? _postedOverrides;
 
     public UserDetails Person { get; private set; } = null!;
     public UserFieldsModel Fields { get; private set; } = null!;
@@ -60,6 +65,35 @@ public sealed class EditUserPage(
 
         result.CopyTo(ModelState);
         return await RedisplayAsync(id, cancellationToken);
+    }
+
+    /// <summary>Preview beside Save: the same update, rolled back, and who would gain or lose what (a new role, groups, departments).</summary>
+    public async Task<IActionResult> OnPostWhatIfAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var result = await updateUser.PreviewAsync(HttpContext.Actor(), id, Input.ToInput(), cancellationToken);
+        if (result.Outcome == Outcome.NotFound)
+        {
+            return NotFound();
+        }
+
+        WhatIf = result.Value;
+        result.CopyTo(ModelState);
+        return await RedisplayAsync(id, cancellationToken);
+    }
+
+    /// <summary>Preview beside "Save individual permissions": the same save, rolled back; the posted matrix stays on the form.</summary>
+    public async Task<IActionResult> OnPostOverridesWhatIfAsync(Guid id, CancellationToken cancellationToken)
+    {
+        _postedOverrides = GrantMatrix.Read(Grants, emptyMeansInherit: true);
+        var result = await saveOverrides.PreviewAsync(HttpContext.Actor(), id, _postedOverrides, cancellationToken);
+        if (result.Outcome == Outcome.NotFound)
+        {
+            return NotFound();
+        }
+
+        WhatIf = result.Value;
+        OverridesError = result.IsOk ? null : string.Join(" ", result.Errors.Values.SelectMany(m => m).DefaultIfEmpty(result.Message ?? ""));
+        return await RedisplayWithStoredValuesAsync(id, cancellationToken);
     }
 
     public async Task<IActionResult> OnPostOverridesAsync(Guid id, CancellationToken cancellationToken)

@@ -1,9 +1,11 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Account;
 using Crm.Web.Features.Activity;
+using Crm.Web.Features.WhatIf;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Users;
 
@@ -12,8 +14,15 @@ namespace Crm.Web.Features.Users;
 /// change their own role or administrator flag (another administrator must), and the last active
 /// administrator cannot lose the flag.
 /// </summary>
-public sealed class UpdateUser(CrmDb db, UserManager<CrmUser> users, ActivityLog activity)
+public sealed class UpdateUser(CrmDb db, UserManager<CrmUser> users, ActivityLog activity, PermissionWhatIf whatIf)
 {
+    /// <summary>What saving these details (role, groups, departments, administrator flag) would change for whom, without saving them (<c>?dryRun=true</c>, the page's Preview).</summary>
+    public async Task<Result<WhatIfPreview>> PreviewAsync(Actor actor, Guid userId, UserInput input, CancellationToken cancellationToken)
+    {
+        var name = await db.Users.Where(u => u.Id == userId).Select(u => u.FullName).FirstOrDefaultAsync(cancellationToken);
+        return await whatIf.RunAsync(actor, $"role and memberships of {name}", (inside, ct) => inside.GetRequiredService<UpdateUser>().RunAsync(actor, userId, input, ct), cancellationToken);
+    }
+
     public async Task<Result> RunAsync(Actor actor, Guid userId, UserInput input, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator || actor.IsPreview)
@@ -56,7 +65,8 @@ public sealed class UpdateUser(CrmDb db, UserManager<CrmUser> users, ActivityLog
         }
 
         var changes = Describe(user, input, email);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // A preview already holds the transaction it will roll back: the save joins it.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         if (!string.Equals(user.Email, email, StringComparison.Ordinal))
         {
             user.Email = email;
@@ -79,7 +89,11 @@ public sealed class UpdateUser(CrmDb db, UserManager<CrmUser> users, ActivityLog
         activity.Record(actor, privilegesChanged ? ActivityKinds.PermissionChanged : ActivityKinds.UserChanged,
             $"Changed {user.FullName} <{email}>: {changes}", user.Id);
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return Result.Ok();
     }
 

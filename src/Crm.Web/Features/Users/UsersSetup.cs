@@ -42,9 +42,9 @@ public sealed class UsersSetup : ICrmFeature
             (await create.RunAsync(http.Actor(), body, http, ct)).ToHttp(c => Results.Created($"/api/v1/users/{c.Id}", c)))
             .WithSummary("Adds a user; the answer carries the set-password link once (a welcome email is queued too).");
 
-        users.MapPut("/{id:guid}", async (HttpContext http, Guid id, UserInput body, UpdateUser update, CancellationToken ct) =>
-            (await update.RunAsync(http.Actor(), id, body, ct)).ToHttp())
-            .WithSummary("Replaces a user's details, role, memberships and administrator flag.");
+        users.MapPut("/{id:guid}", async (HttpContext http, Guid id, bool? dryRun, UserInput body, UpdateUser update, CancellationToken ct) =>
+            dryRun == true ? (await update.PreviewAsync(http.Actor(), id, body, ct)).ToHttp() : (await update.RunAsync(http.Actor(), id, body, ct)).ToHttp())
+            .WithSummary("Replaces a user's details, role, memberships and administrator flag. With ?dryRun=true, saves nothing and answers who would gain and lose what.");
 
         users.MapPost("/{id:guid}/deactivate", async (HttpContext http, Guid id, SetUserActive set, CancellationToken ct) =>
             (await set.RunAsync(http.Actor(), id, false, ct)).ToHttp());
