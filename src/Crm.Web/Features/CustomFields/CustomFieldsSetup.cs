@@ -18,6 +18,8 @@ public sealed class CustomFieldsSetup : ICrmFeature
         services.AddScoped<SaveCustomField>();
         services.AddScoped<DeleteCustomField>();
         services.AddScoped<CustomFieldRecords>();
+        services.AddScoped<CustomFieldValues>();
+        services.AddScoped<Records.IRecordCustomFields>(s => s.GetRequiredService<CustomFieldValues>());
         services.AddSection(new Section(
             "Custom fields",
             "Business-specific fields on companies, contacts, leads, deals and the other modules.",
