@@ -15,15 +15,15 @@ public sealed class CustomFieldRecords(CrmDb db, IEnumerable<IRecordLookup> look
     /// <summary>How many records of <paramref name="module"/> have no value of field <paramref name="fieldId"/> (all of them for a new field).</summary>
     public async Task<int> CountLackingAsync(string module, int? fieldId, CancellationToken cancellationToken)
     {
-        if (TypeOf(module) is not { } type)
+        if (TableOf(module) is not { } table)
         {
             return 0;
         }
 
-        // The module's record type is known only at run time; IQueryable is covariant, so its set counts as objects.
-        var set = (IQueryable<object>)s_set.MakeGenericMethod(type).Invoke(db, null)!;
-        var records = await set.CountAsync(cancellationToken);
-        return fieldId is { } id ? records - await db.Set<CustomFieldValue>().CountAsync(v => v.FieldId == id, cancellationToken) : records;
+        // The table's name comes from the EF model, never from input; the field's ID is a parameter.
+        var sql = "SELECT COUNT(*) AS \"Value\" FROM \"" + table + "\" r WHERE NOT EXISTS "
+            + "(SELECT 1 FROM \"CustomFieldValues\" v WHERE v.\"FieldId\" = {0} AND v.\"RecordId\" = r.\"Id\")";
+        return await db.Database.SqlQueryRaw<int>(sql, fieldId ?? 0).SingleAsync(cancellationToken);
     }
 
     /// <summary>Gives every record of the field's module without a value the <paramref name="value"/>, in the caller's transaction.</summary>
@@ -57,17 +57,13 @@ public sealed class CustomFieldRecords(CrmDb db, IEnumerable<IRecordLookup> look
         return await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
     }
 
-    private static readonly System.Reflection.MethodInfo s_set = typeof(DbContext).GetMethod(nameof(DbContext.Set), Type.EmptyTypes)!;
-
-    private Type? TypeOf(string module)
+    private string? TableOf(string module)
     {
         if (!AuditNames.KnowsModules)
         {
             AuditNames.LearnModules(lookups);
         }
 
-        return AuditNames.TypeOfModule(module);
+        return AuditNames.TypeOfModule(module) is { } type ? db.Model.FindEntityType(type)?.GetTableName() : null;
     }
-
-    private string? TableOf(string module) => TypeOf(module) is { } type ? db.Model.FindEntityType(type)?.GetTableName() : null;
 }
