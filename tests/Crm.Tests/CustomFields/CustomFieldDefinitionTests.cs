@@ -185,6 +185,13 @@ public sealed class CustomFieldDefinitionTests(CustomFieldsApp app) : IClassFixt
         var numbers = await app.InDatabaseAsync(db => db.Set<CustomFieldValue>().Where(v => v.FieldId == id).OrderBy(v => v.NumberValue).Select(v => v.NumberValue).ToListAsync());
         Assert.Equal([12d, 250d], numbers);
 
+        // The list page shows the field with its count of values.
+        var (listed, index) = await admin.GetPageAsync("/admin/custom-fields?module=leads");
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        var row = index.QuerySelector($"tr[data-field-id='{id}']")!;
+        Assert.Contains("No. employees", row.TextContent, StringComparison.Ordinal);
+        Assert.Equal("2", row.QuerySelector("td.text-end")!.TextContent.Trim());
+
         // The delete: the page counts the values first; the delete removes them, audited with the count.
         var (_, edit) = await admin.GetPageAsync($"/admin/custom-fields/{id}/edit");
         Assert.Contains("2 records hold values", edit.QuerySelector("#delete-impact")!.TextContent, StringComparison.Ordinal);
