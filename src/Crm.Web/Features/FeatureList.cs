@@ -8,6 +8,7 @@ using Crm.Web.Features.Automation;
 using Crm.Web.Features.Companies;
 using Crm.Web.Features.Contacts;
 using Crm.Web.Features.Countries;
+using Crm.Web.Features.CustomFields;
 using Crm.Web.Features.Deals;
 using Crm.Web.Features.Demo;
 using Crm.Web.Features.Departments;
@@ -80,6 +81,7 @@ public static class FeatureList
         new ActivitySetup(),
         new MailingsSetup(),
         new VaultSetup(),
+        new CustomFieldsSetup(),
         new HealthSetup(),
         new GdprSetup(),
         new AdministrationSetup(),

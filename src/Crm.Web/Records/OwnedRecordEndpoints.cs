@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Crm.Web.Data;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.Extensions.Options;
@@ -53,11 +54,15 @@ public static class OwnedRecordEndpoints
         // Built here so that a flag naming no property of the input fails at start-up, not at the first PATCH.
         _ = InputFields.All<TInput, TFields>();
 
+        // The module whose records these are, when it is one custom fields can be added to (ADR 0034).
+        var module = ReadableModules.All.FirstOrDefault(m => m.Details == typeof(TDetails))?.Key;
+
         // The handlers' parameters name no type of the module (its use cases come from the request's
         // services): so the Request Delegate Generator writes them at build time, as it does for the
         // modules' own routes, instead of each app compiling them again at start (ADR 0023).
-        group.MapGet("/{id:int}", (int id, HttpContext http, CancellationToken cancellationToken) =>
-                get(http.RequestServices.GetRequiredService<TRead>(), http.Actor(), id, cancellationToken))
+        group.MapGet("/{id:int}", async (int id, HttpContext http, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
+                await WithCustomFieldsAsync(await get(http.RequestServices.GetRequiredService<TRead>(), http.Actor(), id, cancellationToken),
+                    http, module, id, json.Value.SerializerOptions, cancellationToken))
             .WithName("Get" + edits.Name)
             .WithSummary(edits.GetSummary)
             .Produces(StatusCodes.Status200OK, edits.GetResponse ?? typeof(TDetails))
@@ -69,8 +74,9 @@ public static class OwnedRecordEndpoints
             {
                 var read = PatchBody.Read<TInput>(body, json.Value.SerializerOptions);
                 return !read.IsOk ? read.ToHttp()
-                    : (await save(http.RequestServices.GetRequiredService<TSave>(), http.Actor(), null, read.Value.Value, InputFields.All<TInput, TFields>(), cancellationToken))
-                        .ToHttp(d => Results.Created(location(d), d));
+                    : await SaveAsync(http, module, null, body, json.Value.SerializerOptions,
+                        () => save(http.RequestServices.GetRequiredService<TSave>(), http.Actor(), null, read.Value.Value, InputFields.All<TInput, TFields>(), cancellationToken),
+                        (d, answer) => Results.Created(location(d), answer), cancellationToken);
             })
             .Accepts<TInput>("application/json")
             .WithName("Create" + edits.Name)
@@ -83,7 +89,9 @@ public static class OwnedRecordEndpoints
             {
                 var patch = PatchBody.Read<TInput>(body, json.Value.SerializerOptions);
                 return !patch.IsOk ? patch.ToHttp()
-                    : (await save(http.RequestServices.GetRequiredService<TSave>(), http.Actor(), id, patch.Value.Value, InputFields.Given<TInput, TFields>(patch.Value), cancellationToken)).ToHttp();
+                    : await SaveAsync(http, module, id, body, json.Value.SerializerOptions,
+                        () => save(http.RequestServices.GetRequiredService<TSave>(), http.Actor(), id, patch.Value.Value, InputFields.Given<TInput, TFields>(patch.Value), cancellationToken),
+                        (_, answer) => Results.Ok(answer), cancellationToken);
             })
             .Accepts<TInput>("application/json")
             .WithName("Update" + edits.Name)
@@ -95,6 +103,64 @@ public static class OwnedRecordEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         return group;
+    }
+
+    /// <summary>
+    /// A save with the body's <c>customFields</c> (when the feature is there and the module has them):
+    /// checked before the module's save, so a refused value saves nothing; written after it in the
+    /// same transaction; and the answer is the record's details with its <c>customFields</c>.
+    /// </summary>
+    private static async Task<IResult> SaveAsync<TDetails>(
+        HttpContext http, string? module, int? id, JsonElement body, JsonSerializerOptions options,
+        Func<Task<Result<TDetails>>> save, Func<TDetails, object, IResult> answer, CancellationToken cancellationToken)
+    {
+        var custom = module is null ? null : http.RequestServices.GetService<IRecordCustomFields>();
+        if (custom is null)
+        {
+            return (await save()).ToHttp(d => answer(d, d!));
+        }
+
+        var actor = http.Actor();
+        var plan = await custom.CheckAsync(actor, module!, id, body, cancellationToken);
+        if (!plan.IsOk)
+        {
+            return plan.ToHttp();
+        }
+
+        var db = http.RequestServices.GetRequiredService<CrmDb>();
+        await using var transaction = plan.Value.IsEmpty || db.Database.CurrentTransaction is not null ? null : await db.Database.BeginTransactionAsync(cancellationToken);
+        var saved = await save();
+        if (!saved.IsOk)
+        {
+            return saved.ToHttp();
+        }
+
+        var recordId = (int)typeof(TDetails).GetProperty("Id")!.GetValue(saved.Value)!;
+        await custom.WriteAsync(plan.Value, module!, recordId, cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        var node = JsonSerializer.SerializeToNode(saved.Value, options)!.AsObject();
+        node[CustomFieldsProperty] = await custom.ReadAsync(actor, module!, recordId, cancellationToken);
+        return answer(saved.Value, node);
+    }
+
+    public const string CustomFieldsProperty = "customFields";
+
+    /// <summary>A record's GET answer with its <c>customFields</c>, when the feature is there and the module may have them.</summary>
+    private static async Task<IResult> WithCustomFieldsAsync(IResult result, HttpContext http, string? module, int id, JsonSerializerOptions options, CancellationToken cancellationToken)
+    {
+        if (module is null || http.RequestServices.GetService<IRecordCustomFields>() is not { } custom
+            || result is not IValueHttpResult { Value: { } value } || result is not IStatusCodeHttpResult { StatusCode: StatusCodes.Status200OK })
+        {
+            return result;
+        }
+
+        var node = JsonSerializer.SerializeToNode(value, value.GetType(), options)!.AsObject();
+        node[CustomFieldsProperty] = await custom.ReadAsync(http.Actor(), module, id, cancellationToken);
+        return Results.Ok(node);
     }
 
     /// <summary>

@@ -82,6 +82,10 @@ public sealed class HostileWorld
         Add("admin/vault/categories", vaultCategory);
         Add("vault", await CreateAsync("vault", $$"""{"name":"World account","categoryId":{{vaultCategory}},"password":"world vault password"}"""));
 
+        var customField = await CreateAsync("custom-fields", """{"module":"companies","key":"worldCode","label":"World code","type":"text"}""");
+        Add("custom-fields", customField);
+        Add("admin/custom-fields", customField);
+
         var gdpr = await CreateAsync("gdpr", """{"kind":"access","email":"world.person@example.com","receivedOn":"2026-11-20"}""");
         Add("gdpr", gdpr);
         Add("admin/gdpr", gdpr);

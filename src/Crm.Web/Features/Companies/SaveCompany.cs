@@ -115,7 +115,8 @@ public sealed class SaveCompany(CrmDb db, RecordEditing editing, TransferCompani
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Joins the caller's transaction when there is one (the kit's save with custom fields, ADR 0034).
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         // A new owner of an existing company is set by the transfer after the save, which moves its contacts with it.
         company = await OwnedRecord.StampSavedAsync(db, actor, now, company, input.Version, owner!.Value, ownerChanges: false, cancellationToken);
 
@@ -143,7 +144,11 @@ public sealed class SaveCompany(CrmDb db, RecordEditing editing, TransferCompani
             await transfer.MoveAsync(actor, [company.Id], owner!.Value, cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         db.ChangeTracker.Clear();
         return Result<CompanyDetails>.Ok((await ReadCompany.DetailsAsync(db, company.Id, cancellationToken))!);
     }

@@ -1,0 +1,219 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Crm.Web.Data;
+using Crm.Web.Features.Audit;
+using Crm.Web.Records;
+using Crm.Web.Security;
+using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Features.CustomFields;
+
+/// <summary>
+/// A record's custom field values for the kit (<see cref="IRecordCustomFields"/>). What an actor may
+/// see: every field for administrators; for everyone else not the admin-only ones (absent, as if they
+/// did not exist: an unknown key either way) nor those a field rule of their role hides; a field rule's
+/// read-only refuses a change. The record's history gets one "updated" entry naming each changed field
+/// (<c>customFields.key</c>, old → new); changes of admin-only fields are written under the field
+/// instead, where only administrators read the trail.
+/// </summary>
+public sealed class CustomFieldValues(CrmDb db, RecordAccess access, AuditContext audit) : IRecordCustomFields
+{
+    private sealed record Change(CustomField Field, StoredValue? Value);
+
+    private sealed record Plan(IReadOnlyList<Change> Changes);
+
+    public const string Prefix = "customFields";
+
+    /// <summary>The fields of <paramref name="module"/> the actor may see, by position, each with whether they may change it.</summary>
+    public async Task<IReadOnlyList<(CustomField Field, bool Editable)>> FieldsAsync(Actor actor, string module, CancellationToken cancellationToken)
+    {
+        var fields = await db.Set<CustomField>().AsNoTracking().Where(f => f.Module == module).OrderBy(f => f.Position).ThenBy(f => f.Id).ToListAsync(cancellationToken);
+        if (fields.Count == 0)
+        {
+            return [];
+        }
+
+        var rules = await access.FieldsAsync(actor, module, cancellationToken);
+        return [.. fields.Where(f => (actor.IsAdministrator || !f.AdminOnly) && rules.CanSee(f.Key)).Select(f => (f, rules.CanEdit(f.Key)))];
+    }
+
+    public async Task<Result<CustomFieldPlan>> CheckAsync(Actor actor, string moduleKey, int? id, JsonElement body, CancellationToken cancellationToken)
+    {
+        var module = moduleKey;
+        var given = body.ValueKind == JsonValueKind.Object && body.TryGetProperty(Prefix, out var custom) ? custom : (JsonElement?)null;
+        if (given is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
+        {
+            return Result<CustomFieldPlan>.Invalid(Prefix, "customFields must be an object of field keys and their values.");
+        }
+
+        var fields = await FieldsAsync(actor, module, cancellationToken);
+        var errors = new FieldErrors();
+        var changes = new List<Change>();
+        var sent = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        if (given is { ValueKind: JsonValueKind.Object } values)
+        {
+            foreach (var property in values.EnumerateObject())
+            {
+                if (!fields.Any(f => f.Field.Key == property.Name))
+                {
+                    errors.Add($"{Prefix}.{property.Name}", $"There is no custom field '{Bound(property.Name)}' on {module}.");
+                }
+                else
+                {
+                    sent[property.Name] = property.Value;
+                }
+            }
+        }
+
+        var held = id is { } existing
+            ? await db.Set<CustomFieldValue>().AsNoTracking().Where(v => v.Module == module && v.RecordId == existing).ToDictionaryAsync(v => v.FieldId, cancellationToken)
+            : [];
+        foreach (var (field, editable) in fields)
+        {
+            var name = $"{Prefix}.{field.Key}";
+            held.TryGetValue(field.Id, out var current);
+            var currentText = current is null ? null : current.TextValue ?? current.LongTextValue;
+            StoredValue? value;
+            if (sent.TryGetValue(field.Key, out var element))
+            {
+                var text = element.ValueKind switch
+                {
+                    JsonValueKind.Null => null,
+                    JsonValueKind.String => element.GetString(),
+                    JsonValueKind.Number => element.GetRawText(),
+                    JsonValueKind.True => "true",
+                    JsonValueKind.False => "false",
+                    JsonValueKind.Array when element.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) =>
+                        string.Join(",", element.EnumerateArray().Select(e => e.GetString())),
+                    _ => "\u0001",
+                };
+                var (read, error) = CustomFieldTypes.Read(field.Type, field.Label, field.ChoiceList, text, allowRetired: text == currentText);
+                if (error is not null)
+                {
+                    errors.Add(name, error);
+                    continue;
+                }
+
+                value = read;
+                if (value?.Shown != currentText && !editable)
+                {
+                    errors.Add(name, $"Your role may not change {field.Label}.");
+                    continue;
+                }
+            }
+            else if (id is null && field.DefaultValue is not null)
+            {
+                value = CustomFieldTypes.Read(field.Type, field.Label, field.ChoiceList, field.DefaultValue, allowRetired: true).Value;
+            }
+            else
+            {
+                continue;
+            }
+
+            if (value is null && field.Required && editable)
+            {
+                errors.Add(name, $"{field.Label} is required.");
+                continue;
+            }
+
+            if (value?.Shown != currentText)
+            {
+                changes.Add(new Change(field, value));
+            }
+        }
+
+        // Required fields the body leaves out: a new record needs them, and so does an edited one that lacks them.
+        foreach (var (field, _) in fields.Where(f => f.Field.Required && f.Editable && !sent.ContainsKey(f.Field.Key)))
+        {
+            var lacking = id is null ? field.DefaultValue is null : !held.ContainsKey(field.Id);
+            if (lacking)
+            {
+                errors.Add($"{Prefix}.{field.Key}", $"{field.Label} is required.");
+            }
+        }
+
+        return errors.Any ? Result<CustomFieldPlan>.Invalid(errors) : Result<CustomFieldPlan>.Ok(new CustomFieldPlan(changes.Count == 0, new Plan(changes)));
+    }
+
+    public async Task WriteAsync(CustomFieldPlan plan, string moduleKey, int recordId, CancellationToken cancellationToken)
+    {
+        var module = moduleKey;
+        if (plan.Changes is not Plan { Changes.Count: > 0 } checkedPlan)
+        {
+            return;
+        }
+
+        var ids = checkedPlan.Changes.Select(c => c.Field.Id).ToList();
+        var rows = await db.Set<CustomFieldValue>().Where(v => v.RecordId == recordId && ids.Contains(v.FieldId)).ToDictionaryAsync(v => v.FieldId, cancellationToken);
+        var shared = new JsonObject();
+        foreach (var (field, value) in checkedPlan.Changes)
+        {
+            rows.TryGetValue(field.Id, out var row);
+            var old = row is null ? null : row.TextValue ?? row.LongTextValue;
+            if (value is null)
+            {
+                if (row is not null)
+                {
+                    db.Remove(row);
+                }
+            }
+            else
+            {
+                if (row is null)
+                {
+                    row = new CustomFieldValue { Module = module, RecordId = recordId, FieldId = field.Id };
+                    db.Add(row);
+                }
+
+                row.TextValue = value.Text;
+                row.LongTextValue = value.LongText;
+                row.NumberValue = value.Number;
+                row.DateValue = value.Date;
+            }
+
+            var change = new JsonObject { ["old"] = old, ["new"] = value?.Shown };
+            if (field.AdminOnly)
+            {
+                audit.Note("custom-field", field.Id.ToString(CultureInfo.InvariantCulture), field.Label, "value-changed",
+                    new JsonObject { ["module"] = module, ["recordId"] = recordId, [field.Key] = change });
+            }
+            else
+            {
+                shared[$"{Prefix}.{field.Key}"] = change;
+            }
+        }
+
+        if (shared.Count > 0)
+        {
+            var type = AuditNames.TypeOfModule(module);
+            var label = type is not null && await db.FindAsync(type, [recordId], cancellationToken) is OwnedRecord record ? record.Label : $"{module} {recordId}";
+            audit.Note(module, recordId.ToString(CultureInfo.InvariantCulture), label, "updated", shared);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<JsonObject> ReadAsync(Actor actor, string moduleKey, int recordId, CancellationToken cancellationToken)
+    {
+        var module = moduleKey;
+        var fields = await FieldsAsync(actor, module, cancellationToken);
+        var answer = new JsonObject();
+        if (fields.Count == 0)
+        {
+            return answer;
+        }
+
+        var values = await db.Set<CustomFieldValue>().AsNoTracking().Where(v => v.Module == module && v.RecordId == recordId)
+            .ToDictionaryAsync(v => v.FieldId, v => v.TextValue ?? v.LongTextValue, cancellationToken);
+        foreach (var (field, _) in fields)
+        {
+            answer[field.Key] = values.GetValueOrDefault(field.Id);
+        }
+
+        return answer;
+    }
+
+    private static string Bound(string text) => text.Length <= 50 ? text : text[..49] + "…";
+}

@@ -1,0 +1,41 @@
+using Crm.Web.Features.Help;
+using Crm.Web.Web;
+
+namespace Crm.Web.Features.CustomFields;
+
+/// <summary>
+/// Custom fields (issue 28, ADR 0034): fields an administrator adds to any object module, of twelve
+/// types, their values kept in one typed table beside the records. The definitions are
+/// administrators' (the /admin convention and <see cref="Security.Policies.Administrator"/> on the API).
+/// </summary>
+public sealed class CustomFieldsSetup : ICrmFeature
+{
+    public void MapApi(RouteGroupBuilder api) => api.MapCustomFieldsApi();
+
+    public void AddServices(IServiceCollection services)
+    {
+        services.AddScoped<ListCustomFields>();
+        services.AddScoped<SaveCustomField>();
+        services.AddScoped<DeleteCustomField>();
+        services.AddScoped<CustomFieldRecords>();
+        services.AddScoped<CustomFieldValues>();
+        services.AddScoped<Records.IRecordCustomFields>(s => s.GetRequiredService<CustomFieldValues>());
+        services.AddSection(new Section(
+            "Custom fields",
+            "Business-specific fields on companies, contacts, leads, deals and the other modules.",
+            "/admin/custom-fields",
+            540,
+            u => u.IsAdministrator) { Area = SectionArea.Administration });
+        services.AddHelpTopic(s_help);
+    }
+
+    private static readonly HelpTopic s_help = new("custom-fields", "Custom fields",
+    [
+        "Custom fields add what your business records beyond the built-in fields: a VAT number or an ERP client code on companies, the industry or the estimated budget of a lead. Each belongs to one module (companies, contacts, leads, deals, products, tasks, memos).",
+        "A field has a key (letters, digits and _, starting with a letter, like vatNumber), which the API and imports use and which cannot change; a label shown on forms; and a type: text, number, money, date, date and time (UTC), select, multi-select, checkbox, text area, web address, email address or phone number. Keys that are built-in fields of the module, and words like id, owner or __proto__, are refused.",
+        "Selects list their choices in the order you give. A choice you no longer want offered can be retired: records keep it, new values cannot take it. Removing a choice that records still hold is refused; retire it instead.",
+        "Required: think carefully. On a module that already has records without a value, you choose to fill them with the default value now, or to require the field only when a record is added or next edited; your choice is kept on the field. The default value fills new forms.",
+        "Admin only hides the field from everyone but administrators. Show on PDF and show on portal are kept for the documents and the client portal; personal data marks the field for GDPR requests. Half or full sets the width of the field on forms, and the position its place among the custom fields.",
+        "Changing the type is refused when stored values could not be read as the new type; the message counts them and shows examples. Deleting a field shows how many records hold a value and removes those values; the field's deletion and the count are recorded in the audit trail.",
+    ], AdministratorsOnly: true);
+}

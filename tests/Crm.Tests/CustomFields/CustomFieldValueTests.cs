@@ -1,0 +1,128 @@
+using System.Net;
+using System.Text.Json;
+using Crm.Tests.Infrastructure;
+using Crm.Tests.Records;
+using Crm.Web.Features.Roles;
+using Crm.Web.Features.CustomFields;
+using Crm.Web.Security.Permissions;
+
+namespace Crm.Tests.CustomFields;
+
+/// <summary>
+/// Values through the kit's API on every module (issue 28, step 2), driven by the modules × types
+/// table: a <c>customFields</c> object in reads and writes, a bad value refused on its own field with
+/// nothing saved, the change in the record's history (old → new); a required field and unknown keys
+/// refused on create; admin-only fields absent for everyone else on read, write and history.
+/// </summary>
+public sealed class CustomFieldValueTests(CustomFieldsApp app) : IClassFixture<CustomFieldsApp>
+{
+    private async Task<int> RecordAsync(string module, string name)
+    {
+        var owner = await app.AdminIdAsync();
+        return module switch
+        {
+            "companies" => await CompanyKit.CompanyAsync(app, name, owner, null),
+            "contacts" => await CompanyKit.ContactAsync(app, "Ann", name, null, owner, null),
+            "leads" => await ObjectKit.LeadAsync(app, "Ann", name, null, owner, null),
+            "deals" => await ObjectKit.DealAsync(app, name, owner, null),
+            "products" => await ObjectKit.ProductAsync(app, "P-" + Guid.NewGuid().ToString("N")[..8], name, owner, null),
+            "tasks" => await LinkedRecordWorld.TaskAsync(app, name, owner, null),
+            "memos" => await LinkedRecordWorld.MemoAsync(app, name, owner, (await app.CreateUserAsync($"cf-{Guid.NewGuid():N}@example.com", CompanyKit.Password)).Id, null, null, null),
+            _ => throw new ArgumentOutOfRangeException(nameof(module), module, null),
+        };
+    }
+
+    private static async Task<JsonElement> FieldAsync(PageClient admin, string module, string key, string type, object? extra = null)
+    {
+        var body = new Dictionary<string, object?>
+        {
+            ["module"] = module, ["key"] = key, ["label"] = "Field " + key, ["type"] = type,
+            ["choices"] = CustomFieldTypes.HasChoices(type) ? CustomFieldTable.Industries.Select(c => new { value = c.Value, retired = c.Retired }) : null,
+        };
+        foreach (var p in extra is null ? [] : JsonSerializer.SerializeToElement(extra).EnumerateObject().ToList())
+        {
+            body[p.Name] = p.Value;
+        }
+
+        var response = await admin.PostJsonAsync("/api/v1/custom-fields", JsonSerializer.Serialize(body));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return await response.ReadJsonAsync();
+    }
+
+    private static string Patch(int version, string key, string? value) =>
+        JsonSerializer.Serialize(new Dictionary<string, object> { ["version"] = version, ["customFields"] = new Dictionary<string, string?> { [key] = value } });
+
+    private static async Task<JsonElement> ReadAsync(PageClient client, string module, int id)
+    {
+        var response = await client.Http.GetAsync($"/api/v1/{module}/{id}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.ReadJsonAsync();
+    }
+
+    private static int VersionOf(JsonElement answer) =>
+        (answer.TryGetProperty("version", out var v) ? v : answer.EnumerateObject().First(p => p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("version", out _)).Value.GetProperty("version")).GetInt32();
+
+    [Theory]
+    [MemberData(nameof(CustomFieldTable.ModulesByTypes), MemberType = typeof(CustomFieldTable))]
+    public async Task A_value_of_every_type_is_read_written_checked_and_in_the_history_on_every_module(string module, string type)
+    {
+        var admin = await app.SignInAsAdminAsync();
+        var row = CustomFieldTable.Of(type);
+        var key = CustomFieldTable.KeyOf(type);
+        await FieldAsync(admin, module, key, type);
+        var id = await RecordAsync(module, $"{module} {type}");
+
+        var read = await ReadAsync(admin, module, id);
+        Assert.Equal(JsonValueKind.Null, read.GetProperty("customFields").GetProperty(key).ValueKind);
+
+        var refused = await admin.PatchJsonAsync($"/api/v1/{module}/{id}", Patch(VersionOf(read), key, row.Bad));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.NotEmpty(await refused.FieldErrorsAsync($"customFields.{key}"));
+        var unknown = await admin.PatchJsonAsync($"/api/v1/{module}/{id}", Patch(VersionOf(read), "noSuchField", "x"));
+        Assert.NotEmpty(await unknown.FieldErrorsAsync("customFields.noSuchField"));
+        Assert.Equal(VersionOf(read), VersionOf(await ReadAsync(admin, module, id)));
+
+        var mark = await AuditKit.MarkAsync(app);
+        var saved = await admin.PatchJsonAsync($"/api/v1/{module}/{id}", Patch(VersionOf(read), key, row.Good));
+        Assert.True(saved.StatusCode == HttpStatusCode.OK, await saved.Content.ReadAsStringAsync());
+        Assert.Equal(row.Stored, (await saved.ReadJsonAsync()).GetProperty("customFields").GetProperty(key).GetString());
+        Assert.Equal(row.Stored, (await ReadAsync(admin, module, id)).GetProperty("customFields").GetProperty(key).GetString());
+
+        var history = (await AuditKit.SinceAsync(app, mark)).Where(e => e.EntityType == module && e.EntityId == id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Contains(history, e => AuditKit.New(e, $"customFields.{key}") == row.Stored);
+    }
+
+    [Fact]
+    public async Task A_new_record_takes_the_defaults_needs_the_required_fields_and_admin_only_fields_are_absent_for_everyone_else()
+    {
+        var admin = await app.SignInAsAdminAsync();
+        await FieldAsync(admin, "deals", "vatCheck", CustomFieldTypes.Text, new { required = true, requiredApply = "new-and-edited" });
+        await FieldAsync(admin, "deals", "region", CustomFieldTypes.Select, new { defaultValue = "Banking" });
+        await FieldAsync(admin, "deals", "margin", CustomFieldTypes.Number, new { adminOnly = true });
+
+        var missing = await admin.PostJsonAsync("/api/v1/deals", """{"title":"No VAT","currency":"EUR","amount":"0"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.NotEmpty(await missing.FieldErrorsAsync("customFields.vatCheck"));
+
+        var created = await admin.PostJsonAsync("/api/v1/deals", """{"title":"With VAT","currency":"EUR","amount":"0","customFields":{"vatCheck":"RO1","margin":12.5}}""");
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var deal = await created.ReadJsonAsync();
+        var fields = deal.GetProperty("customFields");
+        Assert.Equal("Banking", fields.GetProperty("region").GetString());
+        Assert.Equal("12.5", fields.GetProperty("margin").GetString());
+        var id = deal.GetProperty("id").GetInt32();
+
+        // A sales user who may edit every deal: the admin-only field is not there on any path.
+        var role = await CompanyKit.RoleAsync(app, "CF sales", null, AssignRecordsTo.AnyUser, ObjectKit.Everything(Scope.All));
+        var user = await CompanyKit.UserAsync(app, "cf-values-sales@example.com", role);
+        var sales = await app.SignInAsync(user.Email!, CompanyKit.Password);
+        var seen = await ReadAsync(sales, "deals", id);
+        Assert.False(seen.GetProperty("customFields").TryGetProperty("margin", out _));
+        Assert.Equal("RO1", seen.GetProperty("customFields").GetProperty("vatCheck").GetString());
+        var write = await sales.PatchJsonAsync($"/api/v1/deals/{id}", Patch(VersionOf(seen), "margin", "1"));
+        Assert.Equal(HttpStatusCode.BadRequest, write.StatusCode);
+        Assert.NotEmpty(await write.FieldErrorsAsync("customFields.margin"));
+        var history = await AuditKit.SinceAsync(app, 0);
+        Assert.DoesNotContain(history, e => e.EntityType == "deals" && e.Changes.Contains("customFields.margin", StringComparison.Ordinal));
+    }
+}
