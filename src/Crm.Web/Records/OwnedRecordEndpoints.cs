@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Crm.Web.Data;
 using Crm.Web.Security;
 using Crm.Web.Web;
@@ -62,7 +63,7 @@ public static class OwnedRecordEndpoints
         // modules' own routes, instead of each app compiling them again at start (ADR 0023).
         group.MapGet("/{id:int}", async (int id, HttpContext http, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
                 await WithCustomFieldsAsync(await get(http.RequestServices.GetRequiredService<TRead>(), http.Actor(), id, cancellationToken),
-                    http, module, id, json.Value.SerializerOptions, cancellationToken))
+                    http, module, typeof(TDetails), id, json.Value.SerializerOptions, cancellationToken))
             .WithName("Get" + edits.Name)
             .WithSummary(edits.GetSummary)
             .Produces(StatusCodes.Status200OK, edits.GetResponse ?? typeof(TDetails))
@@ -149,8 +150,13 @@ public static class OwnedRecordEndpoints
 
     public const string CustomFieldsProperty = "customFields";
 
-    /// <summary>A record's GET answer with its <c>customFields</c>, when the feature is there and the module may have them.</summary>
-    private static async Task<IResult> WithCustomFieldsAsync(IResult result, HttpContext http, string? module, int id, JsonSerializerOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// A record's GET answer with its <c>customFields</c>, when the feature is there and the module may
+    /// have them. Where the answer wraps the record (a task with its sub-tasks: <c>{ task, subTasks }</c>),
+    /// they go inside the record, where create and update answer them.
+    /// </summary>
+    private static async Task<IResult> WithCustomFieldsAsync(
+        IResult result, HttpContext http, string? module, Type details, int id, JsonSerializerOptions options, CancellationToken cancellationToken)
     {
         if (module is null || http.RequestServices.GetService<IRecordCustomFields>() is not { } custom
             || result is not IValueHttpResult { Value: { } value } || result is not IStatusCodeHttpResult { StatusCode: StatusCodes.Status200OK })
@@ -159,7 +165,14 @@ public static class OwnedRecordEndpoints
         }
 
         var node = JsonSerializer.SerializeToNode(value, value.GetType(), options)!.AsObject();
-        node[CustomFieldsProperty] = await custom.ReadAsync(http.Actor(), module, id, cancellationToken);
+        var record = node;
+        if (value.GetType() != details && value.GetType().GetProperties().FirstOrDefault(p => p.PropertyType == details) is { } wrapped
+            && node[options.PropertyNamingPolicy?.ConvertName(wrapped.Name) ?? wrapped.Name] is JsonObject inner)
+        {
+            record = inner;
+        }
+
+        record[CustomFieldsProperty] = await custom.ReadAsync(http.Actor(), module, id, cancellationToken);
         return Results.Ok(node);
     }
 
