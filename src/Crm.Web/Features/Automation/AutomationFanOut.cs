@@ -15,7 +15,7 @@ namespace Crm.Web.Features.Automation;
 /// webhooks do (<see cref="SealedTrailReader"/>), so a slow or failing rule never blocks or rolls
 /// back the save, and a rolled-back save never fires a rule.
 /// </summary>
-public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvider clock, IOptionsMonitor<AutomationOptions> options)
+public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvider clock, IOptionsMonitor<AutomationOptions> options, AdministratorNotices notices)
 {
     public const int Batch = 200;
 
@@ -86,18 +86,7 @@ public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvid
         var now = clock.GetUtcNow().UtcDateTime;
         rule.IsEnabled = false;
         rule.StoppedReason = $"Paused by the CRM: it ran {limit:N0} times within a minute, more than a rule should. Check its trigger and conditions, then enable it again.";
-        var administrators = await db.Users.Where(u => u.IsAdministrator && u.IsActive).Select(u => u.Id).ToListAsync(cancellationToken);
-        foreach (var administrator in administrators)
-        {
-            db.Notifications.Add(new Notification
-            {
-                UserId = administrator,
-                CreatedAt = now,
-                Title = AuditNames.Bound($"Automation rule paused: {rule.Name}", Notification.TitleMaxLength),
-                Body = rule.StoppedReason,
-                Link = $"/admin/automation/{rule.Id}",
-            });
-        }
+        await notices.AddAsync(now, $"Automation rule paused: {rule.Name}", rule.StoppedReason, $"/admin/automation/{rule.Id}", cancellationToken);
     }
 
     /// <summary>The run whose action made this change, if a rule made it.</summary>

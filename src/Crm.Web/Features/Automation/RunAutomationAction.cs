@@ -110,7 +110,7 @@ public sealed class RunAutomationAction(CrmDb db, AuditContext audit, SaveTask s
         if (plan.Kind == ActionKinds.SendEmail)
         {
             var to = plan.To!;
-            var normalised = to.ToLowerInvariant();
+            var normalised = Unsubscribe.Normalise(to);
             if (await db.Set<MailingOptOut>().AnyAsync(o => o.Email == normalised, cancellationToken))
             {
                 return ($"Not sent: {to} unsubscribed from the CRM's emails.", null);

@@ -11,7 +11,7 @@ namespace Crm.Web.Features.Gdpr;
 /// (<see cref="GdprRequest.RemindersSent"/>, saved with the notifications), so a later run or another
 /// instance does not send it again; one registered late sends only the reminder of where it stands.
 /// </summary>
-public sealed class RemindGdprDeadlines(CrmDb db, GdprDeadlines deadlines, TimeProvider clock) : IRecurringJob
+public sealed class RemindGdprDeadlines(CrmDb db, GdprDeadlines deadlines, TimeProvider clock, AdministratorNotices notices) : IRecurringJob
 {
     public const string JobName = "gdpr-deadline-reminders";
 
@@ -29,15 +29,11 @@ public sealed class RemindGdprDeadlines(CrmDb db, GdprDeadlines deadlines, TimeP
             return;
         }
 
-        var administrators = await db.Users.Where(u => u.IsAdministrator && u.IsActive).Select(u => u.Id).ToListAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var (request, stage) in owed)
         {
             var (title, body) = Message(request, stage, GdprDeadlines.DaysLeft(request, today));
-            foreach (var administrator in administrators)
-            {
-                db.Notifications.Add(new Notification { UserId = administrator, CreatedAt = now, Title = title, Body = body, Link = $"/admin/gdpr/{request.Id}" });
-            }
+            await notices.AddAsync(now, title, body, $"/admin/gdpr/{request.Id}", cancellationToken);
 
             request.RemindersSent = stage;
         }

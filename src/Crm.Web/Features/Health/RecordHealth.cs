@@ -11,7 +11,7 @@ namespace Crm.Web.Features.Health;
 /// administrators were last told about, tells every active administrator in-app, once, in the same
 /// transaction as the new state (so two runs never announce the same change twice).
 /// </summary>
-public sealed class RecordHealth(CrmDb db, MeasureHealth measure, TimeProvider clock) : IRecurringJob
+public sealed class RecordHealth(CrmDb db, MeasureHealth measure, TimeProvider clock, AdministratorNotices notices) : IRecurringJob
 {
     public const string JobName = "record-health";
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
@@ -23,7 +23,6 @@ public sealed class RecordHealth(CrmDb db, MeasureHealth measure, TimeProvider c
         var today = DateOnly.FromDateTime(now);
         var readings = await db.Set<HealthReading>().Where(r => r.Day == today).ToDictionaryAsync(r => r.Key, StringComparer.Ordinal, cancellationToken);
         var statuses = await db.Set<HealthStatus>().ToDictionaryAsync(s => s.Key, StringComparer.Ordinal, cancellationToken);
-        List<Guid>? administrators = null;
         foreach (var m in measured)
         {
             var key = m.Definition.Key;
@@ -58,19 +57,8 @@ public sealed class RecordHealth(CrmDb db, MeasureHealth measure, TimeProvider c
                 continue;
             }
 
-            administrators ??= await db.Users.Where(u => u.IsAdministrator && u.IsActive).Select(u => u.Id).ToListAsync(cancellationToken);
             var (title, body) = Message(m, was);
-            foreach (var administrator in administrators)
-            {
-                db.Notifications.Add(new Notification
-                {
-                    UserId = administrator,
-                    CreatedAt = now,
-                    Title = Bound(title, Notification.TitleMaxLength),
-                    Body = Bound(body, Notification.BodyMaxLength),
-                    Link = m.Definition.Link,
-                });
-            }
+            await notices.AddAsync(now, title, body, m.Definition.Link, cancellationToken);
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -94,5 +82,4 @@ public sealed class RecordHealth(CrmDb db, MeasureHealth measure, TimeProvider c
         _ => "good",
     };
 
-    private static string Bound(string value, int max) => value.Length <= max ? value : value[..(max - 1)] + "…";
 }

@@ -9,6 +9,7 @@ public sealed class NotificationsSetup : ICrmFeature
     {
         services.AddScoped<ListNotifications>();
         services.AddScoped<MarkNotificationsRead>();
+        services.AddScoped<AdministratorNotices>();
         services.AddSection(new Section("Notifications", "Messages from the CRM that need your attention.", "/notifications", 50, _ => true));
         services.AddHelpTopic(new HelpTopic("notifications", "Notifications",
         [
