@@ -85,6 +85,10 @@ public class CrmDb(DbContextOptions<CrmDb> options) : IdentityUserContext<CrmUse
     public DbSet<Features.Mailings.Mailing> Mailings => Set<Features.Mailings.Mailing>();
     public DbSet<Features.Mailings.MassContact> MassContacts => Set<Features.Mailings.MassContact>();
     public DbSet<Features.Mailings.MailingOptOut> MailingOptOuts => Set<Features.Mailings.MailingOptOut>();
+    public DbSet<Features.Import.ImportRun> ImportRuns => Set<Features.Import.ImportRun>();
+    public DbSet<Features.Import.ImportFile> ImportFiles => Set<Features.Import.ImportFile>();
+    public DbSet<Features.Import.ImportRow> ImportRows => Set<Features.Import.ImportRow>();
+    public DbSet<Features.Import.ImportMapping> ImportMappings => Set<Features.Import.ImportMapping>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

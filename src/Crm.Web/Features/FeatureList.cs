@@ -19,6 +19,7 @@ using Crm.Web.Features.Groups;
 using Crm.Web.Features.Health;
 using Crm.Web.Features.Help;
 using Crm.Web.Features.IdempotencyKeys;
+using Crm.Web.Features.Import;
 using Crm.Web.Features.Leads;
 using Crm.Web.Features.LoggedEmails;
 using Crm.Web.Features.Mailings;
@@ -82,6 +83,7 @@ public static class FeatureList
         new MailingsSetup(),
         new VaultSetup(),
         new CustomFieldsSetup(),
+        new ImportSetup(),
         new HealthSetup(),
         new GdprSetup(),
         new AdministrationSetup(),

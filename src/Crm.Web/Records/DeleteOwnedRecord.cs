@@ -10,6 +10,9 @@ namespace Crm.Web.Records;
 public interface IDeleteImpact
 {
     DependentImpact Also { get; }
+
+    /// <summary>How many other records the delete would take with it (an import's undo leaves a record that now has any).</summary>
+    int TakesAlong => Also.Named.Count + Also.Hidden;
 }
 
 /// <summary>

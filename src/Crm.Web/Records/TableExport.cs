@@ -17,6 +17,9 @@ public sealed record TableExport(string BaseName, IReadOnlyList<string> Headers,
     /// <summary>The format the caller asked for; what <see cref="ToDownload(CancellationToken)"/> writes.</summary>
     public ExportFormat Format { get; init; } = ExportFormat.Csv;
 
+    /// <summary>Further sheets of an xlsx, each a name and its rows (the first row bold); CSV has one table only and leaves them out.</summary>
+    public IReadOnlyList<(string Name, IReadOnlyList<IReadOnlyList<string?>> Rows)> MoreSheets { get; init; } = [];
+
     public string FileName(ExportFormat format) => $"{BaseName}.{(format == ExportFormat.Xlsx ? "xlsx" : "csv")}";
 
     public static string ContentType(ExportFormat format) => format == ExportFormat.Xlsx

@@ -32,7 +32,22 @@ public static class Xlsx
             var sheet = workbook.AddNewPart<WorksheetPart>();
             sheet.Worksheet = new Worksheet(new SheetData());
             workbook.AddNewPart<WorkbookStylesPart>().Stylesheet = Styles();
-            workbook.Workbook = new Workbook(new Sheets(new Sheet { Name = "Export", SheetId = 1, Id = workbook.GetIdOfPart(sheet) }));
+            var sheets = new Sheets(new Sheet { Name = "Export", SheetId = 1, Id = workbook.GetIdOfPart(sheet) });
+            // Further sheets are small (an import template's allowed values): built whole, in the skeleton.
+            foreach (var (name, rows) in table.MoreSheets)
+            {
+                var more = workbook.AddNewPart<WorksheetPart>();
+                more.Worksheet = new Worksheet(new SheetData(rows.Select((row, r) => new Row(row.Select((value, c) => new Cell
+                {
+                    CellReference = Column(c) + (r + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    DataType = CellValues.InlineString,
+                    InlineString = new InlineString(new Text(Clean(value))),
+                    StyleIndex = r == 0 ? 1u : FormulaText.LooksLikeFormula(Clean(value)) ? 2u : null,
+                })) { RowIndex = (uint)(r + 1) })));
+                sheets.Append(new Sheet { Name = name, SheetId = (uint)(sheets.ChildElements.Count + 1), Id = workbook.GetIdOfPart(more) });
+            }
+
+            workbook.Workbook = new Workbook(sheets);
             sheetEntry = sheet.Uri.OriginalString.TrimStart('/');
         }
 

@@ -48,6 +48,8 @@ public static class AuditNames
         typeof(IdempotencyKeys.IdempotentRequest),
         // The health job's daily figures and last announced states, rewritten every minute (ADR 0031); the thresholds are audited.
         typeof(Health.HealthReading), typeof(Health.HealthStatus),
+        // An import's work records (ADR 0038): the records it writes are audited, each entry carrying the import's request ID.
+        typeof(Import.ImportRun), typeof(Import.ImportFile), typeof(Import.ImportRow), typeof(Import.ImportMapping),
     ];
 
     // Bookkeeping that changes on every save or every use: shown in created/deleted states, not as an update.

@@ -49,6 +49,7 @@ public sealed class Company : OwnedRecord
             builder.Property(c => c.Address).HasMaxLength(CompanyLimits.Address);
             builder.Property(c => c.CountryName).HasMaxLength(CompanyLimits.Country);
             OwnedRecord.ConfigureOwnership(builder);
+            builder.HasIndex(c => c.Email);
             builder.HasIndex(c => new { c.Name, c.Id });
             builder.HasIndex(c => c.CountryId);
         }

@@ -19,6 +19,8 @@ public sealed record CompanyDeleteImpact(int CompanyId, string Name, IReadOnlyLi
 {
     /// <summary>Records of other modules that hang on the company or its contacts (tasks, files, ...) and go with them.</summary>
     public DependentImpact Also { get; init; } = DependentImpact.None;
+
+    int IDeleteImpact.TakesAlong => Deleted.Count + HiddenContacts + Also.Named.Count + Also.Hidden;
 }
 
 /// <summary>Deletes a company (needs delete on it) together with its contacts, in one transaction.</summary>

@@ -10,7 +10,7 @@ namespace Crm.Web.Features.Companies;
 public sealed record CompanyDetails(
     int Id, string Name, string? Website, string? Phone, string? Email, string? City, string? Address, string? CountryName,
     Guid OwnerId, string OwnerName, int? DepartmentId, string? DepartmentName,
-    DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version)
+    DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version) : IRecordDetails
 {
     /// <summary>The country the given value matched, if any (<see cref="CountryName"/> keeps the value as given).</summary>
     public int? CountryId { get; init; }

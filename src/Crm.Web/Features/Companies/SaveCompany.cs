@@ -56,6 +56,7 @@ public enum CompanyFields
 /// rather than overwriting their work). A new owner goes through <see cref="TransferCompanies"/>.
 /// </summary>
 public sealed class SaveCompany(CrmDb db, RecordEditing editing, TransferCompanies transfer, CountryMatcher countries, TimeProvider clock)
+    : ISaveRecord<CompanyInput, CompanyFields, CompanyDetails>
 {
     public const string ChangedBySomeoneElse = "This company was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
 

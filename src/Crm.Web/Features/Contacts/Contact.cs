@@ -48,6 +48,7 @@ public sealed class Contact : OwnedRecord
             // Restrict: deleting a company deletes its contacts explicitly, after listing them.
             builder.HasOne<Company>().WithMany().HasForeignKey(c => c.CompanyId).OnDelete(DeleteBehavior.Restrict);
             builder.HasIndex(c => c.CompanyId);
+            builder.HasIndex(c => c.Email);
             builder.HasIndex(c => new { c.LastName, c.FirstName, c.Id });
         }
     }

@@ -16,11 +16,17 @@ namespace Crm.Web.Features.Contacts;
 [ApiSchemaName("ContactRequest")]
 public sealed class ContactInput
 {
+    public static ContactInput Of(ContactDetails c) => new()
+    {
+        FirstName = c.FirstName, LastName = c.LastName, Email = c.Email, Phone = c.Phone, Title = c.Title, CompanyId = c.CompanyId,
+        OwnerId = c.OwnerId, Version = c.Version,
+    };
+
     public string? FirstName { get; set; }
     public string? LastName { get; set; }
     public string? Email { get; set; }
     public string? Phone { get; set; }
-    public string? Title { get; set; }
+    [Display(Name = "Job title")] public string? Title { get; set; }
     [Display(Name = "Company"), ModelBinder(typeof(RecordIdBinder))] public int? CompanyId { get; set; }
     [Display(Name = "Owner")] public Guid? OwnerId { get; set; }
     public int? Version { get; set; } // the version read: a save against a newer one is refused

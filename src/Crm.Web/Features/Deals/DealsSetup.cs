@@ -9,7 +9,7 @@ namespace Crm.Web.Security.Permissions
     /// <summary>The module this feature registers (see <see cref="Features.ICrmFeature.Modules"/>).</summary>
     public static partial class CrmModules
     {
-        public static readonly ModuleDefinition Deals = ModuleDefinition.Standard("deals", "Deals", "Deal") with { SensitiveFields = ["amount"], Order = 40 };
+        public static readonly ModuleDefinition Deals = ModuleDefinition.Standard("deals", "Deals", "Deal", PermissionAction.Import) with { SensitiveFields = ["amount"], Order = 40 };
     }
 }
 
@@ -62,6 +62,8 @@ namespace Crm.Web.Features.Deals
             services.AddScoped<ListDeals>();
             services.AddScoped<ReadDeal>();
             services.AddScoped<SaveDeal>();
+            services.AddRecordImport<Deal, SaveDeal, DealInput, DealFields, DealDetails, DeleteOwnedRecord<Deal>, OwnedRecordDeleteImpact>(CrmModules.Deals, DealInput.Of, [],
+                new Dictionary<string, IReadOnlyList<string>> { ["stage"] = DealStages.All });
             services.AddOwnedRecordDeletion(new OwnedRecordDeletion<Deal>(CrmModules.Deals.Key, "deal", "deal-deleted", "deal", d => d.Title));
             // Deleting a user hands the deals they still own (those not moved with a company) to the receiver, tracked.
             services.AddOwnerMoves<Deal>(CrmModules.Deals);

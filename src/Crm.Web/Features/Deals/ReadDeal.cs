@@ -19,7 +19,7 @@ public sealed record DealDetails(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Amount,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Currency,
     int Probability, DateOnly? ExpectedClose, string? ClosingReason,
-    Guid OwnerId, string OwnerName, int? DepartmentId, DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version);
+    Guid OwnerId, string OwnerName, int? DepartmentId, DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version) : IRecordDetails;
 
 /// <summary>What the actor may do with the deal and its amount.</summary>
 public sealed record DealActions(bool Edit, bool Delete, bool SeeAmount, bool EditAmount);

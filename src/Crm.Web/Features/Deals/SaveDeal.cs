@@ -63,6 +63,7 @@ public enum DealFields
 /// read-only or hidden (sending the unchanged value is fine).
 /// </summary>
 public sealed class SaveDeal(CrmDb db, RecordAccess access, RecordLookups lookups, RecordEditing editing, TimeProvider clock)
+    : ISaveRecord<DealInput, DealFields, DealDetails>
 {
     public const string ChangedBySomeoneElse = "This deal was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
     public const string AmountLocked = "Your role may not change the amount of a deal.";

@@ -67,6 +67,7 @@ public sealed class Lead : OwnedRecord
             builder.HasIndex(l => l.ConvertedContactId);
             builder.HasIndex(l => l.ConvertedCompanyId);
             builder.HasIndex(l => l.ConvertedDealId);
+            builder.HasIndex(l => l.Email);
             builder.HasIndex(l => new { l.LastName, l.FirstName, l.Id });
         }
     }

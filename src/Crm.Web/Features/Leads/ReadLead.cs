@@ -16,7 +16,7 @@ public sealed record ConvertedLink(int Id, string? Name);
 public sealed record LeadDetails(
     int Id, string FirstName, string LastName, string? CompanyName, string? Email, string? Phone, string Source, string Status, string? Notes,
     DateTime? ConvertedAt, ConvertedLink? ConvertedContact, ConvertedLink? ConvertedCompany, ConvertedLink? ConvertedDeal,
-    Guid OwnerId, string OwnerName, int? DepartmentId, DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version);
+    Guid OwnerId, string OwnerName, int? DepartmentId, DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version) : IRecordDetails;
 
 /// <summary>Edit and Convert are false once the lead is converted, whatever the role allows.</summary>
 public sealed record LeadActions(bool Edit, bool Delete, bool Convert);

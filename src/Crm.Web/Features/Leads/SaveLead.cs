@@ -56,6 +56,7 @@ public enum LeadFields
 /// is final: it is not edited again, and "converted" is only ever set by <see cref="ConvertLead"/>.
 /// </summary>
 public sealed class SaveLead(CrmDb db, RecordAccess access, RecordEditing editing, TimeProvider clock)
+    : ISaveRecord<LeadInput, LeadFields, LeadDetails>
 {
     public const string ChangedBySomeoneElse = "This lead was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
 

@@ -58,6 +58,7 @@ namespace Crm.Web.Features.Products
             services.AddScoped<ListProducts>();
             services.AddScoped<ReadProduct>();
             services.AddScoped<SaveProduct>();
+            services.AddRecordImport<Product, SaveProduct, ProductInput, ProductFields, ProductDetails, DeleteOwnedRecord<Product>, OwnedRecordDeleteImpact>(CrmModules.Products, ProductInput.Of, ["code"]);
             services.AddOwnedRecordDeletion(new OwnedRecordDeletion<Product>(CrmModules.Products.Key, "product", "product-deleted", "product", p => $"{p.Code} {p.Name}"));
             services.AddOwnerMoves<Product>(CrmModules.Products);
             services.AddSection(new Section("Products", "What you sell: codes, names, list prices and categories.", "/products", 45, _ => true)

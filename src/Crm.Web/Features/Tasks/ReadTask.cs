@@ -12,7 +12,7 @@ public sealed record TaskDetails(
     int Id, string Title, string? Description, DateOnly? DueDate, string Priority, string Status,
     int? ParentId, string? ParentTitle, string? RelatedModule, int? RelatedId, string? RelatedLabel, string? RelatedUrl,
     IReadOnlyList<TaskPerson> Responsible, Guid OwnerId, string OwnerName, int? DepartmentId,
-    DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version);
+    DateTime CreatedAt, Guid? CreatedById, DateTime ModifiedAt, Guid? ModifiedById, int Version) : IRecordDetails;
 
 public sealed record TaskView(TaskDetails Task, TaskRights Can, IReadOnlyList<TaskListItem> SubTasks);
 

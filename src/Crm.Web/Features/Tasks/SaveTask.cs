@@ -61,6 +61,7 @@ public enum TaskFields
 /// be visible to the actor, in any module that has a lookup.
 /// </summary>
 public sealed class SaveTask(CrmDb db, RecordEditing editing, TaskVisibility visibility, RecordLookups lookups, TimeProvider clock)
+    : ISaveRecord<TaskInput, TaskFields, TaskDetails>
 {
     public const string ChangedBySomeoneElse = "This task was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
     public const int MaxResponsible = 20;

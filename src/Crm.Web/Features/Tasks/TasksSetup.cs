@@ -8,7 +8,7 @@ namespace Crm.Web.Security.Permissions
     /// <summary>The module this feature registers (see <see cref="Features.ICrmFeature.Modules"/>).</summary>
     public static partial class CrmModules
     {
-        public static readonly ModuleDefinition Tasks = ModuleDefinition.Standard("tasks", "Tasks", "Task") with { Order = 60 };
+        public static readonly ModuleDefinition Tasks = ModuleDefinition.Standard("tasks", "Tasks", "Task", PermissionAction.Import) with { Order = 60 };
     }
 }
 
@@ -27,6 +27,8 @@ namespace Crm.Web.Features.Tasks
             services.AddScoped<ExportTasks>();
             services.AddScoped<ReadTask>();
             services.AddScoped<SaveTask>();
+            services.AddRecordImport<CrmTask, SaveTask, TaskInput, TaskFields, TaskDetails, DeleteTask, TaskDeleteImpact>(CrmModules.Tasks, TaskInput.Of, [],
+                new Dictionary<string, IReadOnlyList<string>> { ["priority"] = [.. TaskTexts.Priorities.Select(TaskTexts.Of)], ["status"] = [.. TaskTexts.States.Select(TaskTexts.Of)] });
             services.AddScoped<DeleteTask>();
             services.AddRecordLookup<TaskLookup>();
             services.AddRecordDependents<TaskDependents>();

@@ -1,0 +1,296 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Crm.Web.Data;
+using Crm.Web.Features.Activity;
+using Crm.Web.Features.Audit;
+using Crm.Web.Records;
+using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Web.Features.Import;
+
+/// <summary>A row's problem as the importer reads it: the column (or the field, when no column maps to it) and what is wrong.</summary>
+public sealed record ImportProblem(string Column, string Message);
+
+/// <summary>
+/// Checks or imports a run (what <see cref="ImportWorker"/> calls; ADR 0038). Both do the same thing:
+/// every row goes through the module's own save in ONE transaction, as the importer, so the check sees
+/// exactly what the import would do (duplicates inside the file included, since earlier rows are in the
+/// transaction). The check then rolls back; the import commits only when no row was refused, so it is
+/// all or nothing, also when the process dies midway (the transaction dies with it). The audit entries of
+/// the records name the importer and carry the import's request ID (<see cref="ImportRuns.RequestIdOf"/>).
+/// </summary>
+public sealed class RunImport(
+    CrmDb db, IServiceProvider services, AuditContext audit, TimeProvider clock, ImportProgress progress, ImportModules modules,
+    RecordLookups lookups, ActivityLog activity, IOptions<ImportOptions> options, ILogger<RunImport> logger)
+{
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    public async Task RunAsync(int runId, CancellationToken cancellationToken)
+    {
+        var run = await db.ImportRuns.SingleAsync(r => r.Id == runId, cancellationToken);
+        var commit = run.Status == ImportStatuses.Importing;
+        var module = modules.Find(run.Module)!;
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == run.CreatedById, cancellationToken);
+        if (user is null || !user.IsActive)
+        {
+            await FinishAsync(run, ImportStatuses.Failed, "The importer's account is no longer active; nothing was written.", [], cancellationToken);
+            return;
+        }
+
+        var actor = new Actor(ActorKind.User, user.Id, user.IsAdministrator, user.FullName);
+        audit.ActAs(new AuditWho(AuditActorKinds.User, user.Id, AuditNames.Bound(user.FullName, 200), null, null, null, null, ImportRuns.RequestIdOf(run.Id)));
+
+        var content = await db.ImportFiles.Where(f => f.RunId == run.Id).Select(f => f.Content).SingleAsync(cancellationToken);
+        var (sheet, problem) = ImportSheets.Read(content, run.FileKind, options.Value.MaxRows);
+        if (sheet is null)
+        {
+            await FinishAsync(run, ImportStatuses.Failed, problem, [], cancellationToken);
+            return;
+        }
+
+        var rows = run.RowLimit is { } limit ? sheet.Rows.Take(limit).ToList() : sheet.Rows;
+        var plan = ImportPlan.Of(run, sheet, module);
+        var cancel = progress.Start(run.Id, rows.Count, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        var results = new List<ImportRow>(rows.Count);
+        try
+        {
+            var users = await UsersByEmailAsync(plan, rows, cancellationToken);
+            var matches = await MatchesAsync(actor, module, plan, rows, cancellationToken);
+
+            // SQLite: the transaction takes the write lock for the whole import (other writers wait);
+            // PostgreSQL: other writers go on, and see nothing of it until it commits.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var keyed = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (number, cells) in rows)
+            {
+                cancel.ThrowIfCancellationRequested();
+                results.Add(await RowAsync(actor, module, plan, number, cells, users, matches, keyed, cancel));
+                progress.Advance(run.Id);
+            }
+
+            var failed = results.Count(r => r.Outcome == ImportRowOutcomes.Error);
+            if (commit && failed == 0)
+            {
+                activity.Record(actor, "import", $"Imported {module.Definition.Title.ToLowerInvariant()} from {run.FileName}: {Count(results, ImportRowOutcomes.Create)} created, {Count(results, ImportRowOutcomes.Update)} updated (import {run.Id}).");
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            else
+            {
+                await transaction.RollbackAsync(cancellationToken);
+            }
+
+            db.ChangeTracker.Clear();
+            var status = !commit ? ImportStatuses.Checked : failed == 0 ? ImportStatuses.Imported : ImportStatuses.Failed;
+            var message = commit && failed > 0 ? $"{failed:N0} rows were refused, so nothing was imported. Fix them and check the file again." : null;
+            await FinishAsync(run, status, message, results, cancellationToken);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            db.ChangeTracker.Clear();
+            await FinishAsync(run, ImportStatuses.Cancelled, "Cancelled before it was committed; nothing was written.", [], CancellationToken.None);
+        }
+        finally
+        {
+            progress.End(run.Id);
+        }
+    }
+
+    private async Task<ImportRow> RowAsync(
+        Actor actor, IRecordImport module, ImportPlan plan, int number, string?[] cells,
+        IReadOnlyDictionary<string, Guid> users, IReadOnlyDictionary<string, List<int>> matches, Dictionary<string, int> keyed, CancellationToken cancellationToken)
+    {
+        var row = new ImportRow { Row = number };
+        var problems = new List<ImportProblem>();
+        var values = plan.Values(cells, users, problems);
+
+        // Which record the row is about: none (create), or the one its key names.
+        int? id = null;
+        var key = plan.KeyColumn is { } k ? cells[k] : null;
+        if (plan.Mode != ImportModes.Create)
+        {
+            if (key is null)
+            {
+                if (plan.Mode == ImportModes.Update)
+                {
+                    problems.Add(new ImportProblem(plan.KeyHeader!, "Empty: an update needs the key of the record to change."));
+                }
+            }
+            else if (keyed.TryGetValue(key, out var earlier))
+            {
+                problems.Add(new ImportProblem(plan.KeyHeader!, $"Row {earlier} has the same {plan.KeyLabel}; a file may name a record once."));
+            }
+            else if (plan.MatchKey == "id")
+            {
+                if (!int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var given) || given <= 0)
+                {
+                    problems.Add(new ImportProblem(plan.KeyHeader!, "Not a record ID (a whole number)."));
+                }
+                else
+                {
+                    id = given;
+                }
+            }
+            else if (matches.GetValueOrDefault(key.ToLowerInvariant()) is { } found)
+            {
+                if (found.Count > 1)
+                {
+                    problems.Add(new ImportProblem(plan.KeyHeader!, $"{found.Count} records you can see have this {plan.KeyLabel}; use the record ID instead."));
+                }
+                else
+                {
+                    id = found[0];
+                }
+            }
+            else if (plan.Mode == ImportModes.Update)
+            {
+                problems.Add(new ImportProblem(plan.KeyHeader!, $"No record you can see has this {plan.KeyLabel}."));
+            }
+
+            if (key is not null)
+            {
+                keyed.TryAdd(key, number);
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return Refused(row, problems);
+        }
+
+        JsonObject? before = null;
+        if (id is not null)
+        {
+            before = await module.ReadAsync(services, actor, id.Value, cancellationToken);
+            if (before is null)
+            {
+                return Refused(row, [new ImportProblem(plan.KeyHeader!, $"Record {id} does not exist or is not visible to you.")]);
+            }
+
+            // A row that would change nothing writes nothing: no new version, no history line.
+            if (values.All(v => JsonNode.DeepEquals(v.Value, before[v.Key])))
+            {
+                row.Outcome = ImportRowOutcomes.Unchanged;
+                row.RecordId = id;
+                return row;
+            }
+
+            values["version"] = before["version"]?.DeepClone();
+        }
+
+        var saved = await module.SaveAsync(services, actor, id, values, cancellationToken);
+        // Each row's entities leave the tracker: the next row starts clean, and a long import does not slow down.
+        db.ChangeTracker.Clear();
+        if (!saved.IsOk)
+        {
+            var refused = saved.Errors.Count > 0
+                ? saved.Errors.SelectMany(e => e.Value.Select(m => new ImportProblem(plan.ColumnOf(e.Key), m))).ToList()
+                : [new ImportProblem(plan.KeyHeader ?? "", saved.Message ?? "Refused.")];
+            return Refused(row, refused);
+        }
+
+        row.RecordId = saved.Value!.Id;
+        row.VersionAfter = saved.Value.Values["version"]?.GetValue<int>();
+        row.Outcome = id is null ? ImportRowOutcomes.Create : ImportRowOutcomes.Update;
+        var changes = new JsonObject();
+        foreach (var field in plan.Fields)
+        {
+            var old = before?[field]?.DeepClone();
+            var now = saved.Value.Values[field]?.DeepClone();
+            if (before is null ? now is not null : !JsonNode.DeepEquals(old, now))
+            {
+                changes[field] = new JsonArray(old, now);
+            }
+        }
+
+        row.Changes = changes.ToJsonString();
+        if (id is null && key is not null)
+        {
+            keyed[key] = number;
+        }
+
+        return row;
+    }
+
+    private static ImportRow Refused(ImportRow row, List<ImportProblem> problems)
+    {
+        row.Outcome = ImportRowOutcomes.Error;
+        row.Errors = JsonSerializer.Serialize(problems, s_json);
+        return row;
+    }
+
+    /// <summary>Every owner or responsible person the file names, by email, among active users: one query, not one per row.</summary>
+    private async Task<IReadOnlyDictionary<string, Guid>> UsersByEmailAsync(ImportPlan plan, IReadOnlyList<(int, string?[] Cells)> rows, CancellationToken cancellationToken)
+    {
+        var emails = plan.UserColumns.SelectMany(c => rows.Select(r => r.Cells[c]))
+            .Where(v => v is not null).SelectMany(v => ImportPlan.Emails(v!)).Select(e => e.ToUpperInvariant()).Distinct().ToList();
+        var found = new Dictionary<string, Guid>(StringComparer.OrdinalIgnoreCase);
+        foreach (var chunk in emails.Chunk(500))
+        {
+            foreach (var user in await db.Users.AsNoTracking().Where(u => u.IsActive && chunk.Contains(u.NormalizedEmail!)).Select(u => new { u.NormalizedEmail, u.Id }).ToListAsync(cancellationToken))
+            {
+                found[user.NormalizedEmail!] = user.Id;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The records each key value of the file names, among those the importer may view (a record out of sight is as if it did not exist).</summary>
+    private async Task<IReadOnlyDictionary<string, List<int>>> MatchesAsync(Actor actor, IRecordImport module, ImportPlan plan, IReadOnlyList<(int, string?[] Cells)> rows, CancellationToken cancellationToken)
+    {
+        if (plan.Mode == ImportModes.Create || plan.MatchKey is null or "id" || plan.KeyColumn is not { } column)
+        {
+            return new Dictionary<string, List<int>>();
+        }
+
+        var values = rows.Select(r => r.Cells[column]).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var found = await module.FindAsync(db, plan.MatchKey, values, cancellationToken);
+        var visible = found.Count == 0 ? new HashSet<int>() : await lookups.PermittedAsync(actor, module.Definition.Key, PermissionAction.View, found.Select(f => f.Id).Distinct().ToList(), cancellationToken);
+        return found.Where(f => visible.Contains(f.Id))
+            .GroupBy(f => f.Value.ToLowerInvariant())
+            .ToDictionary(g => g.Key, g => g.Select(f => f.Id).Distinct().ToList());
+    }
+
+    /// <summary>Writes the outcome and the rows' results (replacing an earlier check's) in a transaction of its own, after the import's.</summary>
+    private async Task FinishAsync(ImportRun run, string status, string? message, List<ImportRow> results, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.ImportRows.Where(r => r.RunId == run.Id).ExecuteDeleteAsync(cancellationToken);
+        foreach (var chunk in results.Chunk(1000))
+        {
+            foreach (var row in chunk)
+            {
+                row.RunId = run.Id;
+            }
+
+            db.ImportRows.AddRange(chunk);
+            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.ImportRuns.Where(r => r.Id == run.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.Status, status)
+            .SetProperty(r => r.Message, message)
+            .SetProperty(r => r.RowCount, results.Count)
+            .SetProperty(r => r.Created, Count(results, ImportRowOutcomes.Create))
+            .SetProperty(r => r.Updated, Count(results, ImportRowOutcomes.Update))
+            .SetProperty(r => r.Unchanged, Count(results, ImportRowOutcomes.Unchanged))
+            .SetProperty(r => r.Failed, Count(results, ImportRowOutcomes.Error))
+            .SetProperty(r => r.CheckedAt, r => status == ImportStatuses.Checked ? now : r.CheckedAt)
+            .SetProperty(r => r.ImportedAt, r => status == ImportStatuses.Imported ? now : r.ImportedAt)
+            .SetProperty(r => r.LeaseUntil, (DateTime?)null), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        if (status == ImportStatuses.Failed && message is not null)
+        {
+            logger.LogInformation("Import {RunId} into {Module} failed: {Reason}", run.Id, run.Module, message);
+        }
+    }
+
+    private static int Count(List<ImportRow> rows, string outcome) => rows.Count(r => r.Outcome == outcome);
+}

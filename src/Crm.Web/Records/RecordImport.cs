@@ -1,0 +1,186 @@
+using System.ComponentModel.DataAnnotations;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Crm.Web.Data;
+using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
+using Crm.Web.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Web.Records;
+
+/// <summary>What a column of an import file can hold, so a cell is read into the right JSON value before the save sees it.</summary>
+public enum ImportValueKind
+{
+    Text,
+    WholeNumber,
+    Date,
+    Boolean,
+
+    /// <summary>A user, written as their email address (the owner).</summary>
+    User,
+
+    /// <summary>Several users, email addresses separated by commas or semicolons (a task's responsible people).</summary>
+    Users,
+}
+
+/// <summary>One field a column can be mapped to: the save input's property (camelCase, as the API names it) and how forms label it.</summary>
+public sealed record ImportField(string Key, string Label, ImportValueKind Kind)
+{
+    /// <summary>The values a choice field takes (a lead's status); null for a free field.</summary>
+    public IReadOnlyList<string>? Choices { get; init; }
+}
+
+/// <summary>What one row's save gave: the record and its values (in the save input's terms, with its version), or why it was refused, per field.</summary>
+public sealed record ImportSaveResult(int Id, JsonObject Values);
+
+/// <summary>
+/// A module as the import drives it (issue 26): its fields, the keys an update can match on, and its
+/// own save, read and delete use cases. Every row goes through the module's save, so an import checks
+/// exactly what a form or the API checks (required fields, lengths, choices, linked records,
+/// permissions, the owner rule); nothing here knows a module's rules. Registered once per module with
+/// <see cref="RecordImportRegistration.AddRecordImport"/>.
+/// </summary>
+public interface IRecordImport
+{
+    ModuleDefinition Definition { get; }
+
+    IReadOnlyList<ImportField> Fields { get; }
+
+    /// <summary>Besides the record ID, the fields an update may match records on ("email", "code").</summary>
+    IReadOnlyList<string> MatchKeys { get; }
+
+    /// <summary>The IDs of records whose <paramref name="key"/> holds one of <paramref name="values"/> (exactly, or in lower case), with the value; visibility is the caller's.</summary>
+    Task<IReadOnlyList<(int Id, string Value)>> FindAsync(CrmDb db, string key, IReadOnlyCollection<string> values, CancellationToken cancellationToken);
+
+    /// <summary>Saves one row: a new record (<paramref name="id"/> null) or the fields <paramref name="values"/> names of record <paramref name="id"/>.</summary>
+    Task<Result<ImportSaveResult>> SaveAsync(IServiceProvider services, Actor actor, int? id, JsonObject values, CancellationToken cancellationToken);
+
+    /// <summary>The record's values as the save input names them (with <c>version</c>), or null when it is gone or the actor may not view it.</summary>
+    Task<JsonObject?> ReadAsync(IServiceProvider services, Actor actor, int id, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a record the import created, unless something now hangs on it: null when deleted, else the reason it was not.</summary>
+    Task<string?> DeleteAsync(IServiceProvider services, Actor actor, int id, CancellationToken cancellationToken);
+}
+
+public static class RecordImportRegistration
+{
+    /// <summary>
+    /// Makes a module importable: <typeparamref name="TSave"/> saves each row (with <typeparamref name="TInput"/>
+    /// read from the row as the API reads a body), <paramref name="inputOf"/> turns a read record back into
+    /// input values (for the dry run's old → new and for undo), <typeparamref name="TDelete"/> undoes a
+    /// created record. <paramref name="matchKeys"/> name fields of <typeparamref name="TRecord"/> an update may match on;
+    /// <paramref name="choices"/> give the values of choice fields, for the template.
+    /// </summary>
+    public static IServiceCollection AddRecordImport<TRecord, TSave, TInput, TFields, TDetails, TDelete, TImpact>(
+        this IServiceCollection services, ModuleDefinition module, Func<TDetails, TInput> inputOf, string[] matchKeys,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? choices = null)
+        where TRecord : OwnedRecord
+        where TSave : class, ISaveRecord<TInput, TFields, TDetails>
+        where TInput : class
+        where TFields : struct, Enum
+        where TDetails : class, IRecordDetails
+        where TDelete : class, IRecordDeletion<TImpact>
+        where TImpact : class, IDeleteImpact =>
+        services.AddSingleton<IRecordImport>(new RecordImport<TRecord, TSave, TInput, TFields, TDetails, TDelete, TImpact>(module, inputOf, matchKeys, choices ?? new Dictionary<string, IReadOnlyList<string>>()));
+}
+
+internal sealed class RecordImport<TRecord, TSave, TInput, TFields, TDetails, TDelete, TImpact>(
+    ModuleDefinition module, Func<TDetails, TInput> inputOf, string[] matchKeys, IReadOnlyDictionary<string, IReadOnlyList<string>> choices)
+    : IRecordImport
+    where TRecord : OwnedRecord
+    where TSave : class, ISaveRecord<TInput, TFields, TDetails>
+    where TInput : class
+    where TFields : struct, Enum
+    where TDetails : class, IRecordDetails
+    where TDelete : class, IRecordDeletion<TImpact>
+    where TImpact : class, IDeleteImpact
+{
+    // The API's own JSON conventions: the row is read exactly as a PATCH body would be.
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    private readonly string[] _keyProperties = matchKeys.Select(k => typeof(TRecord).GetProperty(k, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)?.Name
+        ?? throw new InvalidOperationException($"{typeof(TRecord).Name} has no property '{k}' to match imports on.")).ToArray();
+
+    public ModuleDefinition Definition { get; } = module;
+
+    public IReadOnlyList<ImportField> Fields { get; } = typeof(TInput).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        .Where(p => p.Name != "Version")
+        .Select(p => new ImportField(JsonNamingPolicy.CamelCase.ConvertName(p.Name), p.GetCustomAttribute<DisplayAttribute>()?.Name ?? Humanise(p.Name), KindOf(p))
+        {
+            Choices = choices.GetValueOrDefault(JsonNamingPolicy.CamelCase.ConvertName(p.Name)),
+        })
+        .ToList();
+
+    public IReadOnlyList<string> MatchKeys { get; } = matchKeys.Select(JsonNamingPolicy.CamelCase.ConvertName).ToList();
+
+    public async Task<IReadOnlyList<(int Id, string Value)>> FindAsync(CrmDb db, string key, IReadOnlyCollection<string> values, CancellationToken cancellationToken)
+    {
+        var property = _keyProperties[MatchKeys.ToList().IndexOf(key)];
+        var found = new List<(int, string)>();
+        // In chunks, so a statement stays well under the providers' limits on parameters.
+        foreach (var chunk in values.SelectMany(v => new[] { v, v.ToLowerInvariant() }).Distinct().Chunk(500))
+        {
+            var rows = await db.Set<TRecord>().AsNoTracking()
+                .Where(r => chunk.Contains(EF.Property<string>(r, property)))
+                .Select(r => new { r.Id, Value = EF.Property<string>(r, property) })
+                .ToListAsync(cancellationToken);
+            found.AddRange(rows.Select(r => (r.Id, r.Value)));
+        }
+
+        return found;
+    }
+
+    public async Task<Result<ImportSaveResult>> SaveAsync(IServiceProvider services, Actor actor, int? id, JsonObject values, CancellationToken cancellationToken)
+    {
+        var body = PatchBody.Read<TInput>(JsonSerializer.SerializeToElement(values, s_json), s_json);
+        if (!body.IsOk)
+        {
+            return body.Map<ImportSaveResult>();
+        }
+
+        var fields = id is null ? InputFields.All<TInput, TFields>() : InputFields.Given<TInput, TFields>(body.Value);
+        var saved = await services.GetRequiredService<TSave>().RunAsync(actor, id, body.Value.Value, fields, cancellationToken);
+        return saved.IsOk ? Result<ImportSaveResult>.Ok(new ImportSaveResult(saved.Value!.Id, ValuesOf(saved.Value))) : saved.Map<ImportSaveResult>();
+    }
+
+    public async Task<JsonObject?> ReadAsync(IServiceProvider services, Actor actor, int id, CancellationToken cancellationToken) =>
+        await ReadableModules.Find(Definition.Key)!.Read(services, actor, id, cancellationToken) is { Details: TDetails details } ? ValuesOf(details) : null;
+
+    public async Task<string?> DeleteAsync(IServiceProvider services, Actor actor, int id, CancellationToken cancellationToken)
+    {
+        var delete = services.GetRequiredService<TDelete>();
+        var impact = await delete.ImpactAsync(actor, id, cancellationToken);
+        if (!impact.IsOk)
+        {
+            return impact.Message;
+        }
+
+        if (impact.Value!.Also.Named.Count > 0 || impact.Value.Also.Hidden > 0)
+        {
+            var count = impact.Value.Also.Named.Count + impact.Value.Also.Hidden;
+            return $"Other records now depend on it ({count}); delete it yourself if it should go.";
+        }
+
+        var deleted = await delete.RunAsync(actor, id, [], cancellationToken);
+        return deleted.IsOk ? null : deleted.Message;
+    }
+
+    private JsonObject ValuesOf(TDetails details) => JsonSerializer.SerializeToNode(inputOf(details), s_json)!.AsObject();
+
+    private static ImportValueKind KindOf(PropertyInfo property)
+    {
+        var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        return type == typeof(Guid) ? ImportValueKind.User
+            : typeof(IEnumerable<Guid>).IsAssignableFrom(type) ? ImportValueKind.Users
+            : type == typeof(int) || type == typeof(long) ? ImportValueKind.WholeNumber
+            : type == typeof(DateOnly) || type == typeof(DateTime) ? ImportValueKind.Date
+            : type == typeof(bool) ? ImportValueKind.Boolean
+            : ImportValueKind.Text;
+    }
+
+    // "CompanyName" → "Company name", as the forms label a field without a display name.
+    private static string Humanise(string name) =>
+        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : c.ToString()));
+}
