@@ -35,6 +35,7 @@ public abstract class RecordListPage<TItem>(RecordAccess access, ModuleDefinitio
 
     public bool CanCreate { get; private set; }
     public bool CanExport { get; private set; }
+    public bool CanImport { get; private set; }
 
     /// <summary>The permission engine, for the decisions a module's page adds.</summary>
     protected RecordAccess Access => access;
@@ -81,7 +82,10 @@ public abstract class RecordListPage<TItem>(RecordAccess access, ModuleDefinitio
     /// the export actions and the button <paramref name="addText"/> when the actor may use them.
     /// </summary>
     public ListHeader Header(string? addText, string? title = null) =>
-        new(title ?? module.Title, CanExport ? ExportLink : null, CanCreate && addText is not null ? AddLink : null, addText);
+        new(title ?? module.Title, CanExport ? ExportLink : null, CanCreate && addText is not null ? AddLink : null, addText)
+        {
+            ImportLink = CanImport ? $"/import?module={module.Key}" : null,
+        };
 
     /// <summary>Where the add button goes; a module adds the list's filter a new record takes (its company).</summary>
     protected virtual string AddLink => $"/{module.Key}/new";
@@ -116,6 +120,8 @@ public abstract class RecordListPage<TItem>(RecordAccess access, ModuleDefinitio
 
         CanCreate = !actor.IsPreview && (await access.DecideAsync(actor, module.Key, PermissionAction.Create, null, cancellationToken)).Allowed;
         CanExport = (await access.DecideAsync(actor, module.Key, PermissionAction.Export, null, cancellationToken)).Allowed;
+        CanImport = !actor.IsPreview && module.Actions.Contains(PermissionAction.Import)
+            && (await access.DecideAsync(actor, module.Key, PermissionAction.Import, null, cancellationToken)).Allowed;
         await LoadMoreAsync(actor, cancellationToken);
     }
 

@@ -50,7 +50,11 @@ public sealed class RecordHeaderTagHelper(IHtmlHelper html) : TagHelper
 }
 
 /// <summary>What the top of a list page shows: the title, the export actions and the add button when the actor may use them (null: not shown).</summary>
-public sealed record ListHeader(string Title, string? ExportLink, string? AddLink, string? AddText);
+public sealed record ListHeader(string Title, string? ExportLink, string? AddLink, string? AddText)
+{
+    /// <summary>The import wizard for the module, when the actor may import into it.</summary>
+    public string? ImportLink { get; init; }
+}
 
 /// <summary>The last rows of a record page's facts (<c>_RecordStamps</c>): who owns it, when it was created and last changed.</summary>
 public sealed record RecordStamps(string Owner, DateTime Created, DateTime Modified);

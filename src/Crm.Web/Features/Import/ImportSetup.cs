@@ -1,5 +1,7 @@
 using Crm.Web.Features.Help;
 using Crm.Web.Web;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 
 namespace Crm.Web.Features.Import;
@@ -30,7 +32,15 @@ public sealed class ImportSetup : ICrmFeature
         services.AddScoped<RunImport>();
         services.AddScoped<ReadImport>();
         services.AddScoped<ImportTemplate>();
-        services.AddSection(new Section("Import", "Bring companies, contacts, leads, deals, products and tasks in from a spreadsheet, and undo an import.", "/admin/import", 545,
+        // The upload page reads its form under the import's file limit, not the framework's defaults.
+        services.AddOptions<RazorPagesOptions>().Configure<IOptions<ImportOptions>>((o, options) =>
+            o.Conventions.AddPageApplicationModelConvention("/Import/Index", page =>
+            {
+                var limit = ImportsApi.UploadLimit(options.Value);
+                page.EndpointMetadata.Add(new RequestSizeLimitAttribute(limit));
+                page.EndpointMetadata.Add(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = limit });
+            }));
+        services.AddSection(new Section("Import", "Bring companies, contacts, leads, deals, products and tasks in from a spreadsheet, and undo an import.", "/import", 545,
             u => u.IsAdministrator) { Area = SectionArea.Administration });
         services.AddHelpTopic(s_help);
     }
