@@ -27,6 +27,7 @@ public sealed class GdprSetup : ICrmFeature
         services.AddScoped<CloseGdprRequest>();
         services.AddScoped<FindGdprPerson>();
         services.AddScoped<ExportGdprPerson>();
+        services.AddScoped<ErasePerson>();
         services.AddRecurringJob<RemindGdprDeadlines>(RemindGdprDeadlines.JobName,
             "Notifies administrators of data-protection requests 7 days and 1 day before their deadline, and once overdue.", TimeSpan.FromHours(1));
 
