@@ -168,6 +168,25 @@ public sealed class GdprErasureTests(GdprApp app) : IClassFixture<GdprApp>
         Assert.True(report.Intact, report.Problem);
         Assert.True(report.Redacted >= 8, $"only {report.Redacted} redacted");
 
+        // The trail's guard still refuses any other update: a redaction without its guard row, or one that changes more than the values and the label.
+        var someEntry = await AuditKit.MarkAsync(app);
+        const string Marked = """{"$redacted":{"new":"x"}}""";
+        await Assert.ThrowsAnyAsync<Exception>(() => app.InDatabaseAsync(db =>
+            db.Database.ExecuteSqlRawAsync("""UPDATE "AuditEntries" SET "Changes" = {0} WHERE "Id" = {1}""", Marked, someEntry)));
+        Assert.Equal(1, await app.InDatabaseAsync(async db =>
+        {
+            // The same statements with the guard row and only the values changed pass (and are rolled back).
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await db.Database.ExecuteSqlRawAsync("""INSERT INTO "AuditRedactionGuard" ("EntryId") VALUES ({0})""", someEntry);
+            return await db.Database.ExecuteSqlRawAsync("""UPDATE "AuditEntries" SET "Changes" = {0} WHERE "Id" = {1}""", Marked, someEntry);
+        }));
+        await Assert.ThrowsAnyAsync<Exception>(() => app.InDatabaseAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await db.Database.ExecuteSqlRawAsync("""INSERT INTO "AuditRedactionGuard" ("EntryId") VALUES ({0})""", someEntry);
+            return await db.Database.ExecuteSqlRawAsync("""UPDATE "AuditEntries" SET "Changes" = {0}, "ActorName" = 'Somebody' WHERE "Id" = {1}""", Marked, someEntry);
+        }));
+
         // The opt-out is still honoured: the address comes back on a new contact, and a mailing skips it.
         await app.InDatabaseAsync(async db =>
         {
