@@ -146,10 +146,10 @@ public static class TrailRedaction
     /// <summary>
     /// Redacts one entry's changes: the values of the fields <paramref name="whole"/> names are
     /// replaced by <see cref="Erased"/> (null stays null, so "no value" still reads as none), and in
-    /// every other value each mention of <paramref name="address"/> is; returns the marked JSON,
-    /// or null when nothing was left to redact.
+    /// every other value each mention of one of <paramref name="addresses"/> is; returns the marked
+    /// JSON, or null when nothing was left to redact.
     /// </summary>
-    public static string? Redact(string changes, Func<string, bool> whole, string? address, string marker)
+    public static string? Redact(string changes, Func<string, bool> whole, IReadOnlyCollection<string> addresses, string marker)
     {
         if (JsonNode.Parse(changes) is not JsonObject root)
         {
@@ -164,7 +164,7 @@ public static class TrailRedaction
                 continue;
             }
 
-            var replaced = Scrub(value, whole(field), address, ref changed);
+            var replaced = Scrub(value, whole(field), addresses, ref changed);
             if (!ReferenceEquals(replaced, value))
             {
                 root[field] = replaced;
@@ -180,8 +180,11 @@ public static class TrailRedaction
         return root.ToJsonString();
     }
 
-    /// <summary><paramref name="text"/> with every mention of <paramref name="address"/> (any case) replaced by <see cref="Erased"/>.</summary>
-    public static string ScrubText(string text, string? address)
+    /// <summary><paramref name="text"/> with every mention of any of <paramref name="addresses"/> (any case) replaced by <see cref="Erased"/>.</summary>
+    public static string ScrubText(string text, IReadOnlyCollection<string> addresses) =>
+        addresses.Aggregate(text, ScrubText);
+
+    private static string ScrubText(string text, string? address)
     {
         if (string.IsNullOrEmpty(address) || text.IndexOf(address, StringComparison.OrdinalIgnoreCase) < 0)
         {
@@ -199,7 +202,7 @@ public static class TrailRedaction
         return result.Append(text, from, text.Length - from).ToString();
     }
 
-    private static JsonNode? Scrub(JsonNode? node, bool whole, string? address, ref bool changed)
+    private static JsonNode? Scrub(JsonNode? node, bool whole, IReadOnlyCollection<string> addresses, ref bool changed)
     {
         switch (node)
         {
@@ -208,7 +211,7 @@ public static class TrailRedaction
             case JsonObject o:
                 foreach (var (key, child) in o.ToList())
                 {
-                    var replaced = Scrub(child, whole, address, ref changed);
+                    var replaced = Scrub(child, whole, addresses, ref changed);
                     if (!ReferenceEquals(replaced, child))
                     {
                         o[key] = replaced;
@@ -220,7 +223,7 @@ public static class TrailRedaction
                 for (var i = 0; i < a.Count; i++)
                 {
                     var child = a[i];
-                    var replaced = Scrub(child, whole, address, ref changed);
+                    var replaced = Scrub(child, whole, addresses, ref changed);
                     if (!ReferenceEquals(replaced, child))
                     {
                         a[i] = replaced;
@@ -230,7 +233,7 @@ public static class TrailRedaction
                 return a;
             default:
                 var text = node.GetValueKind() == System.Text.Json.JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString();
-                var scrubbed = whole ? Erased : ScrubText(text, address);
+                var scrubbed = whole ? Erased : ScrubText(text, addresses);
                 if (scrubbed == text && (!whole || node.GetValueKind() == System.Text.Json.JsonValueKind.String))
                 {
                     return node;

@@ -187,15 +187,19 @@ public sealed class ErasePerson(CrmDb db, AuditContext audit, ActivityLog activi
 
     /// <summary>The records found, narrowed to what the erasure changes (a record already erased has nothing left to erase).</summary>
     private sealed record Found(
-        string? Email, List<int> Contacts, List<int> Leads, List<int> Companies, List<int> LoggedEmails, List<int> Memos, List<int> Files,
+        IReadOnlyList<string> Addresses, List<int> Contacts, List<int> Leads, List<int> Companies, List<int> LoggedEmails, List<int> Memos, List<int> Files,
         List<int> OptOuts, List<CustomFieldValue> CustomValues, Dictionary<int, string> CustomFieldTypeOf);
 
     private async Task<(GdprErasurePlan Plan, Found Found)> PlanAsync(GdprRequest request, CancellationToken cancellationToken)
     {
         var keys = await GdprPersonSearch.FindAsync(db, request, cancellationToken);
-        var email = keys.Email;
         var contactKey = CrmModules.Contacts.Key;
         var leadKey = CrmModules.Leads.Key;
+        // The addresses to scrub: the request's, and those of the person's contacts and leads (a request may name only the record).
+        var ownAddresses = (await db.Contacts.AsNoTracking().Where(c => keys.Contacts.Contains(c.Id) && c.Email != null).Select(c => c.Email!).ToListAsync(cancellationToken))
+            .Concat(await db.Leads.AsNoTracking().Where(l => keys.Leads.Contains(l.Id) && l.Email != null).Select(l => l.Email!).ToListAsync(cancellationToken));
+        List<string> email = [.. new[] { keys.Email }.Concat(ownAddresses).OfType<string>().Select(Unsubscribe.Normalise)
+            .Where(a => a.Length > 0 && !a.Equals(Erased, StringComparison.OrdinalIgnoreCase)).Distinct(StringComparer.Ordinal)];
 
         var customValues = await db.Set<CustomFieldValue>().AsNoTracking()
             .Where(v => (v.Module == contactKey && keys.Contacts.Contains(v.RecordId)) || (v.Module == leadKey && keys.Leads.Contains(v.RecordId)))
@@ -233,7 +237,7 @@ public sealed class ErasePerson(CrmDb db, AuditContext audit, ActivityLog activi
         var files = await db.FileObjects.AsNoTracking().Where(f => keys.Files.Contains(f.Id) && personal.Contains(f.RelatedModule)).OrderBy(f => f.Id)
             .Select(f => new GdprErasureRecord(f.Id, f.Name + " (on " + f.RelatedModule + " ID " + f.RelatedId + ")", "/" + CrmModules.Files.Key + "/" + f.Id, s_file))
             .ToListAsync(cancellationToken);
-        var optOuts = await db.MailingOptOuts.AsNoTracking().Where(o => keys.OptOuts.Contains(o.Id)).OrderBy(o => o.Id)
+        var optOuts = await db.MailingOptOuts.AsNoTracking().Where(o => keys.OptOuts.Contains(o.Id) || email.Contains(o.Email)).OrderBy(o => o.Id)
             .Select(o => new GdprErasureRecord(o.Id, "Unsubscribed since " + o.CreatedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), null, s_optOut))
             .ToListAsync(cancellationToken);
 
@@ -260,7 +264,7 @@ public sealed class ErasePerson(CrmDb db, AuditContext audit, ActivityLog activi
             $"{keys.MailingBindings.Count} mailing recipient binding{(keys.MailingBindings.Count == 1 ? "" : "s")} (they hold no address; the records they bind are anonymised).",
             "The request itself, with the address as the person gave it: the proof that the request was answered.",
         ];
-        return (new GdprErasurePlan(request.Id, email, request.Status, groups, history, kept), found);
+        return (new GdprErasurePlan(request.Id, keys.Email, request.Status, groups, history, kept), found);
     }
 
     private static string Name(string first, string last, string? email) => $"{first} {last}".Trim() + (email is null ? "" : $" <{email}>");
@@ -321,12 +325,12 @@ public sealed class ErasePerson(CrmDb db, AuditContext audit, ActivityLog activi
         var rewrites = new List<TrailRewrite>();
         void Add(AuditEntry entry, Func<string, bool> whole, bool label)
         {
-            var newLabel = label ? Erased : TrailRedaction.ScrubText(entry.Label, found.Email);
-            var changes = TrailRedaction.Redact(entry.Changes, whole, found.Email, marker);
+            var newLabel = label ? Erased : TrailRedaction.ScrubText(entry.Label, found.Addresses);
+            var changes = TrailRedaction.Redact(entry.Changes, whole, found.Addresses, marker);
             if (changes is null && newLabel != entry.Label)
             {
                 // Only the label holds the person: the entry is still marked, so the verifier knows why it changed.
-                changes = TrailRedaction.Redact(entry.Changes, _ => false, null, marker) ?? Marked(entry.Changes, marker);
+                changes = TrailRedaction.Redact(entry.Changes, _ => false, [], marker) ?? Marked(entry.Changes, marker);
             }
 
             if (changes is not null)
@@ -364,7 +368,7 @@ public sealed class ErasePerson(CrmDb db, AuditContext audit, ActivityLog activi
     /// <summary>Writes the anonymised values through the database (no save use case, no ordinary "updated" entry with the old values); returns the files removed.</summary>
     private async Task<int> AnonymiseAsync(Found found, DateTime now, CancellationToken cancellationToken)
     {
-        var email = found.Email;
+        var email = found.Addresses;
         if (found.Contacts.Count > 0)
         {
             await db.Contacts.Where(c => found.Contacts.Contains(c.Id)).ExecuteUpdateAsync(s => s
@@ -434,17 +438,17 @@ public sealed class ErasePerson(CrmDb db, AuditContext audit, ActivityLog activi
             releases.Add(released);
         }
 
-        if (email is not null && found.OptOuts.Count > 0)
+        foreach (var optOut in await db.MailingOptOuts.AsNoTracking().Where(o => found.OptOuts.Contains(o.Id)).ToListAsync(cancellationToken))
         {
             // One opt-out per stored form: if the hash is there already (an earlier erasure), the address row just goes.
-            var hashed = MailingOptOut.Hashed(Unsubscribe.Normalise(email));
+            var hashed = MailingOptOut.Hashed(optOut.Email);
             if (await db.MailingOptOuts.AnyAsync(o => o.Email == hashed, cancellationToken))
             {
-                await db.MailingOptOuts.Where(o => found.OptOuts.Contains(o.Id)).ExecuteDeleteAsync(cancellationToken);
+                await db.MailingOptOuts.Where(o => o.Id == optOut.Id).ExecuteDeleteAsync(cancellationToken);
             }
             else
             {
-                await db.MailingOptOuts.Where(o => found.OptOuts.Contains(o.Id)).ExecuteUpdateAsync(s => s.SetProperty(o => o.Email, hashed), cancellationToken);
+                await db.MailingOptOuts.Where(o => o.Id == optOut.Id).ExecuteUpdateAsync(s => s.SetProperty(o => o.Email, hashed), cancellationToken);
             }
         }
 
