@@ -267,7 +267,8 @@ public sealed record ChainReport(long Checked, long Redacted, long? FirstBrokenI
 /// the first entry that does not fit: a hash that does not match its fields (edited, or inserted
 /// without the chain), a gap in the places (deleted), or changes that no longer match their digest
 /// without being marked as redacted (edited values); and last an entry that is neither sealed nor
-/// waiting to be (slipped in around the trigger that lists every entry written). A gap left by the retention job is bridged by its
+/// waiting to be (slipped in around the trigger that lists every entry written). An entry whose label an
+/// erasure rewrote after its seal is accepted only as an intact erasure entry vouches for it (ADR 0036). A gap left by the retention job is bridged by its
 /// anchor (the hash of the last removed entry), but only if the job's own "pruned" entry vouches
 /// for that anchor by its digest: an anchor slipped in by hand to hide a deletion is not trusted.
 /// </summary>
@@ -279,6 +280,7 @@ public sealed class VerifyAuditChain(CrmDb db)
     {
         await AuditChain.SealAsync(db, cancellationToken);
         var (anchors, unvouched) = await TrustedAnchorsAsync(cancellationToken);
+        var redactions = await TrailRedaction.VouchedAsync(db, cancellationToken);
         long checkedCount = 0, redacted = 0, pruned = 0, lastSeq = 0;
         var previous = "";
         long expected = 1;
@@ -315,7 +317,10 @@ public sealed class VerifyAuditChain(CrmDb db)
                     }
                 }
 
-                if (AuditChain.HashOf(previous, seq, e) != seal.Hash)
+                // An erasure that rewrote a sealed entry's label leaves a hash that cannot match; the
+                // entry holds only if an intact erasure entry recorded it exactly as it now stands.
+                if (AuditChain.HashOf(previous, seq, e) != seal.Hash
+                    && !(AuditChain.IsRedacted(e.Changes) && redactions.TryGetValue(e.Id, out var vouched) && vouched.Contains(TrailRedaction.RedactedDigest(e))))
                 {
                     return new ChainReport(checkedCount, redacted, e.Id, $"entry {e.Id} does not match its hash (edited, inserted or the entry before it removed)", pruned);
                 }

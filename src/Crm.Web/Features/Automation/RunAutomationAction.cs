@@ -111,7 +111,8 @@ public sealed class RunAutomationAction(CrmDb db, AuditContext audit, SaveTask s
         {
             var to = plan.To!;
             var normalised = Unsubscribe.Normalise(to);
-            if (await db.Set<MailingOptOut>().AnyAsync(o => o.Email == normalised, cancellationToken))
+            var hashed = MailingOptOut.Hashed(normalised);
+            if (await db.Set<MailingOptOut>().AnyAsync(o => o.Email == normalised || o.Email == hashed, cancellationToken))
             {
                 return ($"Not sent: {to} unsubscribed from the CRM's emails.", null);
             }

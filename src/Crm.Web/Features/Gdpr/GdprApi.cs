@@ -52,6 +52,16 @@ public static class GdprApi
             .WithName("ExportGdprPerson")
             .WithSummary("The access / portability export of the request's person: a zip of documented JSON and CSV files per kind of record, their history and attached files. Recorded in the activity log and the audit trail.");
 
+        gdpr.MapGet("/{id:int}/erasure", async (HttpContext http, int id, ErasePerson erase, CancellationToken cancellationToken) =>
+                (await erase.PreviewAsync(http.Actor(), id, cancellationToken)).ToHttp())
+            .WithName("PreviewGdprErasure")
+            .WithSummary("What erasing the request's person would do now: per kind the records and, per record, the fields erased; total (the number to confirm), the history entries redacted, and what is kept.");
+
+        gdpr.MapPost("/{id:int}/erasure", async (HttpContext http, int id, GdprErasureInput body, ErasePerson erase, CancellationToken cancellationToken) =>
+                (await erase.RunAsync(http.Actor(), id, body, cancellationToken)).ToHttp())
+            .WithName("EraseGdprPerson")
+            .WithSummary("Erases the person of an open erasure request by anonymisation, irreversibly, in one transaction, and closes the request as answered. Confirm with confirmEmail (the request's address) or confirmCount (the total the preview showed).");
+
         return api;
     }
 }

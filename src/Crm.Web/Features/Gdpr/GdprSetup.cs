@@ -7,7 +7,8 @@ namespace Crm.Web.Features.Gdpr;
 
 /// <summary>
 /// Data-protection rights requests (issue 26, its GDPR part): the register with the 30-day deadline
-/// and its reminders, finding the person across the CRM, and the access / portability export.
+/// and its reminders, finding the person across the CRM, the access / portability export, and
+/// erasure by anonymisation (<see cref="ErasePerson"/>).
 /// Administrators only: the /admin convention for the pages, <see cref="Security.Policies.Administrator"/>
 /// on the API, and every use case checks it again.
 /// </summary>
@@ -27,12 +28,13 @@ public sealed class GdprSetup : ICrmFeature
         services.AddScoped<CloseGdprRequest>();
         services.AddScoped<FindGdprPerson>();
         services.AddScoped<ExportGdprPerson>();
+        services.AddScoped<ErasePerson>();
         services.AddRecurringJob<RemindGdprDeadlines>(RemindGdprDeadlines.JobName,
             "Notifies administrators of data-protection requests 7 days and 1 day before their deadline, and once overdue.", TimeSpan.FromHours(1));
 
         services.AddSection(new Section(
             "Data protection (GDPR)",
-            "Rights requests: access, portability, erasure, rectification; their 30-day deadlines; find a person and export their data.",
+            "Rights requests: access, portability, erasure, rectification; their 30-day deadlines; find a person, export their data, erase them.",
             "/admin/gdpr",
             570,
             u => u.IsAdministrator) { Area = SectionArea.Administration });
@@ -46,6 +48,8 @@ public sealed class GdprSetup : ICrmFeature
         "Open a request to see everything the CRM holds about the person before you act: contacts and leads with the address, companies whose email it is, logged emails from or to it (or logged against their records), memos that mention it, the files attached to these records, mailing recipient bindings and an unsubscription. Each is counted and linked.",
         "For an access or portability request, \"Download export\" gives a zip: for each kind of record a JSON file (which describes its fields, for machines) and a CSV file (for people), the history of those records, the attached files, and a README. Send it to the person through a safe channel. Each export is recorded in the activity log and the audit trail.",
         "When the request is answered, close it as answered; if it is refused (for example, the person could not be identified), close it as refused with the reason, which the person must be told. Editing a closed request back to open or in progress reopens it.",
-        "Erasure is not automated yet: for an erasure request, correct or delete the records found by hand, keeping deals and invoices that the law requires you to keep, and record what was done in the notes.",
+        "For an erasure request, \"Erase…\" shows first exactly what will be erased: each contact and lead with the fields that go (names, email, phone, title or notes, custom field values), companies with the address as their email, logged emails (their address, subject and body), memos that mention the address, the files attached to the person's records, and an unsubscription; then how many history entries lose those values, and what is kept: deals with their amounts and dates (the law requires you to keep transactions), mailing bindings, and the request itself.",
+        "To erase, type the person's email address. In one step the values become [DELETED] (emails and phone numbers too, so they no longer match anything), the files and their content are deleted, the unsubscription is kept only as a fingerprint of the address so mailings still skip it, and the history and audit trail of those records no longer show the values, while the audit check (audit verify) still passes. The erasure itself is recorded: who erased which records and when, without the values. The request is closed as answered. This cannot be undone; if anything fails, nothing is changed.",
+        "Memos are found by the address only: the erasure replaces the address in them, so read the memos listed and edit what else they say about the person. Records that mention the person only by name are not found.",
     ], AdministratorsOnly: true);
 }

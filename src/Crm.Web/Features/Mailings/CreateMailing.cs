@@ -136,8 +136,11 @@ public sealed class CreateMailing(CrmDb db, MailingRecipients recipients, EmailO
         var found = await query.Take(MaxRecipients * 2 + 1).ToListAsync(cancellationToken);
         var unique = found.GroupBy(r => Unsubscribe.Normalise(r.Email)).Select(g => g.First()).ToList();
         var addresses = unique.Select(r => Unsubscribe.Normalise(r.Email)).ToList();
-        var optedOut = (await db.MailingOptOuts.AsNoTracking().Where(o => addresses.Contains(o.Email)).Select(o => o.Email).ToListAsync(cancellationToken))
+        // An erased person's opt-out is kept as the hash of the address (GDPR erasure): both forms count.
+        var forms = addresses.SelectMany(MailingOptOut.Forms).ToList();
+        var stored = (await db.MailingOptOuts.AsNoTracking().Where(o => forms.Contains(o.Email)).Select(o => o.Email).ToListAsync(cancellationToken))
             .ToHashSet(StringComparer.Ordinal);
+        var optedOut = addresses.Where(a => MailingOptOut.Forms(a).Any(stored.Contains)).ToHashSet(StringComparer.Ordinal);
         return ([.. unique.Where(r => !optedOut.Contains(Unsubscribe.Normalise(r.Email)))], optedOut.Count);
     }
 }

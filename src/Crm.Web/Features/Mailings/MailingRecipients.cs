@@ -71,12 +71,15 @@ public sealed class MailingRecipients(CrmDb db, RecordAccess access)
 
     /// <summary>The matching records with an email address that the sender may view (a validated filter), by ID.</summary>
 #pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL lower(...): no .NET culture is involved.
+    // What a GDPR erasure leaves in an address: no recipient.
+    private const string Erased = Audit.TrailRedaction.Erased;
+
     public async Task<IQueryable<MailingRecipient>> QueryAsync(Actor sender, string module, string? field, string? value, CancellationToken cancellationToken)
     {
         var term = string.IsNullOrWhiteSpace(field) ? null : value!.Trim().ToLowerInvariant();
         if (module == CrmModules.Contacts.Key)
         {
-            var contacts = db.Contacts.Where(await access.VisibleAsync<Contact>(sender, module, cancellationToken)).Where(c => c.Email != null && c.Email != "");
+            var contacts = db.Contacts.Where(await access.VisibleAsync<Contact>(sender, module, cancellationToken)).Where(c => c.Email != null && c.Email != "" && c.Email != Erased);
             contacts = (field, term) switch
             {
                 (null or "", _) => contacts,
@@ -91,7 +94,7 @@ public sealed class MailingRecipients(CrmDb db, RecordAccess access)
 
         if (module == CrmModules.Companies.Key)
         {
-            var companies = db.Companies.Where(await access.VisibleAsync<Company>(sender, module, cancellationToken)).Where(c => c.Email != null && c.Email != "");
+            var companies = db.Companies.Where(await access.VisibleAsync<Company>(sender, module, cancellationToken)).Where(c => c.Email != null && c.Email != "" && c.Email != Erased);
             companies = (field, term) switch
             {
                 (null or "", _) => companies,
@@ -103,7 +106,7 @@ public sealed class MailingRecipients(CrmDb db, RecordAccess access)
             return companies.OrderBy(c => c.Id).Select(c => new MailingRecipient(c.Id, c.Email!, "", "", c.Name));
         }
 
-        var leads = db.Leads.Where(await access.VisibleAsync<Lead>(sender, CrmModules.Leads.Key, cancellationToken)).Where(l => l.Email != null && l.Email != "");
+        var leads = db.Leads.Where(await access.VisibleAsync<Lead>(sender, CrmModules.Leads.Key, cancellationToken)).Where(l => l.Email != null && l.Email != "" && l.Email != Erased);
         leads = (field, term) switch
         {
             (null or "", _) => leads,

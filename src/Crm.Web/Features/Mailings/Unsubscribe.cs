@@ -47,7 +47,8 @@ public sealed class Unsubscribe(CrmDb db, IDataProtectionProvider protection, Ti
             return Result<string>.Invalid("token", "This unsubscribe link is not valid. Use the link from the email exactly as it was sent.");
         }
 
-        if (!await db.MailingOptOuts.AnyAsync(o => o.Email == email, cancellationToken))
+        var hashed = MailingOptOut.Hashed(email);
+        if (!await db.MailingOptOuts.AnyAsync(o => o.Email == email || o.Email == hashed, cancellationToken))
         {
             db.MailingOptOuts.Add(new MailingOptOut { Email = email, CreatedAt = clock.GetUtcNow().UtcDateTime });
             try
