@@ -42,10 +42,13 @@ public sealed class ListExportLog(CrmDb db)
         [ExportRoleAudit.ExportName] = "Role audit",
     };
 
-    /// <summary>Everything that can be exported, by name and title: the modules with an export permission, then the other exports.</summary>
+    /// <summary>
+    /// Everything that can be exported, by name and title: the modules with an export permission
+    /// (countries have it from the standard set of actions, but no list export), then the other exports.
+    /// </summary>
     public static IReadOnlyList<(string Name, string Title)> Exportable =>
     [
-        .. CrmModules.All.Where(m => m.Has(PermissionAction.Export)).Select(m => (m.Key, m.Title)),
+        .. CrmModules.All.Where(m => m.Has(PermissionAction.Export) && m != CrmModules.Countries).Select(m => (m.Key, m.Title)),
         .. s_otherExports.Select(o => (o.Key, o.Value)),
     ];
 
