@@ -137,9 +137,18 @@ public sealed class ExportLogTests
             Assert.Equal(HttpStatusCode.OK, (await admin.Http.GetAsync(route + "?format=csv")).StatusCode);
         }
 
+        // A person's data-protection export (a record's export, not a list's) is in the log too.
+        var today = app.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var request = (await (await admin.PostJsonAsync("/api/v1/gdpr", $$"""{"kind":"access","email":"ada@example.com","receivedOn":"{{today}}"}""")).ReadJsonAsync())
+            .GetProperty("id").GetInt32();
+        Assert.Equal(HttpStatusCode.OK, (await admin.Http.GetAsync($"/api/v1/gdpr/{request}/export")).StatusCode);
+
         var log = await (await admin.Http.GetAsync("/api/v1/exports?pageSize=200")).ReadJsonAsync();
         var items = log.GetProperty("items").EnumerateArray().ToList();
-        Assert.Equal(routes.Count + 1, items.Count);
+        Assert.Equal(routes.Count + 2, items.Count);
+        var gdpr = items[0];
+        Assert.Equal(("gdpr-request", "zip", $"{request}"), (gdpr.GetProperty("module").GetString(), gdpr.GetProperty("format").GetString(),
+            gdpr.GetProperty("filter").GetProperty("id").GetString()));
         Assert.Equal(JsonValueKind.Null, log.GetProperty("nextCursor").ValueKind);
         foreach (var route in routes)
         {
