@@ -93,6 +93,17 @@ public sealed class ExportLogTests
         var rolePage = await (await admin.Http.GetAsync($"/admin/roles/{roleId}")).Content.ReadAsStringAsync();
         Assert.Contains("""id="Input_MaxExportRows" name="Input.MaxExportRows" value="1""", rolePage, StringComparison.Ordinal);
 
+        // The role's form: a bad limit is answered beside the field, and nothing changes; a good one is saved.
+        const string details = "form[method=post][novalidate]";
+        var form = new Dictionary<string, string> { ["Input.AssignRecordsTo"] = "AnyUser", ["Input.ParentId"] = "", ["Input.MaxExportRows"] = "0" };
+        var invalid = await admin.SubmitAsync($"/admin/roles/{roleId}", new(form), details);
+        Assert.Equal(HttpStatusCode.OK, invalid.StatusCode);
+        var answer = await PageClient.ParseAsync(await invalid.Content.ReadAsStringAsync());
+        Assert.Contains("Maximum rows per export must be", answer.QuerySelector("[data-valmsg-for='Input.MaxExportRows']")!.TextContent, StringComparison.Ordinal);
+        form["Input.MaxExportRows"] = "1";
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.SubmitAsync($"/admin/roles/{roleId}", new(form), details)).StatusCode);
+        Assert.Equal(1, (await (await admin.Http.GetAsync($"/api/v1/roles/{roleId}")).ReadJsonAsync()).GetProperty("maxExportRows").GetInt32());
+
         var exporter = await UserAsync(app, "exporter@crm.test", roleId);
         var staff = await app.SignInAsync("exporter@crm.test", Password);
 
