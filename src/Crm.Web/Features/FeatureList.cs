@@ -13,6 +13,7 @@ using Crm.Web.Features.Deals;
 using Crm.Web.Features.Demo;
 using Crm.Web.Features.Departments;
 using Crm.Web.Features.Email;
+using Crm.Web.Features.Exports;
 using Crm.Web.Features.Files;
 using Crm.Web.Features.Gdpr;
 using Crm.Web.Features.Groups;
@@ -80,6 +81,7 @@ public static class FeatureList
         new SchedulerSetup(),
         new DemoSetup(),
         new ActivitySetup(),
+        new ExportsSetup(),
         new MailingsSetup(),
         new VaultSetup(),
         new CustomFieldsSetup(),

@@ -27,6 +27,48 @@ public sealed record ExportRows<TRow>(IReadOnlyList<ExportColumn<TRow>> Columns,
 /// </summary>
 public sealed class ListExports(CrmDb db, RecordAccess access, ActivityLog activity, AuditContext audit, TimeProvider clock)
 {
+    /// <summary>The field of the refusal of an export above the role's row limit (a 400 problem in the API, a message on the list page).</summary>
+    public const string RowLimitField = "rowLimit";
+
+    /// <summary>The sentence that refuses an export of <paramref name="rows"/> rows to a holder of <paramref name="role"/>.</summary>
+    public static string RowLimitMessage(int rows, int limit, string role) => string.Create(CultureInfo.InvariantCulture,
+        $"This export has {rows:N0} rows, and your role ({role}) may export at most {limit:N0} rows at a time. Narrow the filter (a search, an owner, a stage or a date) to {limit:N0} rows or fewer and export again.");
+
+    /// <summary>The row limit of the actor's role (<see cref="Features.Roles.Role.MaxExportRows"/>); none for administrators and for actors without a user.</summary>
+    public async Task<(int Rows, string Role)?> RowLimitAsync(Actor actor, CancellationToken cancellationToken)
+    {
+        if (actor.IsAdministrator || actor.UserId is not { } userId)
+        {
+            return null;
+        }
+
+        var role = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Join(db.Roles, u => u.RoleId, r => r.Id, (_, r) => new { r.Name, r.MaxExportRows })
+            .FirstOrDefaultAsync(cancellationToken);
+        return role?.MaxExportRows is { } rows ? (rows, role.Name) : null;
+    }
+
+    /// <summary>
+    /// Records an export that is not a module's list (a report such as the role audit): the same
+    /// activity-log and audit entries a list export writes, so the export log shows it alike.
+    /// <paramref name="what"/> names it in the trail (<c>role-audit</c>), <paramref name="noun"/> in the sentence.
+    /// </summary>
+    public async Task RecordAsync(Actor actor, string what, string noun, ExportFormat format, IReadOnlyList<string> columns, int count, CancellationToken cancellationToken)
+    {
+        var written = format.ToString().ToLowerInvariant();
+        activity.Record(actor, ActivityKindOf(what), $"Exported {count} {noun} as {written.ToUpperInvariant()}.");
+        audit.Note(what, "", $"Export of {count} {noun}", AuditActions.Exported, Changes(written, count, new JsonObject(), columns));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static JsonObject Changes(string format, int count, JsonObject filter, IEnumerable<string> columns) => new()
+    {
+        ["format"] = new JsonObject { ["new"] = format },
+        ["count"] = new JsonObject { ["new"] = count },
+        ["filter"] = new JsonObject { ["new"] = filter },
+        ["columns"] = new JsonObject { ["new"] = new JsonArray([.. columns.Select(c => JsonValue.Create(c))]) },
+    };
+
     /// <summary>The activity kind of an export of <paramref name="module"/>: <c>deals-exported</c>.</summary>
     public static string ActivityKindOf(string module) => $"{module}-exported";
 
@@ -48,6 +90,12 @@ public sealed class ListExports(CrmDb db, RecordAccess access, ActivityLog activ
         if (await read(cancellationToken) is not { } rows)
         {
             return Result<TableExport>.NotFound();
+        }
+
+        if (await RowLimitAsync(actor, cancellationToken) is { } limit && rows.Count > limit.Rows)
+        {
+            // Refused before anything is recorded or written: the export did not happen.
+            return Result<TableExport>.Invalid(RowLimitField, RowLimitMessage(rows.Count, limit.Rows, limit.Role));
         }
 
         return Result<TableExport>.Ok(await FinishAsync(actor, start.Value, query, rows.Columns, rows.Count, rows.Rows, cancellationToken));
@@ -111,13 +159,7 @@ public sealed class ListExports(CrmDb db, RecordAccess access, ActivityLog activ
         }
 
         // A list export has no single record: the entry names the module, and its "changes" carry what left the CRM.
-        audit.Note(start.Module.Key, "", $"Export of {count} {noun}", AuditActions.Exported, new JsonObject
-        {
-            ["format"] = new JsonObject { ["new"] = format },
-            ["count"] = new JsonObject { ["new"] = count },
-            ["filter"] = new JsonObject { ["new"] = filterJson },
-            ["columns"] = new JsonObject { ["new"] = new JsonArray([.. shown.Select(c => JsonValue.Create(c.Header))]) },
-        });
+        audit.Note(start.Module.Key, "", $"Export of {count} {noun}", AuditActions.Exported, Changes(format, count, filterJson, shown.Select(c => c.Header)));
         await db.SaveChangesAsync(cancellationToken);
 
         return new TableExport(

@@ -38,7 +38,7 @@ public sealed class CountryMatcher(CrmDb db, TimeProvider clock)
             return null;
         }
 
-        var country = (await IndexAsync(cancellationToken)).Find(key);
+        var country = (await IndexAsync(cancellationToken)).Find(key, raw!);
         if (country is null)
         {
             await RecordMismatchAsync(raw!, key, CountrySources.Normalize(source), cancellationToken);
@@ -51,7 +51,7 @@ public sealed class CountryMatcher(CrmDb db, TimeProvider clock)
     public async Task<Country?> FindAsync(string? raw, CancellationToken cancellationToken)
     {
         var key = Key(raw);
-        return key.Length == 0 ? null : (await IndexAsync(cancellationToken)).Find(key);
+        return key.Length == 0 ? null : (await IndexAsync(cancellationToken)).Find(key, raw!);
     }
 
     /// <summary>The sentence shown to administrators (and to API callers) for an unmatched value.</summary>
@@ -133,16 +133,23 @@ public sealed class CountryMatcher(CrmDb db, TimeProvider clock)
         _ => "a user's entry",
     };
 
-    /// <summary>The normalized names, alternative names and codes of every country, in order of precedence.</summary>
+    /// <summary>
+    /// The normalized names, alternative names and codes of every country, in order of precedence,
+    /// then the keys derived from the names (<see cref="CountryNames.DerivedKeys"/>): a value is first
+    /// looked up as given, then by its own derived keys, and only then among the derived keys of the
+    /// names, so a derived form never shadows what a country is actually called.
+    /// </summary>
     private sealed class CountryIndex
     {
         private readonly Dictionary<string, Country> _names = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Country> _alternatives = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Country> _codes = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Country> _derived = new(StringComparer.Ordinal);
 
         public CountryIndex(IEnumerable<Country> countries)
         {
-            foreach (var country in countries.OrderBy(c => c.Id))
+            var ordered = countries.OrderBy(c => c.Id).ToList();
+            foreach (var country in ordered)
             {
                 _names.TryAdd(CountryNames.Normalize(country.Name), country);
                 foreach (var alternative in country.AlternativeNameList)
@@ -154,17 +161,55 @@ public sealed class CountryMatcher(CrmDb db, TimeProvider clock)
                 _codes.TryAdd(CountryNames.Normalize(country.Alpha3), country);
                 _codes.TryAdd(country.Numeric, country);
             }
+
+            foreach (var country in ordered)
+            {
+                foreach (var name in country.AlternativeNameList.Prepend(country.Name))
+                {
+                    foreach (var derived in CountryNames.DerivedKeys(name))
+                    {
+                        _derived.TryAdd(derived, country);
+                    }
+                }
+            }
         }
 
-        public Country? Find(string key)
+        /// <summary>The country of <paramref name="key"/> (the normalized <paramref name="raw"/>), or null.</summary>
+        public Country? Find(string key, string raw)
         {
-            if (_names.TryGetValue(key, out var country) || _alternatives.TryGetValue(key, out country) || _codes.TryGetValue(key, out country))
+            if (Direct(key) is { } country)
             {
                 return country;
             }
 
             // "4" and "004" are the same numeric code.
-            return key.Length <= 3 && key.All(char.IsAsciiDigit) && _codes.TryGetValue(key.PadLeft(3, '0'), out country) ? country : null;
+            if (key.Length <= 3 && key.All(char.IsAsciiDigit))
+            {
+                return _codes.GetValueOrDefault(key.PadLeft(3, '0'));
+            }
+
+            // Bounded as the key is: no country name is near this long.
+            var derived = CountryNames.DerivedKeys(raw.Length > 4 * CountryMismatch.ValueMaxLength ? raw[..(4 * CountryMismatch.ValueMaxLength)] : raw);
+            foreach (var form in derived)
+            {
+                if (Direct(form) is { } named)
+                {
+                    return named;
+                }
+            }
+
+            foreach (var form in derived.Prepend(key))
+            {
+                if (_derived.TryGetValue(form, out country))
+                {
+                    return country;
+                }
+            }
+
+            return null;
         }
+
+        private Country? Direct(string key) =>
+            _names.TryGetValue(key, out var country) || _alternatives.TryGetValue(key, out country) || _codes.TryGetValue(key, out country) ? country : null;
     }
 }

@@ -59,6 +59,41 @@ public static class CountryNames
     }
 
     /// <summary>
+    /// The other keys under which <paramref name="value"/> may name a country, as reference books
+    /// and spreadsheets write it: the comma-inverted form read the right way round ("Congo, Republic
+    /// of the" is "Republic of the Congo", "Gambia, The" is "The Gambia"), and any of these without a
+    /// leading "the" ("The Bahamas" is "Bahamas"). Alternative names are stored comma-separated, so
+    /// an inverted form cannot be one; the matcher reads it through these keys instead. The key of
+    /// the value itself (<see cref="Normalize"/>) is not among them.
+    /// </summary>
+    public static IReadOnlyList<string> DerivedKeys(string? value)
+    {
+        var key = Normalize(value);
+        if (key.Length == 0)
+        {
+            return [];
+        }
+
+        var keys = new List<string>(3);
+        var comma = value!.LastIndexOf(',');
+        var inverted = comma < 0 ? "" : Normalize(value[(comma + 1)..] + " " + value[..comma]);
+        if (inverted.Length > 0 && inverted != key)
+        {
+            keys.Add(inverted);
+        }
+
+        foreach (var candidate in new[] { key, inverted })
+        {
+            if (candidate.StartsWith("the ", StringComparison.Ordinal) && !keys.Contains(candidate[4..]) && candidate[4..] != key)
+            {
+                keys.Add(candidate[4..]);
+            }
+        }
+
+        return keys;
+    }
+
+    /// <summary>
     /// The text with every unpaired surrogate replaced by a space: such text is not Unicode, and
     /// normalizing it throws, while a country value must never make the matcher fail.
     /// </summary>

@@ -140,6 +140,9 @@ public sealed class RoleAuditReport(CrmDb db, PermissionSubjects subjects, Permi
         ["User", "Email", "Role", "Administrator", "Module", "Action", "Role scope", "Effective scope", "Widened", "Source"],
         _ => Rows(view).ToAsyncEnumerable());
 
+    /// <summary>How many rows <see cref="ToTable"/> writes.</summary>
+    public static int RowCount(RoleAuditView view) => view.Users.Sum(u => u.IsAdministrator ? 1 : u.Rights.Count);
+
     private static IEnumerable<IReadOnlyList<string?>> Rows(RoleAuditView view)
     {
         foreach (var user in view.Users)

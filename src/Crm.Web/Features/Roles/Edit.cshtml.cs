@@ -46,7 +46,7 @@ public sealed class EditRolePage(
             return NotFound();
         }
 
-        Input = new RoleForm { Name = Role.Name, Description = Role.Description, ParentId = Role.ParentId, AssignRecordsTo = Role.AssignRecordsTo };
+        Input = new RoleForm { Name = Role.Name, Description = Role.Description, ParentId = Role.ParentId, AssignRecordsTo = Role.AssignRecordsTo, MaxExportRows = Role.MaxExportRows };
         await LoadFormsAsync(cancellationToken);
         Notice = notice switch
         {
@@ -115,7 +115,7 @@ public sealed class EditRolePage(
         GrantsError = result.Errors.TryGetValue("grants", out var grants) ? string.Join(" ", grants) : null;
         if (!keepInput)
         {
-            Input = new RoleForm { Name = Role.Name, Description = Role.Description, ParentId = Role.ParentId, AssignRecordsTo = Role.AssignRecordsTo };
+            Input = new RoleForm { Name = Role.Name, Description = Role.Description, ParentId = Role.ParentId, AssignRecordsTo = Role.AssignRecordsTo, MaxExportRows = Role.MaxExportRows };
         }
 
         await LoadFormsAsync(cancellationToken);

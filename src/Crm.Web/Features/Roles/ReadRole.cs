@@ -9,7 +9,7 @@ namespace Crm.Web.Features.Roles;
 public sealed record FieldRuleInput(string Module, string Field, FieldAccess? Access);
 
 public sealed record RoleDetails(
-    int Id, string Name, string? Description, int? ParentId, AssignRecordsTo AssignRecordsTo, int Users,
+    int Id, string Name, string? Description, int? ParentId, AssignRecordsTo AssignRecordsTo, int? MaxExportRows, int Users,
     IReadOnlyList<GrantInput> Grants, IReadOnlyList<FieldRuleInput> FieldRules);
 
 /// <summary>One role with its grants and field rules.</summary>
@@ -30,7 +30,7 @@ public sealed class ReadRole(CrmDb db)
         }
 
         var users = await db.Users.CountAsync(u => u.RoleId == roleId, cancellationToken);
-        return Result<RoleDetails>.Ok(new RoleDetails(role.Id, role.Name, role.Description, role.ParentId, role.AssignRecordsTo, users,
+        return Result<RoleDetails>.Ok(new RoleDetails(role.Id, role.Name, role.Description, role.ParentId, role.AssignRecordsTo, role.MaxExportRows, users,
             role.Grants.Select(g => new GrantInput(g.Module, g.Action, g.Scope)).ToList(),
             role.FieldRules.Select(f => new FieldRuleInput(f.Module, f.Field, f.Access)).ToList()));
     }

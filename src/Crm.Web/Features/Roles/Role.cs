@@ -24,6 +24,10 @@ public sealed class Role
     public int? ParentId { get; set; }
     public Role? Parent { get; set; }
     public AssignRecordsTo AssignRecordsTo { get; set; } = AssignRecordsTo.SameRoleOrBelow;
+
+    /// <summary>The most rows one export by a holder may have (null: no limit); enforced by <see cref="Records.ListExports"/>.</summary>
+    public int? MaxExportRows { get; set; }
+
     public List<RoleGrant> Grants { get; set; } = [];
     public List<RoleFieldRule> FieldRules { get; set; } = [];
 

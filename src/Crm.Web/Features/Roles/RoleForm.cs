@@ -9,8 +9,9 @@ public sealed class RoleForm
     public string? Description { get; set; }
     public int? ParentId { get; set; }
     public AssignRecordsTo AssignRecordsTo { get; set; } = AssignRecordsTo.SameRoleOrBelow;
+    public int? MaxExportRows { get; set; }
 
-    public RoleInput ToInput() => new(Name, Description, ParentId, AssignRecordsTo);
+    public RoleInput ToInput() => new(Name, Description, ParentId, AssignRecordsTo, MaxExportRows);
 }
 
 public sealed record RoleFieldsModel(RoleForm Form, IReadOnlyList<RoleRow> Roles, int? EditingRoleId, ModelStateDictionary ModelState)

@@ -21,6 +21,7 @@ public sealed class RolesSetup : ICrmFeature
             "A new role grants nothing. Give it only what the job needs; widen later rather than restrict later.",
             "Groups can add permissions to their members, and an individual permission set on a user's page wins over both. The organisation defaults can open a module to everyone. The permission explainer shows how these combine for one person.",
             "Sensitive fields (such as a deal's amount) can be hidden from a role or made read-only; hidden fields disappear from pages, API answers, exports and history for its holders.",
+            "Maximum rows per export limits how many rows one export by a holder of the role may have (empty: no limit). A larger export is refused with the limit and a request to narrow the filter; Administration › Exports lists the exports that went ahead.",
             "Changes apply from each holder's next request, and every change is recorded in the activity log.",
         ], AdministratorsOnly: true));
         services.AddSection(new Section("Roles", "Job functions, who reports to whom, and what each role may do.", "/admin/roles", 20, u => u.IsAdministrator)

@@ -7,11 +7,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Roles;
 
-public sealed record RoleInput(string? Name, string? Description, int? ParentId, AssignRecordsTo AssignRecordsTo);
+/// <summary>A role's details; <paramref name="MaxExportRows"/> is the most rows one export may have (null or absent: no limit).</summary>
+public sealed record RoleInput(string? Name, string? Description, int? ParentId, AssignRecordsTo AssignRecordsTo, int? MaxExportRows = null);
 
 /// <summary>Creates or renames a role and places it in the hierarchy. A new role grants nothing.</summary>
 public sealed class SaveRole(CrmDb db, ActivityLog activity)
 {
+    /// <summary>The largest row limit a role may be given (above it, leave the limit empty).</summary>
+    public const int MaxExportRowsLimit = 10_000_000;
+
     public async Task<Result<int>> RunAsync(Actor actor, int? roleId, RoleInput input, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator || actor.IsPreview)
@@ -47,6 +51,11 @@ public sealed class SaveRole(CrmDb db, ActivityLog activity)
             errors.Add("assignRecordsTo", "Choose who holders of this role may assign records to.");
         }
 
+        if (input.MaxExportRows is < 1 or > MaxExportRowsLimit)
+        {
+            errors.Add("maxExportRows", $"Maximum rows per export must be a whole number from 1 to {MaxExportRowsLimit:N0}, or empty for no limit.");
+        }
+
         if (input.ParentId is { } parent)
         {
             var tree = await db.Roles.Select(r => new { r.Id, r.ParentId }).ToListAsync(cancellationToken);
@@ -70,6 +79,7 @@ public sealed class SaveRole(CrmDb db, ActivityLog activity)
         role.Description = string.IsNullOrWhiteSpace(input.Description) ? null : input.Description.Trim();
         role.ParentId = input.ParentId;
         role.AssignRecordsTo = input.AssignRecordsTo;
+        role.MaxExportRows = input.MaxExportRows;
         if (isNew)
         {
             db.Roles.Add(role);
