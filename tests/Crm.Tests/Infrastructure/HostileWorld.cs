@@ -90,6 +90,15 @@ public sealed class HostileWorld
         Add("gdpr", gdpr);
         Add("admin/gdpr", gdpr);
 
+        // An import of a small file, waiting for its mapping: its check (API) and its page (the wizard's form).
+        var importFile = new MultipartFormDataContent { { new StringContent("contacts"), "module" } };
+        importFile.Add(new ByteArrayContent("First name,Last name\r\nWorld,Import\r\n"u8.ToArray()), "file", "world.csv");
+        var import = await admin.Http.PostAsync("/api/v1/imports", importFile);
+        Assert.True(import.StatusCode == HttpStatusCode.Created, $"the world's import: {(int)import.StatusCode} {await import.Content.ReadAsStringAsync()}");
+        var importId = (await import.ReadJsonAsync()).GetProperty("id").GetInt32();
+        Add("imports", importId);
+        Add("import", importId);
+
         // The shared delete confirmation (/{module}/{id}/delete) names its module, then the record.
         Add("", "leads");
         // A history page names its module, then the record.

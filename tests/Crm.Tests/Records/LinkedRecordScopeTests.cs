@@ -2,6 +2,7 @@ using System.Net;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Crm.Tests.Infrastructure;
+using Crm.Web.Features.Import;
 using Crm.Web.Features.Mailings;
 using Crm.Web.Security.Permissions;
 using Microsoft.AspNetCore.Authorization;
@@ -38,6 +39,8 @@ public sealed partial class LinkedRecordScopeTests
     private static readonly HashSet<string> s_notLinks = new(StringComparer.OrdinalIgnoreCase)
     {
         "pageSize", "version", "code", "countryId", "sendingAccountId", "ratePerMinute", "port", "smtpPort", "probability", "length",
+        // An import's list and rows are paged by import ID and row number, and a trial takes a number of rows: none names a record.
+        "beforeId", "afterRow", "rowLimit",
     };
 
     /// <summary>The first path segment of a record route (API or page), as its module.</summary>
@@ -366,7 +369,7 @@ public sealed partial class LinkedRecordScopeTests
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    /// <summary>Alice's records by module, plus a file on her company, her sending account and a mailing of hers.</summary>
+    /// <summary>Alice's records by module, plus a file on her company, her sending account, a mailing and an import of hers.</summary>
     private static async Task<IReadOnlyDictionary<string, string[]>> HiddenIdsAsync(CrmApp app, LinkedRecordWorld w)
     {
         var hidden = LinkedRecordWorld.Hidden.GroupBy(h => h.Module).ToDictionary(g => g.Key, g => g.Select(h => w[h.Name].ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
@@ -383,12 +386,18 @@ public sealed partial class LinkedRecordScopeTests
             (stored.OwnerId, stored.DepartmentId) = (w.Alice.Id, w.DepartmentA);
             var mailing = new Mailing { SenderId = w.Alice.Id, SendingAccountId = row.Id, Subject = "Hidden", Body = "Hidden", Module = "contacts", CreatedAt = now };
             db.Mailings.Add(mailing);
+            var import = new ImportRun { Module = "contacts", FileName = "alice.csv", FileKind = "csv", Headers = "[\"First name\"]", Mapping = "{}", CreatedById = w.Alice.Id, CreatedAt = now };
+            db.ImportRuns.Add(import);
             await db.SaveChangesAsync();
-            return (row.Id, mailing.Id);
+            db.ImportFiles.Add(new ImportFile { RunId = import.Id, Content = "First name\r\nAnn\r\n"u8.ToArray() });
+            await db.SaveChangesAsync();
+            return (row.Id, mailing.Id, import.Id);
         });
         hidden["files"] = [file.ToString(System.Globalization.CultureInfo.InvariantCulture)];
         hidden["sending-accounts"] = [account.Item1.ToString(System.Globalization.CultureInfo.InvariantCulture)];
         hidden["mailings"] = [account.Item2.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        // Alice's import: the API's imports and the wizard's page.
+        hidden["imports"] = hidden["import"] = [account.Item3.ToString(System.Globalization.CultureInfo.InvariantCulture)];
         return hidden;
     }
 }

@@ -237,6 +237,32 @@ public static class DatasetCommand
             return true;
         }
 
+        if (args[0] == "time-import")
+        {
+            var rows = 100_000;
+            var format = "csv";
+            var ok = args.Length % 2 == 1;
+            for (var i = 1; ok && i < args.Length; i += 2)
+            {
+                ok = args[i] switch
+                {
+                    "--rows" => int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out rows) && rows is > 0 and <= 1_000_000,
+                    "--format" => (format = args[i + 1]) is "csv" or "xlsx",
+                    _ => false,
+                };
+            }
+
+            if (!ok)
+            {
+                await Console.Error.WriteLineAsync($"Usage: dataset time-import [--rows 100000] [--format csv|xlsx]\n\n{CommandLine.Usage}");
+                Environment.ExitCode = 2;
+                return true;
+            }
+
+            Environment.ExitCode = await ImportTiming.RunAsync(app.Services, rows, format, Console.Out);
+            return true;
+        }
+
         if (args[0] != "generate" || args.Length % 2 != 1)
         {
             await Console.Error.WriteLineAsync($"Unknown command 'dataset {string.Join(' ', args)}'.\n\n{CommandLine.Usage}");
