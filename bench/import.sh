@@ -11,26 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${ROWS:-100000}
-PROVIDER=Sqlite
-[ -n "${CRM_BENCH_POSTGRES:-}" ] && PROVIDER=Postgres
-
-WORK=$(mktemp -d /tmp/crm-bench.XXXXXX)
-DB=""
-pg_part() { printf '%s' "$CRM_BENCH_POSTGRES" | tr ';' '\n' | awk -F= -v k="$1" 'tolower($1)==tolower(k){print $2}'; }
-psql_to() { PGPASSWORD="$(pg_part Password)" psql -h "$(pg_part Host)" -p "$(pg_part Port)" -U "$(pg_part Username)" -d "$1" -qAtX "${@:2}"; }
-cleanup() { [ -n "$DB" ] && psql_to postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1; rm -rf "$WORK"; }
-trap cleanup EXIT
-
-dotnet publish src/Crm.Web -c Release -o "$WORK/app" -nologo -v quiet >/dev/null
-if [ "$PROVIDER" = Postgres ]; then
-  DB="crm_bench_$$"
-  psql_to postgres -c "CREATE DATABASE $DB" >/dev/null
-  CONNECTION="${CRM_BENCH_POSTGRES/Database=postgres/Database=$DB}"
-else
-  CONNECTION="Data Source=$WORK/crm.db"
-fi
-export Database__Provider=$PROVIDER ConnectionStrings__Crm="$CONNECTION" Logging__LogLevel__Default=Warning
-export CRM_ADMIN_EMAIL=admin@bench.example CRM_ADMIN_PASSWORD='benchmark passphrase 2026'
+# shellcheck source=fresh-app.sh
+. bench/fresh-app.sh
 
 # A small dataset first, so the database has an administrator and is migrated.
 dotnet "$WORK/app/Crm.Web.dll" dataset generate --companies 100 --contacts 1000 --deals 100 > "$WORK/generate.txt"
