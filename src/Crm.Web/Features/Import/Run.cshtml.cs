@@ -15,6 +15,9 @@ public sealed class ImportRunPage(ReadImport read, CheckImport check, ConfirmImp
     /// <summary>How many rows of each kind the page lists; the API and the refused-rows file have them all.</summary>
     public const int RowsShown = 100;
 
+    /// <summary>How many created or updated rows the page shows as a sample of what the import does.</summary>
+    public const int ChangesShown = 20;
+
     public ImportView Run { get; private set; } = null!;
 
     public IReadOnlyList<ImportRowView> Refused { get; private set; } = [];
@@ -128,8 +131,8 @@ public sealed class ImportRunPage(ReadImport read, CheckImport check, ConfirmImp
         }
 
         Refused = Run.Failed == 0 ? [] : (await read.RowsAsync(actor, id, ImportRowOutcomes.Error, null, RowsShown, cancellationToken)).Value!.Rows;
-        Changes = (await read.RowsAsync(actor, id, null, null, RowsShown, cancellationToken)).Value!.Rows
-            .Where(r => r.Outcome is ImportRowOutcomes.Create or ImportRowOutcomes.Update).ToList();
+        Changes = [.. (await read.RowsAsync(actor, id, null, null, RowsShown, cancellationToken)).Value!.Rows
+            .Where(r => r.Outcome is ImportRowOutcomes.Create or ImportRowOutcomes.Update).Take(ChangesShown)];
         return true;
     }
 }

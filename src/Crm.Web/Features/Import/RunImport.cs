@@ -94,6 +94,14 @@ public sealed class RunImport(
             db.ChangeTracker.Clear();
             await FinishAsync(run, ImportStatuses.Cancelled, "Cancelled before it was committed; nothing was written.", [], CancellationToken.None);
         }
+#pragma warning disable CA1031 // An error no row explains (the database gone away, a defect) ends the run as failed, rolled back, instead of being retried for ever.
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            logger.LogError(e, "Import {RunId} into {Module} stopped on an unexpected error; it was rolled back", run.Id, run.Module);
+            db.ChangeTracker.Clear();
+            await FinishAsync(run, ImportStatuses.Failed, "The import stopped on an unexpected error and was rolled back: nothing was written. The error is in the server's log.", [], CancellationToken.None);
+        }
         finally
         {
             progress.End(run.Id);
