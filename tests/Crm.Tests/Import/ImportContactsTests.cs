@@ -175,6 +175,25 @@ public sealed class ImportContactsTests(ImportApp app) : IClassFixture<ImportApp
     }
 
     [Fact]
+    public async Task An_import_cancelled_before_its_commit_writes_nothing_and_cannot_be_confirmed()
+    {
+        var admin = await app.SignInAsAdminAsync();
+        var id = (await StartAsync(admin, "contacts", "cancel.csv", "First name,Last name,Email\r\nCy,Cancel,cy@cancel.example\r\n")).GetProperty("id").GetInt32();
+        Assert.Equal(0, (await CheckAsync(app, admin, id, """{"mode":"create"}""")).GetProperty("failed").GetInt32());
+
+        // Confirmed, then cancelled before a worker took it: it never runs.
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostJsonAsync($"/api/v1/imports/{id}/confirm", "{}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostJsonAsync($"/api/v1/imports/{id}/cancel", "{}")).StatusCode);
+        await RunWaitingAsync(app);
+        var cancelled = await GetAsync(admin, id);
+        Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
+        Assert.Equal("Cancelled before it was committed; nothing was written.", cancelled.GetProperty("message").GetString());
+        Assert.False(await app.InDatabaseAsync(db => db.Contacts.AnyAsync(c => c.Email == "cy@cancel.example")));
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostJsonAsync($"/api/v1/imports/{id}/confirm", "{}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostJsonAsync($"/api/v1/imports/{id}/undo", "{}")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_template_lists_the_fields_with_a_sample_and_the_allowed_values()
     {
         var admin = await app.SignInAsAdminAsync();
