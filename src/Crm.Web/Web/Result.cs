@@ -130,6 +130,38 @@ public sealed class FieldErrors
         return this;
     }
 
+    /// <summary>
+    /// Where a newest-first list keyed by ID continues: its cursor is the last ID shown (null: from
+    /// the newest); anything else is the "cursor" field's error.
+    /// </summary>
+    public long? BeforeCursor(string? cursor)
+    {
+        if (string.IsNullOrEmpty(cursor))
+        {
+            return null;
+        }
+
+        if (long.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var before) && before > 0)
+        {
+            return before;
+        }
+
+        Add("cursor", "The cursor is not one this list gave out.");
+        return null;
+    }
+
+    /// <summary>The page size asked for (<paramref name="defaultSize"/> when none); outside 1 to <paramref name="max"/> the "pageSize" field's error.</summary>
+    public int PageSize(int? given, int defaultSize, int max)
+    {
+        var size = given ?? defaultSize;
+        if (size is < 1 || size > max)
+        {
+            Add("pageSize", $"Page size must be between 1 and {max}.");
+        }
+
+        return size;
+    }
+
     /// <summary>Required, trimmed, bounded text: the common checks of a text input.</summary>
     public FieldErrors Text(string field, string label, string? value, int maxLength, bool required = true)
     {

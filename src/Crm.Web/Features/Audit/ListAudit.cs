@@ -43,24 +43,8 @@ public sealed partial class ListAudit(CrmDb db)
         }
 
         var errors = new FieldErrors();
-        long? before = null;
-        if (!string.IsNullOrEmpty(query.Cursor))
-        {
-            if (long.TryParse(query.Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0)
-            {
-                before = parsed;
-            }
-            else
-            {
-                errors.Add("cursor", "The cursor is not one this list gave out.");
-            }
-        }
-
-        var size = query.PageSize ?? DefaultPageSize;
-        if (size is < 1 or > MaxPageSize)
-        {
-            errors.Add("pageSize", $"Page size must be between 1 and {MaxPageSize}.");
-        }
+        var before = errors.BeforeCursor(query.Cursor);
+        var size = errors.PageSize(query.PageSize, DefaultPageSize, MaxPageSize);
 
         if (query.From is { } f && query.To is { } t && f > t)
         {
