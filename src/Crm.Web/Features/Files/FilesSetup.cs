@@ -3,8 +3,6 @@ using Crm.Web.Features.Help;
 using Crm.Web.Records;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 
 namespace Crm.Web.Security.Permissions
@@ -48,13 +46,7 @@ namespace Crm.Web.Features.Files
             // One registration for every module: a file hangs on whatever record it is attached to.
             services.AddRecordDependents<FileDependents>();
             // The upload page reads its form under the file limit, not the framework's defaults.
-            services.AddOptions<RazorPagesOptions>().Configure<IOptions<FileSettings>>((o, settings) =>
-                o.Conventions.AddPageApplicationModelConvention("/Files/Upload", page =>
-                {
-                    var limit = FilesApi.UploadLimit(settings.Value);
-                    page.EndpointMetadata.Add(new RequestSizeLimitAttribute(limit));
-                    page.EndpointMetadata.Add(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = limit });
-                }));
+            services.AddPageUploadLimit<IOptions<FileSettings>>("/Files/Upload", settings => FilesApi.UploadLimit(settings.Value));
             services.AddOwnerMoves<FileObject>(CrmModules.Files);
             services.AddSection(new Section("Files", "Files attached to companies, contacts, tasks, memos and other records.", "/files", 70, _ => true)
             {

@@ -1,7 +1,5 @@
 using Crm.Web.Features.Help;
 using Crm.Web.Web;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 
 namespace Crm.Web.Features.Import;
@@ -33,13 +31,7 @@ public sealed class ImportSetup : ICrmFeature
         services.AddScoped<ReadImport>();
         services.AddScoped<ImportTemplate>();
         // The upload page reads its form under the import's file limit, not the framework's defaults.
-        services.AddOptions<RazorPagesOptions>().Configure<IOptions<ImportOptions>>((o, options) =>
-            o.Conventions.AddPageApplicationModelConvention("/Import/Index", page =>
-            {
-                var limit = ImportsApi.UploadLimit(options.Value);
-                page.EndpointMetadata.Add(new RequestSizeLimitAttribute(limit));
-                page.EndpointMetadata.Add(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = limit });
-            }));
+        services.AddPageUploadLimit<IOptions<ImportOptions>>("/Import/Index", options => ImportsApi.UploadLimit(options.Value));
         services.AddSection(new Section("Import", "Bring companies, contacts, leads, deals, products and tasks in from a spreadsheet, and undo an import.", "/import", 545,
             u => u.IsAdministrator) { Area = SectionArea.Administration });
         services.AddHelpTopic(s_help);

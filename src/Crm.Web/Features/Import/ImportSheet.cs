@@ -15,6 +15,9 @@ public sealed class ImportOptions
     /// <summary>The largest file accepted, in megabytes.</summary>
     public int MaxFileMegabytes { get; set; } = 50;
 
+    /// <summary>What a file over <see cref="MaxFileMegabytes"/> is told, by the use case and by the upload endpoint when the server stops reading it.</summary>
+    public string TooLarge => $"The file is larger than {MaxFileMegabytes} MB, the most one import takes. Split it into several files.";
+
     /// <summary>The most data rows a file may have.</summary>
     public int MaxRows { get; set; } = 200_000;
 

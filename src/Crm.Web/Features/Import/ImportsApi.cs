@@ -108,8 +108,7 @@ public static class ImportsApi
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            var limit = http.RequestServices.GetRequiredService<IOptions<ImportOptions>>().Value.MaxFileMegabytes;
-            return Result<(string?, IFormFile?)>.Invalid("file", $"The file is larger than {limit} MB, the most one import takes. Split it into several files.");
+            return Result<(string?, IFormFile?)>.Invalid("file", http.RequestServices.GetRequiredService<IOptions<ImportOptions>>().Value.TooLarge);
         }
         catch (InvalidDataException)
         {

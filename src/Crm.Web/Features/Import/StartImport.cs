@@ -44,7 +44,7 @@ public sealed class StartImport(CrmDb db, RecordAccess access, ImportModules mod
         }
         else if (content.Length > limit)
         {
-            errors.Add("file", $"The file is larger than {options.Value.MaxFileMegabytes} MB, the most one import takes. Split it into several files.");
+            errors.Add("file", options.Value.TooLarge);
         }
 
         if (errors.Any)
