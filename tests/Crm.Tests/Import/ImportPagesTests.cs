@@ -26,6 +26,15 @@ public sealed class ImportPagesTests(ImportApp app) : IClassFixture<ImportApp>
 
         var (_, start) = await admin.GetPageAsync("/import?module=leads");
         Assert.Equal("leads", start.QuerySelector<IHtmlSelectElement>("#Module")!.Value);
+        // The backup the seed advises before a large import is one click away, and it is the module's real export.
+        var backup = start.QuerySelector<IHtmlAnchorElement>("a[href='/api/v1/leads/export?format=xlsx']");
+        Assert.NotNull(backup);
+        using (var workbook = await admin.Http.GetAsync(backup.GetAttribute("href")))
+        {
+            Assert.Equal(HttpStatusCode.OK, workbook.StatusCode);
+            Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", workbook.Content.Headers.ContentType?.MediaType);
+        }
+
         var token = start.QuerySelector<IHtmlInputElement>("input[name=__RequestVerificationToken]")!.Value;
         var csv = "First name,Last name,Email,Status,Note to self\r\nLena,Lamb,lena@example.com,qualified,call\r\nLou,,lou@example.com,hot,\r\n";
         var form = new MultipartFormDataContent

@@ -88,6 +88,10 @@ public sealed class ExportLogTests
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var roleId = (await created.ReadJsonAsync()).GetProperty("id").GetInt32();
         Assert.Equal(1, (await (await admin.Http.GetAsync($"/api/v1/roles/{roleId}")).ReadJsonAsync()).GetProperty("maxExportRows").GetInt32());
+        // The list says it too, so an administrator sees every role's limit at once.
+        var listed = (await (await admin.Http.GetAsync("/api/v1/roles")).ReadJsonAsync()).EnumerateArray().ToList();
+        Assert.Equal(1, listed.Single(r => r.GetProperty("id").GetInt32() == roleId).GetProperty("maxExportRows").GetInt32());
+        Assert.Contains(listed, r => r.GetProperty("maxExportRows").ValueKind == System.Text.Json.JsonValueKind.Null);
         var grants = modules.SelectMany(m => new[] { new { module = m, action = "view", scope = "All" }, new { module = m, action = "export", scope = "All" } }).ToArray();
         Assert.Equal(HttpStatusCode.NoContent, (await admin.Http.PutAsJsonAsync($"/api/v1/roles/{roleId}/grants", grants)).StatusCode);
         var rolePage = await (await admin.Http.GetAsync($"/admin/roles/{roleId}")).Content.ReadAsStringAsync();

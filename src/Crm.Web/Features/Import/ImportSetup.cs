@@ -1,4 +1,5 @@
 using Crm.Web.Features.Help;
+using Crm.Web.Features.Scheduler;
 using Crm.Web.Web;
 using Microsoft.Extensions.Options;
 
@@ -30,6 +31,8 @@ public sealed class ImportSetup : ICrmFeature
         services.AddScoped<RunImport>();
         services.AddScoped<ReadImport>();
         services.AddScoped<ImportTemplate>();
+        services.AddRecurringJob<PruneImportFiles>(PruneImportFiles.JobName,
+            "Removes uploaded import files Import:UndoDays (30 by default) after the import, or after the upload for a file never imported.", TimeSpan.FromHours(6));
         // The upload page reads its form under the import's file limit, not the framework's defaults.
         services.AddPageUploadLimit<IOptions<ImportOptions>>("/Import/Index", options => ImportsApi.UploadLimit(options.Value));
         services.AddSection(new Section("Import", "Bring companies, contacts, leads, deals, products and tasks in from a spreadsheet, and undo an import.", "/import", 545,
@@ -46,5 +49,6 @@ public sealed class ImportSetup : ICrmFeature
         "Check runs every row through the same checks as the forms and the API (required fields, lengths, choices, linked records, your permissions, who you may assign records to), without writing anything, and shows row by row what would be created, what would change (old → new) and what is refused and why, for example \"Row 17, Email: must be an email address\". Download the refused rows with an Errors column, fix them and upload the file again.",
         "Confirm imports the file in the background (you may close the page; the progress shows rows done and an estimated end). An import is all or nothing: if any row is refused, or the server stops midway, nothing of it is written. Only one import per module runs at a time. Every record it writes has its history line, naming you and the import.",
         "Undo, within 30 days, deletes the records the import created and gives the records it updated back the values it replaced. A record someone changed after the import, or one other records now depend on, is left as it is, and its row says why.",
+        "Uploaded files are kept only as long as they are needed: 30 days after the import, or after the upload for a file never imported, the file is removed (it often holds personal data). The import's page, its rows and the undo stay; to check or import the file again, upload it again.",
     ]);
 }

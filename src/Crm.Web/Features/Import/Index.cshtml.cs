@@ -24,6 +24,9 @@ public sealed class ImportIndexPage(StartImport start, ReadImport read, ImportMo
     /// <summary>The modules the actor may import into.</summary>
     public IReadOnlyList<IRecordImport> Importable { get; private set; } = [];
 
+    /// <summary>The importable modules the actor may also export: the backup the seed advises before a large import is one click.</summary>
+    public IReadOnlySet<string> Exportable { get; private set; } = new HashSet<string>();
+
     public IReadOnlyList<ImportListItem> Imports { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
@@ -65,15 +68,21 @@ public sealed class ImportIndexPage(StartImport start, ReadImport read, ImportMo
     {
         var actor = HttpContext.Actor();
         var importable = new List<IRecordImport>();
+        var exportable = new HashSet<string>(StringComparer.Ordinal);
         foreach (var module in modules.All)
         {
             if (!actor.IsPreview && (await access.DecideAsync(actor, module.Definition.Key, PermissionAction.Import, null, cancellationToken)).Allowed)
             {
                 importable.Add(module);
+                if ((await access.DecideAsync(actor, module.Definition.Key, PermissionAction.Export, null, cancellationToken)).Allowed)
+                {
+                    exportable.Add(module.Definition.Key);
+                }
             }
         }
 
         Importable = importable;
+        Exportable = exportable;
         Imports = await read.ListAsync(actor, null, 50, cancellationToken);
     }
 }

@@ -102,7 +102,7 @@ public sealed class ReadImport(CrmDb db, RecordAccess access, ImportModules modu
         var (sheet, _) = content is null ? (null, null) : ImportSheets.Read(content, run.FileKind, options.Value.MaxRows);
         if (sheet is null)
         {
-            return Result<TableExport>.Conflict("The file of this import is no longer kept.");
+            return Result<TableExport>.Conflict(PruneImportFiles.Gone(options.Value));
         }
 
         var byNumber = sheet.Rows.ToDictionary(r => r.Number, r => r.Cells);

@@ -44,7 +44,13 @@ public sealed class RunImport(
         var actor = new Actor(ActorKind.User, user.Id, user.IsAdministrator, user.FullName);
         audit.ActAs(new AuditWho(AuditActorKinds.User, user.Id, AuditNames.Bound(user.FullName, 200), null, null, null, null, ImportRuns.RequestIdOf(run.Id)));
 
-        var content = await db.ImportFiles.Where(f => f.RunId == run.Id).Select(f => f.Content).SingleAsync(cancellationToken);
+        var content = await db.ImportFiles.Where(f => f.RunId == run.Id).Select(f => f.Content).SingleOrDefaultAsync(cancellationToken);
+        if (content is null)
+        {
+            await FinishAsync(run, ImportStatuses.Failed, PruneImportFiles.Gone(options.Value), [], cancellationToken);
+            return;
+        }
+
         var (sheet, problem) = ImportSheets.Read(content, run.FileKind, options.Value.MaxRows);
         if (sheet is null)
         {

@@ -6,7 +6,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Roles;
 
-public sealed record RoleRow(int Id, string Name, string? Description, int? ParentId, int Depth, int Users, int Grants);
+/// <summary>A role in the hierarchy; <paramref name="MaxExportRows"/> is its export row limit (null: none), as the role's own read gives it.</summary>
+public sealed record RoleRow(int Id, string Name, string? Description, int? ParentId, int Depth, int Users, int Grants, int? MaxExportRows);
 
 /// <summary>The role hierarchy, top-down, each role under the one it reports to.</summary>
 public sealed class ListRoles(CrmDb db)
@@ -20,7 +21,7 @@ public sealed class ListRoles(CrmDb db)
 
         var roles = await db.Roles.AsNoTracking().Select(r => new
         {
-            r.Id, r.Name, r.Description, r.ParentId,
+            r.Id, r.Name, r.Description, r.ParentId, r.MaxExportRows,
             Users = db.Users.Count(u => u.RoleId == r.Id),
             Grants = r.Grants.Count(g => g.Scope != Scope.None),
         }).ToListAsync(cancellationToken);
@@ -30,7 +31,7 @@ public sealed class ListRoles(CrmDb db)
         {
             foreach (var role in roles.Where(r => r.ParentId == parent).OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase))
             {
-                rows.Add(new RoleRow(role.Id, role.Name, role.Description, role.ParentId, depth, role.Users, role.Grants));
+                rows.Add(new RoleRow(role.Id, role.Name, role.Description, role.ParentId, depth, role.Users, role.Grants, role.MaxExportRows));
                 Walk(role.Id, depth + 1);
             }
         }
