@@ -21,7 +21,7 @@ public sealed record SealedEntry(
 /// change once and never one that was rolled back. One batch is one transaction that first locks
 /// the cursor row (a no-op UPDATE: a row lock on PostgreSQL, the write lock on SQLite), so several
 /// instances take turns; what the reader adds to the context is saved with the moved cursor, or,
-/// after a crash, neither is.
+/// after a crash, neither is. Entries of a <see cref="QuietRequest"/> are not handed over.
 /// </summary>
 // The cursor's table name is put into the SQL: it comes from the EF model, never from input (EF1002/EF1003).
 #pragma warning disable EF1002, EF1003
@@ -47,23 +47,29 @@ public static class SealedTrailReader
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Database.ExecuteSqlRawAsync($"""UPDATE "{table}" SET "AuditSealSeq" = "AuditSealSeq" WHERE "Id" = 1""", cancellationToken);
         var cursor = await CursorAsync(db, table, cancellationToken);
-        var entries = await (from s in db.AuditSeals
-                             where s.Seq > cursor
-                             orderby s.Seq
-                             join e in db.AuditEntries on s.EntryId equals e.Id
-                             select new SealedEntry(s.Seq, e.Id, e.At, e.EntityType, e.EntityId, e.Action, e.Label, e.Changes, e.ActorKind, e.RequestId))
+        var read = await (from s in db.AuditSeals
+                          where s.Seq > cursor
+                          orderby s.Seq
+                          join e in db.AuditEntries on s.EntryId equals e.Id
+                          select new
+                          {
+                              Entry = new SealedEntry(s.Seq, e.Id, e.At, e.EntityType, e.EntityId, e.Action, e.Label, e.Changes, e.ActorKind, e.RequestId),
+                              Quiet = e.RequestId != null && db.Set<QuietRequest>().Any(q => q.RequestId == e.RequestId),
+                          })
             .Take(batch).ToListAsync(cancellationToken);
-        if (entries.Count == 0)
+        if (read.Count == 0)
         {
             return 0;
         }
 
-        var listening = await handle(entries, cancellationToken);
-        var last = listening ? entries[^1].Seq : await db.AuditSeals.MaxAsync(s => s.Seq, cancellationToken);
+        // Entries of a quiet request (QuietRequest) are passed over, and the cursor moves past them all the same.
+        var entries = read.Where(r => !r.Quiet).Select(r => r.Entry).ToList();
+        var listening = entries.Count == 0 || await handle(entries, cancellationToken);
+        var last = listening ? read[^1].Entry.Seq : await db.AuditSeals.MaxAsync(s => s.Seq, cancellationToken);
         await db.Database.ExecuteSqlRawAsync("UPDATE \"" + table + "\" SET \"AuditSealSeq\" = {0} WHERE \"Id\" = 1", [last], cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return listening ? entries.Count : 0;
+        return listening ? read.Count : 0;
     }
 
     private static Task<long> CursorAsync(CrmDb db, string table, CancellationToken cancellationToken) =>

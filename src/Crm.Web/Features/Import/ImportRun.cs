@@ -59,6 +59,9 @@ public sealed class ImportRun
     /// <summary>Who asked for the undo: it runs as them.</summary>
     public Guid? UndoneById { get; set; }
 
+    /// <summary>An administrator's choice at confirm: the import's records (and its undo's) set off no automation rule and no webhook (<see cref="Audit.QuietRequest"/>).</summary>
+    public bool SkipAutomation { get; set; }
+
     /// <summary>Until when an instance holds it while checking or importing; a lease run out means that instance stopped.</summary>
     public DateTime? LeaseUntil { get; set; }
 
@@ -76,6 +79,8 @@ public sealed class ImportRun
             builder.Property(r => r.MatchKey).HasMaxLength(50);
             builder.Property(r => r.Status).HasMaxLength(20);
             builder.Property(r => r.Message).HasMaxLength(2000);
+            // The column came after the table (20261210110000): its rows before it are imports with automation on.
+            builder.Property(r => r.SkipAutomation).HasDefaultValue(false);
             builder.HasIndex(r => new { r.Module, r.Status });
             builder.HasIndex(r => r.CreatedAt);
         }

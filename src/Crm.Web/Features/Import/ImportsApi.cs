@@ -70,10 +70,10 @@ public static class ImportsApi
             .WithName("CheckImport")
             .WithSummary("Sets the mapping (column → field key, \"id\" for record IDs, null to ignore), mode (create, update, create-or-update), matchKey, ignoreUnmapped and rowLimit, and starts the dry run: nothing is written.");
 
-        imports.MapPost("/{id:int}/confirm", async (int id, HttpContext http, ConfirmImport confirm, CancellationToken cancellationToken) =>
-                (await confirm.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(run => Results.Accepted($"/api/v1/imports/{run.Id}", new { run.Id, run.Status })))
+        imports.MapPost("/{id:int}/confirm", async (int id, ConfirmImportRequest? body, HttpContext http, ConfirmImport confirm, CancellationToken cancellationToken) =>
+                (await confirm.RunAsync(http.Actor(), id, cancellationToken, body?.SkipAutomation ?? false)).ToHttp(run => Results.Accepted($"/api/v1/imports/{run.Id}", new { run.Id, run.Status })))
             .WithName("ConfirmImport")
-            .WithSummary("Imports a checked file for real, all or nothing, in the background; refused while the check found errors or another import into the module runs.");
+            .WithSummary("Imports a checked file for real, all or nothing, in the background; refused while the check found errors or another import into the module runs. skipAutomation (administrators only): the import's records, and its undo's, set off no automation rule and no webhook.");
 
         imports.MapPost("/{id:int}/cancel", async (int id, HttpContext http, CancelImport cancel, CancellationToken cancellationToken) =>
                 (await cancel.RunAsync(http.Actor(), id, cancellationToken)).ToHttp(run => Results.Ok(new { run.Id })))
@@ -116,3 +116,6 @@ public static class ImportsApi
         }
     }
 }
+
+/// <summary>The body of a confirm (optional): <paramref name="SkipAutomation"/> true imports without automation rules and webhooks.</summary>
+public sealed record ConfirmImportRequest(bool SkipAutomation = false);

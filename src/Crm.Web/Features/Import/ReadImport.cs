@@ -18,7 +18,7 @@ public sealed record ImportView(
     IReadOnlyDictionary<string, string?> Mapping, string Mode, string? MatchKey, bool IgnoreUnmapped, int? RowLimit,
     string Status, string? Message, int RowCount, int Created, int Updated, int Unchanged, int Failed,
     ImportProgressView? Progress, string CreatedBy, DateTime CreatedAt, DateTime? CheckedAt, DateTime? ImportedAt, DateTime? UndoneAt,
-    DateTime? UndoUntil, IReadOnlyList<ImportField> Fields, IReadOnlyList<string> MatchKeys);
+    DateTime? UndoUntil, IReadOnlyList<ImportField> Fields, IReadOnlyList<string> MatchKeys, bool SkipAutomation);
 
 /// <summary>One row's outcome: created or updated which record with which changes (field → [old, new]), or its problems; after an undo, what became of it.</summary>
 public sealed record ImportRowView(int Row, string Outcome, int? RecordId, JsonObject? Changes, IReadOnlyList<ImportProblem> Problems, string? UndoNote);
@@ -63,7 +63,7 @@ public sealed class ReadImport(CrmDb db, RecordAccess access, ImportModules modu
             run.Status, run.Message, run.RowCount, run.Created, run.Updated, run.Unchanged, run.Failed, running, by,
             run.CreatedAt, run.CheckedAt, run.ImportedAt, run.UndoneAt,
             run.Status == ImportStatuses.Imported ? run.ImportedAt!.Value.AddDays(options.Value.UndoDays) : null,
-            module.Fields.Where(f => fields.CanEdit(f.Key)).ToList(), module.MatchKeys));
+            module.Fields.Where(f => fields.CanEdit(f.Key)).ToList(), module.MatchKeys, run.SkipAutomation));
     }
 
     /// <summary>The rows after row <paramref name="afterRow"/>, in file order; only those with <paramref name="outcome"/> when given.</summary>

@@ -70,8 +70,11 @@ public sealed class ImportRunPage(ReadImport read, CheckImport check, ConfirmImp
         return await AfterAsync(id, result, cancellationToken);
     }
 
-    public async Task<IActionResult> OnPostConfirmAsync(int id, CancellationToken cancellationToken) =>
-        await AfterAsync(id, await confirm.RunAsync(HttpContext.Actor(), id, cancellationToken), cancellationToken);
+    /// <summary>Only an administrator is offered the import without automation (<see cref="ConfirmImport"/> checks it again).</summary>
+    public bool MayImportWithoutAutomation => HttpContext.Actor().IsAdministrator;
+
+    public async Task<IActionResult> OnPostConfirmAsync(int id, bool skipAutomation, CancellationToken cancellationToken) =>
+        await AfterAsync(id, await confirm.RunAsync(HttpContext.Actor(), id, cancellationToken, skipAutomation), cancellationToken);
 
     public async Task<IActionResult> OnPostCancelAsync(int id, CancellationToken cancellationToken) =>
         await AfterAsync(id, await cancel.RunAsync(HttpContext.Actor(), id, cancellationToken), cancellationToken);

@@ -22,6 +22,9 @@ public sealed class UndoImport(
     CrmDb db, IServiceProvider services, AuditContext audit, TimeProvider clock, ImportModules modules, ImportWorker worker,
     ActivityLog activity, IOptions<ImportOptions> options)
 {
+    /// <summary>The undo's changes carry the import's request ID with this suffix, so history tells the two apart.</summary>
+    public const string RequestSuffix = "-undo";
+
     public async Task<Result<ImportRun>> RequestAsync(Actor actor, int runId, CancellationToken cancellationToken)
     {
         var run = await ImportRuns.FindAsync(db, actor, runId, cancellationToken);
@@ -73,7 +76,7 @@ public sealed class UndoImport(
         }
 
         var actor = new Actor(ActorKind.User, user.Id, user.IsAdministrator, user.FullName);
-        audit.ActAs(new AuditWho(AuditActorKinds.User, user.Id, AuditNames.Bound(user.FullName, 200), null, null, null, null, ImportRuns.RequestIdOf(run.Id) + "-undo"));
+        audit.ActAs(new AuditWho(AuditActorKinds.User, user.Id, AuditNames.Bound(user.FullName, 200), null, null, null, null, ImportRuns.RequestIdOf(run.Id) + RequestSuffix));
         var rows = await db.ImportRows.AsNoTracking()
             .Where(r => r.RunId == runId && (r.Outcome == ImportRowOutcomes.Create || r.Outcome == ImportRowOutcomes.Update) && r.UndoNote == null)
             .OrderByDescending(r => r.Row).ToListAsync(cancellationToken);
