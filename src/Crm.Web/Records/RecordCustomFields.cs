@@ -35,7 +35,13 @@ public interface IRecordCustomFields
     /// values (a new record: the defaults), and on a refused form what the user typed (<paramref name="posted"/>).
     /// </summary>
     Task<IReadOnlyList<CustomFieldEntry>> EntriesAsync(Actor actor, string moduleKey, int? recordId, IFormCollection? posted, CancellationToken cancellationToken);
+
+    /// <summary>The values the actor may see of the records <paramref name="recordIds"/>, by record and key (a list's rows, an export's).</summary>
+    Task<IReadOnlyDictionary<int, Dictionary<string, string?>>> ValuesAsync(Actor actor, string moduleKey, IReadOnlyCollection<int> recordIds, CancellationToken cancellationToken);
 }
+
+/// <summary>A row of a list with the custom field values of its record, by key.</summary>
+public sealed record CustomFieldRow<TRow>(TRow Row, IReadOnlyDictionary<string, string?> Values);
 
 /// <summary>What a checked <c>customFields</c> will change; an empty plan changes nothing, and the save needs no transaction of its own.</summary>
 public sealed record CustomFieldPlan(bool IsEmpty, object Changes);

@@ -138,6 +138,20 @@ public sealed class CustomFieldValueTests(CustomFieldsApp app) : IClassFixture<C
         {
             Assert.Equal(row.Stored, value!.QuerySelector("a")!.GetAttribute("href"));
         }
+
+        // The module's export: the field's column, with the value.
+        var export = await admin.Http.GetAsync($"/api/v1/{module}/export?format=csv");
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        var csv = (await export.Content.ReadAsStringAsync()).TrimStart('\uFEFF');
+        Assert.Contains("Field " + key, csv.Split("\r\n")[0], StringComparison.Ordinal);
+        Assert.Contains(row.Stored, csv, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> HeaderAsync(PageClient client, string module)
+    {
+        var export = await client.Http.GetAsync($"/api/v1/{module}/export?format=csv");
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        return (await export.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split("\r\n")[0];
     }
 
     [Fact]
@@ -147,6 +161,7 @@ public sealed class CustomFieldValueTests(CustomFieldsApp app) : IClassFixture<C
         await FieldAsync(admin, "deals", "vatCheck", CustomFieldTypes.Text, new { required = true, requiredApply = "new-and-edited" });
         await FieldAsync(admin, "deals", "region", CustomFieldTypes.Select, new { defaultValue = "Banking" });
         await FieldAsync(admin, "deals", "margin", CustomFieldTypes.Number, new { adminOnly = true });
+        await FieldAsync(admin, "deals", "internalCode", CustomFieldTypes.Text);
 
         var missing = await admin.PostJsonAsync("/api/v1/deals", """{"title":"No VAT","currency":"EUR","amount":"0"}""");
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
@@ -162,6 +177,13 @@ public sealed class CustomFieldValueTests(CustomFieldsApp app) : IClassFixture<C
 
         // A sales user who may edit every deal: the admin-only field is not there on any path.
         var role = await CompanyKit.RoleAsync(app, "CF sales", null, AssignRecordsTo.AnyUser, ObjectKit.Everything(Scope.All));
+        // Field rules on custom fields, by key: the region shown but not changeable, the internal code hidden.
+        await app.InDatabaseAsync(db =>
+        {
+            db.RoleFieldRules.Add(new RoleFieldRule { RoleId = role, Module = "deals", Field = "region", Access = FieldAccess.ReadOnly });
+            db.RoleFieldRules.Add(new RoleFieldRule { RoleId = role, Module = "deals", Field = "internalCode", Access = FieldAccess.Hidden });
+            return db.SaveChangesAsync();
+        });
         var user = await CompanyKit.UserAsync(app, "cf-values-sales@example.com", role);
         var sales = await app.SignInAsync(user.Email!, CompanyKit.Password);
         var seen = await ReadAsync(sales, "deals", id);
@@ -177,11 +199,22 @@ public sealed class CustomFieldValueTests(CustomFieldsApp app) : IClassFixture<C
         var (_, salesForm) = await sales.GetPageAsync($"/deals/{id}/edit");
         Assert.Null(salesForm.QuerySelector("[name='customFields.margin']"));
         Assert.NotNull(salesForm.QuerySelector("[name='customFields.vatCheck']"));
+        Assert.True(salesForm.QuerySelector("select[name='customFields.region']")!.HasAttribute("disabled"));
+        Assert.Null(salesForm.QuerySelector("[name='customFields.internalCode']"));
         var (_, salesPage) = await sales.GetPageAsync($"/deals/{id}");
         Assert.Null(salesPage.QuerySelector("[data-custom-field='margin']"));
+        Assert.Null(salesPage.QuerySelector("[data-custom-field='internalCode']"));
+        Assert.Equal("Banking", CustomFieldForms.Text(salesPage.QuerySelector("dd[data-custom-field='region']")));
         Assert.Equal("RO1", CustomFieldForms.Text(salesPage.QuerySelector("dd[data-custom-field='vatCheck']")));
         Assert.NotNull((await admin.GetPageAsync($"/deals/{id}/edit")).Document.QuerySelector("[name='customFields.margin']"));
         Assert.Equal("12.5", CustomFieldForms.Text((await admin.GetPageAsync($"/deals/{id}")).Document.QuerySelector("dd[data-custom-field='margin']")));
+
+        // Nor in the export.
+        var header = await HeaderAsync(sales, "deals");
+        Assert.Contains("Field vatCheck", header, StringComparison.Ordinal);
+        Assert.DoesNotContain("Field margin", header, StringComparison.Ordinal);
+        Assert.DoesNotContain("Field internalCode", header, StringComparison.Ordinal);
+        Assert.Contains("Field margin", await HeaderAsync(admin, "deals"), StringComparison.Ordinal);
 
         // A required field emptied on the form: its message, nothing saved.
         var emptied = await CustomFieldForms.PostAsync(sales, salesForm, "vatCheck", [""]);
@@ -189,7 +222,7 @@ public sealed class CustomFieldValueTests(CustomFieldsApp app) : IClassFixture<C
         Assert.Equal("Field vatCheck is required.", (await PageClient.ParseAsync(await emptied.Content.ReadAsStringAsync())).FieldError("customFields.vatCheck"));
         Assert.Equal("RO1", (await ReadAsync(sales, "deals", id)).GetProperty("customFields").GetProperty("vatCheck").GetString());
 
-        // A new deal on the form: the default chosen; without the required field and the title, both messages and no deal.
+        // A new deal on the form: the default chosen (read-only here, so kept); without the required field and the title, both messages and no deal.
         var (_, blank) = await sales.GetPageAsync("/deals/new");
         Assert.Equal("Banking", blank.QuerySelector("select[name='customFields.region'] option[selected]")?.GetAttribute("value"));
         var deals = await app.InDatabaseAsync(db => db.Deals.CountAsync());

@@ -261,6 +261,22 @@ public sealed class CustomFieldValues(CrmDb db, RecordAccess access, AuditContex
         ];
     }
 
+    public async Task<IReadOnlyDictionary<int, Dictionary<string, string?>>> ValuesAsync(Actor actor, string moduleKey, IReadOnlyCollection<int> recordIds, CancellationToken cancellationToken)
+    {
+        var fields = (await FieldsAsync(actor, moduleKey, cancellationToken)).ToDictionary(f => f.Field.Id, f => f.Field.Key);
+        if (fields.Count == 0 || recordIds.Count == 0)
+        {
+            return new Dictionary<int, Dictionary<string, string?>>();
+        }
+
+        var fieldIds = fields.Keys.ToList();
+        var rows = await db.Set<CustomFieldValue>().AsNoTracking()
+            .Where(v => v.Module == moduleKey && recordIds.Contains(v.RecordId) && fieldIds.Contains(v.FieldId))
+            .Select(v => new { v.RecordId, v.FieldId, Value = v.TextValue ?? v.LongTextValue })
+            .ToListAsync(cancellationToken);
+        return rows.GroupBy(r => r.RecordId).ToDictionary(g => g.Key, g => g.ToDictionary(r => fields[r.FieldId], r => r.Value));
+    }
+
     /// <summary>
     /// A posted input's text: a checkbox posts a hidden "false" and, when ticked, "true"; a
     /// multi-select its chosen values (after a hidden empty one, so choosing none still says so).
