@@ -146,19 +146,10 @@ public sealed class ListExports(CrmDb db, RecordAccess access, ActivityLog activ
 
     private static async Task<List<CustomFieldRow<TRow>>> ValuesOfAsync<TRow>(IRecordCustomFields custom, Actor actor, string module, List<TRow> batch, CancellationToken cancellationToken)
     {
-        var ids = batch.Select(RowIds<TRow>.Of).ToList();
+        var ids = batch.Select(RecordRowIds.Of).ToList();
         var values = await custom.ValuesAsync(actor, module, ids, cancellationToken);
         IReadOnlyDictionary<string, string?> none = new Dictionary<string, string?>();
         return [.. batch.Select((row, i) => new CustomFieldRow<TRow>(row, values.TryGetValue(ids[i], out var held) ? held : none))];
-    }
-
-    /// <summary>The record ID of a list's row: every module's rows have an <c>Id</c>.</summary>
-    private static class RowIds<TRow>
-    {
-        private static readonly System.Reflection.PropertyInfo s_id = typeof(TRow).GetProperty("Id")
-            ?? throw new InvalidOperationException($"{typeof(TRow).Name} has no Id: its records' custom fields cannot be exported.");
-
-        public static int Of(TRow row) => (int)s_id.GetValue(row)!;
     }
 
     /// <summary>The rows of <paramref name="ordered"/> (already projected), counted on <paramref name="filtered"/>, streamed as they are read.</summary>

@@ -96,3 +96,18 @@ public static class RecordCustomFieldSaves
     public static int RecordIdOf<TDetails>(TDetails details) =>
         details is IRecordDetails withId ? withId.Id : (int)typeof(TDetails).GetProperty("Id")!.GetValue(details)!;
 }
+
+/// <summary>The record ID of a list's row: every module's rows have an <c>Id</c>.</summary>
+public static class RecordRowIds
+{
+    public static int Of<TRow>(TRow row) => (int)Ids<TRow>.Id.GetValue(row)!;
+
+    private static class Ids<TRow>
+    {
+        public static readonly System.Reflection.PropertyInfo Id = typeof(TRow).GetProperty("Id")
+            ?? throw new InvalidOperationException($"{typeof(TRow).Name} has no Id: its records' custom fields cannot be shown.");
+    }
+}
+
+/// <summary>The list's custom field columns a user may choose (<paramref name="All"/>) and those chosen (<paramref name="Shown"/>, by key).</summary>
+public sealed record CustomFieldColumnChoice(IReadOnlyList<CustomFieldEntry> All, IReadOnlyList<string> Shown);

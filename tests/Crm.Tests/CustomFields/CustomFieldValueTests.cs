@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
 using Crm.Tests.Infrastructure;
 using Crm.Tests.Records;
 using Crm.Web.Features.Roles;
@@ -208,6 +210,19 @@ public sealed class CustomFieldValueTests(CustomFieldsApp app) : IClassFixture<C
         Assert.Equal("RO1", CustomFieldForms.Text(salesPage.QuerySelector("dd[data-custom-field='vatCheck']")));
         Assert.NotNull((await admin.GetPageAsync($"/deals/{id}/edit")).Document.QuerySelector("[name='customFields.margin']"));
         Assert.Equal("12.5", CustomFieldForms.Text((await admin.GetPageAsync($"/deals/{id}")).Document.QuerySelector("dd[data-custom-field='margin']")));
+
+        // Nor on the list: not offered as a column, not shown when asked for by the address.
+        var (_, salesList) = await sales.GetPageAsync("/deals?search=With+VAT&show=margin&show=vatCheck&show=internalCode");
+        Assert.Null(salesList.QuerySelector("#show-margin"));
+        Assert.Null(salesList.QuerySelector("#show-internalCode"));
+        Assert.True(salesList.QuerySelector<IHtmlInputElement>("#show-vatCheck")!.IsChecked);
+        Assert.Null(salesList.QuerySelector("[data-custom-field='margin']"));
+        Assert.Null(salesList.QuerySelector("[data-custom-field='internalCode']"));
+        Assert.Equal("RO1", CustomFieldForms.Text(salesList.QuerySelector("td[data-custom-field='vatCheck']")));
+        var (_, adminList) = await admin.GetPageAsync("/deals?search=With+VAT&show=margin");
+        Assert.NotNull(adminList.QuerySelector("th[data-custom-field='margin']"));
+        Assert.Equal("12.5", CustomFieldForms.Text(adminList.QuerySelector("td[data-custom-field='margin']")));
+        Assert.Null((await admin.GetPageAsync("/deals?search=With+VAT")).Document.QuerySelector("th[data-custom-field]"));
 
         // Nor in the export.
         var header = await HeaderAsync(sales, "deals");
