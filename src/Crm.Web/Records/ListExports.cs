@@ -25,7 +25,7 @@ public sealed record ExportRows<TRow>(IReadOnlyList<ExportColumn<TRow>> Columns,
 /// dropped, and the activity-log entry and the audit entry saved together before any row is
 /// written. The module keeps its use case file and decides which rows the actor sees.
 /// </summary>
-public sealed class ListExports(CrmDb db, RecordAccess access, ActivityLog activity, AuditContext audit, TimeProvider clock)
+public sealed class ListExports(CrmDb db, RecordAccess access, ActivityLog activity, AuditContext audit, TimeProvider clock, IServiceProvider services, IServiceScopeFactory scopes)
 {
     /// <summary>The field of the refusal of an export above the role's row limit (a 400 problem in the API, a message on the list page).</summary>
     public const string RowLimitField = "rowLimit";
@@ -98,7 +98,58 @@ public sealed class ListExports(CrmDb db, RecordAccess access, ActivityLog activ
             return Result<TableExport>.Invalid(RowLimitField, RowLimitMessage(rows.Count, limit.Rows, limit.Role));
         }
 
-        return Result<TableExport>.Ok(await FinishAsync(actor, start.Value, query, rows.Columns, rows.Count, rows.Rows, cancellationToken));
+        // The module's custom fields the actor may see follow its own columns (ADR 0034).
+        var custom = ReadableModules.Find(module.Key) is null ? null : services.GetService<IRecordCustomFields>();
+        var fields = custom is null ? [] : await custom.EntriesAsync(actor, module.Key, null, null, cancellationToken);
+        if (fields.Count == 0)
+        {
+            return Result<TableExport>.Ok(await FinishAsync(actor, start.Value, query, rows.Columns, rows.Count, rows.Rows, cancellationToken));
+        }
+
+        List<ExportColumn<CustomFieldRow<TRow>>> columns =
+        [
+            .. rows.Columns.Select(c => new ExportColumn<CustomFieldRow<TRow>>(c.Field, c.Header, r => c.Value(r.Row))),
+            .. fields.Select(f => new ExportColumn<CustomFieldRow<TRow>>(f.Key, f.Label, r => r.Values.GetValueOrDefault(f.Key))),
+        ];
+        return Result<TableExport>.Ok(await FinishAsync(actor, start.Value, query, columns, rows.Count, ct => WithValuesAsync(actor, module.Key, rows.Rows(ct), ct), cancellationToken));
+    }
+
+    /// <summary>
+    /// The rows with their records' custom field values, looked up 500 rows at a time in a scope of
+    /// their own (its own connection: the rows are still being read from the list's).
+    /// </summary>
+    private async IAsyncEnumerable<CustomFieldRow<TRow>> WithValuesAsync<TRow>(
+        Actor actor, string module, IAsyncEnumerable<TRow> rows, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var custom = scope.ServiceProvider.GetRequiredService<IRecordCustomFields>();
+        var batch = new List<TRow>(500);
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            batch.Add(row);
+            if (batch.Count == 500)
+            {
+                foreach (var done in await ValuesOfAsync(custom, actor, module, batch, cancellationToken))
+                {
+                    yield return done;
+                }
+
+                batch.Clear();
+            }
+        }
+
+        foreach (var done in await ValuesOfAsync(custom, actor, module, batch, cancellationToken))
+        {
+            yield return done;
+        }
+    }
+
+    private static async Task<List<CustomFieldRow<TRow>>> ValuesOfAsync<TRow>(IRecordCustomFields custom, Actor actor, string module, List<TRow> batch, CancellationToken cancellationToken)
+    {
+        var ids = batch.Select(RecordRowIds.Of).ToList();
+        var values = await custom.ValuesAsync(actor, module, ids, cancellationToken);
+        IReadOnlyDictionary<string, string?> none = new Dictionary<string, string?>();
+        return [.. batch.Select((row, i) => new CustomFieldRow<TRow>(row, values.TryGetValue(ids[i], out var held) ? held : none))];
     }
 
     /// <summary>The rows of <paramref name="ordered"/> (already projected), counted on <paramref name="filtered"/>, streamed as they are read.</summary>

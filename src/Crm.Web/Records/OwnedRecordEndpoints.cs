@@ -128,21 +128,13 @@ public static class OwnedRecordEndpoints
             return plan.ToHttp();
         }
 
-        var db = http.RequestServices.GetRequiredService<CrmDb>();
-        await using var transaction = plan.Value.IsEmpty || db.Database.CurrentTransaction is not null ? null : await db.Database.BeginTransactionAsync(cancellationToken);
-        var saved = await save();
+        var saved = await custom.SaveWithAsync(http.RequestServices.GetRequiredService<CrmDb>(), plan.Value, module!, save, cancellationToken);
         if (!saved.IsOk)
         {
             return saved.ToHttp();
         }
 
-        var recordId = (int)typeof(TDetails).GetProperty("Id")!.GetValue(saved.Value)!;
-        await custom.WriteAsync(plan.Value, module!, recordId, cancellationToken);
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(cancellationToken);
-        }
-
+        var recordId = RecordCustomFieldSaves.RecordIdOf(saved.Value);
         var node = JsonSerializer.SerializeToNode(saved.Value, options)!.AsObject();
         node[CustomFieldsProperty] = await custom.ReadAsync(actor, module!, recordId, cancellationToken);
         return answer(saved.Value, node);

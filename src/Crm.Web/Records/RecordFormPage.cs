@@ -1,3 +1,4 @@
+using Crm.Web.Data;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
@@ -13,7 +14,9 @@ namespace Crm.Web.Records;
 /// form again with the use case's messages. The form binds the save's own input type
 /// <typeparamref name="TInput"/> (posted as <c>Input.Title</c> etc.), so a new field needs no change
 /// here. A module names its read, its save (with the field flags its form may set) and how the
-/// record fills the input; its own GET handler passes the query's pre-fills.
+/// record fills the input; its own GET handler passes the query's pre-fills. The module's custom
+/// fields (<see cref="CustomFields"/>, shown by <c>_CustomFieldInputs</c>) are checked and written with
+/// the save as the API does, in its transaction.
 /// </summary>
 public abstract class RecordFormPage<TInput, TView, TSaved> : PageModel
     where TInput : class, new()
@@ -27,6 +30,9 @@ public abstract class RecordFormPage<TInput, TView, TSaved> : PageModel
 
     /// <summary>Why the record cannot be edited at all (a converted lead, an incoming email): shown instead of the form.</summary>
     public string? Refused { get; private set; }
+
+    /// <summary>The module's custom fields the actor may see, with the record's values, the defaults of a new record, or what was typed.</summary>
+    public IReadOnlyList<CustomFieldEntry> CustomFields { get; private set; } = [];
 
     /// <summary>Whether this answer is to a posted form (which has no record view to decide from).</summary>
     protected bool Posted => HttpMethods.IsPost(Request.Method);
@@ -83,6 +89,7 @@ public abstract class RecordFormPage<TInput, TView, TSaved> : PageModel
         }
 
         await PrepareAsync(cancellationToken);
+        await LoadCustomFieldsAsync(id, null, cancellationToken);
         return Page();
     }
 
@@ -91,7 +98,7 @@ public abstract class RecordFormPage<TInput, TView, TSaved> : PageModel
         Id = id;
         if (ModelState.IsValid)
         {
-            var result = await SaveAsync(HttpContext.Actor(), id, Input, cancellationToken);
+            var result = await SaveWithCustomFieldsAsync(HttpContext.Actor(), id, cancellationToken);
             if (result.IsOk)
             {
                 return Redirect($"{PageOf(result.Value)}?saved=true");
@@ -108,11 +115,98 @@ public abstract class RecordFormPage<TInput, TView, TSaved> : PageModel
                 return Page();
             }
 
-            result.CopyTo(ModelState);
+            CopyErrors(result);
         }
 
         await PrepareAsync(cancellationToken);
+        await LoadCustomFieldsAsync(id, Request.Form, cancellationToken);
         return Page();
+    }
+
+    /// <summary>The module whose records this form saves, when custom fields can be added to it (ADR 0034).</summary>
+    private static string? CustomFieldModule => ReadableModules.All.FirstOrDefault(m => m.Details == typeof(TSaved))?.Key;
+
+    private IRecordCustomFields? Custom => CustomFieldModule is null ? null : HttpContext.RequestServices.GetService<IRecordCustomFields>();
+
+    private async Task LoadCustomFieldsAsync(int? id, IFormCollection? posted, CancellationToken cancellationToken)
+    {
+        if (Custom is { } custom)
+        {
+            CustomFields = await custom.EntriesAsync(HttpContext.Actor(), CustomFieldModule!, id, posted, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The save with the posted custom fields, checked as the API checks them and written in the save's
+    /// transaction. When a custom field is refused, the module's own checks still speak (so the form
+    /// shows every message at once) from a save that is rolled back.
+    /// </summary>
+    private async Task<Result<TSaved>> SaveWithCustomFieldsAsync(Actor actor, int? id, CancellationToken cancellationToken)
+    {
+        if (Custom is not { } custom)
+        {
+            return await SaveAsync(actor, id, Input, cancellationToken);
+        }
+
+        var module = CustomFieldModule!;
+        var db = HttpContext.RequestServices.GetRequiredService<CrmDb>();
+        var plan = await custom.CheckFormAsync(actor, module, id, Request.Form, cancellationToken);
+        if (plan.IsOk)
+        {
+            return await custom.SaveWithAsync(db, plan.Value, module, () => SaveAsync(actor, id, Input, cancellationToken), cancellationToken);
+        }
+
+        var errors = new FieldErrors();
+        if (db.Database.CurrentTransaction is null)
+        {
+            Result<TSaved> tried;
+            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+            {
+                tried = await SaveAsync(actor, id, Input, cancellationToken);
+                await transaction.RollbackAsync(cancellationToken);
+            }
+
+            db.ChangeTracker.Clear();
+            if (!tried.IsOk && tried.Outcome != Outcome.Invalid)
+            {
+                return tried;
+            }
+
+            Add(errors, tried.Errors);
+        }
+
+        Add(errors, plan.Errors);
+        return Result<TSaved>.Invalid(errors);
+
+        static void Add(FieldErrors errors, IReadOnlyDictionary<string, string[]> from)
+        {
+            foreach (var (field, messages) in from)
+            {
+                foreach (var message in messages)
+                {
+                    errors.Add(field, message);
+                }
+            }
+        }
+    }
+
+    /// <summary>The save's messages beside their inputs: the module's fields under <c>Input.</c>, the custom fields under their own names.</summary>
+    private void CopyErrors(Result result)
+    {
+        foreach (var (field, messages) in result.Errors)
+        {
+            var key = field.StartsWith(CustomFieldEntry.Prefix + ".", StringComparison.Ordinal) ? field
+                : string.IsNullOrEmpty(field) ? "" : $"Input.{char.ToUpperInvariant(field[0])}{field[1..]}";
+            foreach (var message in messages)
+            {
+                ModelState.AddModelError(key, message);
+            }
+        }
+
+        if (result.Outcome is not Outcome.Ok and not Outcome.Invalid && result.Message is not null)
+        {
+            ModelState.AddModelError("", result.Message);
+        }
     }
 }
 

@@ -30,6 +30,25 @@ public abstract class RecordListPage<TItem>(RecordAccess access, ModuleDefinitio
     [BindProperty(SupportsGet = true)]
     public string? Cursor { get; set; }
 
+    /// <summary>The custom fields chosen as columns, by key (the address's <c>show</c>, repeated).</summary>
+    [BindProperty(SupportsGet = true, Name = "show")]
+    public List<string> Show { get; set; } = [];
+
+    /// <summary>The module's custom fields the actor may see, which the list offers as columns.</summary>
+    public IReadOnlyList<CustomFieldEntry> CustomColumns { get; private set; } = [];
+
+    /// <summary>The chosen custom field columns, in position order.</summary>
+    public IReadOnlyList<CustomFieldEntry> ShownColumns => [.. CustomColumns.Where(c => Show.Contains(c.Key, StringComparer.Ordinal))];
+
+    /// <summary>The column chooser of the filter form (<c>_CustomFieldColumns</c>).</summary>
+    public CustomFieldColumnChoice ColumnChoice => new(CustomColumns, Show);
+
+    private IReadOnlyDictionary<int, Dictionary<string, string?>> _customValues = new Dictionary<int, Dictionary<string, string?>>();
+
+    /// <summary>A row's cells of the chosen custom field columns (<c>_CustomFieldCells</c>).</summary>
+    public IReadOnlyList<CustomFieldEntry> CellsOf(TItem item) =>
+        [.. ShownColumns.Select(c => c with { Value = _customValues.TryGetValue(RecordRowIds.Of(item), out var values) ? values.GetValueOrDefault(c.Key) : null })];
+
     /// <summary>The page shown; empty when the query was refused.</summary>
     public ListPage<TItem> List { get; private set; } = new([], null, null);
 
@@ -118,11 +137,27 @@ public abstract class RecordListPage<TItem>(RecordAccess access, ModuleDefinitio
             result.CopyTo(ModelState, "");
         }
 
+        await LoadCustomColumnsAsync(actor, cancellationToken);
         CanCreate = !actor.IsPreview && (await access.DecideAsync(actor, module.Key, PermissionAction.Create, null, cancellationToken)).Allowed;
         CanExport = (await access.DecideAsync(actor, module.Key, PermissionAction.Export, null, cancellationToken)).Allowed;
         CanImport = !actor.IsPreview && module.Actions.Contains(PermissionAction.Import)
             && (await access.DecideAsync(actor, module.Key, PermissionAction.Import, null, cancellationToken)).Allowed;
         await LoadMoreAsync(actor, cancellationToken);
+    }
+
+    /// <summary>The custom fields the actor may see as columns, and the values of the page's rows for the chosen ones (ADR 0034).</summary>
+    private async Task LoadCustomColumnsAsync(Actor actor, CancellationToken cancellationToken)
+    {
+        if (ReadableModules.Find(module.Key) is null || HttpContext.RequestServices.GetService<IRecordCustomFields>() is not { } custom)
+        {
+            return;
+        }
+
+        CustomColumns = await custom.EntriesAsync(actor, module.Key, null, null, cancellationToken);
+        if (ShownColumns.Count > 0 && List.Items.Count > 0)
+        {
+            _customValues = await custom.ValuesAsync(actor, module.Key, [.. List.Items.Select(RecordRowIds.Of)], cancellationToken);
+        }
     }
 
     /// <summary>What else a module's page decides for the actor (deals: whether amounts show).</summary>
@@ -131,6 +166,7 @@ public abstract class RecordListPage<TItem>(RecordAccess access, ModuleDefinitio
     private string QueryOf(string? cursor, string? sort) =>
         QueryString.Create(new[] { KeyValuePair.Create("search", string.IsNullOrWhiteSpace(Search) ? null : Search), KeyValuePair.Create("sort", sort) }
             .Concat(Filters)
+            .Concat(Show.Where(key => CustomColumns.Count == 0 || CustomColumns.Any(c => c.Key == key)).Select(key => KeyValuePair.Create("show", (string?)key)))
             .Append(KeyValuePair.Create("cursor", cursor))
             .Where(p => p.Value is not null)).ToUriComponent();
 }

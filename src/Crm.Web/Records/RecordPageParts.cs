@@ -1,3 +1,4 @@
+using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc.Rendering;
@@ -58,3 +59,35 @@ public sealed record ListHeader(string Title, string? ExportLink, string? AddLin
 
 /// <summary>The last rows of a record page's facts (<c>_RecordStamps</c>): who owns it, when it was created and last changed.</summary>
 public sealed record RecordStamps(string Owner, DateTime Created, DateTime Modified);
+
+/// <summary>
+/// The record's custom fields on its page, inside the page's <c>&lt;dl class="row"&gt;</c>:
+/// <c>&lt;record-custom-fields module="CrmModules.Deals" record-id="d.Id" /&gt;</c>. The fields the actor
+/// may see (no admin-only ones for others, none a field rule hides), formatted by <c>_CustomFieldValues</c>;
+/// nothing when the module has none or the custom fields feature is not there.
+/// </summary>
+[HtmlTargetElement("record-custom-fields", TagStructure = TagStructure.WithoutEndTag)]
+public sealed class RecordCustomFieldsTagHelper(IHtmlHelper html) : TagHelper
+{
+    public ModuleDefinition Module { get; set; } = null!;
+
+    public int RecordId { get; set; }
+
+    [ViewContext, HtmlAttributeNotBound]
+    public ViewContext ViewContext { get; set; } = null!;
+
+    public override async Task ProcessAsync(TagHelperContext context, TagHelperOutput output)
+    {
+        output.TagName = null;
+        var http = ViewContext.HttpContext;
+        if (http.RequestServices.GetService<IRecordCustomFields>() is not { } custom
+            || await custom.EntriesAsync(http.Actor(), Module.Key, RecordId, null, http.RequestAborted) is not { Count: > 0 } entries)
+        {
+            output.SuppressOutput();
+            return;
+        }
+
+        ((IViewContextAware)html).Contextualize(ViewContext);
+        output.Content.SetHtmlContent(await html.PartialAsync("/Features/Shared/_CustomFieldValues.cshtml", entries));
+    }
+}

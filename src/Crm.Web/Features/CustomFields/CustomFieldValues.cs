@@ -215,5 +215,78 @@ public sealed class CustomFieldValues(CrmDb db, RecordAccess access, AuditContex
         return answer;
     }
 
+    public async Task<Result<CustomFieldPlan>> CheckFormAsync(Actor actor, string moduleKey, int? id, IFormCollection form, CancellationToken cancellationToken)
+    {
+        // The fields the form carries, as the API's body would give them; a disabled (read-only) input posts nothing and is kept.
+        var given = new JsonObject();
+        foreach (var (field, _) in await FieldsAsync(actor, moduleKey, cancellationToken))
+        {
+            if (form.TryGetValue($"{Prefix}.{field.Key}", out var posted))
+            {
+                given[field.Key] = FormText(field, posted);
+            }
+        }
+
+        var body = JsonSerializer.SerializeToElement(new JsonObject { [Prefix] = given });
+        return await CheckAsync(actor, moduleKey, id, body, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<CustomFieldEntry>> EntriesAsync(Actor actor, string moduleKey, int? recordId, IFormCollection? posted, CancellationToken cancellationToken)
+    {
+        var fields = await FieldsAsync(actor, moduleKey, cancellationToken);
+        if (fields.Count == 0)
+        {
+            return [];
+        }
+
+        var values = recordId is { } id
+            ? await db.Set<CustomFieldValue>().AsNoTracking().Where(v => v.Module == moduleKey && v.RecordId == id)
+                .ToDictionaryAsync(v => v.FieldId, v => v.TextValue ?? v.LongTextValue, cancellationToken)
+            : fields.ToDictionary(f => f.Field.Id, f => f.Field.DefaultValue);
+        return
+        [
+            .. fields.Select(f =>
+            {
+                var value = values.GetValueOrDefault(f.Field.Id);
+                if (f.Editable && posted is not null && posted.TryGetValue($"{Prefix}.{f.Field.Key}", out var typed))
+                {
+                    value = FormText(f.Field, typed);
+                }
+
+                var held = value?.Split(',', StringSplitOptions.TrimEntries) ?? [];
+                var choices = f.Field.ChoiceList.Where(c => !c.Retired || held.Contains(c.Value, StringComparer.OrdinalIgnoreCase)).Select(c => c.Value).ToList();
+                return new CustomFieldEntry(f.Field.Key, f.Field.Label, f.Field.Type, value, f.Field.Required, f.Editable,
+                    f.Field.Width == CustomFieldWidths.Full, f.Field.HelpText, choices);
+            }),
+        ];
+    }
+
+    public async Task<IReadOnlyDictionary<int, Dictionary<string, string?>>> ValuesAsync(Actor actor, string moduleKey, IReadOnlyCollection<int> recordIds, CancellationToken cancellationToken)
+    {
+        var fields = (await FieldsAsync(actor, moduleKey, cancellationToken)).ToDictionary(f => f.Field.Id, f => f.Field.Key);
+        if (fields.Count == 0 || recordIds.Count == 0)
+        {
+            return new Dictionary<int, Dictionary<string, string?>>();
+        }
+
+        var fieldIds = fields.Keys.ToList();
+        var rows = await db.Set<CustomFieldValue>().AsNoTracking()
+            .Where(v => v.Module == moduleKey && recordIds.Contains(v.RecordId) && fieldIds.Contains(v.FieldId))
+            .Select(v => new { v.RecordId, v.FieldId, Value = v.TextValue ?? v.LongTextValue })
+            .ToListAsync(cancellationToken);
+        return rows.GroupBy(r => r.RecordId).ToDictionary(g => g.Key, g => g.ToDictionary(r => fields[r.FieldId], r => r.Value));
+    }
+
+    /// <summary>
+    /// A posted input's text: a checkbox posts a hidden "false" and, when ticked, "true"; a
+    /// multi-select its chosen values (after a hidden empty one, so choosing none still says so).
+    /// </summary>
+    private static string? FormText(CustomField field, Microsoft.Extensions.Primitives.StringValues posted) => field.Type switch
+    {
+        CustomFieldTypes.Checkbox => posted.Contains("true") ? "true" : "false",
+        CustomFieldTypes.MultiSelect => string.Join(", ", posted.Where(v => !string.IsNullOrWhiteSpace(v))),
+        _ => posted.LastOrDefault(),
+    };
+
     private static string Bound(string text) => text.Length <= 50 ? text : text[..49] + "…";
 }
