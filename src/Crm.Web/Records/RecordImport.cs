@@ -134,19 +134,78 @@ internal sealed class RecordImport<TRecord, TSave, TInput, TFields, TDetails, TD
 
     public async Task<Result<ImportSaveResult>> SaveAsync(IServiceProvider services, Actor actor, int? id, JsonObject values, CancellationToken cancellationToken)
     {
-        var body = PatchBody.Read<TInput>(JsonSerializer.SerializeToElement(values, s_json), s_json);
+        // Custom fields come as "customFields.key" (the mapping's and the undo's keys) and go to the save as the API's customFields object.
+        var builtIn = new JsonObject();
+        var customValues = new JsonObject();
+        foreach (var (key, value) in values)
+        {
+            if (key.StartsWith(CustomPrefix, StringComparison.Ordinal))
+            {
+                customValues[key[CustomPrefix.Length..]] = value?.DeepClone();
+            }
+            else
+            {
+                builtIn[key] = value?.DeepClone();
+            }
+        }
+
+        var body = PatchBody.Read<TInput>(JsonSerializer.SerializeToElement(builtIn, s_json), s_json);
         if (!body.IsOk)
         {
             return body.Map<ImportSaveResult>();
         }
 
         var fields = id is null ? InputFields.All<TInput, TFields>() : InputFields.Given<TInput, TFields>(body.Value);
-        var saved = await services.GetRequiredService<TSave>().RunAsync(actor, id, body.Value.Value, fields, cancellationToken);
-        return saved.IsOk ? Result<ImportSaveResult>.Ok(new ImportSaveResult(saved.Value!.Id, ValuesOf(saved.Value))) : saved.Map<ImportSaveResult>();
+        Task<Result<TDetails>> Save() => services.GetRequiredService<TSave>().RunAsync(actor, id, body.Value.Value, fields, cancellationToken);
+        var custom = services.GetService<IRecordCustomFields>();
+        if (custom is null)
+        {
+            var plain = await Save();
+            return plain.IsOk ? Result<ImportSaveResult>.Ok(new ImportSaveResult(plain.Value!.Id, ValuesOf(plain.Value))) : plain.Map<ImportSaveResult>();
+        }
+
+        // As the API: defaults and required custom fields apply to a new record even when no column names them.
+        var plan = await custom.CheckAsync(actor, Definition.Key, id, JsonSerializer.SerializeToElement(new JsonObject { [CustomFieldEntry.Prefix] = customValues }, s_json), cancellationToken);
+        if (!plan.IsOk)
+        {
+            // The row is refused either way, and a refused row rolls the whole import back: the save runs
+            // too, so the row lists the built-in fields' problems beside the custom fields'.
+            var alongside = await Save();
+            var errors = new FieldErrors();
+            foreach (var (field, messages) in plan.Errors.Concat(alongside.IsOk ? [] : alongside.Errors))
+            {
+                foreach (var message in messages)
+                {
+                    errors.Add(field, message);
+                }
+            }
+
+            return Result<ImportSaveResult>.Invalid(errors);
+        }
+
+        var saved = await custom.SaveWithAsync(services.GetRequiredService<CrmDb>(), plan.Value!, Definition.Key, Save, cancellationToken);
+        return saved.IsOk
+            ? Result<ImportSaveResult>.Ok(new ImportSaveResult(saved.Value!.Id, await WithCustomAsync(custom, actor, saved.Value.Id, ValuesOf(saved.Value), cancellationToken)))
+            : saved.Map<ImportSaveResult>();
     }
 
     public async Task<JsonObject?> ReadAsync(IServiceProvider services, Actor actor, int id, CancellationToken cancellationToken) =>
-        await ReadableModules.Find(Definition.Key)!.Read(services, actor, id, cancellationToken) is { Details: TDetails details } ? ValuesOf(details) : null;
+        await ReadableModules.Find(Definition.Key)!.Read(services, actor, id, cancellationToken) is { Details: TDetails details }
+            ? services.GetService<IRecordCustomFields>() is { } custom ? await WithCustomAsync(custom, actor, id, ValuesOf(details), cancellationToken) : ValuesOf(details)
+            : null;
+
+    private const string CustomPrefix = CustomFieldEntry.Prefix + ".";
+
+    /// <summary>The record's custom values the actor may see, added as "customFields.key", so an update's old → new and its undo cover them.</summary>
+    private async Task<JsonObject> WithCustomAsync(IRecordCustomFields custom, Actor actor, int id, JsonObject values, CancellationToken cancellationToken)
+    {
+        foreach (var (key, value) in await custom.ReadAsync(actor, Definition.Key, id, cancellationToken))
+        {
+            values[CustomPrefix + key] = value?.DeepClone();
+        }
+
+        return values;
+    }
 
     public async Task<string?> DeleteAsync(IServiceProvider services, Actor actor, int id, CancellationToken cancellationToken)
     {

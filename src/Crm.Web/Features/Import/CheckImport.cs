@@ -20,7 +20,7 @@ public sealed record ImportChoices(
 /// module's next import. Refused: a column left unmapped without the importer's confirmation, a field
 /// mapped twice or one the importer's role may not set, an update without a key to match on.
 /// </summary>
-public sealed class CheckImport(CrmDb db, RecordAccess access, ImportModules modules, ImportWorker worker, TimeProvider clock, IOptions<ImportOptions> options)
+public sealed class CheckImport(CrmDb db, RecordAccess access, ImportModules modules, ImportFields importFields, ImportWorker worker, TimeProvider clock, IOptions<ImportOptions> options)
 {
     /// <summary>How many rows a trial imports.</summary>
     public const int TrialRows = 10;
@@ -52,7 +52,7 @@ public sealed class CheckImport(CrmDb db, RecordAccess access, ImportModules mod
             .ToDictionary(m => m.Key, m => string.IsNullOrWhiteSpace(m.Value) ? null : m.Value.Trim());
         var mode = choices.Mode ?? run.Mode;
         var errors = new FieldErrors();
-        var fields = await access.FieldsAsync(actor, module.Definition.Key, cancellationToken);
+        var editable = await importFields.EditableAsync(actor, module, cancellationToken);
         if (!ImportModes.All.Contains(mode))
         {
             errors.Add("mode", $"Mode is one of {string.Join(", ", ImportModes.All)}.");
@@ -65,14 +65,14 @@ public sealed class CheckImport(CrmDb db, RecordAccess access, ImportModules mod
 
         foreach (var (header, target) in mapping.Where(m => m.Value is not null))
         {
-            if (target != ImportPlan.KeyTarget && module.Fields.FirstOrDefault(f => f.Key == target) is not { } field)
+            if (target == ImportPlan.KeyTarget || editable.Any(f => f.Key == target))
             {
-                errors.Add("mapping", $"Column \"{header}\": {module.Definition.Title.ToLowerInvariant()} have no field \"{target}\".");
+                continue;
             }
-            else if (target != ImportPlan.KeyTarget && !fields.CanEdit(target!))
-            {
-                errors.Add("mapping", $"Column \"{header}\": your role may not set {module.Fields.First(f => f.Key == target).Label}.");
-            }
+
+            errors.Add("mapping", module.Fields.FirstOrDefault(f => f.Key == target) is { } field
+                ? $"Column \"{header}\": your role may not set {field.Label}."
+                : $"Column \"{header}\": {module.Definition.Title.ToLowerInvariant()} have no field \"{target}\" you may set.");
         }
 
         foreach (var twice in mapping.Where(m => m.Value is not null).GroupBy(m => m.Value).Where(g => g.Count() > 1))

@@ -42,10 +42,11 @@ public sealed class ImportPlan
     /// <summary>The columns whose cells name users (owner, responsible).</summary>
     public IEnumerable<int> UserColumns => _columns.Where(c => c.Field.Kind is ImportValueKind.User or ImportValueKind.Users).Select(c => c.Column);
 
-    public static ImportPlan Of(ImportRun run, ImportSheet sheet, IRecordImport module) =>
-        Of(Mapping(run.Mapping), sheet.Headers, module, run.Mode, run.MatchKey);
+    /// <summary>The run's plan over <paramref name="editable"/>, the fields the importer may fill (<see cref="ImportFields"/>).</summary>
+    public static ImportPlan Of(ImportRun run, ImportSheet sheet, IRecordImport module, IReadOnlyList<ImportField> editable) =>
+        Of(Mapping(run.Mapping), sheet.Headers, module, editable, run.Mode, run.MatchKey);
 
-    public static ImportPlan Of(IReadOnlyDictionary<string, string?> mapping, IReadOnlyList<string> headers, IRecordImport module, string mode, string? matchKey)
+    public static ImportPlan Of(IReadOnlyDictionary<string, string?> mapping, IReadOnlyList<string> headers, IRecordImport module, IReadOnlyList<ImportField> editable, string mode, string? matchKey)
     {
         var columns = new List<(int, ImportField)>();
         int? keyColumn = null;
@@ -60,7 +61,7 @@ public sealed class ImportPlan
             {
                 keyColumn = i;
             }
-            else if (module.Fields.FirstOrDefault(f => f.Key == target) is { } field)
+            else if (editable.FirstOrDefault(f => f.Key == target) is { } field)
             {
                 columns.Add((i, field));
                 if (matchKey == field.Key)
@@ -70,7 +71,7 @@ public sealed class ImportPlan
             }
         }
 
-        return new ImportPlan(columns, headers, module.Fields, mode, matchKey, keyColumn);
+        return new ImportPlan(columns, headers, [.. module.Fields, .. editable.Where(f => !module.Fields.Contains(f))], mode, matchKey, keyColumn);
     }
 
     /// <summary>The mapping target of the column holding record IDs (not a field of the save).</summary>
@@ -113,7 +114,8 @@ public sealed class ImportPlan
     /// <summary>The column a save's field error is about; a field no column fills is named by its label (a required field the file lacks).</summary>
     public string ColumnOf(string field)
     {
-        var key = field.Split('.')[0];
+        // A custom field's errors name it whole (customFields.vatNumber), as its column's field does.
+        var key = _columns.Any(c => c.Field.Key == field) || _allFields.Any(f => f.Key == field) ? field : field.Split('.')[0];
         var mapped = _columns.FirstOrDefault(c => string.Equals(c.Field.Key, key, StringComparison.OrdinalIgnoreCase));
         return mapped.Field is not null ? _headers[mapped.Column]
             : _allFields.FirstOrDefault(f => string.Equals(f.Key, key, StringComparison.OrdinalIgnoreCase))?.Label ?? (key.Length == 0 ? "Row" : key);

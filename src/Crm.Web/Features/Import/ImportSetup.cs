@@ -31,6 +31,7 @@ public sealed class ImportSetup : ICrmFeature
         services.AddScoped<RunImport>();
         services.AddScoped<ReadImport>();
         services.AddScoped<ImportTemplate>();
+        services.AddScoped<ImportFields>();
         services.AddRecurringJob<PruneImportFiles>(PruneImportFiles.JobName,
             "Removes uploaded import files Import:UndoDays (30 by default) after the import, or after the upload for a file never imported.", TimeSpan.FromHours(6));
         // The upload page reads its form under the import's file limit, not the framework's defaults.
@@ -44,6 +45,7 @@ public sealed class ImportSetup : ICrmFeature
     [
         "Import brings records in from an Excel workbook (.xlsx, as saved by Excel or LibreOffice) or a CSV file (comma or semicolon separated, UTF-8 with or without a byte-order mark). It is open to administrators under Administration › Import and, for anyone whose role may import a module, from that module's list. Files up to 50 MB and 200,000 rows are taken; make a backup export of the module before a large import.",
         "Start from the template of the module: its columns are the fields your role may set, with a sample row; the Excel template's second sheet lists the values each choice field takes (a lead's status, a deal's stage). The first row of your file must name the columns.",
+        "Custom fields are columns like the others: the template has them, with a select's choices on the Excel template's second sheet; their rules (required, type, choices) are checked with the rest of the row. Fields only administrators may see, and fields your role may not change, are not offered.",
         "After the upload, each column is matched to a field by its name or label, or as you mapped the same column last time; change any of them. A column mapped to nothing must be confirmed as ignored. Owners and responsible people are written as their email addresses, dates as 2026-12-31 (or 31.12.2026), yes/no fields as yes or no, a linked company or contact as its ID. A country is matched through the countries' names and alternative names.",
         "Modes: create only adds every row as a new record; update only changes existing records, found by their ID (map the column of IDs to \"id\") or by a field such as the email address or a product's code; create or update does one or the other per row. In an update an empty cell keeps the record's value. Import the first 10 rows only to try the file out.",
         "Check runs every row through the same checks as the forms and the API (required fields, lengths, choices, linked records, your permissions, who you may assign records to), without writing anything, and shows row by row what would be created, what would change (old → new) and what is refused and why, for example \"Row 17, Email: must be an email address\". Download the refused rows with an Errors column, fix them and upload the file again.",

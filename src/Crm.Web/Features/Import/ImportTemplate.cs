@@ -9,7 +9,7 @@ namespace Crm.Web.Features.Import;
 /// role may set, headed by the field's label (which the mapping recognises), and one sample row showing
 /// how each kind of value is written; in the xlsx a second sheet lists the values each choice field takes.
 /// </summary>
-public sealed class ImportTemplate(RecordAccess access, ImportModules modules)
+public sealed class ImportTemplate(RecordAccess access, ImportModules modules, ImportFields importFields)
 {
     public async Task<Result<TableExport>> RunAsync(Actor actor, string moduleKey, string? format, CancellationToken cancellationToken)
     {
@@ -28,8 +28,7 @@ public sealed class ImportTemplate(RecordAccess access, ImportModules modules)
             return Result<TableExport>.Invalid("format", "Format is \"csv\" or \"xlsx\".");
         }
 
-        var fields = await access.FieldsAsync(actor, module.Definition.Key, cancellationToken);
-        var columns = module.Fields.Where(f => fields.CanEdit(f.Key)).ToList();
+        var columns = await importFields.EditableAsync(actor, module, cancellationToken);
         IReadOnlyList<string?> sample = [.. columns.Select(Sample)];
         var choices = columns.Where(c => c.Choices is not null).ToList();
         var depth = choices.Count == 0 ? 0 : choices.Max(c => c.Choices!.Count);

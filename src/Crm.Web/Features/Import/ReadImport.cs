@@ -32,7 +32,7 @@ public sealed record ImportListItem(int Id, string Module, string FileName, stri
 /// Reads imports: the list (an administrator sees everyone's, anyone else their own), one import with
 /// its progress, its rows' outcomes page by page, and the refused rows as a file to fix and upload again.
 /// </summary>
-public sealed class ReadImport(CrmDb db, RecordAccess access, ImportModules modules, ImportProgress progress, TimeProvider clock, IOptions<ImportOptions> options)
+public sealed class ReadImport(CrmDb db, ImportFields importFields, ImportModules modules, ImportProgress progress, TimeProvider clock, IOptions<ImportOptions> options)
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
@@ -53,7 +53,7 @@ public sealed class ReadImport(CrmDb db, RecordAccess access, ImportModules modu
         }
 
         var module = modules.Find(run.Module)!;
-        var fields = await access.FieldsAsync(actor, run.Module, cancellationToken);
+        var fields = await importFields.EditableAsync(actor, module, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var running = progress.Of(run.Id, now) is { } p ? new ImportProgressView(p.Done, p.Total, p.Estimate) : null;
         var by = await db.Users.Where(u => u.Id == run.CreatedById).Select(u => u.FullName).SingleOrDefaultAsync(cancellationToken) ?? "";
@@ -63,7 +63,7 @@ public sealed class ReadImport(CrmDb db, RecordAccess access, ImportModules modu
             run.Status, run.Message, run.RowCount, run.Created, run.Updated, run.Unchanged, run.Failed, running, by,
             run.CreatedAt, run.CheckedAt, run.ImportedAt, run.UndoneAt,
             run.Status == ImportStatuses.Imported ? run.ImportedAt!.Value.AddDays(options.Value.UndoDays) : null,
-            module.Fields.Where(f => fields.CanEdit(f.Key)).ToList(), module.MatchKeys, run.SkipAutomation));
+            fields, module.MatchKeys, run.SkipAutomation));
     }
 
     /// <summary>The rows after row <paramref name="afterRow"/>, in file order; only those with <paramref name="outcome"/> when given.</summary>

@@ -25,7 +25,7 @@ public sealed record ImportProblem(string Column, string Message);
 /// </summary>
 public sealed class RunImport(
     CrmDb db, IServiceProvider services, AuditContext audit, TimeProvider clock, ImportProgress progress, ImportModules modules,
-    RecordLookups lookups, ActivityLog activity, IOptions<ImportOptions> options, ILogger<RunImport> logger)
+    RecordLookups lookups, ImportFields importFields, ActivityLog activity, IOptions<ImportOptions> options, ILogger<RunImport> logger)
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
@@ -59,7 +59,7 @@ public sealed class RunImport(
         }
 
         var rows = run.RowLimit is { } limit ? sheet.Rows.Take(limit).ToList() : sheet.Rows;
-        var plan = ImportPlan.Of(run, sheet, module);
+        var plan = ImportPlan.Of(run, sheet, module, await importFields.EditableAsync(actor, module, cancellationToken));
         var cancel = progress.Start(run.Id, rows.Count, clock.GetUtcNow().UtcDateTime, cancellationToken);
         var results = new List<ImportRow>(rows.Count);
         try

@@ -15,7 +15,7 @@ namespace Crm.Web.Features.Import;
 /// same headers first, then headers that name a field by its API name or its label. Nothing is checked
 /// against the data yet; that is the dry run (<see cref="CheckImport"/>).
 /// </summary>
-public sealed class StartImport(CrmDb db, RecordAccess access, ImportModules modules, TimeProvider clock, IOptions<ImportOptions> options)
+public sealed class StartImport(CrmDb db, RecordAccess access, ImportModules modules, ImportFields importFields, TimeProvider clock, IOptions<ImportOptions> options)
 {
     public async Task<Result<ImportRun>> RunAsync(Actor actor, string? moduleKey, string? fileName, byte[]? content, CancellationToken cancellationToken)
     {
@@ -59,14 +59,14 @@ public sealed class StartImport(CrmDb db, RecordAccess access, ImportModules mod
         }
 
         var remembered = await db.ImportMappings.AsNoTracking().Where(m => m.Module == module.Definition.Key).Select(m => m.Mapping).SingleOrDefaultAsync(cancellationToken);
-        var fields = await access.FieldsAsync(actor, module.Definition.Key, cancellationToken);
+        var editable = await importFields.EditableAsync(actor, module, cancellationToken);
         var run = new ImportRun
         {
             Module = module.Definition.Key,
             FileName = Path.GetFileName(fileName!) is { Length: <= ImportRun.FileNameMaxLength } name ? name : Path.GetFileName(fileName!)[..ImportRun.FileNameMaxLength],
             FileKind = kind!,
             Headers = JsonSerializer.Serialize(sheet.Headers),
-            Mapping = JsonSerializer.Serialize(Suggest(sheet.Headers, module, fields, remembered is null ? [] : ImportPlan.Mapping(remembered))),
+            Mapping = JsonSerializer.Serialize(Suggest(sheet.Headers, editable, remembered is null ? [] : ImportPlan.Mapping(remembered))),
             RowCount = sheet.Rows.Count,
             CreatedById = actor.UserId!.Value,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
@@ -79,9 +79,8 @@ public sealed class StartImport(CrmDb db, RecordAccess access, ImportModules mod
     }
 
     /// <summary>Header → field: as last time for this module, else the field whose name or label the header is (ignoring case, spaces and punctuation).</summary>
-    public static Dictionary<string, string?> Suggest(IReadOnlyList<string> headers, IRecordImport module, FieldPermissions fields, IReadOnlyDictionary<string, string?> remembered)
+    public static Dictionary<string, string?> Suggest(IReadOnlyList<string> headers, IReadOnlyList<ImportField> editable, IReadOnlyDictionary<string, string?> remembered)
     {
-        var editable = module.Fields.Where(f => fields.CanEdit(f.Key)).ToList();
         var mapping = new Dictionary<string, string?>();
         foreach (var header in headers.Where(h => h.Length > 0))
         {
