@@ -42,7 +42,8 @@ public static class WebSetup
             o.HeaderName = "X-CSRF-TOKEN";
         });
 
-        services.AddProblemDetails();
+        // Every API error carries a stable type of its kind (Web/ProblemTypes, ADR 0039).
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTypes.Apply);
         // Enums travel as their names ("Department", "PublicRead"), readable in both directions.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         // A body the API cannot bind is thrown, so UseMalformedRequestAnswers can name the field of a
