@@ -49,7 +49,12 @@ public static class WebSetup
         // A body the API cannot bind is thrown, so UseMalformedRequestAnswers can name the field of a
         // value of the wrong type instead of the framework's 400 without a reason.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddOpenApi("v1");
+        services.AddOpenApi("v1", o =>
+        {
+            var description = new OpenApiDescription();
+            o.AddDocumentTransformer(description);
+            o.AddOperationTransformer(description);
+        });
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PublicUrls>();
         services.AddScoped<AvailableSections>();
