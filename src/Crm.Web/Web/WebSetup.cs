@@ -42,13 +42,19 @@ public static class WebSetup
             o.HeaderName = "X-CSRF-TOKEN";
         });
 
-        services.AddProblemDetails();
+        // Every API error carries a stable type of its kind (Web/ProblemTypes, ADR 0039).
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTypes.Apply);
         // Enums travel as their names ("Department", "PublicRead"), readable in both directions.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         // A body the API cannot bind is thrown, so UseMalformedRequestAnswers can name the field of a
         // value of the wrong type instead of the framework's 400 without a reason.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddOpenApi("v1");
+        services.AddOpenApi("v1", o =>
+        {
+            var description = new OpenApiDescription();
+            o.AddDocumentTransformer(description);
+            o.AddOperationTransformer(description);
+        });
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PublicUrls>();
         services.AddScoped<AvailableSections>();

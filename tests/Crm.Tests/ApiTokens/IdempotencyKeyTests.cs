@@ -52,6 +52,8 @@ public sealed class IdempotencyKeyTests
         var other = await admin.Http.SendAsync(Create("/api/v1/companies", """{"name":"Globex"}""", "order-1"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, other.StatusCode);
         Assert.Equal("application/problem+json", other.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(Crm.Web.Web.ProblemTypes.IdempotencyKeyReused.Uri,
+            System.Text.Json.JsonDocument.Parse(await other.Content.ReadAsStringAsync()).RootElement.GetProperty("type").GetString());
         Assert.Equal(0, await CompaniesNamedAsync(app, "Globex"));
 
         // An unusable key is a field error, and nothing is made.

@@ -25,7 +25,9 @@ public sealed class TokenRateLimitTests
         var retryAfter = refused.Headers.RetryAfter?.Delta;
         Assert.True(retryAfter is { TotalSeconds: >= 1 and <= 60 }, $"Retry-After: {refused.Headers.RetryAfter}");
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(429, JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetInt32());
+        var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(429, problem.GetProperty("status").GetInt32());
+        Assert.Equal(Crm.Web.Web.ProblemTypes.RateLimited.Uri, problem.GetProperty("type").GetString());
 
         // Another token of the same user, a wrong token and the administrator's session are not held back by the first one.
         Assert.Equal(HttpStatusCode.OK, (await second.GetAsync("/api/v1/me")).StatusCode);

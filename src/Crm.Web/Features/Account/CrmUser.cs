@@ -15,6 +15,12 @@ public sealed class CrmUser : IdentityUser<Guid>
     /// <summary>Administrators' permissions are not checked (everything they do is audited).</summary>
     public bool IsAdministrator { get; set; }
 
+    /// <summary>
+    /// An integration user: the identity of another system, used through API tokens and webhook
+    /// endpoints. It cannot sign in through the browser, has no password and holds no seat.
+    /// </summary>
+    public bool IsIntegration { get; set; }
+
     /// <summary>Set for temporary passwords: the user must choose their own before doing anything else.</summary>
     public bool MustChangePassword { get; set; }
 
@@ -38,6 +44,8 @@ public sealed class CrmUser : IdentityUser<Guid>
             builder.HasIndex(u => u.NormalizedEmail).HasDatabaseName("EmailIndex").IsUnique();
             builder.Property(u => u.Language).HasMaxLength(10);
             builder.Property(u => u.TimeZone).HasMaxLength(64);
+            // Added to a table with rows (migration IntegrationUsers): every existing account is a person.
+            builder.Property(u => u.IsIntegration).HasDefaultValue(false);
             builder.HasOne<Roles.Role>().WithMany().HasForeignKey(u => u.RoleId).OnDelete(DeleteBehavior.Restrict);
             builder.HasIndex(u => u.RoleId);
         }

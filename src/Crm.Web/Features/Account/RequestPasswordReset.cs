@@ -37,7 +37,8 @@ public sealed class RequestPasswordReset(
         }
 
         var user = await users.FindByEmailAsync(input.Email!.Trim());
-        if (user is { IsActive: true })
+        // An integration user has no password to reset; the answer stays the same for every address.
+        if (user is { IsActive: true, IsIntegration: false })
         {
             var token = await users.GeneratePasswordResetTokenAsync(user);
             var link = urls.Absolute(http, "/account/reset-password", ("user", user.Id.ToString()), ("token", token));

@@ -42,6 +42,11 @@ public sealed class ResetPassword(UserManager<CrmUser> users, Sessions sessions,
             return Result.Invalid("", InvalidLinkMessage);
         }
 
+        if (user.IsIntegration)
+        {
+            return Result.Forbidden(SignInUser.IntegrationMessage);
+        }
+
         var token = input.Token;
         if (link == PasswordLink.Welcome)
         {

@@ -85,12 +85,12 @@ public sealed class Sessions(CrmDb db, TimeProvider clock)
             .Select(s => new
             {
                 s.LastSeenAt, s.PreviewUserId, s.User!.IsActive, s.User.SecurityStamp, s.User.MustChangePassword,
-                s.User.IsAdministrator, s.User.FullName, s.User.Email,
+                s.User.IsIntegration, s.User.IsAdministrator, s.User.FullName, s.User.Email,
                 PermissionStamp = db.Set<PermissionStamp>().Where(p => p.Id == PermissionStamp.SingletonId).Select(p => (Guid?)p.Token).FirstOrDefault(),
             })
             .FirstOrDefaultAsync(http.RequestAborted);
 
-        if (state is null || !state.IsActive || state.SecurityStamp != principal.FindFirstValue(stampClaim))
+        if (state is null || !state.IsActive || state.IsIntegration || state.SecurityStamp != principal.FindFirstValue(stampClaim))
         {
             await RejectAsync(context);
             return;

@@ -39,6 +39,9 @@ public sealed class SignInUser(
     public const string FailureMessage =
         "Sign-in failed: check your email address and password. After repeated failures, sign-in is paused for a while.";
 
+    public const string IntegrationMessage =
+        "This is an integration user: it connects through API tokens and webhooks only and cannot sign in through the browser.";
+
     // Verified against when the email is unknown, so both paths cost one password hash.
     private static readonly Lazy<(CrmUser User, string Hash)> s_decoy = new(() =>
     {
@@ -81,6 +84,14 @@ public sealed class SignInUser(
             log.LogInformation("Sign-in refused for deactivated user {UserId}", user.Id);
             await RecordAsync(http, user, user.Email ?? "", ActivityKinds.SignInFailed, $"Sign-in refused: {user.Email} is deactivated", cancellationToken);
             return Result<SignedIn>.Forbidden("This account is deactivated. Ask your administrator to reactivate it.");
+        }
+
+        if (user.IsIntegration)
+        {
+            // Like deactivation, said only to someone who knows the password (an account made an integration user keeps its old hash).
+            log.LogInformation("Sign-in refused for integration user {UserId}", user.Id);
+            await RecordAsync(http, user, user.Email ?? "", ActivityKinds.SignInFailed, $"Sign-in refused: {user.Email} is an integration user", cancellationToken);
+            return Result<SignedIn>.Forbidden(IntegrationMessage);
         }
 
         if (user.TwoFactorEnabled)

@@ -50,7 +50,15 @@ public sealed class ApiTokensSetup : ICrmFeature
             500,
             u => u.IsAdministrator) { Area = SectionArea.Administration });
         services.AddHelpTopic(s_help);
+        services.AddHelpTopic(s_errorsHelp);
     }
+
+    /// <summary>What each problem details <c>type</c> means: the page the types point to (Web/ProblemTypes).</summary>
+    private static readonly HelpTopic s_errorsHelp = new(ProblemTypes.HelpPath["/help/".Length..], "API errors",
+    [
+        "Every error of the API under /api/v1 is answered as problem details (RFC 9457, Content-Type application/problem+json): status, title, often detail, and a type that names the kind of error and never changes. Program against the type, not the title (titles are sentences for people and may be reworded).",
+        .. ProblemTypes.All.Select(t => $"{t.Uri}{(t.Status > 0 ? $" ({t.Status})" : "")}: {t.Meaning}"),
+    ]);
 
     private static readonly HelpTopic s_help = new("api-tokens", "API tokens",
     [

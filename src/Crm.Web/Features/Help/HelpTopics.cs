@@ -47,6 +47,7 @@ public static class HelpTopics
             "When someone leaves, deactivate their account the same day. They are signed out at once, cannot sign in, their API tokens stop working and their seat is freed, while their records and history stay intact. You can reactivate them later.",
             "Deleting an account is possible but discouraged: the CRM first shows what the person owns and asks who receives it, then moves everything and deletes the account in one step. You cannot delete or deactivate yourself or the last active administrator.",
             "Seats: the licence allows a number of active users (included plus extra seats). Adding or reactivating past the limit is refused; the Seats page lists who holds seats and flags accounts idle for 90 days or more.",
+            "Integration users: for another system (an ERP, Make.com, a mobile app), add a user and tick \"Integration user\". It gets no password and no welcome email, cannot sign in through the browser (a password reset sends nothing), holds no seat and is never flagged idle. Give it a limited role, then create its API token or webhook endpoint: both forms list integration users first. Making a person an integration user ends their open sessions; making it a person again needs a free seat.",
         ], AdministratorsOnly: true),
         new("departments", "Departments",
         [

@@ -3,6 +3,7 @@ using System.Text;
 using Crm.Web.Data;
 using Crm.Web.Features.ApiTokens;
 using Crm.Web.Security;
+using Crm.Web.Web;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
@@ -191,7 +192,7 @@ public static class IdempotencyKeyMiddleware
     {
         if (earlier.Fingerprint != fingerprint)
         {
-            await Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,
+            await ProblemTypes.Problem(ProblemTypes.IdempotencyKeyReused,
                 title: "This Idempotency-Key was used for a different request.",
                 detail: "A key stands for one request: the same method, path and body. Use a new key for a new request.").ExecuteAsync(context);
             return;
@@ -205,7 +206,7 @@ public static class IdempotencyKeyMiddleware
                 context.Response.Headers.RetryAfter = "1";
             }
 
-            await Results.Problem(statusCode: StatusCodes.Status409Conflict,
+            await ProblemTypes.Problem(ProblemTypes.IdempotencyKeyInFlight,
                 title: lost ? "The first request with this Idempotency-Key did not finish." : "The first request with this Idempotency-Key is still running.",
                 detail: lost
                     ? "The server stopped while it ran, so whether it took effect is unknown. Check whether the record exists; if it does not, send the request again with a new key."

@@ -47,6 +47,13 @@ public sealed class VerifySecondStep(
             return Result<SignedIn>.Forbidden(Expired);
         }
 
+        if (user.IsIntegration)
+        {
+            // Made an integration user between the two steps.
+            await pending.EndAsync(http);
+            return Result<SignedIn>.Forbidden(SignInUser.IntegrationMessage);
+        }
+
         var actor = SignInUser.ActorOf(http, user.Id, user.FullName);
         if (await users.IsLockedOutAsync(user))
         {

@@ -8,12 +8,14 @@ using Microsoft.AspNetCore.Identity;
 
 namespace Crm.Web.Features.Users;
 
-/// <summary>The new account and its set-password link, which the administrator sees once as a fallback.</summary>
-public sealed record CreatedUser(Guid Id, string Email, string SetPasswordLink);
+/// <summary>The new account and its set-password link, which the administrator sees once as a fallback (none for an integration user).</summary>
+public sealed record CreatedUser(Guid Id, string Email, string? SetPasswordLink);
 
 /// <summary>
 /// An administrator adds a person. The account has no password: a single-use link (72 h) lets
 /// the person choose one; it goes out in a welcome email queued in the same transaction.
+/// An integration user gets neither password nor email and takes no seat: its next step is an
+/// API token or a webhook endpoint.
 /// </summary>
 public sealed class CreateUser(
     CrmDb db,
@@ -43,8 +45,9 @@ public sealed class CreateUser(
             return Result<CreatedUser>.Invalid(errors);
         }
 
-        var used = await seats.UsedAsync(cancellationToken);
-        if (used >= seats.Limit)
+        var integration = input.Kind == UserKind.Integration;
+        var used = integration ? 0 : await seats.UsedAsync(cancellationToken);
+        if (!integration && used >= seats.Limit)
         {
             return Result<CreatedUser>.Conflict(seats.ExhaustedMessage(used));
         }
@@ -58,6 +61,7 @@ public sealed class CreateUser(
             FullName = input.FullName!.Trim(),
             RoleId = input.RoleId!.Value,
             IsAdministrator = input.IsAdministrator,
+            IsIntegration = integration,
             Language = NullIfEmpty(input.Language),
             TimeZone = NullIfEmpty(input.TimeZone),
             CreatedAt = clock.GetUtcNow().UtcDateTime,
@@ -69,17 +73,22 @@ public sealed class CreateUser(
         }
 
         await UserInputRules.SetMembershipsAsync(db, user.Id, departments, input.PrimaryDepartmentId, groups, cancellationToken);
-        var token = await users.GenerateUserTokenAsync(user, SetPasswordTokens.ProviderName, SetPasswordTokens.Purpose);
-        var link = urls.Absolute(http, "/account/set-password", ("user", user.Id.ToString()), ("token", token));
-        await emails.QueueAsync(EmailTemplates.Welcome, email, user.Language, new Dictionary<string, string>
+        string? link = null;
+        if (!integration)
         {
-            ["name"] = user.FullName,
-            ["email"] = email,
-            ["inviter"] = actor.DisplayName,
-            ["link"] = link,
-        }, "welcome", cancellationToken);
+            var token = await users.GenerateUserTokenAsync(user, SetPasswordTokens.ProviderName, SetPasswordTokens.Purpose);
+            link = urls.Absolute(http, "/account/set-password", ("user", user.Id.ToString()), ("token", token));
+            await emails.QueueAsync(EmailTemplates.Welcome, email, user.Language, new Dictionary<string, string>
+            {
+                ["name"] = user.FullName,
+                ["email"] = email,
+                ["inviter"] = actor.DisplayName,
+                ["link"] = link,
+            }, "welcome", cancellationToken);
+        }
+
         activity.Record(actor, ActivityKinds.UserCreated,
-            $"Created {(user.IsAdministrator ? "administrator" : "user")} {user.FullName} <{email}>", user.Id);
+            $"Created {(integration ? "integration user" : user.IsAdministrator ? "administrator" : "user")}{(integration && user.IsAdministrator ? " (administrator)" : "")} {user.FullName} <{email}>", user.Id);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Result<CreatedUser>.Ok(new CreatedUser(user.Id, email, link));

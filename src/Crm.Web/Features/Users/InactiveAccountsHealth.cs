@@ -17,7 +17,7 @@ public sealed class InactiveAccountsHealth(CrmDb db) : IHealthIndicator
     {
         var idleSince = now - ListUsers.IdleAfter;
         var names = await db.Users.AsNoTracking()
-            .Where(u => u.IsActive && (u.LastSignInAt == null ? u.CreatedAt < idleSince : u.LastSignInAt < idleSince))
+            .Where(u => u.IsActive && !u.IsIntegration && (u.LastSignInAt == null ? u.CreatedAt < idleSince : u.LastSignInAt < idleSince))
             .OrderBy(u => u.FullName).Select(u => u.FullName == "" ? u.Email ?? "?" : u.FullName).ToListAsync(cancellationToken);
         return new HealthFigure(names.Count, names.Count == 0
             ? "Every active account signed in within 90 days"

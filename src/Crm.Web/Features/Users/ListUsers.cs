@@ -8,7 +8,7 @@ namespace Crm.Web.Features.Users;
 
 public sealed record UserRow(
     Guid Id, string FullName, string Email, string Role, bool IsActive, bool IsAdministrator,
-    DateTime? LastSignInAt, DateTime CreatedAt, IReadOnlyList<string> Departments, bool IsIdle);
+    DateTime? LastSignInAt, DateTime CreatedAt, IReadOnlyList<string> Departments, bool IsIdle, UserKind Kind);
 
 public enum UserStatusFilter
 {
@@ -50,7 +50,7 @@ public sealed class ListUsers(CrmDb db, TimeProvider clock)
 
         if (query.IdleOnly)
         {
-            users = users.Where(u => u.IsActive && (u.LastSignInAt == null ? u.CreatedAt < idleSince : u.LastSignInAt < idleSince));
+            users = users.Where(u => u.IsActive && !u.IsIntegration && (u.LastSignInAt == null ? u.CreatedAt < idleSince : u.LastSignInAt < idleSince));
         }
 
         var rows = await users
@@ -64,6 +64,7 @@ public sealed class ListUsers(CrmDb db, TimeProvider clock)
                 Role = db.Roles.Where(r => r.Id == u.RoleId).Select(r => r.Name).FirstOrDefault(),
                 u.IsActive,
                 u.IsAdministrator,
+                u.IsIntegration,
                 u.LastSignInAt,
                 u.CreatedAt,
                 Departments = db.UserDepartments.Where(m => m.UserId == u.Id).OrderByDescending(m => m.IsPrimary).Select(m => m.Department!.Name).ToList(),
@@ -72,6 +73,7 @@ public sealed class ListUsers(CrmDb db, TimeProvider clock)
 
         return Result<IReadOnlyList<UserRow>>.Ok(rows.Select(u => new UserRow(
             u.Id, u.FullName, u.Email ?? "", u.Role ?? "", u.IsActive, u.IsAdministrator, u.LastSignInAt, u.CreatedAt, u.Departments,
-            u.IsActive && (u.LastSignInAt ?? u.CreatedAt) < idleSince)).ToList());
+            u.IsActive && !u.IsIntegration && (u.LastSignInAt ?? u.CreatedAt) < idleSince,
+            u.IsIntegration ? UserKind.Integration : UserKind.Person)).ToList());
     }
 }

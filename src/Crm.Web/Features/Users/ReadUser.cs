@@ -11,6 +11,9 @@ public sealed record UserDetails(
     string? Language, string? TimeZone, DateTime CreatedAt, DateTime? LastSignInAt,
     IReadOnlyList<int> DepartmentIds, int? PrimaryDepartmentId, IReadOnlyList<int> GroupIds, bool HasPassword)
 {
+    /// <summary>A person, or an integration user (no sign-in, no seat).</summary>
+    public UserKind Kind { get; init; }
+
     /// <summary>Individual permissions that win over the role and groups.</summary>
     public IReadOnlyList<GrantInput> Overrides { get; init; } = [];
 }
@@ -33,6 +36,7 @@ public sealed class ReadUser(CrmDb db)
             Departments = db.UserDepartments.Where(m => m.UserId == u.Id).Select(m => new { m.DepartmentId, m.IsPrimary }).ToList(),
             Groups = db.GroupMembers.Where(m => m.UserId == u.Id).Select(m => m.GroupId).ToList(),
             HasPassword = u.PasswordHash != null,
+            u.IsIntegration,
             Overrides = db.PermissionOverrides.Where(o => o.UserId == u.Id).Select(o => new GrantInput(o.Module, o.Action, o.Scope)).ToList(),
         }).FirstOrDefaultAsync(cancellationToken);
 
@@ -42,6 +46,10 @@ public sealed class ReadUser(CrmDb db)
                 user.Id, user.FullName, user.Email ?? "", user.RoleId, user.Role ?? "", user.IsActive, user.IsAdministrator,
                 user.Language, user.TimeZone, user.CreatedAt, user.LastSignInAt,
                 user.Departments.Select(d => d.DepartmentId).ToList(), user.Departments.FirstOrDefault(d => d.IsPrimary)?.DepartmentId,
-                user.Groups, user.HasPassword) { Overrides = user.Overrides });
+                user.Groups, user.HasPassword)
+            {
+                Overrides = user.Overrides,
+                Kind = user.IsIntegration ? UserKind.Integration : UserKind.Person,
+            });
     }
 }

@@ -5,7 +5,7 @@ namespace Crm.Web.Features.Users;
 
 /// <summary>
 /// Seat licensing: <c>Licensing:IncludedSeats</c> + <c>Licensing:ExtraSeats</c> active users at
-/// most. Deactivated users hold no seat.
+/// most. Deactivated users and integration users hold no seat.
 /// </summary>
 public sealed class Seats(CrmDb db, IConfiguration configuration)
 {
@@ -13,7 +13,7 @@ public sealed class Seats(CrmDb db, IConfiguration configuration)
 
     public int Limit => configuration.GetValue("Licensing:IncludedSeats", DefaultIncludedSeats) + configuration.GetValue("Licensing:ExtraSeats", 0);
 
-    public Task<int> UsedAsync(CancellationToken cancellationToken) => db.Users.CountAsync(u => u.IsActive, cancellationToken);
+    public Task<int> UsedAsync(CancellationToken cancellationToken) => db.Users.CountAsync(u => u.IsActive && !u.IsIntegration, cancellationToken);
 
     /// <summary>The message when one more active user would exceed the licence.</summary>
     public string ExhaustedMessage(int used) =>

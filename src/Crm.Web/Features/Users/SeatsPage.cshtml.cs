@@ -18,7 +18,7 @@ public sealed class SeatsPage(ListUsers listUsers, Seats seats) : PageModel
             return Forbid();
         }
 
-        Users = result.Value.OrderByDescending(u => u.IsIdle).ThenBy(u => u.LastSignInAt).ToList();
+        Users = result.Value.Where(u => u.Kind == UserKind.Person).OrderByDescending(u => u.IsIdle).ThenBy(u => u.LastSignInAt).ToList();
         return Page();
     }
 }

@@ -10,7 +10,7 @@ namespace Crm.Web.Features.Users;
 /// <summary>
 /// Deactivation is the recommended way to take someone out: they are signed out at their next
 /// request, cannot sign in, their API tokens stop working, their history stays, their seat is
-/// freed. Reactivation needs a free seat.
+/// freed. Reactivation needs a free seat (an integration user holds none).
 /// </summary>
 public sealed class SetUserActive(CrmDb db, Seats seats, ActivityLog activity, Sessions sessions)
 {
@@ -44,7 +44,7 @@ public sealed class SetUserActive(CrmDb db, Seats seats, ActivityLog activity, S
                 return Result.Conflict("This is the last active administrator and cannot be deactivated.");
             }
         }
-        else
+        else if (!user.IsIntegration)
         {
             var used = await seats.UsedAsync(cancellationToken);
             if (used >= seats.Limit)

@@ -14,7 +14,7 @@ namespace Crm.Web.Features.Users;
 /// change their own role or administrator flag (another administrator must), and the last active
 /// administrator cannot lose the flag.
 /// </summary>
-public sealed class UpdateUser(CrmDb db, UserManager<CrmUser> users, ActivityLog activity, PermissionWhatIf whatIf)
+public sealed class UpdateUser(CrmDb db, UserManager<CrmUser> users, ActivityLog activity, PermissionWhatIf whatIf, Seats seats, Sessions sessions)
 {
     /// <summary>What saving these details (role, groups, departments, administrator flag) would change for whom, without saving them (<c>?dryRun=true</c>, the page's Preview).</summary>
     public async Task<Result<WhatIfPreview>> PreviewAsync(Actor actor, Guid userId, UserInput input, CancellationToken cancellationToken)
@@ -59,9 +59,25 @@ public sealed class UpdateUser(CrmDb db, UserManager<CrmUser> users, ActivityLog
             errors.Add("isAdministrator", "This is the last active administrator: make someone else an administrator first.");
         }
 
+        var integration = input.Kind == UserKind.Integration;
+        if (integration && user.Id == actor.UserId)
+        {
+            errors.Add("kind", "You cannot make your own account an integration user: it could no longer sign in.");
+        }
+
         if (errors.Any)
         {
             return Result.Invalid(errors);
+        }
+
+        if (!integration && user.IsIntegration && user.IsActive)
+        {
+            // Becoming a person takes a seat.
+            var used = await seats.UsedAsync(cancellationToken);
+            if (used >= seats.Limit)
+            {
+                return Result.Conflict(seats.ExhaustedMessage(used));
+            }
         }
 
         var changes = Describe(user, input, email);
@@ -77,6 +93,8 @@ public sealed class UpdateUser(CrmDb db, UserManager<CrmUser> users, ActivityLog
         user.FullName = input.FullName!.Trim();
         user.RoleId = input.RoleId!.Value;
         user.IsAdministrator = input.IsAdministrator;
+        var becameIntegration = integration && !user.IsIntegration;
+        user.IsIntegration = integration;
         user.Language = string.IsNullOrWhiteSpace(input.Language) ? null : input.Language;
         user.TimeZone = string.IsNullOrWhiteSpace(input.TimeZone) ? null : input.TimeZone;
         var updated = await users.UpdateAsync(user);
@@ -86,6 +104,12 @@ public sealed class UpdateUser(CrmDb db, UserManager<CrmUser> users, ActivityLog
         }
 
         await UserInputRules.SetMembershipsAsync(db, user.Id, departments, input.PrimaryDepartmentId, groups, cancellationToken);
+        if (becameIntegration)
+        {
+            // An integration user cannot hold a browser session: the open ones end now.
+            await sessions.RevokeAllAsync(user.Id, cancellationToken);
+        }
+
         activity.Record(actor, privilegesChanged ? ActivityKinds.PermissionChanged : ActivityKinds.UserChanged,
             $"Changed {user.FullName} <{email}>: {changes}", user.Id);
         await db.SaveChangesAsync(cancellationToken);
@@ -118,6 +142,11 @@ public sealed class UpdateUser(CrmDb db, UserManager<CrmUser> users, ActivityLog
         if (user.IsAdministrator != input.IsAdministrator)
         {
             parts.Add(input.IsAdministrator ? "made administrator" : "administrator flag removed");
+        }
+
+        if (user.IsIntegration != (input.Kind == UserKind.Integration))
+        {
+            parts.Add(input.Kind == UserKind.Integration ? "made an integration user (no sign-in, no seat)" : "made a person (signs in, takes a seat)");
         }
 
         parts.Add("memberships saved");

@@ -32,8 +32,12 @@ public sealed class UserForm
     [Display(Name = "Time zone")]
     public string? TimeZone { get; set; }
 
+    [Display(Name = "Integration user (API tokens and webhooks only: no sign-in, no seat)")]
+    public bool IsIntegration { get; set; }
+
     public UserInput ToInput() =>
-        new(Email, FullName, RoleId, DepartmentIds, PrimaryDepartmentId, GroupIds, IsAdministrator, Language, TimeZone);
+        new(Email, FullName, RoleId, DepartmentIds, PrimaryDepartmentId, GroupIds, IsAdministrator, Language, TimeZone,
+            IsIntegration ? UserKind.Integration : UserKind.Person);
 
     public static UserForm From(UserDetails user) => new()
     {
@@ -46,6 +50,7 @@ public sealed class UserForm
         IsAdministrator = user.IsAdministrator,
         Language = user.Language,
         TimeZone = user.TimeZone,
+        IsIntegration = user.Kind == UserKind.Integration,
     };
 }
 

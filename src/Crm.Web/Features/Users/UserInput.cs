@@ -17,7 +17,18 @@ public sealed record UserInput(
     IReadOnlyList<int>? GroupIds,
     bool IsAdministrator,
     string? Language,
-    string? TimeZone);
+    string? TimeZone,
+    UserKind Kind = UserKind.Person);
+
+/// <summary>
+/// A person signs in through the browser and holds a seat; an integration user is another
+/// system's identity, used only through API tokens and webhook endpoints (no sign-in, no seat).
+/// </summary>
+public enum UserKind
+{
+    Person,
+    Integration,
+}
 
 public static class UserInputRules
 {
@@ -64,6 +75,11 @@ public static class UserInputRules
         if (!string.IsNullOrEmpty(input.Language) && !Languages.Contains(input.Language))
         {
             errors.Add("language", $"Language must be one of: {string.Join(", ", Languages)}.");
+        }
+
+        if (!Enum.IsDefined(input.Kind))
+        {
+            errors.Add("kind", "Kind must be Person or Integration.");
         }
 
         if (!string.IsNullOrEmpty(input.TimeZone) && !TimeZoneInfo.TryFindSystemTimeZoneById(input.TimeZone, out _))

@@ -11,6 +11,7 @@ public sealed class WebhooksSetup : ICrmFeature
     public void AddServices(IServiceCollection services)
     {
         services.AddHealthIndicator<WebhookDeliveryHealth>();
+        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", o => o.AddDocumentTransformer<WebhookOpenApi>());
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section);
         services.AddSingleton<WebhookAddressGuard>();
         services.AddSingleton<WebhookSender>();
