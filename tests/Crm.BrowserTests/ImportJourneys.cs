@@ -55,10 +55,13 @@ public sealed class ImportJourneys(Chromium chromium)
 
         // The fixed file: checked, confirmed, imported.
         await page.GotoAsync("/import?module=contacts");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Back up Contacts (Excel)" })).ToHaveAttributeAsync("href", "/api/v1/contacts/export?format=xlsx");
         await journey.Field("File (.xlsx or .csv)").SetInputFilesAsync(new FilePayload { Name = "contacts-fixed.csv", MimeType = "text/csv", Buffer = File(withErrors: false) });
         await journey.Button("Upload and map the columns").ClickAsync();
         await journey.Button("Check the file (nothing is written)").ClickAsync();
         await Expect(page.Locator("[data-count=created]")).ToHaveTextAsync("1,000", new() { Timeout = 60_000 });
+        // An administrator may confirm without automation; left unticked, rules and webhooks see the import.
+        await Expect(page.GetByLabel("Import without automation", new() { Exact = false })).Not.ToBeCheckedAsync();
         await journey.Button("Confirm the import").ClickAsync();
         await Expect(page.Locator("[data-status]")).ToHaveAttributeAsync("data-status", "imported", new() { Timeout = 60_000 });
         Assert.Equal(1_000, await journey.App.InDatabaseAsync(db => db.Contacts.CountAsync(c => c.Email!.EndsWith("@import.example"))));
