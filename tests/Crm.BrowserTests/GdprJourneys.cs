@@ -8,7 +8,11 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Crm.BrowserTests;
 
-/// <summary>A data-protection officer answers an access request: registers it, sees what the CRM holds about the person, downloads the export and closes it.</summary>
+/// <summary>
+/// A data-protection officer answers an access request (registers it, sees what the CRM holds about the
+/// person, downloads the export and closes it) and an erasure request (reads what will be erased, is
+/// stopped by a wrongly typed address, erases, and finds [DELETED] in the record and its history).
+/// </summary>
 [Collection(SharedChromium.Name)]
 public sealed partial class GdprJourneys(Chromium chromium)
 {
@@ -60,6 +64,48 @@ public sealed partial class GdprJourneys(Chromium chromium)
         await admin.GotoAsync("/admin/gdpr");
         await Expect(admin.Locator("main")).Not.ToContainTextAsync("ann.smith@example.com");
         Assert.Equal(1, await journey.App.InDatabaseAsync(db => db.Leads.CountAsync(l => l.Id == lead)));
+
+        journey.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task Administrator_answers_an_erasure_request_after_reading_what_will_be_erased()
+    {
+        await using var journey = await Journey.StartAsync(chromium);
+        var admin = journey.Page;
+        var adminId = await journey.App.AdminIdAsync();
+        var lead = await ObjectKit.LeadAsync(journey.App, "Eve", "Erased", "Forget Me Ltd", adminId, null, email: "eve.erased@example.com");
+        await journey.SignInAsync(CrmApp.AdminEmail, CrmApp.AdminPassword);
+
+        await admin.GotoAsync("/admin/gdpr/new");
+        await journey.Field("Kind of request").SelectOptionAsync("erasure");
+        await journey.Field("The person's email address").FillAsync("eve.erased@example.com");
+        await journey.Button("Register request").ClickAsync();
+        await Expect(admin).ToHaveURLAsync(new Regex(@"/admin/gdpr/\d+$"));
+        var requestUrl = admin.Url;
+
+        // What will be erased is named before anything happens.
+        await admin.Locator("#erase-person").ClickAsync();
+        await Expect(admin.Locator("#erasure-plan section[data-kind=leads] [data-count]")).ToHaveTextAsync("1");
+        await Expect(admin.Locator("#erasure-plan section[data-kind=leads]")).ToContainTextAsync("Eve Erased");
+
+        // A wrongly typed address stops it, and nothing changes.
+        await journey.Field("Type the person's email address (eve.erased@example.com) to confirm").FillAsync("eve@example.com");
+        await journey.Button("Erase irreversibly").ClickAsync();
+        await Expect(admin.Locator("#erasure-form .text-danger").First).Not.ToBeEmptyAsync();
+        Assert.Equal("eve.erased@example.com", await journey.App.InDatabaseAsync(db => db.Leads.Where(l => l.Id == lead).Select(l => l.Email).SingleAsync()));
+
+        await journey.Field("Type the person's email address (eve.erased@example.com) to confirm").FillAsync("eve.erased@example.com");
+        await journey.Button("Erase irreversibly").ClickAsync();
+        await Expect(admin).ToHaveURLAsync(requestUrl);
+        await Expect(admin.Locator("#request-status")).ToContainTextAsync("Answered");
+
+        // The lead is kept with its personal values replaced, and its history no longer shows them.
+        await admin.GotoAsync($"/leads/{lead}");
+        await Expect(admin.Locator("main")).ToContainTextAsync("[DELETED]");
+        await Expect(admin.Locator("main")).Not.ToContainTextAsync("eve.erased@example.com");
+        await admin.GotoAsync($"/history/leads/{lead}");
+        await Expect(admin.Locator("main")).Not.ToContainTextAsync("eve.erased@example.com");
 
         journey.AssertNoErrors();
     }
