@@ -27,6 +27,9 @@ public sealed record ExportRows<TRow>(IReadOnlyList<ExportColumn<TRow>> Columns,
 /// </summary>
 public sealed class ListExports(CrmDb db, RecordAccess access, ActivityLog activity, AuditContext audit, TimeProvider clock, IServiceProvider services, IServiceScopeFactory scopes)
 {
+    /// <summary>The request's custom field filters (<c>cf.key=value</c>), which every module's list and export apply.</summary>
+    public CustomFieldListFilters CustomFilters => services.GetRequiredService<CustomFieldListFilters>();
+
     /// <summary>The field of the refusal of an export above the role's row limit (a 400 problem in the API, a message on the list page).</summary>
     public const string RowLimitField = "rowLimit";
 
@@ -171,6 +174,7 @@ public sealed class ListExports(CrmDb db, RecordAccess access, ActivityLog activ
 
         var fields = await access.FieldsAsync(actor, module.Key, cancellationToken);
         var errors = validate(fields);
+        await CustomFilters.CheckAsync(actor, module.Key, errors, cancellationToken);
         var parsed = ParseFormat(format);
         if (parsed is null)
         {
@@ -197,7 +201,7 @@ public sealed class ListExports(CrmDb db, RecordAccess access, ActivityLog activ
         Func<CancellationToken, IAsyncEnumerable<TRow>> rows, CancellationToken cancellationToken)
     {
         var shown = columns.Where(c => start.Fields.CanSee(c.Field)).ToList();
-        var filter = FilterOf(query);
+        List<KeyValuePair<string, string>> filter = [.. FilterOf(query), .. CustomFilters.Given.Select(f => KeyValuePair.Create(CustomFieldListFilters.Prefix + f.Key, f.Value))];
         var format = start.Format.ToString().ToLowerInvariant();
         var noun = start.Module.Title.ToLowerInvariant();
         var described = filter.Count == 0 ? "" : " (" + string.Join(", ", filter.Select(f => $"{f.Key} '{f.Value}'")) + ")";

@@ -38,6 +38,13 @@ public interface IRecordCustomFields
 
     /// <summary>The values the actor may see of the records <paramref name="recordIds"/>, by record and key (a list's rows, an export's).</summary>
     Task<IReadOnlyDictionary<int, Dictionary<string, string?>>> ValuesAsync(Actor actor, string moduleKey, IReadOnlyCollection<int> recordIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A list's filters (<paramref name="given"/>: key and value as typed) as conditions on the value
+    /// table, or a message per filter under <c>cf.key</c>: a key the actor may not see, a type that
+    /// cannot be filtered (textarea), a value its type does not read.
+    /// </summary>
+    Task<Result<IReadOnlyList<CustomFieldCondition>>> FilterAsync(Actor actor, string moduleKey, IReadOnlyList<KeyValuePair<string, string>> given, CancellationToken cancellationToken);
 }
 
 /// <summary>A row of a list with the custom field values of its record, by key.</summary>
@@ -109,5 +116,16 @@ public static class RecordRowIds
     }
 }
 
-/// <summary>The list's custom field columns a user may choose (<paramref name="All"/>) and those chosen (<paramref name="Shown"/>, by key).</summary>
-public sealed record CustomFieldColumnChoice(IReadOnlyList<CustomFieldEntry> All, IReadOnlyList<string> Shown);
+/// <summary>
+/// The list's custom field columns a user may choose (<paramref name="All"/>), those chosen
+/// (<paramref name="Shown"/>, by key), and the values the list is filtered on (<paramref name="Filters"/>, by key).
+/// </summary>
+public sealed record CustomFieldColumnChoice(IReadOnlyList<CustomFieldEntry> All, IReadOnlyList<string> Shown, IReadOnlyDictionary<string, string>? Filters = null)
+{
+    /// <summary>The fields a list can be filtered on: all but long text (not indexed).</summary>
+    public IEnumerable<CustomFieldEntry> Filterable => All.Where(f => f.Type != "textarea");
+
+    /// <summary>The value the list is filtered on for <paramref name="key"/> (empty: none).</summary>
+    public string FilterOf(string key) =>
+        Filters?.FirstOrDefault(f => string.Equals(f.Key, key, StringComparison.OrdinalIgnoreCase)).Value ?? "";
+}

@@ -75,6 +75,7 @@ public abstract class RecordList<TRecord, TItem, TQuery>(CrmDb db, RecordAccess 
         }
 
         var errors = Validate(query);
+        await exports.CustomFilters.CheckAsync(actor, module.Key, errors, cancellationToken);
         var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize);
         if (errors.Any)
         {
@@ -103,7 +104,7 @@ public abstract class RecordList<TRecord, TItem, TQuery>(CrmDb db, RecordAccess 
         return errors;
     }
 
-    /// <summary>The records the actor may view that match the query's search and filters, unordered.</summary>
+    /// <summary>The records the actor may view that match the query's search and filters (its custom field filters too), unordered.</summary>
     public async Task<IQueryable<TRecord>> FilteredAsync(Actor actor, TQuery query, CancellationToken cancellationToken)
     {
         var records = db.Set<TRecord>().AsNoTracking().Where(await VisibleAsync(actor, cancellationToken));
@@ -112,6 +113,7 @@ public abstract class RecordList<TRecord, TItem, TQuery>(CrmDb db, RecordAccess 
             records = records.Where(Matching(term));
         }
 
+        records = await exports.CustomFilters.ApplyAsync(actor, module.Key, records, cancellationToken);
         return await FilterAsync(actor, records, query, cancellationToken);
     }
 }

@@ -41,7 +41,11 @@ public abstract class RecordListPage<TItem>(RecordAccess access, ModuleDefinitio
     public IReadOnlyList<CustomFieldEntry> ShownColumns => [.. CustomColumns.Where(c => Show.Contains(c.Key, StringComparer.Ordinal))];
 
     /// <summary>The column chooser of the filter form (<c>_CustomFieldColumns</c>).</summary>
-    public CustomFieldColumnChoice ColumnChoice => new(CustomColumns, Show);
+    public CustomFieldColumnChoice ColumnChoice => new(CustomColumns, Show, CustomFilters.ToDictionary(f => f.Key, f => f.Value, StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>The list's custom field filters (the address's <c>cf.key=value</c>), which its links and export keep.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> CustomFilters =>
+        HttpContext.RequestServices.GetService<CustomFieldListFilters>()?.Given ?? [];
 
     private IReadOnlyDictionary<int, Dictionary<string, string?>> _customValues = new Dictionary<int, Dictionary<string, string?>>();
 
@@ -166,6 +170,7 @@ public abstract class RecordListPage<TItem>(RecordAccess access, ModuleDefinitio
     private string QueryOf(string? cursor, string? sort) =>
         QueryString.Create(new[] { KeyValuePair.Create("search", string.IsNullOrWhiteSpace(Search) ? null : Search), KeyValuePair.Create("sort", sort) }
             .Concat(Filters)
+            .Concat(CustomFilters.Select(f => KeyValuePair.Create(CustomFieldListFilters.Prefix + f.Key, (string?)f.Value)))
             .Concat(Show.Where(key => CustomColumns.Count == 0 || CustomColumns.Any(c => c.Key == key)).Select(key => KeyValuePair.Create("show", (string?)key)))
             .Append(KeyValuePair.Create("cursor", cursor))
             .Where(p => p.Value is not null)).ToUriComponent();

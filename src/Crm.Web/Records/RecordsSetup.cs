@@ -14,6 +14,7 @@ public static class RecordsSetup
         services.AddSingleton<RecordLookupTypes>();
         services.AddScoped<RecordDependents>();
         services.AddScoped<ListExports>();
+        services.AddScoped<CustomFieldListFilters>();
         services.AddScoped<SuggestRecords>();
         services.AddScoped<SharedRecords>();
         services.AddScoped<ListRecordShares>();

@@ -277,6 +277,56 @@ public sealed class CustomFieldValues(CrmDb db, RecordAccess access, AuditContex
         return rows.GroupBy(r => r.RecordId).ToDictionary(g => g.Key, g => g.ToDictionary(r => fields[r.FieldId], r => r.Value));
     }
 
+    public async Task<Result<IReadOnlyList<CustomFieldCondition>>> FilterAsync(
+        Actor actor, string moduleKey, IReadOnlyList<KeyValuePair<string, string>> given, CancellationToken cancellationToken)
+    {
+        var fields = (await FieldsAsync(actor, moduleKey, cancellationToken)).Select(f => f.Field).ToDictionary(f => f.Key, StringComparer.OrdinalIgnoreCase);
+        var errors = new FieldErrors();
+        var conditions = new List<CustomFieldCondition>();
+        foreach (var (key, text) in given)
+        {
+            var name = CustomFieldListFilters.Prefix + key;
+            if (!fields.TryGetValue(key, out var field))
+            {
+                // Unknown, admin-only and hidden alike: the message does not tell them apart.
+                errors.Add(name, $"There is no custom field \"{Bound(key)}\" you can filter {moduleKey} on.");
+                continue;
+            }
+
+            if (field.Type == CustomFieldTypes.Textarea)
+            {
+                errors.Add(name, $"{field.Label} is long text and cannot be used as a filter.");
+                continue;
+            }
+
+            var (value, error) = CustomFieldTypes.Read(field.Type, field.Label, field.ChoiceList, text, allowRetired: true);
+            if (value is null)
+            {
+                errors.Add(name, error ?? $"{field.Label}: give a value to filter on.");
+                continue;
+            }
+
+            var id = field.Id;
+            var values = db.Set<CustomFieldValue>().AsNoTracking().Where(v => v.FieldId == id);
+            conditions.Add(field.Type switch
+            {
+                CustomFieldTypes.Number or CustomFieldTypes.Money when value.Number is { } number =>
+                    new CustomFieldCondition(values.Where(v => v.NumberValue == number).Select(v => v.RecordId)),
+                CustomFieldTypes.Date or CustomFieldTypes.DateTime when value.Date is { } date =>
+                    new CustomFieldCondition(values.Where(v => v.DateValue == date).Select(v => v.RecordId)),
+                // "No" is a record without a tick: unticked or never given.
+                CustomFieldTypes.Checkbox when value.Text == "false" =>
+                    new CustomFieldCondition(values.Where(v => v.TextValue == "true").Select(v => v.RecordId), Without: true),
+                // One choice among those held (stored as "a, b, c" in the choices' order): not indexed (ADR 0034).
+                CustomFieldTypes.MultiSelect when value.Text is { } chosen =>
+                    new CustomFieldCondition(values.Where(v => (", " + v.TextValue + ", ").Contains(", " + chosen + ", ")).Select(v => v.RecordId)),
+                _ => new CustomFieldCondition(values.Where(v => v.TextValue == value.Text).Select(v => v.RecordId)),
+            });
+        }
+
+        return errors.Any ? Result<IReadOnlyList<CustomFieldCondition>>.Invalid(errors) : Result<IReadOnlyList<CustomFieldCondition>>.Ok(conditions);
+    }
+
     /// <summary>
     /// A posted input's text: a checkbox posts a hidden "false" and, when ticked, "true"; a
     /// multi-select its chosen values (after a hidden empty one, so choosing none still says so).

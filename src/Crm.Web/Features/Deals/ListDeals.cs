@@ -49,6 +49,7 @@ public sealed class ListDeals(CrmDb db, RecordAccess access, RecordLookups looku
         var fields = await access.FieldsAsync(actor, CrmModules.Deals.Key, cancellationToken);
         var seeAmount = fields.CanSee(ReadDeal.AmountField);
         var errors = Validate(query, seeAmount);
+        await exports.CustomFilters.CheckAsync(actor, CrmModules.Deals.Key, errors, cancellationToken);
         var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize);
         if (errors.Any)
         {
@@ -122,7 +123,7 @@ public sealed class ListDeals(CrmDb db, RecordAccess access, RecordLookups looku
     internal async Task<IQueryable<Deal>> FilteredAsync(Actor actor, DealQuery query, CancellationToken cancellationToken)
     {
         var visible = await access.VisibleAsync<Deal>(actor, CrmModules.Deals.Key, cancellationToken);
-        var deals = db.Deals.AsNoTracking().Where(visible);
+        var deals = await exports.CustomFilters.ApplyAsync(actor, CrmModules.Deals.Key, db.Deals.AsNoTracking().Where(visible), cancellationToken);
         if (TextSearch.Term(query.Search) is { } term)
         {
             deals = deals.Where(Deal.Matching(term));

@@ -16,7 +16,7 @@ public sealed record MemoListItem(int Id, string Title, string Stage, bool IsDra
 /// The memos the actor may view: their scope, plus those they wrote or must review, never someone
 /// else's draft (one SQL filter); searched by title, by stage or box, sorted by title or ID, keyset-paged.
 /// </summary>
-public sealed class ListMemos(CrmDb db, MemoVisibility visibility)
+public sealed class ListMemos(CrmDb db, MemoVisibility visibility, CustomFieldListFilters customFilters)
 {
     public const string SortByTitle = "title";
     public const string SortById = "id";
@@ -36,6 +36,7 @@ public sealed class ListMemos(CrmDb db, MemoVisibility visibility)
         }
 
         var errors = Validate(query);
+        await customFilters.CheckAsync(actor, CrmModules.Memos.Key, errors, cancellationToken);
         var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize);
         if (errors.Any)
         {
@@ -71,7 +72,7 @@ public sealed class ListMemos(CrmDb db, MemoVisibility visibility)
     /// </summary>
     internal async Task<IQueryable<Memo>> FilteredAsync(Actor actor, MemoQuery query, CancellationToken cancellationToken)
     {
-        var memos = db.Memos.AsNoTracking().Where(await visibility.RowFilterAsync(actor, cancellationToken));
+        var memos = await customFilters.ApplyAsync(actor, CrmModules.Memos.Key, db.Memos.AsNoTracking().Where(await visibility.RowFilterAsync(actor, cancellationToken)), cancellationToken);
         if (TextSearch.Term(query.Search) is { } term)
         {
             memos = memos.Where(Memo.Matching(term));

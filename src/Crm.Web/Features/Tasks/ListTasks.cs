@@ -18,7 +18,7 @@ public sealed record TaskQuery(
 public sealed record TaskListItem(int Id, string Title, DateOnly? DueDate, string Priority, string Status, string? RelatedModule, int? RelatedId, int? ParentId, Guid OwnerId, string OwnerName);
 
 /// <summary>The tasks the actor may view (their scope, plus those they are responsible for), filtered, searched by title, sorted by title or ID, keyset-paged.</summary>
-public sealed class ListTasks(CrmDb db, TaskVisibility visibility, RecordLookups lookups)
+public sealed class ListTasks(CrmDb db, TaskVisibility visibility, RecordLookups lookups, CustomFieldListFilters customFilters)
 {
     public const string SortByTitle = "title";
     public const string SortById = "id";
@@ -36,6 +36,7 @@ public sealed class ListTasks(CrmDb db, TaskVisibility visibility, RecordLookups
         }
 
         var errors = Validate(query);
+        await customFilters.CheckAsync(actor, CrmModules.Tasks.Key, errors, cancellationToken);
         var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize);
         if (errors.Any)
         {
@@ -81,7 +82,7 @@ public sealed class ListTasks(CrmDb db, TaskVisibility visibility, RecordLookups
     /// <summary>The visible tasks (scope, plus those the actor is responsible for) matching a valid query's search and filters; the list and the export share it.</summary>
     internal async Task<IQueryable<CrmTask>> FilteredAsync(Actor actor, TaskQuery query, CancellationToken cancellationToken)
     {
-        var tasks = db.Tasks.AsNoTracking().Where(await visibility.RowFilterAsync(actor, cancellationToken));
+        var tasks = await customFilters.ApplyAsync(actor, CrmModules.Tasks.Key, db.Tasks.AsNoTracking().Where(await visibility.RowFilterAsync(actor, cancellationToken)), cancellationToken);
         if (TextSearch.Term(query.Search) is { } term)
         {
             tasks = tasks.Where(CrmTask.Matching(term));
