@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Crm.Tests.Infrastructure;
-using Crm.Tests.Records;
 using Crm.Web.Features.CustomFields;
 using Crm.Web.Features.Roles;
 using Crm.Web.Records;
@@ -17,17 +16,7 @@ namespace Crm.Tests.CustomFields;
 /// </summary>
 public sealed class CustomFieldFilterTests(CustomFieldsApp app) : IClassFixture<CustomFieldsApp>
 {
-    private async Task<int> RecordAsync(string module, string name, Guid owner) => module switch
-    {
-        "companies" => await CompanyKit.CompanyAsync(app, name, owner, null),
-        "contacts" => await CompanyKit.ContactAsync(app, "Ann", name, null, owner, null),
-        "leads" => await ObjectKit.LeadAsync(app, "Ann", name, null, owner, null),
-        "deals" => await ObjectKit.DealAsync(app, name, owner, null),
-        "products" => await ObjectKit.ProductAsync(app, "P-" + Guid.NewGuid().ToString("N")[..8], name, owner, null),
-        "tasks" => await LinkedRecordWorld.TaskAsync(app, name, owner, null),
-        "memos" => await LinkedRecordWorld.MemoAsync(app, name, owner, (await app.CreateUserAsync($"cff-{Guid.NewGuid():N}@example.com", CompanyKit.Password)).Id, null, null, null),
-        _ => throw new ArgumentOutOfRangeException(nameof(module), module, null),
-    };
+    private Task<int> RecordAsync(string module, string name, Guid owner) => app.RecordAsync(module, name, owner);
 
     private static async Task<int> FieldAsync(PageClient admin, string module, string key, string type, bool adminOnly = false)
     {

@@ -3,7 +3,6 @@ using System.Text.Json;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using Crm.Tests.Infrastructure;
-using Crm.Tests.Records;
 using Crm.Web.Features.Roles;
 using Crm.Web.Features.CustomFields;
 using Crm.Web.Security.Permissions;
@@ -21,21 +20,7 @@ namespace Crm.Tests.CustomFields;
 /// </summary>
 public sealed class CustomFieldValueTests(CustomFieldsApp app) : IClassFixture<CustomFieldsApp>
 {
-    private async Task<int> RecordAsync(string module, string name)
-    {
-        var owner = await app.AdminIdAsync();
-        return module switch
-        {
-            "companies" => await CompanyKit.CompanyAsync(app, name, owner, null),
-            "contacts" => await CompanyKit.ContactAsync(app, "Ann", name, null, owner, null),
-            "leads" => await ObjectKit.LeadAsync(app, "Ann", name, null, owner, null),
-            "deals" => await ObjectKit.DealAsync(app, name, owner, null),
-            "products" => await ObjectKit.ProductAsync(app, "P-" + Guid.NewGuid().ToString("N")[..8], name, owner, null),
-            "tasks" => await LinkedRecordWorld.TaskAsync(app, name, owner, null),
-            "memos" => await LinkedRecordWorld.MemoAsync(app, name, owner, (await app.CreateUserAsync($"cf-{Guid.NewGuid():N}@example.com", CompanyKit.Password)).Id, null, null, null),
-            _ => throw new ArgumentOutOfRangeException(nameof(module), module, null),
-        };
-    }
+    private async Task<int> RecordAsync(string module, string name) => await app.RecordAsync(module, name, await app.AdminIdAsync());
 
     private static async Task<JsonElement> FieldAsync(PageClient admin, string module, string key, string type, object? extra = null)
     {
