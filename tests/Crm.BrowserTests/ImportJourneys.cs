@@ -47,7 +47,7 @@ public sealed class ImportJourneys(Chromium chromium)
         // The columns are mapped by their names; the check runs in the background and the page follows it.
         await Expect(page.Locator("select[name='Targets[2]']")).ToHaveValueAsync("email");
         await journey.Button("Check the file (nothing is written)").ClickAsync();
-        await Expect(page.Locator("[data-status]")).ToHaveAttributeAsync("data-status", "checked", new() { Timeout = 60_000 });
+        await Expect(page.Locator("[data-status]")).ToHaveAttributeAsync("data-status", "checked");
         await Expect(page.Locator("tr.import-problem")).ToHaveCountAsync(3);
         await Expect(page.Locator("tr.import-problem").First).ToContainTextAsync("Email must be an email address");
         await Expect(journey.Button("Confirm the import")).ToHaveCountAsync(0);
@@ -59,15 +59,15 @@ public sealed class ImportJourneys(Chromium chromium)
         await journey.Field("File (.xlsx or .csv)").SetInputFilesAsync(new FilePayload { Name = "contacts-fixed.csv", MimeType = "text/csv", Buffer = File(withErrors: false) });
         await journey.Button("Upload and map the columns").ClickAsync();
         await journey.Button("Check the file (nothing is written)").ClickAsync();
-        await Expect(page.Locator("[data-count=created]")).ToHaveTextAsync("1,000", new() { Timeout = 60_000 });
+        await Expect(page.Locator("[data-count=created]")).ToHaveTextAsync("1,000");
         // An administrator may confirm without automation; left unticked, rules and webhooks see the import.
         await Expect(page.GetByLabel("Import without automation", new() { Exact = false })).Not.ToBeCheckedAsync();
         await journey.Button("Confirm the import").ClickAsync();
-        await Expect(page.Locator("[data-status]")).ToHaveAttributeAsync("data-status", "imported", new() { Timeout = 60_000 });
+        await Expect(page.Locator("[data-status]")).ToHaveAttributeAsync("data-status", "imported");
         Assert.Equal(1_000, await journey.App.InDatabaseAsync(db => db.Contacts.CountAsync(c => c.Email!.EndsWith("@import.example"))));
 
         await journey.Button("Undo this import").ClickAsync();
-        await Expect(page.Locator("[data-status]")).ToHaveAttributeAsync("data-status", "undone", new() { Timeout = 60_000 });
+        await Expect(page.Locator("[data-status]")).ToHaveAttributeAsync("data-status", "undone");
         Assert.Equal(0, await journey.App.InDatabaseAsync(db => db.Contacts.CountAsync(c => c.Email!.EndsWith("@import.example"))));
         journey.AssertNoErrors();
     }

@@ -37,10 +37,14 @@ public sealed class Journey : IAsyncDisposable
     public Uri Address { get; }
     public IPage Page { get; }
 
-    // Playwright waits 5 s for an expectation by default. The journeys run beside the integration
-    // tests on two cores, where a post, its redirect and the next page sometimes take longer (the
-    // mailing journey's send did); a passing step waits no longer for it.
-    static Journey() => Assertions.SetDefaultExpectTimeout(15_000);
+    // Playwright waits 5 s for an expectation and 30 s for an action by default. The journeys run
+    // beside both integration lanes on two cores, where a form's post, its redirect and the next
+    // page have taken over 30 s (a company's save, a mailing's send). One generous wait for every
+    // step, rather than a figure at each slow step found the hard way. A passing step waits no
+    // longer for it, and a refused save stays on its form whatever the wait, so none hides a failure.
+    private const float Patience = 60_000;
+
+    static Journey() => Assertions.SetDefaultExpectTimeout(Patience);
 
     /// <summary>Starts the journey's CRM with the shipped settings, changed by <paramref name="settings"/> (key, value).</summary>
     public static async Task<Journey> StartAsync(Chromium chromium, params (string Key, string Value)[] settings)
@@ -59,7 +63,7 @@ public sealed class Journey : IAsyncDisposable
             app.StartServer();
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
 
-            var context = await chromium.Browser.NewContextAsync(ContextOptions(address));
+            var context = await NewContextAsync(chromium.Browser, address);
             return new Journey(app, address, chromium.Browser, context, await context.NewPageAsync());
         }
         catch
@@ -76,7 +80,7 @@ public sealed class Journey : IAsyncDisposable
     /// </summary>
     public async Task<IPage> OpenSecondBrowserAsync(string who)
     {
-        var context = await _browser.NewContextAsync(ContextOptions(Address));
+        var context = await NewContextAsync(_browser, Address);
         _contexts.Add(context);
 
         var page = await context.NewPageAsync();
@@ -138,11 +142,16 @@ public sealed class Journey : IAsyncDisposable
         Assert.True(appErrors.Length == 0, "The app logged errors:\n" + string.Join("\n", appErrors));
     }
 
-    private static BrowserNewContextOptions ContextOptions(Uri address) => new()
+    private static async Task<IBrowserContext> NewContextAsync(IBrowser browser, Uri address)
     {
-        BaseURL = address.ToString(),
-        ViewportSize = new() { Width = 1280, Height = 800 },
-    };
+        var context = await browser.NewContextAsync(new()
+        {
+            BaseURL = address.ToString(),
+            ViewportSize = new() { Width = 1280, Height = 800 },
+        });
+        context.SetDefaultTimeout(Patience);
+        return context;
+    }
 
     private void Watch(IPage page, string who)
     {

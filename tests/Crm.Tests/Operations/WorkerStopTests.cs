@@ -1,4 +1,5 @@
 using Crm.Tests.Infrastructure;
+using Crm.Web.Data;
 using Crm.Web.Features.Audit;
 using Crm.Web.Features.Files;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,15 +36,27 @@ public sealed class WorkerStopTests
     public async Task The_audit_sealer_ends_without_a_warning_when_its_services_are_gone()
     {
         using var log = new CapturedLog();
-        var services = new ServiceCollection().BuildServiceProvider();
+        // The round is held where it asks for the database, so that the host's failed start lands in
+        // the middle of it every time (waiting a fixed while instead let a slow machine reach the
+        // round before the services were gone, and the test then saw a real failure).
+        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var gone = new ManualResetEventSlim();
+        var services = new ServiceCollection()
+            .AddScoped<CrmDb>(_ =>
+            {
+                asked.TrySetResult();
+                gone.Wait();
+                throw new ObjectDisposedException(nameof(IServiceProvider));
+            })
+            .BuildServiceProvider();
         using var sealer = new AuditSealer(services.GetRequiredService<IServiceScopeFactory>(), new Logger<AuditSealer>(new LoggerFactory([log])));
         await sealer.StartAsync(CancellationToken.None);
-        // Running and waiting for its first round, which comes after a second without a wake-up.
-        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        await asked.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         // After a failed start the host disposes the services and cancels the worker.
         await services.DisposeAsync();
         sealer.Dispose();
+        gone.Set();
         await sealer.ExecuteTask!;
 
         Assert.True(sealer.ExecuteTask!.IsCompletedSuccessfully);
