@@ -148,6 +148,11 @@ public sealed class Journey : IAsyncDisposable
         {
             BaseURL = address.ToString(),
             ViewportSize = new() { Width = 1280, Height = 800 },
+            // Bootstrap scrolls smoothly unless the person asks for reduced motion. A click on a button
+            // below the fold then scrolls it into view in steps, and on a loaded machine Playwright
+            // has clicked where the button was a moment before: nothing was posted (the custom-field
+            // journey's save never reached the server in two CI runs). Reduced motion jumps instead.
+            ReducedMotion = ReducedMotion.Reduce,
         });
         context.SetDefaultTimeout(Patience);
         return context;
