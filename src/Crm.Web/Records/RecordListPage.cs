@@ -97,8 +97,18 @@ public abstract class RecordListPage<TItem>(RecordAccess access, ModuleDefinitio
     /// <summary>The filter form's search box (<c>_ListSearch</c>), labelled with what the list searches.</summary>
     public ListSearch SearchBox(string label) => new(label, Search);
 
-    /// <summary>The filter form's sort choice (<c>_ListSort</c>): the list's sorts as value and label, the default first.</summary>
-    public ListSort SortChoice(params (string Value, string Label)[] options) => new(Sort, options);
+    /// <summary>The filter form's sort choice (<c>_ListSort</c>): the list's sorts as value and label, the default first, and the custom field sort in use.</summary>
+    public ListSort SortChoice(params (string Value, string Label)[] options) => new(Sort, CustomSortOption is { } custom ? [.. options, custom] : options);
+
+    /// <summary>
+    /// The custom field the list is sorted by (a column header's link), as a choice of the filter form's
+    /// "Sort by", so searching again keeps it; null when the list is not sorted by a field the actor may see.
+    /// </summary>
+    public (string Value, string Label)? CustomSortOption =>
+        CustomFieldSort.Parse(Sort) is { } sorted
+        && CustomColumns.FirstOrDefault(c => CustomFieldHeads.IsSortable(c) && string.Equals(c.Key, sorted.Key, StringComparison.OrdinalIgnoreCase)) is { } column
+            ? (Sort!, $"{column.Label} ({(sorted.Descending ? "descending" : "ascending")})")
+            : null;
 
     /// <summary>The export of the list as shown (csv or xlsx): same search, filters and sort, every page.</summary>
     public string ExportLink => $"/api/v1/{module.Key}/export" + QueryOf(null, Sort);

@@ -102,6 +102,8 @@ public sealed class CustomFieldSortTests(CustomFieldsApp app) : IClassFixture<Cu
             .Select(r => r.QuerySelectorAll("a").Select(a => a.GetAttribute("href")).First(h => h!.StartsWith($"/{module}/", StringComparison.Ordinal) && int.TryParse(h[(module.Length + 2)..], out _)))
             .Select(h => int.Parse(h![(module.Length + 2)..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(ascending, rows);
+        // The filter form's "Sort by" keeps it, so searching again sorts the same way.
+        Assert.Equal("cf.rank", page.QuerySelector("select[name='sort'] option[selected]")?.GetAttribute("value"));
         var head = page.QuerySelector("th[data-custom-field='rank']")!;
         Assert.Equal("ascending", head.GetAttribute("aria-sort"));
         var resort = head.QuerySelector("a")!.GetAttribute("href")!;
