@@ -15,6 +15,7 @@ public sealed class CustomFieldListFilters(IHttpContextAccessor http, IServicePr
     public const string Prefix = "cf.";
 
     private readonly Dictionary<string, Result<IReadOnlyList<CustomFieldCondition>>> _checked = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Module, string Sort), Result<CustomFieldSort>> _sorts = [];
 
     /// <summary>
     /// The filters given on this request, by key (the part after <c>cf.</c>), empty values left out;
@@ -65,6 +66,46 @@ public sealed class CustomFieldListFilters(IHttpContextAccessor http, IServicePr
         return records;
     }
 
+    /// <summary>
+    /// The list's sort when <paramref name="sort"/> names a custom field (<c>cf.key</c>, <c>-cf.key</c>),
+    /// checked against the fields the actor may see; its refusal is added to <paramref name="errors"/> under
+    /// <c>sort</c>. Null for any other sort, and when refused.
+    /// </summary>
+    public async Task<CustomFieldSort?> SortAsync(Actor actor, string module, string? sort, FieldErrors errors, CancellationToken cancellationToken)
+    {
+        if (CustomFieldSort.Parse(sort) is not { } asked)
+        {
+            return null;
+        }
+
+        if (ReadableModules.Find(module) is null || services.GetService<IRecordCustomFields>() is not { } custom)
+        {
+            errors.Add("sort", $"There is no custom field \"{Bounded(asked.Key)}\" to sort by here.");
+            return null;
+        }
+
+        // Checked once per request: an export checks the sort before it reads, and reads it again to order.
+        if (!_sorts.TryGetValue((module, sort!), out var result))
+        {
+            _sorts[(module, sort!)] = result = await custom.SortAsync(actor, module, asked.Key, asked.Descending, cancellationToken);
+        }
+
+        if (result.IsOk)
+        {
+            return result.Value;
+        }
+
+        foreach (var (field, messages) in result.Errors)
+        {
+            foreach (var message in messages)
+            {
+                errors.Add(field, message);
+            }
+        }
+
+        return null;
+    }
+
     private async Task<Result<IReadOnlyList<CustomFieldCondition>>> ConditionsAsync(Actor actor, string module, CancellationToken cancellationToken)
     {
         if (_checked.TryGetValue(module, out var known))
@@ -97,12 +138,23 @@ public sealed class CustomFieldListFilters(IHttpContextAccessor http, IServicePr
         return result;
     }
 
-    private static bool IsListAddress(PathString path)
+    private static bool IsListAddress(PathString path) => ModuleOfListAddress(path.Value) is not null;
+
+    /// <summary>
+    /// The module whose list page, list API or export API <paramref name="path"/> is (<c>/companies</c>,
+    /// <c>/api/v1/companies</c>, <c>/api/v1/companies/export</c>): where <c>cf.key</c> filters and sorts apply; null elsewhere.
+    /// </summary>
+    public static string? ModuleOfListAddress(string? path)
     {
-        var text = (path.Value ?? "").TrimEnd('/');
+        var text = (path ?? "").TrimEnd('/');
+        if (!text.StartsWith('/'))
+        {
+            text = "/" + text;
+        }
+
         var module = text.StartsWith("/api/v1/", StringComparison.Ordinal) ? text["/api/v1/".Length..] : text.TrimStart('/');
         module = module.EndsWith("/export", StringComparison.Ordinal) && text.StartsWith("/api/v1/", StringComparison.Ordinal) ? module[..^"/export".Length] : module;
-        return module.Length > 0 && !module.Contains('/', StringComparison.Ordinal) && ReadableModules.Find(module) is not null;
+        return module.Length > 0 && !module.Contains('/', StringComparison.Ordinal) && ReadableModules.Find(module) is not null ? module : null;
     }
 
     private static string Bounded(string text) => text.Length <= 50 ? text : text[..49] + "…";

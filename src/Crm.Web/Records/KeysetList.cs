@@ -17,6 +17,7 @@ public sealed class KeysetList<TEntity, TRow>
     where TEntity : class
 {
     private readonly KeysetKey<TEntity, TRow> _id;
+    private readonly Expression<Func<TEntity, int>> _idColumn;
     private readonly List<KeysetSort<TEntity, TRow>> _sorts = [];
 
     /// <param name="id">The record's ID column, the last key of every sort.</param>
@@ -24,6 +25,7 @@ public sealed class KeysetList<TEntity, TRow>
     public KeysetList(Expression<Func<TEntity, int>> id, Func<TRow, int> rowId)
     {
         _id = new KeysetKey<TEntity, TRow, int>(id, row => rowId(row).ToString(CultureInfo.InvariantCulture), null!);
+        _idColumn = id;
         RowId = rowId;
     }
 
@@ -45,10 +47,13 @@ public sealed class KeysetList<TEntity, TRow>
     /// <summary>The sort asked for, in any case; the default one when none or an unknown one is asked for.</summary>
     public string SortOf(string? asked) => Find(asked)?.Name ?? _sorts[0].Name;
 
-    /// <summary>Adds the "sort" error when <paramref name="asked"/> names none of the sorts; true when it is fine.</summary>
+    /// <summary>
+    /// Adds the "sort" error when <paramref name="asked"/> names none of the sorts; true when it is fine.
+    /// A custom field sort (<c>cf.key</c>) is checked by <see cref="CustomFieldListFilters.SortAsync"/> and given to <see cref="Start"/>.
+    /// </summary>
     public bool CheckSort(FieldErrors errors, string? asked)
     {
-        if (asked is not { Length: > 0 } || Find(asked) is not null)
+        if (asked is not { Length: > 0 } || Find(asked) is not null || CustomFieldSort.Parse(asked) is not null)
         {
             return true;
         }
@@ -62,7 +67,7 @@ public sealed class KeysetList<TEntity, TRow>
     /// The page asked for: the page size checked (1 to <see cref="ListPaging.MaxPageSize"/>), then the
     /// cursor (it must decode for the sort asked for, keys included); each problem is added to <paramref name="errors"/>.
     /// </summary>
-    public KeysetRequest<TEntity, TRow> Start(FieldErrors errors, string? sort, string? cursor, int? pageSize)
+    public KeysetRequest<TEntity, TRow> Start(FieldErrors errors, string? sort, string? cursor, int? pageSize, CustomFieldSort? custom = null)
     {
         var size = pageSize ?? ListPaging.DefaultPageSize;
         if (size is < 1 or > ListPaging.MaxPageSize)
@@ -70,7 +75,12 @@ public sealed class KeysetList<TEntity, TRow>
             errors.Add("pageSize", $"The page size must be between 1 and {ListPaging.MaxPageSize}.");
         }
 
-        var chosen = Find(sort) ?? _sorts[0];
+        if (custom is null && CustomFieldSort.Parse(sort) is not null && !errors.ToDictionary().ContainsKey("sort"))
+        {
+            errors.Add("sort", "This list cannot be sorted by a custom field.");
+        }
+
+        var chosen = custom is null ? Find(sort) ?? _sorts[0] : SortBy(custom);
         KeysetPosition? at = null;
         if (!string.IsNullOrEmpty(cursor))
         {
@@ -85,8 +95,46 @@ public sealed class KeysetList<TEntity, TRow>
     }
 
     /// <summary>The list's order for the sort asked for (as <see cref="SortOf"/> reads it), as the first page reads it; exports read it too.</summary>
-    public IOrderedQueryable<TEntity> Order(IQueryable<TEntity> records, string? sort, bool forward = true, string? drivingTerm = null) =>
-        Order(records, Find(sort) ?? _sorts[0], forward, drivingTerm);
+    public IOrderedQueryable<TEntity> Order(IQueryable<TEntity> records, string? sort, bool forward = true, string? drivingTerm = null, CustomFieldSort? custom = null) =>
+        Order(records, custom is null ? Find(sort) ?? _sorts[0] : SortBy(custom), forward, drivingTerm);
+
+    /// <summary>
+    /// The sort by a custom field: first whether the record has a value (so those without come last,
+    /// ascending or descending), then the value, then the ID. The value is read through the field's
+    /// lookup in the value table (<see cref="CustomFieldSort.Value"/>, its ID parameter bound to this
+    /// list's ID column); the cursor keeps the page's values, read by <see cref="KeysetRequest{TEntity, TRow}.PageAsync"/>.
+    /// </summary>
+    private KeysetSort<TEntity, TRow> SortBy(CustomFieldSort custom) => custom.Value switch
+    {
+        Expression<Func<int, string?>> text => SortBy(custom, text, t => t, v => (string)v),
+        Expression<Func<int, double?>> number => SortBy(custom, number,
+            t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n : null,
+            v => ((double)v).ToString("R", CultureInfo.InvariantCulture)),
+        Expression<Func<int, DateTime?>> instant => SortBy(custom, instant,
+            t => long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTime.MaxValue.Ticks ? new DateTime(ticks, DateTimeKind.Utc) : null,
+            v => ((DateTime)v).Ticks.ToString(CultureInfo.InvariantCulture)),
+        _ => throw new NotSupportedException($"A custom field sort reads text, a number or an instant, not {custom.Value.ReturnType.Name}."),
+    };
+
+    private KeysetSort<TEntity, TRow> SortBy<TKey>(CustomFieldSort custom, Expression<Func<int, TKey>> valueOf, Func<string, object?> parse, Func<object, string> format)
+    {
+        var held = new Dictionary<int, object>();
+        var body = ReplacingExpressionVisitor.Replace(valueOf.Parameters[0], _idColumn.Body, valueOf.Body);
+        var value = Expression.Lambda<Func<TEntity, TKey>>(body, _idColumn.Parameters);
+        // 1 ascending and 0 descending for a record without a value: last either way.
+        var none = Expression.Equal(body, Expression.Constant(null, typeof(TKey)));
+        var last = Expression.Lambda<Func<TEntity, int>>(
+            Expression.Condition(none, Expression.Constant(custom.Descending ? 0 : 1), Expression.Constant(custom.Descending ? 1 : 0)), _idColumn.Parameters);
+        KeysetKey<TEntity, TRow>[] keys =
+        [
+            new KeysetKey<TEntity, TRow, int>(last, row => held.ContainsKey(RowId(row)) == custom.Descending ? "1" : "0",
+                text => text is "0" or "1" ? text == "1" ? 1 : 0 : null),
+            // "+value", or "-" for none (which compares as SQL's null: equal to none, after nothing).
+            new KeysetKey<TEntity, TRow, TKey>(value, row => held.TryGetValue(RowId(row), out var v) ? "+" + format(v) : "-",
+                text => text == "-" ? KeysetNoValue.Instance : text.StartsWith('+') ? parse(text[1..]) : null),
+        ];
+        return new KeysetSort<TEntity, TRow>(custom.Name, keys, custom.Descending, null, new KeysetHeldValues(custom, held));
+    }
 
     internal IOrderedQueryable<TEntity> Order(IQueryable<TEntity> records, KeysetSort<TEntity, TRow> sort, bool forward, string? drivingTerm)
     {
@@ -190,9 +238,29 @@ public sealed class KeysetRequest<TEntity, TRow>
         return _list.Order(after, _sort, Forward, drivingTerm).Take(Size + 1);
     }
 
-    /// <summary>The page made of the rows read (see <see cref="Read"/>), in display order, with its cursors.</summary>
-    public ListPage<TRow> Page(List<TRow> rows) =>
-        ListPaging.Page(rows, Size, _at?.Cursor, (row, next) => _list.CursorOf(_sort, row, next));
+    /// <summary>The page made of the rows read (see <see cref="Read"/>), in display order, with its cursors; a list that may be sorted by a custom field uses <see cref="PageAsync"/>.</summary>
+    public ListPage<TRow> Page(List<TRow> rows) => _sort.Held is null
+        ? ListPaging.Page(rows, Size, _at?.Cursor, (row, next) => _list.CursorOf(_sort, row, next))
+        : throw new InvalidOperationException("A page sorted by a custom field needs its records' values for its cursors: use PageAsync.");
+
+    /// <summary><see cref="Page"/>, with the custom field values of the rows read first when the list is sorted by one (one query).</summary>
+    public async Task<ListPage<TRow>> PageAsync(List<TRow> rows, CancellationToken cancellationToken)
+    {
+        if (_sort.Held is not { } held)
+        {
+            return Page(rows);
+        }
+
+        if (rows.Count > 0)
+        {
+            foreach (var (id, value) in await held.Sort.ValuesAsync([.. rows.Select(_list.RowId)], cancellationToken))
+            {
+                held.Values[id] = value;
+            }
+        }
+
+        return ListPaging.Page(rows, Size, _at?.Cursor, (row, next) => _list.CursorOf(_sort, row, next));
+    }
 
     private object[] ValuesOf(TRow row) => [.. _sort.Keys.Select(k => k.Read(k.Write(row))!)];
 }
@@ -225,8 +293,17 @@ public sealed class KeysetKeys<TEntity, TRow>
     }
 }
 
-internal sealed record KeysetSort<TEntity, TRow>(string Name, IReadOnlyList<KeysetKey<TEntity, TRow>> Keys, bool NewestFirst, string? Note)
+internal sealed record KeysetSort<TEntity, TRow>(string Name, IReadOnlyList<KeysetKey<TEntity, TRow>> Keys, bool NewestFirst, string? Note, KeysetHeldValues? Held = null)
     where TEntity : class;
+
+/// <summary>A custom field sort's values of the page's records, by record ID, which its cursors write.</summary>
+internal sealed record KeysetHeldValues(CustomFieldSort Sort, Dictionary<int, object> Values);
+
+/// <summary>A cursor's key for a record without a value (SQL's null): equal to none, before or after nothing.</summary>
+internal sealed class KeysetNoValue
+{
+    public static readonly KeysetNoValue Instance = new();
+}
 
 /// <summary>A decoded cursor: its direction, the row's ID and its sort keys as typed values.</summary>
 internal sealed record KeysetPosition(ListCursor? Cursor, bool Forward, int Id, IReadOnlyList<object> Values);
@@ -259,6 +336,11 @@ internal sealed class KeysetKey<TEntity, TRow, TKey>(Expression<Func<TEntity, TK
     public override Expression Compare(ParameterExpression entity, object value, ExpressionType comparison)
     {
         var left = ReplacingExpressionVisitor.Replace(column.Parameters[0], entity, column.Body);
+        if (value is KeysetNoValue)
+        {
+            return comparison == ExpressionType.Equal ? Expression.Equal(left, Expression.Constant(null, typeof(TKey))) : Expression.Constant(false);
+        }
+
         // Read through a field, as a captured variable is: EF sends it as a parameter, so one SQL
         // text serves every page instead of one per cursor value.
         Expression right = Expression.Field(Expression.Constant(new Captured((TKey)value)), nameof(Captured.Value));

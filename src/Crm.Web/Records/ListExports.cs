@@ -84,7 +84,7 @@ public sealed class ListExports(CrmDb db, RecordAccess access, ActivityLog activ
         Actor actor, ModuleDefinition module, object query, string? format, Func<FieldPermissions, FieldErrors> validate,
         Func<CancellationToken, Task<ExportRows<TRow>?>> read, CancellationToken cancellationToken)
     {
-        var start = await StartAsync(actor, module, format, validate, cancellationToken);
+        var start = await StartAsync(actor, module, query, format, validate, cancellationToken);
         if (!start.IsOk)
         {
             return start.Map<TableExport>();
@@ -162,10 +162,11 @@ public sealed class ListExports(CrmDb db, RecordAccess access, ActivityLog activ
 
     /// <summary>
     /// Forbidden without the module's export permission; otherwise the format and the query are
-    /// checked (<paramref name="validate"/> sees the field rules: a filter on a hidden field is refused).
+    /// checked (<paramref name="validate"/> sees the field rules: a filter on a hidden field is refused), with the
+    /// custom field filters and a custom field sort (the query's <c>sort</c>).
     /// </summary>
     private async Task<Result<ExportStart>> StartAsync(
-        Actor actor, ModuleDefinition module, string? format, Func<FieldPermissions, FieldErrors> validate, CancellationToken cancellationToken)
+        Actor actor, ModuleDefinition module, object query, string? format, Func<FieldPermissions, FieldErrors> validate, CancellationToken cancellationToken)
     {
         if (!(await access.DecideAsync(actor, module.Key, PermissionAction.Export, null, cancellationToken)).Allowed)
         {
@@ -175,6 +176,7 @@ public sealed class ListExports(CrmDb db, RecordAccess access, ActivityLog activ
         var fields = await access.FieldsAsync(actor, module.Key, cancellationToken);
         var errors = validate(fields);
         await CustomFilters.CheckAsync(actor, module.Key, errors, cancellationToken);
+        await CustomFilters.SortAsync(actor, module.Key, FilterOf(query).FirstOrDefault(f => f.Key == "sort").Value, errors, cancellationToken);
         var parsed = ParseFormat(format);
         if (parsed is null)
         {

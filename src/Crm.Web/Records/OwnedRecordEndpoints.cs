@@ -57,6 +57,7 @@ public static class OwnedRecordEndpoints
 
         // The module whose records these are, when it is one custom fields can be added to (ADR 0034).
         var module = ReadableModules.All.FirstOrDefault(m => m.Details == typeof(TDetails))?.Key;
+        object[] described = module is null ? [] : [new RecordCustomFieldsMetadata(module, [typeof(TInput), typeof(TDetails)])];
 
         // The handlers' parameters name no type of the module (its use cases come from the request's
         // services): so the Request Delegate Generator writes them at build time, as it does for the
@@ -65,6 +66,7 @@ public static class OwnedRecordEndpoints
                 await WithCustomFieldsAsync(await get(http.RequestServices.GetRequiredService<TRead>(), http.Actor(), id, cancellationToken),
                     http, module, typeof(TDetails), id, json.Value.SerializerOptions, cancellationToken))
             .WithName("Get" + edits.Name)
+            .WithMetadata(described)
             .WithSummary(edits.GetSummary)
             .Produces(StatusCodes.Status200OK, edits.GetResponse ?? typeof(TDetails))
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -81,6 +83,7 @@ public static class OwnedRecordEndpoints
             })
             .Accepts<TInput>("application/json")
             .WithName("Create" + edits.Name)
+            .WithMetadata(described)
             .WithSummary(edits.CreateSummary)
             .Produces<TDetails>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
@@ -96,6 +99,7 @@ public static class OwnedRecordEndpoints
             })
             .Accepts<TInput>("application/json")
             .WithName("Update" + edits.Name)
+            .WithMetadata(described)
             .WithSummary(edits.UpdateSummary)
             .Produces<TDetails>(StatusCodes.Status200OK)
             .ProducesValidationProblem()

@@ -31,6 +31,12 @@ public interface IRecordCustomFields
     Task<JsonObject> ReadAsync(Actor actor, string moduleKey, int recordId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// <see cref="ReadAsync"/> for each of <paramref name="recordIds"/> (a list's page), read in one query
+    /// whatever their number; every ID asked for has its object.
+    /// </summary>
+    Task<IReadOnlyDictionary<int, JsonObject>> ReadManyAsync(Actor actor, string moduleKey, IReadOnlyCollection<int> recordIds, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The fields the actor may see on a form or record page, in position order, with the record's
     /// values (a new record: the defaults), and on a refused form what the user typed (<paramref name="posted"/>).
     /// </summary>
@@ -45,6 +51,39 @@ public interface IRecordCustomFields
     /// cannot be filtered (textarea), a value its type does not read.
     /// </summary>
     Task<Result<IReadOnlyList<CustomFieldCondition>>> FilterAsync(Actor actor, string moduleKey, IReadOnlyList<KeyValuePair<string, string>> given, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A list's sort by the field <paramref name="key"/> (<c>sort=cf.key</c>, <paramref name="descending"/> for
+    /// <c>-cf.key</c>), or the message under <c>sort</c>: a key the actor may not see (told as an unknown one), long text.
+    /// </summary>
+    Task<Result<CustomFieldSort>> SortAsync(Actor actor, string moduleKey, string key, bool descending, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A list sorted by one custom field: <paramref name="Name"/> as the list's cursors carry it (<c>cf.industry</c>,
+/// <c>-cf.industry</c>); <paramref name="Value"/> the record's value of the field by its ID, an
+/// <c>Expression&lt;Func&lt;int, T&gt;&gt;</c> of text (string), number (double?) or instant (DateTime?) that EF
+/// translates to a lookup in the value table; <paramref name="ValuesAsync"/> the values of a page's records
+/// (absent: none), which its cursors keep. <see cref="KeysetList{TEntity, TRow}"/> orders by it with records
+/// without a value last, either way, ties broken by ID.
+/// </summary>
+public sealed record CustomFieldSort(
+    string Name, bool Descending, System.Linq.Expressions.LambdaExpression Value,
+    Func<IReadOnlyCollection<int>, CancellationToken, Task<IReadOnlyDictionary<int, object>>> ValuesAsync)
+{
+    /// <summary>What marks a descending sort: <c>-cf.industry</c>.</summary>
+    public const string DescendingMark = "-";
+
+    /// <summary>The field key and direction of <paramref name="sort"/> when it names a custom field (<c>cf.key</c> or <c>-cf.key</c>).</summary>
+    public static (string Key, bool Descending)? Parse(string? sort)
+    {
+        var text = sort?.Trim() ?? "";
+        var descending = text.StartsWith(DescendingMark, StringComparison.Ordinal);
+        var rest = descending ? text[DescendingMark.Length..] : text;
+        return rest.StartsWith(CustomFieldListFilters.Prefix, StringComparison.OrdinalIgnoreCase) && rest.Length > CustomFieldListFilters.Prefix.Length
+            ? (rest[CustomFieldListFilters.Prefix.Length..], descending)
+            : null;
+    }
 }
 
 /// <summary>A row of a list with the custom field values of its record, by key.</summary>

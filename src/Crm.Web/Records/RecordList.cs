@@ -76,7 +76,8 @@ public abstract class RecordList<TRecord, TItem, TQuery>(CrmDb db, RecordAccess 
 
         var errors = Validate(query);
         await exports.CustomFilters.CheckAsync(actor, module.Key, errors, cancellationToken);
-        var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize);
+        var custom = await exports.CustomFilters.SortAsync(actor, module.Key, query.Sort, errors, cancellationToken);
+        var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize, custom);
         if (errors.Any)
         {
             return Result<ListPage<TItem>>.Invalid(errors);
@@ -85,7 +86,7 @@ public abstract class RecordList<TRecord, TItem, TQuery>(CrmDb db, RecordAccess 
         var records = await FilteredAsync(actor, query, cancellationToken);
         var driving = SearchDrivesSort ? await TextSearch.DrivingTermAsync(db, Matching, TextSearch.Term(query.Search), cancellationToken) : null;
         var rows = await ProjectAsync(actor, page.Read(records, driving), cancellationToken);
-        return Result<ListPage<TItem>>.Ok(page.Page(await rows.ToListAsync(cancellationToken)));
+        return Result<ListPage<TItem>>.Ok(await page.PageAsync(await rows.ToListAsync(cancellationToken), cancellationToken));
     }
 
     /// <summary>The whole list as CSV or xlsx, with the same search, filters and sort (cursor and page size ignored).</summary>
@@ -93,7 +94,8 @@ public abstract class RecordList<TRecord, TItem, TQuery>(CrmDb db, RecordAccess 
         exports.RunAsync(actor, module, query, format, _ => Validate(query), async ct =>
         {
             var records = await FilteredAsync(actor, query, ct);
-            return await ListExports.CountedAsync(records, await ProjectAsync(actor, Sorts.Order(records, query.Sort), ct), Columns, ct);
+            var custom = await exports.CustomFilters.SortAsync(actor, module.Key, query.Sort, new FieldErrors(), ct);
+            return await ListExports.CountedAsync(records, await ProjectAsync(actor, Sorts.Order(records, query.Sort, custom: custom), ct), Columns, ct);
         }, cancellationToken);
 
     public FieldErrors Validate(TQuery query)

@@ -40,6 +40,9 @@ public abstract class RecordListPage<TItem>(RecordAccess access, ModuleDefinitio
     /// <summary>The chosen custom field columns, in position order.</summary>
     public IReadOnlyList<CustomFieldEntry> ShownColumns => [.. CustomColumns.Where(c => Show.Contains(c.Key, StringComparer.Ordinal))];
 
+    /// <summary>The headers of the chosen custom field columns (<c>_CustomFieldHeads</c>), each a link sorting the list by it.</summary>
+    public CustomFieldHeads ColumnHeads => new(ShownColumns, Sort, sort => Link(null, sort));
+
     /// <summary>The column chooser of the filter form (<c>_CustomFieldColumns</c>).</summary>
     public CustomFieldColumnChoice ColumnChoice => new(CustomColumns, Show, CustomFilters.ToDictionary(f => f.Key, f => f.Value, StringComparer.OrdinalIgnoreCase));
 
@@ -94,8 +97,18 @@ public abstract class RecordListPage<TItem>(RecordAccess access, ModuleDefinitio
     /// <summary>The filter form's search box (<c>_ListSearch</c>), labelled with what the list searches.</summary>
     public ListSearch SearchBox(string label) => new(label, Search);
 
-    /// <summary>The filter form's sort choice (<c>_ListSort</c>): the list's sorts as value and label, the default first.</summary>
-    public ListSort SortChoice(params (string Value, string Label)[] options) => new(Sort, options);
+    /// <summary>The filter form's sort choice (<c>_ListSort</c>): the list's sorts as value and label, the default first, and the custom field sort in use.</summary>
+    public ListSort SortChoice(params (string Value, string Label)[] options) => new(Sort, CustomSortOption is { } custom ? [.. options, custom] : options);
+
+    /// <summary>
+    /// The custom field the list is sorted by (a column header's link), as a choice of the filter form's
+    /// "Sort by", so searching again keeps it; null when the list is not sorted by a field the actor may see.
+    /// </summary>
+    public (string Value, string Label)? CustomSortOption =>
+        CustomFieldSort.Parse(Sort) is { } sorted
+        && CustomColumns.FirstOrDefault(c => CustomFieldHeads.IsSortable(c) && string.Equals(c.Key, sorted.Key, StringComparison.OrdinalIgnoreCase)) is { } column
+            ? (Sort!, $"{column.Label} ({(sorted.Descending ? "descending" : "ascending")})")
+            : null;
 
     /// <summary>The export of the list as shown (csv or xlsx): same search, filters and sort, every page.</summary>
     public string ExportLink => $"/api/v1/{module.Key}/export" + QueryOf(null, Sort);
@@ -184,6 +197,25 @@ public sealed class ListFilterAttribute : BindPropertyAttribute
     {
         SupportsGet = true;
     }
+}
+
+/// <summary>
+/// The headers of a list's custom field columns: each but long text links to the list sorted by it
+/// (<c>cf.key</c>), or descending (<c>-cf.key</c>) when it is already sorted by it ascending; the link keeps
+/// the search, the filters and the chosen columns, and starts from the first page.
+/// </summary>
+public sealed record CustomFieldHeads(IReadOnlyList<CustomFieldEntry> Columns, string? Sort, Func<string, string> LinkOf)
+{
+    public static bool IsSortable(CustomFieldEntry field) => field.Type != "textarea";
+
+    /// <summary>"ascending" or "descending" when the list is sorted by <paramref name="field"/> (the header's aria-sort), else null.</summary>
+    public string? Direction(CustomFieldEntry field) =>
+        CustomFieldSort.Parse(Sort) is { } sorted && string.Equals(sorted.Key, field.Key, StringComparison.OrdinalIgnoreCase)
+            ? sorted.Descending ? "descending" : "ascending"
+            : null;
+
+    public string SortLink(CustomFieldEntry field) =>
+        LinkOf((Direction(field) == "ascending" ? CustomFieldSort.DescendingMark : "") + CustomFieldListFilters.Prefix + field.Key);
 }
 
 /// <summary>What the shared pager of a list page shows: a Previous and a Next link when there is such a page, and <paramref name="Empty"/> when the page has no row.</summary>

@@ -4,7 +4,7 @@ using Crm.Tests.Records;
 namespace Crm.Tests.CustomFields;
 
 /// <summary>One app for a custom fields test class: each test adds fields under keys of its own.</summary>
-public sealed class CustomFieldsApp : CrmApp
+public class CustomFieldsApp : CrmApp
 {
     /// <summary>A record of <paramref name="module"/> named <paramref name="name"/>, owned by <paramref name="owner"/>: the table of modules' one way to make one.</summary>
     public async Task<int> RecordAsync(string module, string name, Guid owner) => module switch

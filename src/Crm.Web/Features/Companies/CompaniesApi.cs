@@ -1,5 +1,6 @@
 using Crm.Web.Records;
 using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
 
 namespace Crm.Web.Features.Companies;
 
@@ -13,6 +14,7 @@ public static class CompaniesApi
         companies.MapGet("", async (string? search, string? sort, string? cursor, int? pageSize, Guid? ownerId, HttpContext http, ListCompanies list, CancellationToken cancellationToken) =>
                 (await list.RunAsync(http.Actor(), new CompanyQuery(search, sort, cursor, pageSize, ownerId), cancellationToken))
                     .ToHttp(page => Results.Ok(page)))
+            .AsRecordList<CompanyListItem>(CrmModules.Companies)
             .WithName("ListCompanies")
             .WithSummary("The companies you may view: search by name, sort by name or id, keyset-paged (pass nextCursor back as cursor; pageSize 1 to 100).");
 

@@ -14,6 +14,7 @@ public static class ContactsApi
         contacts.MapGet("", async (string? search, string? sort, string? cursor, int? pageSize, int? companyId, HttpContext http, ListContacts list, CancellationToken cancellationToken) =>
                 (await list.RunAsync(http.Actor(), new ContactQuery(search, sort, cursor, pageSize, companyId), cancellationToken))
                     .ToHttp(page => Results.Ok(page)))
+            .AsRecordList<ContactListItem>(CrmModules.Contacts)
             .WithName("ListContacts")
             .WithSummary("The contacts you may view: search by name or email, filter by companyId, sort by name or id, keyset-paged.");
 

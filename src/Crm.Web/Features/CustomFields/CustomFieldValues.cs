@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq.Expressions;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Crm.Web.Data;
@@ -195,24 +196,33 @@ public sealed class CustomFieldValues(CrmDb db, RecordAccess access, AuditContex
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    public async Task<JsonObject> ReadAsync(Actor actor, string moduleKey, int recordId, CancellationToken cancellationToken)
+    public async Task<JsonObject> ReadAsync(Actor actor, string moduleKey, int recordId, CancellationToken cancellationToken) =>
+        (await ReadManyAsync(actor, moduleKey, [recordId], cancellationToken))[recordId];
+
+    public async Task<IReadOnlyDictionary<int, JsonObject>> ReadManyAsync(Actor actor, string moduleKey, IReadOnlyCollection<int> recordIds, CancellationToken cancellationToken)
     {
-        var module = moduleKey;
-        var fields = await FieldsAsync(actor, module, cancellationToken);
-        var answer = new JsonObject();
-        if (fields.Count == 0)
+        var fields = await FieldsAsync(actor, moduleKey, cancellationToken);
+        var fieldIds = fields.Select(f => f.Field.Id).ToList();
+        var rows = fields.Count == 0 || recordIds.Count == 0 ? [] : await db.Set<CustomFieldValue>().AsNoTracking()
+            .Where(v => v.Module == moduleKey && recordIds.Contains(v.RecordId) && fieldIds.Contains(v.FieldId))
+            .Select(v => new { v.RecordId, v.FieldId, Value = v.TextValue ?? v.LongTextValue })
+            .ToListAsync(cancellationToken);
+        var held = rows.ToLookup(r => r.RecordId);
+        var answers = new Dictionary<int, JsonObject>();
+        foreach (var id in recordIds.Distinct())
         {
-            return answer;
+            // Every field the actor may see is named; null when the record has no value.
+            var values = held[id].ToDictionary(r => r.FieldId, r => r.Value);
+            var answer = new JsonObject();
+            foreach (var (field, _) in fields)
+            {
+                answer[field.Key] = values.GetValueOrDefault(field.Id);
+            }
+
+            answers[id] = answer;
         }
 
-        var values = await db.Set<CustomFieldValue>().AsNoTracking().Where(v => v.Module == module && v.RecordId == recordId)
-            .ToDictionaryAsync(v => v.FieldId, v => v.TextValue ?? v.LongTextValue, cancellationToken);
-        foreach (var (field, _) in fields)
-        {
-            answer[field.Key] = values.GetValueOrDefault(field.Id);
-        }
-
-        return answer;
+        return answers;
     }
 
     public async Task<Result<CustomFieldPlan>> CheckFormAsync(Actor actor, string moduleKey, int? id, IFormCollection form, CancellationToken cancellationToken)
@@ -325,6 +335,43 @@ public sealed class CustomFieldValues(CrmDb db, RecordAccess access, AuditContex
         }
 
         return errors.Any ? Result<IReadOnlyList<CustomFieldCondition>>.Invalid(errors) : Result<IReadOnlyList<CustomFieldCondition>>.Ok(conditions);
+    }
+
+    public async Task<Result<CustomFieldSort>> SortAsync(Actor actor, string moduleKey, string key, bool descending, CancellationToken cancellationToken)
+    {
+        var field = (await FieldsAsync(actor, moduleKey, cancellationToken)).Select(f => f.Field)
+            .FirstOrDefault(f => string.Equals(f.Key, key, StringComparison.OrdinalIgnoreCase));
+        if (field is null)
+        {
+            // Unknown, admin-only and hidden alike, as for a filter.
+            return Result<CustomFieldSort>.Invalid("sort", $"There is no custom field \"{Bound(key)}\" you can sort {moduleKey} by.");
+        }
+
+        if (field.Type == CustomFieldTypes.Textarea)
+        {
+            return Result<CustomFieldSort>.Invalid("sort", $"{field.Label} is long text and cannot be used to sort the list.");
+        }
+
+        // Each record's value through the (FieldId, RecordId) index; numbers and instants by their typed column, the rest by its text.
+        var id = field.Id;
+        var values = db.Set<CustomFieldValue>().AsNoTracking().Where(v => v.FieldId == id);
+        var name = (descending ? CustomFieldSort.DescendingMark : "") + CustomFieldListFilters.Prefix + field.Key;
+        switch (field.Type)
+        {
+            case CustomFieldTypes.Number or CustomFieldTypes.Money:
+                Expression<Func<int, double?>> number = r => values.Where(v => v.RecordId == r).Select(v => v.NumberValue).FirstOrDefault();
+                return Result<CustomFieldSort>.Ok(new CustomFieldSort(name, descending, number, async (ids, ct) =>
+                    await values.Where(v => ids.Contains(v.RecordId) && v.NumberValue != null).ToDictionaryAsync(v => v.RecordId, v => (object)v.NumberValue!.Value, ct)));
+            case CustomFieldTypes.Date or CustomFieldTypes.DateTime:
+                Expression<Func<int, DateTime?>> instant = r => values.Where(v => v.RecordId == r).Select(v => v.DateValue).FirstOrDefault();
+                return Result<CustomFieldSort>.Ok(new CustomFieldSort(name, descending, instant, async (ids, ct) =>
+                    await values.Where(v => ids.Contains(v.RecordId) && v.DateValue != null)
+                        .ToDictionaryAsync(v => v.RecordId, v => (object)DateTime.SpecifyKind(v.DateValue!.Value, DateTimeKind.Utc), ct)));
+            default:
+                Expression<Func<int, string?>> text = r => values.Where(v => v.RecordId == r).Select(v => v.TextValue).FirstOrDefault();
+                return Result<CustomFieldSort>.Ok(new CustomFieldSort(name, descending, text, async (ids, ct) =>
+                    await values.Where(v => ids.Contains(v.RecordId) && v.TextValue != null).ToDictionaryAsync(v => v.RecordId, v => (object)v.TextValue!, ct)));
+        }
     }
 
     /// <summary>

@@ -28,6 +28,7 @@ namespace Crm.Web.Features.Deals
                     HttpContext http, ListDeals list, CancellationToken cancellationToken) =>
                     (await list.RunAsync(http.Actor(), new DealQuery(search, sort, cursor, pageSize, stage, open, companyId, ownerId), cancellationToken))
                         .ToHttp(page => Results.Ok(page)))
+                .AsRecordList<DealListItem>(CrmModules.Deals)
                 .WithName("ListDeals")
                 .WithSummary("The deals you may view: filter by stage, open (true: not won or lost), companyId, ownerId; search by title; sort by title, amount or id; keyset-paged.");
 

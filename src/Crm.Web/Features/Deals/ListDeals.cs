@@ -50,7 +50,8 @@ public sealed class ListDeals(CrmDb db, RecordAccess access, RecordLookups looku
         var seeAmount = fields.CanSee(ReadDeal.AmountField);
         var errors = Validate(query, seeAmount);
         await exports.CustomFilters.CheckAsync(actor, CrmModules.Deals.Key, errors, cancellationToken);
-        var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize);
+        var custom = await exports.CustomFilters.SortAsync(actor, CrmModules.Deals.Key, query.Sort, errors, cancellationToken);
+        var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize, custom);
         if (errors.Any)
         {
             return Result<ListPage<DealListItem>>.Invalid(errors);
@@ -58,7 +59,7 @@ public sealed class ListDeals(CrmDb db, RecordAccess access, RecordLookups looku
 
         var deals = await FilteredAsync(actor, query, cancellationToken);
         var driving = await TextSearch.DrivingTermAsync(db, Deal.Matching, TextSearch.Term(query.Search), cancellationToken);
-        var read = page.Page(await Project(actor, page.Read(deals, driving), cancellationToken));
+        var read = await page.PageAsync(await Project(actor, page.Read(deals, driving), cancellationToken), cancellationToken);
         return Result<ListPage<DealListItem>>.Ok(new ListPage<DealListItem>(
             [.. read.Items.Select(r => seeAmount ? r.Item : r.Item with { Amount = null, Currency = null })], read.NextCursor, read.PreviousCursor));
     }
@@ -68,7 +69,7 @@ public sealed class ListDeals(CrmDb db, RecordAccess access, RecordLookups looku
         exports.RunAsync(actor, CrmModules.Deals, query, format, fields => Validate(query, fields.CanSee(ReadDeal.AmountField)), async ct =>
         {
             var filtered = await FilteredAsync(actor, query, ct);
-            var ordered = Sorts.Order(filtered, query.Sort);
+            var ordered = Sorts.Order(filtered, query.Sort, custom: await exports.CustomFilters.SortAsync(actor, CrmModules.Deals.Key, query.Sort, new FieldErrors(), ct));
             return new ExportRows<DealListItem>(s_columns, await filtered.CountAsync(ct), rowsCt => Rows(actor, ordered, rowsCt));
         }, cancellationToken);
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Crm.Web.Records;
 using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
 using Microsoft.Extensions.Options;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
@@ -18,6 +19,7 @@ public static class LeadsApi
                 HttpContext http, ListLeads list, CancellationToken cancellationToken) =>
                 (await list.RunAsync(http.Actor(), new LeadQuery(search, sort, cursor, pageSize, status, source), cancellationToken))
                     .ToHttp(page => Results.Ok(page)))
+            .AsRecordList<LeadListItem>(CrmModules.Leads)
             .WithName("ListLeads")
             .WithSummary("The leads you may view: filter by status and source, search name, email or company name, sort by name or id, keyset-paged.");
 

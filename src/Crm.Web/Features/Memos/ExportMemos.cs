@@ -30,6 +30,6 @@ public sealed class ExportMemos(ListMemos list, ListExports exports)
         exports.RunAsync(actor, CrmModules.Memos, query, format, _ => ListMemos.Validate(query), async ct =>
         {
             var filtered = await list.FilteredAsync(actor, query, ct);
-            return await ListExports.CountedAsync(filtered, list.Project(ListMemos.Sorts.Order(filtered, query.Sort)), s_columns, ct);
+            return await ListExports.CountedAsync(filtered, list.Project(ListMemos.Sorts.Order(filtered, query.Sort, custom: await exports.CustomFilters.SortAsync(actor, CrmModules.Memos.Key, query.Sort, new FieldErrors(), ct))), s_columns, ct);
         }, cancellationToken);
 }

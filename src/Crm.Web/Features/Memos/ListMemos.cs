@@ -37,14 +37,15 @@ public sealed class ListMemos(CrmDb db, MemoVisibility visibility, CustomFieldLi
 
         var errors = Validate(query);
         await customFilters.CheckAsync(actor, CrmModules.Memos.Key, errors, cancellationToken);
-        var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize);
+        var custom = await customFilters.SortAsync(actor, CrmModules.Memos.Key, query.Sort, errors, cancellationToken);
+        var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize, custom);
         if (errors.Any)
         {
             return Result<ListPage<MemoListItem>>.Invalid(errors);
         }
 
         var rows = await Project(page.Read(await FilteredAsync(actor, query, cancellationToken))).ToListAsync(cancellationToken);
-        return Result<ListPage<MemoListItem>>.Ok(page.Page([.. rows.Select(r => r.Item)]));
+        return Result<ListPage<MemoListItem>>.Ok(await page.PageAsync([.. rows.Select(r => r.Item)], cancellationToken));
     }
 
     /// <summary>The query's search, sort, stage and box; paging is checked by the list alone.</summary>

@@ -1,6 +1,7 @@
 using Crm.Web.Features.Tasks;
 using Crm.Web.Records;
 using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
 
 namespace Crm.Web.Features.Memos;
 
@@ -14,6 +15,7 @@ public static class MemosApi
         memos.MapGet("", async (string? search, string? stage, string? box, string? sort, string? cursor, int? pageSize, HttpContext http, ListMemos list, CancellationToken cancellationToken) =>
                 (await list.RunAsync(http.Actor(), new MemoQuery(search, stage, box, sort, cursor, pageSize), cancellationToken))
                     .ToHttp(page => Results.Ok(page)))
+            .AsRecordList<MemoListItem>(CrmModules.Memos)
             .WithName("ListMemos")
             .WithSummary("The memos you may view (your scope, those you wrote, those you review; never someone else's draft): search by title, filter by stage or box (written, to-review), sort by title or id, keyset-paged.");
 

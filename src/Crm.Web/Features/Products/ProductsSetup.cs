@@ -30,6 +30,7 @@ namespace Crm.Web.Features.Products
                     HttpContext http, ListProducts list, CancellationToken cancellationToken) =>
                     (await list.RunAsync(http.Actor(), new ProductQuery(search, sort, cursor, pageSize, active, category), cancellationToken))
                         .ToHttp(page => Results.Ok(page)))
+                .AsRecordList<ProductListItem>(CrmModules.Products)
                 .WithName("ListProducts")
                 .WithSummary("The products you may view: filter by active and category, search code or name, sort by name, code or id, keyset-paged.");
 

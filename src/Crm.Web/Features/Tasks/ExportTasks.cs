@@ -36,6 +36,6 @@ public sealed class ExportTasks(ListTasks list, ListExports exports, RecordLooku
             var links = await filtered.Where(t => t.RelatedId != null || t.ParentId != null).Select(t => new { t.RelatedModule, t.RelatedId, t.ParentId })
                 .Distinct().ToListAsync(ct);
             var visible = await lookups.VisibleAsync(actor, links.SelectMany(l => new[] { (l.RelatedModule, l.RelatedId), (CrmModules.Tasks.Key, l.ParentId) }), ct);
-            return await ListExports.CountedAsync(filtered, list.Project(ListTasks.Sorts.Order(filtered, query.Sort)), Columns(visible), ct);
+            return await ListExports.CountedAsync(filtered, list.Project(ListTasks.Sorts.Order(filtered, query.Sort, custom: await exports.CustomFilters.SortAsync(actor, CrmModules.Tasks.Key, query.Sort, new FieldErrors(), ct))), Columns(visible), ct);
         }, cancellationToken);
 }

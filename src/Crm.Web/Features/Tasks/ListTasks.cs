@@ -37,7 +37,8 @@ public sealed class ListTasks(CrmDb db, TaskVisibility visibility, RecordLookups
 
         var errors = Validate(query);
         await customFilters.CheckAsync(actor, CrmModules.Tasks.Key, errors, cancellationToken);
-        var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize);
+        var custom = await customFilters.SortAsync(actor, CrmModules.Tasks.Key, query.Sort, errors, cancellationToken);
+        var page = Sorts.Start(errors, query.Sort, query.Cursor, query.PageSize, custom);
         if (errors.Any)
         {
             return Result<ListPage<TaskListItem>>.Invalid(errors);
@@ -52,7 +53,7 @@ public sealed class ListTasks(CrmDb db, TaskVisibility visibility, RecordLookups
             RelatedId = r.RelatedId is { } relatedId && links.Contains((r.RelatedModule!, relatedId)) ? relatedId : null,
             ParentId = r.ParentId is { } parent && links.Contains((Security.Permissions.CrmModules.Tasks.Key, parent)) ? parent : null,
         }).ToList();
-        return Result<ListPage<TaskListItem>>.Ok(page.Page(items));
+        return Result<ListPage<TaskListItem>>.Ok(await page.PageAsync(items, cancellationToken));
     }
 
     /// <summary>The query's search, sort and filters; paging is checked by the list alone.</summary>

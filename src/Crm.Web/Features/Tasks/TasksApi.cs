@@ -1,5 +1,6 @@
 using Crm.Web.Records;
 using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
 
 namespace Crm.Web.Features.Tasks;
 
@@ -14,6 +15,7 @@ public static class TasksApi
                     string? sort, string? cursor, int? pageSize, HttpContext http, ListTasks list, CancellationToken cancellationToken) =>
                 (await list.RunAsync(http.Actor(), new TaskQuery(search, status, priority, responsible, relatedModule, relatedId, parentId, sort, cursor, pageSize), cancellationToken))
                     .ToHttp(page => Results.Ok(page)))
+            .AsRecordList<TaskListItem>(CrmModules.Tasks)
             .WithName("ListTasks")
             .WithSummary("The tasks you may view (your scope and those you are responsible for): filter by status (open = not done or cancelled), priority, responsible (a user ID or me), related record, parent; search by title; sort by title or id; keyset-paged.");
 
