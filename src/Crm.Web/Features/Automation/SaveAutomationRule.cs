@@ -4,6 +4,7 @@ using Crm.Web.Features.Email;
 using Crm.Web.Features.Tasks;
 using Crm.Web.Records;
 using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,7 +22,7 @@ public sealed record AutomationRuleInput(
 /// <c>conditions.groups[0].conditions[1].operator</c>) with nothing saved. A change needs the
 /// version read and bumps it; the audit trail records the old and new definition.
 /// </summary>
-public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
+public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, RecordAccess access, TimeProvider clock)
 {
     public const int MaxGroups = 10;
     public const int MaxConditions = 20;
@@ -53,6 +54,11 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
         }
 
         var errors = await CheckAsync(input, cancellationToken);
+        if (!errors.Any)
+        {
+            await CheckLoopsAsync(errors, id, input, cancellationToken);
+        }
+
         if (errors.Any)
         {
             return Result<Guid>.Invalid(errors);
@@ -162,6 +168,37 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
         }
     }
 
+    /// <summary>
+    /// Refuses a rule whose set-field actions would fire rules that end up firing it again on the
+    /// same record (itself included): the chain would only stop at the loop cut, having changed the
+    /// record back and forth. Every other rule counts, enabled or not, so enabling one later cannot close a loop.
+    /// </summary>
+    private async Task CheckLoopsAsync(FieldErrors errors, Guid? id, AutomationRuleInput input, CancellationToken cancellationToken)
+    {
+        var actions = input.Actions ?? [];
+        if (!actions.Any(a => a.Kind == ActionKinds.SetField))
+        {
+            return;
+        }
+
+        var candidate = new AutomationRule
+        {
+            Id = id ?? Guid.Empty,
+            Name = input.Name!.Trim(),
+            Module = input.Module!,
+            Trigger = input.Trigger!,
+            TriggerField = Blank(input.TriggerField),
+            TriggerValue = input.Trigger == AutomationTriggers.Updated ? Blank(input.TriggerValue) : null,
+            Actions = RuleDefinition.Write(actions),
+        };
+        var others = await db.Set<AutomationRule>().AsNoTracking().Where(r => r.Module == candidate.Module).ToListAsync(cancellationToken);
+        if (RuleLoops.Find(candidate, others) is { } loop)
+        {
+            errors.Add($"actions[{loop[0].Action}].field",
+                $"These rules would fire each other in a loop on {candidate.Module}: {RuleLoops.Describe(loop)}. Change a trigger or an action to break the loop.");
+        }
+    }
+
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private async Task<FieldErrors> CheckAsync(AutomationRuleInput input, CancellationToken cancellationToken)
@@ -214,7 +251,7 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
         if (module is not null)
         {
             CheckConditions(errors, input.Conditions, module, fields);
-            await CheckActionsAsync(errors, input.Actions, module, fields, cancellationToken);
+            await CheckActionsAsync(errors, input, module, fields, cancellationToken);
         }
 
         if (input.AutomationUserId is not { } userId)
@@ -363,9 +400,9 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
         }
     }
 
-    private async Task CheckActionsAsync(FieldErrors errors, IReadOnlyList<RuleAction>? actions, ReadableModule module, IReadOnlyList<RecordField> fields, CancellationToken cancellationToken)
+    private async Task CheckActionsAsync(FieldErrors errors, AutomationRuleInput input, ReadableModule module, IReadOnlyList<RecordField> fields, CancellationToken cancellationToken)
     {
-        actions ??= [];
+        var actions = input.Actions ?? [];
         if (actions.Count is 0 or > MaxActions)
         {
             errors.Add("actions", $"A rule has 1 to {MaxActions} actions.");
@@ -376,10 +413,21 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
         {
             var key = $"actions[{i}]";
             var action = actions[i];
-            if (action.Kind is not (ActionKinds.Notify or ActionKinds.CreateTask or ActionKinds.SendEmail))
+            if (action.Kind is null || !ActionKinds.All.Contains(action.Kind))
             {
                 errors.Add(key + ".kind", $"Choose an action: {string.Join(", ", ActionKinds.All)}.");
                 continue;
+            }
+
+            if (action.Kind == ActionKinds.SetField)
+            {
+                await CheckSetFieldAsync(errors, key, action, module, input.AutomationUserId, cancellationToken);
+                continue;
+            }
+
+            if (action.Field is not null || action.Value is not null || action.Clear is not null)
+            {
+                errors.Add(key, "Only a set-field action names a field, a value or clear.");
             }
 
             if (action.Kind == ActionKinds.SendEmail)
@@ -423,6 +471,76 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
             if (task && action.DueInDays is { } due && (due < 0 || due > MaxDays))
             {
                 errors.Add(key + ".dueInDays", $"Due in 0 to {MaxDays} days.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A set-field action names one field the rules can set, and either a value of the field's kind
+    /// (a choice field's value among its choices) or <c>clear</c>; the automation user must be allowed
+    /// to edit the module and that field, since the rule changes nothing its user could not by hand.
+    /// </summary>
+    private async Task CheckSetFieldAsync(FieldErrors errors, string key, RuleAction action, ReadableModule module, Guid? automationUserId, CancellationToken cancellationToken)
+    {
+        if (action.Recipients is not null || action.Responsible is not null || action.UserId is not null || action.RoleId is not null || action.DepartmentId is not null
+            || action.DueInDays is not null || action.Email is not null || action.Title is not null || action.Message is not null || action.ToField is not null)
+        {
+            errors.Add(key, "A set-field action takes a field and a value (or clear) only: leave out recipients, responsible, userId, roleId, departmentId, dueInDays, email, title, message and toField.");
+        }
+
+        var settableFields = settable.Of(module.Key);
+        if (string.IsNullOrWhiteSpace(action.Field))
+        {
+            errors.Add(key + ".field", settableFields.Count == 0
+                ? $"Rules cannot set fields of {module.Title.ToLowerInvariant()}."
+                : $"Name the field to set: {string.Join(", ", settableFields.Select(f => f.Name))}.");
+            return;
+        }
+
+        if (settable.Find(module.Key, action.Field) is not { } field)
+        {
+            var known = RecordFields.Find(module, action.Field) is not null;
+            errors.Add(key + ".field", settableFields.Count == 0 ? $"Rules cannot set fields of {module.Title.ToLowerInvariant()}."
+                : known ? $"{Shown(action.Field)} is not settable by a rule; fields rules can set on {module.Title.ToLowerInvariant()}: {string.Join(", ", settableFields.Select(f => f.Name))}."
+                : $"\"{Shown(action.Field)}\" is not a field of {module.Title.ToLowerInvariant()}; fields rules can set: {string.Join(", ", settableFields.Select(f => f.Name))}.");
+            return;
+        }
+
+        if (action.Clear == true)
+        {
+            if (action.Value is not null)
+            {
+                errors.Add(key + ".value", "Give a value or clear, not both.");
+            }
+        }
+        else if (string.IsNullOrWhiteSpace(action.Value))
+        {
+            errors.Add(key + ".value", $"Give the value {field.Label} is set to, or \"clear\": true to empty it.");
+        }
+        else if (action.Value.Length > AutomationRule.ValueMaxLength)
+        {
+            errors.Add(key + ".value", $"Value must be at most {AutomationRule.ValueMaxLength} characters.");
+        }
+        else if (SettableFields.Parse(field, action.Value).Problem is { } problem)
+        {
+            errors.Add(key + ".value", problem);
+        }
+        else
+        {
+            errors.PlainText(key + ".value", "Value", action.Value);
+        }
+
+        if (automationUserId is { } userId
+            && await db.Users.AsNoTracking().Where(u => u.Id == userId && u.IsActive).Select(u => new { u.Id, u.FullName, u.IsAdministrator }).FirstOrDefaultAsync(cancellationToken) is { } user)
+        {
+            var actor = new Actor(ActorKind.Automation, user.Id, user.IsAdministrator, user.FullName);
+            if (!(await access.DecideAsync(actor, module.Key, PermissionAction.Edit, null, cancellationToken)).Allowed)
+            {
+                errors.Add(key + ".field", $"The automation user may not edit {module.Title.ToLowerInvariant()}, so the rule could not either: give their role the edit right, or choose another automation user.");
+            }
+            else if (!(await access.FieldsAsync(actor, module.Key, cancellationToken)).CanEdit(field.Name))
+            {
+                errors.Add(key + ".field", $"The automation user's role may not edit {field.Label} of {module.Title.ToLowerInvariant()}, so the rule could not either.");
             }
         }
     }
