@@ -7,6 +7,7 @@ using Crm.Web.Features.Email;
 using Crm.Web.Features.Mailings;
 using Crm.Web.Features.Notifications;
 using Crm.Web.Features.Tasks;
+using Crm.Web.Features.Webhooks;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
@@ -21,7 +22,8 @@ namespace Crm.Web.Features.Automation;
 /// leaves nothing half done: it is recorded on the row and retried later, like a webhook delivery.
 /// </summary>
 public sealed class RunAutomationAction(
-    CrmDb db, AuditContext audit, SaveTask saveTask, EmailOutbox outbox, PublicUrls urls, SettableFields settable, IServiceProvider services, TimeProvider clock)
+    CrmDb db, AuditContext audit, SaveTask saveTask, EmailOutbox outbox, PublicUrls urls, SettableFields settable, WebhookFanOut webhooks,
+    IServiceProvider services, TimeProvider clock)
 {
     /// <summary>Waits before the 2nd … 7th attempt; after the 7th the action has failed for good.</summary>
     public static readonly IReadOnlyList<TimeSpan> Backoff =
@@ -112,6 +114,20 @@ public sealed class RunAutomationAction(
         if (plan.Kind == ActionKinds.SetField)
         {
             return await SetFieldAsync(actor, plan, cancellationToken);
+        }
+
+        if (plan.Kind == ActionKinds.CallWebhook)
+        {
+            // Queued in this transaction: the webhook worker sends, signs and retries it like any delivery.
+            var refused = await webhooks.QueueForRuleAsync(plan.WebhookId ?? Guid.Empty, plan.Module, plan.RecordId,
+                new JsonObject { ["id"] = rule.Id.ToString(), ["name"] = rule.Name }, cancellationToken);
+            if (refused is not null)
+            {
+                return (null, refused);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            return ($"Queued a webhook delivery of {plan.Module} {plan.RecordId}.", null);
         }
 
         if (plan.Kind == ActionKinds.SendEmail)

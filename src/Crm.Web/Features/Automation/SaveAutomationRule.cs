@@ -425,6 +425,17 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
                 continue;
             }
 
+            if (action.Kind == ActionKinds.CallWebhook)
+            {
+                await CheckWebhookAsync(errors, key, action, cancellationToken);
+                continue;
+            }
+
+            if (action.WebhookId is not null)
+            {
+                errors.Add(key + ".webhookId", "Only a call-webhook action names a webhook endpoint.");
+            }
+
             if (action.Field is not null || action.Value is not null || action.Clear is not null)
             {
                 errors.Add(key, "Only a set-field action names a field, a value or clear.");
@@ -483,9 +494,10 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
     private async Task CheckSetFieldAsync(FieldErrors errors, string key, RuleAction action, ReadableModule module, Guid? automationUserId, CancellationToken cancellationToken)
     {
         if (action.Recipients is not null || action.Responsible is not null || action.UserId is not null || action.RoleId is not null || action.DepartmentId is not null
-            || action.DueInDays is not null || action.Email is not null || action.Title is not null || action.Message is not null || action.ToField is not null)
+            || action.DueInDays is not null || action.Email is not null || action.Title is not null || action.Message is not null || action.ToField is not null
+            || action.WebhookId is not null)
         {
-            errors.Add(key, "A set-field action takes a field and a value (or clear) only: leave out recipients, responsible, userId, roleId, departmentId, dueInDays, email, title, message and toField.");
+            errors.Add(key, "A set-field action takes a field and a value (or clear) only: leave out recipients, responsible, userId, roleId, departmentId, dueInDays, email, title, message, toField and webhookId.");
         }
 
         var settableFields = settable.Of(module.Key);
@@ -542,6 +554,28 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
             {
                 errors.Add(key + ".field", $"The automation user's role may not edit {field.Label} of {module.Title.ToLowerInvariant()}, so the rule could not either.");
             }
+        }
+    }
+
+    /// <summary>A call-webhook action names one existing, enabled endpoint, and nothing else: the payload is the record's, as the webhook feature builds it.</summary>
+    private async Task CheckWebhookAsync(FieldErrors errors, string key, RuleAction action, CancellationToken cancellationToken)
+    {
+        if (action with { Kind = null, WebhookId = null } != new RuleAction(null))
+        {
+            errors.Add(key, "A call-webhook action takes a webhookId only: the payload is the record, as the endpoint's integration user reads it.");
+        }
+
+        if (action.WebhookId is not { } webhookId)
+        {
+            errors.Add(key + ".webhookId", "Choose the webhook endpoint to call (Administration › Webhooks).");
+        }
+        else if (await db.Set<Webhooks.WebhookEndpoint>().AsNoTracking().Where(e => e.Id == webhookId).Select(e => (bool?)e.IsEnabled).FirstOrDefaultAsync(cancellationToken) is not { } enabled)
+        {
+            errors.Add(key + ".webhookId", "There is no webhook endpoint with this ID.");
+        }
+        else if (!enabled)
+        {
+            errors.Add(key + ".webhookId", "This webhook endpoint is disabled: enable it first, or choose another.");
         }
     }
 
