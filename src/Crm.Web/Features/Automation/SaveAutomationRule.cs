@@ -14,7 +14,7 @@ namespace Crm.Web.Features.Automation;
 public sealed record AutomationRuleInput(
     string? Name, string? Module, string? Trigger, string? TriggerField, string? TriggerValue,
     RuleConditions? Conditions, IReadOnlyList<RuleAction>? Actions, bool? Enabled, Guid? AutomationUserId, Guid? OwnerId, int? Version,
-    int? TriggerOffsetDays = null);
+    int? TriggerOffsetDays = null, int? TriggerOffsetHours = null);
 
 /// <summary>
 /// Creates or changes a rule (administrators only). Every part is checked against the module's
@@ -82,6 +82,7 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
         rule.TriggerField = input.Trigger is AutomationTriggers.Updated or AutomationTriggers.DateReached or AutomationTriggers.Event ? Blank(input.TriggerField) : null;
         rule.TriggerValue = input.Trigger == AutomationTriggers.Updated && rule.TriggerField is not null ? Blank(input.TriggerValue) : null;
         rule.TriggerOffsetDays = input.Trigger == AutomationTriggers.DateReached ? input.TriggerOffsetDays ?? 0 : null;
+        rule.TriggerOffsetHours = input.Trigger == AutomationTriggers.DateReached && input.TriggerOffsetHours is not (null or 0) ? input.TriggerOffsetHours : null;
         rule.Conditions = RuleDefinition.Write(input.Conditions ?? RuleConditions.None);
         rule.Actions = RuleDefinition.Write(input.Actions ?? []);
         rule.IsEnabled = input.Enabled ?? false;
@@ -124,6 +125,7 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
     }
 
     public const int MaxOffsetDays = 365;
+    public const int MaxOffsetHours = 23;
 
     /// <summary>A date rule waits for one of the module's date fields (<see cref="DateTriggers"/>), a bounded number of days before or after it.</summary>
     private static void CheckDateTrigger(FieldErrors errors, AutomationRuleInput input, ReadableModule? module)
@@ -141,6 +143,11 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
         if (input.TriggerOffsetDays is { } days && Math.Abs(days) > MaxOffsetDays)
         {
             errors.Add("triggerOffsetDays", $"Count at most {MaxOffsetDays} days before or after the date.");
+        }
+
+        if (input.TriggerOffsetHours is { } hours && Math.Abs(hours) > MaxOffsetHours)
+        {
+            errors.Add("triggerOffsetHours", $"Count from -{MaxOffsetHours} to {MaxOffsetHours} hours, beside the days (-1 day and 20 hours: at 20:00 two days before).");
         }
 
         if (Blank(input.TriggerValue) is not null)
@@ -220,6 +227,11 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
         if (input.TriggerOffsetDays is not null && input.Trigger != AutomationTriggers.DateReached)
         {
             errors.Add("triggerOffsetDays", "Only a rule fired by a date counts days from it.");
+        }
+
+        if (input.TriggerOffsetHours is not null && input.Trigger != AutomationTriggers.DateReached)
+        {
+            errors.Add("triggerOffsetHours", "Only a rule fired by a date counts hours from it.");
         }
 
         if (input.Trigger == AutomationTriggers.DateReached)
