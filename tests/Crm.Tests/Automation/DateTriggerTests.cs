@@ -112,6 +112,33 @@ public sealed class DateTriggerTests
         var (_, page) = await admin.GetPageAsync($"/admin/automation/{rule}");
         Assert.Contains("7 days before Expected close of a record of deals", page.QuerySelector("#rule")!.TextContent, StringComparison.Ordinal);
         Assert.NotNull(page.QuerySelector("#upcoming"));
+
+        // Hours beside days: 4 hours before a deal's expected close is 20:00 the day before, fired once when that hour comes.
+        var evening = await CreateRuleAsync(admin, JsonSerializer.Serialize(new
+        {
+            name = "The evening before", module = "deals", trigger = "date-reached", triggerField = "expectedClose", triggerOffsetHours = -4,
+            enabled = true, automationUserId = await app.AdminIdAsync(),
+            actions = new object[] { new { kind = "notify", recipients = "owner", title = "Closing tomorrow: {{title}}" } },
+        }));
+        var tomorrow = await DealAsync(admin, "Tomorrow", t0.AddDays(1));
+        var eveningRule = await (await admin.Http.GetAsync($"/api/v1/automation/rules/{evening}")).ReadJsonAsync();
+        Assert.Equal((0, -4), (eveningRule.GetProperty("triggerOffsetDays").GetInt32(), eveningRule.GetProperty("triggerOffsetHours").GetInt32()));
+        var next = (await (await admin.Http.GetAsync($"/api/v1/automation/rules/{evening}/upcoming")).ReadJsonAsync())[0];
+        Assert.Equal((tomorrow, $"{t0:yyyy-MM-dd}", "20:00:00"), (next.GetProperty("recordId").GetInt32(), next.GetProperty("dueOn").GetString(), next.GetProperty("dueAt").GetString()));
+        var start = app.Clock.GetUtcNow();
+        app.Clock.Advance(new DateTimeOffset(t0.ToDateTime(new TimeOnly(19, 59)), TimeSpan.Zero) - start);
+        await FireAsync(app);
+        Assert.Empty(await FiredAsync(app, evening));
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await Task.WhenAll(FireAsync(app), FireAsync(app));
+        await FireAsync(app);
+        Assert.Equal([tomorrow], await FiredAsync(app, evening));
+        Assert.Equal(1, await app.InDatabaseAsync(db => db.Set<AutomationRun>().CountAsync(r => r.RuleId == evening)));
+        await SettleAsync(app);
+        admin = await app.SignInAsAdminAsync();
+        var run = Assert.Single((await RunsAsync(admin, evening)).EnumerateArray());
+        Assert.Equal("The rule is due 4 hours before Expected close of this record.", run.GetProperty("steps").GetProperty("trigger").GetString());
+        Assert.Equal(1, await app.InDatabaseAsync(db => db.Notifications.CountAsync(n => n.Title == "Closing tomorrow: Tomorrow")));
     }
 
     [Theory]
@@ -120,6 +147,7 @@ public sealed class DateTriggerTests
     [InlineData("""{"module":"deals","trigger":"date-reached","triggerField":"expectedClose","triggerOffsetDays":1000}""", "triggerOffsetDays", "at most 365 days")]
     [InlineData("""{"module":"deals","trigger":"date-reached","triggerField":"expectedClose","triggerValue":"x"}""", "triggerValue", "leave it empty")]
     [InlineData("""{"module":"deals","trigger":"created","triggerOffsetDays":3}""", "triggerOffsetDays", "Only a rule fired by a date")]
+    [InlineData("""{"module":"deals","trigger":"date-reached","triggerField":"expectedClose","triggerOffsetHours":30}""", "triggerOffsetHours", "Count from -23 to 23 hours")]
     public async Task A_date_rule_that_cannot_work_is_refused_on_its_field_and_nothing_is_saved(string part, string field, string message)
     {
         await using var app = App();

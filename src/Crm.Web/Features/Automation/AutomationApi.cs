@@ -10,15 +10,16 @@ public static class AutomationApi
     {
         var automation = api.MapGroup("/automation").WithTags("Automation").RequireAuthorization(Policies.Administrator);
 
-        automation.MapGet("/fields", () => Results.Ok(ReadableModules.All.Select(m => new
+        automation.MapGet("/fields", (SettableFields settable) => Results.Ok(ReadableModules.All.Select(m => new
             {
                 module = m.Key,
                 fields = RecordFields.Of(m).Select(f => new { name = f.Name, label = f.Label, kind = f.Kind.ToString().ToLowerInvariant(), operators = ConditionOperators.For(f.Kind) }),
+                settable = settable.Of(m.Key).Select(f => new { name = f.Name, label = f.Label, choices = f.Choices }),
                 dates = DateTriggers.Of(m.Key).Select(d => d.Field),
                 events = ModuleEvents.Of(m.Key).Select(e => new { key = e.Key, label = e.Label }),
             })))
             .WithName("ListAutomationFields")
-            .WithSummary("Each module rules can watch, with its fields, their kind and the condition operators each allows, the dates a rule can be timed on and the events it can wait for.");
+            .WithSummary("Each module rules can watch, with its fields, their kind and the condition operators each allows, the fields a set-field action can change (with a choice field's values), the dates a rule can be timed on and the events it can wait for.");
 
         automation.MapGet("/templates", () => Results.Ok(AutomationTemplates.All.Select(t => new { key = t.Key, name = t.Name, description = t.Description, rule = t.Rule })))
             .WithName("ListAutomationTemplates")

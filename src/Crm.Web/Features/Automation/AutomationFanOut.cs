@@ -122,6 +122,13 @@ public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvid
             Chain = AuditNames.Bound(parent is null ? link : $"{parent.Chain} {link}", 1000),
             Steps = RuleDefinition.Write(new RunSteps($"The record was {trigger}.", true, [])),
         };
+        // A cut is logged only for a rule the change would have fired: other rules see nothing, as ever.
+        var cut = parent is not null && (parent.Chain.Split(' ').Contains(link) || run.Depth >= MaxDepth);
+        if (cut && !RuleEvaluation.Fires(rule, ChangeFacts.FromAudit(trigger, changes, new HashSet<string>()), out _))
+        {
+            return null;
+        }
+
         if (parent is not null && parent.Chain.Split(' ').Contains(link))
         {
             run.Error = $"Loop cut: this rule already ran on {rule.Module} {recordId} earlier in the same chain of automatic changes.";

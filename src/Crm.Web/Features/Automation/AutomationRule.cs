@@ -33,6 +33,9 @@ public sealed class AutomationRule
     /// <summary>For a date reached: the days from <see cref="TriggerField"/>'s date to the day the rule fires (negative: before it).</summary>
     public int? TriggerOffsetDays { get; set; }
 
+    /// <summary>For a date reached: hours added to <see cref="TriggerOffsetDays"/> (-4: at 20:00 the day before), counted from the date's start in the organisation's calendar.</summary>
+    public int? TriggerOffsetHours { get; set; }
+
     /// <summary>JSON of <see cref="RuleConditions"/>.</summary>
     public string Conditions { get; set; } = "";
 

@@ -11,13 +11,14 @@ public sealed class AutomationSetup : ICrmFeature
     {
         services.AddSection(new Section(
             "Automation",
-            "Rules that react to record changes and dates: notify people, create tasks, send emails. Try a rule on a record before enabling it.",
+            "Rules that react to record changes and dates: notify people, create tasks, send emails, set fields. Try a rule on a record before enabling it.",
             "/admin/automation",
             560,
             u => u.IsAdministrator) { Area = SectionArea.Administration });
         services.AddHelpTopic(AutomationHelp.Topic);
 
         services.AddOptions<AutomationOptions>().BindConfiguration(AutomationOptions.Section);
+        services.AddSingleton<SettableFields>();
         services.AddScoped<PlanActions>();
         services.AddScoped<EvaluateRule>();
         services.AddScoped<AutomationFanOut>();

@@ -31,13 +31,25 @@ public static class DateTriggers
 
     public static IEnumerable<DateField> Of(string? module) => All.Where(d => d.Module == module);
 
-    /// <summary>A firing in words: "7 days before Expected close", "on Due date", "1 day after Due date".</summary>
-    public static string Describe(DateField field, int offsetDays) => offsetDays switch
+    /// <summary>A firing in words: "7 days before Expected close", "on Due date", "1 day after Due date", "4 hours before Expected close", "1 day and 2 hours after Due date".</summary>
+    public static string Describe(DateField field, int offsetDays, int offsetHours = 0)
     {
-        0 => $"on {field.Label}",
-        < 0 => $"{-offsetDays} day{(offsetDays == -1 ? "" : "s")} before {field.Label}",
-        _ => $"{offsetDays} day{(offsetDays == 1 ? "" : "s")} after {field.Label}",
-    };
+        var hours = Hours(offsetDays, offsetHours);
+        if (hours == 0)
+        {
+            return $"on {field.Label}";
+        }
+
+        var (days, rest) = (Math.Abs(hours) / 24, Math.Abs(hours) % 24);
+        var span = string.Join(" and ", new[] { days == 0 ? null : $"{days} day{(days == 1 ? "" : "s")}", rest == 0 ? null : $"{rest} hour{(rest == 1 ? "" : "s")}" }.OfType<string>());
+        return $"{span} {(hours < 0 ? "before" : "after")} {field.Label}";
+    }
+
+    /// <summary>A rule's whole offset in hours: its days and its hours.</summary>
+    public static long Hours(int offsetDays, int offsetHours) => (offsetDays * 24L) + offsetHours;
+
+    /// <summary>Whole days of an offset in hours, rounded down: -4 hours fall on the day before (at 20:00).</summary>
+    public static int FloorDays(long hours) => (int)Math.Floor(hours / 24.0);
 
     private static DateField Of<T>(ModuleDefinition module, string field, string label, string dateColumn, string labelColumn)
         where T : OwnedRecord =>

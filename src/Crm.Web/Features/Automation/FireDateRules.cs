@@ -41,10 +41,12 @@ public sealed class FireDateRules(CrmDb db, AutomationFanOut fanOut, Organisatio
         }
 
         var (first, today) = await DueDaysAsync(rule, calendar, options.CurrentValue, cancellationToken);
-        var offset = rule.TriggerOffsetDays ?? 0;
+        var hours = DateTriggers.Hours(rule.TriggerOffsetDays ?? 0, rule.TriggerOffsetHours ?? 0);
+        var (from, to) = await DueDatesAsync(hours, first, today, calendar, clock, cancellationToken);
+        var offset = DateTriggers.FloorDays(hours);
         while (rule.IsEnabled)
         {
-            var due = await field.Unfired(db, rule.Id, Shift(first, -offset), Shift(today, -offset)).Take(Batch).ToListAsync(cancellationToken);
+            var due = await field.Unfired(db, rule.Id, from, to).Take(Batch).ToListAsync(cancellationToken);
             foreach (var record in due)
             {
                 if (!await FireAsync(rule, record, offset, cancellationToken))
@@ -72,6 +74,26 @@ public sealed class FireDateRules(CrmDb db, AutomationFanOut fanOut, Organisatio
         var saved = await calendar.DayOfAsync(new DateTimeOffset(DateTime.SpecifyKind(rule.ModifiedAt, DateTimeKind.Utc)), cancellationToken);
         var catchUp = today.AddDays(-Math.Max(0, options.DateCatchUpDays));
         return (saved > catchUp ? saved : catchUp, today);
+    }
+
+    /// <summary>
+    /// The dates whose occurrence is due now: the date's start in the organisation's calendar plus the
+    /// rule's offset (<paramref name="hours"/>) falls from the first due day's start up to now. In
+    /// whole days that is the first due day and today shifted back; with hours, the last date is the
+    /// organisation's day at now minus the offset, and the first is rounded the same way.
+    /// </summary>
+    public static async Task<(DateOnly From, DateOnly To)> DueDatesAsync(
+        long hours, DateOnly first, DateOnly today, OrganisationCalendar calendar, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var days = DateTriggers.FloorDays(hours);
+        var from = Shift(first, -days);
+        if (hours % 24 == 0)
+        {
+            return (from, Shift(today, -days));
+        }
+
+        var to = await calendar.DayOfAsync(clock.GetUtcNow() - TimeSpan.FromHours(hours), cancellationToken);
+        return (from, to);
     }
 
     private async Task<bool> FireAsync(AutomationRule rule, DueRecord record, int offset, CancellationToken cancellationToken)

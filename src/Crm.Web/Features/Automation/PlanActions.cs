@@ -13,10 +13,10 @@ namespace Crm.Web.Features.Automation;
 /// </summary>
 public sealed record PlannedAction(
     int Position, string Kind, string Summary, IReadOnlyList<Guid> People, string Title, string Message, DateOnly? Due,
-    string Module, int RecordId, string? Problem, bool Email = false, string? To = null);
+    string Module, int RecordId, string? Problem, bool Email = false, string? To = null, string? Field = null, string? Value = null, Guid? WebhookId = null);
 
 /// <summary>Turns a matching rule's actions into <see cref="PlannedAction"/>s for one record (used by the engine and by the try).</summary>
-public sealed class PlanActions(CrmDb db, OrganisationCalendar calendar)
+public sealed class PlanActions(CrmDb db, OrganisationCalendar calendar, SettableFields settable)
 {
     public async Task<IReadOnlyList<PlannedAction>> RunAsync(AutomationRule rule, RecordValues record, CancellationToken cancellationToken)
     {
@@ -36,6 +36,22 @@ public sealed class PlanActions(CrmDb db, OrganisationCalendar calendar)
         string Value(string field) => record[field] ?? "";
         var title = RuleDefinition.Render(action.Title, Value).Trim();
         var message = RuleDefinition.Render(action.Message, Value).Trim();
+        if (action.Kind == ActionKinds.SetField)
+        {
+            // A fixed value (no template): what the rule says is what the save gets, checked by it.
+            var value = action.Clear == true ? null : action.Value;
+            var field = action.Field ?? "";
+            return new PlannedAction(position, ActionKinds.SetField, SettableFields.Describe(field, value, module, record.Id), [], "", "", null, module, record.Id,
+                settable.Find(module, field) is null ? $"{field} is not a field rules can set on {module}." : null, Field: field, Value: value);
+        }
+
+        if (action.Kind == ActionKinds.CallWebhook)
+        {
+            var endpoint = await db.Set<Webhooks.WebhookEndpoint>().AsNoTracking().Where(e => e.Id == action.WebhookId).Select(e => e.Name).FirstOrDefaultAsync(cancellationToken);
+            return new PlannedAction(position, ActionKinds.CallWebhook, $"Send {module} {record.Id} to the webhook endpoint \"{endpoint ?? "(deleted)"}\".", [], "", "", null, module, record.Id,
+                endpoint is null ? "The webhook endpoint no longer exists." : null, WebhookId: action.WebhookId);
+        }
+
         if (action.Kind == ActionKinds.SendEmail)
         {
             // The address as the automation user reads it: a field hidden from them is empty, and nothing is sent.

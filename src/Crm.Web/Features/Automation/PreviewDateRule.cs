@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 
 namespace Crm.Web.Features.Automation;
 
-/// <summary>A coming firing of a date rule: the record, its date, and the day the rule is due on it (today or earlier: at the next pass).</summary>
-public sealed record DateFiring(int RecordId, string Label, DateOnly Date, DateOnly DueOn);
+/// <summary>A coming firing of a date rule: the record, its date, and the day and time (the organisation's) the rule is due on it (earlier: at the next pass).</summary>
+public sealed record DateFiring(int RecordId, string Label, DateOnly Date, DateOnly DueOn, TimeOnly DueAt);
 
 /// <summary>
 /// "Preview" of a date rule (administrators only): its next firings, with the records' dates as
@@ -37,9 +37,11 @@ public sealed class PreviewDateRule(CrmDb db, OrganisationCalendar calendar, IOp
             return Result<IReadOnlyList<DateFiring>>.Invalid("trigger", "Only a rule fired by a date has firings to preview.");
         }
 
-        var offset = rule.TriggerOffsetDays ?? 0;
+        var hours = DateTriggers.Hours(rule.TriggerOffsetDays ?? 0, rule.TriggerOffsetHours ?? 0);
+        var offset = DateTriggers.FloorDays(hours);
+        var at = new TimeOnly((int)(hours - (offset * 24L)), 0);
         var (first, _) = await FireDateRules.DueDaysAsync(rule, calendar, options.CurrentValue, cancellationToken);
         var next = await field.Unfired(db, rule.Id, FireDateRules.Shift(first, -offset), DateOnly.MaxValue).Take(Shown).ToListAsync(cancellationToken);
-        return Result<IReadOnlyList<DateFiring>>.Ok([.. next.Select(r => new DateFiring(r.Id, r.Label, r.Date, FireDateRules.Shift(r.Date, offset)))]);
+        return Result<IReadOnlyList<DateFiring>>.Ok([.. next.Select(r => new DateFiring(r.Id, r.Label, r.Date, FireDateRules.Shift(r.Date, offset), at))]);
     }
 }

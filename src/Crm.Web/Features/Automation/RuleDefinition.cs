@@ -26,11 +26,14 @@ public sealed record RuleConditions(string? Match, IReadOnlyList<ConditionGroup>
 /// email, through the outbox. <c>send-email</c>: an email with <see cref="Title"/> as its subject and
 /// <see cref="Message"/> as its text to the address in the record's field <see cref="ToField"/>
 /// (a lead's or contact's email), through the outbox, unless that address unsubscribed.
+/// <c>set-field</c>: the record's <see cref="Field"/> becomes <see cref="Value"/>, or is emptied when
+/// <see cref="Clear"/>, through the module's own save (<see cref="SettableFields"/>). <c>call-webhook</c>:
+/// the record's payload goes to the webhook endpoint <see cref="WebhookId"/>, through its delivery queue.
 /// </summary>
 public sealed record RuleAction(
     string? Kind, string? Recipients = null, Guid? UserId = null, int? RoleId = null, int? DepartmentId = null,
     string? Title = null, string? Message = null, int? DueInDays = null, string? Responsible = null, bool? Email = null,
-    string? ToField = null);
+    string? ToField = null, string? Field = null, string? Value = null, bool? Clear = null, Guid? WebhookId = null);
 
 public static class Matches
 {
@@ -43,8 +46,10 @@ public static class ActionKinds
     public const string Notify = "notify";
     public const string CreateTask = "create-task";
     public const string SendEmail = "send-email";
+    public const string SetField = "set-field";
+    public const string CallWebhook = "call-webhook";
 
-    public static readonly IReadOnlyList<string> All = [Notify, CreateTask, SendEmail];
+    public static readonly IReadOnlyList<string> All = [Notify, CreateTask, SendEmail, SetField, CallWebhook];
 }
 
 /// <summary>Who an action is for.</summary>

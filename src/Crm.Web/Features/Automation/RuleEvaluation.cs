@@ -117,7 +117,7 @@ public static class RuleEvaluation
         if (rule.Trigger == AutomationTriggers.DateReached)
         {
             why = DateTriggers.Find(rule.Module, rule.TriggerField) is { } date
-                ? $"The rule is due {DateTriggers.Describe(date, rule.TriggerOffsetDays ?? 0)} of this record."
+                ? $"The rule is due {DateTriggers.Describe(date, rule.TriggerOffsetDays ?? 0, rule.TriggerOffsetHours ?? 0)} of this record."
                 : $"The rule waits for {rule.TriggerField}, which is not a date rules can be timed on.";
             return true;
         }

@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Crm.Web.Data;
 using Crm.Web.Features.Audit;
 using Crm.Web.Features.Email;
 using Crm.Web.Features.Mailings;
 using Crm.Web.Features.Notifications;
 using Crm.Web.Features.Tasks;
+using Crm.Web.Features.Webhooks;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +21,9 @@ namespace Crm.Web.Features.Automation;
 /// rule and the user, and carries the run so a chain of rules can be followed and cut. A failure
 /// leaves nothing half done: it is recorded on the row and retried later, like a webhook delivery.
 /// </summary>
-public sealed class RunAutomationAction(CrmDb db, AuditContext audit, SaveTask saveTask, EmailOutbox outbox, PublicUrls urls, TimeProvider clock)
+public sealed class RunAutomationAction(
+    CrmDb db, AuditContext audit, SaveTask saveTask, EmailOutbox outbox, PublicUrls urls, SettableFields settable, WebhookFanOut webhooks,
+    IServiceProvider services, TimeProvider clock)
 {
     /// <summary>Waits before the 2nd … 7th attempt; after the 7th the action has failed for good.</summary>
     public static readonly IReadOnlyList<TimeSpan> Backoff =
@@ -107,6 +111,25 @@ public sealed class RunAutomationAction(CrmDb db, AuditContext audit, SaveTask s
                 : (null, string.Join(" ", new[] { saved.Message }.Concat(saved.Errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"))).OfType<string>()));
         }
 
+        if (plan.Kind == ActionKinds.SetField)
+        {
+            return await SetFieldAsync(actor, plan, cancellationToken);
+        }
+
+        if (plan.Kind == ActionKinds.CallWebhook)
+        {
+            // Queued in this transaction: the webhook worker sends, signs and retries it like any delivery.
+            var refused = await webhooks.QueueForRuleAsync(plan.WebhookId ?? Guid.Empty, plan.Module, plan.RecordId,
+                new JsonObject { ["id"] = rule.Id.ToString(), ["name"] = rule.Name }, cancellationToken);
+            if (refused is not null)
+            {
+                return (null, refused);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            return ($"Queued a webhook delivery of {plan.Module} {plan.RecordId}.", null);
+        }
+
         if (plan.Kind == ActionKinds.SendEmail)
         {
             var to = plan.To!;
@@ -147,5 +170,40 @@ public sealed class RunAutomationAction(CrmDb db, AuditContext audit, SaveTask s
 
         await db.SaveChangesAsync(cancellationToken);
         return ($"Notified {plan.People.Count} {(plan.People.Count == 1 ? "person" : "people")}.", null);
+    }
+
+    /// <summary>
+    /// Sets one field of the record through the module's own save, as the automation user, from the
+    /// version it reads now (a fixed value does not depend on what changed in between). A value the
+    /// record already has changes nothing, so a rule does not write a record, nor fire others, for nothing.
+    /// </summary>
+    private async Task<(string? Outcome, string? Refusal)> SetFieldAsync(Actor actor, PlannedAction plan, CancellationToken cancellationToken)
+    {
+        var noun = $"{plan.Module} {plan.RecordId}";
+        if (settable.SaveOf(plan.Module) is not { } save || settable.Find(plan.Module, plan.Field) is not { } field)
+        {
+            return (null, $"{plan.Field} is not a field rules can set on {plan.Module}.");
+        }
+
+        var (value, problem) = SettableFields.Parse(field, plan.Value);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+
+        if (await save.ReadAsync(services, actor, plan.RecordId, cancellationToken) is not { } current)
+        {
+            return (null, $"The automation user may not see {noun}, or it no longer exists.");
+        }
+
+        if (JsonNode.DeepEquals(current[field.Name], value))
+        {
+            return ($"{field.Name} of {noun} already is {(value is null ? "empty" : $"\"{plan.Value}\"")}: nothing to change.", null);
+        }
+
+        var saved = await save.SaveAsync(services, actor, plan.RecordId, new JsonObject { [field.Name] = value, ["version"] = current["version"]?.DeepClone() }, cancellationToken);
+        return saved.IsOk
+            ? (SettableFields.Describe(field.Name, plan.Value, plan.Module, plan.RecordId), null)
+            : (null, string.Join(" ", new[] { saved.Message }.Concat(saved.Errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"))).OfType<string>()));
     }
 }

@@ -4,6 +4,7 @@ using Crm.Web.Features.Email;
 using Crm.Web.Features.Tasks;
 using Crm.Web.Records;
 using Crm.Web.Security;
+using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +14,7 @@ namespace Crm.Web.Features.Automation;
 public sealed record AutomationRuleInput(
     string? Name, string? Module, string? Trigger, string? TriggerField, string? TriggerValue,
     RuleConditions? Conditions, IReadOnlyList<RuleAction>? Actions, bool? Enabled, Guid? AutomationUserId, Guid? OwnerId, int? Version,
-    int? TriggerOffsetDays = null);
+    int? TriggerOffsetDays = null, int? TriggerOffsetHours = null);
 
 /// <summary>
 /// Creates or changes a rule (administrators only). Every part is checked against the module's
@@ -21,7 +22,7 @@ public sealed record AutomationRuleInput(
 /// <c>conditions.groups[0].conditions[1].operator</c>) with nothing saved. A change needs the
 /// version read and bumps it; the audit trail records the old and new definition.
 /// </summary>
-public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
+public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, RecordAccess access, TimeProvider clock)
 {
     public const int MaxGroups = 10;
     public const int MaxConditions = 20;
@@ -53,6 +54,11 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
         }
 
         var errors = await CheckAsync(input, cancellationToken);
+        if (!errors.Any)
+        {
+            await CheckLoopsAsync(errors, id, input, cancellationToken);
+        }
+
         if (errors.Any)
         {
             return Result<Guid>.Invalid(errors);
@@ -76,6 +82,7 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
         rule.TriggerField = input.Trigger is AutomationTriggers.Updated or AutomationTriggers.DateReached or AutomationTriggers.Event ? Blank(input.TriggerField) : null;
         rule.TriggerValue = input.Trigger == AutomationTriggers.Updated && rule.TriggerField is not null ? Blank(input.TriggerValue) : null;
         rule.TriggerOffsetDays = input.Trigger == AutomationTriggers.DateReached ? input.TriggerOffsetDays ?? 0 : null;
+        rule.TriggerOffsetHours = input.Trigger == AutomationTriggers.DateReached && input.TriggerOffsetHours is not (null or 0) ? input.TriggerOffsetHours : null;
         rule.Conditions = RuleDefinition.Write(input.Conditions ?? RuleConditions.None);
         rule.Actions = RuleDefinition.Write(input.Actions ?? []);
         rule.IsEnabled = input.Enabled ?? false;
@@ -118,6 +125,7 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
     }
 
     public const int MaxOffsetDays = 365;
+    public const int MaxOffsetHours = 23;
 
     /// <summary>A date rule waits for one of the module's date fields (<see cref="DateTriggers"/>), a bounded number of days before or after it.</summary>
     private static void CheckDateTrigger(FieldErrors errors, AutomationRuleInput input, ReadableModule? module)
@@ -135,6 +143,11 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
         if (input.TriggerOffsetDays is { } days && Math.Abs(days) > MaxOffsetDays)
         {
             errors.Add("triggerOffsetDays", $"Count at most {MaxOffsetDays} days before or after the date.");
+        }
+
+        if (input.TriggerOffsetHours is { } hours && Math.Abs(hours) > MaxOffsetHours)
+        {
+            errors.Add("triggerOffsetHours", $"Count from -{MaxOffsetHours} to {MaxOffsetHours} hours, beside the days (-1 day and 20 hours: at 20:00 two days before).");
         }
 
         if (Blank(input.TriggerValue) is not null)
@@ -162,6 +175,37 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
         }
     }
 
+    /// <summary>
+    /// Refuses a rule whose set-field actions would fire rules that end up firing it again on the
+    /// same record (itself included): the chain would only stop at the loop cut, having changed the
+    /// record back and forth. Every other rule counts, enabled or not, so enabling one later cannot close a loop.
+    /// </summary>
+    private async Task CheckLoopsAsync(FieldErrors errors, Guid? id, AutomationRuleInput input, CancellationToken cancellationToken)
+    {
+        var actions = input.Actions ?? [];
+        if (!actions.Any(a => a.Kind == ActionKinds.SetField))
+        {
+            return;
+        }
+
+        var candidate = new AutomationRule
+        {
+            Id = id ?? Guid.Empty,
+            Name = input.Name!.Trim(),
+            Module = input.Module!,
+            Trigger = input.Trigger!,
+            TriggerField = Blank(input.TriggerField),
+            TriggerValue = input.Trigger == AutomationTriggers.Updated ? Blank(input.TriggerValue) : null,
+            Actions = RuleDefinition.Write(actions),
+        };
+        var others = await db.Set<AutomationRule>().AsNoTracking().Where(r => r.Module == candidate.Module).ToListAsync(cancellationToken);
+        if (RuleLoops.Find(candidate, others) is { } loop)
+        {
+            errors.Add($"actions[{loop[0].Action}].field",
+                $"These rules would fire each other in a loop on {candidate.Module}: {RuleLoops.Describe(loop)}. Change a trigger or an action to break the loop.");
+        }
+    }
+
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private async Task<FieldErrors> CheckAsync(AutomationRuleInput input, CancellationToken cancellationToken)
@@ -183,6 +227,11 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
         if (input.TriggerOffsetDays is not null && input.Trigger != AutomationTriggers.DateReached)
         {
             errors.Add("triggerOffsetDays", "Only a rule fired by a date counts days from it.");
+        }
+
+        if (input.TriggerOffsetHours is not null && input.Trigger != AutomationTriggers.DateReached)
+        {
+            errors.Add("triggerOffsetHours", "Only a rule fired by a date counts hours from it.");
         }
 
         if (input.Trigger == AutomationTriggers.DateReached)
@@ -214,7 +263,7 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
         if (module is not null)
         {
             CheckConditions(errors, input.Conditions, module, fields);
-            await CheckActionsAsync(errors, input.Actions, module, fields, cancellationToken);
+            await CheckActionsAsync(errors, input, module, fields, cancellationToken);
         }
 
         if (input.AutomationUserId is not { } userId)
@@ -363,9 +412,9 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
         }
     }
 
-    private async Task CheckActionsAsync(FieldErrors errors, IReadOnlyList<RuleAction>? actions, ReadableModule module, IReadOnlyList<RecordField> fields, CancellationToken cancellationToken)
+    private async Task CheckActionsAsync(FieldErrors errors, AutomationRuleInput input, ReadableModule module, IReadOnlyList<RecordField> fields, CancellationToken cancellationToken)
     {
-        actions ??= [];
+        var actions = input.Actions ?? [];
         if (actions.Count is 0 or > MaxActions)
         {
             errors.Add("actions", $"A rule has 1 to {MaxActions} actions.");
@@ -376,10 +425,32 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
         {
             var key = $"actions[{i}]";
             var action = actions[i];
-            if (action.Kind is not (ActionKinds.Notify or ActionKinds.CreateTask or ActionKinds.SendEmail))
+            if (action.Kind is null || !ActionKinds.All.Contains(action.Kind))
             {
                 errors.Add(key + ".kind", $"Choose an action: {string.Join(", ", ActionKinds.All)}.");
                 continue;
+            }
+
+            if (action.Kind == ActionKinds.SetField)
+            {
+                await CheckSetFieldAsync(errors, key, action, module, input.AutomationUserId, cancellationToken);
+                continue;
+            }
+
+            if (action.Kind == ActionKinds.CallWebhook)
+            {
+                await CheckWebhookAsync(errors, key, action, cancellationToken);
+                continue;
+            }
+
+            if (action.WebhookId is not null)
+            {
+                errors.Add(key + ".webhookId", "Only a call-webhook action names a webhook endpoint.");
+            }
+
+            if (action.Field is not null || action.Value is not null || action.Clear is not null)
+            {
+                errors.Add(key, "Only a set-field action names a field, a value or clear.");
             }
 
             if (action.Kind == ActionKinds.SendEmail)
@@ -424,6 +495,99 @@ public sealed class SaveAutomationRule(CrmDb db, TimeProvider clock)
             {
                 errors.Add(key + ".dueInDays", $"Due in 0 to {MaxDays} days.");
             }
+        }
+    }
+
+    /// <summary>
+    /// A set-field action names one field the rules can set, and either a value of the field's kind
+    /// (a choice field's value among its choices) or <c>clear</c>; the automation user must be allowed
+    /// to edit the module and that field, since the rule changes nothing its user could not by hand.
+    /// </summary>
+    private async Task CheckSetFieldAsync(FieldErrors errors, string key, RuleAction action, ReadableModule module, Guid? automationUserId, CancellationToken cancellationToken)
+    {
+        if (action.Recipients is not null || action.Responsible is not null || action.UserId is not null || action.RoleId is not null || action.DepartmentId is not null
+            || action.DueInDays is not null || action.Email is not null || action.Title is not null || action.Message is not null || action.ToField is not null
+            || action.WebhookId is not null)
+        {
+            errors.Add(key, "A set-field action takes a field and a value (or clear) only: leave out recipients, responsible, userId, roleId, departmentId, dueInDays, email, title, message, toField and webhookId.");
+        }
+
+        var settableFields = settable.Of(module.Key);
+        if (string.IsNullOrWhiteSpace(action.Field))
+        {
+            errors.Add(key + ".field", settableFields.Count == 0
+                ? $"Rules cannot set fields of {module.Title.ToLowerInvariant()}."
+                : $"Name the field to set: {string.Join(", ", settableFields.Select(f => f.Name))}.");
+            return;
+        }
+
+        if (settable.Find(module.Key, action.Field) is not { } field)
+        {
+            var known = RecordFields.Find(module, action.Field) is not null;
+            errors.Add(key + ".field", settableFields.Count == 0 ? $"Rules cannot set fields of {module.Title.ToLowerInvariant()}."
+                : known ? $"{Shown(action.Field)} is not settable by a rule; fields rules can set on {module.Title.ToLowerInvariant()}: {string.Join(", ", settableFields.Select(f => f.Name))}."
+                : $"\"{Shown(action.Field)}\" is not a field of {module.Title.ToLowerInvariant()}; fields rules can set: {string.Join(", ", settableFields.Select(f => f.Name))}.");
+            return;
+        }
+
+        if (action.Clear == true)
+        {
+            if (action.Value is not null)
+            {
+                errors.Add(key + ".value", "Give a value or clear, not both.");
+            }
+        }
+        else if (string.IsNullOrWhiteSpace(action.Value))
+        {
+            errors.Add(key + ".value", $"Give the value {field.Label} is set to, or \"clear\": true to empty it.");
+        }
+        else if (action.Value.Length > AutomationRule.ValueMaxLength)
+        {
+            errors.Add(key + ".value", $"Value must be at most {AutomationRule.ValueMaxLength} characters.");
+        }
+        else if (SettableFields.Parse(field, action.Value).Problem is { } problem)
+        {
+            errors.Add(key + ".value", problem);
+        }
+        else
+        {
+            errors.PlainText(key + ".value", "Value", action.Value);
+        }
+
+        if (automationUserId is { } userId
+            && await db.Users.AsNoTracking().Where(u => u.Id == userId && u.IsActive).Select(u => new { u.Id, u.FullName, u.IsAdministrator }).FirstOrDefaultAsync(cancellationToken) is { } user)
+        {
+            var actor = new Actor(ActorKind.Automation, user.Id, user.IsAdministrator, user.FullName);
+            if (!(await access.DecideAsync(actor, module.Key, PermissionAction.Edit, null, cancellationToken)).Allowed)
+            {
+                errors.Add(key + ".field", $"The automation user may not edit {module.Title.ToLowerInvariant()}, so the rule could not either: give their role the edit right, or choose another automation user.");
+            }
+            else if (!(await access.FieldsAsync(actor, module.Key, cancellationToken)).CanEdit(field.Name))
+            {
+                errors.Add(key + ".field", $"The automation user's role may not edit {field.Label} of {module.Title.ToLowerInvariant()}, so the rule could not either.");
+            }
+        }
+    }
+
+    /// <summary>A call-webhook action names one existing, enabled endpoint, and nothing else: the payload is the record's, as the webhook feature builds it.</summary>
+    private async Task CheckWebhookAsync(FieldErrors errors, string key, RuleAction action, CancellationToken cancellationToken)
+    {
+        if (action with { Kind = null, WebhookId = null } != new RuleAction(null))
+        {
+            errors.Add(key, "A call-webhook action takes a webhookId only: the payload is the record, as the endpoint's integration user reads it.");
+        }
+
+        if (action.WebhookId is not { } webhookId)
+        {
+            errors.Add(key + ".webhookId", "Choose the webhook endpoint to call (Administration › Webhooks).");
+        }
+        else if (await db.Set<Webhooks.WebhookEndpoint>().AsNoTracking().Where(e => e.Id == webhookId).Select(e => (bool?)e.IsEnabled).FirstOrDefaultAsync(cancellationToken) is not { } enabled)
+        {
+            errors.Add(key + ".webhookId", "There is no webhook endpoint with this ID.");
+        }
+        else if (!enabled)
+        {
+            errors.Add(key + ".webhookId", "This webhook endpoint is disabled: enable it first, or choose another.");
         }
     }
 

@@ -22,6 +22,9 @@ public static class WebhookCatalog
     public const string Reviewed = "reviewed";
     public const string TestEvent = "webhook.test";
 
+    /// <summary>Sent by an automation rule's "call-webhook" action (<c>leads.automation</c>), not subscribed to: the rule names the endpoint.</summary>
+    public const string Automation = "automation";
+
     /// <summary>Events every module has.</summary>
     public static readonly IReadOnlyList<string> CommonEvents = [Created, Updated, Deleted];
 

@@ -83,6 +83,52 @@ public sealed class WebhookFanOut(CrmDb db, IServiceProvider services, RecordAcc
         return true;
     }
 
+    /// <summary>
+    /// Queues one delivery of record <paramref name="id"/> of <paramref name="moduleKey"/> to the endpoint,
+    /// as its integration user reads it (the payload of a change, without changes, plus <paramref name="rule"/>):
+    /// what an automation rule's "call-webhook" action sends. The caller saves; the worker sends, signs
+    /// and retries it like every delivery. Returns why nothing was queued, or null.
+    /// </summary>
+    public async Task<string?> QueueForRuleAsync(Guid endpointId, string moduleKey, int id, JsonObject rule, CancellationToken cancellationToken)
+    {
+        var endpoint = await db.Set<WebhookEndpoint>().AsNoTracking().FirstOrDefaultAsync(e => e.Id == endpointId, cancellationToken);
+        if (endpoint is null)
+        {
+            return "The webhook endpoint no longer exists.";
+        }
+
+        if (!endpoint.IsEnabled)
+        {
+            return $"The webhook endpoint \"{endpoint.Name}\" is disabled.";
+        }
+
+        if (WebhookCatalog.Find(moduleKey) is not { } module)
+        {
+            return $"Webhooks do not report on {moduleKey}.";
+        }
+
+        var actors = await ActorsAsync([endpoint], cancellationToken);
+        if (!actors.TryGetValue(endpoint.UserId, out var actor) || await RecordAsync(actor, module, id, null, cancellationToken) is not JsonObject data)
+        {
+            return $"The integration user of \"{endpoint.Name}\" may not see {moduleKey} {id}: nothing was sent.";
+        }
+
+        data["rule"] = rule;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var type = $"{module.Key}.{WebhookCatalog.Automation}";
+        db.Set<WebhookDelivery>().Add(new WebhookDelivery
+        {
+            Id = Guid.CreateVersion7(),
+            EndpointId = endpoint.Id,
+            EventType = type,
+            Body = Payload(type, now, data),
+            CreatedAt = now,
+            Status = WebhookDeliveryStatus.Pending,
+            NextAttemptAt = now,
+        });
+        return null;
+    }
+
     /// <summary>The JSON every receiver gets: the Standard Webhooks shape.</summary>
     public static string Payload(string type, DateTime at, JsonNode data) => new JsonObject
     {

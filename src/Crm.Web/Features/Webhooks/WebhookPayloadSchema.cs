@@ -12,7 +12,7 @@ public static class WebhookPayloadSchema
     public static JsonObject Build()
     {
         var types = new JsonArray(WebhookCatalog.Modules
-            .SelectMany(m => WebhookCatalog.CommonEvents.Concat(m.ModuleEvents).Select(e => (JsonNode)$"{m.Key}.{e}"))
+            .SelectMany(m => WebhookCatalog.CommonEvents.Concat(m.ModuleEvents).Append(WebhookCatalog.Automation).Select(e => (JsonNode)$"{m.Key}.{e}"))
             .Append(WebhookCatalog.TestEvent).ToArray());
         var modules = new JsonArray(WebhookCatalog.Modules.Select(m => (JsonNode)m.Key).ToArray());
         return new JsonObject
@@ -24,7 +24,7 @@ public static class WebhookPayloadSchema
             ["required"] = new JsonArray("type", "timestamp", "data"),
             ["properties"] = new JsonObject
             {
-                ["type"] = new JsonObject { ["enum"] = types, ["description"] = "{module}.{event}, or webhook.test." },
+                ["type"] = new JsonObject { ["enum"] = types, ["description"] = "{module}.{event}, {module}.automation (sent by an automation rule), or webhook.test." },
                 ["timestamp"] = new JsonObject { ["type"] = "string", ["format"] = "date-time", ["description"] = "When the change was made (UTC)." },
                 ["data"] = new JsonObject
                 {
@@ -39,6 +39,12 @@ public static class WebhookPayloadSchema
                                 ["module"] = new JsonObject { ["enum"] = modules.DeepClone() },
                                 ["id"] = new JsonObject { ["type"] = "integer" },
                                 ["record"] = new JsonObject { ["type"] = "object", ["description"] = "Fields hidden from the integration user are absent." },
+                                ["rule"] = new JsonObject
+                                {
+                                    ["type"] = "object",
+                                    ["description"] = "{module}.automation only: the automation rule that called the endpoint.",
+                                    ["properties"] = new JsonObject { ["id"] = new JsonObject { ["type"] = "string", ["format"] = "uuid" }, ["name"] = new JsonObject { ["type"] = "string" } },
+                                },
                                 ["changes"] = new JsonObject
                                 {
                                     ["type"] = "object",
