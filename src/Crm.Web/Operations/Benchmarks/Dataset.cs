@@ -237,6 +237,21 @@ public static class DatasetCommand
             return true;
         }
 
+        if (args[0] == "time-custom-field-filter")
+        {
+            var rounds = args.Length == 3 && args[1] == "--rounds" && int.TryParse(args[2], NumberStyles.None, CultureInfo.InvariantCulture, out var r) && r is > 0 and <= 1000 ? r
+                : args.Length == 1 ? 50 : -1;
+            if (rounds < 0)
+            {
+                await Console.Error.WriteLineAsync($"Usage: dataset time-custom-field-filter [--rounds 50]\n\n{CommandLine.Usage}");
+                Environment.ExitCode = 2;
+                return true;
+            }
+
+            Environment.ExitCode = await CustomFieldFilterTiming.RunAsync(app.Services, rounds, Console.Out);
+            return true;
+        }
+
         if (args[0] == "time-import")
         {
             var rows = 100_000;
