@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.CustomFields;
 using Crm.Web.Features.Roles;
@@ -17,24 +16,6 @@ namespace Crm.Tests.CustomFields;
 public sealed class CustomFieldFilterTests(CustomFieldsApp app) : IClassFixture<CustomFieldsApp>
 {
     private Task<int> RecordAsync(string module, string name, Guid owner) => app.RecordAsync(module, name, owner);
-
-    private static async Task<int> FieldAsync(PageClient admin, string module, string key, string type, bool adminOnly = false)
-    {
-        var body = JsonSerializer.Serialize(new Dictionary<string, object?>
-        {
-            ["module"] = module, ["key"] = key, ["label"] = "Field " + key, ["type"] = type, ["adminOnly"] = adminOnly,
-            ["choices"] = CustomFieldTypes.HasChoices(type) ? CustomFieldTable.Industries.Select(c => new { value = c.Value, retired = c.Retired }) : null,
-        });
-        var response = await admin.PostJsonAsync("/api/v1/custom-fields", body);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.ReadJsonAsync()).GetProperty("id").GetInt32();
-    }
-
-    private Task<int> HoldAsync(string module, int fieldId, int recordId, string text, double? number = null) => app.InDatabaseAsync(db =>
-    {
-        db.Set<CustomFieldValue>().Add(new CustomFieldValue { Module = module, FieldId = fieldId, RecordId = recordId, TextValue = text, NumberValue = number });
-        return db.SaveChangesAsync();
-    });
 
     private static async Task<List<int>> ApiIdsAsync(PageClient client, string address)
     {
@@ -58,11 +39,11 @@ public sealed class CustomFieldFilterTests(CustomFieldsApp app) : IClassFixture<
     {
         var admin = await app.SignInAsAdminAsync();
         var owner = await app.AdminIdAsync();
-        var field = await FieldAsync(admin, module, "industryFilter", CustomFieldTypes.Select);
+        var field = await CustomFieldsApp.FieldAsync(admin, module, "industryFilter", CustomFieldTypes.Select);
         var retail = await RecordAsync(module, $"Retail {module} one", owner);
         var banking = await RecordAsync(module, $"Banking {module} two", owner);
-        await HoldAsync(module, field, retail, "Retail");
-        await HoldAsync(module, field, banking, "Banking");
+        await app.HoldAsync(module, field, retail, "Retail");
+        await app.HoldAsync(module, field, banking, "Banking");
 
         // The page: only the matching record; the filter's select keeps the choice; the export link keeps the filter.
         var (_, page) = await admin.GetPageAsync($"/{module}?cf.industryFilter=retail");
@@ -98,17 +79,17 @@ public sealed class CustomFieldFilterTests(CustomFieldsApp app) : IClassFixture<
         var role = await CompanyKit.RoleAsync(app, "CF filter sales", null, AssignRecordsTo.AnyUser, ObjectKit.Everything(Scope.Own));
         var user = await CompanyKit.UserAsync(app, "cf-filter-sales@example.com", role);
         var sales = await app.SignInAsync(user.Email!, CompanyKit.Password);
-        var industry = await FieldAsync(admin, "leads", "sector", CustomFieldTypes.Select);
-        var margin = await FieldAsync(admin, "leads", "margin", CustomFieldTypes.Number, adminOnly: true);
-        var size = await FieldAsync(admin, "leads", "headcount", CustomFieldTypes.Number);
-        var vip = await FieldAsync(admin, "leads", "vip", CustomFieldTypes.Checkbox);
+        var industry = await CustomFieldsApp.FieldAsync(admin, "leads", "sector", CustomFieldTypes.Select);
+        var margin = await CustomFieldsApp.FieldAsync(admin, "leads", "margin", CustomFieldTypes.Number, adminOnly: true);
+        var size = await CustomFieldsApp.FieldAsync(admin, "leads", "headcount", CustomFieldTypes.Number);
+        var vip = await CustomFieldsApp.FieldAsync(admin, "leads", "vip", CustomFieldTypes.Checkbox);
         var mine = await RecordAsync("leads", "Mine retail", user.Id);
         var theirs = await RecordAsync("leads", "Theirs retail", await app.AdminIdAsync());
-        await HoldAsync("leads", industry, mine, "Retail");
-        await HoldAsync("leads", industry, theirs, "Retail");
-        await HoldAsync("leads", margin, theirs, "5", 5);
-        await HoldAsync("leads", size, mine, "12", 12);
-        await HoldAsync("leads", vip, theirs, "true");
+        await app.HoldAsync("leads", industry, mine, "Retail");
+        await app.HoldAsync("leads", industry, theirs, "Retail");
+        await app.HoldAsync("leads", margin, theirs, "5", 5);
+        await app.HoldAsync("leads", size, mine, "12", 12);
+        await app.HoldAsync("leads", vip, theirs, "true");
 
         Assert.Equal([mine], await ApiIdsAsync(sales, "/api/v1/leads?cf.sector=Retail"));
         Assert.DoesNotContain("Theirs retail", await ExportAsync(sales, "/api/v1/leads/export?cf.sector=Retail"), StringComparison.Ordinal);

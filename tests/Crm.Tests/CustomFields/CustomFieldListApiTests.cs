@@ -28,24 +28,6 @@ public sealed class CustomFieldListApiTests(CustomFieldListApiTests.CountingApp 
 
     public static TheoryData<string> Modules() => [.. ReadableModules.All.Select(m => m.Key)];
 
-    private static async Task<int> FieldAsync(PageClient admin, string module, string key, string type, bool adminOnly = false)
-    {
-        var body = JsonSerializer.Serialize(new Dictionary<string, object?>
-        {
-            ["module"] = module, ["key"] = key, ["label"] = "Field " + key, ["type"] = type, ["adminOnly"] = adminOnly,
-            ["choices"] = CustomFieldTypes.HasChoices(type) ? CustomFieldTable.Industries.Select(c => new { value = c.Value, retired = c.Retired }) : null,
-        });
-        var response = await admin.PostJsonAsync("/api/v1/custom-fields", body);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.ReadJsonAsync()).GetProperty("id").GetInt32();
-    }
-
-    private Task<int> HoldAsync(string module, int fieldId, int recordId, string text) => app.InDatabaseAsync(db =>
-    {
-        db.Set<CustomFieldValue>().Add(new CustomFieldValue { Module = module, FieldId = fieldId, RecordId = recordId, TextValue = text });
-        return db.SaveChangesAsync();
-    });
-
     private static async Task<JsonElement> GetAsync(HttpClient client, string address)
     {
         var response = await client.GetAsync(address);
@@ -76,12 +58,12 @@ public sealed class CustomFieldListApiTests(CustomFieldListApiTests.CountingApp 
     {
         var admin = await app.SignInAsAdminAsync();
         var owner = await app.AdminIdAsync();
-        var tier = await FieldAsync(admin, module, "listTier", CustomFieldTypes.Select);
-        var secret = await FieldAsync(admin, module, "listSecret", CustomFieldTypes.Text, adminOnly: true);
+        var tier = await CustomFieldsApp.FieldAsync(admin, module, "listTier", CustomFieldTypes.Select);
+        var secret = await CustomFieldsApp.FieldAsync(admin, module, "listSecret", CustomFieldTypes.Text, adminOnly: true);
         var held = await app.RecordAsync(module, $"Listcf {module} held", owner);
         var bare = await app.RecordAsync(module, $"Listcf {module} bare", owner);
-        await HoldAsync(module, tier, held, "Retail");
-        await HoldAsync(module, secret, held, "hush");
+        await app.HoldAsync(module, tier, held, "Retail");
+        await app.HoldAsync(module, secret, held, "hush");
         var staff = await StaffTokenAsync(admin, module);
 
         foreach (var (client, seesSecret) in new[] { (admin.Http, true), (staff, false) })
@@ -111,7 +93,7 @@ public sealed class CustomFieldListApiTests(CustomFieldListApiTests.CountingApp 
     {
         var admin = await app.SignInAsAdminAsync();
         var owner = await app.AdminIdAsync();
-        var field = await FieldAsync(admin, "companies", "countTier", CustomFieldTypes.Text);
+        var field = await CustomFieldsApp.FieldAsync(admin, "companies", "countTier", CustomFieldTypes.Text);
         await app.InDatabaseAsync(async db =>
         {
             var now = app.Clock.GetUtcNow().UtcDateTime;

@@ -18,22 +18,6 @@ public sealed class CustomFieldSortTests(CustomFieldsApp app) : IClassFixture<Cu
 {
     public static TheoryData<string> Modules() => [.. ReadableModules.All.Select(m => m.Key)];
 
-    private static async Task<int> FieldAsync(PageClient admin, string module, string key, string type, bool adminOnly = false)
-    {
-        var response = await admin.PostJsonAsync("/api/v1/custom-fields", JsonSerializer.Serialize(new Dictionary<string, object?>
-        {
-            ["module"] = module, ["key"] = key, ["label"] = "Field " + key, ["type"] = type, ["adminOnly"] = adminOnly,
-        }));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.ReadJsonAsync()).GetProperty("id").GetInt32();
-    }
-
-    private Task<int> HoldAsync(string module, int fieldId, int recordId, string text, double? number = null, DateTime? date = null) => app.InDatabaseAsync(db =>
-    {
-        db.Set<CustomFieldValue>().Add(new CustomFieldValue { Module = module, FieldId = fieldId, RecordId = recordId, TextValue = text, NumberValue = number, DateValue = date });
-        return db.SaveChangesAsync();
-    });
-
     /// <summary>Every page of the list from the first, following nextCursor; and each page's previousCursor leads back to the page before it.</summary>
     private static async Task<List<int>> AllPagesAsync(HttpClient client, string address)
     {
@@ -72,7 +56,7 @@ public sealed class CustomFieldSortTests(CustomFieldsApp app) : IClassFixture<Cu
     {
         var admin = await app.SignInAsAdminAsync();
         var owner = await app.AdminIdAsync();
-        var rank = await FieldAsync(admin, module, "rank", CustomFieldTypes.Number);
+        var rank = await CustomFieldsApp.FieldAsync(admin, module, "rank", CustomFieldTypes.Number);
         var names = new[] { "a", "b", "c", "d", "e", "f" };
         var ids = new Dictionary<string, int>();
         foreach (var name in names)
@@ -81,10 +65,10 @@ public sealed class CustomFieldSortTests(CustomFieldsApp app) : IClassFixture<Cu
         }
 
         // a 3, b 1, c none, d 2, e 2 (a tie, broken by ID), f none; 10 above 9 as numbers, not as text.
-        await HoldAsync(module, rank, ids["a"], "10", 10);
-        await HoldAsync(module, rank, ids["b"], "1", 1);
-        await HoldAsync(module, rank, ids["d"], "9", 9);
-        await HoldAsync(module, rank, ids["e"], "9", 9);
+        await app.HoldAsync(module, rank, ids["a"], "10", 10);
+        await app.HoldAsync(module, rank, ids["b"], "1", 1);
+        await app.HoldAsync(module, rank, ids["d"], "9", 9);
+        await app.HoldAsync(module, rank, ids["e"], "9", 9);
         int[] ascending = [ids["b"], ids["d"], ids["e"], ids["a"], ids["c"], ids["f"]];
         int[] descending = [ids["a"], ids["e"], ids["d"], ids["b"], ids["f"], ids["c"]];
 
@@ -120,18 +104,18 @@ public sealed class CustomFieldSortTests(CustomFieldsApp app) : IClassFixture<Cu
         var role = await CompanyKit.RoleAsync(app, "CF sort sales", null, AssignRecordsTo.AnyUser, ObjectKit.Everything(Scope.Own));
         var user = await CompanyKit.UserAsync(app, "cf-sort-sales@example.com", role);
         var sales = await app.SignInAsync(user.Email!, CompanyKit.Password);
-        var code = await FieldAsync(admin, "leads", "erpCode", CustomFieldTypes.Text);
-        var since = await FieldAsync(admin, "leads", "since", CustomFieldTypes.Date);
-        await FieldAsync(admin, "leads", "margin", CustomFieldTypes.Number, adminOnly: true);
-        await FieldAsync(admin, "leads", "story", CustomFieldTypes.Textarea);
+        var code = await CustomFieldsApp.FieldAsync(admin, "leads", "erpCode", CustomFieldTypes.Text);
+        var since = await CustomFieldsApp.FieldAsync(admin, "leads", "since", CustomFieldTypes.Date);
+        await CustomFieldsApp.FieldAsync(admin, "leads", "margin", CustomFieldTypes.Number, adminOnly: true);
+        await CustomFieldsApp.FieldAsync(admin, "leads", "story", CustomFieldTypes.Textarea);
         var mineB = await app.RecordAsync("leads", "Sortlead mine b", user.Id);
         var theirs = await app.RecordAsync("leads", "Sortlead theirs", await app.AdminIdAsync());
         var mineA = await app.RecordAsync("leads", "Sortlead mine a", user.Id);
-        await HoldAsync("leads", code, mineB, "B-2");
-        await HoldAsync("leads", code, theirs, "A-0");
-        await HoldAsync("leads", code, mineA, "A-1");
-        await HoldAsync("leads", since, mineB, "2025-03-01", date: new DateTime(2025, 3, 1, 0, 0, 0, DateTimeKind.Utc));
-        await HoldAsync("leads", since, mineA, "2026-01-15", date: new DateTime(2026, 1, 15, 0, 0, 0, DateTimeKind.Utc));
+        await app.HoldAsync("leads", code, mineB, "B-2");
+        await app.HoldAsync("leads", code, theirs, "A-0");
+        await app.HoldAsync("leads", code, mineA, "A-1");
+        await app.HoldAsync("leads", since, mineB, "2025-03-01", date: new DateTime(2025, 3, 1, 0, 0, 0, DateTimeKind.Utc));
+        await app.HoldAsync("leads", since, mineA, "2026-01-15", date: new DateTime(2026, 1, 15, 0, 0, 0, DateTimeKind.Utc));
 
         // The sales user sees their own leads only, in the field's order; the administrator all of them.
         Assert.Equal([mineA, mineB], await AllPagesAsync(sales.Http, "/api/v1/leads?search=Sortlead&sort=cf.erpCode&pageSize=1"));

@@ -1,4 +1,7 @@
+using System.Net;
+using System.Text.Json;
 using Crm.Tests.Infrastructure;
+using Crm.Web.Features.CustomFields;
 using Crm.Tests.Records;
 
 namespace Crm.Tests.CustomFields;
@@ -18,4 +21,27 @@ public class CustomFieldsApp : CrmApp
         "memos" => await LinkedRecordWorld.MemoAsync(this, name, owner, (await CreateUserAsync($"cf-{Guid.NewGuid():N}@example.com", CompanyKit.Password)).Id, null, null, null),
         _ => throw new ArgumentOutOfRangeException(nameof(module), module, null),
     };
+
+    /// <summary>
+    /// Adds field <paramref name="key"/> to <paramref name="module"/> through the API as an administrator
+    /// would (a select or multi-select with the table's industries as choices); its ID.
+    /// </summary>
+    public static async Task<int> FieldAsync(PageClient admin, string module, string key, string type, bool adminOnly = false)
+    {
+        var body = JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["module"] = module, ["key"] = key, ["label"] = "Field " + key, ["type"] = type, ["adminOnly"] = adminOnly,
+            ["choices"] = CustomFieldTypes.HasChoices(type) ? CustomFieldTable.Industries.Select(c => new { value = c.Value, retired = c.Retired }) : null,
+        });
+        var response = await admin.PostJsonAsync("/api/v1/custom-fields", body);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.ReadJsonAsync()).GetProperty("id").GetInt32();
+    }
+
+    /// <summary>Gives record <paramref name="recordId"/> a value of field <paramref name="fieldId"/> straight in the value table (what a save would store).</summary>
+    public Task<int> HoldAsync(string module, int fieldId, int recordId, string text, double? number = null, DateTime? date = null) => InDatabaseAsync(db =>
+    {
+        db.Set<CustomFieldValue>().Add(new CustomFieldValue { Module = module, FieldId = fieldId, RecordId = recordId, TextValue = text, NumberValue = number, DateValue = date });
+        return db.SaveChangesAsync();
+    });
 }
