@@ -27,10 +27,20 @@ public sealed class CustomFieldValues(CrmDb db, RecordAccess access, AuditContex
 
     public const string Prefix = "customFields";
 
+    // The module's field definitions, read once per scope (a request, or one import run, where every
+    // row's save and read asked for them twice): definitions change only through their own screens,
+    // in requests of their own.
+    private readonly Dictionary<string, List<CustomField>> _definitions = new(StringComparer.Ordinal);
+
     /// <summary>The fields of <paramref name="module"/> the actor may see, by position, each with whether they may change it.</summary>
     public async Task<IReadOnlyList<(CustomField Field, bool Editable)>> FieldsAsync(Actor actor, string module, CancellationToken cancellationToken)
     {
-        var fields = await db.Set<CustomField>().AsNoTracking().Where(f => f.Module == module).OrderBy(f => f.Position).ThenBy(f => f.Id).ToListAsync(cancellationToken);
+        if (!_definitions.TryGetValue(module, out var fields))
+        {
+            fields = await db.Set<CustomField>().AsNoTracking().Where(f => f.Module == module).OrderBy(f => f.Position).ThenBy(f => f.Id).ToListAsync(cancellationToken);
+            _definitions[module] = fields;
+        }
+
         if (fields.Count == 0)
         {
             return [];
