@@ -8,7 +8,8 @@ namespace Crm.Tests.Companies;
 
 /// <summary>
 /// Per scope, a user sees exactly the companies it reaches, through every path: list, search,
-/// detail, export and delete-impact (API), and the list and detail pages.
+/// detail, export and delete-impact (API), and the list and detail pages; a custom field's value
+/// with exactly those companies, an admin-only one with none (<see cref="FieldValueWitness"/>).
 /// </summary>
 public sealed class CompanyScopeTests
 {
@@ -48,6 +49,9 @@ public sealed class CompanyScopeTests
             ["none@crm.test"] = [],
         };
 
+        // A custom field value on each company, and an admin-only one: what each user's answers carry of them.
+        await FieldValueWitness.SetUpAsync(await app.SignInAsAdminAsync(), "companies", ids);
+        app.KeepAnswers();
         foreach (var (email, names) in expected)
         {
             var client = await app.SignInAsync(email, Password);
@@ -75,12 +79,15 @@ public sealed class CompanyScopeTests
             if (email == "none@crm.test")
             {
                 Assert.Equal(HttpStatusCode.Forbidden, csv.StatusCode);
-                continue;
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
+                var lines = (await csv.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+                Assert.Equal(names, lines.Skip(1).Select(l => l.Split(',')[1]).Order(StringComparer.Ordinal));
             }
 
-            Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
-            var lines = (await csv.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal(names, lines.Skip(1).Select(l => l.Split(',')[1]).Order(StringComparer.Ordinal));
+            FieldValueWitness.Check(email, app.TakeAnswers(), ids.Keys, names);
         }
     }
 }

@@ -96,11 +96,19 @@ public class CrmApp : WebApplicationFactory<Program>
         };
     }
 
+    private readonly KeptAnswers _answers = new();
+
+    /// <summary>From now on, keeps the text of every answer any client of this app receives (<see cref="TakeAnswers"/>).</summary>
+    public void KeepAnswers() => _answers.Start();
+
+    /// <summary>The answers kept since <see cref="KeepAnswers"/> or the last call, each with its request.</summary>
+    public IReadOnlyList<(string Url, string Text)> TakeAnswers() => _answers.Take();
+
     /// <summary>A client that keeps cookies and does not follow redirects, so tests see them.</summary>
     public PageClient NewClient(string baseAddress = "http://localhost")
     {
         var jar = new CookieJar();
-        return new PageClient(CreateDefaultClient(new Uri(baseAddress), jar), jar);
+        return new PageClient(CreateDefaultClient(new Uri(baseAddress), new AnswerKeeper(_answers), jar), jar);
     }
 
     public async Task<PageClient> SignInAsync(string email, string password)

@@ -21,7 +21,8 @@ namespace Crm.Tests.Records;
 /// record has; then bob uses every linked action on his own records (transfer, delete); and at the
 /// end no record of alice's has changed owner, content or existence. For each scope, on the
 /// provider of the run. A route, query or body field that names a record in a way this test does
-/// not know fails it: a new endpoint is covered or the test says so.
+/// not know fails it: a new endpoint is covered or the test says so. No answer bob gets holds a custom
+/// field value of alice's records, nor any admin-only value (<see cref="FieldValueWitness"/>).
 /// </summary>
 [Slow]
 public sealed partial class LinkedRecordScopeTests
@@ -58,9 +59,11 @@ public sealed partial class LinkedRecordScopeTests
     {
         await using var app = new CrmApp();
         var w = await LinkedRecordWorld.CreateAsync(app, scope);
+        var witnessed = await w.WitnessAsync();
         var hidden = await HiddenIdsAsync(app, w);
         var before = await w.SnapshotAsync();
         var bob = await app.SignInAsync("bob@crm.test", Password);
+        app.KeepAnswers();
         var uncovered = new List<string>();
         var compared = 0;
 
@@ -98,6 +101,7 @@ public sealed partial class LinkedRecordScopeTests
 
         Assert.Empty(uncovered);
         Assert.True(compared > 100, $"only {compared} comparisons");
+        FieldValueWitness.CheckAbsent("bob", app.TakeAnswers(), witnessed);
 
         // The linked actions on bob's own records: a transfer with everything, then a delete.
         var company = w["bobCompany"];
@@ -117,11 +121,7 @@ public sealed partial class LinkedRecordScopeTests
     }
 
     /// <summary>Bob's own record per module: what stands in for {id} when his reads are searched for alice's ids.</summary>
-    private static readonly Dictionary<string, string> s_bobs = new(StringComparer.Ordinal)
-    {
-        ["companies"] = "bobCompany", ["contacts"] = "bobContactAtAlices", ["deals"] = "bobDealAtAlices", ["emails"] = "bobEmailAboutAlices",
-        ["tasks"] = "bobTaskUnderAlices", ["memos"] = "bobMemo",
-    };
+    private static readonly Dictionary<string, string> s_bobs = LinkedRecordWorld.Bobs.ToDictionary(b => b.Module, b => b.Name, StringComparer.Ordinal);
 
     [Theory]
     [MemberData(nameof(Scopes))]
@@ -129,8 +129,10 @@ public sealed partial class LinkedRecordScopeTests
     {
         await using var app = new CrmApp();
         var w = await LinkedRecordWorld.CreateAsync(app, scope);
+        var witnessed = await w.WitnessAsync();
         var hidden = LinkedRecordWorld.Hidden.Select(h => (h.Module, w[h.Name])).ToHashSet();
         var bob = await app.SignInAsync("bob@crm.test", Password);
+        app.KeepAnswers();
         var read = 0;
 
         _ = app.Server;
@@ -167,6 +169,7 @@ public sealed partial class LinkedRecordScopeTests
         }
 
         Assert.True(read > 30, $"only {read} answers read");
+        FieldValueWitness.CheckAbsent("bob", app.TakeAnswers(), witnessed);
     }
 
     /// <summary>Every link value in a JSON answer: (field, module it names, id); the module of a relatedId is its sibling relatedModule.</summary>

@@ -16,7 +16,8 @@ namespace Crm.Tests.Records;
 /// through the list (API, every page of one row, and the list page), the detail (API and page), the
 /// edit and delete pages, delete-impact, the record's files (API and the detail page's panel), the
 /// module lookup, the global search by text and by "ID n", and the CSV and xlsx exports; outside
-/// the scope every path is a 404 and PATCH and DELETE change nothing. Records a module's own rule
+/// the scope every path is a 404 and PATCH and DELETE change nothing. A custom field's value travels
+/// with exactly the records a user sees, an admin-only field's on no path (<see cref="FieldValueWitness"/>). Records a module's own rule
 /// shows outside the scope (a memo's author, a task's responsible users) are seen but not deleted.
 /// </summary>
 [Slow]
@@ -144,6 +145,10 @@ public sealed class OwnedModuleScopeTests
             });
         }
 
+        // A custom field value on each record, and an admin-only one: what each user's answers carry of them.
+        var witness = await FieldValueWitness.SetUpAsync(admin, key, ids);
+        var version = witness is null ? 1 : 2;
+
         // Per user: the records their scope shows, and those only a module rule shows them.
         var expected = new Dictionary<string, (Guid Id, string[] Scoped, string[] ByRule)>
         {
@@ -154,6 +159,11 @@ public sealed class OwnedModuleScopeTests
             // A memo's author and a task's responsible user always see it, even without any scope.
             ["none@crm.test"] = (none.Id, [], key is "memos" or "tasks" ? ["Salesrec"] : []),
         };
+
+        if (witness is not null)
+        {
+            app.KeepAnswers();
+        }
 
         foreach (var (email, (userId, scoped, byRule)) in expected)
         {
@@ -175,7 +185,7 @@ public sealed class OwnedModuleScopeTests
                 Assert.Equal(sees, page.Contains(name, StringComparison.Ordinal));
                 AssertNames(sees ? [name] : [], await client.SearchAsync(key, $"ID {id}"), $"{email} ID {id}");
                 var status = sees ? HttpStatusCode.OK : HttpStatusCode.NotFound;
-                foreach (var url in new[] { $"/api/v1/{key}/{id}", $"{module.Page}/{id}", $"/api/v1/files?module={key}&id={id}" })
+                foreach (var url in new[] { $"/api/v1/{key}/{id}", $"{module.Page}/{id}", $"/api/v1/files?module={key}&id={id}", $"/api/v1/{key}/{id}/history" })
                 {
                     Assert.True(status == (await client.Http.GetAsync(url)).StatusCode, $"{email} {url}");
                 }
@@ -212,7 +222,7 @@ public sealed class OwnedModuleScopeTests
 
                 if (!sees)
                 {
-                    Assert.Equal(HttpStatusCode.NotFound, (await client.PatchJsonAsync($"/api/v1/{key}/{id}", $$"""{"{{module.PatchField}}":"Changed","version":1}""")).StatusCode);
+                    Assert.Equal(HttpStatusCode.NotFound, (await client.PatchJsonAsync($"/api/v1/{key}/{id}", $$"""{"{{module.PatchField}}":"Changed","version":{{version}}}""")).StatusCode);
                     Assert.Equal(HttpStatusCode.NotFound, (await client.Http.DeleteAsync($"/api/v1/{key}/{id}")).StatusCode);
                 }
                 else if (ruleOnly)
@@ -236,17 +246,21 @@ public sealed class OwnedModuleScopeTests
 
             // The export link is on the list page only with the export permission.
             Assert.Equal(email != "none@crm.test", page.Contains($"/api/v1/{key}/export?format=xlsx", StringComparison.Ordinal));
+            if (witness is not null)
+            {
+                FieldValueWitness.Check(email, app.TakeAnswers(), ids.Keys, names);
+            }
         }
 
-        // Every record is still there, unchanged (version 1).
+        // Every record is still there, unchanged since the administrator set its custom fields.
         Assert.Equal(4, await app.InDatabaseAsync(db => key switch
         {
-            "leads" => db.Leads.CountAsync(r => r.Version == 1),
-            "products" => db.Products.CountAsync(r => r.Version == 1),
-            "memos" => db.Memos.CountAsync(r => r.Version == 1),
-            "contacts" => db.Contacts.CountAsync(r => r.Version == 1),
-            "tasks" => db.Tasks.CountAsync(r => r.Version == 1),
-            _ => db.LoggedEmails.CountAsync(r => r.Version == 1),
+            "leads" => db.Leads.CountAsync(r => r.Version == version),
+            "products" => db.Products.CountAsync(r => r.Version == version),
+            "memos" => db.Memos.CountAsync(r => r.Version == version),
+            "contacts" => db.Contacts.CountAsync(r => r.Version == version),
+            "tasks" => db.Tasks.CountAsync(r => r.Version == version),
+            _ => db.LoggedEmails.CountAsync(r => r.Version == version),
         }));
         Assert.Equal(4, await app.InDatabaseAsync(db => db.FileObjects.CountAsync()));
         Assert.Equal(0, await app.InDatabaseAsync(async db => await db.Leads.CountAsync(l => l.FirstName == "Changed")
