@@ -16,6 +16,7 @@ using Crm.Web.Features.LoggedEmails;
 using Crm.Web.Features.Memos;
 using Crm.Web.Features.Notifications;
 using Crm.Web.Features.Products;
+using Crm.Web.Features.Profiles;
 using Crm.Web.Features.Roles;
 using Crm.Web.Features.Scheduler;
 using Crm.Web.Features.Settings;
@@ -38,6 +39,10 @@ public class CrmDb(DbContextOptions<CrmDb> options) : IdentityUserContext<CrmUse
     public DbSet<Role> Roles => Set<Role>();
     public DbSet<RoleGrant> RoleGrants => Set<RoleGrant>();
     public DbSet<RoleFieldRule> RoleFieldRules => Set<RoleFieldRule>();
+    public DbSet<Profile> Profiles => Set<Profile>();
+    public DbSet<ProfileGrant> ProfileGrants => Set<ProfileGrant>();
+    public DbSet<ProfileFieldRule> ProfileFieldRules => Set<ProfileFieldRule>();
+    public DbSet<RoleProfile> RoleProfiles => Set<RoleProfile>();
     public DbSet<Department> Departments => Set<Department>();
     public DbSet<UserDepartment> UserDepartments => Set<UserDepartment>();
     public DbSet<Group> Groups => Set<Group>();

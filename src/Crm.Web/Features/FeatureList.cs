@@ -27,6 +27,7 @@ using Crm.Web.Features.Mailings;
 using Crm.Web.Features.Memos;
 using Crm.Web.Features.Notifications;
 using Crm.Web.Features.Products;
+using Crm.Web.Features.Profiles;
 using Crm.Web.Features.Roles;
 using Crm.Web.Features.RoleAudit;
 using Crm.Web.Features.Scheduler;
@@ -55,6 +56,7 @@ public static class FeatureList
         new TwoFactorSetup(),
         new UsersSetup(),
         new RolesSetup(),
+        new ProfilesSetup(),
         new AccessSetup(),
         new WhatIfSetup(),
         new RoleAuditSetup(),

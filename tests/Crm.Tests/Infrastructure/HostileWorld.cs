@@ -113,6 +113,9 @@ public sealed class HostileWorld
             await db.Countries.OrderBy(c => c.Id).Select(c => c.Id).FirstAsync()));
         Add("roles", role);
         Add("admin/roles", role);
+        var profile = await CreateAsync("profiles", """{"name":"World profile"}""");
+        Add("profiles", profile);
+        Add("admin/profiles", profile);
         Add("countries", country);
         Add("admin/countries", country);
         return world;

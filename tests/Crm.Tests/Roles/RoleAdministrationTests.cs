@@ -24,12 +24,15 @@ public sealed class RoleAdministrationTests
         var names = page.QuerySelectorAll(".list-group-item a").Select(a => a.TextContent.Trim()).ToList();
         Assert.Equal(["Administrator", "Executive", "Accountant", "HR", "Sales manager", "Operator", "Sales agent"], names);
 
-        var agent = await app.InDatabaseAsync(db => db.Roles.Include(r => r.Grants).Include(r => r.Parent).SingleAsync(r => r.Name == "Sales agent"));
+        var agent = await app.InDatabaseAsync(db => db.Roles.Include(r => r.Parent).SingleAsync(r => r.Name == "Sales agent"));
         Assert.Equal("Sales manager", agent.Parent!.Name);
-        Assert.Contains(agent.Grants, g => g is { Module: "leads", Action: "view", Scope: Scope.Own });
-        Assert.Contains(agent.Grants, g => g is { Module: "companies", Action: "view", Scope: Scope.All });
-        Assert.DoesNotContain(agent.Grants, g => g.Action == "export");
-        Assert.DoesNotContain(agent.Grants, g => g.Action == "delete");
+        // Its grants are those of the shipped "Sales agent" profile it is built on (ADR 0043).
+        var grants = await app.InDatabaseAsync(db => db.RoleProfiles.Where(rp => rp.RoleId == agent.Id)
+            .Join(db.ProfileGrants, rp => rp.ProfileId, g => g.ProfileId, (rp, g) => g).ToListAsync());
+        Assert.Contains(grants, g => g is { Module: "leads", Action: "view", Scope: Scope.Own });
+        Assert.Contains(grants, g => g is { Module: "companies", Action: "view", Scope: Scope.All });
+        Assert.DoesNotContain(grants, g => g.Action == "export");
+        Assert.DoesNotContain(grants, g => g.Action == "delete");
     }
 
     [Fact]
@@ -133,8 +136,10 @@ public sealed class RoleAdministrationTests
         Assert.Contains(agent.Id, subject.SubordinateUserIds);
         Assert.Contains(subject.RoleGrants, g => g is { Module: "companies", Action: "transfer", Scope: Scope.Department });
 
-        // An administrator narrows the role through the API: the next load sees it.
+        // An administrator narrows the role through the API: the next load sees it. The default role is
+        // built on its shipped profile (ADR 0043), so narrowing it is taking the profile off and giving it grants of its own.
         var admin = await app.SignInAsAdminAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.Http.PutAsJsonAsync($"/api/v1/roles/{managerRole}/profiles", Array.Empty<int>())).StatusCode);
         var grants = await admin.Http.PutAsJsonAsync($"/api/v1/roles/{managerRole}/grants", new[] { new { module = "deals", action = "view", scope = "Own" } });
         Assert.Equal(HttpStatusCode.NoContent, grants.StatusCode);
         subject = await Load(manager.Id);

@@ -25,7 +25,9 @@ public sealed class ListUsersWithoutSendingAccount(CrmDb db)
         string[] modules = [CrmModules.Contacts.Key, CrmModules.Companies.Key, CrmModules.Leads.Key];
         var users = await db.Users.AsNoTracking()
             .Where(u => u.IsActive
-                && db.RoleGrants.Any(g => g.RoleId == u.RoleId && modules.Contains(g.Module) && g.Action == PermissionAction.View && g.Scope != Scope.None)
+                && (db.RoleGrants.Any(g => g.RoleId == u.RoleId && modules.Contains(g.Module) && g.Action == PermissionAction.View && g.Scope != Scope.None)
+                    || db.RoleProfiles.Any(rp => rp.RoleId == u.RoleId
+                        && db.ProfileGrants.Any(g => g.ProfileId == rp.ProfileId && modules.Contains(g.Module) && g.Action == PermissionAction.View && g.Scope != Scope.None)))
                 && !db.SendingAccounts.Any(a => a.UserId == u.Id))
             .OrderBy(u => u.FullName).ThenBy(u => u.Id)
             .Select(u => new UserWithoutAccount(u.Id, u.FullName, u.Email!, db.Roles.Where(r => r.Id == u.RoleId).Select(r => (string?)r.Name).FirstOrDefault()))

@@ -100,9 +100,15 @@ public sealed class RoleAuditReport(CrmDb db, PermissionSubjects subjects, Permi
         }
 
         var holdersByRole = users.GroupBy(u => u.RoleId).ToDictionary(g => g.Key, g => g.Count());
+        // A role's grants are its own and those of the profiles it is built on.
         var broad = (await db.RoleGrants.AsNoTracking()
                 .Where(g => (g.Action == PermissionAction.Export || g.Action == PermissionAction.Delete) && g.Scope == Scope.All)
                 .Select(g => new { g.RoleId, g.Module, g.Action }).ToListAsync(cancellationToken))
+            .Concat(await db.RoleProfiles.AsNoTracking()
+                .Join(db.ProfileGrants.Where(g => (g.Action == PermissionAction.Export || g.Action == PermissionAction.Delete) && g.Scope == Scope.All),
+                    rp => rp.ProfileId, g => g.ProfileId, (rp, g) => new { rp.RoleId, g.Module, g.Action })
+                .ToListAsync(cancellationToken))
+            .Distinct()
             .Where(g => modules.Any(m => m.Key == g.Module))
             .OrderBy(g => roles.GetValueOrDefault(g.RoleId, ""), StringComparer.Ordinal).ThenBy(g => engine.Catalog[g.Module].Order).ThenBy(g => g.Action, StringComparer.Ordinal)
             .Select(g => new BroadRoleGrant(g.RoleId, roles.GetValueOrDefault(g.RoleId, ""), g.Module, engine.Catalog[g.Module].Title, g.Action, holdersByRole.GetValueOrDefault(g.RoleId)))

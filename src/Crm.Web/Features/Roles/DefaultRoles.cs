@@ -1,4 +1,5 @@
 using Crm.Web.Data;
+using Crm.Web.Features.Profiles;
 using Crm.Web.Security.Permissions;
 using Microsoft.EntityFrameworkCore;
 
@@ -6,8 +7,10 @@ namespace Crm.Web.Features.Roles;
 
 /// <summary>
 /// The roles a new organisation starts with, after the seeds' recommended standard roles (least
-/// privilege: each gets only what the job needs). They are ordinary roles: rename, change or
-/// delete them. Seeded once, on a database that has only the built-in Administrator role.
+/// privilege: each gets only what the job needs), each built on a shipped profile of the same
+/// rights (Sales agent, AR accountant, HR administrator…; ADR 0043). They are ordinary roles and
+/// profiles: rename, change or delete them. Seeded once, on a database that has only the built-in
+/// Administrator role, which keeps its own grants.
 /// </summary>
 public static class DefaultRoles
 {
@@ -17,7 +20,13 @@ public static class DefaultRoles
     private const string View = PermissionAction.View, Create = PermissionAction.Create, Edit = PermissionAction.Edit,
         Delete = PermissionAction.Delete, Export = PermissionAction.Export, Transfer = PermissionAction.Transfer;
 
-    private sealed record Template(string Name, string Description, string? ReportsTo, AssignRecordsTo AssignTo, (string Module, string Action, Scope Scope)[] Grants);
+    /// <summary>A default role, built on the shipped profile named <see cref="Profile"/> (which holds <paramref name="Grants"/>), with no grants of its own.</summary>
+    private sealed record Template(string Name, string Description, string? ReportsTo, AssignRecordsTo AssignTo, (string Module, string Action, Scope Scope)[] Grants)
+    {
+        public string Profile { get; init; } = Name;
+
+        public string ProfileDescription { get; init; } = Description;
+    }
 
     private static (string, string, Scope)[] On(string module, Scope scope, params string[] actions) =>
         actions.Select(a => (module, a, scope)).ToArray();
@@ -45,7 +54,7 @@ public static class DefaultRoles
                 .. On("emails", Scope.Own, View, Create),
                 .. On("files", Scope.Own, View, Create),
                 .. On("products", Scope.All, View),
-            ]),
+            ]) { ProfileDescription = "After the standard Sales agent role: own leads and deals, sees and adds customers, no settings." },
         new("Operator", "Takes in requests and leads for the department and passes them on.", "Sales manager", AssignRecordsTo.SubordinatesOnly,
             [
                 .. On("leads", Scope.Department, View, Create, Edit),
@@ -59,9 +68,13 @@ public static class DefaultRoles
                 .. On("companies", Scope.All, View), .. On("contacts", Scope.All, View),
                 .. On("deals", Scope.All, View), .. On("products", Scope.All, View),
                 .. On("tasks", Scope.Own, View, Create, Edit), .. On("memos", Scope.Own, View, Create, Edit),
-            ]),
+            ]) { Profile = "AR accountant", ProfileDescription = "After the standard AR Accountant role where the CRM has its modules: sees customers, deals and products to invoice them; no settings." },
         new("HR", "People matters: own tasks and office memos; user accounts stay with administrators.", "Executive", AssignRecordsTo.SameRoleOrBelow,
-            [.. On("tasks", Scope.Own, View, Create, Edit), .. On("memos", Scope.Own, View, Create, Edit)]),
+            [.. On("tasks", Scope.Own, View, Create, Edit), .. On("memos", Scope.Own, View, Create, Edit)])
+        {
+            Profile = "HR administrator",
+            ProfileDescription = "After the standard HR Administrator role where the CRM has its modules (staff records stay with administrators): own tasks and office memos; no settings.",
+        },
     ];
 
     public static async Task EnsureAsync(CrmDb db, CancellationToken cancellationToken)
@@ -87,10 +100,17 @@ public static class DefaultRoles
                 Description = template.Description,
                 Parent = template.ReportsTo is null ? null : created[template.ReportsTo],
                 AssignRecordsTo = template.AssignTo,
-                Grants = template.Grants.Select(g => new RoleGrant { Module = g.Module, Action = g.Action, Scope = g.Scope }).ToList(),
+            };
+            var profile = new Profile
+            {
+                Name = template.Profile,
+                Description = template.ProfileDescription,
+                Grants = template.Grants.Select(g => new ProfileGrant { Module = g.Module, Action = g.Action, Scope = g.Scope }).ToList(),
             };
             created[template.Name] = role;
             db.Roles.Add(role);
+            db.Profiles.Add(profile);
+            db.RoleProfiles.Add(new RoleProfile { Role = role, Profile = profile });
         }
 
         await db.SaveChangesAsync(cancellationToken);

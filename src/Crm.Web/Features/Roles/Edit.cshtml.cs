@@ -1,4 +1,5 @@
 using Crm.Web.Features.Access;
+using Crm.Web.Features.Profiles;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
@@ -9,7 +10,7 @@ namespace Crm.Web.Features.Roles;
 
 public sealed class EditRolePage(
     ReadRole readRole, ListRoles listRoles, SaveRole saveRole, SaveRoleGrants saveGrants, SaveRoleFieldRules saveFieldRules,
-    DeleteRole deleteRole, PermissionCatalog catalog) : PageModel
+    SaveRoleProfiles saveProfiles, ListProfiles listProfiles, DeleteRole deleteRole, PermissionCatalog catalog) : PageModel
 {
     [BindProperty]
     public RoleForm Input { get; set; } = new();
@@ -19,6 +20,20 @@ public sealed class EditRolePage(
 
     [BindProperty]
     public Dictionary<string, string> FieldRules { get; set; } = [];
+
+    /// <summary>The profiles ticked in the Profiles section.</summary>
+    [BindProperty]
+    public List<int> ProfileIds { get; set; } = [];
+
+    /// <summary>Every profile, to choose the role's among.</summary>
+    public IReadOnlyList<ProfileRow> Profiles { get; private set; } = [];
+
+    public string? ProfilesError { get; private set; }
+
+    /// <summary>Whether a profile is ticked: the posted choice after a preview, else the role's.</summary>
+    public bool Uses(int profileId) => (_postedProfiles ?? Role.ProfileIds).Contains(profileId);
+
+    private IReadOnlyList<int>? _postedProfiles;
 
     public RoleDetails Role { get; private set; } = null!;
     public RoleFieldsModel Fields { get; private set; } = null!;
@@ -84,6 +99,18 @@ public sealed class EditRolePage(
         return await AfterAsync(id, result, keepInput: false, cancellationToken, previewed: true);
     }
 
+    public async Task<IActionResult> OnPostProfilesAsync(int id, CancellationToken cancellationToken) =>
+        await AfterAsync(id, await saveProfiles.RunAsync(HttpContext.Actor(), id, ProfileIds, cancellationToken), keepInput: false, cancellationToken);
+
+    /// <summary>Preview beside "Save profiles": the same save, rolled back; the ticked profiles stay ticked.</summary>
+    public async Task<IActionResult> OnPostProfilesPreviewAsync(int id, CancellationToken cancellationToken)
+    {
+        _postedProfiles = ProfileIds;
+        var result = await saveProfiles.PreviewAsync(HttpContext.Actor(), id, ProfileIds, cancellationToken);
+        WhatIf = result.Value;
+        return await AfterAsync(id, result, keepInput: false, cancellationToken, previewed: true);
+    }
+
     private List<FieldRuleInput> PostedFieldRules() =>
         FieldRules.Select(p => (Parts: p.Key.Split(':', 2), p.Value)).Where(p => p.Parts.Length == 2)
             .Select(p => new FieldRuleInput(p.Parts[0], p.Parts[1], Enum.TryParse<FieldAccess>(p.Value, out var access) ? access : null)).ToList();
@@ -113,6 +140,7 @@ public sealed class EditRolePage(
 
         result.CopyTo(ModelState);
         GrantsError = result.Errors.TryGetValue("grants", out var grants) ? string.Join(" ", grants) : null;
+        ProfilesError = result.Errors.TryGetValue("profileIds", out var profiles) ? string.Join(" ", profiles) : null;
         if (!keepInput)
         {
             Input = new RoleForm { Name = Role.Name, Description = Role.Description, ParentId = Role.ParentId, AssignRecordsTo = Role.AssignRecordsTo, MaxExportRows = Role.MaxExportRows };
@@ -138,5 +166,6 @@ public sealed class EditRolePage(
     {
         Fields = new RoleFieldsModel(Input, (await listRoles.RunAsync(HttpContext.Actor(), cancellationToken)).Value ?? [], Role.Id, ModelState);
         Matrix = new GrantMatrix(catalog.Modules, GrantMatrix.From(_postedGrants?.Where(g => Enum.IsDefined(g.Scope)) ?? Role.Grants), OffersInherit: false);
+        Profiles = (await listProfiles.RunAsync(HttpContext.Actor(), cancellationToken)).Value ?? [];
     }
 }

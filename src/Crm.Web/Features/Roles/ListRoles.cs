@@ -7,7 +7,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Web.Features.Roles;
 
 /// <summary>A role in the hierarchy; <paramref name="MaxExportRows"/> is its export row limit (null: none), as the role's own read gives it.</summary>
-public sealed record RoleRow(int Id, string Name, string? Description, int? ParentId, int Depth, int Users, int Grants, int? MaxExportRows);
+public sealed record RoleRow(int Id, string Name, string? Description, int? ParentId, int Depth, int Users, int Grants, int? MaxExportRows)
+{
+    /// <summary>The names of the profiles the role is built on (<see cref="Grants"/> counts only its own).</summary>
+    public IReadOnlyList<string> Profiles { get; init; } = [];
+}
 
 /// <summary>The role hierarchy, top-down, each role under the one it reports to.</summary>
 public sealed class ListRoles(CrmDb db)
@@ -26,12 +30,17 @@ public sealed class ListRoles(CrmDb db)
             Grants = r.Grants.Count(g => g.Scope != Scope.None),
         }).ToListAsync(cancellationToken);
 
+        var profiles = await db.RoleProfiles.AsNoTracking().Join(db.Profiles, rp => rp.ProfileId, p => p.Id, (rp, p) => new { rp.RoleId, p.Name })
+            .ToListAsync(cancellationToken);
         var rows = new List<RoleRow>();
         void Walk(int? parent, int depth)
         {
             foreach (var role in roles.Where(r => r.ParentId == parent).OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase))
             {
-                rows.Add(new RoleRow(role.Id, role.Name, role.Description, role.ParentId, depth, role.Users, role.Grants, role.MaxExportRows));
+                rows.Add(new RoleRow(role.Id, role.Name, role.Description, role.ParentId, depth, role.Users, role.Grants, role.MaxExportRows)
+                {
+                    Profiles = [.. profiles.Where(p => p.RoleId == role.Id).Select(p => p.Name).Order(StringComparer.OrdinalIgnoreCase)],
+                });
                 Walk(role.Id, depth + 1);
             }
         }

@@ -13,12 +13,14 @@ public sealed class RolesSetup : ICrmFeature
         services.AddScoped<SaveRole>();
         services.AddScoped<SaveRoleGrants>();
         services.AddScoped<SaveRoleFieldRules>();
+        services.AddScoped<SaveRoleProfiles>();
         services.AddScoped<DeleteRole>();
         services.AddHelpTopic(new HelpTopic("roles", "Roles and permissions",
         [
             "Every user has exactly one role. A role says what its holders may do in each module (view, create, edit, delete, export and a few module-specific actions) and how far each permission reaches: None, Own records, Subordinates' records (and own), Department (the holder's departments and their sub-departments, and the narrower scopes), or All.",
             "Roles form a hierarchy through \"reports to\": a role's holders reach the records of the roles below theirs when a permission's scope is Subordinates or wider.",
             "A new role grants nothing. Give it only what the job needs; widen later rather than restrict later.",
+            "A role can be built on profiles (Administration › Profiles): reusable permission sets. Its holders get the grants and field rules of every profile the role uses on top of the role's own; where several give the same permission, the widest scope counts.",
             "Groups can add permissions to their members, and an individual permission set on a user's page wins over both. The organisation defaults can open a module to everyone. The permission explainer shows how these combine for one person.",
             "Sensitive fields (such as a deal's amount) can be hidden from a role or made read-only; hidden fields disappear from pages, API answers, exports and history for its holders.",
             "Maximum rows per export limits how many rows one export by a holder of the role may have (empty: no limit). A larger export is refused with the limit and a request to narrow the filter; Administration › Exports lists the exports that went ahead.",
@@ -45,6 +47,9 @@ public sealed class RolesSetup : ICrmFeature
         roles.MapPut("/{id:int}/field-rules", async (HttpContext http, int id, bool? dryRun, List<FieldRuleInput> body, SaveRoleFieldRules save, CancellationToken ct) =>
             dryRun == true ? (await save.PreviewAsync(http.Actor(), id, body, ct)).ToHttp() : (await save.RunAsync(http.Actor(), id, body, ct)).ToHttp())
             .WithSummary("Replaces the role's field rules. With ?dryRun=true, saves nothing and answers who would gain and lose what.");
+        roles.MapPut("/{id:int}/profiles", async (HttpContext http, int id, bool? dryRun, List<int> body, SaveRoleProfiles save, CancellationToken ct) =>
+            dryRun == true ? (await save.PreviewAsync(http.Actor(), id, body, ct)).ToHttp() : (await save.RunAsync(http.Actor(), id, body, ct)).ToHttp())
+            .WithSummary("Replaces the profiles the role is built on: a list of profile IDs; its holders get their grants and field rules on top of the role's own. With ?dryRun=true, saves nothing and answers who would gain and lose what.");
         roles.MapDelete("/{id:int}", async (HttpContext http, int id, DeleteRole delete, CancellationToken ct) =>
             (await delete.RunAsync(http.Actor(), id, ct)).ToHttp());
     }

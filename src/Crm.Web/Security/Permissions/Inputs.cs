@@ -39,13 +39,21 @@ public enum FieldAccess
 }
 
 /// <summary>An action on a module with a scope: a role grant or an individual override.</summary>
-public sealed record Grant(string Module, string Action, Scope Scope);
+public sealed record Grant(string Module, string Action, Scope Scope)
+{
+    /// <summary>For a role grant: the profile of the role it comes from, or null for the role's own grant (for the explainer).</summary>
+    public string? Profile { get; init; }
+}
 
 /// <summary>A grant the subject holds through one of their groups.</summary>
 public sealed record GroupGrant(string GroupName, string Module, string Action, Scope Scope);
 
 /// <summary>A field the subject's role may not see (Hidden) or not change (ReadOnly).</summary>
-public sealed record FieldRule(string Module, string Field, FieldAccess Access);
+public sealed record FieldRule(string Module, string Field, FieldAccess Access)
+{
+    /// <summary>The profile of the role the rule comes from, or null for the role's own rule (for the explainer).</summary>
+    public string? Profile { get; init; }
+}
 
 /// <summary>
 /// One record shared with a user, a group, a department or a role; exactly the id matching
@@ -114,6 +122,7 @@ public sealed record PermissionSubject(Guid UserId, string DisplayName)
     /// <summary>The sharing rules that reach the caller, with the owners whose records each opens.</summary>
     public IReadOnlyList<RuleShare> RuleShares { get; init; } = [];
 
+    /// <summary>The grants of the caller's role: its own and those of the profiles it is built on (each with <see cref="Grant.Profile"/>).</summary>
     public IReadOnlyList<Grant> RoleGrants { get; init; } = [];
 
     public IReadOnlyList<GroupGrant> GroupGrants { get; init; } = [];
@@ -121,7 +130,7 @@ public sealed record PermissionSubject(Guid UserId, string DisplayName)
     /// <summary>Per-user grants; one for a (module, action) replaces the role and group grants for it, even if narrower.</summary>
     public IReadOnlyList<Grant> Overrides { get; init; } = [];
 
-    /// <summary>The field rules of the caller's role.</summary>
+    /// <summary>The field rules of the caller's role: its own and those of its profiles.</summary>
     public IReadOnlyList<FieldRule> FieldRules { get; init; } = [];
 
     /// <summary>Set when the caller is an API token limited to some modules and actions: every decision is narrowed to them.</summary>

@@ -154,7 +154,7 @@ public sealed partial class PermissionEngine(PermissionCatalog catalog)
         var found = false;
         foreach (var grant in subject.RoleGrants.Where(g => g.Module == module.Key && g.Action == action))
         {
-            steps?.Add(new(StepKind.RoleGrant, $"Role '{subject.RoleName}' grants {action} on {module.Title} with scope {grant.Scope}."));
+            steps?.Add(new(StepKind.RoleGrant, $"{Source(subject, grant.Profile)} grants {action} on {module.Title} with scope {grant.Scope}."));
             widest = Max(widest, grant.Scope);
             found = true;
         }
@@ -327,12 +327,12 @@ public sealed partial class PermissionEngine(PermissionCatalog catalog)
             var fields = Fields(subject, module.Key);
             foreach (var field in fields.Hidden.Order(StringComparer.Ordinal))
             {
-                steps.Add(new(StepKind.FieldRule, $"Role '{subject.RoleName}' hides the field '{field}' of {module.Title}."));
+                steps.Add(new(StepKind.FieldRule, $"{FieldSources(subject, module, field, FieldAccess.Hidden)} the field '{field}' of {module.Title}."));
             }
 
             foreach (var field in fields.ReadOnly.Order(StringComparer.Ordinal).Where(_ => action == PermissionAction.Edit))
             {
-                steps.Add(new(StepKind.FieldRule, $"Role '{subject.RoleName}' makes the field '{field}' of {module.Title} read-only."));
+                steps.Add(new(StepKind.FieldRule, $"{FieldSources(subject, module, field, FieldAccess.ReadOnly)} the field '{field}' of {module.Title} read-only."));
             }
         }
 
@@ -350,6 +350,24 @@ public sealed partial class PermissionEngine(PermissionCatalog catalog)
     }
 
     private static Scope Max(Scope a, Scope b) => a > b ? a : b;
+
+    /// <summary>"Role 'Sales manager'", or "Profile 'Sales' via role 'Sales manager'" for a grant or rule the role has through a profile.</summary>
+    private static string Source(PermissionSubject subject, string? profile) =>
+        profile is null ? $"Role '{subject.RoleName}'" : $"Profile '{profile}' via role '{subject.RoleName}'";
+
+    /// <summary>Who sets a field rule, and the verb ("Profile 'X' via role 'Y' hides", "Role 'Y' and profile 'X' via it make"); every source is named.</summary>
+    private static string FieldSources(PermissionSubject subject, ModuleDefinition module, string field, FieldAccess access)
+    {
+        var sources = subject.FieldRules.Where(r => r.Module == module.Key && r.Field == field && r.Access == access)
+            .Select(r => Source(subject, r.Profile)).Distinct(StringComparer.Ordinal).ToList();
+        if (sources.Count == 0)
+        {
+            sources.Add(Source(subject, null));
+        }
+
+        var verb = access == FieldAccess.Hidden ? (sources.Count == 1 ? "hides" : "hide") : (sources.Count == 1 ? "makes" : "make");
+        return $"{string.Join(" and ", sources)} {verb}";
+    }
 
     private static string Describe(OrganisationDefault setting) => setting switch
     {

@@ -4,6 +4,7 @@ using Crm.Web.Features.Access;
 using Crm.Web.Features.Account;
 using Crm.Web.Features.Departments;
 using Crm.Web.Features.Groups;
+using Crm.Web.Features.Profiles;
 using Crm.Web.Features.Roles;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -13,8 +14,8 @@ namespace Crm.Web.Security.Permissions;
 
 /// <summary>
 /// One row whose token changes, in the same transaction, whenever anything a permission subject is
-/// built from changes: users (role, administrator flag, who is below whom), roles and their grants
-/// and field rules, departments and memberships, groups and their grants, overrides, organisation
+/// built from changes: users (role, administrator flag, who is below whom), roles and their grants,
+/// field rules and profiles, profiles and their grants and field rules, departments and memberships, groups and their grants, overrides, organisation
 /// defaults. A loaded subject is reused across requests only while the token it was loaded under
 /// is still the current one, so one indexed read replaces ten and a change still bites on the very
 /// next request — on every instance, since the token lives in the shared database.
@@ -78,7 +79,7 @@ public sealed class PermissionChanges : SaveChangesInterceptor
     [
         typeof(CrmUser), typeof(Role), typeof(RoleGrant), typeof(RoleFieldRule), typeof(Department), typeof(UserDepartment),
         typeof(Group), typeof(GroupMember), typeof(Features.Groups.GroupGrant), typeof(PermissionOverride), typeof(ModuleDefault),
-        typeof(SharingRule),
+        typeof(SharingRule), typeof(Profile), typeof(ProfileGrant), typeof(ProfileFieldRule), typeof(RoleProfile),
     ];
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)

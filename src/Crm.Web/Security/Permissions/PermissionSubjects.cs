@@ -58,6 +58,13 @@ public sealed class PermissionSubjects(CrmDb db, PermissionSubjectCache cache, R
         var groupIds = groups.Select(g => g.Id).ToList();
         var groupGrants = await db.GroupGrants.Where(g => groupIds.Contains(g.GroupId)).ToListAsync(cancellationToken);
 
+        // The profiles the role is built on add their grants and field rules to the role's own; the
+        // engine combines them as it combines every grant (the widest scope wins, a hidden field stays hidden).
+        var profiles = db.RoleProfiles.Where(rp => rp.RoleId == user.RoleId).Join(db.Profiles, rp => rp.ProfileId, p => p.Id, (rp, p) => new { p.Id, p.Name });
+        var profileGrants = await profiles.Join(db.ProfileGrants, p => p.Id, g => g.ProfileId, (p, g) => new { p.Name, g.Module, g.Action, g.Scope })
+            .ToListAsync(cancellationToken);
+        var profileFieldRules = await profiles.Join(db.ProfileFieldRules, p => p.Id, r => r.ProfileId, (p, r) => new { p.Name, r.Module, r.Field, r.Access })
+            .ToListAsync(cancellationToken);
         var subject = new PermissionSubject(user.Id, string.IsNullOrWhiteSpace(user.FullName) ? user.Email ?? "" : user.FullName)
         {
             IsAdministrator = user.IsAdministrator,
@@ -65,13 +72,13 @@ public sealed class PermissionSubjects(CrmDb db, PermissionSubjectCache cache, R
             DepartmentIds = ownDepartments.SelectMany(d => Descendants(d, departments.Select(x => (x.Id, x.ParentId))).Append(d)).ToHashSet(),
             SubordinateUserIds = subordinates.ToHashSet(),
             GroupIds = groupIds,
-            RoleGrants = await db.RoleGrants.Where(g => g.RoleId == user.RoleId)
-                .Select(g => new Grant(g.Module, g.Action, g.Scope)).ToListAsync(cancellationToken),
+            RoleGrants = [.. await db.RoleGrants.Where(g => g.RoleId == user.RoleId)
+                .Select(g => new Grant(g.Module, g.Action, g.Scope)).ToListAsync(cancellationToken), .. profileGrants.Select(g => new Grant(g.Module, g.Action, g.Scope) { Profile = g.Name })],
             GroupGrants = groupGrants.Select(g => new GroupGrant(groups.First(x => x.Id == g.GroupId).Name, g.Module, g.Action, g.Scope)).ToList(),
             Overrides = await db.PermissionOverrides.Where(o => o.UserId == userId)
                 .Select(o => new Grant(o.Module, o.Action, o.Scope)).ToListAsync(cancellationToken),
-            FieldRules = await db.RoleFieldRules.Where(r => r.RoleId == user.RoleId)
-                .Select(r => new FieldRule(r.Module, r.Field, r.Access)).ToListAsync(cancellationToken),
+            FieldRules = [.. await db.RoleFieldRules.Where(r => r.RoleId == user.RoleId)
+                .Select(r => new FieldRule(r.Module, r.Field, r.Access)).ToListAsync(cancellationToken), .. profileFieldRules.Select(r => new FieldRule(r.Module, r.Field, r.Access) { Profile = r.Name })],
             OrganisationDefaults = await db.ModuleDefaults.ToDictionaryAsync(d => d.Module, d => d.Access, cancellationToken),
             RoleId = user.RoleId,
             RolesAbove = Ancestors(user.RoleId, roles.Select(r => (r.Id, r.ParentId))),
