@@ -1,4 +1,5 @@
 using Crm.Web.Features.ApiTokens;
+using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
@@ -7,12 +8,15 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Crm.Web.Features.Webhooks;
 
 /// <summary>Changes an endpoint's settings (not its secret: that is rotated from its page).</summary>
-public sealed class EditWebhookPage(SaveWebhook save, ReadWebhook read, ListTokenUsers listUsers) : PageModel
+public sealed class EditWebhookPage(SaveWebhook save, ReadWebhook read, ListTokenUsers listUsers, WebhookFilters filters) : PageModel
 {
     [BindProperty]
     public WebhookForm Input { get; set; } = new();
 
     public IReadOnlyList<TokenUser> Users { get; private set; } = [];
+
+    /// <summary>The fields a filter may name, by module.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<RecordField>> FilterFields { get; private set; } = new Dictionary<string, IReadOnlyList<RecordField>>();
 
     public string Title { get; private set; } = "";
 
@@ -54,6 +58,13 @@ public sealed class EditWebhookPage(SaveWebhook save, ReadWebhook read, ListToke
     {
         var result = await listUsers.RunAsync(HttpContext.Actor(), cancellationToken);
         Users = result.Value ?? [];
+        var fields = new Dictionary<string, IReadOnlyList<RecordField>>();
+        foreach (var module in WebhookCatalog.Modules)
+        {
+            fields[module.Key] = await filters.FieldsAsync(module.Key, null, cancellationToken);
+        }
+
+        FilterFields = fields;
         return result.IsOk;
     }
 }

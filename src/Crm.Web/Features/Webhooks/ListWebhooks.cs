@@ -11,7 +11,8 @@ public sealed record WebhookHealth(double? SuccessRate24h, int Attempts24h, doub
 /// <summary>An endpoint as lists and the API show it; never its secret.</summary>
 public sealed record WebhookSummary(
     Guid Id, string Name, string Url, Guid UserId, string UserName, IReadOnlyList<string> Modules, IReadOnlyList<string> Events,
-    bool Enabled, string? DisabledReason, DateTime? DebugUntil, DateTime? PreviousSecretUntil, DateTime CreatedAt, WebhookHealth Health);
+    bool Enabled, string? DisabledReason, DateTime? DebugUntil, DateTime? PreviousSecretUntil, DateTime CreatedAt, WebhookHealth Health,
+    IReadOnlyList<WebhookCondition> Filter);
 
 /// <summary>Every endpoint with its health (<c>/admin/webhooks</c>, <c>GET /api/v1/webhooks</c>).</summary>
 public sealed class ListWebhooks(CrmDb db, TimeProvider clock)
@@ -61,7 +62,8 @@ public sealed class ListWebhooks(CrmDb db, TimeProvider clock)
                 a is { Week: > 0 } ? (double)a.WeekOk / a.Week : null, a?.Week ?? 0,
                 waiting.TryGetValue(e.Id, out var oldest) ? oldest : null);
             return new WebhookSummary(e.Id, e.Name, e.Url, e.UserId, row.UserName, e.ModuleList, e.EventList, e.IsEnabled, e.DisabledReason,
-                e.DebugUntil > now ? e.DebugUntil : null, e.PreviousSecretUntil > now ? e.PreviousSecretUntil : null, e.CreatedAt, health);
+                e.DebugUntil > now ? e.DebugUntil : null, e.PreviousSecretUntil > now ? e.PreviousSecretUntil : null, e.CreatedAt, health,
+                WebhookFilters.Parse(e.Filter));
         })];
     }
 }

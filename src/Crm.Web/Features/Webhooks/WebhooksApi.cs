@@ -82,9 +82,17 @@ public static class WebhooksApi
     /// <param name="Modules">Module keys, like ["companies", "leads"] (see /catalog).</param>
     /// <param name="Events">Events, like ["created", "updated", "deleted", "converted"], applied to each chosen module that has them.</param>
     /// <param name="Enabled">True by default.</param>
-    public sealed record WebhookRequest(string? Name, string? Url, Guid? UserId, IReadOnlyList<string>? Modules, IReadOnlyList<string>? Events, bool? Enabled)
+    /// <param name="Filter">
+    /// Optional conditions on field values, all of which must hold for an event of their module to be sent, like
+    /// [{"module": "deals", "field": "amount", "operator": "greater-than", "value": "10000"}]. A field is one of the
+    /// module's (see /api/v1/automation/fields) or a custom field as "customFields.key", and one the integration user
+    /// may see; operators: equals, not-equals, in-list (with "values"), is-empty, is-not-empty, greater-than, less-than.
+    /// Updates are tested on the new values, deletions on the last ones. Absent or empty: every event.
+    /// </param>
+    public sealed record WebhookRequest(string? Name, string? Url, Guid? UserId, IReadOnlyList<string>? Modules, IReadOnlyList<string>? Events, bool? Enabled,
+        IReadOnlyList<WebhookCondition>? Filter)
     {
-        public WebhookInput ToInput() => new(Name, Url, UserId, Modules, Events, Enabled);
+        public WebhookInput ToInput() => new(Name, Url, UserId, Modules, Events, Enabled, Filter);
     }
 
     /// <param name="Minutes">1 to 1440; 0 turns debug mode off; 60 when absent.</param>
