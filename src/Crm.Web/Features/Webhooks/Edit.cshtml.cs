@@ -20,6 +20,9 @@ public sealed class EditWebhookPage(SaveWebhook save, ReadWebhook read, ListToke
 
     public string Title { get; private set; } = "";
 
+    /// <summary>The events the disabled endpoint holds: enabling it asks what becomes of them.</summary>
+    public int Missed { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
         var result = await read.RunAsync(HttpContext.Actor(), id, nameof(WebhookDeliveryStatus.Pending), cancellationToken);
@@ -30,6 +33,7 @@ public sealed class EditWebhookPage(SaveWebhook save, ReadWebhook read, ListToke
 
         Input = WebhookForm.From(result.Value.Endpoint);
         Title = result.Value.Endpoint.Name;
+        Missed = result.Value.Endpoint.Enabled ? 0 : result.Value.Endpoint.Health.Waiting;
         return await LoadUsersAsync(cancellationToken) ? Page() : Forbid();
     }
 
@@ -51,6 +55,11 @@ public sealed class EditWebhookPage(SaveWebhook save, ReadWebhook read, ListToke
         }
 
         Title = Input.Name ?? "";
+        if ((await read.RunAsync(HttpContext.Actor(), id, nameof(WebhookDeliveryStatus.Pending), cancellationToken)).Value?.Endpoint is { } endpoint)
+        {
+            Missed = endpoint.Enabled ? 0 : endpoint.Health.Waiting;
+        }
+
         return await LoadUsersAsync(cancellationToken) ? Page() : Forbid();
     }
 

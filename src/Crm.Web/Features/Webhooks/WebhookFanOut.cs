@@ -16,7 +16,7 @@ namespace Crm.Web.Features.Webhooks;
 /// transaction as every change, and sealing numbers committed entries in order, so reading the
 /// seals after a cursor sees each committed change once and never one that was rolled back. In one
 /// transaction it locks the cursor row (several instances take turns), reads the next entries,
-/// writes a delivery for each endpoint that wants the event, whose integration user may see the
+/// writes a delivery for each endpoint (enabled or not: a disabled one's wait) that wants the event, whose integration user may see the
 /// record and whose filter the record passes, and moves the cursor: a crash before the commit leaves both as they were.
 /// </summary>
 public sealed class WebhookFanOut(CrmDb db, IServiceProvider services, RecordAccess access, WebhookFilters filters, TimeProvider clock, IOptions<JsonOptions> json)
@@ -27,10 +27,14 @@ public sealed class WebhookFanOut(CrmDb db, IServiceProvider services, RecordAcc
     /// <summary>Reads one batch of sealed entries; returns how many were read (a full batch: call again).</summary>
     public Task<int> RunAsync(CancellationToken cancellationToken) => SealedTrailReader.ReadAsync<WebhookCursor>(db, Batch, FanOutAsync, cancellationToken);
 
-    /// <summary>Adds a delivery per endpoint that wants each entry; false when no endpoint is enabled (nobody listens).</summary>
+    /// <summary>
+    /// Adds a delivery per endpoint that wants each entry; false when there is no endpoint (nobody listens).
+    /// A disabled endpoint's deliveries are written too and wait, unsent, until an administrator enables
+    /// it again and chooses to deliver or drop them (<see cref="SaveWebhook"/>), or the retention prunes them.
+    /// </summary>
     private async Task<bool> FanOutAsync(IReadOnlyList<SealedEntry> entries, CancellationToken cancellationToken)
     {
-        var endpoints = await db.Set<WebhookEndpoint>().AsNoTracking().Where(e => e.IsEnabled).ToListAsync(cancellationToken);
+        var endpoints = await db.Set<WebhookEndpoint>().AsNoTracking().ToListAsync(cancellationToken);
         if (endpoints.Count == 0)
         {
             return false;

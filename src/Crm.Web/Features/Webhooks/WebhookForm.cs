@@ -26,6 +26,9 @@ public sealed class WebhookForm
     /// <summary>The filter's rows; blank ones (no field) are left out, and the rest closed up so messages stay on their row.</summary>
     public List<WebhookFilterRow> Filter { get; set; } = [];
 
+    /// <summary>When enabling a disabled endpoint that holds missed events: "deliver" or "drop" (<see cref="Webhooks.MissedEvents"/>).</summary>
+    public string? MissedEvents { get; set; }
+
     /// <summary>Rows shown beyond the filled ones, to add conditions.</summary>
     public const int BlankRows = 2;
 
@@ -45,7 +48,7 @@ public sealed class WebhookForm
         }
 
         Filter = [.. Filter.Where(r => !string.IsNullOrWhiteSpace(r.Field))];
-        return new WebhookInput(Name, Url, userId, Modules, Events, Enabled, [.. Filter.Select(r => r.ToCondition())]);
+        return new WebhookInput(Name, Url, userId, Modules, Events, Enabled, [.. Filter.Select(r => r.ToCondition())], MissedEvents);
     }
 
     public static WebhookForm From(WebhookSummary summary) => new()
@@ -81,5 +84,8 @@ public sealed class WebhookFilterRow
     };
 }
 
-/// <summary>What the form needs besides its values: the users to choose from, and the fields a filter may name (module → fields).</summary>
-public sealed record WebhookFormChoices(IReadOnlyList<TokenUser> Users, WebhookForm Input, IReadOnlyDictionary<string, IReadOnlyList<Records.RecordField>> FilterFields);
+/// <summary>
+/// What the form needs besides its values: the users to choose from, the fields a filter may name (module → fields),
+/// and for a disabled endpoint the events it missed (0: no choice to make when enabling it).
+/// </summary>
+public sealed record WebhookFormChoices(IReadOnlyList<TokenUser> Users, WebhookForm Input, IReadOnlyDictionary<string, IReadOnlyList<Records.RecordField>> FilterFields, int Missed = 0);
