@@ -151,10 +151,10 @@ public sealed class WebhookDeliveryTests
         app.Clock.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(0, await DeliverAsync(app));
 
-        // Enabled again, the waiting delivery goes out; 410 Gone disables the endpoint at once.
+        // Enabled again with its missed events delivered, the waiting delivery goes out; 410 Gone disables the endpoint at once.
         receiver.Status = 410;
         Assert.Equal(HttpStatusCode.NoContent, (await admin.Http.PutAsJsonAsync($"/api/v1/webhooks/{id}",
-            new { name = "ERP", url = receiver.Url, userId = integration.Id, modules = new[] { "companies" }, events = new[] { "created" }, enabled = true })).StatusCode);
+            new { name = "ERP", url = receiver.Url, userId = integration.Id, modules = new[] { "companies" }, events = new[] { "created" }, enabled = true, missedEvents = "deliver" })).StatusCode);
         Assert.Equal(1, await DeliverAsync(app));
         endpoint = (await EndpointAsync(admin, id)).GetProperty("endpoint");
         Assert.False(endpoint.GetProperty("enabled").GetBoolean());

@@ -144,7 +144,8 @@ public static class RuleEvaluation
         return true;
     }
 
-    private static ConditionOutcome Test(int group, RuleCondition condition, ChangeFacts change, RecordValues record, DateOnly today)
+    /// <summary>One condition against the change and the record; the webhook filters test theirs here too.</summary>
+    public static ConditionOutcome Test(int group, RuleCondition condition, ChangeFacts change, RecordValues record, DateOnly today)
     {
         var field = condition.Field ?? "";
         var op = condition.Operator ?? "";

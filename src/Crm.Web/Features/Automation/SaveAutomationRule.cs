@@ -333,8 +333,16 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
             return;
         }
 
+        CheckOperatorAndValue(errors, key, condition, field, ConditionOperators.For(field.Kind));
+    }
+
+    /// <summary>
+    /// The checks of one condition once its field is known: an operator of <paramref name="allowed"/> and
+    /// a value of the field's kind. Shared with the webhook filters, which allow fewer operators.
+    /// </summary>
+    public static void CheckOperatorAndValue(FieldErrors errors, string key, RuleCondition condition, RecordField field, IReadOnlyList<string> allowed)
+    {
         var op = condition.Operator ?? "";
-        var allowed = ConditionOperators.For(field.Kind);
         if (!ConditionOperators.All.Contains(op))
         {
             errors.Add(key + ".operator", $"Unknown operator \"{Shown(op)}\"; use one of: {string.Join(", ", allowed)}.");

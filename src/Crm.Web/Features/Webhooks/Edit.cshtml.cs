@@ -1,4 +1,5 @@
 using Crm.Web.Features.ApiTokens;
+using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
@@ -7,14 +8,20 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Crm.Web.Features.Webhooks;
 
 /// <summary>Changes an endpoint's settings (not its secret: that is rotated from its page).</summary>
-public sealed class EditWebhookPage(SaveWebhook save, ReadWebhook read, ListTokenUsers listUsers) : PageModel
+public sealed class EditWebhookPage(SaveWebhook save, ReadWebhook read, ListTokenUsers listUsers, WebhookFilters filters) : PageModel
 {
     [BindProperty]
     public WebhookForm Input { get; set; } = new();
 
     public IReadOnlyList<TokenUser> Users { get; private set; } = [];
 
+    /// <summary>The fields a filter may name, by module.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<RecordField>> FilterFields { get; private set; } = new Dictionary<string, IReadOnlyList<RecordField>>();
+
     public string Title { get; private set; } = "";
+
+    /// <summary>The events the disabled endpoint holds: enabling it asks what becomes of them.</summary>
+    public int Missed { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -26,6 +33,7 @@ public sealed class EditWebhookPage(SaveWebhook save, ReadWebhook read, ListToke
 
         Input = WebhookForm.From(result.Value.Endpoint);
         Title = result.Value.Endpoint.Name;
+        Missed = result.Value.Endpoint.Enabled ? 0 : result.Value.Endpoint.Health.Waiting;
         return await LoadUsersAsync(cancellationToken) ? Page() : Forbid();
     }
 
@@ -47,6 +55,11 @@ public sealed class EditWebhookPage(SaveWebhook save, ReadWebhook read, ListToke
         }
 
         Title = Input.Name ?? "";
+        if ((await read.RunAsync(HttpContext.Actor(), id, nameof(WebhookDeliveryStatus.Pending), cancellationToken)).Value?.Endpoint is { } endpoint)
+        {
+            Missed = endpoint.Enabled ? 0 : endpoint.Health.Waiting;
+        }
+
         return await LoadUsersAsync(cancellationToken) ? Page() : Forbid();
     }
 
@@ -54,6 +67,13 @@ public sealed class EditWebhookPage(SaveWebhook save, ReadWebhook read, ListToke
     {
         var result = await listUsers.RunAsync(HttpContext.Actor(), cancellationToken);
         Users = result.Value ?? [];
+        var fields = new Dictionary<string, IReadOnlyList<RecordField>>();
+        foreach (var module in WebhookCatalog.Modules)
+        {
+            fields[module.Key] = await filters.FieldsAsync(module.Key, null, cancellationToken);
+        }
+
+        FilterFields = fields;
         return result.IsOk;
     }
 }

@@ -6,12 +6,14 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Web.Features.Webhooks;
 
 /// <summary>Delivery health: the share of attempts that succeeded over 24 hours and 7 days (null without attempts) and the oldest delivery still waiting.</summary>
-public sealed record WebhookHealth(double? SuccessRate24h, int Attempts24h, double? SuccessRate7d, int Attempts7d, DateTime? OldestWaitingSince);
+/// <remarks><paramref name="Waiting"/> counts the deliveries not sent yet: for a disabled endpoint, the missed events it holds.</remarks>
+public sealed record WebhookHealth(double? SuccessRate24h, int Attempts24h, double? SuccessRate7d, int Attempts7d, DateTime? OldestWaitingSince, int Waiting);
 
 /// <summary>An endpoint as lists and the API show it; never its secret.</summary>
 public sealed record WebhookSummary(
     Guid Id, string Name, string Url, Guid UserId, string UserName, IReadOnlyList<string> Modules, IReadOnlyList<string> Events,
-    bool Enabled, string? DisabledReason, DateTime? DebugUntil, DateTime? PreviousSecretUntil, DateTime CreatedAt, WebhookHealth Health);
+    bool Enabled, string? DisabledReason, DateTime? DebugUntil, DateTime? PreviousSecretUntil, DateTime CreatedAt, WebhookHealth Health,
+    IReadOnlyList<WebhookCondition> Filter);
 
 /// <summary>Every endpoint with its health (<c>/admin/webhooks</c>, <c>GET /api/v1/webhooks</c>).</summary>
 public sealed class ListWebhooks(CrmDb db, TimeProvider clock)
@@ -50,8 +52,8 @@ public sealed class ListWebhooks(CrmDb db, TimeProvider clock)
         var waiting = await db.Set<WebhookDelivery>().AsNoTracking()
             .Where(d => d.Status == WebhookDeliveryStatus.Pending && (only == null || d.EndpointId == only))
             .GroupBy(d => d.EndpointId)
-            .Select(g => new { EndpointId = g.Key, Oldest = g.Min(d => d.CreatedAt) })
-            .ToDictionaryAsync(w => w.EndpointId, w => w.Oldest, cancellationToken);
+            .Select(g => new { EndpointId = g.Key, Oldest = g.Min(d => d.CreatedAt), Count = g.Count() })
+            .ToDictionaryAsync(w => w.EndpointId, cancellationToken);
         return [.. endpoints.Select(row =>
         {
             var e = row.Endpoint;
@@ -59,9 +61,10 @@ public sealed class ListWebhooks(CrmDb db, TimeProvider clock)
             var health = new WebhookHealth(
                 a is { Day: > 0 } ? (double)a.DayOk / a.Day : null, a?.Day ?? 0,
                 a is { Week: > 0 } ? (double)a.WeekOk / a.Week : null, a?.Week ?? 0,
-                waiting.TryGetValue(e.Id, out var oldest) ? oldest : null);
+                waiting.TryGetValue(e.Id, out var held) ? held.Oldest : null, held?.Count ?? 0);
             return new WebhookSummary(e.Id, e.Name, e.Url, e.UserId, row.UserName, e.ModuleList, e.EventList, e.IsEnabled, e.DisabledReason,
-                e.DebugUntil > now ? e.DebugUntil : null, e.PreviousSecretUntil > now ? e.PreviousSecretUntil : null, e.CreatedAt, health);
+                e.DebugUntil > now ? e.DebugUntil : null, e.PreviousSecretUntil > now ? e.PreviousSecretUntil : null, e.CreatedAt, health,
+                WebhookFilters.Parse(e.Filter));
         })];
     }
 }

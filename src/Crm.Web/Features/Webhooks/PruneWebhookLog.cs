@@ -8,7 +8,8 @@ namespace Crm.Web.Features.Webhooks;
 /// <summary>
 /// Retention of the webhook log (<c>Webhooks:AttemptRetentionDays</c>, 30 by default): attempts older
 /// than that go, and so do finished deliveries (delivered or failed) created before it, with their
-/// bodies. Waiting deliveries stay whatever their age.
+/// bodies. Waiting deliveries of an enabled endpoint stay whatever their age; those a disabled endpoint
+/// holds go once older than the retention (the missed events wait that long, ADR 0044).
 /// </summary>
 public sealed class PruneWebhookLog(CrmDb db, IOptionsMonitor<WebhookOptions> options, TimeProvider clock) : IRecurringJob
 {
@@ -21,5 +22,9 @@ public sealed class PruneWebhookLog(CrmDb db, IOptionsMonitor<WebhookOptions> op
         var finished = db.Set<WebhookDelivery>().Where(d => d.Status != WebhookDeliveryStatus.Pending && d.CreatedAt < cutoff).Select(d => d.Id);
         await db.Set<WebhookAttempt>().Where(a => finished.Contains(a.DeliveryId)).ExecuteDeleteAsync(cancellationToken);
         await db.Set<WebhookDelivery>().Where(d => d.Status != WebhookDeliveryStatus.Pending && d.CreatedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+        var disabled = db.Set<WebhookEndpoint>().Where(e => !e.IsEnabled).Select(e => e.Id);
+        var expired = db.Set<WebhookDelivery>().Where(d => d.Status == WebhookDeliveryStatus.Pending && d.CreatedAt < cutoff && disabled.Contains(d.EndpointId));
+        await db.Set<WebhookAttempt>().Where(a => expired.Select(d => d.Id).Contains(a.DeliveryId)).ExecuteDeleteAsync(cancellationToken);
+        await expired.ExecuteDeleteAsync(cancellationToken);
     }
 }

@@ -5,12 +5,15 @@ namespace Crm.Web.Features.Webhooks;
 
 public enum WebhookDeliveryStatus
 {
-    /// <summary>Waiting for its first attempt or for its next retry.</summary>
+    /// <summary>Waiting for its first attempt or for its next retry; while the endpoint is disabled, held until it is enabled again.</summary>
     Pending = 0,
     Delivered = 1,
 
     /// <summary>Every retry failed, or the endpoint answered 410 Gone; replay sends it again.</summary>
     Failed = 2,
+
+    /// <summary>Held while the endpoint was disabled, and dropped by the administrator who enabled it again; replay still sends it.</summary>
+    Dropped = 3,
 }
 
 /// <summary>

@@ -27,6 +27,9 @@ public sealed class WebhookEndpoint
     /// <summary>Event names, comma-separated (<c>created,updated</c>), applied to each chosen module that has them.</summary>
     public string Events { get; set; } = "";
 
+    /// <summary>The field-value filter (<see cref="WebhookFilters"/>) as JSON conditions; null: every event of the chosen modules.</summary>
+    public string? Filter { get; set; }
+
     public bool IsEnabled { get; set; } = true;
 
     /// <summary>Why the CRM disabled the endpoint on its own (410 Gone, 5 days of failures); null when an administrator did, or when enabled.</summary>
@@ -61,6 +64,7 @@ public sealed class WebhookEndpoint
             builder.Property(e => e.Url).HasMaxLength(UrlMaxLength);
             builder.Property(e => e.Modules).HasMaxLength(500);
             builder.Property(e => e.Events).HasMaxLength(500);
+            builder.Property(e => e.Filter).HasMaxLength(WebhookFilters.MaxLength);
             builder.Property(e => e.DisabledReason).HasMaxLength(500);
             builder.Property(e => e.ProtectedSecret).HasMaxLength(1000);
             builder.Property(e => e.ProtectedPreviousSecret).HasMaxLength(1000);

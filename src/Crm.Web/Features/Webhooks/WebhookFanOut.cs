@@ -16,10 +16,10 @@ namespace Crm.Web.Features.Webhooks;
 /// transaction as every change, and sealing numbers committed entries in order, so reading the
 /// seals after a cursor sees each committed change once and never one that was rolled back. In one
 /// transaction it locks the cursor row (several instances take turns), reads the next entries,
-/// writes a delivery for each endpoint that wants the event and whose integration user may see the
-/// record, and moves the cursor: a crash before the commit leaves both as they were.
+/// writes a delivery for each endpoint (enabled or not: a disabled one's wait) that wants the event, whose integration user may see the
+/// record and whose filter the record passes, and moves the cursor: a crash before the commit leaves both as they were.
 /// </summary>
-public sealed class WebhookFanOut(CrmDb db, IServiceProvider services, RecordAccess access, TimeProvider clock, IOptions<JsonOptions> json)
+public sealed class WebhookFanOut(CrmDb db, IServiceProvider services, RecordAccess access, WebhookFilters filters, TimeProvider clock, IOptions<JsonOptions> json)
 {
     /// <summary>Entries read per transaction; a full batch means the caller should run again at once.</summary>
     public const int Batch = 200;
@@ -27,16 +27,21 @@ public sealed class WebhookFanOut(CrmDb db, IServiceProvider services, RecordAcc
     /// <summary>Reads one batch of sealed entries; returns how many were read (a full batch: call again).</summary>
     public Task<int> RunAsync(CancellationToken cancellationToken) => SealedTrailReader.ReadAsync<WebhookCursor>(db, Batch, FanOutAsync, cancellationToken);
 
-    /// <summary>Adds a delivery per endpoint that wants each entry; false when no endpoint is enabled (nobody listens).</summary>
+    /// <summary>
+    /// Adds a delivery per endpoint that wants each entry; false when there is no endpoint (nobody listens).
+    /// A disabled endpoint's deliveries are written too and wait, unsent, until an administrator enables
+    /// it again and chooses to deliver or drop them (<see cref="SaveWebhook"/>), or the retention prunes them.
+    /// </summary>
     private async Task<bool> FanOutAsync(IReadOnlyList<SealedEntry> entries, CancellationToken cancellationToken)
     {
-        var endpoints = await db.Set<WebhookEndpoint>().AsNoTracking().Where(e => e.IsEnabled).ToListAsync(cancellationToken);
+        var endpoints = await db.Set<WebhookEndpoint>().AsNoTracking().ToListAsync(cancellationToken);
         if (endpoints.Count == 0)
         {
             return false;
         }
 
         var actors = await ActorsAsync(endpoints, cancellationToken);
+        var conditions = endpoints.ToDictionary(e => e.Id, e => WebhookFilters.Parse(e.Filter));
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var entry in entries)
         {
@@ -56,12 +61,29 @@ public sealed class WebhookFanOut(CrmDb db, IServiceProvider services, RecordAcc
                     continue;
                 }
 
-                var data = eventName == WebhookCatalog.Deleted
-                    ? await DeletedAsync(actor, module, id, entry.Label, changes, cancellationToken)
-                    : await RecordAsync(actor, module, id, eventName == WebhookCatalog.Created ? null : changes, cancellationToken);
+                JsonNode? data;
+                if (eventName == WebhookCatalog.Deleted)
+                {
+                    data = await DeletedAsync(actor, module, id, entry.Label, changes, cancellationToken);
+                    if (data is not null && !await filters.PassesAsync(actor, module.Key, id, eventName, conditions[endpoint.Id], null, changes, cancellationToken))
+                    {
+                        continue;
+                    }
+                }
+                else
+                {
+                    // The integration user may not see this record (null): nothing is sent at all.
+                    var read = await ReadAsync(actor, module, id, cancellationToken);
+                    if (read is null || !await filters.PassesAsync(actor, module.Key, id, eventName, conditions[endpoint.Id], read, null, cancellationToken))
+                    {
+                        continue;
+                    }
+
+                    data = Record(module, id, read.Answer, eventName == WebhookCatalog.Created ? null : changes);
+                }
+
                 if (data is null)
                 {
-                    // The integration user may not see this record: nothing is sent at all.
                     continue;
                 }
 
@@ -108,7 +130,8 @@ public sealed class WebhookFanOut(CrmDb db, IServiceProvider services, RecordAcc
         }
 
         var actors = await ActorsAsync([endpoint], cancellationToken);
-        if (!actors.TryGetValue(endpoint.UserId, out var actor) || await RecordAsync(actor, module, id, null, cancellationToken) is not JsonObject data)
+        if (!actors.TryGetValue(endpoint.UserId, out var actor) || await ReadAsync(actor, module, id, cancellationToken) is not { } read
+            || Record(module, id, read.Answer, null) is not { } data)
         {
             return $"The integration user of \"{endpoint.Name}\" may not see {moduleKey} {id}: nothing was sent.";
         }
@@ -173,13 +196,8 @@ public sealed class WebhookFanOut(CrmDb db, IServiceProvider services, RecordAcc
     /// The record as the actor reads it through the API, with, for an update, the changed fields
     /// whose names the actor's own answer carries (a hidden field is absent from it, so from the changes).
     /// </summary>
-    private async Task<JsonNode?> RecordAsync(Actor actor, WebhookModule module, int id, JsonObject? changes, CancellationToken cancellationToken)
+    private JsonObject Record(WebhookModule module, int id, object record, JsonObject? changes)
     {
-        if (await module.Read(services, actor, id, cancellationToken) is not { } record)
-        {
-            return null;
-        }
-
         var node = JsonSerializer.SerializeToNode(record, record.GetType(), json.Value.SerializerOptions) ?? new JsonObject();
         var data = new JsonObject { ["module"] = module.Key, ["id"] = id, ["record"] = node };
         if (changes is not null)
@@ -199,6 +217,10 @@ public sealed class WebhookFanOut(CrmDb db, IServiceProvider services, RecordAcc
 
         return data;
     }
+
+    /// <summary>The record through its module's read use case, as the actor may read it (null: not at all): the answer for the payload, the details for the filter.</summary>
+    private Task<ReadRecord?> ReadAsync(Actor actor, WebhookModule module, int id, CancellationToken cancellationToken) =>
+        ReadableModules.Find(module.Key) is { } readable ? readable.Read(services, actor, id, cancellationToken) : Task.FromResult<ReadRecord?>(null);
 
     /// <summary>The field names of the answer and of the objects it holds (a task's answer holds the task).</summary>
     private static HashSet<string> VisibleNames(JsonNode node)

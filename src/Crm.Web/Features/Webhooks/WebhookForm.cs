@@ -23,6 +23,15 @@ public sealed class WebhookForm
     [Display(Name = "Enabled")]
     public bool Enabled { get; set; } = true;
 
+    /// <summary>The filter's rows; blank ones (no field) are left out, and the rest closed up so messages stay on their row.</summary>
+    public List<WebhookFilterRow> Filter { get; set; } = [];
+
+    /// <summary>When enabling a disabled endpoint that holds missed events: "deliver" or "drop" (<see cref="Webhooks.MissedEvents"/>).</summary>
+    public string? MissedEvents { get; set; }
+
+    /// <summary>Rows shown beyond the filled ones, to add conditions.</summary>
+    public const int BlankRows = 2;
+
     /// <summary>The use case's input, or null with a message on the user field when its value is not an id.</summary>
     public WebhookInput? ToInput(ModelStateDictionary modelState)
     {
@@ -38,7 +47,8 @@ public sealed class WebhookForm
             userId = parsed;
         }
 
-        return new WebhookInput(Name, Url, userId, Modules, Events, Enabled);
+        Filter = [.. Filter.Where(r => !string.IsNullOrWhiteSpace(r.Field))];
+        return new WebhookInput(Name, Url, userId, Modules, Events, Enabled, [.. Filter.Select(r => r.ToCondition())], MissedEvents);
     }
 
     public static WebhookForm From(WebhookSummary summary) => new()
@@ -49,8 +59,33 @@ public sealed class WebhookForm
         Modules = [.. summary.Modules],
         Events = [.. summary.Events],
         Enabled = summary.Enabled,
+        Filter = [.. summary.Filter.Select(WebhookFilterRow.From)],
     };
 }
 
-/// <summary>What the form needs besides its values: the users to choose from.</summary>
-public sealed record WebhookFormChoices(IReadOnlyList<TokenUser> Users, WebhookForm Input);
+/// <summary>One filter condition on the form: an in-list's values are typed separated by commas.</summary>
+public sealed class WebhookFilterRow
+{
+    public string? Module { get; set; }
+    public string? Field { get; set; }
+    public string? Operator { get; set; }
+    public string? Value { get; set; }
+
+    public WebhookCondition ToCondition() => Operator == Automation.ConditionOperators.InList
+        ? new WebhookCondition(Module, Field?.Trim(), Operator, null, [.. (Value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)])
+        : new WebhookCondition(Module, Field?.Trim(), Operator, Value);
+
+    public static WebhookFilterRow From(WebhookCondition condition) => new()
+    {
+        Module = condition.Module,
+        Field = condition.Field,
+        Operator = condition.Operator,
+        Value = condition.Values is { } values ? string.Join(", ", values) : condition.Value,
+    };
+}
+
+/// <summary>
+/// What the form needs besides its values: the users to choose from, the fields a filter may name (module → fields),
+/// and for a disabled endpoint the events it missed (0: no choice to make when enabling it).
+/// </summary>
+public sealed record WebhookFormChoices(IReadOnlyList<TokenUser> Users, WebhookForm Input, IReadOnlyDictionary<string, IReadOnlyList<Records.RecordField>> FilterFields, int Missed = 0);

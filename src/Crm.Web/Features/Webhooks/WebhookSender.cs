@@ -288,4 +288,7 @@ public static class WebhookActivity
     public const string SecretRotated = "webhook-secret-rotated";
     public const string Disabled = "webhook-disabled";
     public const string Replayed = "webhook-replayed";
+
+    /// <summary>Enabled again by an administrator, with the choice made for the missed events.</summary>
+    public const string Enabled = "webhook-enabled";
 }

@@ -8,7 +8,7 @@ namespace Crm.Web.Features.Webhooks;
 /// <summary>
 /// The background sender, one per instance: every second (or when woken) it turns newly sealed
 /// audit entries into deliveries (<see cref="WebhookFanOut"/>), then leases the due deliveries of
-/// enabled endpoints in batches and sends each (<see cref="WebhookSender"/>). Leases make several
+/// enabled endpoints in batches, in the order of the trail (due time, then audit entry), and sends each (<see cref="WebhookSender"/>). Leases make several
 /// instances safe: PostgreSQL claims with FOR UPDATE SKIP LOCKED, SQLite under its write lock, and
 /// a lease that outlives a crashed instance lapses so another sends the delivery (at least once).
 /// </summary>
@@ -65,7 +65,10 @@ public sealed class WebhookWorker(
         var db = scope.ServiceProvider.GetRequiredService<CrmDb>();
         var now = clock.GetUtcNow().UtcDateTime;
         var until = now + Lease;
-        if (!await db.Set<WebhookDelivery>().AnyAsync(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now, cancellationToken))
+        if (!await (from d in db.Set<WebhookDelivery>()
+                    join e in db.Set<WebhookEndpoint>() on d.EndpointId equals e.Id
+                    where d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now && e.IsEnabled
+                    select d.Id).AnyAsync(cancellationToken))
         {
             // Nothing due: no transaction, no lock.
             return [];
@@ -80,7 +83,7 @@ public sealed class WebhookWorker(
                 JOIN "WebhookEndpoints" e ON e."Id" = d."EndpointId"
                 WHERE d."Status" = {(int)WebhookDeliveryStatus.Pending} AND d."NextAttemptAt" <= {now}
                   AND (d."LeasedUntil" IS NULL OR d."LeasedUntil" < {now}) AND e."IsEnabled"
-                ORDER BY d."NextAttemptAt"
+                ORDER BY d."NextAttemptAt", d."AuditEntryId"
                 LIMIT {batch}
                 FOR UPDATE OF d SKIP LOCKED
                 """).ToListAsync(cancellationToken);
@@ -90,7 +93,7 @@ public sealed class WebhookWorker(
             ids = await (from d in db.Set<WebhookDelivery>()
                          join e in db.Set<WebhookEndpoint>() on d.EndpointId equals e.Id
                          where d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now && (d.LeasedUntil == null || d.LeasedUntil < now) && e.IsEnabled
-                         orderby d.NextAttemptAt
+                         orderby d.NextAttemptAt, d.AuditEntryId
                          select d.Id).Take(batch).ToListAsync(cancellationToken);
         }
 
@@ -101,7 +104,7 @@ public sealed class WebhookWorker(
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseOwner, claim).SetProperty(d => d.LeasedUntil, until), cancellationToken);
         }
 
-        var leased = await db.Set<WebhookDelivery>().Where(d => d.LeaseOwner == claim).OrderBy(d => d.NextAttemptAt).Select(d => d.Id).ToListAsync(cancellationToken);
+        var leased = await db.Set<WebhookDelivery>().Where(d => d.LeaseOwner == claim).OrderBy(d => d.NextAttemptAt).ThenBy(d => d.AuditEntryId).Select(d => d.Id).ToListAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return leased;
     }

@@ -31,12 +31,12 @@ public static class WebhooksApi
         webhooks.MapGet("/{id:guid}", async (HttpContext http, Guid id, string? status, ReadWebhook read, CancellationToken cancellationToken) =>
                 (await read.RunAsync(http.Actor(), id, status, cancellationToken)).ToHttp())
             .WithName("ReadWebhook")
-            .WithSummary("One endpoint with its latest 50 deliveries (status=pending, delivered or failed to filter) and each one's attempts.");
+            .WithSummary("One endpoint with its latest 50 deliveries (status=pending, delivered, failed or dropped to filter) and each one's attempts.");
 
         webhooks.MapPut("/{id:guid}", async (HttpContext http, Guid id, WebhookRequest body, SaveWebhook save, CancellationToken cancellationToken) =>
                 (await save.UpdateAsync(http.Actor(), id, body.ToInput(), cancellationToken)).ToHttp())
             .WithName("UpdateWebhook")
-            .WithSummary("Replaces the endpoint's settings; enabled: true re-enables an endpoint the CRM disabled, and its waiting deliveries go out.");
+            .WithSummary("Replaces the endpoint's settings; enabled: true re-enables a disabled endpoint, and missedEvents says whether the events it held meanwhile are delivered in order or dropped.");
 
         webhooks.MapDelete("/{id:guid}", async (HttpContext http, Guid id, DeleteWebhook delete, CancellationToken cancellationToken) =>
                 (await delete.RunAsync(http.Actor(), id, cancellationToken)).ToHttp())
@@ -82,9 +82,21 @@ public static class WebhooksApi
     /// <param name="Modules">Module keys, like ["companies", "leads"] (see /catalog).</param>
     /// <param name="Events">Events, like ["created", "updated", "deleted", "converted"], applied to each chosen module that has them.</param>
     /// <param name="Enabled">True by default.</param>
-    public sealed record WebhookRequest(string? Name, string? Url, Guid? UserId, IReadOnlyList<string>? Modules, IReadOnlyList<string>? Events, bool? Enabled)
+    /// <param name="Filter">
+    /// Optional conditions on field values, all of which must hold for an event of their module to be sent, like
+    /// [{"module": "deals", "field": "amount", "operator": "greater-than", "value": "10000"}]. A field is one of the
+    /// module's (see /api/v1/automation/fields) or a custom field as "customFields.key", and one the integration user
+    /// may see; operators: equals, not-equals, in-list (with "values"), is-empty, is-not-empty, greater-than, less-than.
+    /// Updates are tested on the new values, deletions on the last ones. Absent or empty: every event.
+    /// </param>
+    /// <param name="MissedEvents">
+    /// When this change enables a disabled endpoint that holds events it missed (endpoint.health.waiting of the GET):
+    /// "deliver" sends them now, oldest first; "drop" never sends them (each stays in the log as Dropped). Required then, ignored otherwise.
+    /// </param>
+    public sealed record WebhookRequest(string? Name, string? Url, Guid? UserId, IReadOnlyList<string>? Modules, IReadOnlyList<string>? Events, bool? Enabled,
+        IReadOnlyList<WebhookCondition>? Filter, string? MissedEvents)
     {
-        public WebhookInput ToInput() => new(Name, Url, UserId, Modules, Events, Enabled);
+        public WebhookInput ToInput() => new(Name, Url, UserId, Modules, Events, Enabled, Filter, MissedEvents);
     }
 
     /// <param name="Minutes">1 to 1440; 0 turns debug mode off; 60 when absent.</param>
