@@ -59,7 +59,9 @@ public sealed partial class LinkedRecordScopeTests
     {
         await using var app = new CrmApp();
         var w = await LinkedRecordWorld.CreateAsync(app, scope);
-        var witnessed = await w.WitnessAsync();
+        // Custom fields on every path once: what they show does not depend on bob's scope (the
+        // second sweep below has them for every scope), and they add a read to every request.
+        var witnessed = scope == Scope.Own ? await w.WitnessAsync() : [];
         var hidden = await HiddenIdsAsync(app, w);
         var before = await w.SnapshotAsync();
         var bob = await app.SignInAsync("bob@crm.test", Password);
