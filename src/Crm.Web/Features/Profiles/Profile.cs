@@ -37,7 +37,7 @@ public sealed class Profile
 }
 
 /// <summary>A profile's permission for one action of one module, with how far it reaches.</summary>
-public sealed class ProfileGrant
+public sealed class ProfileGrant : IGrantRow
 {
     public int ProfileId { get; set; }
     public string Module { get; set; } = "";

@@ -68,10 +68,7 @@ public sealed class SaveProfile(CrmDb db, PermissionCatalog catalog, ActivityLog
             }
         }
 
-        foreach (var rule in fieldRules.Where(r => !catalog.Modules.Any(m => m.Key == r.Module && m.SensitiveFields.Contains(r.Field))))
-        {
-            errors.Add("fieldRules", $"'{rule.Module}.{rule.Field}' is not a field that can be restricted.");
-        }
+        GrantRules.CheckFieldRules(catalog, fieldRules, errors);
 
         if (fieldRules.Any(r => r.Access is { } access && !Enum.IsDefined(access)))
         {
@@ -89,18 +86,7 @@ public sealed class SaveProfile(CrmDb db, PermissionCatalog catalog, ActivityLog
         var rulesBefore = Describe(profile.FieldRules.Select(f => (f.Module, f.Field, f.Access)));
         profile.Name = name;
         profile.Description = string.IsNullOrWhiteSpace(input.Description) ? null : input.Description.Trim();
-        profile.Grants.RemoveAll(g => !wanted.ContainsKey((g.Module, g.Action)));
-        foreach (var ((module, action), scope) in wanted)
-        {
-            if (profile.Grants.FirstOrDefault(g => g.Module == module && g.Action == action) is { } existing)
-            {
-                existing.Scope = scope;
-            }
-            else
-            {
-                profile.Grants.Add(new ProfileGrant { Module = module, Action = action, Scope = scope });
-            }
-        }
+        GrantRules.Apply(profile.Grants, wanted, (module, action, scope) => new ProfileGrant { Module = module, Action = action, Scope = scope });
 
         profile.FieldRules.Clear();
         profile.FieldRules.AddRange(fieldRules.Where(r => r.Access is not null).DistinctBy(r => (r.Module, r.Field))

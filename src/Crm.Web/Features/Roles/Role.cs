@@ -47,7 +47,7 @@ public sealed class Role
 }
 
 /// <summary>A role's permission for one action of one module, with how far it reaches.</summary>
-public sealed class RoleGrant
+public sealed class RoleGrant : IGrantRow
 {
     public int RoleId { get; set; }
     public string Module { get; set; } = "";

@@ -31,15 +31,7 @@ public sealed class SaveRoleFieldRules(CrmDb db, PermissionCatalog catalog, Acti
             return Result.NotFound();
         }
 
-        var errors = new FieldErrors();
-        foreach (var rule in rules)
-        {
-            if (!catalog.Modules.Any(m => m.Key == rule.Module && m.SensitiveFields.Contains(rule.Field)))
-            {
-                errors.Add("fieldRules", $"'{rule.Module}.{rule.Field}' is not a field that can be restricted.");
-            }
-        }
-
+        var errors = GrantRules.CheckFieldRules(catalog, rules, new FieldErrors());
         if (errors.Any)
         {
             return Result.Invalid(errors);

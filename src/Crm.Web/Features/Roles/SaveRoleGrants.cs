@@ -45,18 +45,7 @@ public sealed class SaveRoleGrants(CrmDb db, PermissionCatalog catalog, Activity
         var wanted = grants.Where(g => g.Scope != Scope.None).ToDictionary(g => (g.Module, g.Action), g => g.Scope);
         var before = role.Grants.ToDictionary(g => (g.Module, g.Action), g => g.Scope);
         var changes = GrantRules.Describe(before, wanted);
-        role.Grants.RemoveAll(g => !wanted.ContainsKey((g.Module, g.Action)));
-        foreach (var ((module, action), scope) in wanted)
-        {
-            if (role.Grants.FirstOrDefault(g => g.Module == module && g.Action == action) is { } existing)
-            {
-                existing.Scope = scope;
-            }
-            else
-            {
-                role.Grants.Add(new RoleGrant { Module = module, Action = action, Scope = scope });
-            }
-        }
+        GrantRules.Apply(role.Grants, wanted, (module, action, scope) => new RoleGrant { Module = module, Action = action, Scope = scope });
 
         if (changes.Count > 0)
         {
@@ -94,10 +83,49 @@ public static class GrantRules
         return errors;
     }
 
+    /// <summary>Makes <paramref name="rows"/> hold exactly the <paramref name="wanted"/> grants: missing ones dropped, kept ones rescoped, new ones made.</summary>
+    public static void Apply<TGrant>(List<TGrant> rows, IReadOnlyDictionary<(string Module, string Action), Scope> wanted, Func<string, string, Scope, TGrant> make)
+        where TGrant : IGrantRow
+    {
+        rows.RemoveAll(g => !wanted.ContainsKey((g.Module, g.Action)));
+        foreach (var ((module, action), scope) in wanted)
+        {
+            if (rows.FirstOrDefault(g => g.Module == module && g.Action == action) is { } existing)
+            {
+                existing.Scope = scope;
+            }
+            else
+            {
+                rows.Add(make(module, action, scope));
+            }
+        }
+    }
+
+    /// <summary>Each field rule names a field its module lets a rule restrict; else a "fieldRules" error.</summary>
+    public static FieldErrors CheckFieldRules(PermissionCatalog catalog, IEnumerable<FieldRuleInput> rules, FieldErrors errors)
+    {
+        foreach (var rule in rules.Where(r => !catalog.Modules.Any(m => m.Key == r.Module && m.SensitiveFields.Contains(r.Field))))
+        {
+            errors.Add("fieldRules", $"'{rule.Module}.{rule.Field}' is not a field that can be restricted.");
+        }
+
+        return errors;
+    }
+
     public static List<string> Describe(IReadOnlyDictionary<(string Module, string Action), Scope> before, IReadOnlyDictionary<(string Module, string Action), Scope> after) =>
         before.Keys.Union(after.Keys).Order()
             .Select(k => (Key: k, Old: before.GetValueOrDefault(k, Scope.None), New: after.GetValueOrDefault(k, Scope.None)))
             .Where(c => c.Old != c.New)
             .Select(c => $"{c.Key.Module} {c.Key.Action}: {c.Old} → {c.New}")
             .ToList();
+}
+
+/// <summary>A stored grant row (of a role or a profile): what <see cref="GrantRules.Apply"/> updates in place.</summary>
+public interface IGrantRow
+{
+#pragma warning disable CA1716 // The stored column's name, as on every grant row; no other .NET language implements this.
+    string Module { get; }
+#pragma warning restore CA1716
+    string Action { get; }
+    Scope Scope { get; set; }
 }
