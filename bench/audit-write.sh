@@ -19,6 +19,7 @@
 # A tiny check run: DURATION=2 ROUNDS=2 WARMUP=2 HISTORY_ENTRIES=200 bench/audit-write.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/common.sh
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-5}
 ROUNDS=${ROUNDS:-5}
@@ -33,7 +34,7 @@ WORK=$(mktemp -d /tmp/crm-bench-audit.XXXXXX)
 APP_PIDS=()
 DBS=()
 pg_part() { printf '%s' "$CRM_BENCH_POSTGRES" | tr ';' '\n' | awk -F= -v k="$1" 'tolower($1)==tolower(k){print $2}'; }
-pg() { PGPASSWORD="$(pg_part Password)" psql -h "$(pg_part Host)" -p "$(pg_part Port)" -U "$(pg_part Username)" -d "${2:-postgres}" -qAtc "$1"; }
+pg() { bench_pg "${2:-postgres}" "$1"; }
 stop_apps() { for pid in "${APP_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; APP_PIDS=(); }
 cleanup() {
   stop_apps
@@ -43,44 +44,8 @@ cleanup() {
 trap cleanup EXIT
 
 dotnet publish src/Crm.Web -c Release -o "$WORK/app" -nologo -v quiet >/dev/null
-EMAIL=bench@crm.test
-PASSWORD='bench passphrase 2026'
 
-# Lua for wrk: creates with a fixed body; updates cycle through each thread's own contacts.
-cat > "$WORK/create.lua" <<LUA
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"firstName":"Bench","lastName":"Person","email":"bench@example.com","ownerId":"' .. os.getenv("OWNER") .. '"}'
-LUA
-cat > "$WORK/update.lua" <<'LUA'
-local threads, counter = {}, 0
-function setup(thread)
-  counter = counter + 1
-  thread:set("slot", counter)
-  table.insert(threads, thread)
-end
-function init(args)
-  ready, n = {}, 0
-  local all, i = {}, 0
-  for id in string.gmatch(os.getenv("IDS"), "%d+") do table.insert(all, id) end
-  for k, id in ipairs(all) do
-    if (k - 1) % tonumber(os.getenv("THREADS")) == slot - 1 then table.insert(ready, { id = id, version = 1 }) end
-  end
-end
-function request()
-  local c = table.remove(ready, 1)
-  if c == nil then return wrk.format("GET", "/health/live") end
-  n = n + 1
-  return wrk.format("PATCH", "/api/v1/contacts/" .. c.id, { ["Content-Type"] = "application/json", ["Cookie"] = os.getenv("COOKIE") },
-    '{"title":"T' .. n .. '","version":' .. c.version .. '}')
-end
-function response(status, headers, body)
-  if status ~= 200 and status ~= 204 and not told then told = true; io.stderr:write("update answered " .. status .. ": " .. string.sub(body, 1, 300) .. "\n") end
-  local id = string.match(body, '"id":(%d+)')
-  local version = string.match(body, '"version":(%d+)')
-  if id and version then table.insert(ready, { id = id, version = tonumber(version) }) end
-end
-LUA
+bench_contact_lua "$WORK"
 
 # Both apps run side by side, each on a fresh database of its own, and are measured in turns:
 # on this machine the same app's throughput drifts by ±20 % from one minute to the next (other
@@ -98,58 +63,24 @@ start_app() { # label audit-enabled
     DBFILE_OF[$1]="$WORK/crm-$1.db"; connection="Data Source=${DBFILE_OF[$1]}"
   fi
   CONNECTION_OF[$1]=$connection
-  Database__Provider=$PROVIDER ConnectionStrings__Crm="$connection" CRM_ADMIN_EMAIL=$EMAIL CRM_ADMIN_PASSWORD="$PASSWORD" \
+  Database__Provider=$PROVIDER ConnectionStrings__Crm="$connection" CRM_ADMIN_EMAIL=$BENCH_EMAIL CRM_ADMIN_PASSWORD="$BENCH_PASSWORD" \
     Audit__Enabled=$2 Security__SignInAttemptsPerMinutePerIp=1000 Logging__LogLevel__Default=Warning \
     dotnet "$WORK/app/Crm.Web.dll" --urls "$base" > "$WORK/app-$1.log" 2>&1 &
   PID_OF[$1]=$!; APP_PIDS+=($!)
   for _ in $(seq 1 60); do curl -sf "$base/health/ready" >/dev/null && break; sleep 1; done
-  local jar="$WORK/cookies-$1" form token
-  form=$(curl -s -c "$jar" "$base/account/sign-in")
-  token=$(printf '%s' "$form" | grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | sed 's/.*value="//;s/"$//')
-  curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "Input.Email=$EMAIL" --data-urlencode "Input.Password=$PASSWORD" \
-    --data-urlencode "__RequestVerificationToken=$token" "$base/account/sign-in"
+  if [ "$PROVIDER" = Postgres ]; then password_only_administrators Postgres "$db"; else password_only_administrators Sqlite "${DBFILE_OF[$1]}"; fi
   BASE_OF[$1]=$base
-  COOKIE_OF[$1]="crm.auth=$(awk '$6=="crm.auth"{print $7}' "$jar")"
+  COOKIE_OF[$1]=$(bench_sign_in "$base" "$WORK/cookies-$1")
   OWNER_OF[$1]=$(curl -s -H "Cookie: ${COOKIE_OF[$1]}" "$base/api/v1/me" | grep -o '"id":"[^"]*"' | head -1 | sed 's/"id":"//;s/"//')
 }
 
 use_app() { BASE=${BASE_OF[$1]}; COOKIE=${COOKIE_OF[$1]}; OWNER=${OWNER_OF[$1]}; export OWNER COOKIE; }
 
-# Each connection edits contacts of its own (4 per connection), made afresh for every run: a run
-# starts every contact at version 1.
-fresh_contacts() {
-  local ids=()
-  for _ in $(seq 1 $((CONNECTIONS * 4))); do
-    ids+=("$(curl -s -H "Cookie: $COOKIE" -H 'Content-Type: application/json' -d "{\"firstName\":\"Edit\",\"lastName\":\"Me\",\"ownerId\":\"$OWNER\"}" "$BASE/api/v1/contacts" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)")
-  done
-  IDS=$(IFS=,; echo "${ids[*]}"); THREADS=2; export IDS THREADS
-}
-
-wrk_rps() { # name lua seconds -> "rps non2xx"
-  wrk -t2 -c"$CONNECTIONS" -d"${3}s" -H "Cookie: $COOKIE" -s "$2" "$BASE/api/v1/contacts" > "$WORK/$1.txt" 2> "$WORK/$1.err"
-  [ -s "$WORK/$1.err" ] && sed 's/^/  /' "$WORK/$1.err" >&2
-  printf '%s %s\n' "$(awk '/Requests\/sec/{print $2}' "$WORK/$1.txt")" "$(awk '/Non-2xx/{print $5}' "$WORK/$1.txt" | grep . || echo 0)"
-}
-
-app_cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; } # clock ticks (1/100 s)
-
-# A freshly started app spends its first seconds of load compiling (JIT, tiering): far more CPU
-# than the requests themselves, and it goes on for seconds after the load stops. Warm up with the
-# measured requests, then wait until the app's CPU settles below a fifth of a core.
-warm_up() { # label
-  use_app "$1"
-  wrk_rps "warm-create-$1" "$WORK/create.lua" "$WARMUP" > /dev/null
-  fresh_contacts
-  wrk_rps "warm-update-$1" "$WORK/update.lua" "$WARMUP" > /dev/null
-  local before after
-  for _ in $(seq 1 20); do
-    before=$(app_cpu "${PID_OF[$1]}"); sleep 2; after=$(app_cpu "${PID_OF[$1]}")
-    [ $((after - before)) -lt 40 ] && break
-  done
-}
-
-median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+fresh_contacts() { bench_fresh_contacts; }
+wrk_rps() { bench_wrk "$WORK" "$@"; }
+warm_up() { use_app "$1"; bench_warm_up "$WORK" "$1" "${PID_OF[$1]}"; }
+median() { bench_median; }
+ratio() { bench_ratio "$@"; }
 
 start_app off false
 start_app on true

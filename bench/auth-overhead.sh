@@ -7,11 +7,17 @@
 #   2. /api/v1/me          session check + one profile query (the cheapest authenticated call)
 #   3. /                   session check + a rendered Razor page
 #   4. /admin/access/explain?... session check + permission subject load + explainer
+#   5. GET /api/v1/contacts/{id} with the session cookie, then with an API token (issue 24: the
+#      token's bookkeeping, last use, counts, daily usage and rate limit, is kept in memory and
+#      flushed in batches, so a token read costs about what a cookie read costs), and on PostgreSQL
+#      `pgbench -S` (the built-in select-only script: one primary-key read per transaction) on a
+#      scratch database of the same server, for the ceiling of a read by id there.
 # Each run is bounded (DURATION seconds, CONNECTIONS connections, loopback only). Results are
 # written to bench/results/auth-overhead-<provider>-<date>.md with the machine and date.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+. bench/common.sh
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-16}
 PROVIDER=Sqlite
@@ -27,8 +33,6 @@ trap cleanup EXIT
 dotnet publish src/Crm.Web -c Release -o "$WORK/app" -nologo -v quiet >/dev/null
 PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 BASE="http://127.0.0.1:$PORT"
-EMAIL=bench@crm.test
-PASSWORD='bench passphrase 2026'
 
 # psql takes its own options, not the Npgsql connection string the app uses.
 pg_part() { printf '%s' "$CRM_BENCH_POSTGRES" | tr ';' '\n' | awk -F= -v k="$1" 'tolower($1)==tolower(k){print $2}'; }
@@ -43,24 +47,31 @@ else
 fi
 
 # Warning level: the benchmark measures the application, not the console it logs to.
-Database__Provider=$PROVIDER ConnectionStrings__Crm="$CONNECTION" CRM_ADMIN_EMAIL=$EMAIL CRM_ADMIN_PASSWORD="$PASSWORD" \
-  Security__SignInAttemptsPerMinutePerIp=1000 Logging__LogLevel__Default=Warning Crm__DemoData=true \
+Database__Provider=$PROVIDER ConnectionStrings__Crm="$CONNECTION" CRM_ADMIN_EMAIL=$BENCH_EMAIL CRM_ADMIN_PASSWORD="$BENCH_PASSWORD" \
+  Security__SignInAttemptsPerMinutePerIp=1000 ApiTokens__RequestsPerMinute=100000000 Logging__LogLevel__Default=Warning Crm__DemoData=true \
   dotnet "$WORK/app/Crm.Web.dll" --urls "$BASE" > "$WORK/app.log" 2>&1 &
 APP_PID=$!
 for _ in $(seq 1 60); do curl -sf "$BASE/health/ready" >/dev/null && break; sleep 1; done
+if [ "$PROVIDER" = Postgres ]; then password_only_administrators Postgres "$DB"; else password_only_administrators Sqlite "$WORK/crm.db"; fi
 
 # Sign in once, the way a browser does, and keep the session cookie.
 JAR="$WORK/cookies"
-FORM=$(curl -s -c "$JAR" "$BASE/account/sign-in")
-TOKEN=$(printf '%s' "$FORM" | grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | sed 's/.*value="//;s/"$//')
-curl -s -b "$JAR" -c "$JAR" -o /dev/null --data-urlencode "Input.Email=$EMAIL" --data-urlencode "Input.Password=$PASSWORD" \
-  --data-urlencode "__RequestVerificationToken=$TOKEN" "$BASE/account/sign-in"
-COOKIE="crm.auth=$(awk '$6=="crm.auth"{print $7}' "$JAR")"
+COOKIE=$(bench_sign_in "$BASE" "$JAR")
 USER_ID=$(curl -s -b "$JAR" "$BASE/api/v1/users?search=ann" | grep -o '"id":"[^"]*"' | head -1 | sed 's/"id":"//;s/"//')
 
-run() { # name path [cookie]
+# An API token acting as the administrator (full access, acknowledged), and a contact to read.
+ADMIN_ID=$(curl -s -H "Cookie: $COOKIE" "$BASE/api/v1/me" | grep -o '"id":"[^"]*"' | head -1 | sed 's/"id":"//;s/"//')
+API_TOKEN=$(curl -s -H "Cookie: $COOKIE" -H 'Content-Type: application/json' \
+  -d "{\"name\":\"bench\",\"userId\":\"$ADMIN_ID\",\"expiresInDays\":1,\"acknowledgeFullAccess\":true}" \
+  "$BASE/api/v1/tokens" | grep -o '"token":"[^"]*"' | sed 's/"token":"//;s/"//')
+[ -n "$API_TOKEN" ] || { echo "Could not create an API token." >&2; exit 1; }
+CONTACT_ID=$(curl -s -H "Cookie: $COOKIE" -H 'Content-Type: application/json' \
+  -d "{\"firstName\":\"Bench\",\"lastName\":\"Reader\",\"email\":\"reader@bench.example\",\"ownerId\":\"$ADMIN_ID\"}" \
+  "$BASE/api/v1/contacts" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
+
+run() { # name path [header]
   local header=()
-  [ -n "${3:-}" ] && header=(-H "Cookie: $3")
+  [ -n "${3:-}" ] && header=(-H "$3")
   wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "${header[@]}" "$BASE$2" > "$WORK/$1.txt"
   local rps p50 p99 non2xx
   rps=$(awk '/Requests\/sec/{print $2}' "$WORK/$1.txt")
@@ -68,6 +79,17 @@ run() { # name path [cookie]
   p99=$(awk '$1=="99%"{print $2}' "$WORK/$1.txt")
   non2xx=$(awk '/Non-2xx/{print $4}' "$WORK/$1.txt")
   printf '| %s | `%s` | %s | %s | %s | %s |\n' "$1" "$2" "$rps" "$p50" "$p99" "${non2xx:-0}"
+}
+rps_of() { awk '/Requests\/sec/{print $2}' "$WORK/$1.txt"; }
+
+# pgbench -S on a scratch database of the same server (scale 10: a million accounts), same connections and duration.
+pgbench_select() {
+  local db="crm_bench_pgbench_$$"
+  pg "CREATE DATABASE $db"
+  PGPASSWORD="$(pg_part Password)" pgbench -h "$(pg_part Host)" -p "$(pg_part Port)" -U "$(pg_part Username)" -i -q -s 10 "$db" >/dev/null 2>&1
+  PGPASSWORD="$(pg_part Password)" pgbench -h "$(pg_part Host)" -p "$(pg_part Port)" -U "$(pg_part Username)" -S -n -c "$CONNECTIONS" -j 2 -T "$DURATION" "$db" > "$WORK/pgbench.txt" 2>&1
+  pg "DROP DATABASE $db WITH (FORCE)"
+  awk -F'= ' '/^tps/{print $2}' "$WORK/pgbench.txt" | awk '{print $1}'
 }
 
 RESULT="bench/results/auth-overhead-$(echo "$PROVIDER" | tr 'A-Z' 'a-z')-$(date -u +%Y-%m-%d).md"
@@ -82,9 +104,18 @@ RESULT="bench/results/auth-overhead-$(echo "$PROVIDER" | tr 'A-Z' 'a-z')-$(date 
   echo "| what | path | requests/s | p50 | p99 | non-2xx |"
   echo "|---|---|---|---|---|---|"
   run "anonymous, no database" "/health/live"
-  run "session check + profile" "/api/v1/me" "$COOKIE"
-  run "session check + page" "/" "$COOKIE"
-  run "session + permissions + explainer" "/api/v1/access/explain?userId=$USER_ID&module=deals&action=edit" "$COOKIE"
+  run "session check + profile" "/api/v1/me" "Cookie: $COOKIE"
+  run "session check + page" "/" "Cookie: $COOKIE"
+  run "session + permissions + explainer" "/api/v1/access/explain?userId=$USER_ID&module=deals&action=edit" "Cookie: $COOKIE"
+  run "cookie: a contact by id" "/api/v1/contacts/$CONTACT_ID" "Cookie: $COOKIE"
+  run "API token: the same contact" "/api/v1/contacts/$CONTACT_ID" "Authorization: Bearer $API_TOKEN"
+  echo
+  echo "API token / cookie, reading a contact by id: **$(awk -v a="$(rps_of "API token: the same contact")" -v b="$(rps_of "cookie: a contact by id")" 'BEGIN { printf "%.2f", a / b }')** (target: at least 0.9)."
+  if [ "$PROVIDER" = Postgres ]; then
+    PGBENCH_TPS=$(pgbench_select)
+    echo
+    echo "\`pgbench -S\` on the same server, $CONNECTIONS connections, ${DURATION}s (scale 10): **$PGBENCH_TPS** transactions/s; the API token's read by id is $(awk -v a="$(rps_of "API token: the same contact")" -v b="$PGBENCH_TPS" 'BEGIN { printf "%.1f", 100 * a / b }') % of it, the cookie's $(awk -v a="$(rps_of "cookie: a contact by id")" -v b="$PGBENCH_TPS" 'BEGIN { printf "%.1f", 100 * a / b }') %."
+  fi
   echo
   echo "Server memory after the runs (RSS): $(( $(awk '/VmRSS/{print $2}' /proc/$APP_PID/status) / 1024 )) MiB"
 } | tee "$RESULT"

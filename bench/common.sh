@@ -1,0 +1,109 @@
+# Shared by the benchmark scripts that sign in as the first administrator (sourced, not run).
+
+# The shipped policy asks every administrator for a second factor (issue 27), and an administrator
+# without one is sent to set it up before anything else. A benchmark signs in with a password only,
+# so it turns that policy off in its own throw-away database, after the app has created it and before
+# signing in. Never do this to a real CRM: there the policy is set on the two-factor screen.
+# Usage: password_only_administrators Sqlite /path/to/crm.db | Postgres <database name> (CRM_BENCH_POSTGRES holds the server)
+password_only_administrators() {
+  local sql='UPDATE "TwoFactorPolicy" SET "RequiredForAdministrators" = false'
+  if [ "$1" = Postgres ]; then
+    local part
+    part() { printf '%s' "$CRM_BENCH_POSTGRES" | tr ';' '\n' | awk -F= -v k="$1" 'tolower($1)==tolower(k){print $2}'; }
+    PGPASSWORD="$(part Password)" psql -h "$(part Host)" -p "$(part Port)" -U "$(part Username)" -d "$2" -qc "$sql" >/dev/null
+  else
+    /usr/bin/python3 -c 'import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute(sys.argv[2]); db.commit()' "$2" "$sql"
+  fi
+}
+
+BENCH_EMAIL=bench@crm.test
+BENCH_PASSWORD='bench passphrase 2026'
+
+# psql on the server of CRM_BENCH_POSTGRES (an Npgsql connection string): bench_pg <database> <sql>
+bench_pg() {
+  local part
+  part() { printf '%s' "$CRM_BENCH_POSTGRES" | tr ';' '\n' | awk -F= -v k="$1" 'tolower($1)==tolower(k){print $2}'; }
+  PGPASSWORD="$(part Password)" psql -h "$(part Host)" -p "$(part Port)" -U "$(part Username)" -d "$1" -qAtc "$2"
+}
+
+# Signs in at <base> as BENCH_EMAIL the way a browser does (cookie jar <jar>) and prints the session cookie.
+bench_sign_in() {
+  local form token
+  form=$(curl -s -c "$2" "$1/account/sign-in")
+  token=$(printf '%s' "$form" | grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | sed 's/.*value="//;s/"$//')
+  curl -s -b "$2" -c "$2" -o /dev/null --data-urlencode "Input.Email=$BENCH_EMAIL" --data-urlencode "Input.Password=$BENCH_PASSWORD" \
+    --data-urlencode "__RequestVerificationToken=$token" "$1/account/sign-in"
+  printf 'crm.auth=%s\n' "$(awk '$6=="crm.auth"{print $7}' "$2")"
+}
+
+# Lua for wrk in <dir>: create.lua posts a contact (owner: $OWNER); update.lua edits the contacts of
+# $IDS, each wrk thread ($THREADS of them) its own, quoting the version the previous answer gave.
+bench_contact_lua() {
+  cat > "$1/create.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"firstName":"Bench","lastName":"Person","email":"bench@example.com","ownerId":"' .. os.getenv("OWNER") .. '"}'
+LUA
+  cat > "$1/update.lua" <<'LUA'
+local threads, counter = {}, 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("slot", counter)
+  table.insert(threads, thread)
+end
+function init(args)
+  ready, n = {}, 0
+  local all, i = {}, 0
+  for id in string.gmatch(os.getenv("IDS"), "%d+") do table.insert(all, id) end
+  for k, id in ipairs(all) do
+    if (k - 1) % tonumber(os.getenv("THREADS")) == slot - 1 then table.insert(ready, { id = id, version = 1 }) end
+  end
+end
+function request()
+  local c = table.remove(ready, 1)
+  if c == nil then return wrk.format("GET", "/health/live") end
+  n = n + 1
+  return wrk.format("PATCH", "/api/v1/contacts/" .. c.id, { ["Content-Type"] = "application/json", ["Cookie"] = os.getenv("COOKIE") },
+    '{"title":"T' .. n .. '","version":' .. c.version .. '}')
+end
+function response(status, headers, body)
+  if status ~= 200 and status ~= 204 and not told then told = true; io.stderr:write("update answered " .. status .. ": " .. string.sub(body, 1, 300) .. "\n") end
+  local id = string.match(body, '"id":(%d+)')
+  local version = string.match(body, '"version":(%d+)')
+  if id and version then table.insert(ready, { id = id, version = tonumber(version) }) end
+end
+LUA
+}
+
+# Contacts for update.lua, made afresh (4 per connection; every one starts at version 1): sets IDS and THREADS.
+bench_fresh_contacts() {
+  local ids=()
+  for _ in $(seq 1 $((CONNECTIONS * 4))); do
+    ids+=("$(curl -s -H "Cookie: $COOKIE" -H 'Content-Type: application/json' -d "{\"firstName\":\"Edit\",\"lastName\":\"Me\",\"ownerId\":\"$OWNER\"}" "$BASE/api/v1/contacts" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)")
+  done
+  IDS=$(IFS=,; echo "${ids[*]}"); THREADS=2; export IDS THREADS
+}
+
+# wrk against $BASE/api/v1/contacts with $COOKIE: bench_wrk <dir> <name> <lua> <seconds> prints "requests/s non-2xx".
+bench_wrk() {
+  wrk -t2 -c"$CONNECTIONS" -d"${4}s" -H "Cookie: $COOKIE" -s "$3" "$BASE/api/v1/contacts" > "$1/$2.txt" 2> "$1/$2.err"
+  [ -s "$1/$2.err" ] && sed 's/^/  /' "$1/$2.err" >&2
+  printf '%s %s\n' "$(awk '/Requests\/sec/{print $2}' "$1/$2.txt")" "$(awk '/Non-2xx/{print $5}' "$1/$2.txt" | grep . || echo 0)"
+}
+
+# A freshly started app spends its first seconds of load compiling (JIT, tiering), and goes on for
+# seconds after the load stops. Warm up with the measured writes (WARMUP seconds each), then wait
+# until the app's CPU settles below a fifth of a core: bench_warm_up <dir> <label> <pid>
+bench_warm_up() {
+  bench_wrk "$1" "warm-create-$2" "$1/create.lua" "$WARMUP" > /dev/null
+  bench_fresh_contacts
+  bench_wrk "$1" "warm-update-$2" "$1/update.lua" "$WARMUP" > /dev/null
+  local before after
+  for _ in $(seq 1 20); do
+    before=$(awk '{print $14 + $15}' "/proc/$3/stat"); sleep 2; after=$(awk '{print $14 + $15}' "/proc/$3/stat")
+    [ $((after - before)) -lt 40 ] && break
+  done
+}
+
+bench_median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }

@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# What do webhooks cost, and how fast do they go out? (issue 24)
+#
+# Publishes the app and starts it twice side by side on fresh databases (SQLite by default;
+# PostgreSQL when CRM_BENCH_POSTGRES holds an admin connection string): "none" with no webhook
+# endpoint, "three" with three endpoints subscribed to every contact created and updated, all
+# pointing at one local receiver (a real HTTP server, Python's, on a loopback port; it logs the
+# arrival time, webhook-id and the event's own timestamp of every delivery and answers 200).
+#   1. Cost on writes: contact creates and updates through the API with wrk, ROUNDS rounds of
+#      DURATION seconds per app and write, in turns, after a warm-up; three / none per round, and
+#      the medians (target: at least 0.85). The "three" app sends its deliveries meanwhile, in the
+#      same process, as it would in production.
+#   2. Fan-out: EVENTS (10,000) contacts created on "three" by 8 parallel API clients as fast as it
+#      takes them, each sent to the three endpoints: deliveries/s from the first change to the last
+#      delivery, and the delay from each change's commit (the event's timestamp) to its arrival,
+#      p50 / p95 / max (targets: at least 500 deliveries/s, p95 at most 2 s), plus events lost or
+#      delivered twice.
+# Results go to bench/results/webhooks-<provider>-<date>.md.
+# A tiny check run: EVENTS=300 DURATION=2 ROUNDS=1 WARMUP=2 bench/webhooks.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/common.sh
+EVENTS=${EVENTS:-10000}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-5}
+ROUNDS=${ROUNDS:-3}
+CONNECTIONS=${CONNECTIONS:-8}
+PROVIDER=Sqlite
+[ -n "${CRM_BENCH_POSTGRES:-}" ] && PROVIDER=Postgres
+command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)"; exit 1; }
+
+WORK=$(mktemp -d /tmp/crm-bench-webhooks.XXXXXX)
+PIDS=()
+DBS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  if [ "$PROVIDER" = Postgres ]; then for db in "${DBS[@]}"; do bench_pg postgres "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true; done; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+dotnet publish src/Crm.Web -c Release -o "$WORK/app" -nologo -v quiet >/dev/null
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# The receiver: one line per delivery, "arrival-epoch webhook-id event-timestamp", written as it comes.
+RECEIVER_PORT=$(free_port)
+cat > "$WORK/receiver.py" <<'PY'
+import sys, time, json
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+log = open(sys.argv[2], "a", buffering=1)
+class Hook(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        arrived = time.time()
+        log.write(f"{arrived:.6f} {self.headers.get('webhook-id')} {json.loads(body)['timestamp']}\n")
+        self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
+    def log_message(self, *args): pass
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Hook).serve_forever()
+PY
+/usr/bin/python3 "$WORK/receiver.py" "$RECEIVER_PORT" "$WORK/received.log" &
+PIDS+=($!)
+: > "$WORK/received.log"
+
+declare -A BASE_OF COOKIE_OF OWNER_OF PID_OF
+start() { # label
+  local port base connection db
+  port=$(free_port); base="http://127.0.0.1:$port"
+  if [ "$PROVIDER" = Postgres ]; then
+    db="crm_bench_webhooks_${1}_$$"; DBS+=("$db")
+    bench_pg postgres "CREATE DATABASE $db" >/dev/null
+    connection="${CRM_BENCH_POSTGRES/Database=postgres/Database=$db}"
+  else
+    db="$WORK/crm-$1.db"; connection="Data Source=$db"
+  fi
+  Database__Provider=$PROVIDER ConnectionStrings__Crm="$connection" CRM_ADMIN_EMAIL=$BENCH_EMAIL CRM_ADMIN_PASSWORD="$BENCH_PASSWORD" \
+    Security__SignInAttemptsPerMinutePerIp=1000 Webhooks__AllowedHosts__0=127.0.0.1 Logging__LogLevel__Default=Warning \
+    dotnet "$WORK/app/Crm.Web.dll" --urls "$base" > "$WORK/app-$1.log" 2>&1 &
+  PIDS+=($!); PID_OF[$1]=$!
+  for _ in $(seq 1 60); do curl -sf "$base/health/ready" >/dev/null && break; sleep 1; done
+  password_only_administrators "$PROVIDER" "$db"
+  BASE_OF[$1]=$base
+  COOKIE_OF[$1]=$(bench_sign_in "$base" "$WORK/cookies-$1")
+  OWNER_OF[$1]=$(curl -s -H "Cookie: ${COOKIE_OF[$1]}" "$base/api/v1/me" | grep -o '"id":"[^"]*"' | head -1 | sed 's/"id":"//;s/"//')
+}
+use() { BASE=${BASE_OF[$1]}; COOKIE=${COOKIE_OF[$1]}; OWNER=${OWNER_OF[$1]}; export BASE COOKIE OWNER; }
+
+start none
+start three
+use three
+for n in 1 2 3; do
+  curl -sf -o /dev/null -H "Cookie: $COOKIE" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"Receiver $n\",\"url\":\"http://127.0.0.1:$RECEIVER_PORT/hook/$n\",\"userId\":\"$OWNER\",\"modules\":[\"contacts\"],\"events\":[\"created\",\"updated\"]}" \
+    "$BASE/api/v1/webhooks" || { echo "Could not create webhook endpoint $n"; tail -20 "$WORK/app-three.log"; exit 1; }
+done
+
+bench_contact_lua "$WORK"
+for label in none three; do use "$label"; bench_warm_up "$WORK" "$label" "${PID_OF[$label]}"; done
+
+# 1. Cost on writes, in turns (none first in odd rounds).
+declare -A C U CREATES UPDATES
+ROWS=(); CREATE_RATIOS=""; UPDATE_RATIOS=""
+for round in $(seq 1 "$ROUNDS"); do
+  order="none three"; [ $((round % 2)) -eq 0 ] && order="three none"
+  for label in $order; do use "$label"; read -r rps _ < <(bench_wrk "$WORK" "create-$label-$round" "$WORK/create.lua" "$DURATION"); C[$label]=$rps; CREATES[$label]+="$rps "; done
+  for label in $order; do use "$label"; bench_fresh_contacts; read -r rps _ < <(bench_wrk "$WORK" "update-$label-$round" "$WORK/update.lua" "$DURATION"); U[$label]=$rps; UPDATES[$label]+="$rps "; done
+  cr=$(bench_ratio "${C[three]}" "${C[none]}"); ur=$(bench_ratio "${U[three]}" "${U[none]}")
+  CREATE_RATIOS+="$cr "; UPDATE_RATIOS+="$ur "
+  ROWS+=("| $round | ${C[none]} | ${C[three]} | $cr | ${U[none]} | ${U[three]} | $ur |")
+done
+
+# Let the deliveries of part 1 drain (no new line for 5 s), then stop the other app.
+for _ in $(seq 1 120); do a=$(wc -l < "$WORK/received.log"); sleep 5; [ "$(wc -l < "$WORK/received.log")" = "$a" ] && break; done
+kill "${PID_OF[none]}" 2>/dev/null || true
+START_LINE=$(wc -l < "$WORK/received.log")
+
+# 2. Fan-out: EVENTS creates on "three" by 8 parallel clients, then wait for every delivery.
+use three
+FANOUT=$(/usr/bin/python3 - "${BASE##*:}" "$COOKIE" "$OWNER" "$EVENTS" <<'PY'
+import http.client, json, sys, threading, time
+port, cookie, owner, total = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+lock = threading.Lock(); made = [0]; bad = [0]
+def work():
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    while True:
+        with lock:
+            if made[0] >= total: return
+            made[0] += 1; n = made[0]
+        conn.request("POST", "/api/v1/contacts", json.dumps({"firstName": "Fan", "lastName": f"Out {n}", "ownerId": owner}),
+                     {"Cookie": cookie, "Content-Type": "application/json"})
+        r = conn.getresponse(); r.read()
+        if r.status != 201:
+            with lock: bad[0] += 1
+started = time.time()
+threads = [threading.Thread(target=work) for _ in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(f"{started:.6f} {time.time():.6f} {bad[0]}")
+PY
+)
+read -r WRITES_FROM WRITES_TO WRITES_BAD <<< "$FANOUT"
+EXPECTED=$((EVENTS * 3))
+for _ in $(seq 1 600); do [ $(( $(wc -l < "$WORK/received.log") - START_LINE )) -ge "$EXPECTED" ] && break; sleep 1; done
+sleep 3
+tail -n +"$((START_LINE + 1))" "$WORK/received.log" > "$WORK/fanout.log"
+read -r DELIVERED UNIQUE RATE P50 P95 MAX WRITE_RATE < <(/usr/bin/python3 - "$WORK/fanout.log" "$WRITES_FROM" "$WRITES_TO" "$EVENTS" <<'PY'
+import sys, datetime
+lines = [l.split() for l in open(sys.argv[1]) if l.strip()]
+first_write, last_write, events = float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+def epoch(ts): return datetime.datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc).timestamp()
+arrivals = [float(l[0]) for l in lines]; delays = sorted(float(l[0]) - epoch(l[2]) for l in lines)
+q = lambda p: delays[min(len(delays) - 1, int(p * len(delays)))] if delays else float("nan")
+span = (max(arrivals) - first_write) if arrivals else float("nan")
+print(len(lines), len({l[1] for l in lines}), f"{len(lines) / span:.0f}", f"{q(0.5):.3f}", f"{q(0.95):.3f}", f"{delays[-1] if delays else float('nan'):.3f}",
+      f"{events / (last_write - first_write):.0f}")
+PY
+)
+
+RESULT="bench/results/webhooks-$(echo "$PROVIDER" | tr 'A-Z' 'a-z')-$(date -u +%Y-%m-%d).md"
+{
+  echo "# Webhooks: cost on writes and fan-out ($PROVIDER)"
+  echo
+  echo "- Date: $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "- Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB; $(uname -sr)"
+  echo "- Apps published in Release, logs at Warning, side by side on fresh databases; the receiver is Python's ThreadingHTTPServer on the same machine"
+  echo "- Commit: $(git rev-parse --short HEAD)"
+  echo
+  echo "## Cost on writes: three endpoints subscribed vs none (target: three / none at least 0.85)"
+  echo
+  echo "wrk, 2 threads, $CONNECTIONS connections, ${DURATION}s per app and write, $ROUNDS rounds in turns after a warm-up. Medians:"
+  echo
+  echo "| write | none (req/s) | three endpoints (req/s) | three / none |"
+  echo "|---|---|---|---|"
+  echo "| create contact | $(echo "${CREATES[none]}" | bench_median) | $(echo "${CREATES[three]}" | bench_median) | **$(echo "$CREATE_RATIOS" | bench_median)** |"
+  echo "| update contact | $(echo "${UPDATES[none]}" | bench_median) | $(echo "${UPDATES[three]}" | bench_median) | **$(echo "$UPDATE_RATIOS" | bench_median)** |"
+  echo
+  echo "| round | create none | create three | ratio | update none | update three | ratio |"
+  echo "|---|---|---|---|---|---|---|"
+  printf '%s\n' "${ROWS[@]}"
+  echo
+  echo "## Fan-out: $EVENTS contacts created, three endpoints (targets: at least 500 deliveries/s, p95 delay at most 2 s)"
+  echo
+  echo "| measure | value |"
+  echo "|---|---|"
+  echo "| creates through the API (8 clients), per second | $WRITE_RATE (refused: $WRITES_BAD) |"
+  echo "| deliveries received / expected | $DELIVERED / $EXPECTED |"
+  echo "| distinct webhook-ids among them (a repeat would be a double delivery) | $UNIQUE |"
+  echo "| deliveries per second, first change to last delivery | **$RATE** |"
+  echo "| delay from commit (the event's timestamp) to arrival, p50 / p95 / max (s) | $P50 / **$P95** / $MAX |"
+} | tee "$RESULT"
+echo "Written to $RESULT"
