@@ -69,9 +69,11 @@ public sealed class AccessSetup : ICrmFeature
         access.MapGet("/sharing-rules", async (HttpContext http, ListSharingRules list, CancellationToken ct) =>
             (await list.RunAsync(http.Actor(), ct)).ToHttp())
             .WithSummary("The sharing rules: records of a module owned by members of a group, role or department shared with another, read or edit.");
-        access.MapPost("/sharing-rules", async (HttpContext http, SharingRuleInput body, SaveSharingRule save, CancellationToken ct) =>
-            (await save.RunAsync(http.Actor(), body, ct)).ToHttp(rule => Results.Created($"/api/v1/access/sharing-rules/{rule.Id}", rule)))
-            .WithSummary("Adds a sharing rule: module, exactly one of fromGroupId, fromRoleId (fromSubordinates) or fromDepartmentId, the same for \"to\", access \"read\" or \"edit\".");
+        access.MapPost("/sharing-rules", async (HttpContext http, bool? dryRun, SharingRuleInput body, SaveSharingRule save, CancellationToken ct) =>
+            dryRun == true
+                ? (await save.PreviewAsync(http.Actor(), body, ct)).ToHttp()
+                : (await save.RunAsync(http.Actor(), body, ct)).ToHttp(rule => Results.Created($"/api/v1/access/sharing-rules/{rule.Id}", rule)))
+            .WithSummary("Adds a sharing rule: module, exactly one of fromGroupId, fromRoleId (fromSubordinates) or fromDepartmentId, the same for \"to\", access \"read\" or \"edit\". With ?dryRun=true, saves nothing and answers who would gain what.");
         access.MapDelete("/sharing-rules/{id:int}", async (HttpContext http, int id, DeleteSharingRule delete, CancellationToken ct) =>
             (await delete.RunAsync(http.Actor(), id, ct)).ToHttp())
             .WithSummary("Removes a sharing rule; the records it opened close on the next request.");
