@@ -10,6 +10,9 @@ namespace Crm.Tests.Companies;
 /// Per scope, a user sees exactly the companies it reaches, through every path: list, search,
 /// detail, export and delete-impact (API), and the list and detail pages; a custom field's value
 /// with exactly those companies, an admin-only one with none (<see cref="FieldValueWitness"/>).
+/// A company shared for reading is seen but neither edited nor deleted, one shared for editing is
+/// edited but not deleted, one shared with someone else is a 404 for all of them; removing a share
+/// closes the company on the next request.
 /// </summary>
 public sealed class CompanyScopeTests
 {
@@ -40,17 +43,32 @@ public sealed class CompanyScopeTests
             ["Sales Corp"] = await CompanyAsync(app, "Sales Corp", none.Id, sales),
         };
 
+        // Shares, outside each one's scope: Sales Corp with the worker (read), Boss Corp with the
+        // department user (edit), All Corp with someone who is not in this test (edit).
+        var admin = await app.SignInAsAdminAsync();
+        var other = await app.CreateUserAsync("other@crm.test", Password);
+        var shares = new Dictionary<string, long>();
+        foreach (var (name, with, access) in new[] { ("Sales Corp", worker.Id, "read"), ("Boss Corp", dept.Id, "edit"), ("All Corp", other.Id, "edit") })
+        {
+            var shared = await admin.PostJsonAsync($"/api/v1/companies/{ids[name]}/shares", $$"""{"userId":"{{with}}","access":"{{access}}"}""");
+            Assert.Equal(HttpStatusCode.Created, shared.StatusCode);
+            shares[name] = (await shared.ReadJsonAsync()).GetProperty("id").GetInt64();
+        }
+
+        var readShared = new Dictionary<string, string> { ["worker@crm.test"] = "Sales Corp" };
+        var editShared = new Dictionary<string, string> { ["dept@crm.test"] = "Boss Corp" };
+
         var expected = new Dictionary<string, string[]>
         {
-            ["worker@crm.test"] = ["Acme North"],
+            ["worker@crm.test"] = ["Acme North", "Sales Corp"],
             ["boss@crm.test"] = ["Acme North", "Boss Corp"],
-            ["dept@crm.test"] = ["Acme North", "Sales Corp"],
+            ["dept@crm.test"] = ["Acme North", "Boss Corp", "Sales Corp"],
             ["all@crm.test"] = ["Acme North", "All Corp", "Boss Corp", "Sales Corp"],
             ["none@crm.test"] = [],
         };
 
         // A custom field value on each company, and an admin-only one: what each user's answers carry of them.
-        await FieldValueWitness.SetUpAsync(await app.SignInAsAdminAsync(), "companies", ids);
+        await FieldValueWitness.SetUpAsync(admin, "companies", ids);
         app.KeepAnswers();
         foreach (var (email, names) in expected)
         {
@@ -62,10 +80,11 @@ public sealed class CompanyScopeTests
             foreach (var (name, id) in ids)
             {
                 var status = names.Contains(name) ? HttpStatusCode.OK : HttpStatusCode.NotFound;
+                var shared = readShared.GetValueOrDefault(email) == name || editShared.GetValueOrDefault(email) == name;
                 Assert.Equal(status, (await client.Http.GetAsync($"/api/v1/companies/{id}")).StatusCode);
                 Assert.Equal(status, (await client.Http.GetAsync($"/companies/{id}")).StatusCode);
-                Assert.Equal(status, (await client.Http.GetAsync($"/api/v1/companies/{id}/delete-impact")).StatusCode);
-                Assert.Equal(names.Contains(name) ? HttpStatusCode.OK : HttpStatusCode.NotFound,
+                Assert.Equal(shared ? HttpStatusCode.Forbidden : status, (await client.Http.GetAsync($"/api/v1/companies/{id}/delete-impact")).StatusCode);
+                Assert.Equal(readShared.GetValueOrDefault(email) == name ? HttpStatusCode.Forbidden : status,
                     (await client.Http.GetAsync($"/companies/{id}/edit")).StatusCode);
             }
 
@@ -89,5 +108,11 @@ public sealed class CompanyScopeTests
 
             FieldValueWitness.Check(email, app.TakeAnswers(), ids.Keys, names);
         }
+
+        // Removing a share bites on the next request.
+        var workerClient = await app.SignInAsync("worker@crm.test", Password);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.Http.DeleteAsync($"/api/v1/companies/{ids["Sales Corp"]}/shares/{shares["Sales Corp"]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await workerClient.Http.GetAsync($"/api/v1/companies/{ids["Sales Corp"]}")).StatusCode);
+        Assert.Equal(["Acme North"], await (await workerClient.Http.GetAsync("/api/v1/companies")).NamesAsync());
     }
 }

@@ -36,17 +36,31 @@ public sealed class DealTests
             ["All deal"] = await DealAsync(app, "All deal", all.Id, support),
             ["Sales deal"] = await DealAsync(app, "Sales deal", none.Id, sales),
         };
+
+        // Shares outside each one's scope: the sales deal with the worker (read), the all user's deal
+        // with the boss (edit), the boss's deal with someone who is not in this test.
+        var admin = await app.SignInAsAdminAsync();
+        var other = await app.CreateUserAsync("other@crm.test", Password);
+        var shares = new Dictionary<string, long>();
+        foreach (var (title, with, access) in new[] { ("Sales deal", worker.Id, "read"), ("All deal", boss.Id, "edit"), ("Boss deal", other.Id, "read") })
+        {
+            var shared = await admin.PostJsonAsync($"/api/v1/deals/{ids[title]}/shares", $$"""{"userId":"{{with}}","access":"{{access}}"}""");
+            Assert.Equal(HttpStatusCode.Created, shared.StatusCode);
+            shares[title] = (await shared.ReadJsonAsync()).GetProperty("id").GetInt64();
+        }
+
+        var sharedWith = new Dictionary<(string, string), string> { [("worker@crm.test", "Sales deal")] = "read", [("boss@crm.test", "All deal")] = "edit" };
         var expected = new Dictionary<string, (Guid Id, string[] Titles)>
         {
-            ["worker@crm.test"] = (worker.Id, ["North deal"]),
-            ["boss@crm.test"] = (boss.Id, ["Boss deal", "North deal"]),
+            ["worker@crm.test"] = (worker.Id, ["North deal", "Sales deal"]),
+            ["boss@crm.test"] = (boss.Id, ["All deal", "Boss deal", "North deal"]),
             ["dept@crm.test"] = (Guid.Empty, ["North deal", "Sales deal"]),
             ["all@crm.test"] = (all.Id, ["All deal", "Boss deal", "North deal", "Sales deal"]),
             ["none@crm.test"] = (none.Id, []),
         };
 
         // A custom field value on each deal, and an admin-only one: what each user's answers carry of them.
-        await FieldValueWitness.SetUpAsync(await app.SignInAsAdminAsync(), "deals", ids);
+        await FieldValueWitness.SetUpAsync(admin, "deals", ids);
         app.KeepAnswers();
         foreach (var (email, (userId, titles)) in expected)
         {
@@ -61,11 +75,13 @@ public sealed class DealTests
             foreach (var (title, id) in ids)
             {
                 var status = titles.Contains(title) ? HttpStatusCode.OK : HttpStatusCode.NotFound;
+                // A share grants what it says and no more: a read share no editing, no share deleting.
+                var share = sharedWith.GetValueOrDefault((email, title));
                 Assert.Equal(status, (await client.Http.GetAsync($"/api/v1/deals/{id}")).StatusCode);
                 Assert.Equal(status, (await client.Http.GetAsync($"/deals/{id}")).StatusCode);
-                Assert.Equal(status, (await client.Http.GetAsync($"/deals/{id}/edit")).StatusCode);
-                Assert.Equal(status, (await client.Http.GetAsync($"/deals/{id}/delete")).StatusCode);
-                Assert.Equal(status, (await client.Http.GetAsync($"/api/v1/deals/{id}/delete-impact")).StatusCode);
+                Assert.Equal(share == "read" ? HttpStatusCode.Forbidden : status, (await client.Http.GetAsync($"/deals/{id}/edit")).StatusCode);
+                Assert.Equal(share is null ? status : HttpStatusCode.Forbidden, (await client.Http.GetAsync($"/deals/{id}/delete")).StatusCode);
+                Assert.Equal(share is null ? status : HttpStatusCode.Forbidden, (await client.Http.GetAsync($"/api/v1/deals/{id}/delete-impact")).StatusCode);
                 if (status == HttpStatusCode.NotFound)
                 {
                     Assert.Equal(status, (await client.PatchJsonAsync($"/api/v1/deals/{id}", """{"title":"x","version":2}""")).StatusCode);
@@ -93,6 +109,12 @@ public sealed class DealTests
             FieldValueWitness.Check(email, app.TakeAnswers(), ids.Keys, titles);
         }
 
+        // Removing a share bites on the boss's next request.
+        var bossClient = await app.SignInAsync("boss@crm.test", Password);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.Http.DeleteAsync($"/api/v1/deals/{ids["All deal"]}/shares/{shares["All deal"]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await bossClient.Http.GetAsync($"/api/v1/deals/{ids["All deal"]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await bossClient.Http.GetAsync($"/deals/{ids["All deal"]}/edit")).StatusCode);
+        Assert.Equal(["Boss deal", "North deal"], await LookupAsync(app, boss.Id, CrmModules.Deals.Key, "deal"));
         Assert.Equal(4, await app.InDatabaseAsync(db => db.Deals.CountAsync()));
     }
 

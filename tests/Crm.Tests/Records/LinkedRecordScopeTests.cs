@@ -172,6 +172,54 @@ public sealed partial class LinkedRecordScopeTests
 
         Assert.True(read > 30, $"only {read} answers read");
         FieldValueWitness.CheckAbsent("bob", app.TakeAnswers(), witnessed);
+
+        // Alice shares her deal with bob for reading: whatever his scope, he sees it (detail, history,
+        // and the list where his role lists deals at all), and no more: its company and contact
+        // (alice's, shared with carol) stay unnamed, and he may neither edit nor delete it. Removing
+        // the share closes it on his next request.
+        var deal = w["aliceDeal"];
+        var alice = await app.SignInAsync("alice@crm.test", Password);
+        var share = await alice.PostJsonAsync($"/api/v1/deals/{deal}/shares", $$"""{"userId":"{{w.Bob.Id}}","access":"read"}""");
+        Assert.Equal(HttpStatusCode.Created, share.StatusCode);
+        var shareId = (await share.ReadJsonAsync()).GetProperty("id").GetInt64();
+        hidden.Remove(("deals", deal));
+        foreach (var url in new[] { $"/api/v1/deals/{deal}", $"/api/v1/deals/{deal}/history", $"/api/v1/deals/{deal}/shares", $"/api/v1/files?module=deals&id={deal}" })
+        {
+            using var response = await bob.Http.GetAsync(url);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url} of the shared deal: {response.StatusCode}");
+            var text = await response.Content.ReadAsStringAsync();
+            using var json = System.Text.Json.JsonDocument.Parse(text);
+            foreach (var (field, module2, id) in LinksIn(json.RootElement, null))
+            {
+                Assert.False(module2 is not null && hidden.Contains((module2, id)), $"GET {url}: {field} {id} names alice's {module2} record");
+            }
+
+            Assert.DoesNotContain("Alpha Hidden Ltd", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Atalpha", text, StringComparison.Ordinal);
+        }
+
+        foreach (var url in new[] { $"/deals/{deal}", $"/history/deals/{deal}" })
+        {
+            var page = await bob.Http.GetAsync(url);
+            Assert.True(page.StatusCode == HttpStatusCode.OK, $"GET {url} of the shared deal: {page.StatusCode}");
+            Assert.DoesNotContain("Alpha Hidden Ltd", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        if (scope != Scope.None)
+        {
+            Assert.Contains(deal, await bob.ListIdsAsync("/api/v1/deals"));
+            Assert.Contains(await bob.SearchAsync("deals", "Hidden deal"), l => l.Contains("Hidden deal", StringComparison.Ordinal));
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await bob.Http.GetAsync($"/deals/{deal}/edit")).StatusCode);
+        var version = await app.InDatabaseAsync(db => db.Deals.Where(d => d.Id == deal).Select(d => d.Version).SingleAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, (await bob.PatchJsonAsync($"/api/v1/deals/{deal}", $$"""{"title":"Changed","version":{{version}}}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await bob.Http.DeleteAsync($"/api/v1/deals/{deal}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await alice.Http.DeleteAsync($"/api/v1/deals/{deal}/shares/{shareId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await bob.Http.GetAsync($"/api/v1/deals/{deal}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await bob.Http.GetAsync($"/deals/{deal}")).StatusCode);
+        Assert.DoesNotContain(deal, scope == Scope.None ? [] : await bob.ListIdsAsync("/api/v1/deals"));
+        Assert.Equal(1, await app.InDatabaseAsync(db => db.Deals.CountAsync(d => d.Id == deal && d.Title == "Hidden deal")));
     }
 
     /// <summary>Every link value in a JSON answer: (field, module it names, id); the module of a relatedId is its sibling relatedModule.</summary>

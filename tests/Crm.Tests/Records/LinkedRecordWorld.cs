@@ -16,7 +16,8 @@ namespace Crm.Tests.Records;
 /// that bob's hang on; bob (in B) has every action on every CRM module with one scope, and carol
 /// (in B) has bob's role. Every record is made straight in the database, so its history has a
 /// "created" entry with its links. <see cref="Hidden"/> names alice's records, which bob's scope
-/// never reaches (he is neither her superior nor in her department).
+/// never reaches (he is neither her superior nor in her department); each is shared with carol
+/// (read or edit), never with bob.
 /// </summary>
 public sealed record LinkedRecordWorld(CrmApp App, CrmUser Alice, CrmUser Bob, CrmUser Carol, int DepartmentA, int DepartmentB, IReadOnlyDictionary<string, int> Ids)
 {
@@ -77,8 +78,19 @@ public sealed record LinkedRecordWorld(CrmApp App, CrmUser Alice, CrmUser Bob, C
         var admin = await app.SignInAsAdminAsync();
         ids["aliceVaultCategory"] = await CreatedIdAsync(admin, "/api/v1/vault/categories", """{"name":"Alpha accounts"}""");
         ids["aliceVaultEntry"] = await CreatedIdAsync(admin, "/api/v1/vault", $$"""{"name":"Alpha bank","categoryId":{{ids["aliceVaultCategory"]}},"password":"alpha bank password"}""");
+        // Alice shares each of her records with carol, for reading or for editing in turn: a record
+        // shared with someone else is as hidden from bob as one shared with nobody, on every path.
+        var aliceClient = await app.SignInAsync("alice@crm.test", Password);
+        foreach (var ((name, module), i) in Hidden.Where(h => s_shareable.Contains(h.Module)).Select((h, i) => (h, i)))
+        {
+            await CreatedIdAsync(aliceClient, $"/api/v1/{module}/{ids[name]}/shares", $$"""{"userId":"{{carol.Id}}","access":"{{(i % 2 == 0 ? "read" : "edit")}}"}""");
+        }
+
         return new LinkedRecordWorld(app, alice, bob, carol, a, b, ids);
     }
+
+    /// <summary>The modules of <see cref="Hidden"/> whose records can be shared (the vault's cannot).</summary>
+    private static readonly HashSet<string> s_shareable = ["companies", "contacts", "deals", "tasks", "leads", "products", "emails", "memos"];
 
     /// <summary>Bob's records that link to alice's, by module.</summary>
     public static readonly (string Name, string Module)[] Bobs =

@@ -19,6 +19,10 @@ namespace Crm.Tests.Records;
 /// the scope every path is a 404 and PATCH and DELETE change nothing. A custom field's value travels
 /// with exactly the records a user sees, an admin-only field's on no path (<see cref="FieldValueWitness"/>). Records a module's own rule
 /// shows outside the scope (a memo's author, a task's responsible users) are seen but not deleted.
+/// Shares are part of the world: a record shared with the worker for reading and one opened to the
+/// boss by a sharing rule are seen on every path but neither edited nor deleted (nor their files
+/// seen), a record shared for editing with someone else stays a 404 for everyone here, and removing
+/// the share and the rule closes their records on the next request.
 /// </summary>
 [Slow]
 public sealed class OwnedModuleScopeTests
@@ -105,7 +109,7 @@ public sealed class OwnedModuleScopeTests
         var dept = await UserAsync(app, "dept@crm.test", deptRole, sales);
         var all = await UserAsync(app, "all@crm.test", allRole, support);
         var none = await UserAsync(app, "none@crm.test", noneRole, sales);
-        await app.CreateUserAsync("reader@crm.test", Password);
+        var reader = await app.CreateUserAsync("reader@crm.test", Password);
         var owners = new Dictionary<string, (Guid Owner, int Department)>
         {
             ["Northrec"] = (worker.Id, north), ["Bossrec"] = (boss.Id, support), ["Allrec"] = (all.Id, support), ["Salesrec"] = (none.Id, sales),
@@ -145,19 +149,33 @@ public sealed class OwnedModuleScopeTests
             });
         }
 
+        // Shares: the sales record with the worker (read), the boss's with the reader (edit: someone
+        // else's share), and a sharing rule opening the All role's records to the Boss role (read).
+        var shares = new Dictionary<string, long>();
+        foreach (var (name, with, access) in new[] { ("Salesrec", worker.Id, "read"), ("Bossrec", reader.Id, "edit") })
+        {
+            var shared = await admin.PostJsonAsync($"/api/v1/{key}/{ids[name]}/shares", $$"""{"userId":"{{with}}","access":"{{access}}"}""");
+            Assert.True(shared.StatusCode == HttpStatusCode.Created, $"sharing {name}: {shared.StatusCode}");
+            shares[name] = (await shared.ReadJsonAsync()).GetProperty("id").GetInt64();
+        }
+
+        var ruleAdded = await admin.PostJsonAsync("/api/v1/access/sharing-rules", $$"""{"module":"{{key}}","fromRoleId":{{allRole}},"toRoleId":{{bossRole}},"access":"read"}""");
+        Assert.Equal(HttpStatusCode.Created, ruleAdded.StatusCode);
+        var rule = (await ruleAdded.ReadJsonAsync()).GetProperty("id").GetInt32();
+
         // A custom field value on each record, and an admin-only one: what each user's answers carry of them.
         var witness = await FieldValueWitness.SetUpAsync(admin, key, ids);
         var version = witness is null ? 1 : 2;
 
-        // Per user: the records their scope shows, and those only a module rule shows them.
-        var expected = new Dictionary<string, (Guid Id, string[] Scoped, string[] ByRule)>
+        // Per user: the records their scope shows, those only a module rule shows them, and those only a share or a sharing rule (read) shows them.
+        var expected = new Dictionary<string, (Guid Id, string[] Scoped, string[] ByRule, string[] Shared)>
         {
-            ["worker@crm.test"] = (worker.Id, ["Northrec"], isTasks ? ["Allrec"] : []),
-            ["boss@crm.test"] = (boss.Id, ["Bossrec", "Northrec"], []),
-            ["dept@crm.test"] = (dept.Id, ["Northrec", "Salesrec"], []),
-            ["all@crm.test"] = (all.Id, ["Allrec", "Bossrec", "Northrec", "Salesrec"], []),
+            ["worker@crm.test"] = (worker.Id, ["Northrec"], isTasks ? ["Allrec"] : [], ["Salesrec"]),
+            ["boss@crm.test"] = (boss.Id, ["Bossrec", "Northrec"], [], ["Allrec"]),
+            ["dept@crm.test"] = (dept.Id, ["Northrec", "Salesrec"], [], []),
+            ["all@crm.test"] = (all.Id, ["Allrec", "Bossrec", "Northrec", "Salesrec"], [], []),
             // A memo's author and a task's responsible user always see it, even without any scope.
-            ["none@crm.test"] = (none.Id, [], key is "memos" or "tasks" ? ["Salesrec"] : []),
+            ["none@crm.test"] = (none.Id, [], key is "memos" or "tasks" ? ["Salesrec"] : [], []),
         };
 
         if (witness is not null)
@@ -165,10 +183,10 @@ public sealed class OwnedModuleScopeTests
             app.KeepAnswers();
         }
 
-        foreach (var (email, (userId, scoped, byRule)) in expected)
+        foreach (var (email, (userId, scoped, byRule, sharedOnly)) in expected)
         {
             var client = await app.SignInAsync(email, Password);
-            var names = scoped.Concat(byRule).Order(StringComparer.Ordinal).ToArray();
+            var names = scoped.Concat(byRule).Concat(sharedOnly).Order(StringComparer.Ordinal).ToArray();
             var visible = names.Select(n => ids[n]).Order().ToList();
             Assert.Equal(visible, await client.ListIdsAsync($"/api/v1/{key}"));
             Assert.Equal(visible, await client.ListIdsAsync($"/api/v1/{key}?sort=id", pageSize: 1));
@@ -182,6 +200,7 @@ public sealed class OwnedModuleScopeTests
             {
                 var sees = names.Contains(name);
                 var ruleOnly = byRule.Contains(name);
+                var readShared = sharedOnly.Contains(name);
                 Assert.Equal(sees, page.Contains(name, StringComparison.Ordinal));
                 AssertNames(sees ? [name] : [], await client.SearchAsync(key, $"ID {id}"), $"{email} ID {id}");
                 var status = sees ? HttpStatusCode.OK : HttpStatusCode.NotFound;
@@ -202,16 +221,16 @@ public sealed class OwnedModuleScopeTests
                     }
                 }
 
-                // Changing needs more than seeing: a record shown only by a rule may not be deleted (403, not 404).
-                var edit = !sees ? HttpStatusCode.NotFound : !ruleOnly || module.RuleSeenEditable ? HttpStatusCode.OK : HttpStatusCode.Forbidden;
-                var delete = !sees ? HttpStatusCode.NotFound : ruleOnly ? HttpStatusCode.Forbidden : HttpStatusCode.OK;
+                // Changing needs more than seeing: a record shown only by a rule or a read share may not be deleted (403, not 404), nor edited but by a module rule that says so.
+                var edit = !sees ? HttpStatusCode.NotFound : readShared ? HttpStatusCode.Forbidden : !ruleOnly || module.RuleSeenEditable ? HttpStatusCode.OK : HttpStatusCode.Forbidden;
+                var delete = !sees ? HttpStatusCode.NotFound : ruleOnly || readShared ? HttpStatusCode.Forbidden : HttpStatusCode.OK;
                 foreach (var (url, want) in new[] { ($"{module.Page}/{id}/edit", edit), ($"{module.Page}/{id}/delete", delete), ($"/api/v1/{key}/{id}/delete-impact", delete) })
                 {
                     var got = (await client.Http.GetAsync(url)).StatusCode;
                     Assert.True(want == got, $"{email} {url}: {got}, not {want}");
                 }
 
-                if (sees && !ruleOnly)
+                if (sees && !ruleOnly && !readShared)
                 {
                     // The record's file goes with it, named on the confirmation because the user sees it.
                     var impact = await (await client.Http.GetAsync($"/api/v1/{key}/{id}/delete-impact")).ReadJsonAsync();
@@ -225,9 +244,13 @@ public sealed class OwnedModuleScopeTests
                     Assert.Equal(HttpStatusCode.NotFound, (await client.PatchJsonAsync($"/api/v1/{key}/{id}", $$"""{"{{module.PatchField}}":"Changed","version":{{version}}}""")).StatusCode);
                     Assert.Equal(HttpStatusCode.NotFound, (await client.Http.DeleteAsync($"/api/v1/{key}/{id}")).StatusCode);
                 }
-                else if (ruleOnly)
+                else if (ruleOnly || readShared)
                 {
                     Assert.Equal(HttpStatusCode.Forbidden, (await client.Http.DeleteAsync($"/api/v1/{key}/{id}")).StatusCode);
+                    if (readShared)
+                    {
+                        Assert.Equal(HttpStatusCode.Forbidden, (await client.PatchJsonAsync($"/api/v1/{key}/{id}", $$"""{"{{module.PatchField}}":"Changed","version":{{version}}}""")).StatusCode);
+                    }
                 }
             }
 
@@ -250,6 +273,18 @@ public sealed class OwnedModuleScopeTests
             {
                 FieldValueWitness.Check(email, app.TakeAnswers(), ids.Keys, names);
             }
+        }
+
+        // Removing the share and the rule bites on the next request: their records are 404s again, on the list too.
+        var workerClient = await app.SignInAsync("worker@crm.test", Password);
+        var bossClient = await app.SignInAsync("boss@crm.test", Password);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.Http.DeleteAsync($"/api/v1/{key}/{ids["Salesrec"]}/shares/{shares["Salesrec"]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.Http.DeleteAsync($"/api/v1/access/sharing-rules/{rule}")).StatusCode);
+        foreach (var (client, name) in new[] { (workerClient, "Salesrec"), (bossClient, "Allrec") })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await client.Http.GetAsync($"/api/v1/{key}/{ids[name]}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.Http.GetAsync($"{module.Page}/{ids[name]}")).StatusCode);
+            Assert.DoesNotContain(ids[name], await client.ListIdsAsync($"/api/v1/{key}"));
         }
 
         // Every record is still there, unchanged since the administrator set its custom fields.

@@ -22,7 +22,7 @@ namespace Crm.Tests.Sharing;
 /// </summary>
 public sealed record SharingOrg(
     CrmApp App, Guid Owner, Guid Ann, Guid Bob, Guid Cid, Guid Dan, Guid Eve,
-    int Lead, int Agent, int Seller, int Sales, int Support, int SupportDesk, int KeyAccounts, int Sellers)
+    int Lead, int Agent, int Seller, int Sales, int Support, int SupportDesk, int KeyAccounts, int Sellers, int Outsider)
 {
     public static readonly string[] People = ["ann", "bob", "cid", "dan"];
 
@@ -57,7 +57,7 @@ public sealed record SharingOrg(
             await db.SaveChangesAsync();
             return (key.Id, sellersGroup.Id);
         });
-        return new SharingOrg(app, owner.Id, ann.Id, bob.Id, cid.Id, dan.Id, eve.Id, lead, agent, seller, sales, support, desk, keyAccounts, sellers);
+        return new SharingOrg(app, owner.Id, ann.Id, bob.Id, cid.Id, dan.Id, eve.Id, lead, agent, seller, sales, support, desk, keyAccounts, sellers, outsider);
     }
 
     /// <summary>A choice value of the sharing pages ("group:3") by the names the tests use.</summary>

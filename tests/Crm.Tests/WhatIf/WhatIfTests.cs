@@ -17,8 +17,10 @@ namespace Crm.Tests.WhatIf;
 /// "What if" before a permission change (issue 29): for each kind of change, the preview
 /// (<c>?dryRun=true</c>) changes nothing, is recorded in the activity log, and its per-user counts
 /// of deals newly seen and no longer seen are exactly the difference in each person's deal list
-/// (the real list endpoint) once the same change is saved. Bad input is refused by the preview with
-/// the save's own messages.
+/// (the real list endpoint) once the same change is saved: a role's grants and field rules, a user's
+/// role, a group's grants and members, an override, a sharing rule, a record share (whose preview
+/// names who would gain access) and the organisation defaults; profiles are proven in
+/// <c>ProfileTests</c>. Bad input is refused by the preview with the save's own messages.
 /// </summary>
 public sealed class WhatIfTests
 {
@@ -115,6 +117,38 @@ public sealed class WhatIfTests
 
         // An individual override narrows Ann back to her own deals.
         await StepAsync("overrides", q => admin.Http.PutAsJsonAsync($"/api/v1/access/overrides/{org.Ann}{q}", new[] { new { module = "deals", action = "view", scope = "Own" } }), "ann");
+
+        // A sharing rule: the deals of the Outsider role's members (Eve's) are opened to the Sales department.
+        // Cid is in Sales too, but sees every deal already (his group's grant): he is not in the preview.
+        var ruleBody = $$"""{"module":"deals","fromRoleId":{{org.Outsider}},"toDepartmentId":{{org.Sales}},"access":"read"}""";
+        var rule = await StepAsync("sharing rule", q => admin.PostJsonAsync($"/api/v1/access/sharing-rules{q}", ruleBody), "owner", "dan");
+        Assert.Contains("2 users newly see 2 deals", rule.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, await app.InDatabaseAsync(db => db.SharingRules.CountAsync()));
+
+        // A share: the owner shares her deal with the Lead role and the roles below it. The preview (the
+        // owner's own, not an administrator's) names who would gain access; after the save, exactly they
+        // see one deal more. Bob sees every deal already: he is not named.
+        var ownersDeal = await app.InDatabaseAsync(db => db.Deals.Where(d => d.Title == "Owner's").Select(d => d.Id).SingleAsync());
+        var shareBody = $$"""{{{org.TargetJson("role Lead and below")}},"access":"read"}""";
+        var beforeShare = await ListsAsync();
+        var sharePreview = await clients["owner"].PostJsonAsync($"/api/v1/deals/{ownersDeal}/shares?dryRun=true", shareBody);
+        Assert.Equal(HttpStatusCode.OK, sharePreview.StatusCode);
+        var gainers = (await sharePreview.ReadJsonAsync()).GetProperty("changes").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("userId").GetGuid(), c => (c.Text("before"), c.Text("after")));
+        Assert.Equal(beforeShare, await ListsAsync());
+        Assert.Equal(0, await app.InDatabaseAsync(db => db.RecordShares.CountAsync()));
+        Assert.Equal(HttpStatusCode.Created, (await clients["owner"].PostJsonAsync($"/api/v1/deals/{ownersDeal}/shares", shareBody)).StatusCode);
+        var afterShare = await ListsAsync();
+        foreach (var (person, id) in people)
+        {
+            var gained = afterShare[person].Except(beforeShare[person]).ToList();
+            Assert.Empty(beforeShare[person].Except(afterShare[person]));
+            Assert.True(gainers.ContainsKey(id) == (gained.Count == 1), $"share: {person} gained {gained.Count} deals, the preview {(gainers.ContainsKey(id) ? "names" : "does not name")} them");
+            Assert.True(gained.Count == 0 || gained.Single() == ownersDeal, $"share: {person} gained another deal");
+            Assert.True(!gainers.TryGetValue(id, out var change) || change == ("none", "view"), $"share: {person} previewed as {change}");
+        }
+
+        Assert.Equal(2, gainers.Count);
 
         // The organisation default opens every deal to everyone.
         await StepAsync("defaults", q => admin.Http.PutAsJsonAsync($"/api/v1/access/defaults{q}", new[] { new { module = "deals", access = "PublicRead" } }), "owner", "ann", "dan", "eve");

@@ -30,6 +30,7 @@ public sealed class AccessSetup : ICrmFeature
             "A sharing rule says: records of a module owned by the members of a group, role or department are shared with another group, role or department, for reading or for reading and editing. For example: deals owned by members of Sales North are shared with the role Sales director, for reading.",
             "A department as the owner side covers its members and the members of its sub-departments; as the receiving side it reaches its members and the heads of the departments above it, as a share does. A role can include the roles below it on either side. A rule cannot share a group, role or department with itself.",
             "Rules are not copied onto records: they are evaluated when each person's permissions are read, so a new member of a group is covered at once and removing a rule closes the records on the next request. The permission explainer and each record's Sharing page name the rules that apply.",
+            "Before adding a rule through the API, add ?dryRun=true to see who would newly see how many records of the module, counted as their lists would count them; nothing is saved.",
         ], AdministratorsOnly: true));
         services.AddSection(new Section("Sharing rules", "Open the records owned by one group, role or department to another.", "/admin/sharing-rules", 32, u => u.IsAdministrator)
         {
@@ -69,9 +70,11 @@ public sealed class AccessSetup : ICrmFeature
         access.MapGet("/sharing-rules", async (HttpContext http, ListSharingRules list, CancellationToken ct) =>
             (await list.RunAsync(http.Actor(), ct)).ToHttp())
             .WithSummary("The sharing rules: records of a module owned by members of a group, role or department shared with another, read or edit.");
-        access.MapPost("/sharing-rules", async (HttpContext http, SharingRuleInput body, SaveSharingRule save, CancellationToken ct) =>
-            (await save.RunAsync(http.Actor(), body, ct)).ToHttp(rule => Results.Created($"/api/v1/access/sharing-rules/{rule.Id}", rule)))
-            .WithSummary("Adds a sharing rule: module, exactly one of fromGroupId, fromRoleId (fromSubordinates) or fromDepartmentId, the same for \"to\", access \"read\" or \"edit\".");
+        access.MapPost("/sharing-rules", async (HttpContext http, bool? dryRun, SharingRuleInput body, SaveSharingRule save, CancellationToken ct) =>
+            dryRun == true
+                ? (await save.PreviewAsync(http.Actor(), body, ct)).ToHttp()
+                : (await save.RunAsync(http.Actor(), body, ct)).ToHttp(rule => Results.Created($"/api/v1/access/sharing-rules/{rule.Id}", rule)))
+            .WithSummary("Adds a sharing rule: module, exactly one of fromGroupId, fromRoleId (fromSubordinates) or fromDepartmentId, the same for \"to\", access \"read\" or \"edit\". With ?dryRun=true, saves nothing and answers who would gain what.");
         access.MapDelete("/sharing-rules/{id:int}", async (HttpContext http, int id, DeleteSharingRule delete, CancellationToken ct) =>
             (await delete.RunAsync(http.Actor(), id, ct)).ToHttp())
             .WithSummary("Removes a sharing rule; the records it opened close on the next request.");

@@ -1,5 +1,6 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
+using Crm.Web.Features.WhatIf;
 using Crm.Web.Records;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
@@ -24,9 +25,18 @@ public sealed record SharingRuleView(int Id, string Module, string ModuleTitle, 
 /// Y, read or read-write". It bites on the next request of everyone it reaches: the permission stamp
 /// changes with it. Recorded in the activity log and, as every row, in the audit trail.
 /// </summary>
-public sealed class SaveSharingRule(CrmDb db, PermissionCatalog catalog, RecordLookups lookups, ActivityLog activity, TimeProvider clock)
+public sealed class SaveSharingRule(CrmDb db, PermissionCatalog catalog, RecordLookups lookups, ActivityLog activity, TimeProvider clock, PermissionWhatIf whatIf)
 {
     public const string AdministratorsOnly = "Only administrators manage sharing rules.";
+
+    /// <summary>
+    /// What adding this rule would change for everyone, without adding it (<c>?dryRun=true</c>): the
+    /// same save, rolled back, and per user the records they would newly see, counted by the real row
+    /// filter. Bad input is refused with the save's own messages.
+    /// </summary>
+    public async Task<Result<WhatIfPreview>> PreviewAsync(Actor actor, SharingRuleInput input, CancellationToken cancellationToken) =>
+        await whatIf.RunAsync(actor, $"sharing rule on {input.Module}",
+            async (inside, ct) => await inside.GetRequiredService<SaveSharingRule>().RunAsync(actor, input, ct), cancellationToken);
 
     public async Task<Result<SharingRuleView>> RunAsync(Actor actor, SharingRuleInput input, CancellationToken cancellationToken)
     {
