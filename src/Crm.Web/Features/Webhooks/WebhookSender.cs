@@ -58,8 +58,11 @@ public sealed partial class WebhookSender(
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CrmDb>();
-            delivery = await db.Set<WebhookDelivery>().AsNoTracking().SingleAsync(d => d.Id == deliveryId, cancellationToken);
-            endpoint = await db.Set<WebhookEndpoint>().AsNoTracking().SingleAsync(e => e.Id == delivery.EndpointId, cancellationToken);
+            var both = await (from d in db.Set<WebhookDelivery>().AsNoTracking()
+                              join e in db.Set<WebhookEndpoint>().AsNoTracking() on d.EndpointId equals e.Id
+                              where d.Id == deliveryId
+                              select new { Delivery = d, Endpoint = e }).SingleAsync(cancellationToken);
+            (delivery, endpoint) = (both.Delivery, both.Endpoint);
         }
 
         var debug = endpoint.DebugUntil is { } until && until > clock.GetUtcNow().UtcDateTime;
@@ -188,7 +191,8 @@ public sealed partial class WebhookSender(
                 .SetProperty(d => d.NextAttemptAt, (DateTime?)null)
                 .SetProperty(d => d.LeaseOwner, (Guid?)null)
                 .SetProperty(d => d.LeasedUntil, (DateTime?)null), cancellationToken);
-            if (retry)
+            // Read with the delivery just before: a healthy endpoint (the usual case) needs no write.
+            if (retry && endpoint.FailingSince is not null)
             {
                 await db.Set<WebhookEndpoint>().Where(e => e.Id == endpoint.Id && e.FailingSince != null)
                     .ExecuteUpdateAsync(s => s.SetProperty(e => e.FailingSince, (DateTime?)null), cancellationToken);
