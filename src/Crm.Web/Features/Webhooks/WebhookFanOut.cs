@@ -52,6 +52,8 @@ public sealed class WebhookFanOut(CrmDb db, IServiceProvider services, RecordAcc
             }
 
             var changes = JsonNode.Parse(entry.Changes) as JsonObject ?? [];
+            // Endpoints of the same integration user see the record alike: it is read once for them.
+            var reads = new Dictionary<Guid, ReadRecord?>();
             foreach (var endpoint in endpoints)
             {
                 if (entry.At < endpoint.CreatedAt || !endpoint.ModuleList.Contains(module.Key)
@@ -73,7 +75,11 @@ public sealed class WebhookFanOut(CrmDb db, IServiceProvider services, RecordAcc
                 else
                 {
                     // The integration user may not see this record (null): nothing is sent at all.
-                    var read = await ReadAsync(actor, module, id, cancellationToken);
+                    if (!reads.TryGetValue(endpoint.UserId, out var read))
+                    {
+                        reads[endpoint.UserId] = read = await ReadAsync(actor, module, id, cancellationToken);
+                    }
+
                     if (read is null || !await filters.PassesAsync(actor, module.Key, id, eventName, conditions[endpoint.Id], read, null, cancellationToken))
                     {
                         continue;
