@@ -175,6 +175,16 @@ public sealed class WhatIfTests
         Assert.Equal(previews + 1, await app.InDatabaseAsync(db => db.ActivityLog.CountAsync(e => e.Kind == ActivityKinds.AccessExplained && e.Summary.StartsWith("Previewed a permission change"))));
         Assert.Equal(grantsBefore, await app.InDatabaseAsync(db => db.RoleGrants.CountAsync()));
 
+        // The sharing rules page: Preview beside "Add rule" shows the table and adds no rule; a rule shared with nobody is refused on that field.
+        var (_, rulePreview) = await PreviewOnPageAsync(admin, "/admin/sharing-rules", "Preview",
+            new() { ["Module"] = "deals", ["From"] = org.Choice("role Agent"), ["To"] = org.Choice("group Sellers"), ["Access"] = "read" });
+        Assert.NotNull(rulePreview.QuerySelector("#what-if"));
+        var (_, ruleRefused) = await PreviewOnPageAsync(admin, "/admin/sharing-rules", "Preview",
+            new() { ["Module"] = "deals", ["From"] = org.Choice("role Agent"), ["To"] = "", ["Access"] = "read" });
+        Assert.Null(ruleRefused.QuerySelector("#what-if"));
+        Assert.NotEqual("", ruleRefused.QuerySelector("[data-valmsg-for='To']")!.TextContent.Trim());
+        Assert.Equal(1, await app.InDatabaseAsync(db => db.SharingRules.CountAsync()));
+
         // Only administrators may ask.
         Assert.Equal(HttpStatusCode.Forbidden, (await clients["ann"].Http.PutAsJsonAsync($"/api/v1/access/defaults?dryRun=true", Array.Empty<object>())).StatusCode);
     }

@@ -32,6 +32,9 @@ public sealed class SharingRulesPage(ListSharingRules list, SaveSharingRule save
 
     public bool Saved { get; private set; }
 
+    /// <summary>The preview of the rule as filled in (the Preview button), or null.</summary>
+    public WhatIf.WhatIfPreview? WhatIf { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(bool saved, CancellationToken cancellationToken)
     {
         Saved = saved;
@@ -40,29 +43,27 @@ public sealed class SharingRulesPage(ListSharingRules list, SaveSharingRule save
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var (from, to) = (SharingChoice.Parse(From), SharingChoice.Parse(To));
-        var result = await save.RunAsync(HttpContext.Actor(), new SharingRuleInput(Module,
-            from.GroupId, from.RoleId, from.RoleId is null ? null : from.WithSubordinates, from.DepartmentId,
-            to.GroupId, to.RoleId, to.RoleId is null ? null : to.WithSubordinates, to.DepartmentId, Access), cancellationToken);
+        var result = await save.RunAsync(HttpContext.Actor(), Posted(), cancellationToken);
         if (result.IsOk)
         {
             return Redirect("/admin/sharing-rules?saved=true");
         }
 
-        foreach (var (field, messages) in result.Errors)
+        ShowErrors(result);
+        return await LoadAsync(cancellationToken) ? Page() : Forbid();
+    }
+
+    /// <summary>Who would gain or lose what with the rule as filled in; saves nothing.</summary>
+    public async Task<IActionResult> OnPostPreviewAsync(CancellationToken cancellationToken)
+    {
+        var result = await save.PreviewAsync(HttpContext.Actor(), Posted(), cancellationToken);
+        if (result.Outcome == Web.Outcome.Forbidden)
         {
-            var key = field switch { "module" => nameof(Module), "from" => nameof(From), "to" => nameof(To), "access" => nameof(Access), _ => "" };
-            foreach (var message in messages)
-            {
-                ModelState.AddModelError(key, message);
-            }
+            return Forbid();
         }
 
-        if (result.Outcome is not Web.Outcome.Invalid && result.Message is not null)
-        {
-            ModelState.AddModelError("", result.Message);
-        }
-
+        WhatIf = result.Value;
+        ShowErrors(result);
         return await LoadAsync(cancellationToken) ? Page() : Forbid();
     }
 
@@ -80,6 +81,31 @@ public sealed class SharingRulesPage(ListSharingRules list, SaveSharingRule save
         }
 
         return Forbid();
+    }
+
+    private SharingRuleInput Posted()
+    {
+        var (from, to) = (SharingChoice.Parse(From), SharingChoice.Parse(To));
+        return new SharingRuleInput(Module,
+            from.GroupId, from.RoleId, from.RoleId is null ? null : from.WithSubordinates, from.DepartmentId,
+            to.GroupId, to.RoleId, to.RoleId is null ? null : to.WithSubordinates, to.DepartmentId, Access);
+    }
+
+    private void ShowErrors(Web.Result result)
+    {
+        foreach (var (field, messages) in result.Errors)
+        {
+            var key = field switch { "module" => nameof(Module), "from" => nameof(From), "to" => nameof(To), "access" => nameof(Access), _ => "" };
+            foreach (var message in messages)
+            {
+                ModelState.AddModelError(key, message);
+            }
+        }
+
+        if (result.Outcome is not Web.Outcome.Invalid && result.Message is not null)
+        {
+            ModelState.AddModelError("", result.Message);
+        }
     }
 
     private async Task<bool> LoadAsync(CancellationToken cancellationToken)
