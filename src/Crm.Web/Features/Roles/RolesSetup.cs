@@ -13,6 +13,7 @@ public sealed class RolesSetup : ICrmFeature
         services.AddScoped<SaveRole>();
         services.AddScoped<SaveRoleGrants>();
         services.AddScoped<SaveRoleFieldRules>();
+        services.AddScoped<RestrictableFields>();
         services.AddScoped<SaveRoleProfiles>();
         services.AddScoped<DeleteRole>();
         services.AddHelpTopic(new HelpTopic("roles", "Roles and permissions",
