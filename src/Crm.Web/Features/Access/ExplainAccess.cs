@@ -1,5 +1,6 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
+using Crm.Web.Features.CustomFields;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
@@ -78,7 +79,8 @@ public sealed class ExplainAccess(CrmDb db, PermissionSubjects subjects, Permiss
             subject = subject with { TokenScopes = scopes, TokenName = token.Name };
         }
 
-        var explanation = engine.Explain(subject, module!.Key, request.Action!);
+        var customFields = await db.Set<CustomField>().Where(f => f.Module == module!.Key).ToDictionaryAsync(f => f.Key, f => f.Label, cancellationToken);
+        var explanation = engine.Explain(subject, module!.Key, request.Action!, customFields: customFields);
         var through = token is null ? "" : $" through API token \"{token.Name}\"";
         activity.Record(actor, ActivityKinds.AccessExplained,
             $"Asked why {subject.DisplayName}{through} {(explanation.Decision.Allowed ? "may" : "may not")} {request.Action} {module.Title}", subject.UserId);

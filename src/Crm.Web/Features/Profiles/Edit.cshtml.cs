@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Crm.Web.Features.Profiles;
 
 /// <summary>A profile's name, grant matrix and field rules, saved together; Preview shows the what-if first.</summary>
-public sealed class EditProfilePage(ReadProfile readProfile, SaveProfile saveProfile, DeleteProfile deleteProfile, PermissionCatalog catalog) : PageModel
+public sealed class EditProfilePage(ReadProfile readProfile, SaveProfile saveProfile, DeleteProfile deleteProfile, PermissionCatalog catalog, RestrictableFields restrictable) : PageModel
 {
     [BindProperty]
     public ProfileForm Input { get; set; } = new();
@@ -22,8 +22,7 @@ public sealed class EditProfilePage(ReadProfile readProfile, SaveProfile savePro
 
     public ProfileDetails Profile { get; private set; } = null!;
     public GrantMatrix Matrix { get; private set; } = null!;
-    public IReadOnlyList<(ModuleDefinition Module, string Field)> SensitiveFields =>
-        catalog.Modules.SelectMany(m => m.SensitiveFields.Select(f => (m, f))).ToList();
+    public FieldRuleChoices FieldChoices { get; private set; } = null!;
     public string? Notice { get; private set; }
 
     /// <summary>What saving would change for whom, after Preview.</summary>
@@ -93,8 +92,7 @@ public sealed class EditProfilePage(ReadProfile readProfile, SaveProfile savePro
     private ProfileInput Posted()
     {
         _postedGrants = GrantMatrix.Read(Grants, emptyMeansInherit: false);
-        _postedFieldRules = FieldRules.Select(p => (Parts: p.Key.Split(':', 2), p.Value)).Where(p => p.Parts.Length == 2)
-            .Select(p => new FieldRuleInput(p.Parts[0], p.Parts[1], Enum.TryParse<FieldAccess>(p.Value, out var access) ? access : null)).ToList();
+        _postedFieldRules = FieldRuleChoices.Read(FieldRules);
         return new ProfileInput(Input.Name, Input.Description, _postedGrants, _postedFieldRules);
     }
 
@@ -121,6 +119,7 @@ public sealed class EditProfilePage(ReadProfile readProfile, SaveProfile savePro
 
         Profile = result.Value;
         Matrix = new GrantMatrix(catalog.Modules, GrantMatrix.From(Profile.Grants), OffersInherit: false);
+        FieldChoices = new FieldRuleChoices(await restrictable.ListAsync(cancellationToken), FieldRuleOf);
         return true;
     }
 }

@@ -19,7 +19,7 @@ public sealed class ProfilesSetup : ICrmFeature
         services.AddScoped<DeleteProfile>();
         services.AddHelpTopic(new HelpTopic("profiles", "Permission profiles",
         [
-            "A profile is a named, reusable set of permissions: for each module and action a scope (None, Own, Subordinates, Department, All), and rules that hide sensitive fields or make them read-only — the same things a role can hold.",
+            "A profile is a named, reusable set of permissions: for each module and action a scope (None, Own, Subordinates, Department, All), and rules that hide sensitive fields or custom fields or make them read-only — the same things a role can hold.",
             "Roles are built on profiles: on a role's page, tick the profiles it uses. Its holders get the permissions of every profile the role uses on top of the role's own grants; where several give the same permission, the widest scope counts, and a field hidden by any of them stays hidden. Groups and individual overrides then apply as before, and the permission explainer names the profile a permission came from.",
             "Changing a profile changes every role built on it at once, from its holders' next request. Preview (beside Save) shows who would gain or lose what, and how many records each person would newly see or no longer see, before anything is saved.",
             "A new organisation starts with a profile for each default role (Sales agent, AR accountant, HR administrator and the others, after the recommended standard roles). An organisation that used the CRM before profiles existed found each role's permissions moved, unchanged, into a profile of the role's name.",

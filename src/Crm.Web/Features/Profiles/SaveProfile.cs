@@ -14,7 +14,7 @@ namespace Crm.Web.Features.Profiles;
 /// on it changes with it, from its holders' next request; the change is spelled out in the
 /// activity log (module, action, old scope → new scope) in the same transaction.
 /// </summary>
-public sealed class SaveProfile(CrmDb db, PermissionCatalog catalog, ActivityLog activity, PermissionWhatIf whatIf)
+public sealed class SaveProfile(CrmDb db, PermissionCatalog catalog, RestrictableFields restrictable, ActivityLog activity, PermissionWhatIf whatIf)
 {
     /// <summary>What saving would change for whom, without saving (<c>?dryRun=true</c>, the page's Preview).</summary>
     public async Task<Result<WhatIfPreview>> PreviewAsync(Actor actor, int? profileId, ProfileInput input, CancellationToken cancellationToken)
@@ -68,12 +68,7 @@ public sealed class SaveProfile(CrmDb db, PermissionCatalog catalog, ActivityLog
             }
         }
 
-        GrantRules.CheckFieldRules(catalog, fieldRules, errors);
-
-        if (fieldRules.Any(r => r.Access is { } access && !Enum.IsDefined(access)))
-        {
-            errors.Add("fieldRules", "A field rule must be ReadOnly or Hidden.");
-        }
+        GrantRules.CheckFieldRules(await restrictable.ListAsync(cancellationToken), fieldRules, errors);
 
         if (errors.Any)
         {

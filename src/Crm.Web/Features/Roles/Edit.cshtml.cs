@@ -10,7 +10,7 @@ namespace Crm.Web.Features.Roles;
 
 public sealed class EditRolePage(
     ReadRole readRole, ListRoles listRoles, SaveRole saveRole, SaveRoleGrants saveGrants, SaveRoleFieldRules saveFieldRules,
-    SaveRoleProfiles saveProfiles, ListProfiles listProfiles, DeleteRole deleteRole, PermissionCatalog catalog) : PageModel
+    SaveRoleProfiles saveProfiles, ListProfiles listProfiles, DeleteRole deleteRole, PermissionCatalog catalog, RestrictableFields restrictable) : PageModel
 {
     [BindProperty]
     public RoleForm Input { get; set; } = new();
@@ -38,10 +38,10 @@ public sealed class EditRolePage(
     public RoleDetails Role { get; private set; } = null!;
     public RoleFieldsModel Fields { get; private set; } = null!;
     public GrantMatrix Matrix { get; private set; } = null!;
-    public IReadOnlyList<(ModuleDefinition Module, string Field)> SensitiveFields =>
-        catalog.Modules.SelectMany(m => m.SensitiveFields.Select(f => (m, f))).ToList();
+    public FieldRuleChoices FieldChoices { get; private set; } = null!;
     public string? Notice { get; private set; }
     public string? GrantsError { get; private set; }
+    public string? FieldRulesError { get; private set; }
 
     /// <summary>What saving the permissions or the field rules would change for whom, after Preview.</summary>
     public WhatIf.WhatIfPreview? WhatIf { get; private set; }
@@ -111,9 +111,7 @@ public sealed class EditRolePage(
         return await AfterAsync(id, result, keepInput: false, cancellationToken, previewed: true);
     }
 
-    private List<FieldRuleInput> PostedFieldRules() =>
-        FieldRules.Select(p => (Parts: p.Key.Split(':', 2), p.Value)).Where(p => p.Parts.Length == 2)
-            .Select(p => new FieldRuleInput(p.Parts[0], p.Parts[1], Enum.TryParse<FieldAccess>(p.Value, out var access) ? access : null)).ToList();
+    private List<FieldRuleInput> PostedFieldRules() => FieldRuleChoices.Read(FieldRules);
 
     public async Task<IActionResult> OnPostDeleteAsync(int id, CancellationToken cancellationToken)
     {
@@ -141,6 +139,9 @@ public sealed class EditRolePage(
         result.CopyTo(ModelState);
         GrantsError = result.Errors.TryGetValue("grants", out var grants) ? string.Join(" ", grants) : null;
         ProfilesError = result.Errors.TryGetValue("profileIds", out var profiles) ? string.Join(" ", profiles) : null;
+        FieldRulesError = result.Errors.TryGetValue("fieldRules", out var fieldRules) ? string.Join(" ", fieldRules) : null;
+        // A refused save keeps what was posted on the form, as a preview does.
+        _postedFieldRules ??= result.Errors.ContainsKey("fieldRules") ? PostedFieldRules() : null;
         if (!keepInput)
         {
             Input = new RoleForm { Name = Role.Name, Description = Role.Description, ParentId = Role.ParentId, AssignRecordsTo = Role.AssignRecordsTo, MaxExportRows = Role.MaxExportRows };
@@ -167,5 +168,6 @@ public sealed class EditRolePage(
         Fields = new RoleFieldsModel(Input, (await listRoles.RunAsync(HttpContext.Actor(), cancellationToken)).Value ?? [], Role.Id, ModelState);
         Matrix = new GrantMatrix(catalog.Modules, GrantMatrix.From(_postedGrants?.Where(g => Enum.IsDefined(g.Scope)) ?? Role.Grants), OffersInherit: false);
         Profiles = (await listProfiles.RunAsync(HttpContext.Actor(), cancellationToken)).Value ?? [];
+        FieldChoices = new FieldRuleChoices(await restrictable.ListAsync(cancellationToken), FieldRuleOf);
     }
 }

@@ -13,6 +13,7 @@ public sealed class RolesSetup : ICrmFeature
         services.AddScoped<SaveRole>();
         services.AddScoped<SaveRoleGrants>();
         services.AddScoped<SaveRoleFieldRules>();
+        services.AddScoped<RestrictableFields>();
         services.AddScoped<SaveRoleProfiles>();
         services.AddScoped<DeleteRole>();
         services.AddHelpTopic(new HelpTopic("roles", "Roles and permissions",
@@ -22,7 +23,7 @@ public sealed class RolesSetup : ICrmFeature
             "A new role grants nothing. Give it only what the job needs; widen later rather than restrict later.",
             "A role can be built on profiles (Administration › Profiles): reusable permission sets. Its holders get the grants and field rules of every profile the role uses on top of the role's own; where several give the same permission, the widest scope counts.",
             "Groups can add permissions to their members, and an individual permission set on a user's page wins over both. The organisation defaults can open a module to everyone. The permission explainer shows how these combine for one person.",
-            "Sensitive fields (such as a deal's amount) can be hidden from a role or made read-only; hidden fields disappear from pages, API answers, exports and history for its holders.",
+            "Sensitive fields (such as a deal's amount) and custom fields can be hidden from a role or made read-only; hidden fields disappear from pages, API answers, exports and history for its holders. Deleting a custom field removes the rules on it.",
             "Maximum rows per export limits how many rows one export by a holder of the role may have (empty: no limit). A larger export is refused with the limit and a request to narrow the filter; Administration › Exports lists the exports that went ahead.",
             "Changes apply from each holder's next request, and every change is recorded in the activity log.",
         ], AdministratorsOnly: true));

@@ -2,14 +2,13 @@ using Crm.Web.Data;
 using Crm.Web.Features.Activity;
 using Crm.Web.Features.WhatIf;
 using Crm.Web.Security;
-using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Roles;
 
-/// <summary>Which sensitive fields holders of a role may not see, or may not change.</summary>
-public sealed class SaveRoleFieldRules(CrmDb db, PermissionCatalog catalog, ActivityLog activity, PermissionWhatIf whatIf)
+/// <summary>Which sensitive or custom fields holders of a role may not see, or may not change.</summary>
+public sealed class SaveRoleFieldRules(CrmDb db, RestrictableFields restrictable, ActivityLog activity, PermissionWhatIf whatIf)
 {
     /// <summary>What saving these field rules would change for whom, without saving them (<c>?dryRun=true</c>, the page's Preview).</summary>
     public async Task<Result<WhatIfPreview>> PreviewAsync(Actor actor, int roleId, IReadOnlyList<FieldRuleInput> rules, CancellationToken cancellationToken)
@@ -31,7 +30,7 @@ public sealed class SaveRoleFieldRules(CrmDb db, PermissionCatalog catalog, Acti
             return Result.NotFound();
         }
 
-        var errors = GrantRules.CheckFieldRules(catalog, rules, new FieldErrors());
+        var errors = GrantRules.CheckFieldRules(await restrictable.ListAsync(cancellationToken), rules, new FieldErrors());
         if (errors.Any)
         {
             return Result.Invalid(errors);

@@ -101,12 +101,20 @@ public static class GrantRules
         }
     }
 
-    /// <summary>Each field rule names a field its module lets a rule restrict; else a "fieldRules" error.</summary>
-    public static FieldErrors CheckFieldRules(PermissionCatalog catalog, IEnumerable<FieldRuleInput> rules, FieldErrors errors)
+    /// <summary>
+    /// Each field rule names a field its module lets a rule restrict (a sensitive built-in field or a
+    /// custom field, <see cref="RestrictableFields"/>); else a "fieldRules" error naming it.
+    /// </summary>
+    public static FieldErrors CheckFieldRules(IReadOnlyList<RestrictableField> restrictable, IEnumerable<FieldRuleInput> rules, FieldErrors errors)
     {
-        foreach (var rule in rules.Where(r => !catalog.Modules.Any(m => m.Key == r.Module && m.SensitiveFields.Contains(r.Field))))
+        foreach (var rule in rules.Where(r => !restrictable.Any(f => f.Module.Key == r.Module && f.Key == r.Field)))
         {
             errors.Add("fieldRules", $"'{rule.Module}.{rule.Field}' is not a field that can be restricted.");
+        }
+
+        if (rules.Any(r => r.Access is { } access && !Enum.IsDefined(access)))
+        {
+            errors.Add("fieldRules", "A field rule must be ReadOnly or Hidden.");
         }
 
         return errors;

@@ -210,7 +210,9 @@ public sealed class PermissionWhatIf(CrmDb db, IServiceScopeFactory scopes, Perm
             }
 
             var (oldFields, newFields) = (engine.Fields(old, module.Key), engine.Fields(now, module.Key));
-            foreach (var field in module.SensitiveFields)
+            // The sensitive built-in fields, and the custom fields a rule before or after names.
+            var ruled = old.FieldRules.Concat(now.FieldRules).Where(r => r.Module == module.Key).Select(r => r.Field);
+            foreach (var field in module.SensitiveFields.Union(ruled, StringComparer.Ordinal))
             {
                 var (was, will) = (Describe(oldFields, field), Describe(newFields, field));
                 if (was != will)

@@ -77,13 +77,17 @@ public sealed partial class PermissionEngine(PermissionCatalog catalog)
     /// which records (the scope; shares and record rules can still allow single records).
     /// </summary>
     public PermissionDecision Decide(PermissionSubject subject, string module, string action, RecordFacts? record = null) =>
-        Evaluate(subject, module, action, record, steps: null);
+        Evaluate(subject, module, action, record, steps: null, customFields: null);
 
-    /// <summary>The same decision as <see cref="Decide"/>, with the sentences that led to it, in order.</summary>
-    public Explanation Explain(PermissionSubject subject, string module, string action, RecordFacts? record = null)
+    /// <summary>
+    /// The same decision as <see cref="Decide"/>, with the sentences that led to it, in order.
+    /// <paramref name="customFields"/>: the labels of the module's custom fields by key, so a field
+    /// rule on one is named as the screens name it (the engine knows only the catalog).
+    /// </summary>
+    public Explanation Explain(PermissionSubject subject, string module, string action, RecordFacts? record = null, IReadOnlyDictionary<string, string>? customFields = null)
     {
         var steps = new List<ExplanationStep>();
-        var decision = Evaluate(subject, module, action, record, steps);
+        var decision = Evaluate(subject, module, action, record, steps, customFields);
         return new Explanation(decision, steps);
     }
 
@@ -105,7 +109,8 @@ public sealed partial class PermissionEngine(PermissionCatalog catalog)
 
     // Every sentence is added with steps?.Add(...): C# skips evaluating the argument when steps is
     // null, so deciding costs no string building while sharing each branch with the explainer.
-    private PermissionDecision Evaluate(PermissionSubject subject, string moduleKey, string action, RecordFacts? record, List<ExplanationStep>? steps)
+    private PermissionDecision Evaluate(PermissionSubject subject, string moduleKey, string action, RecordFacts? record, List<ExplanationStep>? steps,
+        IReadOnlyDictionary<string, string>? customFields)
     {
         ArgumentNullException.ThrowIfNull(subject);
         var module = Catalog[moduleKey];
@@ -123,7 +128,7 @@ public sealed partial class PermissionEngine(PermissionCatalog catalog)
         if (subject.IsAdministrator)
         {
             steps?.Add(new(StepKind.Administrator, $"{who} is an administrator: permissions are not checked.") { Opens = true });
-            return Conclude(new PermissionDecision(true, Scope.All), subject, module, action, record, steps);
+            return Conclude(new PermissionDecision(true, Scope.All), subject, module, action, record, steps, customFields);
         }
 
         var granted = GrantedScope(subject, module, action, steps);
@@ -138,14 +143,14 @@ public sealed partial class PermissionEngine(PermissionCatalog catalog)
                     : $"Sharing rule: {rule.Description}, for {rule.Access.ToString().ToLowerInvariant()}: that does not allow {action}."));
             }
 
-            return Conclude(new PermissionDecision(scope > Scope.None, scope), subject, module, action, record, steps);
+            return Conclude(new PermissionDecision(scope > Scope.None, scope), subject, module, action, record, steps, customFields);
         }
 
         var allowed = ScopeReaches(subject, module, granted, record, steps) || byDefault;
         allowed |= SharesGrant(subject, module, action, record, steps);
         allowed |= SharingRulesGrant(subject, module, action, record, steps);
         var (ruleGrants, ruleDenies) = ApplyRules(subject, module, action, record, steps);
-        return Conclude(new PermissionDecision((allowed || ruleGrants) && !ruleDenies, scope), subject, module, action, record, steps);
+        return Conclude(new PermissionDecision((allowed || ruleGrants) && !ruleDenies, scope), subject, module, action, record, steps, customFields);
     }
 
     private static Scope GrantedScope(PermissionSubject subject, ModuleDefinition module, string action, List<ExplanationStep>? steps)
@@ -301,7 +306,8 @@ public sealed partial class PermissionEngine(PermissionCatalog catalog)
         return (grants, denies);
     }
 
-    private PermissionDecision Conclude(PermissionDecision decision, PermissionSubject subject, ModuleDefinition module, string action, RecordFacts? record, List<ExplanationStep>? steps)
+    private PermissionDecision Conclude(PermissionDecision decision, PermissionSubject subject, ModuleDefinition module, string action, RecordFacts? record, List<ExplanationStep>? steps,
+        IReadOnlyDictionary<string, string>? customFields)
     {
         // The token's scopes are applied last, to whatever the user's permissions concluded, so they
         // can only narrow it; an administrator's token is no exception.
@@ -327,12 +333,12 @@ public sealed partial class PermissionEngine(PermissionCatalog catalog)
             var fields = Fields(subject, module.Key);
             foreach (var field in fields.Hidden.Order(StringComparer.Ordinal))
             {
-                steps.Add(new(StepKind.FieldRule, $"{FieldSources(subject, module, field, FieldAccess.Hidden)} the field '{field}' of {module.Title}."));
+                steps.Add(new(StepKind.FieldRule, $"{FieldSources(subject, module, field, FieldAccess.Hidden)} {FieldName(field, customFields)} of {module.Title}."));
             }
 
             foreach (var field in fields.ReadOnly.Order(StringComparer.Ordinal).Where(_ => action == PermissionAction.Edit))
             {
-                steps.Add(new(StepKind.FieldRule, $"{FieldSources(subject, module, field, FieldAccess.ReadOnly)} the field '{field}' of {module.Title} read-only."));
+                steps.Add(new(StepKind.FieldRule, $"{FieldSources(subject, module, field, FieldAccess.ReadOnly)} {FieldName(field, customFields)} of {module.Title} read-only."));
             }
         }
 
@@ -350,6 +356,10 @@ public sealed partial class PermissionEngine(PermissionCatalog catalog)
     }
 
     private static Scope Max(Scope a, Scope b) => a > b ? a : b;
+
+    /// <summary>"the field 'amount'", or "the custom field 'VAT number' (vatNumber)" for a custom field's rule.</summary>
+    private static string FieldName(string field, IReadOnlyDictionary<string, string>? customFields) =>
+        customFields is not null && customFields.TryGetValue(field, out var label) ? $"the custom field '{label}' ({field})" : $"the field '{field}'";
 
     /// <summary>"Role 'Sales manager'", or "Profile 'Sales' via role 'Sales manager'" for a grant or rule the role has through a profile.</summary>
     private static string Source(PermissionSubject subject, string? profile) =>
