@@ -30,7 +30,7 @@ public sealed class AccessSetup : ICrmFeature
             "A sharing rule says: records of a module owned by the members of a group, role or department are shared with another group, role or department, for reading or for reading and editing. For example: deals owned by members of Sales North are shared with the role Sales director, for reading.",
             "A department as the owner side covers its members and the members of its sub-departments; as the receiving side it reaches its members and the heads of the departments above it, as a share does. A role can include the roles below it on either side. A rule cannot share a group, role or department with itself.",
             "Rules are not copied onto records: they are evaluated when each person's permissions are read, so a new member of a group is covered at once and removing a rule closes the records on the next request. The permission explainer and each record's Sharing page name the rules that apply.",
-            "Before adding a rule through the API, add ?dryRun=true to see who would newly see how many records of the module, counted as their lists would count them; nothing is saved.",
+            "Preview, beside Add rule (or ?dryRun=true on the API's POST), shows who would newly see how many records of the module, counted as their lists would count them, before the rule is added; nothing is saved.",
         ], AdministratorsOnly: true));
         services.AddSection(new Section("Sharing rules", "Open the records owned by one group, role or department to another.", "/admin/sharing-rules", 32, u => u.IsAdministrator)
         {
