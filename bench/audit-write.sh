@@ -31,14 +31,10 @@ PROVIDER=Sqlite
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)"; exit 1; }
 
 WORK=$(mktemp -d /tmp/crm-bench-audit.XXXXXX)
-APP_PIDS=()
-DBS=()
 pg_part() { printf '%s' "$CRM_BENCH_POSTGRES" | tr ';' '\n' | awk -F= -v k="$1" 'tolower($1)==tolower(k){print $2}'; }
-pg() { bench_pg "${2:-postgres}" "$1"; }
-stop_apps() { for pid in "${APP_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; APP_PIDS=(); }
 cleanup() {
-  stop_apps
-  if [ "$PROVIDER" = Postgres ]; then for db in "${DBS[@]}"; do pg "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null || true; done; fi
+  bench_stop_apps
+  [ "$PROVIDER" = Postgres ] && bench_drop_databases
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -50,31 +46,8 @@ bench_contact_lua "$WORK"
 # Both apps run side by side, each on a fresh database of its own, and are measured in turns:
 # on this machine the same app's throughput drifts by ±20 % from one minute to the next (other
 # tenants, CPU credit), which a single "off" run followed by a single "on" run reads as a cost.
-declare -A BASE_OF COOKIE_OF OWNER_OF PID_OF DBFILE_OF DB_OF CONNECTION_OF
-start_app() { # label audit-enabled
-  local port base connection db
-  port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-  base="http://127.0.0.1:$port"
-  if [ "$PROVIDER" = Postgres ]; then
-    db="crm_bench_audit_${1}_$$"; DBS+=("$db"); DB_OF[$1]=$db
-    pg "CREATE DATABASE $db" >/dev/null
-    connection="${CRM_BENCH_POSTGRES/Database=postgres/Database=$db}"
-  else
-    DBFILE_OF[$1]="$WORK/crm-$1.db"; connection="Data Source=${DBFILE_OF[$1]}"
-  fi
-  CONNECTION_OF[$1]=$connection
-  Database__Provider=$PROVIDER ConnectionStrings__Crm="$connection" CRM_ADMIN_EMAIL=$BENCH_EMAIL CRM_ADMIN_PASSWORD="$BENCH_PASSWORD" \
-    Audit__Enabled=$2 Security__SignInAttemptsPerMinutePerIp=1000 Logging__LogLevel__Default=Warning \
-    dotnet "$WORK/app/Crm.Web.dll" --urls "$base" > "$WORK/app-$1.log" 2>&1 &
-  PID_OF[$1]=$!; APP_PIDS+=($!)
-  for _ in $(seq 1 60); do curl -sf "$base/health/ready" >/dev/null && break; sleep 1; done
-  if [ "$PROVIDER" = Postgres ]; then password_only_administrators Postgres "$db"; else password_only_administrators Sqlite "${DBFILE_OF[$1]}"; fi
-  BASE_OF[$1]=$base
-  COOKIE_OF[$1]=$(bench_sign_in "$base" "$WORK/cookies-$1")
-  OWNER_OF[$1]=$(curl -s -H "Cookie: ${COOKIE_OF[$1]}" "$base/api/v1/me" | grep -o '"id":"[^"]*"' | head -1 | sed 's/"id":"//;s/"//')
-}
-
-use_app() { BASE=${BASE_OF[$1]}; COOKIE=${COOKIE_OF[$1]}; OWNER=${OWNER_OF[$1]}; export OWNER COOKIE; }
+start_app() { bench_start_app "$WORK" "$1" Audit__Enabled="$2"; } # label audit-enabled
+use_app() { bench_use_app "$1"; }
 
 fresh_contacts() { bench_fresh_contacts; }
 wrk_rps() { bench_wrk "$WORK" "$@"; }
@@ -112,7 +85,7 @@ OFF_CREATE=$(echo "${CREATE_RUNS[off]}" | median); ON_CREATE=$(echo "${CREATE_RU
 OFF_UPDATE=$(echo "${UPDATE_RUNS[off]}" | median); ON_UPDATE=$(echo "${UPDATE_RUNS[on]}" | median)
 kill "${PID_OF[off]}" 2>/dev/null || true
 use_app on
-DB=${DB_OF[on]:-}; DBFILE=${DBFILE_OF[on]:-}
+DB=${DB_OF[on]}; DBFILE=${DB_OF[on]}
 PORT=${BASE##*:}
 
 # One contact with HISTORY_ENTRIES changes, made through the API (sequential keep-alive requests).
@@ -158,7 +131,7 @@ ENTRIES=$(curl -s -H "Cookie: $COOKIE" "$BASE/api/v1/contacts/$HISTORY_ID/histor
 
 # The same page and query timed inside the app's process, with the web server stopped so that
 # nothing else competes for the CPU.
-stop_apps
+bench_stop_apps
 Database__Provider=$PROVIDER ConnectionStrings__Crm="${CONNECTION_OF[on]}" Logging__LogLevel__Default=Warning \
   dotnet "$WORK/app/Crm.Web.dll" dataset time-history contacts "$HISTORY_ID" --seconds "$DURATION" --callers "$CONNECTIONS" > "$WORK/in-app.txt"
 sed 's/^/  /' "$WORK/in-app.txt"

@@ -26,47 +26,33 @@ PROVIDER=Sqlite
 command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is required (apt-get install wrk)"; exit 1; }
 
 WORK=$(mktemp -d /tmp/crm-bench.XXXXXX)
-APP_PID=""
-cleanup() { [ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"; }
+cleanup() {
+  bench_stop_apps
+  [ "$PROVIDER" = Postgres ] && bench_drop_databases
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 
 dotnet publish src/Crm.Web -c Release -o "$WORK/app" -nologo -v quiet >/dev/null
-PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-BASE="http://127.0.0.1:$PORT"
 
-# psql takes its own options, not the Npgsql connection string the app uses.
+# psql and pgbench take their own options, not the Npgsql connection string the app uses.
 pg_part() { printf '%s' "$CRM_BENCH_POSTGRES" | tr ';' '\n' | awk -F= -v k="$1" 'tolower($1)==tolower(k){print $2}'; }
-pg() { PGPASSWORD="$(pg_part Password)" psql -h "$(pg_part Host)" -p "$(pg_part Port)" -U "$(pg_part Username)" -d postgres -qc "$1" >/dev/null; }
+pg() { bench_pg postgres "$1" >/dev/null; }
 
-if [ "$PROVIDER" = Postgres ]; then
-  DB="crm_bench_$$"
-  pg "CREATE DATABASE $DB"
-  CONNECTION="${CRM_BENCH_POSTGRES/Database=postgres/Database=$DB}"
-else
-  CONNECTION="Data Source=$WORK/crm.db"
-fi
-
-# Warning level: the benchmark measures the application, not the console it logs to.
-Database__Provider=$PROVIDER ConnectionStrings__Crm="$CONNECTION" CRM_ADMIN_EMAIL=$BENCH_EMAIL CRM_ADMIN_PASSWORD="$BENCH_PASSWORD" \
-  Security__SignInAttemptsPerMinutePerIp=1000 ApiTokens__RequestsPerMinute=100000000 Logging__LogLevel__Default=Warning Crm__DemoData=true \
-  dotnet "$WORK/app/Crm.Web.dll" --urls "$BASE" > "$WORK/app.log" 2>&1 &
-APP_PID=$!
-for _ in $(seq 1 60); do curl -sf "$BASE/health/ready" >/dev/null && break; sleep 1; done
-if [ "$PROVIDER" = Postgres ]; then password_only_administrators Postgres "$DB"; else password_only_administrators Sqlite "$WORK/crm.db"; fi
-
-# Sign in once, the way a browser does, and keep the session cookie.
-JAR="$WORK/cookies"
-COOKIE=$(bench_sign_in "$BASE" "$JAR")
-USER_ID=$(curl -s -b "$JAR" "$BASE/api/v1/users?search=ann" | grep -o '"id":"[^"]*"' | head -1 | sed 's/"id":"//;s/"//')
+# Logs at Warning (bench_start_app): the benchmark measures the application, not the console it
+# logs to. The demo data gives the explainer someone to explain; the token's rate limit is lifted.
+bench_start_app "$WORK" auth Crm__DemoData=true ApiTokens__RequestsPerMinute=100000000
+bench_use_app auth
+APP_PID=${PID_OF[auth]}
+USER_ID=$(curl -s -H "Cookie: $COOKIE" "$BASE/api/v1/users?search=ann" | grep -o '"id":"[^"]*"' | head -1 | sed 's/"id":"//;s/"//')
 
 # An API token acting as the administrator (full access, acknowledged), and a contact to read.
-ADMIN_ID=$(curl -s -H "Cookie: $COOKIE" "$BASE/api/v1/me" | grep -o '"id":"[^"]*"' | head -1 | sed 's/"id":"//;s/"//')
 API_TOKEN=$(curl -s -H "Cookie: $COOKIE" -H 'Content-Type: application/json' \
-  -d "{\"name\":\"bench\",\"userId\":\"$ADMIN_ID\",\"expiresInDays\":1,\"acknowledgeFullAccess\":true}" \
+  -d "{\"name\":\"bench\",\"userId\":\"$OWNER\",\"expiresInDays\":1,\"acknowledgeFullAccess\":true}" \
   "$BASE/api/v1/tokens" | grep -o '"token":"[^"]*"' | sed 's/"token":"//;s/"//')
 [ -n "$API_TOKEN" ] || { echo "Could not create an API token." >&2; exit 1; }
 CONTACT_ID=$(curl -s -H "Cookie: $COOKIE" -H 'Content-Type: application/json' \
-  -d "{\"firstName\":\"Bench\",\"lastName\":\"Reader\",\"email\":\"reader@bench.example\",\"ownerId\":\"$ADMIN_ID\"}" \
+  -d "{\"firstName\":\"Bench\",\"lastName\":\"Reader\",\"email\":\"reader@bench.example\",\"ownerId\":\"$OWNER\"}" \
   "$BASE/api/v1/contacts" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
 
 run() { # name path [header]
@@ -120,5 +106,4 @@ RESULT="bench/results/auth-overhead-$(echo "$PROVIDER" | tr 'A-Z' 'a-z')-$(date 
   echo "Server memory after the runs (RSS): $(( $(awk '/VmRSS/{print $2}' /proc/$APP_PID/status) / 1024 )) MiB"
 } | tee "$RESULT"
 
-[ "$PROVIDER" = Postgres ] && { kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=""; pg "DROP DATABASE $DB WITH (FORCE)"; }
 echo "Written to $RESULT"

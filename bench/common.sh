@@ -8,9 +8,7 @@
 password_only_administrators() {
   local sql='UPDATE "TwoFactorPolicy" SET "RequiredForAdministrators" = false'
   if [ "$1" = Postgres ]; then
-    local part
-    part() { printf '%s' "$CRM_BENCH_POSTGRES" | tr ';' '\n' | awk -F= -v k="$1" 'tolower($1)==tolower(k){print $2}'; }
-    PGPASSWORD="$(part Password)" psql -h "$(part Host)" -p "$(part Port)" -U "$(part Username)" -d "$2" -qc "$sql" >/dev/null
+    bench_pg "$2" "$sql" >/dev/null
   else
     /usr/bin/python3 -c 'import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute(sys.argv[2]); db.commit()' "$2" "$sql"
   fi
@@ -25,6 +23,45 @@ bench_pg() {
   part() { printf '%s' "$CRM_BENCH_POSTGRES" | tr ';' '\n' | awk -F= -v k="$1" 'tolower($1)==tolower(k){print $2}'; }
   PGPASSWORD="$(part Password)" psql -h "$(part Host)" -p "$(part Port)" -U "$(part Username)" -d "$1" -qAtc "$2"
 }
+
+bench_free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# Starts the app published in <work>/app as <label>, on a loopback port and a fresh database of its
+# own (a SQLite file in <work>, or a database on CRM_BENCH_POSTGRES's server when PROVIDER is
+# Postgres), with the extra settings given as NAME=value, and signs in as BENCH_EMAIL. Sets, by
+# label, BASE_OF, COOKIE_OF, OWNER_OF (the administrator's id), PID_OF, DB_OF (the PostgreSQL
+# database's name or the SQLite file) and CONNECTION_OF; bench_stop_apps and bench_drop_databases
+# clean up after every app started so.
+# Usage: bench_start_app <work> <label> [NAME=value ...]
+declare -A BASE_OF COOKIE_OF OWNER_OF PID_OF DB_OF CONNECTION_OF
+BENCH_PIDS=()
+BENCH_DBS=()
+bench_start_app() {
+  local work=$1 label=$2 base db connection
+  shift 2
+  base="http://127.0.0.1:$(bench_free_port)"
+  if [ "$PROVIDER" = Postgres ]; then
+    db="crm_bench_${label}_$$"; BENCH_DBS+=("$db")
+    bench_pg postgres "CREATE DATABASE $db" >/dev/null
+    connection="${CRM_BENCH_POSTGRES/Database=postgres/Database=$db}"
+  else
+    db="$work/crm-$label.db"; connection="Data Source=$db"
+  fi
+  env Database__Provider="$PROVIDER" ConnectionStrings__Crm="$connection" CRM_ADMIN_EMAIL="$BENCH_EMAIL" CRM_ADMIN_PASSWORD="$BENCH_PASSWORD" \
+    Security__SignInAttemptsPerMinutePerIp=1000 Logging__LogLevel__Default=Warning "$@" \
+    dotnet "$work/app/Crm.Web.dll" --urls "$base" > "$work/app-$label.log" 2>&1 &
+  PID_OF[$label]=$!; BENCH_PIDS+=($!)
+  for _ in $(seq 1 60); do curl -sf "$base/health/ready" >/dev/null && break; sleep 1; done
+  password_only_administrators "$PROVIDER" "$db"
+  BASE_OF[$label]=$base; DB_OF[$label]=$db; CONNECTION_OF[$label]=$connection
+  COOKIE_OF[$label]=$(bench_sign_in "$base" "$work/cookies-$label")
+  OWNER_OF[$label]=$(curl -s -H "Cookie: ${COOKIE_OF[$label]}" "$base/api/v1/me" | grep -o '"id":"[^"]*"' | head -1 | sed 's/"id":"//;s/"//')
+}
+bench_stop_apps() { for pid in "${BENCH_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; BENCH_PIDS=(); }
+bench_drop_databases() { for db in "${BENCH_DBS[@]}"; do bench_pg postgres "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null || true; done; }
+
+# Makes <label> the app the next requests go to: BASE, COOKIE and OWNER.
+bench_use_app() { BASE=${BASE_OF[$1]}; COOKIE=${COOKIE_OF[$1]}; OWNER=${OWNER_OF[$1]}; export BASE COOKIE OWNER; }
 
 # Signs in at <base> as BENCH_EMAIL the way a browser does (cookie jar <jar>) and prints the session cookie.
 bench_sign_in() {

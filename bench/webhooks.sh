@@ -30,20 +30,19 @@ PROVIDER=Sqlite
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)"; exit 1; }
 
 WORK=$(mktemp -d /tmp/crm-bench-webhooks.XXXXXX)
-PIDS=()
-DBS=()
+RECEIVER_PID=""
 cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  if [ "$PROVIDER" = Postgres ]; then for db in "${DBS[@]}"; do bench_pg postgres "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true; done; fi
+  bench_stop_apps
+  [ -n "$RECEIVER_PID" ] && kill "$RECEIVER_PID" 2>/dev/null
+  [ "$PROVIDER" = Postgres ] && bench_drop_databases
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 dotnet publish src/Crm.Web -c Release -o "$WORK/app" -nologo -v quiet >/dev/null
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 # The receiver: one line per delivery, "arrival-epoch webhook-id event-timestamp", written as it comes.
-RECEIVER_PORT=$(free_port)
+RECEIVER_PORT=$(bench_free_port)
 cat > "$WORK/receiver.py" <<'PY'
 import sys, time, json
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -59,31 +58,11 @@ class Hook(BaseHTTPRequestHandler):
 ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Hook).serve_forever()
 PY
 /usr/bin/python3 "$WORK/receiver.py" "$RECEIVER_PORT" "$WORK/received.log" &
-PIDS+=($!)
+RECEIVER_PID=$!
 : > "$WORK/received.log"
 
-declare -A BASE_OF COOKIE_OF OWNER_OF PID_OF
-start() { # label
-  local port base connection db
-  port=$(free_port); base="http://127.0.0.1:$port"
-  if [ "$PROVIDER" = Postgres ]; then
-    db="crm_bench_webhooks_${1}_$$"; DBS+=("$db")
-    bench_pg postgres "CREATE DATABASE $db" >/dev/null
-    connection="${CRM_BENCH_POSTGRES/Database=postgres/Database=$db}"
-  else
-    db="$WORK/crm-$1.db"; connection="Data Source=$db"
-  fi
-  Database__Provider=$PROVIDER ConnectionStrings__Crm="$connection" CRM_ADMIN_EMAIL=$BENCH_EMAIL CRM_ADMIN_PASSWORD="$BENCH_PASSWORD" \
-    Security__SignInAttemptsPerMinutePerIp=1000 Webhooks__AllowedHosts__0=127.0.0.1 Logging__LogLevel__Default=Warning \
-    dotnet "$WORK/app/Crm.Web.dll" --urls "$base" > "$WORK/app-$1.log" 2>&1 &
-  PIDS+=($!); PID_OF[$1]=$!
-  for _ in $(seq 1 60); do curl -sf "$base/health/ready" >/dev/null && break; sleep 1; done
-  password_only_administrators "$PROVIDER" "$db"
-  BASE_OF[$1]=$base
-  COOKIE_OF[$1]=$(bench_sign_in "$base" "$WORK/cookies-$1")
-  OWNER_OF[$1]=$(curl -s -H "Cookie: ${COOKIE_OF[$1]}" "$base/api/v1/me" | grep -o '"id":"[^"]*"' | head -1 | sed 's/"id":"//;s/"//')
-}
-use() { BASE=${BASE_OF[$1]}; COOKIE=${COOKIE_OF[$1]}; OWNER=${OWNER_OF[$1]}; export BASE COOKIE OWNER; }
+start() { bench_start_app "$WORK" "$1" Webhooks__AllowedHosts__0=127.0.0.1; } # label
+use() { bench_use_app "$1"; }
 
 start none
 start three
