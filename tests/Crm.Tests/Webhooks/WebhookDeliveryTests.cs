@@ -151,7 +151,10 @@ public sealed class WebhookDeliveryTests
         app.Clock.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(0, await DeliverAsync(app));
 
-        // Enabled again with its missed events delivered, the waiting delivery goes out; 410 Gone disables the endpoint at once.
+        // Enabled again with its missed events delivered, the waiting deliveries go out in one batch; 410 Gone
+        // disables the endpoint at once and stops the batch: the next delivery is not sent, and not left leased.
+        await CompanyAsync(app, "Third", integration.Id, null);
+        Assert.Equal(0, await DeliverAsync(app));
         receiver.Status = 410;
         Assert.Equal(HttpStatusCode.NoContent, (await admin.Http.PutAsJsonAsync($"/api/v1/webhooks/{id}",
             new { name = "ERP", url = receiver.Url, userId = integration.Id, modules = new[] { "companies" }, events = new[] { "created" }, enabled = true, missedEvents = "deliver" })).StatusCode);
@@ -160,11 +163,14 @@ public sealed class WebhookDeliveryTests
         Assert.False(endpoint.GetProperty("enabled").GetBoolean());
         Assert.Contains("410 Gone", endpoint.GetProperty("disabledReason").GetString(), StringComparison.Ordinal);
         Assert.Equal(secondId, Assert.Single(receiver.TakeAll()).Id);
+        var third = await app.InDatabaseAsync(db => db.Set<WebhookDelivery>().AsNoTracking().SingleAsync(d => d.Status == WebhookDeliveryStatus.Pending));
+        Assert.Equal((0, null), (third.Attempts, third.LeaseOwner));
 
-        // Replay: a preview of how many, then both failed deliveries again, under their own ids.
+        // Replay: a preview of how many, then both failed deliveries again, under their own ids (the one
+        // that waited behind the 410 is dropped on the way).
         receiver.Status = 200;
         Assert.Equal(HttpStatusCode.NoContent, (await admin.Http.PutAsJsonAsync($"/api/v1/webhooks/{id}",
-            new { name = "ERP", url = receiver.Url, userId = integration.Id, modules = new[] { "companies" }, events = new[] { "created" }, enabled = true })).StatusCode);
+            new { name = "ERP", url = receiver.Url, userId = integration.Id, modules = new[] { "companies" }, events = new[] { "created" }, enabled = true, missedEvents = "drop" })).StatusCode);
         var since = Uri.EscapeDataString(started.ToString("O"));
         var preview = await (await admin.Http.GetAsync($"/api/v1/webhooks/{id}/replay-failed?since={since}")).ReadJsonAsync();
         Assert.Equal(2, preview.GetProperty("count").GetInt32());

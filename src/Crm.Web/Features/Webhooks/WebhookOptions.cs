@@ -27,5 +27,5 @@ public sealed class WebhookDeliveryOptions
     public bool Enabled { get; set; } = true;
 
     public int IntervalSeconds { get; set; } = 1;
-    public int BatchSize { get; set; } = 20;
+    public int BatchSize { get; set; } = 100;
 }

@@ -65,10 +65,59 @@ public sealed partial class WebhookSender(
             (delivery, endpoint) = (both.Delivery, both.Endpoint);
         }
 
-        var debug = endpoint.DebugUntil is { } until && until > clock.GetUtcNow().UtcDateTime;
+        var sent = await SendAsync(endpoint, delivery, IsDebugging(endpoint), cancellationToken);
+        await RecordAsync(endpoint, [sent], [], claim, retry);
+        return sent.Result;
+    }
+
+    /// <summary>
+    /// Sends an endpoint's leased deliveries one after another, in the order given (the trail's), then
+    /// records every attempt in one transaction: a round trip to the database per batch, not per
+    /// delivery, is what lets the sender keep up with the writers. A 410 Gone stops the batch (the
+    /// endpoint is disabled); what was not sent, then or because the instance is stopping, is released
+    /// for the next pass. Dying before the record sends those deliveries again once their lease lapses
+    /// (at least once, each with its stable webhook-id).
+    /// </summary>
+    /// <returns>How many were attempted.</returns>
+    public async Task<int> SendInOrderAsync(WebhookEndpoint endpoint, IReadOnlyList<WebhookDelivery> deliveries, Guid claim, CancellationToken cancellationToken)
+    {
+        var debug = IsDebugging(endpoint);
+        var sent = new List<SentDelivery>(deliveries.Count);
+        try
+        {
+            foreach (var delivery in deliveries)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                var one = await SendAsync(endpoint, delivery, debug, cancellationToken);
+                sent.Add(one);
+                if (one.Result.StatusCode == (int)HttpStatusCode.Gone)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            // Recorded even when the instance is stopping mid-batch: those attempts happened.
+            await RecordAsync(endpoint, sent, deliveries.Skip(sent.Count).Select(d => d.Id).ToList(), claim, retry: true);
+        }
+
+        return sent.Count;
+    }
+
+    private bool IsDebugging(WebhookEndpoint endpoint) => endpoint.DebugUntil is { } until && until > clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>One attempt's outcome, with the bodies debug mode keeps (null otherwise).</summary>
+    private sealed record SentDelivery(WebhookDelivery Delivery, WebhookAttemptResult Result, string? RequestBody, string? ResponseBody);
+
+    private async Task<SentDelivery> SendAsync(WebhookEndpoint endpoint, WebhookDelivery delivery, bool debug, CancellationToken cancellationToken)
+    {
         var (result, responseBody) = await SendAsync(endpoint, delivery, cancellationToken);
-        await RecordAsync(endpoint, delivery, claim, retry, result, debug ? delivery.Body : null, debug ? responseBody : null);
-        return result;
+        return new SentDelivery(delivery, result, debug ? delivery.Body : null, debug ? responseBody : null);
     }
 
     private async Task<(WebhookAttemptResult Result, string? ResponseBody)> SendAsync(WebhookEndpoint endpoint, WebhookDelivery delivery, CancellationToken cancellationToken)
@@ -154,54 +203,63 @@ public sealed partial class WebhookSender(
     private static string? Excerpt(string body) =>
         body.Length == 0 ? null : body.Length <= WebhookAttempt.ExcerptLength ? body : body[..WebhookAttempt.ExcerptLength];
 
-    private async Task RecordAsync(WebhookEndpoint endpoint, WebhookDelivery delivery, Guid? claim, bool retry, WebhookAttemptResult result, string? requestBody, string? responseBody)
+    private async Task RecordAsync(WebhookEndpoint endpoint, IReadOnlyList<SentDelivery> sent, List<Guid> unsent, Guid? claim, bool retry)
     {
-        // Recorded even when the instance is stopping: the attempt happened.
+        // Recorded even when the instance is stopping: the attempts happened.
         var cancellationToken = CancellationToken.None;
+        if (sent.Count == 0 && unsent.Count == 0)
+        {
+            return;
+        }
+
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CrmDb>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        db.Set<WebhookAttempt>().Add(new WebhookAttempt
+        db.Set<WebhookAttempt>().AddRange(sent.Select(s => new WebhookAttempt
         {
-            DeliveryId = delivery.Id,
+            DeliveryId = s.Delivery.Id,
             EndpointId = endpoint.Id,
-            At = result.At,
-            StatusCode = result.StatusCode,
-            DurationMs = result.DurationMs,
-            Succeeded = result.Succeeded,
-            Response = result.Response,
-            Error = result.Error is { Length: > 2000 } e ? e[..2000] : result.Error,
-            RequestBody = requestBody,
-            ResponseBody = responseBody,
-        });
+            At = s.Result.At,
+            StatusCode = s.Result.StatusCode,
+            DurationMs = s.Result.DurationMs,
+            Succeeded = s.Result.Succeeded,
+            Response = s.Result.Response,
+            Error = s.Result.Error is { Length: > 2000 } e ? e[..2000] : s.Result.Error,
+            RequestBody = s.RequestBody,
+            ResponseBody = s.ResponseBody,
+        }));
         await db.SaveChangesAsync(cancellationToken);
 
-        var attempt = delivery.Attempts + 1;
-        var mine = db.Set<WebhookDelivery>().Where(d => d.Id == delivery.Id && d.LeaseOwner == claim);
-        var gone = result.StatusCode == (int)HttpStatusCode.Gone;
-        if (result.Succeeded)
+        // As read with the deliveries, then as this batch leaves it: a healthy endpoint (the usual case) needs no write.
+        var failingSince = endpoint.FailingSince;
+        foreach (var (delivery, result, _, _) in sent)
         {
-            await mine.ExecuteUpdateAsync(s => s
-                .SetProperty(d => d.Status, WebhookDeliveryStatus.Delivered)
-                .SetProperty(d => d.Attempts, attempt)
-                .SetProperty(d => d.DeliveredAt, result.At)
-                .SetProperty(d => d.LastAttemptAt, result.At)
-                .SetProperty(d => d.LastStatusCode, result.StatusCode)
-                .SetProperty(d => d.LastError, (string?)null)
-                .SetProperty(d => d.NextAttemptAt, (DateTime?)null)
-                .SetProperty(d => d.LeaseOwner, (Guid?)null)
-                .SetProperty(d => d.LeasedUntil, (DateTime?)null), cancellationToken);
-            // Read with the delivery just before: a healthy endpoint (the usual case) needs no write.
-            if (retry && endpoint.FailingSince is not null)
+            var attempt = delivery.Attempts + 1;
+            var mine = db.Set<WebhookDelivery>().Where(d => d.Id == delivery.Id && d.LeaseOwner == claim);
+            var gone = result.StatusCode == (int)HttpStatusCode.Gone;
+            if (result.Succeeded)
             {
-                await db.Set<WebhookEndpoint>().Where(e => e.Id == endpoint.Id && e.FailingSince != null)
-                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.FailingSince, (DateTime?)null), cancellationToken);
+                await mine.ExecuteUpdateAsync(s => s
+                    .SetProperty(d => d.Status, WebhookDeliveryStatus.Delivered)
+                    .SetProperty(d => d.Attempts, attempt)
+                    .SetProperty(d => d.DeliveredAt, result.At)
+                    .SetProperty(d => d.LastAttemptAt, result.At)
+                    .SetProperty(d => d.LastStatusCode, result.StatusCode)
+                    .SetProperty(d => d.LastError, (string?)null)
+                    .SetProperty(d => d.NextAttemptAt, (DateTime?)null)
+                    .SetProperty(d => d.LeaseOwner, (Guid?)null)
+                    .SetProperty(d => d.LeasedUntil, (DateTime?)null), cancellationToken);
+                if (retry && failingSince is not null)
+                {
+                    await db.Set<WebhookEndpoint>().Where(e => e.Id == endpoint.Id && e.FailingSince != null)
+                        .ExecuteUpdateAsync(s => s.SetProperty(e => e.FailingSince, (DateTime?)null), cancellationToken);
+                    failingSince = null;
+                }
+
+                LogDelivered(delivery.MessageId, delivery.EventType, endpoint.Id, attempt, result.StatusCode);
+                continue;
             }
 
-            LogDelivered(delivery.MessageId, delivery.EventType, endpoint.Id, attempt, result.StatusCode);
-        }
-        else
-        {
             var final = !retry || gone || attempt > Backoff.Count;
             DateTime? next = final ? null : result.At + Backoff[attempt - 1];
             await mine.ExecuteUpdateAsync(s => s
@@ -214,22 +272,32 @@ public sealed partial class WebhookSender(
                 .SetProperty(d => d.LeaseOwner, (Guid?)null)
                 .SetProperty(d => d.LeasedUntil, (DateTime?)null), cancellationToken);
             LogFailed(delivery.MessageId, delivery.EventType, endpoint.Id, attempt, result.Error ?? "", next);
-            if (retry)
+            if (!retry)
             {
-                await db.Set<WebhookEndpoint>().Where(e => e.Id == endpoint.Id && e.FailingSince == null)
-                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.FailingSince, result.At), cancellationToken);
-                var since = await db.Set<WebhookEndpoint>().Where(e => e.Id == endpoint.Id).Select(e => e.FailingSince).SingleAsync(cancellationToken);
-                if (gone)
-                {
-                    await DisableAsync(scope.ServiceProvider, db, endpoint,
-                        $"The endpoint answered 410 Gone on {result.At:yyyy-MM-dd HH:mm} UTC: the receiver says it no longer exists.", cancellationToken);
-                }
-                else if (since is { } failing && result.At - failing >= FailingLimit)
-                {
-                    await DisableAsync(scope.ServiceProvider, db, endpoint,
-                        $"Every delivery since {failing:yyyy-MM-dd HH:mm} UTC failed (5 days); the last error: {result.Error}", cancellationToken);
-                }
+                continue;
             }
+
+            await db.Set<WebhookEndpoint>().Where(e => e.Id == endpoint.Id && e.FailingSince == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.FailingSince, result.At), cancellationToken);
+            // Another instance may have started the failing spell earlier: the database's time counts.
+            failingSince = await db.Set<WebhookEndpoint>().Where(e => e.Id == endpoint.Id).Select(e => e.FailingSince).SingleAsync(cancellationToken);
+            if (gone)
+            {
+                await DisableAsync(scope.ServiceProvider, db, endpoint,
+                    $"The endpoint answered 410 Gone on {result.At:yyyy-MM-dd HH:mm} UTC: the receiver says it no longer exists.", cancellationToken);
+            }
+            else if (failingSince is { } failing && result.At - failing >= FailingLimit)
+            {
+                await DisableAsync(scope.ServiceProvider, db, endpoint,
+                    $"Every delivery since {failing:yyyy-MM-dd HH:mm} UTC failed (5 days); the last error: {result.Error}", cancellationToken);
+            }
+        }
+
+        if (unsent.Count > 0)
+        {
+            // Not attempted: free for the next pass at once rather than when the lease lapses.
+            await db.Set<WebhookDelivery>().Where(d => unsent.Contains(d.Id) && d.LeaseOwner == claim)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseOwner, (Guid?)null).SetProperty(d => d.LeasedUntil, (DateTime?)null), cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
