@@ -15,7 +15,7 @@ public static class ApiTokensApi
             .WithSummary("Every API token with its user, status, last use and use count; never a secret.");
 
         tokens.MapPost("", async (HttpContext http, CreateApiTokenRequest body, CreateApiToken create, CancellationToken cancellationToken) =>
-                (await create.RunAsync(http.Actor(), new CreateApiTokenInput(body.Name, body.UserId, body.ExpiresInDays, body.AcknowledgeFullAccess, body.Scopes), cancellationToken))
+                (await create.RunAsync(http.Actor(), new CreateApiTokenInput(body.Name, body.UserId, body.ExpiresInDays, body.AcknowledgeFullAccess, body.Scopes, body.CurrentPassword), cancellationToken))
                     .ToHttp(created => Results.Json(created, statusCode: StatusCodes.Status201Created)))
             .WithName("CreateApiToken")
             .WithSummary("Issues a named token acting as an active user. The answer holds the token's full text, once: it is not stored.");
@@ -41,6 +41,7 @@ public static class ApiTokensApi
     /// <param name="ExpiresInDays">1 to 3650 days; null for a token that does not expire.</param>
     /// <param name="AcknowledgeFullAccess">Required to bind an unscoped token to an administrator, whose permissions are not checked.</param>
     /// <param name="Scopes">Limits the token to these modules and actions, like {"leads": ["view", "create"]}; what it may is what both its scopes and its user's permissions allow. Left out: all of its user's permissions.</param>
+    /// <param name="CurrentPassword">The caller's own password, needed when they signed in more than 10 minutes ago (creating a token needs a fresh sign-in; an API token cannot create one).</param>
     public sealed record CreateApiTokenRequest(string? Name, Guid? UserId, int? ExpiresInDays, bool AcknowledgeFullAccess = false,
-        Dictionary<string, IReadOnlyList<string>?>? Scopes = null);
+        Dictionary<string, IReadOnlyList<string>?>? Scopes = null, string? CurrentPassword = null);
 }

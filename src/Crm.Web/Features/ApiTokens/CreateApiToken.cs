@@ -1,5 +1,6 @@
 using System.Globalization;
 using Crm.Web.Data;
+using Crm.Web.Features.Account;
 using Crm.Web.Features.Activity;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
@@ -10,7 +11,7 @@ namespace Crm.Web.Features.ApiTokens;
 
 /// <summary>A token to issue; <c>Scopes</c> maps module keys to the actions the token is limited to (null or empty: all of its user's permissions).</summary>
 public sealed record CreateApiTokenInput(string? Name, Guid? UserId, int? ExpiresInDays, bool AcknowledgeFullAccess,
-    IReadOnlyDictionary<string, IReadOnlyList<string>?>? Scopes = null);
+    IReadOnlyDictionary<string, IReadOnlyList<string>?>? Scopes = null, string? CurrentPassword = null);
 
 /// <summary>The one answer that carries the token's full text: it is not stored and cannot be shown again.</summary>
 public sealed record CreatedApiToken(Guid Id, string Name, string Prefix, string Token, Guid UserId, DateTime CreatedAt, DateTime? ExpiresAt,
@@ -19,9 +20,10 @@ public sealed record CreatedApiToken(Guid Id, string Name, string Prefix, string
 /// <summary>
 /// An administrator issues a named token for an integration, bound to an active user whose
 /// permissions it will have. Binding to an administrator needs an explicit acknowledgement:
-/// a leaked administrator token opens everything, unchecked.
+/// a leaked administrator token opens everything, unchecked. A sensitive action: it needs a fresh
+/// sign-in (<see cref="FreshSignIn"/>), so a token cannot mint tokens.
 /// </summary>
-public sealed class CreateApiToken(CrmDb db, ActivityLog activity, PermissionCatalog catalog, TimeProvider clock)
+public sealed class CreateApiToken(CrmDb db, ActivityLog activity, PermissionCatalog catalog, TimeProvider clock, FreshSignIn freshSignIn)
 {
     public const int NameMaxLength = 100;
     public const int MaxExpiryDays = 3650;
@@ -34,6 +36,11 @@ public sealed class CreateApiToken(CrmDb db, ActivityLog activity, PermissionCat
         if (!actor.IsAdministrator || actor.IsPreview)
         {
             return Result<CreatedApiToken>.Forbidden("Only an administrator can create API tokens.");
+        }
+
+        if (await freshSignIn.RequireAsync(input.CurrentPassword, cancellationToken) is { } stale)
+        {
+            return stale.Map<CreatedApiToken>();
         }
 
         var now = clock.GetUtcNow().UtcDateTime;

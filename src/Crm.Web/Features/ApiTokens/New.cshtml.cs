@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using Crm.Web.Features.Account;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Microsoft.AspNetCore.Mvc;
@@ -11,7 +12,7 @@ namespace Crm.Web.Features.ApiTokens;
 /// Creates a token and shows it in the answer to the POST itself: the token's text never goes
 /// into a URL, TempData or a cookie, and reloading the list cannot show it again.
 /// </summary>
-public sealed class NewApiTokenPage(CreateApiToken create, ListTokenUsers listUsers, PermissionCatalog catalog) : PageModel
+public sealed class NewApiTokenPage(CreateApiToken create, ListTokenUsers listUsers, PermissionCatalog catalog, FreshSignIn freshSignIn) : PageModel
 {
     [BindProperty]
     public NewApiTokenForm Input { get; set; } = new();
@@ -20,6 +21,9 @@ public sealed class NewApiTokenPage(CreateApiToken create, ListTokenUsers listUs
 
     /// <summary>The modules and their actions, for the scope checkboxes.</summary>
     public PermissionCatalog Catalog => catalog;
+
+    /// <summary>The session is older than 10 minutes: the form asks for the password.</summary>
+    public bool NeedsPassword { get; private set; }
 
     /// <summary>Set only in the answer to a successful POST.</summary>
     public CreatedApiToken? Created { get; private set; }
@@ -59,7 +63,7 @@ public sealed class NewApiTokenPage(CreateApiToken create, ListTokenUsers listUs
         {
             var result = await create.RunAsync(
                 HttpContext.Actor(),
-                new CreateApiTokenInput(Input.Name, userId, days, Input.AcknowledgeFullAccess, ChosenScopes(Input.Scopes)),
+                new CreateApiTokenInput(Input.Name, userId, days, Input.AcknowledgeFullAccess, ChosenScopes(Input.Scopes), Input.CurrentPassword),
                 cancellationToken);
             if (result.IsOk)
             {
@@ -85,6 +89,7 @@ public sealed class NewApiTokenPage(CreateApiToken create, ListTokenUsers listUs
     {
         var result = await listUsers.RunAsync(HttpContext.Actor(), cancellationToken);
         Users = result.Value ?? [];
+        NeedsPassword = await freshSignIn.NeedsPasswordAsync(cancellationToken);
         return result.IsOk;
     }
 
@@ -107,5 +112,7 @@ public sealed class NewApiTokenPage(CreateApiToken create, ListTokenUsers listUs
 
         [Display(Name = "I understand this token will have full access")]
         public bool AcknowledgeFullAccess { get; set; }
+
+        public string? CurrentPassword { get; set; }
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Crm.Web.Features.Account;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Crm.Web.Features.Settings;
 
 /// <summary>The SMTP settings form. The password field is always empty: the page only says whether one is set.</summary>
-public sealed class EmailSettingsPage(ReadSmtpSettings read, SaveSmtpSettings save) : PageModel
+public sealed class EmailSettingsPage(ReadSmtpSettings read, SaveSmtpSettings save, FreshSignIn freshSignIn) : PageModel
 {
     [BindProperty]
     public SmtpForm Input { get; set; } = new();
@@ -15,6 +16,9 @@ public sealed class EmailSettingsPage(ReadSmtpSettings read, SaveSmtpSettings sa
     public SmtpSettingsView Current { get; private set; } = null!;
 
     public bool Saved { get; private set; }
+
+    /// <summary>The session is older than 10 minutes: the form asks for the password.</summary>
+    public bool NeedsPassword { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(bool? saved, CancellationToken cancellationToken)
     {
@@ -26,6 +30,7 @@ public sealed class EmailSettingsPage(ReadSmtpSettings read, SaveSmtpSettings sa
 
         Current = current.Value;
         Saved = saved == true;
+        NeedsPassword = await freshSignIn.NeedsPasswordAsync(cancellationToken);
         Input = new SmtpForm
         {
             Host = Current.Host,
@@ -42,7 +47,7 @@ public sealed class EmailSettingsPage(ReadSmtpSettings read, SaveSmtpSettings sa
         if (ModelState.IsValid)
         {
             var result = await save.RunAsync(HttpContext.Actor(), new SmtpSettingsInput(Input.Host, Input.Port, Input.Security, Input.From,
-                Input.UserName, Input.Password, Input.ClearPassword), cancellationToken);
+                Input.UserName, Input.Password, Input.ClearPassword, Input.CurrentPassword), cancellationToken);
             if (result.IsOk)
             {
                 return Redirect("/admin/settings/email?saved=true");
@@ -56,8 +61,10 @@ public sealed class EmailSettingsPage(ReadSmtpSettings read, SaveSmtpSettings sa
             result.CopyTo(ModelState);
         }
 
-        // The typed password is never sent back to the browser.
+        // The typed passwords are never sent back to the browser.
         Input.Password = null;
+        Input.CurrentPassword = null;
+        NeedsPassword = await freshSignIn.NeedsPasswordAsync(cancellationToken);
         var current = await read.RunAsync(HttpContext.Actor(), cancellationToken);
         if (!current.IsOk)
         {
@@ -90,5 +97,7 @@ public sealed class EmailSettingsPage(ReadSmtpSettings read, SaveSmtpSettings sa
 
         [Display(Name = "Clear the stored password")]
         public bool ClearPassword { get; set; }
+
+        public string? CurrentPassword { get; set; }
     }
 }

@@ -1,4 +1,5 @@
 using Crm.Web.Data;
+using Crm.Web.Features.Account;
 using Crm.Web.Features.Activity;
 using Crm.Web.Features.Email;
 using Crm.Web.Security;
@@ -11,7 +12,8 @@ namespace Crm.Web.Features.Settings;
 /// The SMTP form. <c>Password</c>: a new password, empty keeps the one in force;
 /// <c>ClearPassword</c> removes it (for a relay without authentication).
 /// </summary>
-public sealed record SmtpSettingsInput(string? Host, int? Port, string? Security, string? From, string? UserName, string? Password, bool ClearPassword);
+public sealed record SmtpSettingsInput(string? Host, int? Port, string? Security, string? From, string? UserName, string? Password, bool ClearPassword,
+    string? CurrentPassword = null);
 
 /// <summary>How long saving waits for the SMTP server before saying it is unreachable (<c>Settings:SmtpProbeSeconds</c>).</summary>
 public sealed class SettingsOptions
@@ -24,9 +26,11 @@ public sealed class SettingsOptions
 /// Stores the SMTP settings after trying them: the server must answer (connect, EHLO, STARTTLS or
 /// implicit TLS with a trusted certificate, AUTH when offered and a user name is set, NOOP) or nothing is saved and the settings in force stay. The password is
 /// encrypted with Data Protection and never leaves this class in clear, not even in the log entry.
+/// A sensitive action (where the CRM's mail, password resets included, goes and with which
+/// credentials): it needs a fresh sign-in (<see cref="FreshSignIn"/>).
 /// </summary>
 public sealed class SaveSmtpSettings(CrmDb db, EffectiveSmtpSettings effective, ActivityLog activity, TimeProvider clock,
-    Microsoft.Extensions.Options.IOptionsMonitor<SettingsOptions> options)
+    Microsoft.Extensions.Options.IOptionsMonitor<SettingsOptions> options, FreshSignIn freshSignIn)
 {
     public const int PasswordMaxLength = 500;
 
@@ -40,6 +44,11 @@ public sealed class SaveSmtpSettings(CrmDb db, EffectiveSmtpSettings effective, 
         if (actor.IsPreview)
         {
             return Result<SmtpSettingsView>.Forbidden(SettingsMessages.NotInPreview);
+        }
+
+        if (await freshSignIn.RequireAsync(input.CurrentPassword, cancellationToken) is { } stale)
+        {
+            return stale.Map<SmtpSettingsView>();
         }
 
         var host = input.Host?.Trim();

@@ -85,10 +85,11 @@ public sealed class SettingsSetup : ICrmFeature
             bytes is { Length: > 0 } ? new ImageChange(bytes.Length > PngImage.MaxBytes ? null : bytes, bytes.Length, remove == true) : new ImageChange(null, 0, remove == true);
     }
 
-    /// <summary>What a caller may set.</summary>
-    public sealed record SmtpSettingsRequest(string? Host, int? Port, string? Security, string? From, string? UserName, string? Password, bool? ClearPassword)
+    /// <summary>What a caller may set; <c>CurrentPassword</c>: the caller's own password, needed when they signed in more than 10 minutes ago.</summary>
+    public sealed record SmtpSettingsRequest(string? Host, int? Port, string? Security, string? From, string? UserName, string? Password, bool? ClearPassword,
+        string? CurrentPassword = null)
     {
-        public SmtpSettingsInput ToInput() => new(Host, Port, Security, From, UserName, Password, ClearPassword == true);
+        public SmtpSettingsInput ToInput() => new(Host, Port, Security, From, UserName, Password, ClearPassword == true, CurrentPassword);
     }
 
     private static readonly HelpTopic[] s_help =
@@ -114,6 +115,7 @@ public sealed class SettingsSetup : ICrmFeature
         new("settings-email", "Email settings (SMTP)",
         [
             "Enter the SMTP server of your email provider: host, port, security, the address the CRM sends from, and the user name and password if the server asks for them. Port 587 with StartTls is what almost every provider offers; port 465 with SslOnConnect (implicit TLS) works too. None sends in clear: only for a relay on the same machine or a trusted network.",
+            "Changing these settings is a sensitive action (they decide where the CRM's mail, password resets included, goes): if you signed in more than 10 minutes ago, the form asks for your password again (the API takes it as currentPassword). An API token cannot change them.",
             "Saving first connects to the server and exchanges a greeting (EHLO, TLS when chosen, sign-in with the user name and password when the server offers it, NOOP). The server's certificate must be valid; a relay with its own self-signed certificate is trusted only by the server's operator, in the configuration (Email:Smtp:TrustedCertificateThumbprint). If the server cannot be reached, the page shows the exact error beside the field at fault and nothing is saved: the previous settings stay in force, so emails keep going out.",
             "The password is stored encrypted and never shown again, not even to administrators: the page only says whether one is set. Leave the field empty to keep it; tick \"Clear the stored password\" to remove it. A wrong password is refused when saving, with the server's answer.",
             "Settings saved here replace those in the server's configuration (Email:Smtp). Until something is saved here, the configuration is used.",

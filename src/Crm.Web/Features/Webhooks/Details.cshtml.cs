@@ -1,4 +1,5 @@
 using System.Globalization;
+using Crm.Web.Features.Account;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +9,7 @@ namespace Crm.Web.Features.Webhooks;
 
 /// <summary>One endpoint: its settings and health, its delivery log, and its actions (test, rotate, debug, replay, delete).</summary>
 public sealed class WebhookPage(
-    ReadWebhook read, SendTestWebhook test, RotateWebhookSecret rotate, SetWebhookDebug debug, ReplayWebhookDeliveries replay, DeleteWebhook delete) : PageModel
+    ReadWebhook read, SendTestWebhook test, RotateWebhookSecret rotate, SetWebhookDebug debug, ReplayWebhookDeliveries replay, DeleteWebhook delete, FreshSignIn freshSignIn) : PageModel
 {
     public WebhookDetails Details { get; private set; } = null!;
 
@@ -19,6 +20,9 @@ public sealed class WebhookPage(
     public WebhookWithSecret? Rotated { get; private set; }
 
     public string? Notice { get; private set; }
+
+    /// <summary>The session is older than 10 minutes: rotating the secret asks for the password.</summary>
+    public bool NeedsPassword { get; private set; }
 
     /// <summary>The "since" of the replay form, echoed back with its preview.</summary>
     [BindProperty(SupportsGet = true)]
@@ -57,9 +61,20 @@ public sealed class WebhookPage(
         return await LoadAsync(id, cancellationToken);
     }
 
-    public async Task<IActionResult> OnPostRotateAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostRotateAsync(Guid id, string? currentPassword, CancellationToken cancellationToken)
     {
-        var result = await rotate.RunAsync(HttpContext.Actor(), id, cancellationToken);
+        var result = await rotate.RunAsync(HttpContext.Actor(), id, currentPassword, cancellationToken);
+        if (result.Outcome == Outcome.Invalid)
+        {
+            // The password is needed or wrong: said above the actions, where the rotate form sits.
+            foreach (var message in result.Errors.Values.SelectMany(m => m))
+            {
+                ModelState.AddModelError("", message);
+            }
+
+            return await LoadAsync(id, cancellationToken);
+        }
+
         if (!result.IsOk)
         {
             return Refused(result);
@@ -156,6 +171,7 @@ public sealed class WebhookPage(
         }
 
         Details = result.Value;
+        NeedsPassword = Rotated is null && await freshSignIn.NeedsPasswordAsync(cancellationToken);
         return Page();
     }
 }

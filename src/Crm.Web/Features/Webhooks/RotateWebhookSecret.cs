@@ -1,4 +1,5 @@
 using Crm.Web.Data;
+using Crm.Web.Features.Account;
 using Crm.Web.Features.Activity;
 using Crm.Web.Security;
 using Crm.Web.Web;
@@ -9,12 +10,14 @@ namespace Crm.Web.Features.Webhooks;
 /// <summary>
 /// A new signing secret, shown once. For the next 24 hours every delivery carries two signatures,
 /// by the new secret and by the one it replaces, so the receiver can switch without losing events.
+/// A sensitive action (whoever holds the secret can forge events): it needs a fresh sign-in
+/// (<see cref="FreshSignIn"/>), given by <c>currentPassword</c> when the session is older than 10 minutes.
 /// </summary>
-public sealed class RotateWebhookSecret(CrmDb db, ActivityLog activity, WebhookSender sender, TimeProvider clock)
+public sealed class RotateWebhookSecret(CrmDb db, ActivityLog activity, WebhookSender sender, TimeProvider clock, FreshSignIn freshSignIn)
 {
     public static readonly TimeSpan Overlap = TimeSpan.FromHours(24);
 
-    public async Task<Result<WebhookWithSecret>> RunAsync(Actor actor, Guid id, CancellationToken cancellationToken)
+    public async Task<Result<WebhookWithSecret>> RunAsync(Actor actor, Guid id, string? currentPassword, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator || actor.IsPreview)
         {
@@ -25,6 +28,11 @@ public sealed class RotateWebhookSecret(CrmDb db, ActivityLog activity, WebhookS
         if (endpoint is null)
         {
             return Result<WebhookWithSecret>.NotFound();
+        }
+
+        if (await freshSignIn.RequireAsync(currentPassword, cancellationToken) is { } stale)
+        {
+            return stale.Map<WebhookWithSecret>();
         }
 
         var now = clock.GetUtcNow().UtcDateTime;

@@ -43,10 +43,10 @@ public static class WebhooksApi
             .WithName("DeleteWebhook")
             .WithSummary("Removes the endpoint with its deliveries and log.");
 
-        webhooks.MapPost("/{id:guid}/rotate-secret", async (HttpContext http, Guid id, RotateWebhookSecret rotate, CancellationToken cancellationToken) =>
-                (await rotate.RunAsync(http.Actor(), id, cancellationToken)).ToHttp())
+        webhooks.MapPost("/{id:guid}/rotate-secret", async (HttpContext http, Guid id, RotateSecretRequest? body, RotateWebhookSecret rotate, CancellationToken cancellationToken) =>
+                (await rotate.RunAsync(http.Actor(), id, body?.CurrentPassword, cancellationToken)).ToHttp())
             .WithName("RotateWebhookSecret")
-            .WithSummary("A new signing secret, shown once; the previous one keeps signing alongside it for 24 hours.");
+            .WithSummary("A new signing secret, shown once; the previous one keeps signing alongside it for 24 hours. Needs a sign-in from the last 10 minutes, or the caller's password in currentPassword.");
 
         webhooks.MapPost("/{id:guid}/test", async (HttpContext http, Guid id, SendTestWebhook test, CancellationToken cancellationToken) =>
                 (await test.RunAsync(http.Actor(), id, cancellationToken)).ToHttp())
@@ -101,6 +101,9 @@ public static class WebhooksApi
 
     /// <param name="Minutes">1 to 1440; 0 turns debug mode off; 60 when absent.</param>
     public sealed record DebugRequest(int? Minutes);
+
+    /// <param name="CurrentPassword">The caller's own password, needed when they signed in more than 10 minutes ago.</param>
+    public sealed record RotateSecretRequest(string? CurrentPassword);
 
     /// <param name="Since">Failed deliveries created at or after this time are sent again.</param>
     public sealed record ReplayRequest(DateTime? Since);
