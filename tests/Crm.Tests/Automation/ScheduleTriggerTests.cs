@@ -177,6 +177,32 @@ public sealed class ScheduleTriggerTests
         Assert.False(await app.InDatabaseAsync(db => db.Set<AutomationRule>().AnyAsync()));
     }
 
+    [Fact]
+    public async Task The_rule_form_takes_a_time_of_day_names_a_bad_one_on_its_field_and_keeps_it_when_editing()
+    {
+        await using var app = App();
+        var admin = await app.SignInAsAdminAsync();
+        var adminId = await app.AdminIdAsync();
+        Dictionary<string, string> Form(string time) => new()
+        {
+            ["Input.Name"] = "Overdue tasks every morning", ["Input.Module"] = "tasks", ["Input.Trigger"] = "schedule", ["Input.TriggerTime"] = time,
+            ["Input.AutomationUserId"] = adminId.ToString(),
+            ["Input.Conditions"] = """{"match":"all","groups":[{"match":"all","conditions":[{"field":"dueDate","operator":"before","value":"0"}]}]}""",
+            ["Input.Actions"] = """[{"kind":"notify","recipients":"owner","title":"Overdue: {{title}}"}]""",
+        };
+
+        var (_, refused) = await admin.FollowAsync(await admin.SubmitAsync("/admin/automation/new", Form("25:00"), "#rule-form"));
+        Assert.StartsWith("\"25:00\" is not a time of day", refused.FieldError("Input.TriggerTime"), StringComparison.Ordinal);
+        Assert.False(await app.InDatabaseAsync(db => db.Set<AutomationRule>().AnyAsync()));
+
+        var saved = await admin.SubmitAsync("/admin/automation/new", Form("07:30"), "#rule-form");
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var rule = await app.InDatabaseAsync(db => db.Set<AutomationRule>().AsNoTracking().SingleAsync());
+        Assert.Equal(("schedule", new TimeOnly(7, 30)), (rule.Trigger, rule.TriggerTime));
+        var (_, edit) = await admin.GetPageAsync($"/admin/automation/{rule.Id}/edit");
+        Assert.Equal("07:30", edit.QuerySelector("#Input_TriggerTime")!.GetAttribute("value"));
+    }
+
     private static async Task TimeZoneAsync(PageClient admin, string zone)
     {
         var saved = await admin.Http.PutAsJsonAsync("/api/v1/settings/localisation", new
