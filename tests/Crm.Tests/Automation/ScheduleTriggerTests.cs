@@ -133,7 +133,7 @@ public sealed class ScheduleTriggerTests
             conditions = new { match = "all", groups = new[] { new { match = "all", conditions = new object[] { new { field = "dueDate", @operator = "before", value = "0" } } } } },
             actions = new object[] { new { kind = "notify", recipients = "owner", title = $"{name}: {{{{title}}}}" } },
         });
-        var ten = await CreateRuleAsync(admin, Rule("At ten", "10:00"));
+        var ten = await CreateRuleAsync(admin, Rule("At ten", " 10:00 ")); // spaces around the time are forgiven
         var eight = await CreateRuleAsync(admin, Rule("At eight", "08:00"));
 
         // Saved at 09:00: the rule at 08:00 does not run today's 08:00, only tomorrow's; its preview says so.
@@ -195,7 +195,7 @@ public sealed class ScheduleTriggerTests
         Assert.StartsWith("\"25:00\" is not a time of day", refused.FieldError("Input.TriggerTime"), StringComparison.Ordinal);
         Assert.False(await app.InDatabaseAsync(db => db.Set<AutomationRule>().AnyAsync()));
 
-        var saved = await admin.SubmitAsync("/admin/automation/new", Form("07:30"), "#rule-form");
+        var saved = await admin.SubmitAsync("/admin/automation/new", Form(" 07:30 "), "#rule-form");
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         var rule = await app.InDatabaseAsync(db => db.Set<AutomationRule>().AsNoTracking().SingleAsync());
         Assert.Equal(("schedule", new TimeOnly(7, 30)), (rule.Trigger, rule.TriggerTime));

@@ -83,7 +83,7 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
         rule.TriggerValue = input.Trigger == AutomationTriggers.Updated && rule.TriggerField is not null ? Blank(input.TriggerValue) : null;
         rule.TriggerOffsetDays = input.Trigger == AutomationTriggers.DateReached ? input.TriggerOffsetDays ?? 0 : null;
         rule.TriggerOffsetHours = input.Trigger == AutomationTriggers.DateReached && input.TriggerOffsetHours is not (null or 0) ? input.TriggerOffsetHours : null;
-        rule.TriggerTime = input.Trigger == AutomationTriggers.Schedule ? TimeOfDay(input.TriggerTime) : null;
+        rule.TriggerTime = input.Trigger == AutomationTriggers.Schedule ? TimeOfDay(input.TriggerTime?.Trim()) : null;
         rule.Conditions = RuleDefinition.Write(input.Conditions ?? RuleConditions.None);
         rule.Actions = RuleDefinition.Write(input.Actions ?? []);
         rule.IsEnabled = input.Enabled ?? false;
