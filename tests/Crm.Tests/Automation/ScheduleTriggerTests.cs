@@ -153,6 +153,40 @@ public sealed class ScheduleTriggerTests
         Assert.Equal(9, await RunCountAsync(app, ten, task));
     }
 
+    [Fact]
+    public async Task A_module_larger_than_one_batch_is_walked_to_its_end_and_the_day_is_then_done()
+    {
+        await using var app = App();
+        var admin = await app.SignInAsAdminAsync();
+        var adminId = await app.AdminIdAsync();
+        var count = ScheduleSweep.Batch + 7;
+        await app.InDatabaseAsync(db =>
+        {
+            var now = app.Clock.GetUtcNow().UtcDateTime;
+            db.Tasks.AddRange(Enumerable.Range(1, count).Select(i => new CrmTask
+            {
+                Title = $"Bulk {i}", OwnerId = adminId, CreatedAt = now, ModifiedAt = now, Version = 1, DueDate = new DateOnly(2026, 11, 1),
+            }));
+            return db.SaveChangesAsync();
+        });
+        var rule = await CreateRuleAsync(admin, JsonSerializer.Serialize(new
+        {
+            name = "Every bulk task", module = "tasks", trigger = "schedule", triggerTime = "09:30", enabled = true, automationUserId = adminId,
+            conditions = new { match = "all", groups = new[] { new { match = "all", conditions = new object[] { new { field = "title", @operator = "contains", value = "Bulk" } } } } },
+            actions = new object[] { new { kind = "notify", recipients = "owner", title = "{{title}}" } },
+        }));
+
+        app.Clock.Advance(TimeSpan.FromMinutes(30));
+        await FireAsync(app);
+        Assert.Equal(count, (await FiredAsync(app, rule)).Count);
+        Assert.Equal([new DateOnly(2026, 11, 22)], await DaysAsync(app, rule, FireScheduledRules.DayDone));
+
+        // A task added after the day's run waits for the next day: the day is done.
+        await TaskAsync(admin, "Bulk latecomer", new DateOnly(2026, 11, 1));
+        await FireAsync(app);
+        Assert.Equal(count, (await FiredAsync(app, rule)).Count);
+    }
+
     [Theory]
     [InlineData("""{"module":"tasks","trigger":"schedule"}""", "triggerTime", "Give the time of day the rule runs, as HH:MM")]
     [InlineData("""{"module":"tasks","trigger":"schedule","triggerTime":"8am"}""", "triggerTime", "\"8am\" is not a time of day")]
