@@ -79,7 +79,7 @@ public static class AutomationApi
         rules.MapGet("/{id:guid}/upcoming", async (HttpContext http, Guid id, PreviewDateRule preview, CancellationToken cancellationToken) =>
                 (await preview.RunAsync(http.Actor(), id, cancellationToken)).ToHttp())
             .WithName("PreviewAutomationRuleFirings")
-            .WithSummary("For a rule fired by a date: its next 20 firings (record, its date, the day the rule is due), from the records' dates as they stand.");
+            .WithSummary("For a rule fired by a date or a schedule: its next 20 firings (record, its date, the day and time the rule is due), from the records' dates as they stand; for a schedule, the records that match now, at its next run.");
 
         return api;
     }

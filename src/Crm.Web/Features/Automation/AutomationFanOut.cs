@@ -99,10 +99,13 @@ public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvid
     /// <summary>
     /// Evaluates the rule on one record and adds its run to the log, with the actions a match
     /// queues; the caller saves. Null when the trigger did not fire (a field-changed trigger the
-    /// change did not touch): not a run of the rule. A change or a date reached both come here.
+    /// change did not touch): not a run of the rule. A change, a date reached and a schedule all come
+    /// here. With <paramref name="matchesOnly"/> (a schedule, which visits every record of the module
+    /// each day) a record the conditions leave out is no run either: the log holds what the rule did.
     /// </summary>
     public async Task<AutomationRun?> RecordRunAsync(
-        AutomationRule rule, string trigger, long? auditEntryId, int recordId, string label, string changes, AutomationRun? parent, CancellationToken cancellationToken)
+        AutomationRule rule, string trigger, long? auditEntryId, int recordId, string label, string changes, AutomationRun? parent, CancellationToken cancellationToken,
+        bool matchesOnly = false)
     {
         var started = Stopwatch.GetTimestamp();
         var now = clock.GetUtcNow().UtcDateTime;
@@ -147,7 +150,7 @@ public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvid
                 rule.StoppedReason = verdict.Evaluation.Explanation;
                 run.Error = verdict.Evaluation.Explanation;
             }
-            else if (!verdict.Evaluation.Fired)
+            else if (!verdict.Evaluation.Fired || (matchesOnly && !verdict.Evaluation.Matched))
             {
                 return null;
             }

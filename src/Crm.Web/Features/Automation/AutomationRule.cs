@@ -36,6 +36,9 @@ public sealed class AutomationRule
     /// <summary>For a date reached: hours added to <see cref="TriggerOffsetDays"/> (-4: at 20:00 the day before), counted from the date's start in the organisation's calendar.</summary>
     public int? TriggerOffsetHours { get; set; }
 
+    /// <summary>For a schedule: the time of day, in the organisation's time zone, the rule runs over the module's records (<see cref="FireScheduledRules"/>).</summary>
+    public TimeOnly? TriggerTime { get; set; }
+
     /// <summary>JSON of <see cref="RuleConditions"/>.</summary>
     public string Conditions { get; set; } = "";
 
@@ -89,8 +92,11 @@ public static class AutomationTriggers
     /// <summary>A date field of the record plus or minus some days is today (<see cref="FireDateRules"/>): once per record and date.</summary>
     public const string DateReached = "date-reached";
 
+    /// <summary>Every day at <see cref="AutomationRule.TriggerTime"/> (the organisation's time zone), over the module's records that match (<see cref="FireScheduledRules"/>): once per record and day.</summary>
+    public const string Schedule = "schedule";
+
     /// <summary>A named event of the module (<see cref="ModuleEvents"/>: a lead converted), its key in the rule's trigger field.</summary>
     public const string Event = "event";
 
-    public static readonly IReadOnlyList<string> All = [Created, Updated, Deleted, DateReached, Event];
+    public static readonly IReadOnlyList<string> All = [Created, Updated, Deleted, DateReached, Event, Schedule];
 }

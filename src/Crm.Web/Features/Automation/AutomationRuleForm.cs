@@ -20,6 +20,7 @@ public sealed class AutomationRuleForm
     [Display(Name = "…to this value")] public string? TriggerValue { get; set; }
     [Display(Name = "Days from the date")] public int? TriggerOffsetDays { get; set; }
     [Display(Name = "Hours from the date")] public int? TriggerOffsetHours { get; set; }
+    [Display(Name = "Time of day")] public string? TriggerTime { get; set; }
     [Display(Name = "Conditions")] public string? Conditions { get; set; }
     [Display(Name = "Actions")] public string? Actions { get; set; }
     [Display(Name = "Automation user")] public string? AutomationUserId { get; set; }
@@ -28,7 +29,7 @@ public sealed class AutomationRuleForm
 
     public static AutomationRuleForm Of(AutomationRuleDetails rule) => new()
     {
-        Name = rule.Name, Module = rule.Module, Trigger = rule.Trigger, TriggerField = rule.TriggerField, TriggerValue = rule.TriggerValue, TriggerOffsetDays = rule.TriggerOffsetDays, TriggerOffsetHours = rule.TriggerOffsetHours,
+        Name = rule.Name, Module = rule.Module, Trigger = rule.Trigger, TriggerField = rule.TriggerField, TriggerValue = rule.TriggerValue, TriggerOffsetDays = rule.TriggerOffsetDays, TriggerOffsetHours = rule.TriggerOffsetHours, TriggerTime = rule.TriggerTime,
         Conditions = JsonSerializer.Serialize(rule.Conditions, s_indented), Actions = JsonSerializer.Serialize(rule.Actions, s_indented),
         AutomationUserId = rule.AutomationUserId.ToString(), Enabled = rule.Enabled, Version = rule.Version,
     };
@@ -53,7 +54,7 @@ public sealed class AutomationRuleForm
         }
 
         return modelState.IsValid
-            ? new AutomationRuleInput(Name, Module, Trigger, TriggerField, TriggerValue, conditions, actions, Enabled, user, null, Version, TriggerOffsetDays, TriggerOffsetHours)
+            ? new AutomationRuleInput(Name, Module, Trigger, TriggerField, TriggerValue, conditions, actions, Enabled, user, null, Version, TriggerOffsetDays, TriggerOffsetHours, string.IsNullOrWhiteSpace(TriggerTime) ? null : TriggerTime.Trim())
             : null;
     }
 

@@ -31,6 +31,11 @@ public sealed class AutomationSetup : ICrmFeature
         services.AddRecurringJob<FireDateRules>(FireDateRules.JobName,
             "Fires the rules timed on a date (a deal's expected close minus 7 days) on the records now due, once per record and date.", TimeSpan.FromMinutes(5));
 
+        // Every minute: a rule set for 08:00 runs at 08:00, not up to five minutes later.
+        services.AddRecurringJob<FireScheduledRules>(FireScheduledRules.JobName,
+            "Runs the scheduled rules (every day at 08:00 in the organisation's time zone) over their module's matching records, once per record and day.", TimeSpan.FromMinutes(1));
+        services.AddScoped<ScheduleSweep>();
+
         services.AddScoped<SaveAutomationRule>();
         services.AddScoped<ReadAutomationRule>();
         services.AddScoped<ListAutomationRules>();

@@ -20,7 +20,7 @@ public sealed class AutomationRulePage(ReadAutomationRule read, SaveAutomationRu
 
     public string? RecordId { get; private set; }
 
-    /// <summary>A date rule's next firings (null for a rule fired by changes).</summary>
+    /// <summary>A date or scheduled rule's next firings (null for a rule fired by changes).</summary>
     public IReadOnlyList<DateFiring>? Upcoming { get; private set; }
 
     public DateOnly Today { get; private set; }
@@ -80,7 +80,7 @@ public sealed class AutomationRulePage(ReadAutomationRule read, SaveAutomationRu
 
         Rule = rule.Value;
         Runs = (await read.RunsAsync(actor, Id, cancellationToken)).Value ?? [];
-        if (Rule.Trigger == AutomationTriggers.DateReached)
+        if (Rule.Trigger is AutomationTriggers.DateReached or AutomationTriggers.Schedule)
         {
             Upcoming = (await preview.RunAsync(actor, Id, cancellationToken)).Value ?? [];
             Today = await calendar.TodayAsync(cancellationToken);

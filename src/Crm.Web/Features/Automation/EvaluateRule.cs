@@ -22,14 +22,11 @@ public sealed class EvaluateRule(CrmDb db, IServiceProvider services, RecordAcce
 {
     public async Task<RuleVerdict> RunAsync(AutomationRule rule, string action, int recordId, string label, string changes, CancellationToken cancellationToken)
     {
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == rule.AutomationUserId)
-            .Select(u => new { u.Id, u.FullName, u.IsActive, u.IsAdministrator }).FirstOrDefaultAsync(cancellationToken);
-        if (user is not { IsActive: true })
+        if (await ActorAsync(rule, cancellationToken) is not { } actor)
         {
             return new RuleVerdict(new Evaluation(false, AutomationUserInactive, false, [], false), null, [], null);
         }
 
-        var actor = new Actor(ActorKind.Automation, user.Id, user.IsAdministrator, $"{user.FullName} (rule \"{rule.Name}\")");
         if (ReadableModules.Find(rule.Module) is not { } module)
         {
             return new RuleVerdict(new Evaluation(false, $"The module \"{rule.Module}\" cannot be read by rules.", false, [], false), null, [], actor);
@@ -56,6 +53,14 @@ public sealed class EvaluateRule(CrmDb db, IServiceProvider services, RecordAcce
         var evaluation = RuleEvaluation.Evaluate(rule, change, record, await calendar.TodayAsync(cancellationToken));
         var actions = evaluation.Matched && record is not null ? await plan.RunAsync(rule, record, cancellationToken) : [];
         return new RuleVerdict(evaluation, record, actions, actor);
+    }
+
+    /// <summary>The rule's automation user as the actor it reads and changes records as; null when that user is deactivated or gone.</summary>
+    public async Task<Actor?> ActorAsync(AutomationRule rule, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == rule.AutomationUserId)
+            .Select(u => new { u.Id, u.FullName, u.IsActive, u.IsAdministrator }).FirstOrDefaultAsync(cancellationToken);
+        return user is { IsActive: true } ? new Actor(ActorKind.Automation, user.Id, user.IsAdministrator, $"{user.FullName} (rule \"{rule.Name}\")") : null;
     }
 
     public const string AutomationUserInactive = "The rule's automation user is deactivated, so the rule does nothing. Choose an active automation user.";

@@ -8,8 +8,9 @@ namespace Crm.Web.Features.Automation;
 /// <summary>
 /// Retention of the run log (<c>Automation:RunLogDays</c>, 30 by default): runs older than that go
 /// with their actions, unless one of their actions is still waiting for a retry, which keeps the
-/// run (and its log) until the action is done or has failed. A date rule's occurrences go once
-/// they are past both the run log's days and the catch-up window.
+/// run (and its log) until the action is done or has failed. The occurrences of date and scheduled
+/// rules (a scheduled rule's days done too) go once they are past both the run log's days and the
+/// catch-up window.
 /// </summary>
 public sealed class PruneAutomationRuns(CrmDb db, IOptionsMonitor<AutomationOptions> options, TimeProvider clock) : IRecurringJob
 {

@@ -10,13 +10,15 @@ public sealed record AutomationRuleDetails(
     Guid Id, string Name, string Module, string Trigger, string? TriggerField, string? TriggerValue,
     RuleConditions Conditions, IReadOnlyList<RuleAction> Actions, bool Enabled, string? StoppedReason,
     Guid? OwnerId, string? OwnerName, Guid AutomationUserId, string AutomationUserName, int Version, DateTime CreatedAt, DateTime ModifiedAt,
-    int? TriggerOffsetDays, int? TriggerOffsetHours = null)
+    int? TriggerOffsetDays, int? TriggerOffsetHours = null, string? TriggerTime = null)
 {
     public AutomationRuleInput ToInput() =>
-        new(Name, Module, Trigger, TriggerField, TriggerValue, Conditions, Actions, Enabled, AutomationUserId, OwnerId, Version, TriggerOffsetDays, TriggerOffsetHours);
+        new(Name, Module, Trigger, TriggerField, TriggerValue, Conditions, Actions, Enabled, AutomationUserId, OwnerId, Version, TriggerOffsetDays, TriggerOffsetHours, TriggerTime);
 
-    /// <summary>The trigger in words: "a record of deals is updated, and stage changed to \"won\"", "7 days before Expected close of a record of deals".</summary>
-    public string TriggerText() => Trigger == AutomationTriggers.Event
+    /// <summary>The trigger in words: "a record of deals is updated, and stage changed to \"won\"", "7 days before Expected close of a record of deals", "Every day at 08:00…".</summary>
+    public string TriggerText() => Trigger == AutomationTriggers.Schedule
+        ? $"Every day at {TriggerTime} in the organisation's time zone, over the records of {Module} that match"
+        : Trigger == AutomationTriggers.Event
         ? $"When {(ModuleEvents.Find(Module, TriggerField) is { } named ? named.Label : $"the event {TriggerField} of {Module} happens")}"
         : Trigger == AutomationTriggers.DateReached
         ? $"{(DateTriggers.Find(Module, TriggerField) is { } date ? DateTriggers.Describe(date, TriggerOffsetDays ?? 0, TriggerOffsetHours ?? 0) : $"a date ({TriggerField})")} of a record of {Module}"
@@ -80,7 +82,7 @@ public sealed class ReadAutomationRule(CrmDb db)
             RuleDefinition.ConditionsOf(rule), RuleDefinition.ActionsOf(rule), rule.IsEnabled, rule.StoppedReason,
             rule.OwnerId, rule.OwnerId is { } owner ? names.GetValueOrDefault(owner) : null,
             rule.AutomationUserId, names.GetValueOrDefault(rule.AutomationUserId, ""), rule.Version, rule.CreatedAt, rule.ModifiedAt,
-            rule.TriggerOffsetDays, rule.TriggerOffsetHours);
+            rule.TriggerOffsetDays, rule.TriggerOffsetHours, rule.TriggerTime?.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture));
     }
 }
 

@@ -114,6 +114,12 @@ public static class RuleEvaluation
             return false;
         }
 
+        if (rule.Trigger == AutomationTriggers.Schedule)
+        {
+            why = $"The rule runs {ScheduleTriggers.Describe(rule.TriggerTime)} over the records of {rule.Module} that match.";
+            return true;
+        }
+
         if (rule.Trigger == AutomationTriggers.DateReached)
         {
             why = DateTriggers.Find(rule.Module, rule.TriggerField) is { } date

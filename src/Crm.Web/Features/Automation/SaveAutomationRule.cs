@@ -14,7 +14,7 @@ namespace Crm.Web.Features.Automation;
 public sealed record AutomationRuleInput(
     string? Name, string? Module, string? Trigger, string? TriggerField, string? TriggerValue,
     RuleConditions? Conditions, IReadOnlyList<RuleAction>? Actions, bool? Enabled, Guid? AutomationUserId, Guid? OwnerId, int? Version,
-    int? TriggerOffsetDays = null, int? TriggerOffsetHours = null);
+    int? TriggerOffsetDays = null, int? TriggerOffsetHours = null, string? TriggerTime = null);
 
 /// <summary>
 /// Creates or changes a rule (administrators only). Every part is checked against the module's
@@ -83,6 +83,7 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
         rule.TriggerValue = input.Trigger == AutomationTriggers.Updated && rule.TriggerField is not null ? Blank(input.TriggerValue) : null;
         rule.TriggerOffsetDays = input.Trigger == AutomationTriggers.DateReached ? input.TriggerOffsetDays ?? 0 : null;
         rule.TriggerOffsetHours = input.Trigger == AutomationTriggers.DateReached && input.TriggerOffsetHours is not (null or 0) ? input.TriggerOffsetHours : null;
+        rule.TriggerTime = input.Trigger == AutomationTriggers.Schedule ? TimeOfDay(input.TriggerTime?.Trim()) : null;
         rule.Conditions = RuleDefinition.Write(input.Conditions ?? RuleConditions.None);
         rule.Actions = RuleDefinition.Write(input.Actions ?? []);
         rule.IsEnabled = input.Enabled ?? false;
@@ -153,6 +154,55 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
         if (Blank(input.TriggerValue) is not null)
         {
             errors.Add("triggerValue", "A rule fired by a date waits for no value: leave it empty.");
+        }
+    }
+
+    /// <summary>"08:00": a time of day in hours and minutes on a 24-hour clock; null for anything else.</summary>
+    public static TimeOnly? TimeOfDay(string? text) =>
+        text is { Length: 5 } && TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time : null;
+
+    /// <summary>
+    /// A scheduled rule runs at a time of day over the module's records: it names the time, no field
+    /// or value, and no condition on a change, since a schedule is none.
+    /// </summary>
+    private static void CheckScheduleTrigger(FieldErrors errors, AutomationRuleInput input, ReadableModule? module)
+    {
+        if (module is not null && ScheduleTriggers.Find(module.Key) is null)
+        {
+            errors.Add("trigger", $"Rules cannot be scheduled over {module.Title.ToLowerInvariant()}. Modules a rule can be scheduled over: {string.Join(", ", ScheduleTriggers.All.Select(m => m.Module))}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(input.TriggerTime))
+        {
+            errors.Add("triggerTime", "Give the time of day the rule runs, as HH:MM on a 24-hour clock in the organisation's time zone, e.g. 08:00.");
+        }
+        else if (TimeOfDay(input.TriggerTime.Trim()) is null)
+        {
+            errors.Add("triggerTime", $"\"{Shown(input.TriggerTime)}\" is not a time of day: write it as HH:MM on a 24-hour clock, from 00:00 to 23:59 (08:00, 17:30).");
+        }
+
+        if (Blank(input.TriggerField) is not null)
+        {
+            errors.Add("triggerField", "A scheduled rule runs over every record that matches its conditions: leave the field empty, and put what the records must have in the conditions.");
+        }
+
+        if (Blank(input.TriggerValue) is not null)
+        {
+            errors.Add("triggerValue", "A scheduled rule waits for no value: leave it empty.");
+        }
+
+        var groups = input.Conditions?.Groups ?? [];
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var list = groups[g].Conditions ?? [];
+            for (var c = 0; c < list.Count; c++)
+            {
+                if (list[c].Operator is ConditionOperators.Changed or ConditionOperators.ChangedTo)
+                {
+                    errors.Add($"conditions.groups[{g}].conditions[{c}].operator",
+                        "A scheduled rule looks at records as they are, not at a change: use equals, is empty, before or after instead of changed.");
+                }
+            }
         }
     }
 
@@ -234,9 +284,18 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
             errors.Add("triggerOffsetHours", "Only a rule fired by a date counts hours from it.");
         }
 
+        if (input.TriggerTime is not null && input.Trigger != AutomationTriggers.Schedule)
+        {
+            errors.Add("triggerTime", "Only a scheduled rule runs at a time of day.");
+        }
+
         if (input.Trigger == AutomationTriggers.DateReached)
         {
             CheckDateTrigger(errors, input, module);
+        }
+        else if (input.Trigger == AutomationTriggers.Schedule)
+        {
+            CheckScheduleTrigger(errors, input, module);
         }
         else if (input.Trigger == AutomationTriggers.Event)
         {

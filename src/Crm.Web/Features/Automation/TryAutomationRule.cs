@@ -43,7 +43,7 @@ public sealed class TryAutomationRule(CrmDb db, EvaluateRule evaluate)
             AutomationTriggers.Created => [AuditActions.Created, AuditActions.Restored],
             AutomationTriggers.Updated or AutomationTriggers.Event => [AuditActions.Updated, AuditActions.Transferred],
             AutomationTriggers.Deleted => [AuditActions.Deleted],
-            _ => [], // a date reached is no change of the record: it is tried as on the day the rule is due
+            _ => [], // a date reached or a schedule is no change of the record: it is tried as on the day the rule is due
         };
         var entry = actions.Length == 0 ? null : await db.AuditEntries.AsNoTracking()
             .Where(e => e.EntityType == rule.Module && e.EntityId == key && actions.Contains(e.Action))
@@ -56,7 +56,9 @@ public sealed class TryAutomationRule(CrmDb db, EvaluateRule evaluate)
         var label = entry?.Label ?? await db.AuditEntries.Where(e => e.EntityType == rule.Module && e.EntityId == key)
             .OrderByDescending(e => e.Id).Select(e => e.Label).FirstOrDefaultAsync(cancellationToken) ?? $"{rule.Module} {record}";
         var verdict = await evaluate.RunAsync(rule, entry?.Action ?? rule.Trigger, record, label, entry?.Changes ?? "{}", cancellationToken);
-        var against = rule.Trigger == AutomationTriggers.DateReached
+        var against = rule.Trigger == AutomationTriggers.Schedule
+            ? $"As at the rule's run {ScheduleTriggers.Describe(rule.TriggerTime)}, on {rule.Module} {record} with today's values."
+            : rule.Trigger == AutomationTriggers.DateReached
             ? $"As on the day the rule is due for {rule.Module} {record}, with today's values."
             : entry is null
             ? $"As if {rule.Module} {record} had just been {rule.Trigger} (no such change of it is on record)."

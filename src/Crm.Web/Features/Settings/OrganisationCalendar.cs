@@ -16,7 +16,28 @@ public sealed class OrganisationCalendar(CrmDb db, TimeProvider clock)
     public Task<DateOnly> TodayAsync(CancellationToken cancellationToken) => DayOfAsync(clock.GetUtcNow(), cancellationToken);
 
     /// <summary>The organisation's day at an instant (a rule's last save, say).</summary>
-    public async Task<DateOnly> DayOfAsync(DateTimeOffset instant, CancellationToken cancellationToken)
+    public async Task<DateOnly> DayOfAsync(DateTimeOffset instant, CancellationToken cancellationToken) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, await ZoneAsync(cancellationToken)).DateTime);
+
+    /// <summary>
+    /// The instant a time of the organisation's day falls on (a scheduled rule's 08:00). Where a clock
+    /// change skips that time, the first valid time after it; where it repeats it, the first of the two.
+    /// </summary>
+    public async Task<DateTimeOffset> InstantOfAsync(DateOnly day, TimeOnly time, CancellationToken cancellationToken)
+    {
+        var zone = await ZoneAsync(cancellationToken);
+        var local = day.ToDateTime(time, DateTimeKind.Unspecified);
+        while (zone.IsInvalidTime(local))
+        {
+            local = local.AddMinutes(30);
+        }
+
+        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset);
+    }
+
+    /// <summary>The organisation's time zone, as its localisation settings name it (UTC when none is set).</summary>
+    public async Task<TimeZoneInfo> ZoneAsync(CancellationToken cancellationToken)
     {
         if (_zone is null)
         {
@@ -24,6 +45,6 @@ public sealed class OrganisationCalendar(CrmDb db, TimeProvider clock)
             _zone = Formats.FindZone(zoneId) ?? TimeZoneInfo.Utc;
         }
 
-        return DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, _zone).DateTime);
+        return _zone;
     }
 }
