@@ -53,16 +53,15 @@ public sealed class ReassignLeaversRecords(CrmDb db, IEnumerable<OwnedRecords> o
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var moved = new List<OwnedCount>();
+        // Counted before anything moves: a company takes its contacts along, so counting each
+        // module just before its own move would miss what an earlier one carried.
+        var moved = await CountAsync(userId, cancellationToken);
         foreach (var kind in ownedRecords)
         {
-            var count = await kind.CountAsync(db, userId, cancellationToken);
-            if (count > 0)
+            if (await kind.CountAsync(db, userId, cancellationToken) > 0)
             {
                 await kind.ReassignAsync(db, new OwnerHandover(userId, receiver.Id, actor.UserId), cancellationToken);
             }
-
-            moved.Add(new OwnedCount(kind.Title, count));
         }
 
         var summary = string.Join(", ", moved.Where(m => m.Count > 0).Select(m => $"{m.Count} {m.Title}"));
