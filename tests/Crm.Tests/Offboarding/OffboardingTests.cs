@@ -128,7 +128,7 @@ public sealed class OffboardingTests
         var preview = await SubmitStepAsync(admin, leaver.Id, "#reassign-form", new() { ["ReceiverId"] = receiver.Id.ToString() }, "Preview");
         var previewPage = await PageClient.ParseAsync(await preview.Content.ReadAsStringAsync());
         Assert.Contains("Rob Receiving", previewPage.QuerySelector("#reassign-preview")!.TextContent, StringComparison.Ordinal);
-        Assert.Contains("2 contacts", previewPage.QuerySelector("#reassign-preview")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("contacts: 2", previewPage.QuerySelector("#reassign-preview")!.TextContent, StringComparison.Ordinal);
         Assert.All(await OwnersAsync(app, leaver.Id, receiver.Id), o => Assert.Equal(0, o.Receiver));
 
         // The preview keeps the choice (a form posts its select's chosen option; this client posts inputs only).

@@ -64,7 +64,7 @@ public sealed class ReassignLeaversRecords(CrmDb db, IEnumerable<OwnedRecords> o
             }
         }
 
-        var summary = string.Join(", ", moved.Where(m => m.Count > 0).Select(m => $"{m.Count} {m.Title}"));
+        var summary = string.Join(", ", moved.Where(m => m.Count > 0).Select(m => $"{m.Title}: {m.Count}"));
         var detail = summary.Length == 0
             ? $"Owned no records; {receiver.FullName} was chosen to receive any."
             : $"Moved to {receiver.FullName}: {summary}.";
