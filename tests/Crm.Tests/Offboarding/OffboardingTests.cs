@@ -227,6 +227,12 @@ public sealed class OffboardingTests
         Assert.Equal(0, after.GetProperty("holdings").GetProperty("liveTokens").GetInt32());
         Assert.Equal(3, after.GetProperty("checklist").EnumerateArray().Count(c => c.GetProperty("revoked").GetBoolean()));
         Assert.Equal(HttpStatusCode.Unauthorized, (await integration.GetAsync("/api/v1/me")).StatusCode);
+
+        // An offboarded account can still be deleted later: its wizard state goes with it.
+        var deleted = await admin.Http.DeleteAsync($"/api/v1/users/{leaver.Id}?reassignTo={receiver.Id}");
+        Assert.True(deleted.IsSuccessStatusCode, $"{deleted.StatusCode}: {await deleted.Content.ReadAsStringAsync()}");
+        Assert.Empty(await app.InDatabaseAsync(db => db.Set<OffboardingStep>().ToListAsync()));
+        Assert.Empty(await app.InDatabaseAsync(db => db.Set<OffboardingCheck>().ToListAsync()));
     }
 
     [Fact]
