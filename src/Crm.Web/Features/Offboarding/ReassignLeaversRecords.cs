@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.Offboarding;
 
+/// <param name="ReceiverId">The active user, other than the leaver, who receives every record the leaver owns.</param>
 public sealed record ReassignInput(Guid? ReceiverId);
 
 /// <summary>What the leaver owns, by module, and who would receive it (the preview), or received it.</summary>

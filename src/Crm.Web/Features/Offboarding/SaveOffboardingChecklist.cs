@@ -9,12 +9,16 @@ namespace Crm.Web.Features.Offboarding;
 /// <summary>One external system on the checklist; <see cref="Revoked"/> is the administrator's tick.</summary>
 public sealed class ChecklistItemInput
 {
+    /// <summary>The system, like "Corporate email" or "Cloud drive"; at most 100 characters, unique in the list (case ignored). An empty name is skipped.</summary>
     public string? Name { get; set; }
+
+    /// <summary>True once the leaver's access to the system has been ended.</summary>
     public bool Revoked { get; set; }
 }
 
 public sealed class ChecklistInput
 {
+    /// <summary>The whole checklist, in order (at most 30); a system left out is removed, except corporate email and VPN, which always stay.</summary>
     public List<ChecklistItemInput>? Items { get; set; }
 }
 
