@@ -131,9 +131,9 @@ public sealed class OffboardingTests
         Assert.Contains("contacts: 2", previewPage.QuerySelector("#reassign-preview")!.TextContent, StringComparison.Ordinal);
         Assert.All(await OwnersAsync(app, leaver.Id, receiver.Id), o => Assert.Equal(0, o.Receiver));
 
-        // The preview keeps the choice (a form posts its select's chosen option; this client posts inputs only).
-        Assert.Equal(receiver.Id.ToString(), previewPage.QuerySelector("#ReceiverId option[selected]")!.GetAttribute("value"));
-        var reassigned = await SubmitOnAsync(admin, previewPage, "#reassign-form", new() { ["ReceiverId"] = receiver.Id.ToString() }, "Reassign");
+        // The confirmation carries the previewed receiver.
+        Assert.Equal(receiver.Id.ToString(), previewPage.QuerySelector<IHtmlInputElement>("#ReceiverId")!.Value);
+        var reassigned = await SubmitOnAsync(admin, previewPage, "#reassign-form", [], "Reassign");
         Assert.Equal(HttpStatusCode.Redirect, reassigned.StatusCode);
         Assert.All(await OwnersAsync(app, leaver.Id, receiver.Id), o => Assert.True(o.Leaver == 0 && o.Receiver > 0, $"{o.Module}: leaver {o.Leaver}, receiver {o.Receiver}"));
 
