@@ -26,6 +26,7 @@ using Crm.Web.Features.LoggedEmails;
 using Crm.Web.Features.Mailings;
 using Crm.Web.Features.Memos;
 using Crm.Web.Features.Notifications;
+using Crm.Web.Features.Offboarding;
 using Crm.Web.Features.Products;
 using Crm.Web.Features.Profiles;
 using Crm.Web.Features.Roles;
@@ -55,6 +56,7 @@ public static class FeatureList
         new AccountSetup(),
         new TwoFactorSetup(),
         new UsersSetup(),
+        new OffboardingSetup(),
         new RolesSetup(),
         new ProfilesSetup(),
         new AccessSetup(),

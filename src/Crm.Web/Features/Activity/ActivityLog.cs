@@ -32,6 +32,7 @@ public static class ActivityKinds
     public const string Reauthenticated = "reauthenticated";
     public const string VaultRevealed = "vault-revealed";
     public const string VaultCopied = "vault-copied";
+    public const string Offboarding = "offboarding";
 }
 
 /// <summary>
