@@ -33,7 +33,8 @@ public sealed class FreshSignInTests
         var adminId = await app.AdminIdAsync();
         var (hook, _) = await WebhookKit.CreateAsync(admin, "http://127.0.0.1:9/hook", adminId, ["companies"], ["created"]);
         var closedPort = SmtpServer.FreePort();
-        Sensitive[] actions = Actions(app, adminId, hook, closedPort);
+        var staff = await app.CreateUserAsync("staff@crm.test", "a staff member's passphrase");
+        Sensitive[] actions = Actions(app, adminId, hook, closedPort, staff.Id);
 
         string? token = null;
         foreach (var action in actions)
@@ -64,7 +65,10 @@ public sealed class FreshSignInTests
                 Assert.NotEqual(before, await action.StateAsync());
             }
 
-            token ??= confirmed.StatusCode == HttpStatusCode.Created ? System.Text.Json.JsonDocument.Parse(answer).RootElement.GetProperty("token").GetString() : null;
+            if (action.Page == "/admin/tokens/new")
+            {
+                token = System.Text.Json.JsonDocument.Parse(answer).RootElement.GetProperty("token").GetString();
+            }
 
             // The confirmation made the session fresh: the form stops asking, and the next call needs no password.
             Assert.Null(await PasswordInputAsync(admin, action));
@@ -81,8 +85,9 @@ public sealed class FreshSignInTests
         {
             var before = await action.StateAsync();
             var refused = await action.CallAsync(integration, CrmApp.AdminPassword);
-            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-            Assert.Equal(FreshSignIn.NotByToken, (await refused.ReadJsonAsync()).GetProperty("title").GetString());
+            var problem = await refused.Content.ReadAsStringAsync();
+            Assert.True(refused.StatusCode == HttpStatusCode.Forbidden, $"{action.Name}: {refused.StatusCode} {problem}");
+            Assert.Contains(FreshSignIn.NotByToken, problem, StringComparison.Ordinal);
             Assert.Equal(before, await action.StateAsync());
         }
     }
@@ -112,8 +117,29 @@ public sealed class FreshSignInTests
         Assert.Equal(1, await app.InDatabaseAsync(db => db.ApiTokens.CountAsync()));
     }
 
-    private static Sensitive[] Actions(CrmApp app, Guid adminId, Guid hook, int closedPort) =>
-    [
+    private static Sensitive[] Actions(CrmApp app, Guid adminId, Guid hook, int closedPort, Guid staff)
+    {
+        var made = 0;
+        Task<string> Administrators() => app.InDatabaseAsync(async db => (await db.Users.CountAsync(u => u.IsAdministrator)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return [
+        new("add an administrator", "/admin/users/new", "Input.CurrentPassword",
+            (client, password) => client.PostAsJsonAsync("/api/v1/users", new
+            {
+                email = $"second.admin.{++made}@crm.test", fullName = "Second Admin", roleId = Crm.Web.Features.Roles.DefaultRoles.AdministratorRoleId,
+                isAdministrator = true, currentPassword = password,
+            }),
+            Administrators, HttpStatusCode.Created),
+        // Each call makes a new colleague an administrator; the page is that of one who stays staff.
+        new("make someone an administrator", $"/admin/users/{staff}", "Input.CurrentPassword",
+            async (client, password) =>
+            {
+                var colleague = await app.CreateUserAsync($"colleague.{++made}@crm.test", "a colleague's passphrase");
+                return await client.PutAsJsonAsync($"/api/v1/users/{colleague.Id}", new
+                {
+                    email = colleague.Email, fullName = colleague.FullName, roleId = colleague.RoleId, isAdministrator = true, currentPassword = password,
+                });
+            },
+            Administrators, HttpStatusCode.NoContent),
         new("create an API token", "/admin/tokens/new", "Input.CurrentPassword",
             (client, password) => client.PostAsJsonAsync("/api/v1/tokens", new { name = "ERP", userId = adminId, acknowledgeFullAccess = true, currentPassword = password }),
             async () => (await app.InDatabaseAsync(db => db.ApiTokens.CountAsync())).ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -128,7 +154,8 @@ public sealed class FreshSignInTests
             (client, password) => client.PostAsJsonAsync($"/api/v1/webhooks/{hook}/rotate-secret", new { currentPassword = password }),
             () => app.InDatabaseAsync(db => db.Set<WebhookEndpoint>().Where(e => e.Id == hook).Select(e => e.ProtectedSecret).SingleAsync()),
             HttpStatusCode.OK),
-    ];
+        ];
+    }
 
     private static async Task<AngleSharp.Dom.IElement?> PasswordInputAsync(PageClient client, Sensitive action)
     {

@@ -10,7 +10,7 @@ namespace Crm.Web.Features.Account;
 
 /// <summary>
 /// "Did this person prove who they are a moment ago?", for sensitive actions: revealing a vault
-/// entry, creating an API token, changing the SMTP settings, rotating a webhook's secret (resetting
+/// entry, adding or making an administrator, creating an API token, changing the SMTP settings, rotating a webhook's secret (resetting
 /// someone's second factor always asks for the password). A session is fresh for <see cref="MaxAge"/>
 /// after its sign-in or after the user confirms their password again in it (<see cref="ConfirmAsync"/>).
 /// API tokens and previews are never fresh: a token proves nothing about who holds it, and a preview

@@ -24,13 +24,20 @@ public sealed class CreateUser(
     TemplatedEmails emails,
     ActivityLog activity,
     PublicUrls urls,
-    TimeProvider clock)
+    TimeProvider clock,
+    FreshSignIn freshSignIn)
 {
     public async Task<Result<CreatedUser>> RunAsync(Actor actor, UserInput input, HttpContext http, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator || actor.IsPreview)
         {
             return Result<CreatedUser>.Forbidden("Only administrators can add users.");
+        }
+
+        // Another administrator is a sensitive action: it needs a sign-in from the last 10 minutes.
+        if (input.IsAdministrator && await freshSignIn.RequireAsync(input.CurrentPassword, cancellationToken) is { } stale)
+        {
+            return stale.Map<CreatedUser>();
         }
 
         var (errors, departments, groups) = await UserInputRules.CheckAsync(db, input, cancellationToken);

@@ -10,8 +10,11 @@ namespace Crm.Web.Features.Users;
 
 public sealed class EditUserPage(
     ReadUser readUser, UpdateUser updateUser, SetUserActive setActive, SaveOverrides saveOverrides, StartPreview startPreview,
-    PermissionCatalog catalog, CrmDb db) : PageModel
+    PermissionCatalog catalog, CrmDb db, Account.FreshSignIn freshSignIn) : PageModel
 {
+    /// <summary>The session is older than 10 minutes: making this user an administrator asks for the password.</summary>
+    public bool NeedsPassword { get; private set; }
+
     [BindProperty]
     public UserForm Input { get; set; } = new();
 
@@ -184,6 +187,7 @@ public sealed class EditUserPage(
         }
 
         Person = result.Value;
+        NeedsPassword = !Person.IsAdministrator && await freshSignIn.NeedsPasswordAsync(cancellationToken);
         return true;
     }
 }

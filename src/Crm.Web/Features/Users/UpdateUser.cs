@@ -14,7 +14,7 @@ namespace Crm.Web.Features.Users;
 /// change their own role or administrator flag (another administrator must), and the last active
 /// administrator cannot lose the flag.
 /// </summary>
-public sealed class UpdateUser(CrmDb db, UserManager<CrmUser> users, ActivityLog activity, PermissionWhatIf whatIf, Seats seats, Sessions sessions)
+public sealed class UpdateUser(CrmDb db, UserManager<CrmUser> users, ActivityLog activity, PermissionWhatIf whatIf, Seats seats, Sessions sessions, FreshSignIn freshSignIn)
 {
     /// <summary>What saving these details (role, groups, departments, administrator flag) would change for whom, without saving them (<c>?dryRun=true</c>, the page's Preview).</summary>
     public async Task<Result<WhatIfPreview>> PreviewAsync(Actor actor, Guid userId, UserInput input, CancellationToken cancellationToken)
@@ -34,6 +34,12 @@ public sealed class UpdateUser(CrmDb db, UserManager<CrmUser> users, ActivityLog
         if (user is null)
         {
             return Result.NotFound();
+        }
+
+        // Making someone an administrator is a sensitive action: it needs a sign-in from the last 10 minutes.
+        if (input.IsAdministrator && !user.IsAdministrator && await freshSignIn.RequireAsync(input.CurrentPassword, cancellationToken) is { } stale)
+        {
+            return stale;
         }
 
         var (errors, departments, groups) = await UserInputRules.CheckAsync(db, input, cancellationToken);

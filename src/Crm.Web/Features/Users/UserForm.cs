@@ -35,9 +35,12 @@ public sealed class UserForm
     [Display(Name = "Integration user (API tokens and webhooks only: no sign-in, no seat)")]
     public bool IsIntegration { get; set; }
 
+    /// <summary>The administrator's own password, when making someone an administrator needs a fresh sign-in.</summary>
+    public string? CurrentPassword { get; set; }
+
     public UserInput ToInput() =>
         new(Email, FullName, RoleId, DepartmentIds, PrimaryDepartmentId, GroupIds, IsAdministrator, Language, TimeZone,
-            IsIntegration ? UserKind.Integration : UserKind.Person);
+            IsIntegration ? UserKind.Integration : UserKind.Person, CurrentPassword);
 
     public static UserForm From(UserDetails user) => new()
     {

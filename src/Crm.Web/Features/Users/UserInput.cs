@@ -6,7 +6,9 @@ namespace Crm.Web.Features.Users;
 
 /// <summary>
 /// What an administrator may set on a user, from the form or the API. Only these fields are read:
-/// nothing else in a request body can reach the account (no mass assignment).
+/// nothing else in a request body can reach the account (no mass assignment). <c>CurrentPassword</c> is
+/// the acting administrator's own, needed to make someone an administrator after a sign-in older
+/// than 10 minutes (<see cref="Account.FreshSignIn"/>).
 /// </summary>
 public sealed record UserInput(
     string? Email,
@@ -18,7 +20,8 @@ public sealed record UserInput(
     bool IsAdministrator,
     string? Language,
     string? TimeZone,
-    UserKind Kind = UserKind.Person);
+    UserKind Kind = UserKind.Person,
+    string? CurrentPassword = null);
 
 /// <summary>
 /// A person signs in through the browser and holds a seat; an integration user is another
