@@ -17,9 +17,13 @@ public sealed class HealthSetup : ICrmFeature
     public void AddServices(IServiceCollection services)
     {
         services.AddScoped<MeasureHealth>();
+        services.AddHealthIndicator<DatabaseSizeHealth>();
         services.AddScoped<ReadHealth>();
         services.AddScoped<SaveHealthThresholds>();
         services.AddScoped<ReadSecurityChecklist>();
+        services.AddScoped<SaveHealthDigest>();
+        services.AddRecurringJob<SendHealthDigest>(SendHealthDigest.JobName,
+            "From 07:00 in the organisation's time zone, emails the day's health digest once to each administrator who asked for it.", SendHealthDigest.Interval);
         services.AddRecurringJob<RecordHealth>(RecordHealth.JobName,
             "Measures the health indicators, keeps each day's figure for 30 days, and notifies administrators when one changes state.", RecordHealth.Interval);
 
@@ -52,6 +56,11 @@ public sealed class HealthSetup : ICrmFeature
             })
             .WithName("SaveHealthThresholds")
             .WithSummary("Changes the warning and critical thresholds of the indicators given (all or nothing); answers the dashboard measured under them.");
+
+        health.MapPut("/digest", async (HttpContext http, HealthDigestInput body, SaveHealthDigest save, CancellationToken cancellationToken) =>
+                (await save.RunAsync(http.Actor(), body, cancellationToken)).ToHttp())
+            .WithName("SaveHealthDigest")
+            .WithSummary("Turns the caller's own daily health digest on or off: one email a day from 07:00 (organisation's time zone) listing every indicator, worst first.");
 
         health.MapGet("/checklist", async (HttpContext http, ReadSecurityChecklist read, CancellationToken cancellationToken) =>
                 (await read.RunAsync(http.Actor(), cancellationToken)).ToHttp())
