@@ -17,7 +17,7 @@ public sealed class AuditChainHealth(CrmDb db) : IHealthIndicator
 
     public HealthIndicatorDefinition Definition { get; } = new(Key, "Audit chain last verified",
         "Days since the audit check last found the trail intact (the daily verify-audit-chain job, or audit verify on the command line). A check that found a break is critical: the trail was changed behind the CRM's back.",
-        "/admin/scheduler", "days", HealthDirection.HigherIsWorse, 7, 30, 0, 3650) { Order = 90 };
+        "/admin/scheduler", "days", HealthDirection.HigherIsWorse, 7, 30, 0, 3650) { Order = 95 };
 
     public async Task<HealthFigure> MeasureAsync(DateTime now, CancellationToken cancellationToken)
     {
