@@ -79,7 +79,8 @@ public sealed class HealthEmailTests
     [Fact]
     public async Task The_daily_digest_goes_once_a_day_from_7_in_the_organisations_time_zone_to_those_who_chose_it()
     {
-        await using var app = new CrmApp();
+        await using var server = await SmtpServer.StartAsync();
+        await using var app = new CrmApp().WithSmtp(server.Port);
         await app.CreateUserAsync("eve@crm.test", "a good long passphrase", administrator: true, name: "Eve");
         await app.CreateUserAsync("bob@crm.test", "a good long passphrase", administrator: true, name: "Bob");
         // The organisation in New York: the test clock's 09:00 UTC is 04:00 there.
@@ -123,6 +124,8 @@ public sealed class HealthEmailTests
                 await scope.ServiceProvider.GetRequiredService<SendHealthDigest>().RunAsync(CancellationToken.None);
             }
 
+            await app.DrainAsync();
+
             return await app.InDatabaseAsync(async db =>
             {
                 var sent = await db.OutgoingEmails.Where(e => e.Purpose == SendHealthDigest.EmailPurpose).Select(e => new { e.To, e.Subject }).ToListAsync();
@@ -136,6 +139,16 @@ public sealed class HealthEmailTests
         var sent = await RunAsync(TimeSpan.FromMinutes(1));
         Assert.Equal([CrmApp.AdminEmail, "eve@crm.test"], sent.Select(s => s.To));
         Assert.All(sent, s => Assert.StartsWith("Health digest 2026-11-22: ", s.Subject, StringComparison.Ordinal));
+        // Through the SMTP server: every indicator, worst first (administrators without two-factor: critical).
+        var received = await server.WaitForAsync(m => m.Subject.StartsWith("Health digest", StringComparison.Ordinal), count: 2);
+        Assert.Equal([CrmApp.AdminEmail, "eve@crm.test"], received.Select(m => m.To).Order(StringComparer.Ordinal));
+        var text = received[0].Text;
+        var lines = text.Split('\n').Where(l => !l.StartsWith(' ') && l.Contains(" — ", StringComparison.Ordinal)).Select(l => l.Trim()).ToList();
+        Assert.Equal(lines.Count, received[0].Text.Split('\n').Count(l => l.StartsWith("  Thresholds: ", StringComparison.Ordinal)));
+        Assert.Equal(lines.OrderBy(l => l.StartsWith("CRITICAL", StringComparison.Ordinal) ? 0 : l.StartsWith("WARNING", StringComparison.Ordinal) ? 1 : 2), lines);
+        Assert.Contains("CRITICAL — Administrators with two-factor sign-in: ", text, StringComparison.Ordinal);
+        Assert.Contains("GOOD — Audit chain last verified: 0 days", text, StringComparison.Ordinal);
+        Assert.Contains("GOOD — Database size: ", text, StringComparison.Ordinal);
 
         // The same day again (a second run, a restart): nothing; the next day at 07:00 again, once.
         Assert.Empty(await RunAsync(TimeSpan.FromMinutes(15)));
