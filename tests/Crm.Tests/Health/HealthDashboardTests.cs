@@ -40,7 +40,7 @@ public sealed partial class HealthDashboardTests
         // The API and the page show each indicator with figure, state, thresholds and link.
         var json = await (await admin.Http.GetAsync("/api/v1/health")).ReadJsonAsync();
         var keys = json.GetProperty("indicators").EnumerateArray().Select(i => i.GetProperty("key").GetString()).ToList();
-        Assert.Equal(["scheduler-last-run", "email-blocked", "api-error-rate", "webhook-delivery", "administrators-two-factor", "inactive-accounts", "api-tokens-unused", "vault-rotation-due", "gdpr-overdue", "gdpr-due-soon"], keys);
+        Assert.Equal(["scheduler-last-run", "email-blocked", "api-error-rate", "webhook-delivery", "administrators-two-factor", "inactive-accounts", "api-tokens-unused", "vault-rotation-due", "gdpr-overdue", "gdpr-due-soon", "audit-chain-verified", "seats-used", "database-size"], keys);
         var twoFactor = json.GetProperty("indicators").EnumerateArray().Single(i => i.GetProperty("key").GetString() == AdministratorsTwoFactorHealth.Key);
         Assert.Equal("Critical", twoFactor.GetProperty("state").GetString());
         Assert.Equal("/admin/two-factor?filter=administrators-without", twoFactor.GetProperty("link").GetString());

@@ -15,7 +15,7 @@ internal static class HealthKit
         var figure = await indicator.MeasureAsync(app.Clock.GetUtcNow().UtcDateTime + (later ?? TimeSpan.Zero), CancellationToken.None);
         var definition = indicator.Definition;
         var (warning, critical) = thresholds ?? (definition.Warning, definition.Critical);
-        return (definition.StateOf(warning, critical, figure.Value), figure);
+        return (definition.StateOf(warning, critical, figure), figure);
     }
 
     public static async Task<HealthState> StateAsync(CrmApp app, string key, TimeSpan? later = null, (double Warning, double Critical)? thresholds = null) =>

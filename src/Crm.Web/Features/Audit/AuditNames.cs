@@ -36,6 +36,8 @@ public static class AuditNames
         typeof(DataProtectionKey), typeof(Notification), typeof(CountryMismatch),
         typeof(Security.Permissions.PermissionStamp), typeof(Scheduler.ScheduledJob),
         typeof(AuditGap), typeof(AuditRetentionGuard), typeof(AuditSeal), typeof(AuditPending),
+        // The audit check's own record of its runs, read by the health dashboard.
+        typeof(AuditVerification),
         // The erasure's guard rows live only inside its transaction (ADR 0036); its run is recorded by an "erased" entry.
         typeof(AuditRedactionGuard),
         // Webhook deliveries and attempts are the trail's own readers (ADR 0026): auditing them would feed the fan-out its own output.

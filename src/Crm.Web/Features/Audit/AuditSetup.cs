@@ -1,4 +1,5 @@
 using Crm.Web.Web;
+using Crm.Web.Features.Health;
 using Crm.Web.Features.Help;
 using Crm.Web.Features.Scheduler;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -17,6 +18,9 @@ public sealed class AuditSetup : ICrmFeature
         services.AddSingleton<AuditSealer>();
         services.AddHostedService(provider => provider.GetRequiredService<AuditSealer>());
         services.AddScoped<VerifyAuditChain>();
+        services.AddRecurringJob<CheckAuditChain>(CheckAuditChain.JobName,
+            "Verifies the audit trail's chain (as audit verify does) and records the result for the health dashboard.", CheckAuditChain.Interval);
+        services.AddHealthIndicator<AuditChainHealth>();
         services.AddScoped<ReadHistory>();
         services.AddScoped<ListAudit>();
         services.AddScoped<RestoreDeleted>();

@@ -42,7 +42,14 @@ public sealed record HealthIndicatorDefinition(
 /// One measurement: the figure compared with the thresholds (null when there is nothing to measure)
 /// and a sentence an administrator reads, e.g. "2 of 3 — Dana has none".
 /// </summary>
-public sealed record HealthFigure(double? Value, string Summary);
+public sealed record HealthFigure(double? Value, string Summary)
+{
+    /// <summary>
+    /// A state the figure cannot express, at least as bad as the thresholds say: a verification of the
+    /// audit chain that found a break is critical however recent it is.
+    /// </summary>
+    public HealthState? AtLeast { get; init; }
+}
 
 /// <summary>
 /// A health figure contributed by a feature from its own folder and registered by its own setup
@@ -69,6 +76,13 @@ public static class HealthIndicatorRegistration
         : definition.Direction == HealthDirection.HigherIsWorse
             ? figure > critical ? HealthState.Critical : figure > warning ? HealthState.Warning : HealthState.Good
             : figure < critical ? HealthState.Critical : figure < warning ? HealthState.Warning : HealthState.Good;
+
+    /// <summary>The figure's state under the thresholds, raised to what the indicator itself says at least (<see cref="HealthFigure.AtLeast"/>).</summary>
+    public static HealthState StateOf(this HealthIndicatorDefinition definition, double warning, double critical, HealthFigure figure)
+    {
+        var state = definition.StateOf(warning, critical, figure.Value);
+        return figure.AtLeast is { } floor && floor > state ? floor : state;
+    }
 
     /// <summary>The thresholds as a sentence: "warning above 2 minutes, critical above 5 minutes".</summary>
     public static string ThresholdText(this HealthIndicatorDefinition definition, double warning, double critical)

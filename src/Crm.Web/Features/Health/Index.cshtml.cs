@@ -5,11 +5,18 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Crm.Web.Features.Health;
 
 /// <summary><c>/admin/health</c>: every indicator measured now, its history, and the form of the thresholds (administrators, by the /admin convention).</summary>
-public sealed class HealthPage(ReadHealth read, SaveHealthThresholds save) : PageModel
+public sealed class HealthPage(ReadHealth read, SaveHealthThresholds save, SaveHealthDigest saveDigest) : PageModel
 {
     public HealthOverview? Overview { get; private set; }
 
     public bool Saved { get; private set; }
+
+    /// <summary>The digest choice was just saved: "on" or "off".</summary>
+    public string? DigestSaved { get; private set; }
+
+    /// <summary>The digest form's one box (its own form, so saving it never posts the thresholds).</summary>
+    [BindProperty]
+    public bool Digest { get; set; }
 
     [BindProperty]
     public List<HealthThresholdInput> Input { get; set; } = [];
@@ -17,6 +24,28 @@ public sealed class HealthPage(ReadHealth read, SaveHealthThresholds save) : Pag
     public async Task<IActionResult> OnGetAsync(string? done, CancellationToken cancellationToken)
     {
         Saved = done == "saved";
+        DigestSaved = done is "digest-on" or "digest-off" ? done[7..] : null;
+        return await LoadAsync(cancellationToken) ? Page() : Forbid();
+    }
+
+    public async Task<IActionResult> OnPostDigestAsync(CancellationToken cancellationToken)
+    {
+        var result = await saveDigest.RunAsync(HttpContext.Actor(), new HealthDigestInput(Digest), cancellationToken);
+        if (result.IsOk)
+        {
+            return Redirect($"/admin/health?done=digest-{(Digest ? "on" : "off")}");
+        }
+
+        if (result.Outcome == Web.Outcome.Forbidden)
+        {
+            return Forbid();
+        }
+
+        foreach (var message in result.Errors.SelectMany(e => e.Value))
+        {
+            ModelState.AddModelError(nameof(Digest), message);
+        }
+
         return await LoadAsync(cancellationToken) ? Page() : Forbid();
     }
 

@@ -28,7 +28,7 @@ public sealed class MeasureHealth(CrmDb db, IEnumerable<IHealthIndicator> indica
             var definition = indicator.Definition;
             var (warning, critical) = thresholds.TryGetValue(definition.Key, out var set) ? (set.Warning, set.Critical) : (definition.Warning, definition.Critical);
             var figure = await indicator.MeasureAsync(now, cancellationToken);
-            measured.Add(new HealthMeasurement(definition, warning, critical, figure, definition.StateOf(warning, critical, figure.Value)));
+            measured.Add(new HealthMeasurement(definition, warning, critical, figure, definition.StateOf(warning, critical, figure)));
         }
 
         return measured;

@@ -27,7 +27,8 @@ public sealed record HealthIndicatorView(
     string Thresholds,
     IReadOnlyList<HealthDay> History);
 
-public sealed record HealthOverview(DateTime MeasuredAt, HealthState Worst, IReadOnlyList<HealthIndicatorView> Indicators);
+/// <summary><c>Digest</c>: whether the administrator asking gets the daily health digest (their own choice).</summary>
+public sealed record HealthOverview(DateTime MeasuredAt, HealthState Worst, IReadOnlyList<HealthIndicatorView> Indicators, bool Digest);
 
 /// <summary>Every indicator measured now, with its thresholds and its last 30 days (administrators only).</summary>
 public sealed class ReadHealth(CrmDb db, MeasureHealth measure, TimeProvider clock)
@@ -50,6 +51,7 @@ public sealed class ReadHealth(CrmDb db, MeasureHealth measure, TimeProvider clo
             m.Definition.Minimum, m.Definition.Maximum, m.Thresholds,
             history[m.Definition.Key].OrderBy(r => r.Day).Select(r => new HealthDay(r.Day, r.Figure, r.State)).ToList())).ToList();
         var worst = views.Count == 0 ? HealthState.Good : views.Max(v => v.State);
-        return Result<HealthOverview>.Ok(new HealthOverview(now, worst, views));
+        var digest = await SaveHealthDigest.IsEnabledAsync(db, actor, cancellationToken);
+        return Result<HealthOverview>.Ok(new HealthOverview(now, worst, views, digest));
     }
 }

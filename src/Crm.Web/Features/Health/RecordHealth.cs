@@ -1,4 +1,5 @@
 using Crm.Web.Data;
+using Crm.Web.Features.Email;
 using Crm.Web.Features.Notifications;
 using Crm.Web.Features.Scheduler;
 using Microsoft.EntityFrameworkCore;
@@ -9,9 +10,10 @@ namespace Crm.Web.Features.Health;
 /// The scheduler's <c>record-health</c> job, every minute: measures every indicator, keeps the day's
 /// figure and state (30 days of them), and when an indicator's state differs from the one
 /// administrators were last told about, tells every active administrator in-app, once, in the same
-/// transaction as the new state (so two runs never announce the same change twice).
+/// transaction as the new state (so two runs never announce the same change twice), and by email
+/// to each of them with an address, through the outbox in that same transaction.
 /// </summary>
-public sealed class RecordHealth(CrmDb db, MeasureHealth measure, TimeProvider clock, AdministratorNotices notices) : IRecurringJob
+public sealed class RecordHealth(CrmDb db, MeasureHealth measure, TimeProvider clock, AdministratorNotices notices, EmailOutbox outbox) : IRecurringJob
 {
     public const string JobName = "record-health";
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
@@ -23,6 +25,7 @@ public sealed class RecordHealth(CrmDb db, MeasureHealth measure, TimeProvider c
         var today = DateOnly.FromDateTime(now);
         var readings = await db.Set<HealthReading>().Where(r => r.Day == today).ToDictionaryAsync(r => r.Key, StringComparer.Ordinal, cancellationToken);
         var statuses = await db.Set<HealthStatus>().ToDictionaryAsync(s => s.Key, StringComparer.Ordinal, cancellationToken);
+        List<string>? addresses = null;
         foreach (var m in measured)
         {
             var key = m.Definition.Key;
@@ -59,6 +62,11 @@ public sealed class RecordHealth(CrmDb db, MeasureHealth measure, TimeProvider c
 
             var (title, body) = Message(m, was);
             await notices.AddAsync(now, title, body, m.Definition.Link, cancellationToken);
+            addresses ??= await AdministratorAddressesAsync(db, cancellationToken);
+            foreach (var address in addresses)
+            {
+                outbox.Queue(address, title, body, EmailPurpose);
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -74,6 +82,13 @@ public sealed class RecordHealth(CrmDb db, MeasureHealth measure, TimeProvider c
         var body = $"{m.Figure.Summary}.{before} Thresholds: {m.Thresholds}. See Administration › Health for the figures, and {m.Definition.Link} to act.";
         return (title, body);
     }
+
+    public const string EmailPurpose = "health-state";
+
+    /// <summary>Every active administrator's address (those without one get the in-app notification only).</summary>
+    public static Task<List<string>> AdministratorAddressesAsync(CrmDb db, CancellationToken cancellationToken) =>
+        db.Users.AsNoTracking().Where(u => u.IsAdministrator && u.IsActive && u.Email != null && u.Email != "")
+            .OrderBy(u => u.Email).Select(u => u.Email!).ToListAsync(cancellationToken);
 
     public static string Word(HealthState state) => state switch
     {

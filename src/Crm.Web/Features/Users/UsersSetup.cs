@@ -9,6 +9,7 @@ public sealed class UsersSetup : ICrmFeature
     public void AddServices(IServiceCollection services)
     {
         services.AddHealthIndicator<InactiveAccountsHealth>();
+        services.AddHealthIndicator<SeatsHealth>();
         services.AddScoped<Seats>();
         services.AddScoped<ListUsers>();
         services.AddScoped<ReadUser>();
