@@ -19,6 +19,13 @@ public abstract partial class TrailWorker(ILogger logger) : BackgroundService
     /// <summary>The setting that turns the worker off, for the log.</summary>
     protected abstract string EnabledSetting { get; }
 
+    /// <summary>
+    /// True: a pass that did some work is followed by the next one at once, not after the interval,
+    /// so a reader under a steady stream of changes keeps up instead of idling a tick between
+    /// batches. Only for a reader whose work, once attempted, is never due again at once.
+    /// </summary>
+    protected virtual bool AgainAfterWork => false;
+
     /// <summary>One pass; returns how many pieces of work were done.</summary>
     public abstract Task<int> RunOnceAsync(CancellationToken cancellationToken);
 
@@ -35,9 +42,10 @@ public abstract partial class TrailWorker(ILogger logger) : BackgroundService
 
         while (!stoppingToken.IsCancellationRequested)
         {
+            var done = 0;
             try
             {
-                await RunOnceAsync(stoppingToken);
+                done = await RunOnceAsync(stoppingToken);
             }
             catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
@@ -48,6 +56,11 @@ public abstract partial class TrailWorker(ILogger logger) : BackgroundService
 #pragma warning restore CA1031
             {
                 LogPassFailed(GetType().Name, e);
+            }
+
+            if (done > 0 && AgainAfterWork)
+            {
+                continue;
             }
 
             try

@@ -28,6 +28,9 @@ public sealed class WebhookWorker(
 
     protected override string EnabledSetting => "Webhooks:Delivery:Enabled";
 
+    // An attempted delivery is done, waits for its retry time, or waits for its endpoint to be enabled: never due again at once.
+    protected override bool AgainAfterWork => true;
+
     /// <summary>One pass: fan out what was sealed, then send everything due; returns how many deliveries were attempted.</summary>
     public override async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
