@@ -77,6 +77,7 @@ public sealed class TwoFactorPolicy
         {
             builder.ToTable("TwoFactorPolicy");
             builder.Property(p => p.Id).ValueGeneratedNever();
+            builder.Property(p => p.GraceDays).HasDefaultValue(0);
         }
     }
 }
