@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using AngleSharp.Dom;
 using Crm.Tests.Infrastructure;
 using Crm.Web.Features.TwoFactor;
@@ -192,6 +194,37 @@ public sealed class TwoFactorGracePeriodTests
         Assert.Equal(0, policy.GraceDays);
         Assert.False(await app.InDatabaseAsync(db => db.ActivityLog.AnyAsync(a => a.Kind == TwoFactorActivity.PolicyChanged)));
         Assert.False(await app.InDatabaseAsync(db => db.Set<TwoFactorCoverage>().AnyAsync()));
+    }
+
+    [Fact]
+    public async Task The_api_reads_and_sets_the_grace_period_and_refuses_a_bad_one_on_its_field()
+    {
+        await using var app = new CrmApp();
+        var admin = await app.SignInAsAdminAsync();
+        var staff = await app.CreateUserAsync("staff@crm.test", Password);
+        Assert.Equal(0, (await admin.Http.GetFromJsonAsync<JsonElement>("/api/v1/two-factor/policy")).GetProperty("graceDays").GetInt32());
+
+        foreach (var bad in new object[] { new { requiredForAdministrators = true, graceDays = -1 }, new { requiredForAdministrators = true, graceDays = 91 }, new { requiredForAdministrators = true } })
+        {
+            var refused = await admin.Http.PutAsJsonAsync("/api/v1/two-factor/policy", bad);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(SaveTwoFactorPolicy.GraceDaysRange, problem.GetProperty("errors").GetProperty("graceDays")[0].GetString());
+        }
+
+        using var text = new StringContent("{\"requiredForAdministrators\":true,\"graceDays\":\"two weeks\"}", System.Text.Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.Http.PutAsync("/api/v1/two-factor/policy", text)).StatusCode);
+        Assert.False(await app.InDatabaseAsync(db => db.ActivityLog.AnyAsync(a => a.Kind == TwoFactorActivity.PolicyChanged)));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.Http.PutAsJsonAsync("/api/v1/two-factor/policy", new { requiredForAdministrators = true, graceDays = 21 })).StatusCode);
+        var read = await admin.Http.GetFromJsonAsync<JsonElement>("/api/v1/two-factor/policy");
+        Assert.Equal(21, read.GetProperty("graceDays").GetInt32());
+        Assert.True(read.GetProperty("requiredForAdministrators").GetBoolean());
+        Assert.Equal(app.Clock.GetUtcNow().UtcDateTime, await CoveredSinceAsync(app, await app.AdminIdAsync()));
+
+        // Someone not an administrator cannot read it.
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.SignInAsync("staff@crm.test", Password)).Http.GetAsync("/api/v1/two-factor/policy")).StatusCode);
+        Assert.False(await app.InDatabaseAsync(db => db.Set<TwoFactorCoverage>().AnyAsync(c => c.UserId == staff.Id)));
     }
 
     private static Task<HttpResponseMessage> SavePolicyAsync(PageClient admin, bool administrators, string graceDays) =>

@@ -1,5 +1,6 @@
 using Crm.Web.Features.Health;
 using Crm.Web.Features.Help;
+using Crm.Web.Security;
 using Crm.Web.Web;
 
 namespace Crm.Web.Features.TwoFactor;
@@ -25,12 +26,34 @@ public sealed class TwoFactorSetup : ICrmFeature
         services.AddHelpTopic(s_administrationHelp);
     }
 
+    /// <summary>The policy in <c>/api/v1</c>, for administrators, over the same use cases as the page.</summary>
+    public void MapApi(RouteGroupBuilder api)
+    {
+        var twoFactor = api.MapGroup("/two-factor").WithTags("Two-factor sign-in").RequireAuthorization(Policies.Administrator);
+
+        twoFactor.MapGet("/policy", async (HttpContext http, ReadTwoFactorPolicy read, CancellationToken cancellationToken) =>
+                (await read.RunAsync(http.Actor(), cancellationToken)).ToHttp())
+            .WithName("ReadTwoFactorPolicy")
+            .WithSummary("Whether administrators must use two-factor sign-in, the roles whose members must, and the grace period in days (0 = none).");
+
+        twoFactor.MapPut("/policy", async (TwoFactorPolicyRequest body, HttpContext http, SaveTwoFactorPolicy save, CancellationToken cancellationToken) =>
+                body.GraceDays is not { } graceDays
+                    ? Result.Invalid(SaveTwoFactorPolicy.GraceDaysField, SaveTwoFactorPolicy.GraceDaysRange).ToHttp()
+                    : (await save.RunAsync(http.Actor(), body.RequiredForAdministrators ?? false, body.RequiredRoleIds ?? [], graceDays, cancellationToken)).ToHttp())
+            .WithName("SaveTwoFactorPolicy")
+            .WithSummary("Sets all three: requiredForAdministrators (absent = false), requiredRoleIds (absent = none) and graceDays (0 to 90, required). People it newly covers get the grace period from now; it applies at each person's next sign-in.");
+    }
+
+    /// <summary>The body of <c>PUT /api/v1/two-factor/policy</c>.</summary>
+    public sealed record TwoFactorPolicyRequest(bool? RequiredForAdministrators, int[]? RequiredRoleIds, int? GraceDays);
+
     /// <summary>The feature's services and use cases, one per request.</summary>
     private static readonly Type[] s_scoped =
     [
         typeof(Authenticator), typeof(RecoveryCodes), typeof(SecondFactorPolicy), typeof(PendingSecondStep), typeof(PasswordCheck),
         typeof(TwoFactorNotices), typeof(ReadOwnSecurity), typeof(StartEnrolment), typeof(ConfirmEnrolment), typeof(TurnOffTwoFactor),
         typeof(RenewRecoveryCodes), typeof(VerifySecondStep), typeof(ListTwoFactorStatus), typeof(ResetSecondFactor), typeof(SaveTwoFactorPolicy),
+        typeof(ReadTwoFactorPolicy),
     ];
 
     private static readonly HelpTopic s_help = new("two-factor", "Two-factor sign-in",
