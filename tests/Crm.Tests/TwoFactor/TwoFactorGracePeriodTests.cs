@@ -51,6 +51,12 @@ public sealed class TwoFactorGracePeriodTests
         Assert.Equal(HttpStatusCode.OK, (await browser.Http.GetAsync("/api/v1/me")).StatusCode);
         var (_, list) = await admin.GetPageAsync("/admin/two-factor?filter=administrators-without");
         Assert.Contains("In grace", DeadlineCell(list, ops.Id), StringComparison.Ordinal);
+        Assert.Equal(1, list.QuerySelectorAll("#two-factor-users tbody tr").Length);
+
+        // The health indicator still counts an administrator in their grace period as one without a second factor.
+        var health = await app.InDatabaseAsync(db => new AdministratorsTwoFactorHealth(db).MeasureAsync(app.Clock.GetUtcNow().UtcDateTime, CancellationToken.None));
+        Assert.Equal(50, health.Value);
+        Assert.Contains("Olga Ops", health.Summary, StringComparison.Ordinal);
 
         // The last second of the grace period (signed in again: a session does not stay open for two weeks): still working.
         app.Clock.Advance(deadline - app.Clock.GetUtcNow().UtcDateTime - TimeSpan.FromSeconds(1));
