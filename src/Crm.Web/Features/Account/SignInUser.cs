@@ -133,13 +133,15 @@ public sealed class SignInUser(
     /// </summary>
     public async Task<bool> StartSessionAsync(CrmUser user, HttpContext http, CancellationToken cancellationToken)
     {
+        // Read before the session stamps it: a new user's first sign-in gets no grace period (ADR 0048).
+        var firstSignIn = user.LastSignInAt is null;
         var sessionId = await sessions.StartAsync(user, http, cancellationToken);
-        var policyClaims = await secondFactorPolicy.SessionClaimsAsync(user, cancellationToken);
+        var policyClaims = await secondFactorPolicy.SessionClaimsAsync(user, firstSignIn, cancellationToken);
         await signIn.SignInWithClaimsAsync(
             user,
             new AuthenticationProperties { IsPersistent = false },
             [new Claim(Sessions.SessionClaim, sessionId.ToString()), .. policyClaims]);
-        return policyClaims.Count > 0;
+        return policyClaims.Any(c => c.Type == SecondFactorPolicy.MustEnrolClaim);
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Crm.Web.Security;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Mvc;
@@ -19,6 +20,9 @@ public sealed class TwoFactorAdministrationPage(ListTwoFactorStatus list, ResetS
     public TwoFactorOverview Overview { get; private set; } = new(true, [], 0, []);
 
     public string? Notice { get; private set; }
+
+    /// <summary>The grace period as typed, shown again with its message when it was refused.</summary>
+    public string? GraceDaysEntered { get; private set; }
 
     /// <summary>The user whose reset failed, so that their row shows the message.</summary>
     public Guid? FailedReset { get; private set; }
@@ -53,9 +57,17 @@ public sealed class TwoFactorAdministrationPage(ListTwoFactorStatus list, ResetS
         return Redirect("/admin/two-factor?done=reset");
     }
 
-    public async Task<IActionResult> OnPostPolicyAsync(bool requiredForAdministrators, int[] requiredRoles, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostPolicyAsync(bool requiredForAdministrators, int[] requiredRoles, string? graceDays, CancellationToken cancellationToken)
     {
-        var result = await savePolicy.RunAsync(HttpContext.Actor(), requiredForAdministrators, requiredRoles, cancellationToken);
+        // Bound as text so that "abc" or "1.5" gets the field's own message rather than a model binder's.
+        if (!int.TryParse(graceDays?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var days))
+        {
+            GraceDaysEntered = graceDays;
+            ModelState.AddModelError(SaveTwoFactorPolicy.GraceDaysField, SaveTwoFactorPolicy.GraceDaysRange);
+            return await ShowAsync(cancellationToken);
+        }
+
+        var result = await savePolicy.RunAsync(HttpContext.Actor(), requiredForAdministrators, requiredRoles, days, cancellationToken);
         if (result.Outcome == Outcome.Forbidden)
         {
             return Forbid();
@@ -63,6 +75,13 @@ public sealed class TwoFactorAdministrationPage(ListTwoFactorStatus list, ResetS
 
         if (!result.IsOk)
         {
+            if (result.Errors.TryGetValue(SaveTwoFactorPolicy.GraceDaysField, out var messages))
+            {
+                GraceDaysEntered = graceDays;
+                ModelState.AddModelError(SaveTwoFactorPolicy.GraceDaysField, messages[0]);
+                return await ShowAsync(cancellationToken);
+            }
+
             // The checkboxes have no message place of their own: the summary says it.
             ModelState.AddModelError("", result.Errors.Values.SelectMany(m => m).First());
             return await ShowAsync(cancellationToken);

@@ -56,7 +56,8 @@ public sealed class ConfirmEnrolment(
         await db.SaveChangesAsync(cancellationToken);
         notices.Send();
 
-        if (http.User.HasClaim(SecondFactorPolicy.MustEnrolClaim, "true"))
+        // A fresh session without the policy's claims: releases a held one and ends a grace period's banner.
+        if (http.User.HasClaim(SecondFactorPolicy.MustEnrolClaim, "true") || http.User.HasClaim(c => c.Type == SecondFactorPolicy.GraceUntilClaim))
         {
             await sessions.EndAsync(http.User, cancellationToken);
             await signIn.StartSessionAsync(user, http, cancellationToken);

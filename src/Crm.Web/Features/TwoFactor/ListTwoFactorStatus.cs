@@ -5,15 +5,22 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.TwoFactor;
 
+/// <summary>
+/// One user's second factor. <see cref="Deadline"/>: for someone required to have one who has not,
+/// the moment they are held on enrolment (null: their grace period starts at their next sign-in);
+/// <see cref="Overdue"/> once it has passed.
+/// </summary>
 public sealed record TwoFactorStatus(
-    Guid UserId, string Name, string Email, bool IsAdministrator, bool IsActive, bool Required, bool Enabled, int RecoveryCodesLeft, DateTime? LastUsedAt);
+    Guid UserId, string Name, string Email, bool IsAdministrator, bool IsActive, bool Required, bool Enabled, int RecoveryCodesLeft, DateTime? LastUsedAt,
+    DateTime? Deadline = null, bool Overdue = false);
 
 public sealed record RoleRequirement(int RoleId, string Name, bool Required);
 
-public sealed record TwoFactorOverview(bool RequiredForAdministrators, IReadOnlyList<RoleRequirement> Roles, int AdministratorsWithout, IReadOnlyList<TwoFactorStatus> Users);
+public sealed record TwoFactorOverview(
+    bool RequiredForAdministrators, IReadOnlyList<RoleRequirement> Roles, int AdministratorsWithout, IReadOnlyList<TwoFactorStatus> Users, int GraceDays = 0);
 
 /// <summary>Every user's second factor for Administration › Two-factor, or only the active administrators without one.</summary>
-public sealed class ListTwoFactorStatus(CrmDb db, SecondFactorPolicy policy)
+public sealed class ListTwoFactorStatus(CrmDb db, SecondFactorPolicy policy, TimeProvider clock)
 {
     public async Task<Result<TwoFactorOverview>> RunAsync(Actor actor, bool administratorsWithoutOnly, CancellationToken cancellationToken)
     {
@@ -23,6 +30,8 @@ public sealed class ListTwoFactorStatus(CrmDb db, SecondFactorPolicy policy)
         }
 
         var forAdministrators = await policy.RequiredForAdministratorsAsync(cancellationToken);
+        var graceDays = await policy.GraceDaysAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
         var roles = await db.Roles.OrderBy(r => r.Name)
             .Select(r => new RoleRequirement(r.Id, r.Name, db.Set<TwoFactorRoleRequirement>().Any(q => q.RoleId == r.Id)))
             .ToListAsync(cancellationToken);
@@ -36,15 +45,21 @@ public sealed class ListTwoFactorStatus(CrmDb db, SecondFactorPolicy policy)
                 LastUsedAt = db.Set<TwoFactorEnrolment>().Where(e => e.UserId == u.Id).Select(e => e.LastUsedAt).FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);
-        var all = rows.Select(r => new TwoFactorStatus(r.Id, r.FullName, r.Email ?? "", r.IsAdministrator, r.IsActive,
-            (r.IsAdministrator && forAdministrators) || requiredRoles.Contains(r.RoleId), r.TwoFactorEnabled,
-            r.TwoFactorEnabled ? r.Left : 0, r.LastUsedAt)).ToList();
+        var coverage = await db.Set<TwoFactorCoverage>().AsNoTracking().ToDictionaryAsync(c => c.UserId, cancellationToken);
+        var all = rows.Select(r =>
+        {
+            var required = (r.IsAdministrator && forAdministrators) || requiredRoles.Contains(r.RoleId);
+            var deadline = required && !r.TwoFactorEnabled && coverage.TryGetValue(r.Id, out var c) ? c.Deadline(graceDays) : (DateTime?)null;
+            return new TwoFactorStatus(r.Id, r.FullName, r.Email ?? "", r.IsAdministrator, r.IsActive, required, r.TwoFactorEnabled,
+                r.TwoFactorEnabled ? r.Left : 0, r.LastUsedAt, deadline, deadline <= now);
+        }).ToList();
         static bool AdministratorWithout(TwoFactorStatus s) => s is { IsAdministrator: true, IsActive: true, Enabled: false };
 
         return Result<TwoFactorOverview>.Ok(new TwoFactorOverview(
             forAdministrators,
             roles,
             all.Count(AdministratorWithout),
-            administratorsWithoutOnly ? all.Where(AdministratorWithout).ToList() : all));
+            administratorsWithoutOnly ? all.Where(AdministratorWithout).ToList() : all,
+            graceDays));
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Crm.Web.Data;
 using Crm.Web.Features.Activity;
 using Crm.Web.Security;
@@ -8,15 +9,27 @@ namespace Crm.Web.Features.TwoFactor;
 
 /// <summary>
 /// Who must use two-factor sign-in: administrators (one switch) and the members of chosen roles.
-/// It bites at each person's next sign-in: sessions already open are not interrupted.
+/// It bites at each person's next sign-in: sessions already open are not interrupted. A grace
+/// period lets the people it newly covers work on for some days first (ADR 0048).
 /// </summary>
-public sealed class SaveTwoFactorPolicy(CrmDb db, ActivityLog activity, TimeProvider clock)
+public sealed class SaveTwoFactorPolicy(CrmDb db, ActivityLog activity, TimeProvider clock, SecondFactorPolicy secondFactorPolicy)
 {
-    public async Task<Result> RunAsync(Actor actor, bool requiredForAdministrators, IReadOnlyCollection<int> requiredRoleIds, CancellationToken cancellationToken)
+    public const string GraceDaysField = "graceDays";
+
+    public static readonly string GraceDaysRange =
+        $"Enter a whole number of days from 0 (no grace period) to {SecondFactorPolicy.MaxGraceDays}.";
+
+    public async Task<Result> RunAsync(
+        Actor actor, bool requiredForAdministrators, IReadOnlyCollection<int> requiredRoleIds, int graceDays, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator || actor.IsPreview)
         {
             return Result.Forbidden("Only an administrator can change the two-factor policy.");
+        }
+
+        if (graceDays is < 0 or > SecondFactorPolicy.MaxGraceDays)
+        {
+            return Result.Invalid(GraceDaysField, GraceDaysRange);
         }
 
         var roles = await db.Roles.Where(r => requiredRoleIds.Contains(r.Id)).Select(r => new { r.Id, r.Name }).ToListAsync(cancellationToken);
@@ -34,7 +47,7 @@ public sealed class SaveTwoFactorPolicy(CrmDb db, ActivityLog activity, TimeProv
 
         var before = await db.Set<TwoFactorRoleRequirement>().ToListAsync(cancellationToken);
         var wanted = roles.Select(r => r.Id).ToHashSet();
-        if (policy.RequiredForAdministrators == requiredForAdministrators && db.Entry(policy).State != EntityState.Added
+        if (policy.RequiredForAdministrators == requiredForAdministrators && policy.GraceDays == graceDays && db.Entry(policy).State != EntityState.Added
             && before.Select(r => r.RoleId).ToHashSet().SetEquals(wanted))
         {
             return Result.Ok();
@@ -43,10 +56,12 @@ public sealed class SaveTwoFactorPolicy(CrmDb db, ActivityLog activity, TimeProv
         db.RemoveRange(before.Where(r => !wanted.Contains(r.RoleId)));
         db.AddRange(wanted.Where(id => before.All(r => r.RoleId != id)).Select(id => new TwoFactorRoleRequirement { RoleId = id }));
         policy.RequiredForAdministrators = requiredForAdministrators;
+        policy.GraceDays = graceDays;
         policy.ChangedAt = clock.GetUtcNow().UtcDateTime;
+        await secondFactorPolicy.RecordCoverageAsync(requiredForAdministrators, wanted, policy.ChangedAt.Value, cancellationToken);
         var byRole = roles.Count == 0 ? "no role" : string.Join(", ", roles.Select(r => r.Name).Order(StringComparer.CurrentCulture));
         activity.Record(actor, TwoFactorActivity.PolicyChanged,
-            $"Two-factor sign-in policy: {(requiredForAdministrators ? "required" : "not required")} for administrators; required by role: {byRole}");
+            $"Two-factor sign-in policy: {(requiredForAdministrators ? "required" : "not required")} for administrators; required by role: {byRole}; grace period: {(graceDays == 0 ? "none" : graceDays.ToString(CultureInfo.InvariantCulture) + " days")}");
         await db.SaveChangesAsync(cancellationToken);
         return Result.Ok();
     }

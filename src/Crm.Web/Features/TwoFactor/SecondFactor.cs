@@ -65,6 +65,10 @@ public sealed class TwoFactorPolicy
 
     public int Id { get; set; } = TheId;
     public bool RequiredForAdministrators { get; set; } = true;
+
+    /// <summary>Days a person the policy comes to cover may still work without a second factor (0 = none: held at once).</summary>
+    public int GraceDays { get; set; }
+
     public DateTime? ChangedAt { get; set; }
 
     internal sealed class Configuration : IEntityTypeConfiguration<TwoFactorPolicy>
@@ -73,6 +77,35 @@ public sealed class TwoFactorPolicy
         {
             builder.ToTable("TwoFactorPolicy");
             builder.Property(p => p.Id).ValueGeneratedNever();
+            builder.Property(p => p.GraceDays).HasDefaultValue(0);
+        }
+    }
+}
+
+/// <summary>
+/// When the policy came to cover a user (ADR 0048): their grace period runs from here, so the
+/// deadline does not move with each sign-in or restart. Written for everyone covered when the
+/// policy is saved, and at sign-in for someone covered since (a new role, made administrator);
+/// removed when a save leaves them uncovered, so covering them again gives fresh notice.
+/// </summary>
+public sealed class TwoFactorCoverage
+{
+    public Guid UserId { get; set; }
+    public DateTime CoveredSince { get; set; }
+
+    /// <summary>False for a new user first covered at their very first sign-in: they have no work to keep going, so no grace.</summary>
+    public bool GraceApplies { get; set; }
+
+    /// <summary>The moment the person is held on enrolment, under a policy of <paramref name="graceDays"/> days.</summary>
+    public DateTime Deadline(int graceDays) => GraceApplies ? CoveredSince.AddDays(graceDays) : CoveredSince;
+
+    internal sealed class Configuration : IEntityTypeConfiguration<TwoFactorCoverage>
+    {
+        public void Configure(EntityTypeBuilder<TwoFactorCoverage> builder)
+        {
+            builder.ToTable("TwoFactorCoverage");
+            builder.HasKey(c => c.UserId);
+            builder.HasOne<CrmUser>().WithOne().HasForeignKey<TwoFactorCoverage>(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
         }
     }
 }

@@ -11,7 +11,8 @@ public sealed class SecurityPage(
     StartEnrolment start,
     ConfirmEnrolment confirm,
     TurnOffTwoFactor turnOff,
-    RenewRecoveryCodes renew) : PageModel
+    RenewRecoveryCodes renew,
+    TimeProvider clock) : PageModel
 {
     [BindProperty]
     public SecurityForm Input { get; set; } = new();
@@ -21,7 +22,9 @@ public sealed class SecurityPage(
     /// <summary>Recovery codes just made: shown in this one answer and never again.</summary>
     public IReadOnlyList<string>? NewRecoveryCodes { get; private set; }
 
-    public bool HeldByPolicy => User.HasClaim(SecondFactorPolicy.MustEnrolClaim, "true");
+    /// <summary>Held on this page: by the policy from sign-in, or because the grace period ran out since.</summary>
+    public bool HeldByPolicy => User.HasClaim(SecondFactorPolicy.MustEnrolClaim, "true")
+        || SecondFactorPolicy.GraceUntil(User) is { } deadline && clock.GetUtcNow().UtcDateTime >= deadline;
 
     public string? Notice { get; private set; }
 

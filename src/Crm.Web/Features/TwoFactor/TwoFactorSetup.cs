@@ -1,5 +1,6 @@
 using Crm.Web.Features.Health;
 using Crm.Web.Features.Help;
+using Crm.Web.Security;
 using Crm.Web.Web;
 
 namespace Crm.Web.Features.TwoFactor;
@@ -25,12 +26,34 @@ public sealed class TwoFactorSetup : ICrmFeature
         services.AddHelpTopic(s_administrationHelp);
     }
 
+    /// <summary>The policy in <c>/api/v1</c>, for administrators, over the same use cases as the page.</summary>
+    public void MapApi(RouteGroupBuilder api)
+    {
+        var twoFactor = api.MapGroup("/two-factor").WithTags("Two-factor sign-in").RequireAuthorization(Policies.Administrator);
+
+        twoFactor.MapGet("/policy", async (HttpContext http, ReadTwoFactorPolicy read, CancellationToken cancellationToken) =>
+                (await read.RunAsync(http.Actor(), cancellationToken)).ToHttp())
+            .WithName("ReadTwoFactorPolicy")
+            .WithSummary("Whether administrators must use two-factor sign-in, the roles whose members must, and the grace period in days (0 = none).");
+
+        twoFactor.MapPut("/policy", async (TwoFactorPolicyRequest body, HttpContext http, SaveTwoFactorPolicy save, CancellationToken cancellationToken) =>
+                body.GraceDays is not { } graceDays
+                    ? Result.Invalid(SaveTwoFactorPolicy.GraceDaysField, SaveTwoFactorPolicy.GraceDaysRange).ToHttp()
+                    : (await save.RunAsync(http.Actor(), body.RequiredForAdministrators ?? false, body.RequiredRoleIds ?? [], graceDays, cancellationToken)).ToHttp())
+            .WithName("SaveTwoFactorPolicy")
+            .WithSummary("Sets all three: requiredForAdministrators (absent = false), requiredRoleIds (absent = none) and graceDays (0 to 90, required). People it newly covers get the grace period from now; it applies at each person's next sign-in.");
+    }
+
+    /// <summary>The body of <c>PUT /api/v1/two-factor/policy</c>.</summary>
+    public sealed record TwoFactorPolicyRequest(bool? RequiredForAdministrators, int[]? RequiredRoleIds, int? GraceDays);
+
     /// <summary>The feature's services and use cases, one per request.</summary>
     private static readonly Type[] s_scoped =
     [
         typeof(Authenticator), typeof(RecoveryCodes), typeof(SecondFactorPolicy), typeof(PendingSecondStep), typeof(PasswordCheck),
         typeof(TwoFactorNotices), typeof(ReadOwnSecurity), typeof(StartEnrolment), typeof(ConfirmEnrolment), typeof(TurnOffTwoFactor),
         typeof(RenewRecoveryCodes), typeof(VerifySecondStep), typeof(ListTwoFactorStatus), typeof(ResetSecondFactor), typeof(SaveTwoFactorPolicy),
+        typeof(ReadTwoFactorPolicy),
     ];
 
     private static readonly HelpTopic s_help = new("two-factor", "Two-factor sign-in",
@@ -40,12 +63,14 @@ public sealed class TwoFactorSetup : ICrmFeature
         "You then get ten recovery codes, shown once. Each signs you in one time if you lose your phone. Print them or keep them in a password manager. Every use is logged and emailed to you. Making new codes (with your password) stops the old ones.",
         "Each code works once: a code already used, or one older than a minute or so, is refused. Wrong codes count like wrong passwords: after several, signing in is paused for a while. If codes are always refused, check that your phone sets its clock automatically.",
         "Turning it off asks for your password. If your organisation requires two-factor sign-in for you (for administrators, or for your role), you are sent to this page when signing in and can use nothing else until it is on. If you lost both your phone and your recovery codes, ask an administrator to reset your second factor.",
+        "Your organisation may give a grace period: then every page shows \"Set up two-factor sign-in by <date> (N days left)\" with a link here, and you can work as usual until that date. The cross hides the reminder on that page only. From the date on, this page is the only one you can use until two-factor sign-in is on. A new account gets no grace period: it is set up at the first sign-in.",
     ]);
 
     private static readonly HelpTopic s_administrationHelp = new("two-factor-administration", "Two-factor sign-in: administration",
     [
         "Administration › Two-factor sign-in lists every user with their second factor: whether the authenticator app is on, how many recovery codes are left and when a second factor was last used. The filter \"Administrators without two-factor\" answers the security checklist's question at a glance.",
         "\"Require two-factor sign-in for administrators\" is on for a new installation; it can also be required for every member of chosen roles (the Required badge in the list). It applies when a person next signs in: one without a second factor is sent to set it up and can reach nothing else until it is on. API tokens are not affected, by design: an integration does not sign in, so protect tokens by binding them to limited integration users.",
+        "The grace period (0 to 90 days; 0, the default, means none) lets people the policy newly covers work on for that many days, with a reminder on every page, before they are held on the set-up page. Their time starts when the policy starts to cover them: when you save the policy, or, for someone given a required role or made administrator later, at their next sign-in. It does not restart at each sign-in. The Deadline column shows \"In grace\" with the date, \"Overdue\" once it has passed, or \"From next sign-in\". A new user created while the policy covers them gets no grace period: a new administrator sets up two-factor sign-in at the first sign-in, before anything else. Changing the number of days moves everyone's deadline with it. Turning the policy off for someone and on again later gives them a fresh grace period (recorded in the activity log); set 0 if you want none. Administrators in their grace period still count as without two-factor sign-in in the filter and on the health dashboard.",
         "Reset removes someone's second factor when they lost their phone and their recovery codes. It asks for your own password, ends the person's sessions, emails them and is recorded in the activity log. Make sure you are talking to the right person before resetting: a reset leaves their password as the only protection until they set up a new key.",
     ], AdministratorsOnly: true);
 }
