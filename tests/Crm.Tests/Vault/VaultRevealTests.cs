@@ -82,8 +82,9 @@ public sealed class VaultRevealTests
         Assert.Equal(1, await app.InDatabaseAsync(db => db.ActivityLog.CountAsync(e => e.Kind == ActivityKinds.Reauthenticated && e.ActorUserId == member.Id)));
         Assert.Equal(5, await app.InDatabaseAsync(db => db.ActivityLog.CountAsync(e => e.Kind == ActivityKinds.VaultRevealed || e.Kind == ActivityKinds.VaultCopied)));
 
-        // An API token of the same user lists the entry but never reveals it.
-        var token = await TokenKit.CreateOnPageAsync(admin, "Vault reader", member.Id);
+        // An API token of the same user lists the entry but never reveals it. (Creating the token needs
+        // a fresh sign-in too: the administrator's is as stale as Mia's was.)
+        var token = await TokenKit.CreateOnPageAsync(await app.SignInAsAdminAsync(), "Vault reader", member.Id);
         var integration = TokenKit.Integration(app, token);
         Assert.Equal(HttpStatusCode.OK, (await integration.GetAsync($"/api/v1/vault/{entry}")).StatusCode);
         var byToken = await integration.PostAsync($"/api/v1/vault/{entry}/reveal", ApiJson.Body($$"""{"password":"{{Password}}"}"""));
