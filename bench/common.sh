@@ -144,3 +144,43 @@ bench_warm_up() {
 
 bench_median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+# Creates <count> contacts through the API of the current app (BASE, COOKIE, OWNER) from 8 parallel
+# clients as fast as it takes them, last names "<prefix> 1" … "<prefix> <count>", and prints
+# "<first request epoch> <last answer epoch> <refused>": bench_parallel_creates <count> <prefix>
+bench_parallel_creates() {
+  /usr/bin/python3 - "${BASE##*:}" "$COOKIE" "$OWNER" "$1" "$2" <<'PY'
+import http.client, json, sys, threading, time
+port, cookie, owner, total, prefix = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+lock = threading.Lock(); made = [0]; bad = [0]
+def work():
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    while True:
+        with lock:
+            if made[0] >= total: return
+            made[0] += 1; n = made[0]
+        conn.request("POST", "/api/v1/contacts", json.dumps({"firstName": "Fan", "lastName": f"{prefix} {n}", "ownerId": owner}),
+                     {"Cookie": cookie, "Content-Type": "application/json"})
+        r = conn.getresponse(); r.read()
+        if r.status != 201:
+            with lock: bad[0] += 1
+started = time.time()
+threads = [threading.Thread(target=work) for _ in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(f"{started:.6f} {time.time():.6f} {bad[0]}")
+PY
+}
+
+# Runs a query on the app's own database and prints the rows, one per line, columns separated by
+# "|": SQLite through Python's sqlite3 (the file, read while the app writes it), PostgreSQL
+# through psql. Usage: bench_query <label> <sql>
+bench_query() {
+  if [ "$PROVIDER" = Postgres ]; then
+    bench_pg "${DB_OF[$1]}" "$2"
+  else
+    /usr/bin/python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for row in db.execute(sys.argv[2]): print("|".join(str(v) for v in row))' "${DB_OF[$1]}" "$2"
+  fi
+}

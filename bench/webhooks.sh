@@ -95,28 +95,7 @@ START_LINE=$(wc -l < "$WORK/received.log")
 
 # 2. Fan-out: EVENTS creates on "three" by 8 parallel clients, then wait for every delivery.
 use three
-FANOUT=$(/usr/bin/python3 - "${BASE##*:}" "$COOKIE" "$OWNER" "$EVENTS" <<'PY'
-import http.client, json, sys, threading, time
-port, cookie, owner, total = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
-lock = threading.Lock(); made = [0]; bad = [0]
-def work():
-    conn = http.client.HTTPConnection("127.0.0.1", port)
-    while True:
-        with lock:
-            if made[0] >= total: return
-            made[0] += 1; n = made[0]
-        conn.request("POST", "/api/v1/contacts", json.dumps({"firstName": "Fan", "lastName": f"Out {n}", "ownerId": owner}),
-                     {"Cookie": cookie, "Content-Type": "application/json"})
-        r = conn.getresponse(); r.read()
-        if r.status != 201:
-            with lock: bad[0] += 1
-started = time.time()
-threads = [threading.Thread(target=work) for _ in range(8)]
-for t in threads: t.start()
-for t in threads: t.join()
-print(f"{started:.6f} {time.time():.6f} {bad[0]}")
-PY
-)
+FANOUT=$(bench_parallel_creates "$EVENTS" "Out")
 read -r WRITES_FROM WRITES_TO WRITES_BAD <<< "$FANOUT"
 EXPECTED=$((EVENTS * 3))
 for _ in $(seq 1 600); do [ $(( $(wc -l < "$WORK/received.log") - START_LINE )) -ge "$EXPECTED" ] && break; sleep 1; done

@@ -233,6 +233,40 @@ public sealed class TwoFactorGracePeriodTests
         Assert.False(await app.InDatabaseAsync(db => db.Set<TwoFactorCoverage>().AnyAsync(c => c.UserId == staff.Id)));
     }
 
+    [Fact]
+    public async Task Made_an_administrator_after_the_policy_their_grace_period_runs_from_the_change_and_ends_with_it()
+    {
+        await using var app = new CrmApp();
+        var admin = await app.SignInAsAdminAsync();
+        var (adminSecret, _) = await TwoFactorTests.EnrolAsync(app, admin);
+        var staff = await app.CreateUserAsync("staff@crm.test", Password, name: "Sam Staff");
+        staff.RoleId = Crm.Web.Features.Roles.DefaultRoles.AdministratorRoleId;
+        await app.SignInAsync("staff@crm.test", Password); // an existing user
+        Assert.Equal(HttpStatusCode.Redirect, (await SavePolicyAsync(admin, administrators: true, "14")).StatusCode);
+        Assert.False(await app.InDatabaseAsync(db => db.Set<TwoFactorCoverage>().AnyAsync(c => c.UserId == staff.Id)));
+
+        // Three days on, Sam is made an administrator: the policy covers him from that moment, not from his next sign-in.
+        app.Clock.Advance(TimeSpan.FromDays(3));
+        admin = await SignInWithCodeAsync(app, CrmApp.AdminEmail, CrmApp.AdminPassword, adminSecret);
+        Task<HttpResponseMessage> MakeAdministratorAsync(PageClient by, bool administrator) => by.Http.PutAsJsonAsync($"/api/v1/users/{staff.Id}",
+            new { email = staff.Email, fullName = staff.FullName, roleId = staff.RoleId, isAdministrator = administrator });
+        Assert.Equal(HttpStatusCode.NoContent, (await MakeAdministratorAsync(admin, true)).StatusCode);
+        var changedAt = app.Clock.GetUtcNow().UtcDateTime;
+        Assert.Equal(changedAt, await CoveredSinceAsync(app, staff.Id));
+
+        // Signing in a week later, half of the fortnight is left.
+        app.Clock.Advance(TimeSpan.FromDays(7));
+        var sam = await app.SignInAsync("staff@crm.test", Password);
+        var (_, page) = await sam.GetPageAsync("/contacts");
+        Assert.Contains("(7 days left)", page.QuerySelector(Banner)!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(changedAt, await CoveredSinceAsync(app, staff.Id));
+
+        // No longer an administrator: the policy lets him go, and his moment with it.
+        admin = await SignInWithCodeAsync(app, CrmApp.AdminEmail, CrmApp.AdminPassword, adminSecret);
+        Assert.Equal(HttpStatusCode.NoContent, (await MakeAdministratorAsync(admin, false)).StatusCode);
+        Assert.False(await app.InDatabaseAsync(db => db.Set<TwoFactorCoverage>().AnyAsync(c => c.UserId == staff.Id)));
+    }
+
     private static Task<HttpResponseMessage> SavePolicyAsync(PageClient admin, bool administrators, string graceDays) =>
         admin.SubmitAsync("/admin/two-factor",
             new() { ["requiredForAdministrators"] = administrators ? "true" : "false", ["graceDays"] = graceDays }, "#policy-form");

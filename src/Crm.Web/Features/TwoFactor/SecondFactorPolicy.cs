@@ -94,6 +94,27 @@ public sealed class SecondFactorPolicy(CrmDb db, TimeProvider clock)
             : null;
 
     /// <summary>
+    /// Follows a change of one person's role or administrator flag, already written (same unit of
+    /// work): when the policy has just come to cover them and they have no second factor, their
+    /// moment is now, so their grace period runs from the change and not from their next sign-in;
+    /// someone who never signed in gets none (a new administrator enrols first, ADR 0048). When the
+    /// policy no longer covers them, their moment goes, as a policy save does it.
+    /// </summary>
+    public async Task FollowPrivilegeChangeAsync(CrmUser user, DateTime now, CancellationToken cancellationToken)
+    {
+        var covered = !user.TwoFactorEnabled && await RequiredForAsync(user.Id, cancellationToken);
+        var existing = await db.Set<TwoFactorCoverage>().FirstOrDefaultAsync(c => c.UserId == user.Id, cancellationToken);
+        if (existing is not null && !await RequiredForAsync(user.Id, cancellationToken))
+        {
+            db.Remove(existing);
+        }
+        else if (existing is null && covered)
+        {
+            db.Add(new TwoFactorCoverage { UserId = user.Id, CoveredSince = now, GraceApplies = user.LastSignInAt is not null });
+        }
+    }
+
+    /// <summary>
     /// Brings the recorded moments in line with the policy just saved (same unit of work): everyone
     /// it now covers without a second factor and without a moment gets <paramref name="now"/>;
     /// those it no longer covers lose theirs, so covering them again later gives fresh notice.

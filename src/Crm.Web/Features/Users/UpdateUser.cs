@@ -1,6 +1,7 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Account;
 using Crm.Web.Features.Activity;
+using Crm.Web.Features.TwoFactor;
 using Crm.Web.Features.WhatIf;
 using Crm.Web.Security;
 using Crm.Web.Web;
@@ -14,7 +15,8 @@ namespace Crm.Web.Features.Users;
 /// change their own role or administrator flag (another administrator must), and the last active
 /// administrator cannot lose the flag.
 /// </summary>
-public sealed class UpdateUser(CrmDb db, UserManager<CrmUser> users, ActivityLog activity, PermissionWhatIf whatIf, Seats seats, Sessions sessions, FreshSignIn freshSignIn)
+public sealed class UpdateUser(CrmDb db, UserManager<CrmUser> users, ActivityLog activity, PermissionWhatIf whatIf, Seats seats, Sessions sessions, FreshSignIn freshSignIn,
+    SecondFactorPolicy secondFactor, TimeProvider clock)
 {
     /// <summary>What saving these details (role, groups, departments, administrator flag) would change for whom, without saving them (<c>?dryRun=true</c>, the page's Preview).</summary>
     public async Task<Result<WhatIfPreview>> PreviewAsync(Actor actor, Guid userId, UserInput input, CancellationToken cancellationToken)
@@ -110,6 +112,12 @@ public sealed class UpdateUser(CrmDb db, UserManager<CrmUser> users, ActivityLog
         }
 
         await UserInputRules.SetMembershipsAsync(db, user.Id, departments, input.PrimaryDepartmentId, groups, cancellationToken);
+        if (privilegesChanged)
+        {
+            // A new role or administrator flag may bring the two-factor policy to cover them: their grace period starts now.
+            await secondFactor.FollowPrivilegeChangeAsync(user, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        }
+
         if (becameIntegration)
         {
             // An integration user cannot hold a browser session: the open ones end now.
