@@ -22,7 +22,8 @@ public abstract partial class TrailWorker(ILogger logger) : BackgroundService
     /// <summary>
     /// True: a pass that did some work is followed by the next one at once, not after the interval,
     /// so a reader under a steady stream of changes keeps up instead of idling a tick between
-    /// batches. Only for a reader whose work, once attempted, is never due again at once.
+    /// batches. Only for a reader whose work, once attempted, is never due again at once (webhook
+    /// deliveries, automation actions).
     /// </summary>
     protected virtual bool AgainAfterWork => false;
 

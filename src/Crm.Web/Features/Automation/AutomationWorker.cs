@@ -43,6 +43,9 @@ public sealed class AutomationWorker(IServiceScopeFactory scopes, IOptionsMonito
 
     protected override string EnabledSetting => "Automation:WorkerEnabled";
 
+    // An attempted action is done, failed, or waits for its retry time (RunAutomationAction.Backoff): never due again at once.
+    protected override bool AgainAfterWork => true;
+
     /// <summary>One pass: the rules on what was sealed, then every due action; returns how many actions were attempted.</summary>
     public override async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
