@@ -92,11 +92,7 @@ public sealed class ReadOffboarding(CrmDb db, IEnumerable<OwnedRecords> ownedRec
     private async Task<OffboardingHoldings> HoldingsAsync(Actor leaver, CancellationToken cancellationToken)
     {
         var id = leaver.UserId!.Value;
-        var records = new List<OwnedCount>();
-        foreach (var kind in ownedRecords)
-        {
-            records.Add(new OwnedCount(kind.Title, await kind.CountAsync(db, id, cancellationToken)));
-        }
+        var records = await ownedRecords.CountOwnedAsync(db, id, cancellationToken);
 
         // Owned open tasks move with the records; tasks where the leaver is only one of those
         // responsible stay with their owner, and are listed so someone takes over the work.

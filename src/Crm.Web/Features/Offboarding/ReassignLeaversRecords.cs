@@ -115,14 +115,6 @@ public sealed class ReassignLeaversRecords(CrmDb db, IEnumerable<OwnedRecords> o
     private Task<Person?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         db.Users.AsNoTracking().Where(u => u.Id == id).Select(u => new Person(u.Id, u.FullName, u.Email, u.IsActive)).FirstOrDefaultAsync(cancellationToken);
 
-    private async Task<IReadOnlyList<OwnedCount>> CountAsync(Guid userId, CancellationToken cancellationToken)
-    {
-        var counts = new List<OwnedCount>();
-        foreach (var kind in ownedRecords)
-        {
-            counts.Add(new OwnedCount(kind.Title, await kind.CountAsync(db, userId, cancellationToken)));
-        }
-
-        return counts;
-    }
+    private async Task<IReadOnlyList<OwnedCount>> CountAsync(Guid userId, CancellationToken cancellationToken) =>
+        await ownedRecords.CountOwnedAsync(db, userId, cancellationToken);
 }

@@ -102,13 +102,13 @@ public sealed class SecondFactorPolicy(CrmDb db, TimeProvider clock)
     /// </summary>
     public async Task FollowPrivilegeChangeAsync(CrmUser user, DateTime now, CancellationToken cancellationToken)
     {
-        var covered = !user.TwoFactorEnabled && await RequiredForAsync(user.Id, cancellationToken);
+        var required = await RequiredForAsync(user.Id, cancellationToken);
         var existing = await db.Set<TwoFactorCoverage>().FirstOrDefaultAsync(c => c.UserId == user.Id, cancellationToken);
-        if (existing is not null && !await RequiredForAsync(user.Id, cancellationToken))
+        if (existing is not null && !required)
         {
             db.Remove(existing);
         }
-        else if (existing is null && covered)
+        else if (existing is null && required && !user.TwoFactorEnabled)
         {
             db.Add(new TwoFactorCoverage { UserId = user.Id, CoveredSince = now, GraceApplies = user.LastSignInAt is not null });
         }

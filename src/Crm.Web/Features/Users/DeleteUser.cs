@@ -33,12 +33,7 @@ public sealed class DeleteUser(CrmDb db, UserManager<CrmUser> users, IEnumerable
             return Result<DeletionImpact>.NotFound();
         }
 
-        var owned = new List<OwnedCount>();
-        foreach (var kind in ownedRecords)
-        {
-            owned.Add(new OwnedCount(kind.Title, await kind.CountAsync(db, userId, cancellationToken)));
-        }
-
+        var owned = await ownedRecords.CountOwnedAsync(db, userId, cancellationToken);
         var tokens = await db.ApiTokens.CountAsync(t => t.UserId == userId, cancellationToken);
         return Result<DeletionImpact>.Ok(new DeletionImpact(user.Id, user.FullName, user.Email ?? "", owned, tokens));
     }

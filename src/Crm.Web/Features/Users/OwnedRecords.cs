@@ -21,6 +21,21 @@ public sealed record OwnedRecords(
 /// <summary>Everything <see cref="From"/> owns goes to <see cref="To"/>; <see cref="ByUserId"/> made the move (the stamped modifier).</summary>
 public sealed record OwnerHandover(Guid From, Guid To, Guid? ByUserId);
 
+public static class OwnedRecordsCounts
+{
+    /// <summary>How many records of each registered kind <paramref name="userId"/> owns, in registration order: what deleting or offboarding them would hand over.</summary>
+    public static async Task<List<OwnedCount>> CountOwnedAsync(this IEnumerable<OwnedRecords> kinds, CrmDb db, Guid userId, CancellationToken cancellationToken)
+    {
+        var counts = new List<OwnedCount>();
+        foreach (var kind in kinds)
+        {
+            counts.Add(new OwnedCount(kind.Title, await kind.CountAsync(db, userId, cancellationToken)));
+        }
+
+        return counts;
+    }
+}
+
 public static class OwnedRecordsRegistration
 {
     public static IServiceCollection AddOwnedRecords(this IServiceCollection services, OwnedRecords records) =>
