@@ -146,12 +146,13 @@ bench_median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (
 bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 # Creates <count> contacts through the API of the current app (BASE, COOKIE, OWNER) from 8 parallel
-# clients as fast as it takes them, last names "<prefix> 1" … "<prefix> <count>", and prints
-# "<first request epoch> <last answer epoch> <refused>": bench_parallel_creates <count> <prefix>
+# clients, last names "<prefix> 1" … "<prefix> <count>", as fast as it takes them or, given <per
+# second>, at that steady rate (the n-th create is not sent before start + n / rate), and prints
+# "<first request epoch> <last answer epoch> <refused>": bench_parallel_creates <count> <prefix> [<per second>]
 bench_parallel_creates() {
-  /usr/bin/python3 - "${BASE##*:}" "$COOKIE" "$OWNER" "$1" "$2" <<'PY'
+  /usr/bin/python3 - "${BASE##*:}" "$COOKIE" "$OWNER" "$1" "$2" "${3:-0}" <<'PY'
 import http.client, json, sys, threading, time
-port, cookie, owner, total, prefix = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+port, cookie, owner, total, prefix, rate = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], float(sys.argv[6])
 lock = threading.Lock(); made = [0]; bad = [0]
 def work():
     conn = http.client.HTTPConnection("127.0.0.1", port)
@@ -159,6 +160,8 @@ def work():
         with lock:
             if made[0] >= total: return
             made[0] += 1; n = made[0]
+        if rate > 0:
+            time.sleep(max(0.0, started + (n - 1) / rate - time.time()))
         conn.request("POST", "/api/v1/contacts", json.dumps({"firstName": "Fan", "lastName": f"{prefix} {n}", "ownerId": owner}),
                      {"Cookie": cookie, "Content-Type": "application/json"})
         r = conn.getresponse(); r.read()
