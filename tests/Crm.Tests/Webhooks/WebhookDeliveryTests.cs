@@ -48,6 +48,17 @@ public sealed class WebhookDeliveryTests
             [("companies.created", visible), ("deals.created", deal), ("deals.updated", deal), ("companies.deleted", visible)],
             received.Select(m => (Json(m).GetProperty("type").GetString()!, Json(m).GetProperty("data").GetProperty("id").GetInt32())));
         Assert.Equal(4, sent);
+        // Each row marked delivered (a batch's rows are marked together) with the time and answer of its own attempt.
+        var rows = await app.InDatabaseAsync(db => db.Set<WebhookDelivery>().AsNoTracking().Where(d => d.EndpointId == endpointId)
+            .Select(d => new { d.Status, d.Attempts, d.DeliveredAt, d.LastAttemptAt, d.LastStatusCode, d.LeaseOwner, d.NextAttemptAt,
+                Attempt = db.Set<WebhookAttempt>().Single(a => a.DeliveryId == d.Id) }).ToListAsync());
+        Assert.Equal(4, rows.Count);
+        Assert.All(rows, r =>
+        {
+            Assert.Equal((WebhookDeliveryStatus.Delivered, 1, r.Attempt.At, r.Attempt.At, r.Attempt.StatusCode, (Guid?)null, (DateTime?)null),
+                (r.Status, r.Attempts, r.DeliveredAt!.Value, r.LastAttemptAt!.Value, r.LastStatusCode, r.LeaseOwner, r.NextAttemptAt));
+            Assert.True(r.Attempt.Succeeded);
+        });
         foreach (var message in received)
         {
             Assert.Equal(1, WebhookReceiver.VerifiedSignatures(message, secret));

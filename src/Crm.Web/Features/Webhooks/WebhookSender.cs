@@ -239,16 +239,7 @@ public sealed partial class WebhookSender(
             var gone = result.StatusCode == (int)HttpStatusCode.Gone;
             if (result.Succeeded)
             {
-                await mine.ExecuteUpdateAsync(s => s
-                    .SetProperty(d => d.Status, WebhookDeliveryStatus.Delivered)
-                    .SetProperty(d => d.Attempts, attempt)
-                    .SetProperty(d => d.DeliveredAt, result.At)
-                    .SetProperty(d => d.LastAttemptAt, result.At)
-                    .SetProperty(d => d.LastStatusCode, result.StatusCode)
-                    .SetProperty(d => d.LastError, (string?)null)
-                    .SetProperty(d => d.NextAttemptAt, (DateTime?)null)
-                    .SetProperty(d => d.LeaseOwner, (Guid?)null)
-                    .SetProperty(d => d.LeasedUntil, (DateTime?)null), cancellationToken);
+                // The delivery row itself is marked with the others of the batch below.
                 if (retry && failingSince is not null)
                 {
                     await db.Set<WebhookEndpoint>().Where(e => e.Id == endpoint.Id && e.FailingSince != null)
@@ -293,6 +284,7 @@ public sealed partial class WebhookSender(
             }
         }
 
+        await MarkDeliveredAsync(db, sent, claim, cancellationToken);
         if (unsent.Count > 0)
         {
             // Not attempted: free for the next pass at once rather than when the lease lapses.
@@ -301,6 +293,32 @@ public sealed partial class WebhookSender(
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Marks the batch's delivered rows in one statement per answer status (nearly always one: 200),
+    /// not one per delivery: on SQLite every statement is writer time the CRM's users wait for. Each
+    /// row takes its delivery time from its own attempt, just written. A row whose lease was lost to
+    /// another instance is left to that instance.
+    /// </summary>
+    private static async Task MarkDeliveredAsync(CrmDb db, IReadOnlyList<SentDelivery> sent, Guid? claim, CancellationToken cancellationToken)
+    {
+        var attempts = db.Set<WebhookAttempt>();
+        foreach (var byStatus in sent.Where(s => s.Result.Succeeded).GroupBy(s => s.Result.StatusCode))
+        {
+            var status = byStatus.Key;
+            var ids = byStatus.Select(s => s.Delivery.Id).ToList();
+            await db.Set<WebhookDelivery>().Where(d => ids.Contains(d.Id) && d.LeaseOwner == claim).ExecuteUpdateAsync(s => s
+                .SetProperty(d => d.Status, WebhookDeliveryStatus.Delivered)
+                .SetProperty(d => d.Attempts, d => d.Attempts + 1)
+                .SetProperty(d => d.DeliveredAt, d => attempts.Where(a => a.DeliveryId == d.Id).Max(a => (DateTime?)a.At))
+                .SetProperty(d => d.LastAttemptAt, d => attempts.Where(a => a.DeliveryId == d.Id).Max(a => (DateTime?)a.At))
+                .SetProperty(d => d.LastStatusCode, status)
+                .SetProperty(d => d.LastError, (string?)null)
+                .SetProperty(d => d.NextAttemptAt, (DateTime?)null)
+                .SetProperty(d => d.LeaseOwner, (Guid?)null)
+                .SetProperty(d => d.LeasedUntil, (DateTime?)null), cancellationToken);
+        }
     }
 
     /// <summary>Disables the endpoint once (another instance may get there first) and tells every administrator how to re-enable it.</summary>
