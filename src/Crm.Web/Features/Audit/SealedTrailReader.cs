@@ -18,9 +18,10 @@ public sealed record SealedEntry(
 /// <summary>
 /// Reads the sealed audit trail after a reader's cursor (webhooks, automation; ADR 0026, ADR 0029).
 /// Seals are given only to committed entries and in commit order, so a reader sees each committed
-/// change once and never one that was rolled back. One batch is one transaction that first locks
-/// the cursor row (a no-op UPDATE: a row lock on PostgreSQL, the write lock on SQLite), so several
-/// instances take turns; what the reader adds to the context is saved with the moved cursor, or,
+/// change once and never one that was rolled back. A batch is read and handled without a lock, then
+/// saved in one short transaction that moves the cursor only if it still stands where the batch
+/// began (compare and set), so of several instances handling the same batch one saves it and the
+/// others drop theirs; what the reader adds to the context is saved with the moved cursor, or,
 /// after a crash, neither is. Entries of a <see cref="QuietRequest"/> are not handed over.
 /// </summary>
 // The cursor's table name is put into the SQL: it comes from the EF model, never from input (EF1002/EF1003).
@@ -44,11 +45,8 @@ public static class SealedTrailReader
             return 0;
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlRawAsync($"""UPDATE "{table}" SET "AuditSealSeq" = "AuditSealSeq" WHERE "Id" = 1""", cancellationToken);
-        var cursor = await CursorAsync(db, table, cancellationToken);
         var read = await (from s in db.AuditSeals
-                          where s.Seq > cursor
+                          where s.Seq > seen
                           orderby s.Seq
                           join e in db.AuditEntries on s.EntryId equals e.Id
                           select new
@@ -66,7 +64,20 @@ public static class SealedTrailReader
         var entries = read.Where(r => !r.Quiet).Select(r => r.Entry).ToList();
         var listening = entries.Count == 0 || await handle(entries, cancellationToken);
         var last = listening ? read[^1].Entry.Seq : await db.AuditSeals.MaxAsync(s => s.Seq, cancellationToken);
-        await db.Database.ExecuteSqlRawAsync("UPDATE \"" + table + "\" SET \"AuditSealSeq\" = {0} WHERE \"Id\" = 1", [last], cancellationToken);
+
+        // Only now a transaction: the reader's work (reading records, evaluating filters and rules) is
+        // done outside it, so on SQLite it does not hold the one writer the users' saves wait for. The
+        // cursor moves only from where this batch began: an instance that moved it meanwhile has
+        // handled these entries, and this one's rows are dropped, unsaved.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var moved = await db.Database.ExecuteSqlRawAsync(
+            "UPDATE \"" + table + "\" SET \"AuditSealSeq\" = {0} WHERE \"Id\" = 1 AND \"AuditSealSeq\" = {1}", [last, seen], cancellationToken);
+        if (moved == 0)
+        {
+            db.ChangeTracker.Clear();
+            return 0;
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return listening ? read.Count : 0;
