@@ -19,11 +19,13 @@ public sealed record OwnedRecordEdits<TInput, TFields>(string Name)
     where TInput : class
     where TFields : struct, Enum
 {
-    public required string GetSummary { get; init; }
+    /// <summary>Unless the module says more: "One product; 404 when …".</summary>
+    public string GetSummary { get; init; } = $"One {Name.ToLowerInvariant()}; 404 when it does not exist or you may not view it.";
 
     public required string CreateSummary { get; init; }
 
-    public required string UpdateSummary { get; init; }
+    /// <summary>Unless the module says more: what every module's PATCH does.</summary>
+    public string UpdateSummary { get; init; } = "Changes the fields present in the body (null clears); `version` is required, 409 if someone else saved first.";
 
     /// <summary>What GET answers, for the OpenAPI document; null: the record's details, as create and update answer.</summary>
     public Type? GetResponse { get; init; }

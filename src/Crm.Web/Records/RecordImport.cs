@@ -69,21 +69,24 @@ public static class RecordImportRegistration
     /// <summary>
     /// Makes a module importable: <typeparamref name="TSave"/> saves each row (with <typeparamref name="TInput"/>
     /// read from the row as the API reads a body), <paramref name="inputOf"/> turns a read record back into
-    /// input values (for the dry run's old → new and for undo), <typeparamref name="TDelete"/> undoes a
-    /// created record. <paramref name="matchKeys"/> name fields of <typeparamref name="TRecord"/> an update may match on;
-    /// <paramref name="choices"/> give the values of choice fields, for the template.
+    /// input values (for the dry run's old → new and for undo; by default each input property from the
+    /// record's property of the same name, as the edit form is filled: <see cref="RecordInputs"/>),
+    /// <typeparamref name="TDelete"/> undoes a created record. <paramref name="matchKeys"/> name fields of
+    /// <typeparamref name="TRecord"/> an update may match on; <paramref name="choices"/> give the values of
+    /// choice fields, for the template.
     /// </summary>
     public static IServiceCollection AddRecordImport<TRecord, TSave, TInput, TFields, TDetails, TDelete, TImpact>(
-        this IServiceCollection services, ModuleDefinition module, Func<TDetails, TInput> inputOf, string[] matchKeys,
-        IReadOnlyDictionary<string, IReadOnlyList<string>>? choices = null)
+        this IServiceCollection services, ModuleDefinition module, string[] matchKeys,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? choices = null, Func<TDetails, TInput>? inputOf = null)
         where TRecord : OwnedRecord
         where TSave : class, ISaveRecord<TInput, TFields, TDetails>
-        where TInput : class
+        where TInput : class, new()
         where TFields : struct, Enum
         where TDetails : class, IRecordDetails
         where TDelete : class, IRecordDeletion<TImpact>
         where TImpact : class, IDeleteImpact =>
-        services.AddSingleton<IRecordImport>(new RecordImport<TRecord, TSave, TInput, TFields, TDetails, TDelete, TImpact>(module, inputOf, matchKeys, choices ?? new Dictionary<string, IReadOnlyList<string>>()));
+        services.AddSingleton<IRecordImport>(new RecordImport<TRecord, TSave, TInput, TFields, TDetails, TDelete, TImpact>(
+            module, inputOf ?? RecordInputs.From<TInput, TDetails>, matchKeys, choices ?? new Dictionary<string, IReadOnlyList<string>>()));
 }
 
 internal sealed class RecordImport<TRecord, TSave, TInput, TFields, TDetails, TDelete, TImpact>(

@@ -26,7 +26,6 @@ public static class CompaniesApi
         companies.MapOwnedRecordEdits(
             new OwnedRecordEdits<CompanyInput, CompanyFields>("Company")
             {
-                GetSummary = "One company; 404 when it does not exist or you may not view it.",
                 CreateSummary = "Adds a company; the owner defaults to you.",
                 UpdateSummary = "Changes the fields present in the body (null clears); `version` (from GET) is required, 409 if someone else saved first.",
             },

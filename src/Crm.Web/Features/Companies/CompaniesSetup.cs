@@ -26,7 +26,7 @@ namespace Crm.Web.Features.Companies
             services.AddScoped<ListCompanies>();
             services.AddScoped<ReadCompany>();
             services.AddScoped<SaveCompany>();
-            services.AddRecordImport<Company, SaveCompany, CompanyInput, CompanyFields, CompanyDetails, DeleteCompany, CompanyDeleteImpact>(CrmModules.Companies, CompanyInput.Of, ["email"]);
+            services.AddRecordImport<Company, SaveCompany, CompanyInput, CompanyFields, CompanyDetails, DeleteCompany, CompanyDeleteImpact>(CrmModules.Companies, ["email"], inputOf: CompanyInput.Of);
             services.AddScoped<DeleteCompany>();
             services.AddScoped<TransferCompanies>();
             // Deleting a user hands their companies (and so the companies' contacts) over through the one transfer move.

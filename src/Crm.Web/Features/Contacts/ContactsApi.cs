@@ -27,9 +27,7 @@ public static class ContactsApi
         contacts.MapRecordViewEdits<ReadContact, SaveContact, ContactInput, ContactFields, ContactDetails>(CrmModules.Contacts,
             new OwnedRecordEdits<ContactInput, ContactFields>("Contact")
             {
-                GetSummary = "One contact; 404 when it does not exist or you may not view it.",
                 CreateSummary = "Adds a contact; the owner defaults to you.",
-                UpdateSummary = "Changes the fields present in the body (null clears); `version` is required, 409 if someone else saved first.",
             });
 
         contacts.MapRecordDelete<DeleteContact, ContactDeleteImpact>("Contact", i => new { i.ContactId, i.Name, deleted = i.Deleted, alsoDeleted = i.Also.Named, hiddenAlsoDeleted = i.Also.Hidden, refusal = i.Also.Refusal },

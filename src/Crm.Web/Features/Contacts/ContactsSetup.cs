@@ -27,7 +27,7 @@ namespace Crm.Web.Features.Contacts
             services.AddScoped<ListContacts>();
             services.AddScoped<ReadContact>();
             services.AddScoped<SaveContact>();
-            services.AddRecordImport<Contact, SaveContact, ContactInput, ContactFields, ContactDetails, DeleteContact, ContactDeleteImpact>(CrmModules.Contacts, ContactInput.Of, ["email"]);
+            services.AddRecordImport<Contact, SaveContact, ContactInput, ContactFields, ContactDetails, DeleteContact, ContactDeleteImpact>(CrmModules.Contacts, ["email"]);
             services.AddScoped<DeleteContact>();
             // Registered after companies: contacts of the leaver's companies have already followed
             // their companies; this moves the rest of what the leaver owns, with the same stamping.

@@ -16,12 +16,6 @@ namespace Crm.Web.Features.Contacts;
 [ApiSchemaName("ContactRequest")]
 public sealed class ContactInput
 {
-    public static ContactInput Of(ContactDetails c) => new()
-    {
-        FirstName = c.FirstName, LastName = c.LastName, Email = c.Email, Phone = c.Phone, Title = c.Title, CompanyId = c.CompanyId,
-        OwnerId = c.OwnerId, Version = c.Version,
-    };
-
     public string? FirstName { get; set; }
     public string? LastName { get; set; }
     public string? Email { get; set; }

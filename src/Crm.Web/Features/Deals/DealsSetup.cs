@@ -43,7 +43,6 @@ namespace Crm.Web.Features.Deals
                 {
                     GetSummary = "One deal; 404 when it does not exist or you may not view it. amount and currency are absent when your role hides the amount.",
                     CreateSummary = "Adds a deal; amount is a string like \"1234.50\" in the currency's decimals; the owner defaults to you.",
-                    UpdateSummary = "Changes the fields present in the body (null clears); `version` is required, 409 if someone else saved first.",
                 },
                 get: async (ReadDeal read, Actor actor, int id, CancellationToken cancellationToken) =>
                     (await read.RunAsync(actor, id, cancellationToken)).ToHttp(view => Results.Ok(view.Deal)),
@@ -63,8 +62,9 @@ namespace Crm.Web.Features.Deals
             services.AddScoped<ListDeals>();
             services.AddScoped<ReadDeal>();
             services.AddScoped<SaveDeal>();
-            services.AddRecordImport<Deal, SaveDeal, DealInput, DealFields, DealDetails, DeleteOwnedRecord<Deal>, OwnedRecordDeleteImpact>(CrmModules.Deals, DealInput.Of, [],
-                new Dictionary<string, IReadOnlyList<string>> { ["stage"] = DealStages.All });
+            services.AddRecordImport<Deal, SaveDeal, DealInput, DealFields, DealDetails, DeleteOwnedRecord<Deal>, OwnedRecordDeleteImpact>(CrmModules.Deals, [],
+                new Dictionary<string, IReadOnlyList<string>> { ["stage"] = DealStages.All },
+                inputOf: DealInput.Of);
             services.AddOwnedRecordDeletion(new OwnedRecordDeletion<Deal>(CrmModules.Deals.Key, "deal", "deal-deleted", "deal", d => d.Title));
             // Deleting a user hands the deals they still own (those not moved with a company) to the receiver, tracked.
             services.AddOwnerMoves<Deal>(CrmModules.Deals);

@@ -26,8 +26,9 @@ namespace Crm.Web.Features.Leads
             services.AddScoped<ListLeads>();
             services.AddScoped<ReadLead>();
             services.AddScoped<SaveLead>();
-            services.AddRecordImport<Lead, SaveLead, LeadInput, LeadFields, LeadDetails, DeleteOwnedRecord<Lead>, OwnedRecordDeleteImpact>(CrmModules.Leads, LeadInput.Of, ["email"],
-                new Dictionary<string, IReadOnlyList<string>> { ["source"] = LeadSources.All, ["status"] = LeadStatuses.Editable });
+            services.AddRecordImport<Lead, SaveLead, LeadInput, LeadFields, LeadDetails, DeleteOwnedRecord<Lead>, OwnedRecordDeleteImpact>(CrmModules.Leads, ["email"],
+                new Dictionary<string, IReadOnlyList<string>> { ["source"] = LeadSources.All, ["status"] = LeadStatuses.Editable },
+                inputOf: LeadInput.Of);
             services.AddOwnedRecordDeletion(new OwnedRecordDeletion<Lead>(CrmModules.Leads.Key, "lead", "lead-deleted", "lead", l => $"{l.FirstName} {l.LastName}"));
             services.AddScoped<ConvertLead>();
             // Mailing recipients bound to the departing owner's account follow their leads too.

@@ -43,9 +43,7 @@ namespace Crm.Web.Features.Products
             products.MapRecordViewEdits<ReadProduct, SaveProduct, ProductInput, ProductFields, ProductDetails>(CrmModules.Products,
                 new OwnedRecordEdits<ProductInput, ProductFields>("Product")
                 {
-                    GetSummary = "One product; 404 when it does not exist or you may not view it.",
                     CreateSummary = "Adds a product; price is a string like \"19.90\" in the currency's decimals; the code must be unique ignoring case.",
-                    UpdateSummary = "Changes the fields present in the body; `version` is required, 409 if someone else saved first.",
                 });
 
             products.MapOwnedRecordDelete<Product>("Product", "productId", "name",
@@ -59,7 +57,7 @@ namespace Crm.Web.Features.Products
             services.AddScoped<ListProducts>();
             services.AddScoped<ReadProduct>();
             services.AddScoped<SaveProduct>();
-            services.AddRecordImport<Product, SaveProduct, ProductInput, ProductFields, ProductDetails, DeleteOwnedRecord<Product>, OwnedRecordDeleteImpact>(CrmModules.Products, ProductInput.Of, ["code"]);
+            services.AddRecordImport<Product, SaveProduct, ProductInput, ProductFields, ProductDetails, DeleteOwnedRecord<Product>, OwnedRecordDeleteImpact>(CrmModules.Products, ["code"]);
             services.AddOwnedRecordDeletion(new OwnedRecordDeletion<Product>(CrmModules.Products.Key, "product", "product-deleted", "product", p => $"{p.Code} {p.Name}"));
             services.AddOwnerMoves<Product>(CrmModules.Products);
             services.AddSection(new Section("Products", "What you sell: codes, names, list prices and categories.", "/products", 45, _ => true)

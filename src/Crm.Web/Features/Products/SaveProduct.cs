@@ -19,12 +19,6 @@ public sealed class ProductInput
     /// <summary>A new product's form: the default currency, active.</summary>
     public static ProductInput Blank() => new() { Currency = Money.DefaultCurrency, IsActive = true };
 
-    public static ProductInput Of(ProductDetails p) => new()
-    {
-        Code = p.Code, Name = p.Name, Price = p.Price, Currency = p.Currency, Category = p.Category, IsActive = p.IsActive,
-        OwnerId = p.OwnerId, Version = p.Version,
-    };
-
     public string? Code { get; set; }
     public string? Name { get; set; }
     public string? Price { get; set; }

@@ -30,7 +30,6 @@ public static class TasksApi
             {
                 GetSummary = "One task with its sub-tasks; 404 when it does not exist or you may not view it.",
                 CreateSummary = "Adds a task; you own it, and you are responsible for it unless responsibleIds names others.",
-                UpdateSummary = "Changes the fields present in the body (null clears); `version` is required, 409 if someone else saved first.",
                 GetResponse = typeof(TaskAnswer),
             },
             get: async (ReadTask read, Actor actor, int id, CancellationToken cancellationToken) =>

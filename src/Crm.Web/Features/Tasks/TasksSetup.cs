@@ -27,8 +27,9 @@ namespace Crm.Web.Features.Tasks
             services.AddScoped<ExportTasks>();
             services.AddScoped<ReadTask>();
             services.AddScoped<SaveTask>();
-            services.AddRecordImport<CrmTask, SaveTask, TaskInput, TaskFields, TaskDetails, DeleteTask, TaskDeleteImpact>(CrmModules.Tasks, TaskInput.Of, [],
-                new Dictionary<string, IReadOnlyList<string>> { ["priority"] = [.. TaskTexts.Priorities.Select(TaskTexts.Of)], ["status"] = [.. TaskTexts.States.Select(TaskTexts.Of)] });
+            services.AddRecordImport<CrmTask, SaveTask, TaskInput, TaskFields, TaskDetails, DeleteTask, TaskDeleteImpact>(CrmModules.Tasks, [],
+                new Dictionary<string, IReadOnlyList<string>> { ["priority"] = [.. TaskTexts.Priorities.Select(TaskTexts.Of)], ["status"] = [.. TaskTexts.States.Select(TaskTexts.Of)] },
+                inputOf: TaskInput.Of);
             services.AddScoped<DeleteTask>();
             services.AddRecordLookup<TaskLookup>();
             services.AddRecordDependents<TaskDependents>();
