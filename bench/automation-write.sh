@@ -47,16 +47,7 @@ ENABLED=$(curl -s -H "Cookie: $COOKIE" "$BASE/api/v1/automation/rules" | grep -o
 [ "$ENABLED" -eq "$RULES" ] || { echo "Expected $RULES enabled rules, found $ENABLED"; exit 1; }
 bench_contact_lua "$WORK"
 for label in none twenty; do bench_use_app "$label"; bench_warm_up "$WORK" "$label" "${PID_OF[$label]}"; done
-declare -A C U CREATES UPDATES
-ROWS=(); CREATE_RATIOS=""; UPDATE_RATIOS=""
-for round in $(seq 1 "$ROUNDS"); do
-  order="none twenty"; [ $((round % 2)) -eq 0 ] && order="twenty none"
-  for label in $order; do bench_use_app "$label"; read -r rps _ < <(bench_wrk "$WORK" "create-$label-$round" "$WORK/create.lua" "$DURATION"); C[$label]=$rps; CREATES[$label]+="$rps "; done
-  for label in $order; do bench_use_app "$label"; bench_fresh_contacts; read -r rps _ < <(bench_wrk "$WORK" "update-$label-$round" "$WORK/update.lua" "$DURATION"); U[$label]=$rps; UPDATES[$label]+="$rps "; done
-  cr=$(bench_ratio "${C[twenty]}" "${C[none]}"); ur=$(bench_ratio "${U[twenty]}" "${U[none]}")
-  CREATE_RATIOS+="$cr "; UPDATE_RATIOS+="$ur "
-  ROWS+=("| $round | ${C[none]} | ${C[twenty]} | $cr | ${U[none]} | ${U[twenty]} | $ur |")
-done
+WRITE_COST=$(bench_write_rounds "$WORK" none twenty "$RULES rules" "rules / none")
 # The rules really ran: the first rule's run log holds its evaluations of the creates, none matched.
 sleep 3
 bench_use_app twenty
@@ -74,16 +65,7 @@ RESULT="bench/results/automation-write-$(echo "$PROVIDER" | tr 'A-Z' 'a-z')-$(da
   echo
   echo "## $RULES rules on contacts (conditions never matching) vs none (target: at least 0.9)"
   echo
-  echo "wrk, 2 threads, $CONNECTIONS connections, ${DURATION}s per app and write, $ROUNDS rounds in turns after a warm-up. Medians:"
-  echo
-  echo "| write | none (req/s) | $RULES rules (req/s) | rules / none |"
-  echo "|---|---|---|---|"
-  echo "| create contact | $(echo "${CREATES[none]}" | bench_median) | $(echo "${CREATES[twenty]}" | bench_median) | **$(echo "$CREATE_RATIOS" | bench_median)** |"
-  echo "| update contact | $(echo "${UPDATES[none]}" | bench_median) | $(echo "${UPDATES[twenty]}" | bench_median) | **$(echo "$UPDATE_RATIOS" | bench_median)** |"
-  echo
-  echo "| round | create none | create $RULES rules | ratio | update none | update $RULES rules | ratio |"
-  echo "|---|---|---|---|---|---|---|"
-  printf '%s\n' "${ROWS[@]}"
+  echo "$WRITE_COST"
   echo
   echo "The rules ran on the changes: the first rule's latest run-log page holds $MISSES evaluations whose conditions did not hold and $HITS that did (expected: none)."
 } > "$RESULT"

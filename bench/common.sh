@@ -187,3 +187,32 @@ db = sqlite3.connect(sys.argv[1])
 for row in db.execute(sys.argv[2]): print("|".join(str(v) for v in row))' "${DB_OF[$1]}" "$2"
   fi
 }
+
+# The write cost of a feature: contact creates and updates with wrk on app <base> and app <other>
+# (both started and warmed up), ROUNDS rounds of DURATION seconds per app and write, in turns (<base>
+# first in odd rounds, <other> first in even ones, so a drifting machine favours neither). Prints
+# the medians and every round as markdown tables, <other> named <name> and the ratio <ratio>:
+# bench_write_rounds <dir> <base> <other> <name> <ratio>
+bench_write_rounds() {
+  local dir=$1 base=$2 other=$3 name=$4 ratio=$5 round order label rps cr ur
+  local -A c u creates updates
+  local rows=() create_ratios="" update_ratios=""
+  for round in $(seq 1 "$ROUNDS"); do
+    order="$base $other"; [ $((round % 2)) -eq 0 ] && order="$other $base"
+    for label in $order; do bench_use_app "$label"; read -r rps _ < <(bench_wrk "$dir" "create-$label-$round" "$dir/create.lua" "$DURATION"); c[$label]=$rps; creates[$label]+="$rps "; done
+    for label in $order; do bench_use_app "$label"; bench_fresh_contacts; read -r rps _ < <(bench_wrk "$dir" "update-$label-$round" "$dir/update.lua" "$DURATION"); u[$label]=$rps; updates[$label]+="$rps "; done
+    cr=$(bench_ratio "${c[$other]}" "${c[$base]}"); ur=$(bench_ratio "${u[$other]}" "${u[$base]}")
+    create_ratios+="$cr "; update_ratios+="$ur "
+    rows+=("| $round | ${c[$base]} | ${c[$other]} | $cr | ${u[$base]} | ${u[$other]} | $ur |")
+  done
+  echo "wrk, 2 threads, $CONNECTIONS connections, ${DURATION}s per app and write, $ROUNDS rounds in turns after a warm-up. Medians:"
+  echo
+  echo "| write | $base (req/s) | $name (req/s) | $ratio |"
+  echo "|---|---|---|---|"
+  echo "| create contact | $(echo "${creates[$base]}" | bench_median) | $(echo "${creates[$other]}" | bench_median) | **$(echo "$create_ratios" | bench_median)** |"
+  echo "| update contact | $(echo "${updates[$base]}" | bench_median) | $(echo "${updates[$other]}" | bench_median) | **$(echo "$update_ratios" | bench_median)** |"
+  echo
+  echo "| round | create $base | create $name | ratio | update $base | update $name | ratio |"
+  echo "|---|---|---|---|---|---|---|"
+  printf '%s\n' "${rows[@]}"
+}

@@ -82,17 +82,8 @@ done
 bench_contact_lua "$WORK"
 for label in none three; do use "$label"; bench_warm_up "$WORK" "$label" "${PID_OF[$label]}"; done
 
-# 1. Cost on writes, in turns (none first in odd rounds).
-declare -A C U CREATES UPDATES
-ROWS=(); CREATE_RATIOS=""; UPDATE_RATIOS=""
-for round in $(seq 1 "$ROUNDS"); do
-  order="none three"; [ $((round % 2)) -eq 0 ] && order="three none"
-  for label in $order; do use "$label"; read -r rps _ < <(bench_wrk "$WORK" "create-$label-$round" "$WORK/create.lua" "$DURATION"); C[$label]=$rps; CREATES[$label]+="$rps "; done
-  for label in $order; do use "$label"; bench_fresh_contacts; read -r rps _ < <(bench_wrk "$WORK" "update-$label-$round" "$WORK/update.lua" "$DURATION"); U[$label]=$rps; UPDATES[$label]+="$rps "; done
-  cr=$(bench_ratio "${C[three]}" "${C[none]}"); ur=$(bench_ratio "${U[three]}" "${U[none]}")
-  CREATE_RATIOS+="$cr "; UPDATE_RATIOS+="$ur "
-  ROWS+=("| $round | ${C[none]} | ${C[three]} | $cr | ${U[none]} | ${U[three]} | $ur |")
-done
+# 1. Cost on writes, in turns.
+WRITE_COST=$(bench_write_rounds "$WORK" none three "three endpoints" "three / none")
 
 # Let the deliveries of part 1 drain (no new line for 5 s), then stop the other app.
 for _ in $(seq 1 120); do a=$(wc -l < "$WORK/received.log"); sleep 5; [ "$(wc -l < "$WORK/received.log")" = "$a" ] && break; done
@@ -140,16 +131,7 @@ RESULT="bench/results/webhooks-$(echo "$PROVIDER" | tr 'A-Z' 'a-z')-$(date -u +%
   echo
   echo "## Cost on writes: three endpoints subscribed vs none (target: three / none at least 0.85)"
   echo
-  echo "wrk, 2 threads, $CONNECTIONS connections, ${DURATION}s per app and write, $ROUNDS rounds in turns after a warm-up. Medians:"
-  echo
-  echo "| write | none (req/s) | three endpoints (req/s) | three / none |"
-  echo "|---|---|---|---|"
-  echo "| create contact | $(echo "${CREATES[none]}" | bench_median) | $(echo "${CREATES[three]}" | bench_median) | **$(echo "$CREATE_RATIOS" | bench_median)** |"
-  echo "| update contact | $(echo "${UPDATES[none]}" | bench_median) | $(echo "${UPDATES[three]}" | bench_median) | **$(echo "$UPDATE_RATIOS" | bench_median)** |"
-  echo
-  echo "| round | create none | create three | ratio | update none | update three | ratio |"
-  echo "|---|---|---|---|---|---|---|"
-  printf '%s\n' "${ROWS[@]}"
+  echo "$WRITE_COST"
   echo
   echo "## Fan-out: $EVENTS contacts created, three endpoints (targets: at least 500 deliveries/s, p95 delay at most 2 s)"
   echo
