@@ -119,6 +119,31 @@ public sealed class UserAdministrationTests
     }
 
     [Fact]
+    public async Task A_licence_without_a_seat_limit_refuses_no_one_and_says_so()
+    {
+        // Unlimited wins over a count that would otherwise refuse the second user.
+        await using var app = new CrmApp().With("Licensing:Unlimited", "true").With("Licensing:IncludedSeats", "1").With("Licensing:ExtraSeats", "0");
+        var admin = await app.SignInAsAdminAsync();
+        var ids = new List<Guid>();
+        foreach (var name in new[] { "One", "Two", "Three" })
+        {
+            var created = await admin.Http.PostAsJsonAsync("/api/v1/users", new { email = $"{name.ToLowerInvariant()}@crm.test", fullName = name, roleId = 1 });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            ids.Add(JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid());
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.Http.PostAsync($"/api/v1/users/{ids[0]}/deactivate", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.Http.PostAsync($"/api/v1/users/{ids[0]}/activate", null)).StatusCode);
+
+        var (_, seats) = await admin.GetPageAsync("/admin/seats");
+        Assert.Contains("4 seats in use; the licence sets no limit.", System.Text.RegularExpressions.Regex.Replace(seats.Body!.TextContent, @"\s+", " "), StringComparison.Ordinal);
+        var health = await (await admin.Http.GetAsync("/api/v1/health")).ReadJsonAsync();
+        var seatsLine = health.GetProperty("indicators").EnumerateArray().Single(i => i.GetProperty("key").GetString() == SeatsHealth.Key);
+        Assert.Equal("Good", seatsLine.GetProperty("state").GetString());
+        Assert.Equal("4 active users; the licence sets no seat limit (Licensing:Unlimited)", seatsLine.GetProperty("summary").GetString());
+    }
+
+    [Fact]
     public async Task Deactivation_signs_the_user_out_at_once_and_is_refused_for_oneself_and_the_last_administrator()
     {
         await using var app = new CrmApp();

@@ -54,7 +54,7 @@ public sealed class CreateUser(
 
         var integration = input.Kind == UserKind.Integration;
         var used = integration ? 0 : await seats.UsedAsync(cancellationToken);
-        if (!integration && used >= seats.Limit)
+        if (!integration && seats.IsFull(used))
         {
             return Result<CreatedUser>.Conflict(seats.ExhaustedMessage(used));
         }

@@ -17,7 +17,7 @@ public sealed class UsersPage(ListUsers listUsers, Seats seats) : PageModel
 
     public IReadOnlyList<UserRow> Users { get; private set; } = [];
     public int SeatsUsed { get; private set; }
-    public int SeatLimit => seats.Limit;
+    public int? SeatLimit => seats.Limit;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {

@@ -12,13 +12,17 @@ public sealed class SeatsHealth(Seats seats) : IHealthIndicator
     public const string Key = "seats-used";
 
     public HealthIndicatorDefinition Definition { get; } = new(Key, "Licence seats used",
-        "Active users holding a seat, as a share of the seats licensed (Licensing:IncludedSeats + Licensing:ExtraSeats). When all are used no one more can be activated: deactivate idle accounts or add seats.",
+        "Active users holding a seat, as a share of the seats licensed (Licensing:IncludedSeats + Licensing:ExtraSeats). When all are used no one more can be activated: deactivate idle accounts or add seats. Always good where the licence sets no limit (Licensing:Unlimited).",
         "/admin/seats", "%", HealthDirection.HigherIsWorse, 90, 100, 0, 1000) { Order = 100 };
 
     public async Task<HealthFigure> MeasureAsync(DateTime now, CancellationToken cancellationToken)
     {
         var used = await seats.UsedAsync(cancellationToken);
-        var limit = seats.Limit;
+        if (seats.Limit is not { } limit)
+        {
+            return new HealthFigure(null, $"{used} active users; the licence sets no seat limit (Licensing:Unlimited)");
+        }
+
         if (limit <= 0)
         {
             // A licence of no seats at all: nobody can be activated, the worst there is.

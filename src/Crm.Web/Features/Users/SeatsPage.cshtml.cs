@@ -8,7 +8,7 @@ namespace Crm.Web.Features.Users;
 public sealed class SeatsPage(ListUsers listUsers, Seats seats) : PageModel
 {
     public IReadOnlyList<UserRow> Users { get; private set; } = [];
-    public int Limit => seats.Limit;
+    public int? Limit => seats.Limit;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {

@@ -47,7 +47,7 @@ public sealed class SetUserActive(CrmDb db, Seats seats, ActivityLog activity, S
         else if (!user.IsIntegration)
         {
             var used = await seats.UsedAsync(cancellationToken);
-            if (used >= seats.Limit)
+            if (seats.IsFull(used))
             {
                 return Result.Conflict(seats.ExhaustedMessage(used));
             }

@@ -82,7 +82,7 @@ public sealed class UpdateUser(CrmDb db, UserManager<CrmUser> users, ActivityLog
         {
             // Becoming a person takes a seat.
             var used = await seats.UsedAsync(cancellationToken);
-            if (used >= seats.Limit)
+            if (seats.IsFull(used))
             {
                 return Result.Conflict(seats.ExhaustedMessage(used));
             }
