@@ -1,5 +1,6 @@
 using System.Net;
 using Crm.Tests.Infrastructure;
+using Crm.Web.Features.Activity;
 using Crm.Web.Features.Companies;
 using Crm.Web.Features.Roles;
 using Crm.Web.Security.Permissions;
@@ -159,5 +160,10 @@ public sealed class TransferTests
         Assert.Equal([(org.Manager, org.Sales)], await OwnersAsync(app, a));
         Assert.Equal([(org.Manager, org.Sales), (org.Manager, org.Sales), (org.Manager, org.Sales), (org.Manager2, org.Support)],
             await ContactOwnersAsync(app, a1, aOther, loose, untouched));
+        // The activity entry counts what the user owned before anything moved: both their contacts,
+        // also Ann, whom the company took along before the contacts' own turn came.
+        var summary = await app.InDatabaseAsync(db => db.ActivityLog.Where(e => e.Kind == ActivityKinds.UserDeleted).Select(e => e.Summary).SingleAsync());
+        Assert.Contains("records moved to", summary, StringComparison.Ordinal);
+        Assert.Contains("1 companies, 2 contacts;", summary, StringComparison.Ordinal);
     }
 }

@@ -54,16 +54,7 @@ public sealed class ReassignLeaversRecords(CrmDb db, IEnumerable<OwnedRecords> o
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Counted before anything moves: a company takes its contacts along, so counting each
-        // module just before its own move would miss what an earlier one carried.
-        var moved = await CountAsync(userId, cancellationToken);
-        foreach (var kind in ownedRecords)
-        {
-            if (await kind.CountAsync(db, userId, cancellationToken) > 0)
-            {
-                await kind.ReassignAsync(db, new OwnerHandover(userId, receiver.Id, actor.UserId), cancellationToken);
-            }
-        }
+        var moved = await ownedRecords.HandOverAsync(db, new OwnerHandover(userId, receiver.Id, actor.UserId), cancellationToken);
 
         var summary = string.Join(", ", moved.Where(m => m.Count > 0).Select(m => $"{m.Title}: {m.Count}"));
         var detail = summary.Length == 0

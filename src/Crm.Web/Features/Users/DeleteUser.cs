@@ -73,16 +73,8 @@ public sealed class DeleteUser(CrmDb db, UserManager<CrmUser> users, IEnumerable
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var moved = new List<string>();
-        foreach (var kind in ownedRecords)
-        {
-            var count = await kind.CountAsync(db, user.Id, cancellationToken);
-            await kind.ReassignAsync(db, new OwnerHandover(user.Id, receiver.Id, actor.UserId), cancellationToken);
-            if (count > 0)
-            {
-                moved.Add($"{count} {kind.Title}");
-            }
-        }
+        var moved = (await ownedRecords.HandOverAsync(db, new OwnerHandover(user.Id, receiver.Id, actor.UserId), cancellationToken))
+            .Where(m => m.Count > 0).Select(m => $"{m.Count} {m.Title}").ToList();
 
         // Tracked, so each removed token has its audit entry.
         var removedTokens = await db.ApiTokens.Where(t => t.UserId == user.Id).ToListAsync(cancellationToken);

@@ -34,6 +34,27 @@ public static class OwnedRecordsCounts
 
         return counts;
     }
+
+    /// <summary>
+    /// Hands everything <see cref="OwnerHandover.From"/> owns to <see cref="OwnerHandover.To"/>, kind by
+    /// kind through each module's own transfer, in the caller's transaction; returns what moved, counted
+    /// before anything moves (a company takes its contacts along, so counting each kind just before its
+    /// own move would miss what an earlier one carried).
+    /// </summary>
+    public static async Task<List<OwnedCount>> HandOverAsync(this IEnumerable<OwnedRecords> kinds, CrmDb db, OwnerHandover handover, CancellationToken cancellationToken)
+    {
+        var all = kinds.ToList();
+        var moved = await all.CountOwnedAsync(db, handover.From, cancellationToken);
+        foreach (var kind in all)
+        {
+            if (await kind.CountAsync(db, handover.From, cancellationToken) > 0)
+            {
+                await kind.ReassignAsync(db, handover, cancellationToken);
+            }
+        }
+
+        return moved;
+    }
 }
 
 public static class OwnedRecordsRegistration
