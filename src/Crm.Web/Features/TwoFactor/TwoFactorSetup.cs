@@ -1,7 +1,10 @@
+using Crm.Web.Features.Account;
 using Crm.Web.Features.Health;
 using Crm.Web.Features.Help;
 using Crm.Web.Security;
 using Crm.Web.Web;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Crm.Web.Features.TwoFactor;
 
@@ -11,6 +14,11 @@ public sealed class TwoFactorSetup : ICrmFeature
     public void AddServices(IServiceCollection services)
     {
         services.AddHealthIndicator<AdministratorsTwoFactorHealth>();
+
+        // Identity's passkey handler reads credentials through the user store: ours keeps them in the Passkeys table (ADR 0049).
+        services.Replace(ServiceDescriptor.Scoped<IUserStore<CrmUser>, PasskeyStore>());
+        services.AddOptions<IdentityPasskeyOptions>().Configure<IConfiguration>(PasskeyCeremonies.Configure);
+        services.TryAddScoped<IPasskeyHandler<CrmUser>, PasskeyHandler<CrmUser>>();
         foreach (var service in s_scoped)
         {
             services.AddScoped(service);
@@ -53,7 +61,7 @@ public sealed class TwoFactorSetup : ICrmFeature
         typeof(Authenticator), typeof(RecoveryCodes), typeof(SecondFactorPolicy), typeof(PendingSecondStep), typeof(PasswordCheck),
         typeof(TwoFactorNotices), typeof(ReadOwnSecurity), typeof(StartEnrolment), typeof(ConfirmEnrolment), typeof(TurnOffTwoFactor),
         typeof(RenewRecoveryCodes), typeof(VerifySecondStep), typeof(ListTwoFactorStatus), typeof(ResetSecondFactor), typeof(SaveTwoFactorPolicy),
-        typeof(ReadTwoFactorPolicy),
+        typeof(ReadTwoFactorPolicy), typeof(PasskeyCeremonies), typeof(AddPasskey), typeof(RenamePasskey), typeof(RemovePasskey), typeof(SignInWithPasskey),
     ];
 
     private static readonly HelpTopic s_help = new("two-factor", "Two-factor sign-in",
