@@ -18,7 +18,8 @@ public sealed record TwoFactorStatus(
 public sealed record RoleRequirement(int RoleId, string Name, bool Required);
 
 public sealed record TwoFactorOverview(
-    bool RequiredForAdministrators, IReadOnlyList<RoleRequirement> Roles, int AdministratorsWithout, IReadOnlyList<TwoFactorStatus> Users, int GraceDays = 0);
+    bool RequiredForAdministrators, IReadOnlyList<RoleRequirement> Roles, int AdministratorsWithout, IReadOnlyList<TwoFactorStatus> Users, int GraceDays = 0,
+    bool PasswordlessSignIn = false);
 
 /// <summary>Every user's second factor for Administration › Two-factor, or only the active administrators without one.</summary>
 public sealed class ListTwoFactorStatus(CrmDb db, SecondFactorPolicy policy, TimeProvider clock)
@@ -65,6 +66,7 @@ public sealed class ListTwoFactorStatus(CrmDb db, SecondFactorPolicy policy, Tim
             roles,
             all.Count(AdministratorWithout),
             administratorsWithoutOnly ? all.Where(AdministratorWithout).ToList() : all,
-            graceDays));
+            graceDays,
+            await policy.PasswordlessSignInAsync(cancellationToken)));
     }
 }

@@ -31,6 +31,21 @@ public sealed class SignInWithPasskey(
     public const string CounterRefused = "This passkey was refused: its authenticator's use counter went backwards, a sign that it may have been copied. Use another way to sign in, and tell your administrator.";
     public const string Expired = "The passkey sign-in took too long or was already used. Start again.";
 
+    /// <summary>Which second factors the person between password and second step has, for the page to offer; null when nobody is waiting.</summary>
+    public async Task<(bool AuthenticatorApp, bool Passkeys)?> PendingFactorsAsync(HttpContext http, CancellationToken cancellationToken)
+    {
+        if (await pending.ReadAsync(http) is not { } waiting)
+        {
+            return null;
+        }
+
+        return (await db.Set<TwoFactorEnrolment>().AnyAsync(e => e.UserId == waiting.UserId && e.ConfirmedAt != null, cancellationToken),
+            await db.Set<Passkey>().AnyAsync(p => p.UserId == waiting.UserId, cancellationToken));
+    }
+
+    /// <summary>Whether the sign-in page offers "Sign in with a passkey".</summary>
+    public Task<bool> PasswordlessAllowedAsync(CancellationToken cancellationToken) => policy.PasswordlessSignInAsync(cancellationToken);
+
     /// <summary>Request options for the person between password and second step (only their passkeys are offered).</summary>
     public async Task<Result<string>> StartSecondStepAsync(HttpContext http, CancellationToken cancellationToken)
     {

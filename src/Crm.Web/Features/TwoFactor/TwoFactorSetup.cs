@@ -42,18 +42,18 @@ public sealed class TwoFactorSetup : ICrmFeature
         twoFactor.MapGet("/policy", async (HttpContext http, ReadTwoFactorPolicy read, CancellationToken cancellationToken) =>
                 (await read.RunAsync(http.Actor(), cancellationToken)).ToHttp())
             .WithName("ReadTwoFactorPolicy")
-            .WithSummary("Whether administrators must use two-factor sign-in, the roles whose members must, and the grace period in days (0 = none).");
+            .WithSummary("Whether administrators must use two-factor sign-in, the roles whose members must, the grace period in days (0 = none), and whether people may sign in with a passkey alone.");
 
         twoFactor.MapPut("/policy", async (TwoFactorPolicyRequest body, HttpContext http, SaveTwoFactorPolicy save, CancellationToken cancellationToken) =>
                 body.GraceDays is not { } graceDays
                     ? Result.Invalid(SaveTwoFactorPolicy.GraceDaysField, SaveTwoFactorPolicy.GraceDaysRange).ToHttp()
-                    : (await save.RunAsync(http.Actor(), body.RequiredForAdministrators ?? false, body.RequiredRoleIds ?? [], graceDays, cancellationToken)).ToHttp())
+                    : (await save.RunAsync(http.Actor(), body.RequiredForAdministrators ?? false, body.RequiredRoleIds ?? [], graceDays, body.PasswordlessSignIn ?? false, cancellationToken)).ToHttp())
             .WithName("SaveTwoFactorPolicy")
-            .WithSummary("Sets all three: requiredForAdministrators (absent = false), requiredRoleIds (absent = none) and graceDays (0 to 90, required). People it newly covers get the grace period from now; it applies at each person's next sign-in.");
+            .WithSummary("Sets all four: requiredForAdministrators (absent = false), requiredRoleIds (absent = none), graceDays (0 to 90, required) and passwordlessSignIn (sign-in with a passkey alone; absent = false). People it newly covers get the grace period from now; it applies at each person's next sign-in.");
     }
 
     /// <summary>The body of <c>PUT /api/v1/two-factor/policy</c>.</summary>
-    public sealed record TwoFactorPolicyRequest(bool? RequiredForAdministrators, int[]? RequiredRoleIds, int? GraceDays);
+    public sealed record TwoFactorPolicyRequest(bool? RequiredForAdministrators, int[]? RequiredRoleIds, int? GraceDays, bool? PasswordlessSignIn);
 
     /// <summary>The feature's services and use cases, one per request.</summary>
     private static readonly Type[] s_scoped =
