@@ -97,8 +97,8 @@ public sealed class PasskeyCeremonies(CrmDb db, TimeProvider clock)
     }
 }
 
-/// <summary>The few facts about a browser's passkey answer needed before (or besides) the handler's verification: which credential, and the counter it reports.</summary>
-public sealed record PasskeyAnswer(byte[] CredentialId, uint? ReportedSignCount)
+/// <summary>Which credential a browser's passkey answer names, read before the handler's verification to know whose it claims to be.</summary>
+public sealed record PasskeyAnswer(byte[] CredentialId)
 {
     /// <summary>Null when the text is not a credential at all; the handler's verification decides everything else.</summary>
     public static PasskeyAnswer? Read(string? credentialJson)
@@ -112,22 +112,10 @@ public sealed record PasskeyAnswer(byte[] CredentialId, uint? ReportedSignCount)
         {
             using var json = JsonDocument.Parse(credentialJson);
             var root = json.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String
-                || !Base64Url.IsValid(id.GetString()!) || Base64Url.DecodeFromChars(id.GetString()) is not { Length: > 0 and <= 1023 } credentialId)
-            {
-                return null;
-            }
-
-            // Authenticator data: rpIdHash (32 bytes), flags (1), signCount (4, big-endian).
-            uint? count = null;
-            if (root.TryGetProperty("response", out var response) && response.ValueKind == JsonValueKind.Object
-                && response.TryGetProperty("authenticatorData", out var data) && data.ValueKind == JsonValueKind.String
-                && Base64Url.IsValid(data.GetString()!) && Base64Url.DecodeFromChars(data.GetString()) is { Length: >= 37 } bytes)
-            {
-                count = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(33, 4));
-            }
-
-            return new PasskeyAnswer(credentialId, count);
+            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
+                && Base64Url.IsValid(id.GetString()!) && Base64Url.DecodeFromChars(id.GetString()) is { Length: > 0 and <= 1023 } credentialId
+                ? new PasskeyAnswer(credentialId)
+                : null;
         }
         catch (JsonException)
         {

@@ -53,12 +53,17 @@ public sealed class PasskeyStore(CrmDb context, IdentityErrorDescriber? describe
     async Task IUserPasskeyStore<CrmUser>.RemovePasskeyAsync(CrmUser user, byte[] credentialId, CancellationToken cancellationToken) =>
         await Context.Set<Passkey>().Where(p => p.UserId == user.Id && p.CredentialId == credentialId).ExecuteDeleteAsync(cancellationToken);
 
-    /// <summary>What the handler checks an assertion against; registration's attestation is not kept (we verify none).</summary>
+    /// <summary>
+    /// What the handler checks an assertion against; registration's attestation is not kept (we verify none).
+    /// The counter is given as 0, so the handler verifies everything else and reports the counter the
+    /// authenticator sent: <see cref="SignInWithPasskey"/> compares it with the stored one in a
+    /// conditional update, which tells a stale counter apart from other failures and cannot be raced.
+    /// </summary>
     private static UserPasskeyInfo Info(Passkey passkey) => new(
         passkey.CredentialId,
         passkey.PublicKey,
         new DateTimeOffset(DateTime.SpecifyKind(passkey.CreatedAt, DateTimeKind.Utc)),
-        (uint)passkey.SignCount,
+        0,
         passkey.Transports?.Split(',', StringSplitOptions.RemoveEmptyEntries),
         passkey.IsUserVerified,
         passkey.IsBackupEligible,

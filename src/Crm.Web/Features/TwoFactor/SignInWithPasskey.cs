@@ -123,20 +123,9 @@ public sealed class SignInWithPasskey(
         });
         if (!assertion.Succeeded)
         {
-            // The handler refuses a counter that does not grow; said apart because it hints at a copied authenticator.
-            var counterStale = answer.ReportedSignCount is { } reported && (reported != 0 || stored.SignCount != 0) && reported <= stored.SignCount;
-            if (counterStale)
-            {
-                log.LogWarning("Passkey {PasskeyId} of user {UserId} refused: sign counter {Reported} does not grow past {Stored}",
-                    stored.Id, claimedBy.Id, answer.ReportedSignCount, stored.SignCount);
-            }
-            else
-            {
-                log.LogInformation("Passkey sign-in refused for user {UserId} ({How}): {Reason}", claimedBy.Id, how, assertion.Failure?.Message);
-            }
-
-            await FailAsync(http, claimedBy, counterStale ? $"the passkey \"{stored.Name}\" whose use counter did not grow (a copied authenticator?)" : $"the passkey \"{stored.Name}\", whose answer did not check out", true, cancellationToken);
-            return Result<SignedIn>.Invalid("", counterStale ? CounterRefused : Refused);
+            log.LogInformation("Passkey sign-in refused for user {UserId} ({How}): {Reason}", claimedBy.Id, how, assertion.Failure?.Message);
+            await FailAsync(http, claimedBy, $"the passkey \"{stored.Name}\", whose answer did not check out", true, cancellationToken);
+            return Result<SignedIn>.Invalid("", Refused);
         }
 
         var user = assertion.User;
@@ -159,7 +148,9 @@ public sealed class SignInWithPasskey(
             return Result<SignedIn>.Invalid("", SignInUser.FailureMessage);
         }
 
-        // Claimed with a condition, so two answers racing with the same counter cannot both pass.
+        // The sign counter (WebAuthn §7.2 step 22): it must grow unless the authenticator keeps none (0, as
+        // stored). Checked here rather than by the handler (PasskeyStore gives it 0), in one conditional
+        // update, so that two answers racing with the same counter cannot both pass.
         var count = (long)assertion.Passkey.SignCount;
         var now = clock.GetUtcNow().UtcDateTime;
         var claimed = await db.Set<Passkey>()
@@ -167,7 +158,8 @@ public sealed class SignInWithPasskey(
             .ExecuteUpdateAsync(u => u.SetProperty(p => p.SignCount, count).SetProperty(p => p.LastUsedAt, now).SetProperty(p => p.IsBackedUp, assertion.Passkey.IsBackedUp), cancellationToken);
         if (claimed == 0)
         {
-            log.LogWarning("Passkey {PasskeyId} of user {UserId} refused: sign counter {Reported} was already used", stored.Id, user.Id, count);
+            log.LogWarning("Passkey {PasskeyId} of user {UserId} refused: its sign counter {Reported} does not grow past the stored {Stored} (a copied authenticator?)",
+                stored.Id, user.Id, count, stored.SignCount);
             await FailAsync(http, user, $"the passkey \"{stored.Name}\" whose use counter did not grow (a copied authenticator?)", true, cancellationToken);
             return Result<SignedIn>.Invalid("", CounterRefused);
         }
