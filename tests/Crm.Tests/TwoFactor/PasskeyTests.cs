@@ -117,7 +117,14 @@ public sealed class PasskeyTests
         Assert.Contains(await app.InDatabaseAsync(db => db.ActivityLog.Where(a => a.Kind == "sign-in").Select(a => a.Summary).ToListAsync()),
             s => s.Contains("without a password", StringComparison.Ordinal) && s.Contains("sales@crm.test", StringComparison.Ordinal));
 
-        await app.InDatabaseAsync(db => db.Users.Where(u => u.Id == sales.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.IsActive, false)));
+        // A locked-out account stays locked out, passkey or not (Identity compares the lockout's end with the real clock, not the test's).
+        await app.InDatabaseAsync(db => db.Users.Where(u => u.Id == sales.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.LockoutEnd, app.Clock.GetUtcNow().AddYears(1))));
+        var locked = app.NewClient();
+        (page, options) = await StartAsync(locked, "/account/sign-in", "#passkey-form", []);
+        Assert.Contains(SignInUser.FailureMessage, await ErrorsAsync(await locked.SubmitAsync(page, new() { ["credential"] = key.Assert(options) }, "#passkey-form")));
+        Assert.Equal(HttpStatusCode.Redirect, (await locked.Http.GetAsync("/contacts")).StatusCode);
+
+        await app.InDatabaseAsync(db => db.Users.Where(u => u.Id == sales.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.IsActive, false).SetProperty(x => x.LockoutEnd, (DateTimeOffset?)null)));
         var later = app.NewClient();
         (page, options) = await StartAsync(later, "/account/sign-in", "#passkey-form", []);
         var errors = await ErrorsAsync(await later.SubmitAsync(page, new() { ["credential"] = key.Assert(options) }, "#passkey-form"));
