@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Crm.Web.Features.TwoFactor;
 using Crm.Web.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Crm.Web.Features.Account;
 
 [AllowAnonymous]
-public sealed class SignInPage(SignInUser signIn) : PageModel
+public sealed class SignInPage(SignInUser signIn, SignInWithPasskey passkeys) : PageModel
 {
     [BindProperty]
     public SignInForm Input { get; set; } = new();
@@ -17,8 +18,12 @@ public sealed class SignInPage(SignInUser signIn) : PageModel
 
     public string? Notice { get; private set; }
 
-    public void OnGet(string? notice)
+    /// <summary>The organisation allows passwordless sign-in: "Sign in with a passkey" is offered.</summary>
+    public bool OffersPasskey { get; private set; }
+
+    public async Task OnGetAsync(string? notice, CancellationToken cancellationToken)
     {
+        OffersPasskey = await passkeys.PasswordlessAllowedAsync(cancellationToken);
         Notice = notice switch
         {
             "signed-out" => "You have signed out.",
@@ -34,12 +39,13 @@ public sealed class SignInPage(SignInUser signIn) : PageModel
         {
             result.CopyTo(ModelState);
             Input.Password = null;
+            OffersPasskey = await passkeys.PasswordlessAllowedAsync(cancellationToken);
             return Page();
         }
 
         if (result.Value.AwaitsSecondStep)
         {
-            return Redirect(Url.IsLocalUrl(ReturnUrl) ? $"{TwoFactor.PendingSecondStep.Path}?returnUrl={Uri.EscapeDataString(ReturnUrl)}" : TwoFactor.PendingSecondStep.Path);
+            return Redirect(Url.IsLocalUrl(ReturnUrl) ? $"{PendingSecondStep.Path}?returnUrl={Uri.EscapeDataString(ReturnUrl)}" : PendingSecondStep.Path);
         }
 
         if (result.Value.MustChangePassword)
@@ -49,10 +55,27 @@ public sealed class SignInPage(SignInUser signIn) : PageModel
 
         if (result.Value.MustEnrolSecondFactor)
         {
-            return Redirect(TwoFactor.SecondFactorPolicy.SecurityPath);
+            return Redirect(SecondFactorPolicy.SecurityPath);
         }
 
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+    }
+
+    /// <summary>The browser's options for a passwordless sign-in (JSON); refused unless the organisation allows it.</summary>
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync(CancellationToken cancellationToken) =>
+        PasskeyOptions.Answer(await passkeys.StartPasswordlessAsync(HttpContext, cancellationToken), Response);
+
+    public async Task<IActionResult> OnPostPasskeyAsync(string? credential, CancellationToken cancellationToken)
+    {
+        var result = await passkeys.FinishAsync(HttpContext, PasskeyPurpose.Passwordless, credential, cancellationToken);
+        if (!result.IsOk)
+        {
+            result.CopyTo(ModelState);
+            OffersPasskey = await passkeys.PasswordlessAllowedAsync(cancellationToken);
+            return Page();
+        }
+
+        return result.Value.MustChangePassword ? Redirect(PasswordChangeGate.ChangePasswordPath) : LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
     }
 
     public sealed class SignInForm

@@ -21,6 +21,7 @@ public static class HelpTopics
         [
             "Sign in with your work email address and your password. Your administrator gives you the address of the CRM and your first, temporary password (or a link to choose one).",
             "After several failed attempts, sign-in for the account is paused for a while. The message does not say whether the address exists: this protects every account from being guessed.",
+            "If you have two-factor sign-in, the next page asks for a code from your authenticator app or offers \"Use a passkey\". Where your organisation allows it, \"Sign in with a passkey\" on the sign-in page signs you in with a passkey alone, without your password (see Two-factor sign-in).",
             "If you forgot your password, use \"Forgot your password?\" on the sign-in page: a link to choose a new one is sent to your address. It works once and expires after a few hours.",
             "Sign out from the menu under your name. Signing out ends the session on the server, so even a copy of the browser's cookie stops working.",
         ]),

@@ -57,7 +57,7 @@ public sealed class TwoFactorAdministrationPage(ListTwoFactorStatus list, ResetS
         return Redirect("/admin/two-factor?done=reset");
     }
 
-    public async Task<IActionResult> OnPostPolicyAsync(bool requiredForAdministrators, int[] requiredRoles, string? graceDays, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostPolicyAsync(bool requiredForAdministrators, int[] requiredRoles, string? graceDays, bool passwordlessSignIn, CancellationToken cancellationToken)
     {
         // Bound as text so that "abc" or "1.5" gets the field's own message rather than a model binder's.
         if (!int.TryParse(graceDays?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var days))
@@ -67,7 +67,7 @@ public sealed class TwoFactorAdministrationPage(ListTwoFactorStatus list, ResetS
             return await ShowAsync(cancellationToken);
         }
 
-        var result = await savePolicy.RunAsync(HttpContext.Actor(), requiredForAdministrators, requiredRoles, days, cancellationToken);
+        var result = await savePolicy.RunAsync(HttpContext.Actor(), requiredForAdministrators, requiredRoles, days, passwordlessSignIn, cancellationToken);
         if (result.Outcome == Outcome.Forbidden)
         {
             return Forbid();

@@ -8,9 +8,19 @@ namespace Crm.Web.Features.TwoFactor;
 /// <summary>The key of an enrolment that waits for its first code: the only time it is ever shown.</summary>
 public sealed record PendingKey(string Secret, string QrCode);
 
-public sealed record OwnSecurity(bool Enabled, PendingKey? Pending, int RecoveryCodesLeft, DateTime? LastUsedAt, bool Required);
+/// <summary>One of the person's passkeys as their security page lists it.</summary>
+public sealed record OwnPasskey(Guid Id, string Name, DateTime CreatedAt, DateTime? LastUsedAt);
 
-/// <summary>The signed-in user's two-factor state for /account/security.</summary>
+/// <summary><see cref="Enabled"/>: the authenticator app is on; <see cref="Passkeys"/> are second factors too.</summary>
+public sealed record OwnSecurity(bool Enabled, PendingKey? Pending, int RecoveryCodesLeft, DateTime? LastUsedAt, bool Required)
+{
+    public IReadOnlyList<OwnPasskey> Passkeys { get; init; } = [];
+
+    /// <summary>Whether the organisation lets people sign in with a passkey alone.</summary>
+    public bool PasswordlessSignIn { get; init; }
+}
+
+/// <summary>The signed-in user's two-factor state for /account/security: authenticator app and passkeys.</summary>
 public sealed class ReadOwnSecurity(CrmDb db, Authenticator authenticator, RecoveryCodes recoveryCodes, SecondFactorPolicy policy)
 {
     public async Task<Result<OwnSecurity>> RunAsync(Actor actor, CancellationToken cancellationToken)
@@ -35,6 +45,11 @@ public sealed class ReadOwnSecurity(CrmDb db, Authenticator authenticator, Recov
             pending,
             enabled ? await recoveryCodes.LeftAsync(userId, cancellationToken) : 0,
             enrolment?.LastUsedAt,
-            await policy.RequiredForAsync(userId, cancellationToken)));
+            await policy.RequiredForAsync(userId, cancellationToken))
+        {
+            Passkeys = await db.Set<Passkey>().Where(p => p.UserId == userId).OrderBy(p => p.CreatedAt)
+                .Select(p => new OwnPasskey(p.Id, p.Name, p.CreatedAt, p.LastUsedAt)).ToListAsync(cancellationToken),
+            PasswordlessSignIn = await policy.PasswordlessSignInAsync(cancellationToken),
+        });
     }
 }

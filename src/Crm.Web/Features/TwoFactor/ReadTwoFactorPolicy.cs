@@ -5,8 +5,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Web.Features.TwoFactor;
 
-/// <summary>The policy as the API shows and takes it (<c>PUT</c> sets all three).</summary>
-public sealed record TwoFactorPolicyView(bool RequiredForAdministrators, IReadOnlyList<int> RequiredRoleIds, int GraceDays);
+/// <summary>The policy as the API shows and takes it (<c>PUT</c> sets all four).</summary>
+public sealed record TwoFactorPolicyView(bool RequiredForAdministrators, IReadOnlyList<int> RequiredRoleIds, int GraceDays, bool PasswordlessSignIn);
 
 /// <summary>The organisation's two-factor policy for the API, as the policy form of Administration › Two-factor shows it.</summary>
 public sealed class ReadTwoFactorPolicy(CrmDb db, SecondFactorPolicy policy)
@@ -20,6 +20,7 @@ public sealed class ReadTwoFactorPolicy(CrmDb db, SecondFactorPolicy policy)
 
         var roles = await db.Set<TwoFactorRoleRequirement>().Select(r => r.RoleId).OrderBy(id => id).ToListAsync(cancellationToken);
         return Result<TwoFactorPolicyView>.Ok(new TwoFactorPolicyView(
-            await policy.RequiredForAdministratorsAsync(cancellationToken), roles, await policy.GraceDaysAsync(cancellationToken)));
+            await policy.RequiredForAdministratorsAsync(cancellationToken), roles, await policy.GraceDaysAsync(cancellationToken),
+            await policy.PasswordlessSignInAsync(cancellationToken)));
     }
 }

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Web.Features.TwoFactor;
 
 /// <summary>
-/// An administrator removes someone's second factor (a lost phone and lost recovery codes), after
+/// An administrator removes someone's second factors (a lost phone and lost recovery codes; passkeys too), after
 /// entering their own password again. The person's sessions end, they are emailed, and the
 /// activity log names who did it; they sign in with their password next and, if the policy
 /// requires it, set up a new key before anything else.
@@ -35,15 +35,17 @@ public sealed class ResetSecondFactor(CrmDb db, PasswordCheck passwords, TwoFact
             return Result.Invalid(errors);
         }
 
-        if (!user.TwoFactorEnabled && !await db.Set<TwoFactorEnrolment>().AnyAsync(e => e.UserId == userId, cancellationToken))
+        if (!user.TwoFactorEnabled && !await db.Set<TwoFactorEnrolment>().AnyAsync(e => e.UserId == userId, cancellationToken)
+            && !await db.Set<Passkey>().AnyAsync(p => p.UserId == userId, cancellationToken))
         {
             return Result.Conflict($"{user.FullName} has no second factor to reset.");
         }
 
-        await SecondFactorRemoval.RemoveAsync(db, user, cancellationToken);
-        activity.Record(actor, TwoFactorActivity.Reset, $"{actor.DisplayName} reset the two-factor sign-in of {user.FullName} <{user.Email}>", userId);
+        var passkeys = await db.Set<Passkey>().CountAsync(p => p.UserId == userId, cancellationToken);
+        await SecondFactorRemoval.RemoveAsync(db, user, includingPasskeys: true, cancellationToken);
+        activity.Record(actor, TwoFactorActivity.Reset, $"{actor.DisplayName} reset the two-factor sign-in of {user.FullName} <{user.Email}> (authenticator app, recovery codes and {passkeys} passkey(s) removed)", userId);
         notices.Queue(user, "Your two-factor sign-in was reset",
-            $"{actor.DisplayName}, an administrator, removed the second factor of your CRM account. Sign in with your password and set up your authenticator app again on your account's security page.");
+            $"{actor.DisplayName}, an administrator, removed the second factors of your CRM account (authenticator app, recovery codes and passkeys). Sign in with your password and set up your authenticator app or a passkey again on your account's security page.");
         await db.SaveChangesAsync(cancellationToken);
         notices.Send();
         await sessions.RevokeAllAsync(userId, cancellationToken);

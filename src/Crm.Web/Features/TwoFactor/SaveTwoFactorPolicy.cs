@@ -10,7 +10,8 @@ namespace Crm.Web.Features.TwoFactor;
 /// <summary>
 /// Who must use two-factor sign-in: administrators (one switch) and the members of chosen roles.
 /// It bites at each person's next sign-in: sessions already open are not interrupted. A grace
-/// period lets the people it newly covers work on for some days first (ADR 0048).
+/// period lets the people it newly covers work on for some days first (ADR 0048). Passwordless
+/// sign-in with a passkey is allowed or not here too (ADR 0049).
 /// </summary>
 public sealed class SaveTwoFactorPolicy(CrmDb db, ActivityLog activity, TimeProvider clock, SecondFactorPolicy secondFactorPolicy)
 {
@@ -20,7 +21,7 @@ public sealed class SaveTwoFactorPolicy(CrmDb db, ActivityLog activity, TimeProv
         $"Enter a whole number of days from 0 (no grace period) to {SecondFactorPolicy.MaxGraceDays}.";
 
     public async Task<Result> RunAsync(
-        Actor actor, bool requiredForAdministrators, IReadOnlyCollection<int> requiredRoleIds, int graceDays, CancellationToken cancellationToken)
+        Actor actor, bool requiredForAdministrators, IReadOnlyCollection<int> requiredRoleIds, int graceDays, bool passwordlessSignIn, CancellationToken cancellationToken)
     {
         if (!actor.IsAdministrator || actor.IsPreview)
         {
@@ -47,7 +48,8 @@ public sealed class SaveTwoFactorPolicy(CrmDb db, ActivityLog activity, TimeProv
 
         var before = await db.Set<TwoFactorRoleRequirement>().ToListAsync(cancellationToken);
         var wanted = roles.Select(r => r.Id).ToHashSet();
-        if (policy.RequiredForAdministrators == requiredForAdministrators && policy.GraceDays == graceDays && db.Entry(policy).State != EntityState.Added
+        if (policy.RequiredForAdministrators == requiredForAdministrators && policy.GraceDays == graceDays && policy.PasswordlessSignIn == passwordlessSignIn
+            && db.Entry(policy).State != EntityState.Added
             && before.Select(r => r.RoleId).ToHashSet().SetEquals(wanted))
         {
             return Result.Ok();
@@ -57,11 +59,12 @@ public sealed class SaveTwoFactorPolicy(CrmDb db, ActivityLog activity, TimeProv
         db.AddRange(wanted.Where(id => before.All(r => r.RoleId != id)).Select(id => new TwoFactorRoleRequirement { RoleId = id }));
         policy.RequiredForAdministrators = requiredForAdministrators;
         policy.GraceDays = graceDays;
+        policy.PasswordlessSignIn = passwordlessSignIn;
         policy.ChangedAt = clock.GetUtcNow().UtcDateTime;
         await secondFactorPolicy.RecordCoverageAsync(requiredForAdministrators, wanted, policy.ChangedAt.Value, cancellationToken);
         var byRole = roles.Count == 0 ? "no role" : string.Join(", ", roles.Select(r => r.Name).Order(StringComparer.CurrentCulture));
         activity.Record(actor, TwoFactorActivity.PolicyChanged,
-            $"Two-factor sign-in policy: {(requiredForAdministrators ? "required" : "not required")} for administrators; required by role: {byRole}; grace period: {(graceDays == 0 ? "none" : graceDays.ToString(CultureInfo.InvariantCulture) + " days")}");
+            $"Two-factor sign-in policy: {(requiredForAdministrators ? "required" : "not required")} for administrators; required by role: {byRole}; grace period: {(graceDays == 0 ? "none" : graceDays.ToString(CultureInfo.InvariantCulture) + " days")}; passwordless sign-in with a passkey: {(passwordlessSignIn ? "allowed" : "not allowed")}");
         await db.SaveChangesAsync(cancellationToken);
         return Result.Ok();
     }

@@ -69,6 +69,9 @@ public sealed class TwoFactorPolicy
     /// <summary>Days a person the policy comes to cover may still work without a second factor (0 = none: held at once).</summary>
     public int GraceDays { get; set; }
 
+    /// <summary>Whether a person may sign in with a passkey alone, without their password (ADR 0049); off unless an administrator allows it.</summary>
+    public bool PasswordlessSignIn { get; set; }
+
     public DateTime? ChangedAt { get; set; }
 
     internal sealed class Configuration : IEntityTypeConfiguration<TwoFactorPolicy>
@@ -78,6 +81,7 @@ public sealed class TwoFactorPolicy
             builder.ToTable("TwoFactorPolicy");
             builder.Property(p => p.Id).ValueGeneratedNever();
             builder.Property(p => p.GraceDays).HasDefaultValue(0);
+            builder.Property(p => p.PasswordlessSignIn).HasDefaultValue(false);
         }
     }
 }

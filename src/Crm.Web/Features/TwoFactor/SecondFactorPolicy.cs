@@ -40,6 +40,11 @@ public sealed class SecondFactorPolicy(CrmDb db, TimeProvider clock)
         return user is not null && (user.ByRole || (user.IsAdministrator && await RequiredForAdministratorsAsync(cancellationToken)));
     }
 
+    /// <summary>Whether the organisation lets people sign in with a passkey alone (off when nobody saved the policy).</summary>
+    public async Task<bool> PasswordlessSignInAsync(CancellationToken cancellationToken) =>
+        await db.Set<TwoFactorPolicy>().Where(p => p.Id == TwoFactorPolicy.TheId).Select(p => (bool?)p.PasswordlessSignIn)
+            .FirstOrDefaultAsync(cancellationToken) ?? false;
+
     public async Task<int> GraceDaysAsync(CancellationToken cancellationToken) =>
         await db.Set<TwoFactorPolicy>().Where(p => p.Id == TwoFactorPolicy.TheId).Select(p => (int?)p.GraceDays)
             .FirstOrDefaultAsync(cancellationToken) ?? 0;

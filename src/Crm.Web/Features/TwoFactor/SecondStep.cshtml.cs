@@ -10,7 +10,7 @@ namespace Crm.Web.Features.TwoFactor;
 /// two-factor cookie set after a right password lets a code be tried.
 /// </summary>
 [AllowAnonymous]
-public sealed class SecondStepPage(VerifySecondStep verify, PendingSecondStep pending) : PageModel
+public sealed class SecondStepPage(VerifySecondStep verify, SignInWithPasskey passkeys) : PageModel
 {
     [BindProperty]
     public SecondStepForm Input { get; set; } = new();
@@ -21,7 +21,37 @@ public sealed class SecondStepPage(VerifySecondStep verify, PendingSecondStep pe
     /// <summary>False when nobody is between password and code in this browser: the page then points to sign-in.</summary>
     public bool Awaiting { get; private set; }
 
-    public async Task OnGetAsync() => Awaiting = await pending.ReadAsync(HttpContext) is not null;
+    /// <summary>The person has an authenticator app (its code box is shown) and passkeys ("Use a passkey").</summary>
+    public bool OffersCode { get; private set; } = true;
+
+    public bool OffersPasskey { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await ReadFactorsAsync(cancellationToken);
+
+    private async Task ReadFactorsAsync(CancellationToken cancellationToken)
+    {
+        var factors = await passkeys.PendingFactorsAsync(HttpContext, cancellationToken);
+        Awaiting = factors is not null;
+        OffersCode = factors is not { AuthenticatorApp: false };
+        OffersPasskey = factors is { Passkeys: true };
+    }
+
+    /// <summary>The browser's options for signing in with one of the waiting person's passkeys (JSON).</summary>
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync(CancellationToken cancellationToken) =>
+        PasskeyOptions.Answer(await passkeys.StartSecondStepAsync(HttpContext, cancellationToken), Response);
+
+    public async Task<IActionResult> OnPostPasskeyAsync(string? credential, CancellationToken cancellationToken)
+    {
+        var result = await passkeys.FinishAsync(HttpContext, PasskeyPurpose.SecondStep, credential, cancellationToken);
+        if (!result.IsOk)
+        {
+            result.CopyTo(ModelState);
+            await ReadFactorsAsync(cancellationToken);
+            return Page();
+        }
+
+        return result.Value.MustChangePassword ? Redirect(PasswordChangeGate.ChangePasswordPath) : LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
@@ -29,7 +59,8 @@ public sealed class SecondStepPage(VerifySecondStep verify, PendingSecondStep pe
         if (!result.IsOk)
         {
             result.CopyTo(ModelState);
-            Awaiting = result.Outcome != Outcome.Forbidden;
+            await ReadFactorsAsync(cancellationToken);
+            Awaiting = Awaiting && result.Outcome != Outcome.Forbidden;
             Input = new SecondStepForm();
             return Page();
         }

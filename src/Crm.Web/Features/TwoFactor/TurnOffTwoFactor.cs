@@ -35,9 +35,11 @@ public sealed class TurnOffTwoFactor(
             return Result.Invalid(errors);
         }
 
-        await SecondFactorRemoval.RemoveAsync(db, user, cancellationToken);
+        await SecondFactorRemoval.RemoveAsync(db, user, includingPasskeys: false, cancellationToken);
         activity.Record(actor, TwoFactorActivity.Disabled, $"{user.FullName} <{user.Email}> turned off two-factor sign-in", userId);
-        notices.Queue(user, "Two-factor sign-in is off", "Two-factor sign-in was turned off for your CRM account: signing in now asks for your password only. Your recovery codes no longer work.");
+        notices.Queue(user, "Two-factor sign-in is off", user.TwoFactorEnabled
+            ? "The authenticator app was turned off for your CRM account: your passkeys remain your second factor. Your recovery codes no longer work."
+            : "Two-factor sign-in was turned off for your CRM account: signing in now asks for your password only. Your recovery codes no longer work.");
         await db.SaveChangesAsync(cancellationToken);
         notices.Send();
 
@@ -50,11 +52,19 @@ public sealed class TurnOffTwoFactor(
 
 internal static class SecondFactorRemoval
 {
-    /// <summary>Forgets the key and the recovery codes and clears the user's flag (saved by the caller).</summary>
-    public static async Task RemoveAsync(CrmDb db, CrmUser user, CancellationToken cancellationToken)
+    /// <summary>
+    /// Forgets the key and the recovery codes, and the passkeys when <paramref name="includingPasskeys"/>
+    /// (an administrator's reset); the user's flag stays on while passkeys remain (saved by the caller).
+    /// </summary>
+    public static async Task RemoveAsync(CrmDb db, CrmUser user, bool includingPasskeys, CancellationToken cancellationToken)
     {
         await db.Set<RecoveryCode>().Where(c => c.UserId == user.Id).ExecuteDeleteAsync(cancellationToken);
         await db.Set<TwoFactorEnrolment>().Where(e => e.UserId == user.Id).ExecuteDeleteAsync(cancellationToken);
-        user.TwoFactorEnabled = false;
+        if (includingPasskeys)
+        {
+            await db.Set<Passkey>().Where(p => p.UserId == user.Id).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        user.TwoFactorEnabled = !includingPasskeys && await db.Set<Passkey>().AnyAsync(p => p.UserId == user.Id, cancellationToken);
     }
 }

@@ -12,6 +12,9 @@ public static class TwoFactorActivity
     public const string RecoveryCodeUsed = "recovery-code-used";
     public const string Reset = "two-factor-reset";
     public const string PolicyChanged = "two-factor-policy-changed";
+    public const string PasskeyAdded = "passkey-added";
+    public const string PasskeyRenamed = "passkey-renamed";
+    public const string PasskeyRemoved = "passkey-removed";
 }
 
 /// <summary>

@@ -1,7 +1,10 @@
+using Crm.Web.Features.Account;
 using Crm.Web.Features.Health;
 using Crm.Web.Features.Help;
 using Crm.Web.Security;
 using Crm.Web.Web;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Crm.Web.Features.TwoFactor;
 
@@ -11,6 +14,11 @@ public sealed class TwoFactorSetup : ICrmFeature
     public void AddServices(IServiceCollection services)
     {
         services.AddHealthIndicator<AdministratorsTwoFactorHealth>();
+
+        // Identity's passkey handler reads credentials through the user store: ours keeps them in the Passkeys table (ADR 0049).
+        services.Replace(ServiceDescriptor.Scoped<IUserStore<CrmUser>, PasskeyStore>());
+        services.AddOptions<IdentityPasskeyOptions>().Configure<IConfiguration>(PasskeyCeremonies.Configure);
+        services.TryAddScoped<IPasskeyHandler<CrmUser>, PasskeyHandler<CrmUser>>();
         foreach (var service in s_scoped)
         {
             services.AddScoped(service);
@@ -34,18 +42,18 @@ public sealed class TwoFactorSetup : ICrmFeature
         twoFactor.MapGet("/policy", async (HttpContext http, ReadTwoFactorPolicy read, CancellationToken cancellationToken) =>
                 (await read.RunAsync(http.Actor(), cancellationToken)).ToHttp())
             .WithName("ReadTwoFactorPolicy")
-            .WithSummary("Whether administrators must use two-factor sign-in, the roles whose members must, and the grace period in days (0 = none).");
+            .WithSummary("Whether administrators must use two-factor sign-in, the roles whose members must, the grace period in days (0 = none), and whether people may sign in with a passkey alone.");
 
         twoFactor.MapPut("/policy", async (TwoFactorPolicyRequest body, HttpContext http, SaveTwoFactorPolicy save, CancellationToken cancellationToken) =>
                 body.GraceDays is not { } graceDays
                     ? Result.Invalid(SaveTwoFactorPolicy.GraceDaysField, SaveTwoFactorPolicy.GraceDaysRange).ToHttp()
-                    : (await save.RunAsync(http.Actor(), body.RequiredForAdministrators ?? false, body.RequiredRoleIds ?? [], graceDays, cancellationToken)).ToHttp())
+                    : (await save.RunAsync(http.Actor(), body.RequiredForAdministrators ?? false, body.RequiredRoleIds ?? [], graceDays, body.PasswordlessSignIn ?? false, cancellationToken)).ToHttp())
             .WithName("SaveTwoFactorPolicy")
-            .WithSummary("Sets all three: requiredForAdministrators (absent = false), requiredRoleIds (absent = none) and graceDays (0 to 90, required). People it newly covers get the grace period from now; it applies at each person's next sign-in.");
+            .WithSummary("Sets all four: requiredForAdministrators (absent = false), requiredRoleIds (absent = none), graceDays (0 to 90, required) and passwordlessSignIn (sign-in with a passkey alone; absent = false). People it newly covers get the grace period from now; it applies at each person's next sign-in.");
     }
 
     /// <summary>The body of <c>PUT /api/v1/two-factor/policy</c>.</summary>
-    public sealed record TwoFactorPolicyRequest(bool? RequiredForAdministrators, int[]? RequiredRoleIds, int? GraceDays);
+    public sealed record TwoFactorPolicyRequest(bool? RequiredForAdministrators, int[]? RequiredRoleIds, int? GraceDays, bool? PasswordlessSignIn);
 
     /// <summary>The feature's services and use cases, one per request.</summary>
     private static readonly Type[] s_scoped =
@@ -53,7 +61,7 @@ public sealed class TwoFactorSetup : ICrmFeature
         typeof(Authenticator), typeof(RecoveryCodes), typeof(SecondFactorPolicy), typeof(PendingSecondStep), typeof(PasswordCheck),
         typeof(TwoFactorNotices), typeof(ReadOwnSecurity), typeof(StartEnrolment), typeof(ConfirmEnrolment), typeof(TurnOffTwoFactor),
         typeof(RenewRecoveryCodes), typeof(VerifySecondStep), typeof(ListTwoFactorStatus), typeof(ResetSecondFactor), typeof(SaveTwoFactorPolicy),
-        typeof(ReadTwoFactorPolicy),
+        typeof(ReadTwoFactorPolicy), typeof(PasskeyCeremonies), typeof(AddPasskey), typeof(RenamePasskey), typeof(RemovePasskey), typeof(SignInWithPasskey),
     ];
 
     private static readonly HelpTopic s_help = new("two-factor", "Two-factor sign-in",
@@ -63,6 +71,8 @@ public sealed class TwoFactorSetup : ICrmFeature
         "You then get ten recovery codes, shown once. Each signs you in one time if you lose your phone. Print them or keep them in a password manager. Every use is logged and emailed to you. Making new codes (with your password) stops the old ones.",
         "Each code works once: a code already used, or one older than a minute or so, is refused. Wrong codes count like wrong passwords: after several, signing in is paused for a while. If codes are always refused, check that your phone sets its clock automatically.",
         "Turning it off asks for your password. If your organisation requires two-factor sign-in for you (for administrators, or for your role), you are sent to this page when signing in and can use nothing else until it is on. If you lost both your phone and your recovery codes, ask an administrator to reset your second factor.",
+        "Passkeys: under Passkeys on the same page, \"Add a passkey\" registers one of your computer, phone or security key, unlocked with its PIN, fingerprint or face. Name it after the device (\"Work laptop\"); add one per device you use. Adding one asks for your password if you signed in more than 10 minutes ago. From then on, after your password, \"Use a passkey\" at the second step signs you in; it counts as your second factor, also where your organisation requires one. Rename or remove a passkey in its row (removing asks for your password too). If your organisation allows it, \"Sign in with a passkey\" on the sign-in page signs you in without your password.",
+        "A passkey that is refused with a message about its use counter may have been copied: remove it, add it again from the device, and tell your administrator. Passkeys work only at the address the CRM was set up for (its name, not an IP address).",
         "Your organisation may give a grace period: then every page shows \"Set up two-factor sign-in by <date> (N days left)\" with a link here, and you can work as usual until that date. The cross hides the reminder on that page only. From the date on, this page is the only one you can use until two-factor sign-in is on. A new account gets no grace period: it is set up at the first sign-in.",
     ]);
 
@@ -71,6 +81,7 @@ public sealed class TwoFactorSetup : ICrmFeature
         "Administration › Two-factor sign-in lists every user with their second factor: whether the authenticator app is on, how many recovery codes are left and when a second factor was last used. The filter \"Administrators without two-factor\" answers the security checklist's question at a glance.",
         "\"Require two-factor sign-in for administrators\" is on for a new installation; it can also be required for every member of chosen roles (the Required badge in the list). It applies when a person next signs in: one without a second factor is sent to set it up and can reach nothing else until it is on. API tokens are not affected, by design: an integration does not sign in, so protect tokens by binding them to limited integration users.",
         "The grace period (0 to 90 days; 0, the default, means none) lets people the policy newly covers work on for that many days, with a reminder on every page, before they are held on the set-up page. Their time starts when the policy starts to cover them: when you save the policy, or, for someone given a required role or made administrator later, at their next sign-in. It does not restart at each sign-in. The Deadline column shows \"In grace\" with the date, \"Overdue\" once it has passed, or \"From next sign-in\". A new user created while the policy covers them gets no grace period: a new administrator sets up two-factor sign-in at the first sign-in, before anything else. Changing the number of days moves everyone's deadline with it. Turning the policy off for someone and on again later gives them a fresh grace period (recorded in the activity log); set 0 if you want none. Administrators in their grace period still count as without two-factor sign-in in the filter and on the health dashboard.",
-        "Reset removes someone's second factor when they lost their phone and their recovery codes. It asks for your own password, ends the person's sessions, emails them and is recorded in the activity log. Make sure you are talking to the right person before resetting: a reset leaves their password as the only protection until they set up a new key.",
+        "The list shows each person's second factor: the authenticator app and the number of passkeys. \"Allow sign-in with a passkey alone, without a password\" (off by default) puts \"Sign in with a passkey\" on the sign-in page: a passkey asks for the device's PIN or fingerprint, so it is two factors by itself. Without it, passkeys are a second step after the password. Passkeys are bound to the CRM's address: set Passkeys:RelyingPartyId (see the README) before people add them.",
+        "Reset removes someone's second factors (authenticator app, recovery codes and passkeys) when they lost their devices. It asks for your own password, ends the person's sessions, emails them and is recorded in the activity log. Make sure you are talking to the right person before resetting: a reset leaves their password as the only protection until they set up a new key.",
     ], AdministratorsOnly: true);
 }
