@@ -42,6 +42,12 @@ public sealed class UserEventTests
             actions = new object[] { new { kind = "notify", recipients = "user", userId = adminId, title = "Gone: {{fullName}} <{{email}}>" } },
         }));
 
+        var updates = await CreateRuleAsync(admin, JsonSerializer.Serialize(new
+        {
+            name = "Any change of a user", module = "users", trigger = "updated", enabled = true, automationUserId = adminId,
+            actions = new object[] { new { kind = "notify", recipients = "user", userId = adminId, title = "Changed: {{fullName}}" } },
+        }));
+
         var nina = await CreateUserAsync(admin, new { email = "nina@crm.test", fullName = "Nina New", roleId = hr, departmentIds = new[] { people }, primaryDepartmentId = people });
         var otto = await CreateUserAsync(admin, new { email = "otto@crm.test", fullName = "Otto Other", roleId = hr, departmentIds = new[] { sales }, primaryDepartmentId = sales });
         await SettleAsync(app);
@@ -49,6 +55,15 @@ public sealed class UserEventTests
         Assert.Equal(HttpStatusCode.NoContent, (await admin.Http.PutAsJsonAsync($"/api/v1/users/{nina}",
             new { email = "nina@crm.test", fullName = "Nina Newer", roleId = hr, departmentIds = new[] { people }, primaryDepartmentId = people })).StatusCode);
         await SettleAsync(app);
+
+        // A mistyped password changes the account's bookkeeping only (its failed-attempt count): no rule on users sees it.
+        var wrong = await app.NewClient().SubmitAsync("/account/sign-in", new() { ["Input.Email"] = CrmApp.AdminEmail, ["Input.Password"] = "not the password at all" });
+        Assert.NotEqual(HttpStatusCode.Redirect, wrong.StatusCode);
+        Assert.True(await app.InDatabaseAsync(db => db.AuditEntries.AnyAsync(e => e.EntityType == "user" && e.EntityId == adminId.ToString() && e.Changes.Contains("accessFailedCount"))));
+        await SettleAsync(app);
+        var changed = Assert.Single((await RunsAsync(admin, updates)).EnumerateArray());
+        Assert.Equal(nina.ToString(), changed.GetProperty("recordKey").GetString());
+        Assert.Contains("Nina Newer", changed.GetProperty("recordLabel").GetString(), StringComparison.Ordinal);
 
         var created = (await RunsAsync(admin, onboarding)).EnumerateArray().ToList();
         Assert.Equal(2, created.Count);
@@ -84,6 +99,12 @@ public sealed class UserEventTests
         Assert.Equal(HttpStatusCode.NoContent, (await admin.Http.PostAsync($"/api/v1/users/{nina}/deactivate", null)).StatusCode);
         await SettleAsync(app);
         Assert.Equal(2, (await RunsAsync(admin, leaving)).GetArrayLength());
+
+        // The offboarding wizard's first step deactivates through the same use case: the same event, once.
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostJsonAsync($"/api/v1/users/{otto}/offboarding/deactivate", "{}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostJsonAsync($"/api/v1/users/{otto}/offboarding/deactivate", "{}")).StatusCode);
+        await SettleAsync(app);
+        Assert.Single((await RunsAsync(admin, leaving)).EnumerateArray(), r => r.GetProperty("recordKey").GetString() == otto.ToString());
         Assert.Equal(1, (await RunsAsync(admin, onboarding)).EnumerateArray().Count(r => r.GetProperty("recordKey").GetString() == nina.ToString()));
         Assert.Equal(1, await app.InDatabaseAsync(db => db.Tasks.CountAsync(t => t.Title.StartsWith("Onboard "))));
     }
@@ -136,6 +157,11 @@ public sealed class UserEventTests
         Assert.Equal("Ivan Intake", outcome.GetProperty("values").GetProperty("fullName").GetString());
         Assert.Contains("mentioning Ivan Intake", outcome.GetProperty("actions")[0].GetProperty("summary").GetString(), StringComparison.Ordinal);
         Assert.Equal(1, await app.InDatabaseAsync(db => db.Tasks.CountAsync(t => t.Title.StartsWith("Onboard "))));
+        // The rule's page tries it on a user by the ID in the address of their page.
+        var (_, page) = await admin.GetPageAsync($"/admin/automation/{rule}");
+        Assert.Contains("A user is created", page.QuerySelector("#rule")!.TextContent, StringComparison.Ordinal);
+        var (_, triedPage) = await admin.FollowAsync(await admin.SubmitAsync(page, new() { ["RecordId"] = ivan.ToString() }, "#try"));
+        Assert.Contains("mentioning Ivan Intake", triedPage.QuerySelector("#try-outcome")!.TextContent, StringComparison.Ordinal);
         var byNumber = await admin.PostJsonAsync($"/api/v1/automation/rules/{rule}/try", """{"recordId":5}""");
         Assert.Equal(HttpStatusCode.BadRequest, byNumber.StatusCode);
         Assert.Contains("ID of a user", (await byNumber.ReadJsonAsync()).GetProperty("errors").GetProperty("userId")[0].GetString(), StringComparison.Ordinal);

@@ -43,7 +43,8 @@ public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvid
         foreach (var entry in entries)
         {
             // The CRM's records by their whole-number IDs, users by their GUIDs (ADR 0050); anything else no rule watches.
-            if (AutomationModules.OfAudited(entry.EntityType) is not { } module || module.KeyOf(entry.EntityId) is not { } recordKey)
+            if (AutomationModules.OfAudited(entry.EntityType) is not { } module || module.KeyOf(entry.EntityId) is not { } recordKey
+                || !module.Sees(entry.Action, entry.Changes))
             {
                 continue;
             }

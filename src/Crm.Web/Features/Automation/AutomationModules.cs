@@ -23,6 +23,22 @@ public sealed record AutomationModule(
         : WholeNumberIds ? int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 ? id.ToString(CultureInfo.InvariantCulture) : null
         : Guid.TryParse(key, out var guid) ? guid.ToString() : null;
 
+    /// <summary>
+    /// Whether a change of the record is one rules see. For a user, an update that touches none of
+    /// the fields rules know is the account's own bookkeeping (a failed sign-in's count, a lockout, a
+    /// new security stamp): no rule on users reacts to someone mistyping their password.
+    /// </summary>
+    public bool Sees(string action, string changes)
+    {
+        if (WholeNumberIds || action != Audit.AuditActions.Updated)
+        {
+            return true;
+        }
+
+        var changed = System.Text.Json.Nodes.JsonNode.Parse(changes) as System.Text.Json.Nodes.JsonObject ?? [];
+        return Fields.Any(f => changed.ContainsKey(f.Name));
+    }
+
     /// <summary>Where a person opens the record: a CRM record's page, or a user's page in the administration.</summary>
     public string LinkTo(string key) => WholeNumberIds ? $"/{Key}/{key}" : $"/admin/users/{key}";
 }

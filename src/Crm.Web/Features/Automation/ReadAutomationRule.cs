@@ -22,7 +22,7 @@ public sealed record AutomationRuleDetails(
         ? $"When {(ModuleEvents.Find(Module, TriggerField) is { } named ? named.Label : $"the event {TriggerField} of {Module} happens")}"
         : Trigger == AutomationTriggers.DateReached
         ? $"{(DateTriggers.Find(Module, TriggerField) is { } date ? DateTriggers.Describe(date, TriggerOffsetDays ?? 0, TriggerOffsetHours ?? 0) : $"a date ({TriggerField})")} of a record of {Module}"
-        : $"A record of {Module} is {Trigger}{(TriggerField is { } f ? $", and {f} changed" : "")}{(TriggerValue is { } v ? $" to \"{v}\"" : "")}";
+        : $"{(AutomationModules.Find(Module) is { WholeNumberIds: false } ? "A user" : $"A record of {Module}")} is {Trigger}{(TriggerField is { } f ? $", and {f} changed" : "")}{(TriggerValue is { } v ? $" to \"{v}\"" : "")}";
 }
 
 /// <summary>One action of a run as the log shows it: what it was to do, and what came of it so far.</summary>
