@@ -13,9 +13,6 @@ public sealed record RecordValues(int Id, string Label, IReadOnlyDictionary<stri
 {
     public string? this[string field] => Values.GetValueOrDefault(field);
 
-    /// <summary>The record's key as the audit trail and the run log write it: "12", or a user's GUID.</summary>
-    public string Shown => Key ?? Id.ToString(CultureInfo.InvariantCulture);
-
     /// <summary>The values of <paramref name="details"/> (what the module's read use case answered), serialised as the API does.</summary>
     public static RecordValues Of(int id, string label, object details, IReadOnlyList<RecordField> fields, JsonSerializerOptions json, string? key = null)
     {

@@ -71,7 +71,9 @@ public sealed class TryAutomationRule(CrmDb db, EvaluateRule evaluate)
     private async Task<TryOutcome> TryAsync(AutomationRule rule, string key, CancellationToken cancellationToken)
     {
         var record = key;
-        var entityType = AutomationModules.Find(rule.Module)?.AuditedAs ?? rule.Module;
+        var module = AutomationModules.Find(rule.Module);
+        var entityType = module?.AuditedAs ?? rule.Module;
+
         string[] actions = rule.Trigger switch
         {
             AutomationTriggers.Created => [AuditActions.Created, AuditActions.Restored],
@@ -79,9 +81,11 @@ public sealed class TryAutomationRule(CrmDb db, EvaluateRule evaluate)
             AutomationTriggers.Deleted => [AuditActions.Deleted],
             _ => [], // a date reached or a schedule is no change of the record: it is tried as on the day the rule is due
         };
-        var entry = actions.Length == 0 ? null : await db.AuditEntries.AsNoTracking()
+        // The latest change the engine would have seen: a user's sign-in bookkeeping is skipped as the fan-out skips it.
+        var recent = actions.Length == 0 ? [] : await db.AuditEntries.AsNoTracking()
             .Where(e => e.EntityType == entityType && e.EntityId == key && actions.Contains(e.Action))
-            .OrderByDescending(e => e.Id).Select(e => new { e.At, e.Action, e.Label, e.Changes }).FirstOrDefaultAsync(cancellationToken);
+            .OrderByDescending(e => e.Id).Select(e => new { e.At, e.Action, e.Label, e.Changes }).Take(module is { WholeNumberIds: false } ? 50 : 1).ToListAsync(cancellationToken);
+        var entry = recent.FirstOrDefault(e => module?.Sees(e.Action, e.Changes) != false);
         var label = entry?.Label ?? await db.AuditEntries.Where(e => e.EntityType == entityType && e.EntityId == key)
             .OrderByDescending(e => e.Id).Select(e => e.Label).FirstOrDefaultAsync(cancellationToken) ?? $"{rule.Module} {record}";
         var verdict = await evaluate.RunAsync(rule, entry?.Action ?? rule.Trigger, record, label, entry?.Changes ?? "{}", cancellationToken);
