@@ -34,7 +34,11 @@ public sealed class UserEventTests
                 match = "all",
                 groups = new[] { new { match = "all", conditions = new object[] { new { field = "department", @operator = "equals", value = "People" }, new { field = "isIntegration", @operator = "equals", value = "false" } } } },
             },
-            actions = new object[] { new { kind = "create-task", responsible = "manager", title = "Onboard {{fullName}}", message = "{{fullName}} joins as {{role}}; manager {{manager}}.", dueInDays = 2 } },
+            actions = new object[]
+            {
+                new { kind = "create-task", responsible = "manager", title = "Onboard {{fullName}}", message = "{{fullName}} joins as {{role}}; manager {{manager}}.", dueInDays = 2 },
+                new { kind = "send-email", toField = "email", title = "Welcome, {{fullName}}", message = "Your manager is {{manager}}." },
+            },
         }));
         var leaving = await CreateRuleAsync(admin, JsonSerializer.Serialize(new
         {
@@ -84,6 +88,9 @@ public sealed class UserEventTests
         Assert.Contains("joins as HR; manager Eve Exec.", task.Description, StringComparison.Ordinal);
         Assert.Contains($"/admin/users/{nina}", task.Description, StringComparison.Ordinal);
         Assert.Equal([eve], await app.InDatabaseAsync(db => db.TaskResponsibles.Where(r => r.TaskId == task.Id).Select(r => r.UserId).ToListAsync()));
+
+        // The welcome email goes to the new user's own address, through the outbox.
+        Assert.Equal(["nina@crm.test: Welcome, Nina New"], await app.InDatabaseAsync(db => db.OutgoingEmails.Where(m => m.Purpose == "automation").Select(m => m.To + ": " + m.Subject).ToListAsync()));
 
         // Deactivated fires once per deactivation: not on the reactivation, again on the next deactivation.
         Assert.Equal(HttpStatusCode.NoContent, (await admin.Http.PostAsync($"/api/v1/users/{nina}/deactivate", null)).StatusCode);
