@@ -29,7 +29,10 @@ public static class RecordFields
 {
     private static readonly ConcurrentDictionary<Type, IReadOnlyList<RecordField>> s_fields = new();
 
-    public static IReadOnlyList<RecordField> Of(ReadableModule module) => s_fields.GetOrAdd(module.Details, Build);
+    public static IReadOnlyList<RecordField> Of(ReadableModule module) => Of(module.Details);
+
+    /// <summary>The fields of a record type that is not a readable module's (the automation's view of a user).</summary>
+    public static IReadOnlyList<RecordField> Of(Type details) => s_fields.GetOrAdd(details, Build);
 
     public static RecordField? Find(ReadableModule module, string name) => Of(module).FirstOrDefault(f => f.Name == name);
 

@@ -160,7 +160,7 @@ public sealed class AutomationRuleTests
         await using var app = App();
         var admin = await app.SignInAsAdminAsync();
         var templates = await (await admin.Http.GetAsync("/api/v1/automation/templates")).ReadJsonAsync();
-        Assert.Equal(["urgent-lead", "deal-closing"], templates.EnumerateArray().Select(t => t.GetProperty("key").GetString()));
+        Assert.Equal(["urgent-lead", "deal-closing", "new-employee", "user-deactivated"], templates.EnumerateArray().Select(t => t.GetProperty("key").GetString()));
 
         var used = await admin.SubmitAsync("/admin/automation", [], "[data-template=urgent-lead] form");
         Assert.Equal(HttpStatusCode.Redirect, used.StatusCode);

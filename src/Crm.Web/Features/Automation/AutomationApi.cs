@@ -1,4 +1,3 @@
-using Crm.Web.Records;
 using Crm.Web.Security;
 
 namespace Crm.Web.Features.Automation;
@@ -10,10 +9,10 @@ public static class AutomationApi
     {
         var automation = api.MapGroup("/automation").WithTags("Automation").RequireAuthorization(Policies.Administrator);
 
-        automation.MapGet("/fields", (SettableFields settable) => Results.Ok(ReadableModules.All.Select(m => new
+        automation.MapGet("/fields", (SettableFields settable) => Results.Ok(AutomationModules.All.Select(m => new
             {
                 module = m.Key,
-                fields = RecordFields.Of(m).Select(f => new { name = f.Name, label = f.Label, kind = f.Kind.ToString().ToLowerInvariant(), operators = ConditionOperators.For(f.Kind) }),
+                fields = m.Fields.Select(f => new { name = f.Name, label = f.Label, kind = f.Kind.ToString().ToLowerInvariant(), operators = ConditionOperators.For(f.Kind) }),
                 settable = settable.Of(m.Key).Select(f => new { name = f.Name, label = f.Label, choices = f.Choices }),
                 dates = DateTriggers.Of(m.Key).Select(d => d.Field),
                 events = ModuleEvents.Of(m.Key).Select(e => new { key = e.Key, label = e.Label }),
@@ -72,9 +71,9 @@ public static class AutomationApi
             .WithSummary("The rule's latest 50 runs: trigger, record, each condition's outcome with values, each action's outcome, duration, errors, rule version.");
 
         rules.MapPost("/{id:guid}/try", async (HttpContext http, Guid id, TryRequest body, TryAutomationRule tryRule, CancellationToken cancellationToken) =>
-                (await tryRule.RunAsync(http.Actor(), id, body.RecordId, cancellationToken)).ToHttp())
+                (await tryRule.RunAsync(http.Actor(), id, body.RecordId, cancellationToken, body.UserId)).ToHttp())
             .WithName("TryAutomationRule")
-            .WithSummary("Runs the rule's evaluation on a record and says step by step what held and what the actions would do, without doing it.");
+            .WithSummary("Runs the rule's evaluation on a record (recordId; for a rule on users, the user's userId) and says step by step what held and what the actions would do, without doing it.");
 
         rules.MapGet("/{id:guid}/upcoming", async (HttpContext http, Guid id, PreviewDateRule preview, CancellationToken cancellationToken) =>
                 (await preview.RunAsync(http.Actor(), id, cancellationToken)).ToHttp())
@@ -85,5 +84,6 @@ public static class AutomationApi
     }
 
     /// <param name="RecordId">The ID of a record of the rule's module.</param>
-    public sealed record TryRequest(int? RecordId);
+    /// <param name="UserId">For a rule on users: the ID of the user to try it on.</param>
+    public sealed record TryRequest(int? RecordId, Guid? UserId = null);
 }

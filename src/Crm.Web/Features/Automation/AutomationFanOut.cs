@@ -42,7 +42,9 @@ public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvid
 
         foreach (var entry in entries)
         {
-            if (!int.TryParse(entry.EntityId, NumberStyles.None, CultureInfo.InvariantCulture, out var recordId))
+            // The CRM's records by their whole-number IDs, users by their GUIDs (ADR 0050); anything else no rule watches.
+            if (AutomationModules.OfAudited(entry.EntityType) is not { } module || module.KeyOf(entry.EntityId) is not { } recordKey
+                || !module.Sees(entry.Action, entry.Changes))
             {
                 continue;
             }
@@ -54,7 +56,7 @@ public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvid
                 _ => entry.Action,
             };
             AutomationRun? parent = null;
-            foreach (var rule in rules.Where(r => r.IsEnabled && r.Module == entry.EntityType
+            foreach (var rule in rules.Where(r => r.IsEnabled && r.Module == module.Key
                 && (r.Trigger == kind || (r.Trigger == AutomationTriggers.Event && kind == AutomationTriggers.Updated))))
             {
                 if (lastMinute.GetValueOrDefault(rule.Id) >= Math.Max(1, options.CurrentValue.MaxRunsPerMinute))
@@ -64,7 +66,7 @@ public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvid
                 }
 
                 parent ??= await ParentAsync(entry, cancellationToken);
-                if (await RecordRunAsync(rule, entry.Action, entry.EntryId, recordId, entry.Label, entry.Changes, parent, cancellationToken) is not null)
+                if (await RecordRunAsync(rule, entry.Action, entry.EntryId, recordKey, entry.Label, entry.Changes, parent, cancellationToken) is not null)
                 {
                     lastMinute[rule.Id] = lastMinute.GetValueOrDefault(rule.Id) + 1;
                 }
@@ -103,13 +105,15 @@ public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvid
     /// here. With <paramref name="matchesOnly"/> (a schedule, which visits every record of the module
     /// each day) a record the conditions leave out is no run either: the log holds what the rule did.
     /// </summary>
+    /// <remarks>The record is named by its key as the audit trail writes it: "12", or a user's GUID (ADR 0050).</remarks>
     public async Task<AutomationRun?> RecordRunAsync(
-        AutomationRule rule, string trigger, long? auditEntryId, int recordId, string label, string changes, AutomationRun? parent, CancellationToken cancellationToken,
+        AutomationRule rule, string trigger, long? auditEntryId, string recordKey, string label, string changes, AutomationRun? parent, CancellationToken cancellationToken,
         bool matchesOnly = false)
     {
         var started = Stopwatch.GetTimestamp();
         var now = clock.GetUtcNow().UtcDateTime;
-        var link = $"{rule.Id:N}/{rule.Module}/{recordId}";
+        var link = $"{rule.Id:N}/{rule.Module}/{recordKey}";
+        var recordId = int.TryParse(recordKey, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0;
         var run = new AutomationRun
         {
             Id = Guid.CreateVersion7(),
@@ -118,6 +122,7 @@ public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvid
             AuditEntryId = auditEntryId,
             Module = rule.Module,
             RecordId = recordId,
+            RecordKey = recordId == 0 ? recordKey : null,
             RecordLabel = AuditNames.Bound(label, 300),
             Trigger = trigger,
             At = now,
@@ -134,7 +139,7 @@ public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvid
 
         if (parent is not null && parent.Chain.Split(' ').Contains(link))
         {
-            run.Error = $"Loop cut: this rule already ran on {rule.Module} {recordId} earlier in the same chain of automatic changes.";
+            run.Error = $"Loop cut: this rule already ran on {rule.Module} {recordKey} earlier in the same chain of automatic changes.";
         }
         else if (run.Depth >= MaxDepth)
         {
@@ -142,7 +147,7 @@ public sealed class AutomationFanOut(CrmDb db, EvaluateRule evaluate, TimeProvid
         }
         else
         {
-            var verdict = await evaluate.RunAsync(rule, trigger, recordId, label, changes, cancellationToken);
+            var verdict = await evaluate.RunAsync(rule, trigger, recordKey, label, changes, cancellationToken);
             if (verdict.AutomationUser is null)
             {
                 // The rule cannot act any more: it stops and says why, rather than logging the same failure on every change.

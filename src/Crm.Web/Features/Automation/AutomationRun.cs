@@ -17,6 +17,13 @@ public sealed class AutomationRun
     public long? AuditEntryId { get; set; }
     public string Module { get; set; } = "";
     public int RecordId { get; set; }
+
+    /// <summary>
+    /// The record's key when it is no whole number (a user's GUID; <see cref="RecordId"/> is 0 then),
+    /// as the audit trail writes it; null for the CRM's records (ADR 0050).
+    /// </summary>
+    public string? RecordKey { get; set; }
+
     public string RecordLabel { get; set; } = "";
 
     /// <summary>created, updated or deleted: the change that fired the rule.</summary>
@@ -43,6 +50,7 @@ public sealed class AutomationRun
         {
             builder.ToTable("AutomationRuns");
             builder.Property(r => r.Module).HasMaxLength(50);
+            builder.Property(r => r.RecordKey).HasMaxLength(100);
             builder.Property(r => r.RecordLabel).HasMaxLength(300);
             builder.Property(r => r.Trigger).HasMaxLength(20);
             builder.Property(r => r.Error).HasMaxLength(2000);

@@ -20,6 +20,7 @@ public sealed class AutomationSetup : ICrmFeature
         services.AddOptions<AutomationOptions>().BindConfiguration(AutomationOptions.Section);
         services.AddSingleton<SettableFields>();
         services.AddScoped<PlanActions>();
+        services.AddScoped<UserRecords>();
         services.AddScoped<EvaluateRule>();
         services.AddScoped<AutomationFanOut>();
         services.AddScoped<RunAutomationAction>();

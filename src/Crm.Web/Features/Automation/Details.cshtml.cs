@@ -33,7 +33,9 @@ public sealed class AutomationRulePage(ReadAutomationRule read, SaveAutomationRu
     {
         RecordId = recordId;
         int? id = int.TryParse(recordId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
-        var result = await tryRule.RunAsync(HttpContext.Actor(), Id, id, cancellationToken);
+        // A rule on users is tried on a user, by the GUID of their page (ADR 0050).
+        Guid? user = Guid.TryParse(recordId?.Trim(), out var guid) ? guid : null;
+        var result = await tryRule.RunAsync(HttpContext.Actor(), Id, user is null ? id : null, cancellationToken, user);
         if (result.IsOk)
         {
             Tried = result.Value;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Crm.Web.Data;
 using Crm.Web.Features.Settings;
 using Crm.Web.Records;
@@ -20,33 +21,40 @@ public sealed record RuleVerdict(Evaluation Evaluation, RecordValues? Record, IR
 /// </summary>
 public sealed class EvaluateRule(CrmDb db, IServiceProvider services, RecordAccess access, PlanActions plan, OrganisationCalendar calendar, IOptions<JsonOptions> json)
 {
-    public async Task<RuleVerdict> RunAsync(AutomationRule rule, string action, int recordId, string label, string changes, CancellationToken cancellationToken)
+    public Task<RuleVerdict> RunAsync(AutomationRule rule, string action, int recordId, string label, string changes, CancellationToken cancellationToken) =>
+        RunAsync(rule, action, recordId.ToString(CultureInfo.InvariantCulture), label, changes, cancellationToken);
+
+    /// <summary>The same for a record named by its key as the audit trail writes it: "12", or a user's GUID (ADR 0050).</summary>
+    public async Task<RuleVerdict> RunAsync(AutomationRule rule, string action, string recordKey, string label, string changes, CancellationToken cancellationToken)
     {
         if (await ActorAsync(rule, cancellationToken) is not { } actor)
         {
             return new RuleVerdict(new Evaluation(false, AutomationUserInactive, false, [], false), null, [], null);
         }
 
-        if (ReadableModules.Find(rule.Module) is not { } module)
+        if (AutomationModules.Find(rule.Module) is not { } module || module.KeyOf(recordKey) is not { } key)
         {
             return new RuleVerdict(new Evaluation(false, $"The module \"{rule.Module}\" cannot be read by rules.", false, [], false), null, [], actor);
         }
 
-        var fields = RecordFields.Of(module);
-        var hidden = (await access.FieldsAsync(actor, module.Key, cancellationToken)).Hidden;
+        var fields = module.Fields;
+        // Field rules are a CRM record's; a user's account has none (only administrators see it at all).
+        var hidden = module.WholeNumberIds ? (await access.FieldsAsync(actor, module.Key, cancellationToken)).Hidden : new HashSet<string>();
         var change = ChangeFacts.FromAudit(action, changes, hidden);
+        var id = module.WholeNumberIds ? int.Parse(key, CultureInfo.InvariantCulture) : 0;
+        var shownKey = module.WholeNumberIds ? null : key;
         RecordValues? record = null;
         if (change.Action == AutomationTriggers.Deleted)
         {
-            // The record is gone: its last state is the delete entry's, if the user could have seen it.
-            if (await access.CouldViewDeletedAsync(actor, module.Key, recordId, System.Text.Json.Nodes.JsonNode.Parse(changes) as System.Text.Json.Nodes.JsonObject ?? [], cancellationToken))
+            // The record is gone: its last state is the delete entry's, if the user could have seen it (rules on users take no deletions).
+            if (module.WholeNumberIds && await access.CouldViewDeletedAsync(actor, module.Key, id, System.Text.Json.Nodes.JsonNode.Parse(changes) as System.Text.Json.Nodes.JsonObject ?? [], cancellationToken))
             {
-                record = new RecordValues(recordId, label, fields.ToDictionary(f => f.Name, f => hidden.Contains(f.Name) ? null : change.Changes.GetValueOrDefault(f.Name).Old));
+                record = new RecordValues(id, label, fields.ToDictionary(f => f.Name, f => hidden.Contains(f.Name) ? null : change.Changes.GetValueOrDefault(f.Name).Old));
             }
         }
-        else if (await module.Read(services, actor, recordId, cancellationToken) is { } read)
+        else if (await module.Read(services, actor, key, cancellationToken) is { } details)
         {
-            var values = RecordValues.Of(recordId, label, read.Details, fields, json.Value.SerializerOptions);
+            var values = RecordValues.Of(id, label, details, fields, json.Value.SerializerOptions, shownKey);
             record = values with { Values = values.Values.ToDictionary(v => v.Key, v => hidden.Contains(v.Key) ? null : v.Value) };
         }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Crm.Web.Data;
 using Crm.Web.Features.Scheduler;
 using Crm.Web.Features.Settings;
@@ -98,7 +99,7 @@ public sealed class FireDateRules(CrmDb db, AutomationFanOut fanOut, Organisatio
 
     private async Task<bool> FireAsync(AutomationRule rule, DueRecord record, int offset, CancellationToken cancellationToken)
     {
-        var run = await fanOut.RecordRunAsync(rule, AutomationTriggers.DateReached, null, record.Id, record.Label, "{}", null, cancellationToken);
+        var run = await fanOut.RecordRunAsync(rule, AutomationTriggers.DateReached, null, record.Id.ToString(CultureInfo.InvariantCulture), record.Label, "{}", null, cancellationToken);
         db.Set<AutomationOccurrence>().Add(new AutomationOccurrence
         {
             RuleId = rule.Id,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Crm.Web.Data;
 using Crm.Web.Features.Scheduler;
 using Crm.Web.Features.Settings;
@@ -113,7 +114,7 @@ public sealed class FireScheduledRules(
 
     private async Task<bool> FireAsync(AutomationRule rule, ScheduledRecord record, DateOnly day, CancellationToken cancellationToken)
     {
-        var run = await fanOut.RecordRunAsync(rule, AutomationTriggers.Schedule, null, record.Id, record.Label, "{}", null, cancellationToken, matchesOnly: true);
+        var run = await fanOut.RecordRunAsync(rule, AutomationTriggers.Schedule, null, record.Id.ToString(CultureInfo.InvariantCulture), record.Label, "{}", null, cancellationToken, matchesOnly: true);
         if (run is null)
         {
             // The conditions left the record out: nothing to log or keep.

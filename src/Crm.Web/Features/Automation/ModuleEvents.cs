@@ -20,11 +20,18 @@ public static class ModuleEvents
         new(CrmModules.Memos.Key, "reviewed", "a memo is reviewed", c => Filled(c, "reviewedAt")),
         .. ReadableModules.All.Where(m => RecordFields.Find(m, "ownerId") is not null)
             .Select(m => new ModuleEvent(m.Key, "transferred", $"a record of {m.Key} is transferred to a new owner", c => c.Audited == AuditActions.Transferred)),
+        // A user's deactivation (by hand or by the offboarding wizard) and reactivation are the account's IsActive turning off or on (ADR 0050).
+        new(UserRecords.ModuleKey, "deactivated", "a user is deactivated", c => Turned(c, "isActive", false)),
+        new(UserRecords.ModuleKey, "reactivated", "a user is reactivated", c => Turned(c, "isActive", true)),
     ];
 
     public static ModuleEvent? Find(string? module, string? key) => All.FirstOrDefault(e => e.Module == module && e.Key == key);
 
     public static IEnumerable<ModuleEvent> Of(string? module) => All.Where(e => e.Module == module);
+
+    /// <summary>The change turned a yes/no field to <paramref name="value"/>.</summary>
+    private static bool Turned(ChangeFacts change, string field, bool value) =>
+        change.Changes.TryGetValue(field, out var turned) && bool.TryParse(turned.New, out var now) && now == value;
 
     /// <summary>The change gave the field a value: the moment a lead's conversion or a memo's review is stamped.</summary>
     private static bool Filled(ChangeFacts change, string field) =>

@@ -13,7 +13,12 @@ namespace Crm.Web.Features.Automation;
 /// </summary>
 public sealed record PlannedAction(
     int Position, string Kind, string Summary, IReadOnlyList<Guid> People, string Title, string Message, DateOnly? Due,
-    string Module, int RecordId, string? Problem, bool Email = false, string? To = null, string? Field = null, string? Value = null, Guid? WebhookId = null);
+    string Module, int RecordId, string? Problem, bool Email = false, string? To = null, string? Field = null, string? Value = null, Guid? WebhookId = null,
+    string? RecordKey = null)
+{
+    /// <summary>The record's key: "12", or a user's GUID (<see cref="RecordKey"/>, ADR 0050).</summary>
+    public string Shown => RecordKey ?? RecordId.ToString(CultureInfo.InvariantCulture);
+}
 
 /// <summary>Turns a matching rule's actions into <see cref="PlannedAction"/>s for one record (used by the engine and by the try).</summary>
 public sealed class PlanActions(CrmDb db, OrganisationCalendar calendar, SettableFields settable)
@@ -36,6 +41,13 @@ public sealed class PlanActions(CrmDb db, OrganisationCalendar calendar, Settabl
         string Value(string field) => record[field] ?? "";
         var title = RuleDefinition.Render(action.Title, Value).Trim();
         var message = RuleDefinition.Render(action.Message, Value).Trim();
+        if (record.Key is not null && action.Kind is ActionKinds.SetField or ActionKinds.CallWebhook)
+        {
+            // Refused when the rule is saved (ADR 0050); a rule stored before cannot do it either.
+            return new PlannedAction(position, action.Kind, $"{action.Kind} on {module} {record.Key}", [], "", "", null, module, 0,
+                $"Rules on {module} cannot {(action.Kind == ActionKinds.SetField ? "set fields" : "call webhooks")}.", RecordKey: record.Key);
+        }
+
         if (action.Kind == ActionKinds.SetField)
         {
             // A fixed value (no template): what the rule says is what the save gets, checked by it.
@@ -59,32 +71,46 @@ public sealed class PlanActions(CrmDb db, OrganisationCalendar calendar, Settabl
             var valid = MailAddress.TryCreate(to, out var address) && address.Address == to;
             return new PlannedAction(position, ActionKinds.SendEmail, $"Email {(to.Length == 0 ? "nobody" : to)} ({action.ToField}): \"{title}\".",
                 [], title, message, null, module, record.Id,
-                valid ? null : to.Length == 0 ? $"No address to write to: {action.ToField} is empty." : $"{action.ToField} is not an email address.", To: valid ? to : null);
+                valid ? null : to.Length == 0 ? $"No address to write to: {action.ToField} is empty." : $"{action.ToField} is not an email address.", To: valid ? to : null,
+                RecordKey: record.Key);
         }
 
         var who = action.Kind == ActionKinds.CreateTask ? action.Responsible : action.Recipients;
         var (people, described) = await PeopleAsync(who, action, record, cancellationToken);
+        if (record.Key is not null && who == ActionPeople.Manager)
+        {
+            described = "the user's manager";
+        }
+
         var problem = people.Count == 0 ? $"Nobody to {(action.Kind == ActionKinds.CreateTask ? "give the task to" : "notify")}: {described} is nobody active." : null;
         var names = await db.Users.Where(u => people.Contains(u.Id)).OrderBy(u => u.FullName).Select(u => u.FullName).ToListAsync(cancellationToken);
         var toWhom = names.Count == 0 ? described : $"{string.Join(", ", names)} ({described})";
         if (action.Kind == ActionKinds.CreateTask)
         {
             var due = (await calendar.TodayAsync(cancellationToken)).AddDays(action.DueInDays ?? 0);
+            if (record.Key is { } key)
+            {
+                // A task links to a CRM record, never to a user's account: it names the user and where to find them instead.
+                message = $"{message}\n\nAbout {record.Label}: {AutomationModules.Find(module)?.LinkTo(key)}".Trim();
+            }
+
             return new PlannedAction(position, ActionKinds.CreateTask,
-                $"Create the task \"{title}\" due {due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} for {toWhom}, linked to {module} {record.Id}.",
-                people, title, message, due, module, record.Id, problem);
+                $"Create the task \"{title}\" due {due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} for {toWhom}, "
+                + (record.Key is null ? $"linked to {module} {record.Id}." : $"mentioning {record.Label}."),
+                people, title, message, due, module, record.Id, problem, RecordKey: record.Key);
         }
 
         var email = action.Email == true;
         return new PlannedAction(position, ActionKinds.Notify, $"Notify {toWhom}{(email ? " in the CRM and by email" : "")}: \"{title}\".",
-            people, title, message, null, module, record.Id, problem, email);
+            people, title, message, null, module, record.Id, problem, email, RecordKey: record.Key);
     }
 
     /// <summary>The active users an action is for, and how the rule named them.</summary>
     private async Task<(List<Guid> People, string Described)> PeopleAsync(string? who, RuleAction action, RecordValues record, CancellationToken cancellationToken)
     {
         var users = db.Users.AsNoTracking().Where(u => u.IsActive);
-        Guid? owner = Guid.TryParse(record["ownerId"], out var ownerId) ? ownerId : null;
+        // A user's record has no owner: "manager" is the user's own manager (ADR 0050).
+        Guid? owner = Guid.TryParse(record.Key is null ? record["ownerId"] : record.Key, out var ownerId) ? ownerId : null;
         switch (who)
         {
             case ActionPeople.User:
@@ -97,7 +123,7 @@ public sealed class PlanActions(CrmDb db, OrganisationCalendar calendar, Settabl
                 return (await users.Where(u => db.UserDepartments.Any(m => m.UserId == u.Id && m.DepartmentId == action.DepartmentId)).Select(u => u.Id)
                     .ToListAsync(cancellationToken), "everyone in the department");
             case ActionPeople.Manager:
-                return (await ManagersAsync(owner, cancellationToken), "the owner's manager");
+                return (await ManagersOfAsync(db, owner, cancellationToken), "the owner's manager");
             default:
                 return ([], "no one");
         }
@@ -107,7 +133,7 @@ public sealed class PlanActions(CrmDb db, OrganisationCalendar calendar, Settabl
     /// The owner's managers by the role hierarchy: active users holding the parent role of the
     /// owner's role; of those, the ones sharing a department with the owner when there are any.
     /// </summary>
-    private async Task<List<Guid>> ManagersAsync(Guid? owner, CancellationToken cancellationToken)
+    public static async Task<List<Guid>> ManagersOfAsync(CrmDb db, Guid? owner, CancellationToken cancellationToken)
     {
         var parent = await db.Users.Where(u => u.Id == owner).Join(db.Roles, u => u.RoleId, r => r.Id, (u, r) => r.ParentId).FirstOrDefaultAsync(cancellationToken);
         if (parent is null)

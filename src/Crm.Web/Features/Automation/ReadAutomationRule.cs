@@ -22,7 +22,7 @@ public sealed record AutomationRuleDetails(
         ? $"When {(ModuleEvents.Find(Module, TriggerField) is { } named ? named.Label : $"the event {TriggerField} of {Module} happens")}"
         : Trigger == AutomationTriggers.DateReached
         ? $"{(DateTriggers.Find(Module, TriggerField) is { } date ? DateTriggers.Describe(date, TriggerOffsetDays ?? 0, TriggerOffsetHours ?? 0) : $"a date ({TriggerField})")} of a record of {Module}"
-        : $"A record of {Module} is {Trigger}{(TriggerField is { } f ? $", and {f} changed" : "")}{(TriggerValue is { } v ? $" to \"{v}\"" : "")}";
+        : $"{(AutomationModules.Find(Module) is { WholeNumberIds: false } ? "A user" : $"A record of {Module}")} is {Trigger}{(TriggerField is { } f ? $", and {f} changed" : "")}{(TriggerValue is { } v ? $" to \"{v}\"" : "")}";
 }
 
 /// <summary>One action of a run as the log shows it: what it was to do, and what came of it so far.</summary>
@@ -31,7 +31,11 @@ public sealed record ActionLogEntry(int Position, string Kind, string Summary, s
 /// <summary>One run of a rule: the change that fired it, each condition's outcome, the actions, errors and time taken.</summary>
 public sealed record RunLogEntry(
     Guid Id, DateTime At, int RuleVersion, string Trigger, string Module, int RecordId, string RecordLabel, bool Matched,
-    RunSteps Steps, int DurationMs, string? Error, int Depth, IReadOnlyList<ActionLogEntry> Actions);
+    RunSteps Steps, int DurationMs, string? Error, int Depth, IReadOnlyList<ActionLogEntry> Actions, string? RecordKey = null)
+{
+    /// <summary>Where the record's page is: a CRM record's, or a user's in the administration (ADR 0050).</summary>
+    public string Link => AutomationModules.Find(Module)?.LinkTo(RecordKey ?? RecordId.ToString(System.Globalization.CultureInfo.InvariantCulture)) ?? $"/{Module}/{RecordId}";
+}
 
 /// <summary>One rule, and its run log newest first (administrators only).</summary>
 public sealed class ReadAutomationRule(CrmDb db)
@@ -72,7 +76,7 @@ public sealed class ReadAutomationRule(CrmDb db)
             r.DurationMs, r.Error, r.Depth,
             [.. actions[r.Id].OrderBy(a => a.Position).Select(a => new ActionLogEntry(a.Position, a.Kind,
                 JsonSerializer.Deserialize<PlannedAction>(a.Plan, RuleDefinition.Json)?.Summary ?? "", a.Status.ToString().ToLowerInvariant(),
-                a.Attempts, a.Outcome, a.LastError, a.Status == AutomationActionStatus.Pending ? a.NextAttemptAt : null))]))]);
+                a.Attempts, a.Outcome, a.LastError, a.Status == AutomationActionStatus.Pending ? a.NextAttemptAt : null))], r.RecordKey))]);
     }
 
     internal async Task<AutomationRuleDetails> DetailsAsync(AutomationRule rule, CancellationToken cancellationToken)
@@ -88,7 +92,12 @@ public sealed class ReadAutomationRule(CrmDb db)
 
 public sealed record AutomationRuleSummary(
     Guid Id, string Name, string Module, string Trigger, string? TriggerField, bool Enabled, string? StoppedReason, string AutomationUserName, int Version,
-    DateTime? LastRunAt, int FailedActions);
+    DateTime? LastRunAt, int FailedActions, TimeOnly? TriggerTime = null)
+{
+    /// <summary>The trigger as the list shows it: "schedule 08:00", "updated (stage)", "event (deactivated)".</summary>
+    public string TriggerShown => TriggerTime is { } time ? $"{Trigger} {time.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)}"
+        : TriggerField is { } watched ? $"{Trigger} ({watched})" : Trigger;
+}
 
 /// <summary>Every rule, by module and name, with when it last ran and how many of its actions failed for good.</summary>
 public sealed class ListAutomationRules(CrmDb db)
@@ -105,7 +114,8 @@ public sealed class ListAutomationRules(CrmDb db)
                 db.Users.Where(u => u.Id == r.AutomationUserId).Select(u => u.FullName).FirstOrDefault() ?? "",
                 r.Version,
                 db.Set<AutomationRun>().Where(x => x.RuleId == r.Id).Max(x => (DateTime?)x.At),
-                db.Set<AutomationActionRun>().Count(a => a.RuleId == r.Id && a.Status == AutomationActionStatus.Failed)))
+                db.Set<AutomationActionRun>().Count(a => a.RuleId == r.Id && a.Status == AutomationActionStatus.Failed),
+                r.TriggerTime))
             .ToListAsync(cancellationToken);
         return Result<IReadOnlyList<AutomationRuleSummary>>.Ok(rules);
     }

@@ -5,16 +5,19 @@ using Crm.Web.Records;
 
 namespace Crm.Web.Features.Automation;
 
-/// <summary>A record's field values as the automation user reads them (field → text; a hidden field is null).</summary>
-public sealed record RecordValues(int Id, string Label, IReadOnlyDictionary<string, string?> Values)
+/// <summary>
+/// A record's field values as the automation user reads them (field → text; a hidden field is null).
+/// <see cref="Key"/> is set for a record not keyed by a whole number (a user's GUID; <see cref="Id"/> is 0 then).
+/// </summary>
+public sealed record RecordValues(int Id, string Label, IReadOnlyDictionary<string, string?> Values, string? Key = null)
 {
     public string? this[string field] => Values.GetValueOrDefault(field);
 
     /// <summary>The values of <paramref name="details"/> (what the module's read use case answered), serialised as the API does.</summary>
-    public static RecordValues Of(int id, string label, object details, IReadOnlyList<RecordField> fields, JsonSerializerOptions json)
+    public static RecordValues Of(int id, string label, object details, IReadOnlyList<RecordField> fields, JsonSerializerOptions json, string? key = null)
     {
         var node = JsonSerializer.SerializeToNode(details, details.GetType(), json) as JsonObject ?? [];
-        return new RecordValues(id, label, fields.ToDictionary(f => f.Name, f => Text(node[f.Name])));
+        return new RecordValues(id, label, fields.ToDictionary(f => f.Name, f => Text(node[f.Name])), key);
     }
 
     /// <summary>A JSON value as text: strings as they are, numbers and booleans in invariant form, null as null.</summary>

@@ -102,8 +102,9 @@ public sealed class RunAutomationAction(
                 Description = plan.Message.Length == 0 ? null : plan.Message,
                 DueDate = plan.Due?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 ResponsibleIds = plan.People,
-                RelatedModule = plan.Module,
-                RelatedId = plan.RecordId,
+                // A user is no record a task can link to: the task's description names them instead (ADR 0050).
+                RelatedModule = plan.RecordKey is null ? plan.Module : null,
+                RelatedId = plan.RecordKey is null ? plan.RecordId : null,
             };
             var saved = await saveTask.RunAsync(actor, null, input, TaskFields.All, cancellationToken);
             return saved.IsOk
@@ -147,7 +148,7 @@ public sealed class RunAutomationAction(
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var link = $"/{plan.Module}/{plan.RecordId}";
+        var link = AutomationModules.Find(plan.Module)?.LinkTo(plan.Shown) ?? $"/{plan.Module}/{plan.RecordId}";
         var emails = plan.Email
             ? await db.Users.AsNoTracking().Where(u => plan.People.Contains(u.Id) && u.Email != null).ToDictionaryAsync(u => u.Id, u => u.Email!, cancellationToken)
             : [];

@@ -129,7 +129,7 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
     public const int MaxOffsetHours = 23;
 
     /// <summary>A date rule waits for one of the module's date fields (<see cref="DateTriggers"/>), a bounded number of days before or after it.</summary>
-    private static void CheckDateTrigger(FieldErrors errors, AutomationRuleInput input, ReadableModule? module)
+    private static void CheckDateTrigger(FieldErrors errors, AutomationRuleInput input, AutomationModule? module)
     {
         var dates = DateTriggers.Of(module?.Key).ToList();
         if (module is not null && dates.Count == 0)
@@ -165,7 +165,7 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
     /// A scheduled rule runs at a time of day over the module's records: it names the time, no field
     /// or value, and no condition on a change, since a schedule is none.
     /// </summary>
-    private static void CheckScheduleTrigger(FieldErrors errors, AutomationRuleInput input, ReadableModule? module)
+    private static void CheckScheduleTrigger(FieldErrors errors, AutomationRuleInput input, AutomationModule? module)
     {
         if (module is not null && ScheduleTriggers.Find(module.Key) is null)
         {
@@ -207,7 +207,7 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
     }
 
     /// <summary>An event rule names one of the module's events (<see cref="ModuleEvents"/>) and no value.</summary>
-    private static void CheckEventTrigger(FieldErrors errors, AutomationRuleInput input, ReadableModule? module)
+    private static void CheckEventTrigger(FieldErrors errors, AutomationRuleInput input, AutomationModule? module)
     {
         var events = ModuleEvents.Of(module?.Key).ToList();
         if (module is not null && events.Count == 0)
@@ -262,10 +262,15 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
     {
         var errors = new FieldErrors()
             .Text("name", "Name", input.Name?.Trim(), AutomationRule.NameMaxLength).PlainText("name", "Name", input.Name?.Trim());
-        var module = input.Module is { } key ? ReadableModules.Find(key) : null;
+        var module = input.Module is { } key ? AutomationModules.Find(key) : null;
         if (module is null)
         {
-            errors.Add("module", $"Choose a module: {string.Join(", ", ReadableModules.All.Select(m => m.Key))}.");
+            errors.Add("module", $"Choose a module: {string.Join(", ", AutomationModules.All.Select(m => m.Key))}.");
+        }
+        else if (!module.WholeNumberIds && input.Trigger is AutomationTriggers.Deleted or AutomationTriggers.DateReached or AutomationTriggers.Schedule)
+        {
+            // ADR 0050: users are deactivated rather than deleted, and have no date or daily round a rule could be timed on.
+            errors.Add("trigger", $"A rule on users fires when a user is created or updated, or on an event (deactivated, reactivated); {input.Trigger} is not one of them. For a leaver, use the event \"deactivated\".");
         }
 
         if (input.Trigger is null || !AutomationTriggers.All.Contains(input.Trigger))
@@ -273,7 +278,7 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
             errors.Add("trigger", $"Choose a trigger: {string.Join(", ", AutomationTriggers.All)}.");
         }
 
-        var fields = module is null ? [] : RecordFields.Of(module);
+        var fields = module is null ? [] : module.Fields;
         if (input.TriggerOffsetDays is not null && input.Trigger != AutomationTriggers.DateReached)
         {
             errors.Add("triggerOffsetDays", "Only a rule fired by a date counts days from it.");
@@ -342,7 +347,7 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
         return errors;
     }
 
-    private static void CheckConditions(FieldErrors errors, RuleConditions? conditions, ReadableModule module, IReadOnlyList<RecordField> fields)
+    private static void CheckConditions(FieldErrors errors, RuleConditions? conditions, AutomationModule module, IReadOnlyList<RecordField> fields)
     {
         if (conditions is null)
         {
@@ -383,7 +388,7 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
         }
     }
 
-    private static void CheckCondition(FieldErrors errors, string key, RuleCondition condition, ReadableModule module, IReadOnlyList<RecordField> fields)
+    private static void CheckCondition(FieldErrors errors, string key, RuleCondition condition, AutomationModule module, IReadOnlyList<RecordField> fields)
     {
         var field = fields.FirstOrDefault(f => f.Name == condition.Field);
         if (field is null)
@@ -479,7 +484,7 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
         }
     }
 
-    private async Task CheckActionsAsync(FieldErrors errors, AutomationRuleInput input, ReadableModule module, IReadOnlyList<RecordField> fields, CancellationToken cancellationToken)
+    private async Task CheckActionsAsync(FieldErrors errors, AutomationRuleInput input, AutomationModule module, IReadOnlyList<RecordField> fields, CancellationToken cancellationToken)
     {
         var actions = input.Actions ?? [];
         if (actions.Count is 0 or > MaxActions)
@@ -495,6 +500,16 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
             if (action.Kind is null || !ActionKinds.All.Contains(action.Kind))
             {
                 errors.Add(key + ".kind", $"Choose an action: {string.Join(", ", ActionKinds.All)}.");
+                continue;
+            }
+
+            if (!module.WholeNumberIds && action.Kind is ActionKinds.SetField or ActionKinds.CallWebhook)
+            {
+                // ADR 0050: a user's account changes only through the administrators' own screens (seats, sessions, two-factor policy
+                // and the last administrator are checked there), and users have no webhook events.
+                errors.Add(key + ".kind", action.Kind == ActionKinds.SetField
+                    ? "Rules cannot set fields of users: an account is changed only by an administrator, on the user's page, where seats, sign-in and the last administrator are checked. Notify someone or create a task for them instead."
+                    : "Rules on users cannot call webhooks: a webhook sends a CRM record, and a user's account is none. Notify someone or send an email instead.");
                 continue;
             }
 
@@ -536,9 +551,17 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
             var who = task ? action.Responsible : action.Recipients;
             var choices = task ? ActionPeople.Responsible : ActionPeople.Recipients;
             var whoKey = key + (task ? ".responsible" : ".recipients");
+            if (!module.WholeNumberIds)
+            {
+                // A user owns no record of theirs: the "manager" is the user's own (ADR 0050).
+                choices = [.. choices.Where(c => c != ActionPeople.Owner)];
+            }
+
             if (who is null || !choices.Contains(who))
             {
-                errors.Add(whoKey, $"Choose {(task ? "who is responsible" : "who is notified")}: {string.Join(", ", choices)}.");
+                errors.Add(whoKey, !module.WholeNumberIds && who == ActionPeople.Owner
+                    ? $"A user has no owner: choose {string.Join(", ", choices)} (manager: the user's own manager by the role hierarchy)."
+                    : $"Choose {(task ? "who is responsible" : "who is notified")}: {string.Join(", ", choices)}.");
             }
             else if (who == ActionPeople.User && (action.UserId is not { } userId || !await db.Users.AnyAsync(u => u.Id == userId && u.IsActive, cancellationToken)))
             {
@@ -570,7 +593,7 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
     /// (a choice field's value among its choices) or <c>clear</c>; the automation user must be allowed
     /// to edit the module and that field, since the rule changes nothing its user could not by hand.
     /// </summary>
-    private async Task CheckSetFieldAsync(FieldErrors errors, string key, RuleAction action, ReadableModule module, Guid? automationUserId, CancellationToken cancellationToken)
+    private async Task CheckSetFieldAsync(FieldErrors errors, string key, RuleAction action, AutomationModule module, Guid? automationUserId, CancellationToken cancellationToken)
     {
         if (action.Recipients is not null || action.Responsible is not null || action.UserId is not null || action.RoleId is not null || action.DepartmentId is not null
             || action.DueInDays is not null || action.Email is not null || action.Title is not null || action.Message is not null || action.ToField is not null
@@ -590,7 +613,7 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
 
         if (settable.Find(module.Key, action.Field) is not { } field)
         {
-            var known = RecordFields.Find(module, action.Field) is not null;
+            var known = module.Fields.Any(f => f.Name == action.Field);
             errors.Add(key + ".field", settableFields.Count == 0 ? $"Rules cannot set fields of {module.Title.ToLowerInvariant()}."
                 : known ? $"{Shown(action.Field)} is not settable by a rule; fields rules can set on {module.Title.ToLowerInvariant()}: {string.Join(", ", settableFields.Select(f => f.Name))}."
                 : $"\"{Shown(action.Field)}\" is not a field of {module.Title.ToLowerInvariant()}; fields rules can set: {string.Join(", ", settableFields.Select(f => f.Name))}.");
@@ -661,7 +684,7 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
     public const int EmailTextMaxLength = 10000;
 
     /// <summary>An email to a record's address field: a subject and a text (templates of known fields), nobody else named.</summary>
-    private static void CheckEmail(FieldErrors errors, string key, RuleAction action, ReadableModule module, IReadOnlyList<RecordField> fields)
+    private static void CheckEmail(FieldErrors errors, string key, RuleAction action, AutomationModule module, IReadOnlyList<RecordField> fields)
     {
         errors.Text(key + ".title", "Subject", action.Title?.Trim(), OutgoingEmail.SubjectMaxLength).PlainText(key + ".title", "Subject", action.Title)
             .Text(key + ".message", "Text", action.Message?.Trim(), EmailTextMaxLength).PlainText(key + ".message", "Text", action.Message, singleLine: false);
@@ -683,7 +706,7 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
         }
     }
 
-    private static void CheckPlaceholders(FieldErrors errors, string key, RuleAction action, ReadableModule module, IReadOnlyList<RecordField> fields)
+    private static void CheckPlaceholders(FieldErrors errors, string key, RuleAction action, AutomationModule module, IReadOnlyList<RecordField> fields)
     {
         foreach (var (text, name) in new[] { (action.Title, "title"), (action.Message, "message") })
         {
@@ -694,8 +717,8 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
         }
     }
 
-    private static string UnknownField(string name, ReadableModule module) =>
-        $"\"{Shown(name)}\" is not a field of {module.Title.ToLowerInvariant()}; use one of: {string.Join(", ", RecordFields.Of(module).Select(f => f.Name))}.";
+    private static string UnknownField(string name, AutomationModule module) =>
+        $"\"{Shown(name)}\" is not a field of {module.Title.ToLowerInvariant()}; use one of: {string.Join(", ", module.Fields.Select(f => f.Name))}.";
 
     /// <summary>A value echoed in a message, cut short: a 10,000-character field name is not repeated back.</summary>
     private static string Shown(string value) => value.Length <= 40 ? value : value[..40] + "…";

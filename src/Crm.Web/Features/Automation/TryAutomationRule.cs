@@ -19,7 +19,8 @@ public sealed record TryOutcome(string TriedAgainst, Evaluation Evaluation, IRea
 /// </summary>
 public sealed class TryAutomationRule(CrmDb db, EvaluateRule evaluate)
 {
-    public async Task<Result<TryOutcome>> RunAsync(Actor actor, Guid id, int? recordId, CancellationToken cancellationToken)
+    /// <summary>Tries the rule on the record <paramref name="recordId"/>, or, for a rule on users, the user <paramref name="userId"/> (ADR 0050).</summary>
+    public async Task<Result<TryOutcome>> RunAsync(Actor actor, Guid id, int? recordId, CancellationToken cancellationToken, Guid? userId = null)
     {
         if (!actor.IsAdministrator)
         {
@@ -32,12 +33,47 @@ public sealed class TryAutomationRule(CrmDb db, EvaluateRule evaluate)
             return Result<TryOutcome>.NotFound();
         }
 
+        var module = AutomationModules.Find(rule.Module);
+        if (module is { WholeNumberIds: false })
+        {
+            if (userId is not { } user || user == Guid.Empty)
+            {
+                return Result<TryOutcome>.Invalid("userId", "Give the ID of a user to try the rule on (the GUID in the address of their page, /admin/users/…).");
+            }
+
+            if (recordId is not null)
+            {
+                return Result<TryOutcome>.Invalid("recordId", "A rule on users is tried on a user: give userId, not recordId.");
+            }
+
+            return Result<TryOutcome>.Ok(await TryAsync(rule, user.ToString(), cancellationToken));
+        }
+
+        if (userId is not null)
+        {
+            return Result<TryOutcome>.Invalid("userId", $"A rule on {rule.Module} is tried on one of its records: give recordId, not userId.");
+        }
+
         if (recordId is not { } record || record <= 0)
         {
             return Result<TryOutcome>.Invalid("recordId", "Give the ID of a record to try the rule on.");
         }
 
-        var key = record.ToString(CultureInfo.InvariantCulture);
+        if (rule.Trigger == AutomationTriggers.Deleted && !await db.AuditEntries.AnyAsync(
+            e => e.EntityType == rule.Module && e.EntityId == record.ToString(CultureInfo.InvariantCulture) && e.Action == AuditActions.Deleted, cancellationToken))
+        {
+            return Result<TryOutcome>.Invalid("recordId", $"A rule fired by deletions is tried on a deleted record: no deletion of {rule.Module} {record} is on record.");
+        }
+
+        return Result<TryOutcome>.Ok(await TryAsync(rule, record.ToString(CultureInfo.InvariantCulture), cancellationToken));
+    }
+
+    private async Task<TryOutcome> TryAsync(AutomationRule rule, string key, CancellationToken cancellationToken)
+    {
+        var record = key;
+        var module = AutomationModules.Find(rule.Module);
+        var entityType = module?.AuditedAs ?? rule.Module;
+
         string[] actions = rule.Trigger switch
         {
             AutomationTriggers.Created => [AuditActions.Created, AuditActions.Restored],
@@ -45,15 +81,12 @@ public sealed class TryAutomationRule(CrmDb db, EvaluateRule evaluate)
             AutomationTriggers.Deleted => [AuditActions.Deleted],
             _ => [], // a date reached or a schedule is no change of the record: it is tried as on the day the rule is due
         };
-        var entry = actions.Length == 0 ? null : await db.AuditEntries.AsNoTracking()
-            .Where(e => e.EntityType == rule.Module && e.EntityId == key && actions.Contains(e.Action))
-            .OrderByDescending(e => e.Id).Select(e => new { e.At, e.Action, e.Label, e.Changes }).FirstOrDefaultAsync(cancellationToken);
-        if (entry is null && rule.Trigger == AutomationTriggers.Deleted)
-        {
-            return Result<TryOutcome>.Invalid("recordId", $"A rule fired by deletions is tried on a deleted record: no deletion of {rule.Module} {record} is on record.");
-        }
-
-        var label = entry?.Label ?? await db.AuditEntries.Where(e => e.EntityType == rule.Module && e.EntityId == key)
+        // The latest change the engine would have seen: a user's sign-in bookkeeping is skipped as the fan-out skips it.
+        var recent = actions.Length == 0 ? [] : await db.AuditEntries.AsNoTracking()
+            .Where(e => e.EntityType == entityType && e.EntityId == key && actions.Contains(e.Action))
+            .OrderByDescending(e => e.Id).Select(e => new { e.At, e.Action, e.Label, e.Changes }).Take(module is { WholeNumberIds: false } ? 50 : 1).ToListAsync(cancellationToken);
+        var entry = recent.FirstOrDefault(e => module?.Sees(e.Action, e.Changes) != false);
+        var label = entry?.Label ?? await db.AuditEntries.Where(e => e.EntityType == entityType && e.EntityId == key)
             .OrderByDescending(e => e.Id).Select(e => e.Label).FirstOrDefaultAsync(cancellationToken) ?? $"{rule.Module} {record}";
         var verdict = await evaluate.RunAsync(rule, entry?.Action ?? rule.Trigger, record, label, entry?.Changes ?? "{}", cancellationToken);
         var against = rule.Trigger == AutomationTriggers.Schedule
@@ -63,6 +96,6 @@ public sealed class TryAutomationRule(CrmDb db, EvaluateRule evaluate)
             : entry is null
             ? $"As if {rule.Module} {record} had just been {rule.Trigger} (no such change of it is on record)."
             : $"The change of {entry.At.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC: {rule.Module} {record} {entry.Action}.";
-        return Result<TryOutcome>.Ok(new TryOutcome(against, verdict.Evaluation, verdict.Record?.Values, verdict.Actions));
+        return new TryOutcome(against, verdict.Evaluation, verdict.Record?.Values, verdict.Actions);
     }
 }
