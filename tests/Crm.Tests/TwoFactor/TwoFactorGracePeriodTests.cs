@@ -52,6 +52,21 @@ public sealed class TwoFactorGracePeriodTests
         var (_, list) = await admin.GetPageAsync("/admin/two-factor?filter=administrators-without");
         Assert.Contains("In grace", DeadlineCell(list, ops.Id), StringComparison.Ordinal);
         Assert.Equal(1, list.QuerySelectorAll("#two-factor-users tbody tr").Length);
+        // The API says the same: the deadline to the second, not yet passed; the administrator with a factor has none.
+        var listed = await (await admin.Http.GetAsync("/api/v1/two-factor/users?filter=administrators-without")).ReadJsonAsync();
+        var olga = Assert.Single(listed.GetProperty("users").EnumerateArray());
+        Assert.Equal((ops.Id, true, false, false), (olga.GetProperty("userId").GetGuid(), olga.GetProperty("required").GetBoolean(),
+            olga.GetProperty("enabled").GetBoolean(), olga.GetProperty("overdue").GetBoolean()));
+        Assert.True(Math.Abs((olga.GetProperty("deadline").GetDateTime() - deadline).TotalSeconds) < 1, olga.GetProperty("deadline").ToString());
+        var everyone = await (await admin.Http.GetAsync("/api/v1/two-factor/users")).ReadJsonAsync();
+        var me = everyone.GetProperty("users").EnumerateArray().Single(u => u.GetProperty("email").GetString() == CrmApp.AdminEmail);
+        Assert.Equal((true, JsonValueKind.Null), (me.GetProperty("enabled").GetBoolean(), me.GetProperty("deadline").ValueKind));
+        Assert.Equal(14, everyone.GetProperty("graceDays").GetInt32());
+        var badFilter = await admin.Http.GetAsync("/api/v1/two-factor/users?filter=everyone");
+        Assert.Equal(HttpStatusCode.BadRequest, badFilter.StatusCode);
+        Assert.True((await badFilter.ReadJsonAsync()).GetProperty("errors").TryGetProperty("filter", out _));
+        await app.CreateUserAsync("clerk@crm.test", Password);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.SignInAsync("clerk@crm.test", Password)).Http.GetAsync("/api/v1/two-factor/users")).StatusCode);
 
         // The health indicator still counts an administrator in their grace period as one without a second factor.
         var health = await app.InDatabaseAsync(db => new AdministratorsTwoFactorHealth(db).MeasureAsync(app.Clock.GetUtcNow().UtcDateTime, CancellationToken.None));

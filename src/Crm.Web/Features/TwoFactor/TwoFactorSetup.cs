@@ -34,10 +34,19 @@ public sealed class TwoFactorSetup : ICrmFeature
         services.AddHelpTopic(s_administrationHelp);
     }
 
-    /// <summary>The policy in <c>/api/v1</c>, for administrators, over the same use cases as the page.</summary>
+    /// <summary>The policy and everyone's status in <c>/api/v1</c>, for administrators, over the same use cases as the page.</summary>
     public void MapApi(RouteGroupBuilder api)
     {
         var twoFactor = api.MapGroup("/two-factor").WithTags("Two-factor sign-in").RequireAuthorization(Policies.Administrator);
+
+        twoFactor.MapGet("/users", async (string? filter, HttpContext http, ListTwoFactorStatus list, CancellationToken cancellationToken) =>
+                filter is not (null or TwoFactorAdministrationPage.FilterAdministratorsWithout)
+                    ? Result.Invalid("filter", $"Leave the filter out for everyone, or give \"{TwoFactorAdministrationPage.FilterAdministratorsWithout}\" for the active administrators without a second factor.").ToHttp()
+                    : (await list.RunAsync(http.Actor(), filter is not null, cancellationToken)).ToHttp())
+            .WithName("ListTwoFactorStatus")
+            .WithSummary("Every user's second factor, as Administration › Two-factor shows it: authenticator app, passkeys, recovery codes left, last use, whether the policy requires one, and for someone required who has none the deadline of their grace period (UTC; null: it starts at their next sign-in) and whether it has passed. `filter=administrators-without`: only the active administrators without one.")
+            .Produces<TwoFactorOverview>()
+            .ProducesValidationProblem();
 
         twoFactor.MapGet("/policy", async (HttpContext http, ReadTwoFactorPolicy read, CancellationToken cancellationToken) =>
                 (await read.RunAsync(http.Actor(), cancellationToken)).ToHttp())
@@ -78,7 +87,7 @@ public sealed class TwoFactorSetup : ICrmFeature
 
     private static readonly HelpTopic s_administrationHelp = new("two-factor-administration", "Two-factor sign-in: administration",
     [
-        "Administration › Two-factor sign-in lists every user with their second factor: whether the authenticator app is on, how many recovery codes are left and when a second factor was last used. The filter \"Administrators without two-factor\" answers the security checklist's question at a glance.",
+        "Administration › Two-factor sign-in lists every user with their second factor: whether the authenticator app is on, how many recovery codes are left and when a second factor was last used. The filter \"Administrators without two-factor\" answers the security checklist's question at a glance. The same list, with each deadline, is in the API: GET /api/v1/two-factor/users (add ?filter=administrators-without for the filter).",
         "\"Require two-factor sign-in for administrators\" is on for a new installation; it can also be required for every member of chosen roles (the Required badge in the list). It applies when a person next signs in: one without a second factor is sent to set it up and can reach nothing else until it is on. API tokens are not affected, by design: an integration does not sign in, so protect tokens by binding them to limited integration users.",
         "The grace period (0 to 90 days; 0, the default, means none) lets people the policy newly covers work on for that many days, with a reminder on every page, before they are held on the set-up page. Their time starts when the policy starts to cover them: when you save the policy, or, for someone given a required role or made administrator later, at their next sign-in. It does not restart at each sign-in. The Deadline column shows \"In grace\" with the date, \"Overdue\" once it has passed, or \"From next sign-in\". A new user created while the policy covers them gets no grace period: a new administrator sets up two-factor sign-in at the first sign-in, before anything else. Changing the number of days moves everyone's deadline with it. Turning the policy off for someone and on again later gives them a fresh grace period (recorded in the activity log); set 0 if you want none. Administrators in their grace period still count as without two-factor sign-in in the filter and on the health dashboard.",
         "The list shows each person's second factor: the authenticator app and the number of passkeys. \"Allow sign-in with a passkey alone, without a password\" (off by default) puts \"Sign in with a passkey\" on the sign-in page: a passkey asks for the device's PIN or fingerprint, so it is two factors by itself. Without it, passkeys are a second step after the password. Passkeys are bound to the CRM's address: set Passkeys:RelyingPartyId (see the README) before people add them.",
