@@ -104,6 +104,27 @@ public sealed class TwoFactorGracePeriodTests
     }
 
     [Fact]
+    public async Task The_reminder_speaks_the_persons_language()
+    {
+        await using var app = new CrmApp();
+        var admin = await app.SignInAsAdminAsync();
+        await TwoFactorTests.EnrolAsync(app, admin);
+        await app.CreateUserAsync("ops@crm.test", Password, administrator: true, name: "Olga Ops");
+        await app.SignInAsync("ops@crm.test", Password);
+        Assert.Equal(HttpStatusCode.Redirect, (await SavePolicyAsync(admin, administrators: true, "1")).StatusCode);
+
+        var browser = await app.SignInAsync("ops@crm.test", Password);
+        var (_, account) = await browser.GetPageAsync("/account");
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.SubmitAsync(account, new() { ["Preferences.Language"] = "de" }, "#preferences")).StatusCode);
+        var (_, page) = await browser.GetPageAsync("/contacts");
+        var banner = page.QuerySelector(Banner)!;
+        Assert.Contains("Richten Sie die Zwei-Faktor-Anmeldung bis", banner.TextContent, StringComparison.Ordinal);
+        Assert.Contains("(noch 1 Tag)", banner.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Ihre Organisation verlangt sie", banner.TextContent, StringComparison.Ordinal);
+        Assert.Equal("Auf dieser Seite ausblenden", banner.QuerySelector("button")!.GetAttribute("aria-label"));
+    }
+
+    [Fact]
     public async Task Someone_with_a_second_factor_never_sees_anything()
     {
         await using var app = new CrmApp();
