@@ -9,16 +9,25 @@ public static class AutomationApi
     {
         var automation = api.MapGroup("/automation").WithTags("Automation").RequireAuthorization(Policies.Administrator);
 
-        automation.MapGet("/fields", (SettableFields settable) => Results.Ok(AutomationModules.All.Select(m => new
+        automation.MapGet("/fields", async (HttpContext http, SettableFields settable, RuleFields ruleFields, CancellationToken cancellationToken) =>
+            {
+                var fields = new Dictionary<string, IReadOnlyList<Records.RecordField>>();
+                foreach (var module in AutomationModules.All)
+                {
+                    fields[module.Key] = await ruleFields.OfAsync(module, http.Actor(), cancellationToken);
+                }
+
+                return Results.Ok(AutomationModules.All.Select(m => new
             {
                 module = m.Key,
-                fields = m.Fields.Select(f => new { name = f.Name, label = f.Label, kind = f.Kind.ToString().ToLowerInvariant(), operators = ConditionOperators.For(f.Kind) }),
+                fields = fields[m.Key].Select(f => new { name = f.Name, label = f.Label, kind = f.Kind.ToString().ToLowerInvariant(), operators = ConditionOperators.For(f.Kind) }),
                 settable = settable.Of(m.Key).Select(f => new { name = f.Name, label = f.Label, choices = f.Choices }),
                 dates = DateTriggers.Of(m.Key).Select(d => d.Field),
                 events = ModuleEvents.Of(m.Key).Select(e => new { key = e.Key, label = e.Label }),
-            })))
+            }));
+            })
             .WithName("ListAutomationFields")
-            .WithSummary("Each module rules can watch, with its fields, their kind and the condition operators each allows, the fields a set-field action can change (with a choice field's values), the dates a rule can be timed on and the events it can wait for.");
+            .WithSummary("Each module rules can watch, with its fields (custom fields as customFields.key), their kind and the condition operators each allows, the fields a set-field action can change (with a choice field's values), the dates a rule can be timed on and the events it can wait for.");
 
         automation.MapGet("/templates", () => Results.Ok(AutomationTemplates.All.Select(t => new { key = t.Key, name = t.Name, description = t.Description, rule = t.Rule })))
             .WithName("ListAutomationTemplates")

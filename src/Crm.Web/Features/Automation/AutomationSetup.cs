@@ -22,6 +22,7 @@ public sealed class AutomationSetup : ICrmFeature
         services.AddScoped<PlanActions>();
         services.AddScoped<UserRecords>();
         services.AddScoped<EvaluateRule>();
+        services.AddScoped<RuleFields>();
         services.AddScoped<AutomationFanOut>();
         services.AddScoped<RunAutomationAction>();
         services.AddSingleton<AutomationWorker>();

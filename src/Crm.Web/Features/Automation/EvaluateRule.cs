@@ -19,7 +19,7 @@ public sealed record RuleVerdict(Evaluation Evaluation, RecordValues? Record, IR
 /// and <see cref="PlanActions"/> says what the actions would do. The engine and "Try on record"
 /// both come here.
 /// </summary>
-public sealed class EvaluateRule(CrmDb db, IServiceProvider services, RecordAccess access, PlanActions plan, OrganisationCalendar calendar, IOptions<JsonOptions> json)
+public sealed class EvaluateRule(CrmDb db, IServiceProvider services, RecordAccess access, RuleFields ruleFields, PlanActions plan, OrganisationCalendar calendar, IOptions<JsonOptions> json)
 {
     public Task<RuleVerdict> RunAsync(AutomationRule rule, string action, int recordId, string label, string changes, CancellationToken cancellationToken) =>
         RunAsync(rule, action, recordId.ToString(CultureInfo.InvariantCulture), label, changes, cancellationToken);
@@ -38,10 +38,12 @@ public sealed class EvaluateRule(CrmDb db, IServiceProvider services, RecordAcce
         }
 
         var fields = module.Fields;
+        var id = module.WholeNumberIds ? int.Parse(key, CultureInfo.InvariantCulture) : 0;
+        // The record's custom fields the automation user may see (none for a deleted record); the others count as unchanged.
+        var custom = action == AutomationTriggers.Deleted ? new Dictionary<string, string?>() : await ruleFields.ValuesAsync(module, actor, id, cancellationToken);
         // Field rules are a CRM record's; a user's account has none (only administrators see it at all).
         var hidden = module.WholeNumberIds ? (await access.FieldsAsync(actor, module.Key, cancellationToken)).Hidden : new HashSet<string>();
-        var change = ChangeFacts.FromAudit(action, changes, hidden);
-        var id = module.WholeNumberIds ? int.Parse(key, CultureInfo.InvariantCulture) : 0;
+        var change = ChangeFacts.FromAudit(action, changes, hidden.Concat(RuleFields.HiddenIn(changes, custom)).ToHashSet());
         var shownKey = module.WholeNumberIds ? null : key;
         RecordValues? record = null;
         if (change.Action == AutomationTriggers.Deleted)
@@ -55,7 +57,7 @@ public sealed class EvaluateRule(CrmDb db, IServiceProvider services, RecordAcce
         else if (await module.Read(services, actor, key, cancellationToken) is { } details)
         {
             var values = RecordValues.Of(id, label, details, fields, json.Value.SerializerOptions, shownKey);
-            record = values with { Values = values.Values.ToDictionary(v => v.Key, v => hidden.Contains(v.Key) ? null : v.Value) };
+            record = values with { Values = values.Values.ToDictionary(v => v.Key, v => hidden.Contains(v.Key) ? null : v.Value).Concat(custom).ToDictionary() };
         }
 
         var evaluation = RuleEvaluation.Evaluate(rule, change, record, await calendar.TodayAsync(cancellationToken));

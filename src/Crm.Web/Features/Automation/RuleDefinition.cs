@@ -120,6 +120,7 @@ public static partial class RuleDefinition
     public static string Render(string? template, Func<string, string> value) =>
         template is null ? "" : PlaceholderPattern().Replace(template, m => value(m.Groups[1].Value));
 
-    [GeneratedRegex(@"\{\{\s*([A-Za-z0-9_]+)\s*\}\}", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    // A field's name, or a custom field's as the API names it: {{lastName}}, {{customFields.tier}}.
+    [GeneratedRegex(@"\{\{\s*((?:customFields\.)?[A-Za-z0-9_]+)\s*\}\}", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex PlaceholderPattern();
 }

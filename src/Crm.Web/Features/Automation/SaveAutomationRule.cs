@@ -22,7 +22,7 @@ public sealed record AutomationRuleInput(
 /// <c>conditions.groups[0].conditions[1].operator</c>) with nothing saved. A change needs the
 /// version read and bumps it; the audit trail records the old and new definition.
 /// </summary>
-public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, RecordAccess access, TimeProvider clock)
+public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, RecordAccess access, RuleFields ruleFields, TimeProvider clock)
 {
     public const int MaxGroups = 10;
     public const int MaxConditions = 20;
@@ -53,7 +53,7 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
             }
         }
 
-        var errors = await CheckAsync(input, cancellationToken);
+        var errors = await CheckAsync(actor, input, cancellationToken);
         if (!errors.Any)
         {
             await CheckLoopsAsync(errors, id, input, cancellationToken);
@@ -258,7 +258,7 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private async Task<FieldErrors> CheckAsync(AutomationRuleInput input, CancellationToken cancellationToken)
+    private async Task<FieldErrors> CheckAsync(Actor actor, AutomationRuleInput input, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors()
             .Text("name", "Name", input.Name?.Trim(), AutomationRule.NameMaxLength).PlainText("name", "Name", input.Name?.Trim());
@@ -278,7 +278,8 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
             errors.Add("trigger", $"Choose a trigger: {string.Join(", ", AutomationTriggers.All)}.");
         }
 
-        var fields = module is null ? [] : module.Fields;
+        // The module's fields with its custom fields, as the administrator saving the rule sees them.
+        var fields = module is null ? [] : await ruleFields.OfAsync(module, actor, cancellationToken);
         if (input.TriggerOffsetDays is not null && input.Trigger != AutomationTriggers.DateReached)
         {
             errors.Add("triggerOffsetDays", "Only a rule fired by a date counts days from it.");
@@ -314,7 +315,7 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
             }
             else if (module is not null && !fields.Any(f => f.Name == triggerField))
             {
-                errors.Add("triggerField", UnknownField(triggerField, module));
+                errors.Add("triggerField", UnknownField(triggerField, module, fields));
             }
 
             errors.Text("triggerValue", "Changed to value", Blank(input.TriggerValue), AutomationRule.ValueMaxLength, required: false);
@@ -393,7 +394,7 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
         var field = fields.FirstOrDefault(f => f.Name == condition.Field);
         if (field is null)
         {
-            errors.Add(key + ".field", UnknownField(condition.Field ?? "", module));
+            errors.Add(key + ".field", UnknownField(condition.Field ?? "", module, fields));
             return;
         }
 
@@ -717,8 +718,8 @@ public sealed class SaveAutomationRule(CrmDb db, SettableFields settable, Record
         }
     }
 
-    private static string UnknownField(string name, AutomationModule module) =>
-        $"\"{Shown(name)}\" is not a field of {module.Title.ToLowerInvariant()}; use one of: {string.Join(", ", module.Fields.Select(f => f.Name))}.";
+    private static string UnknownField(string name, AutomationModule module, IReadOnlyList<RecordField> fields) =>
+        $"\"{Shown(name)}\" is not a field of {module.Title.ToLowerInvariant()}; use one of: {string.Join(", ", fields.Select(f => f.Name))}.";
 
     /// <summary>A value echoed in a message, cut short: a 10,000-character field name is not repeated back.</summary>
     private static string Shown(string value) => value.Length <= 40 ? value : value[..40] + "…";
