@@ -24,8 +24,50 @@ public sealed partial class SqliteWriterGate : DbTransactionInterceptor
     /// <summary>Well under the busy timeout (5 s): a transaction that waits this long is left to SQLite.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a background transaction (<see cref="AsBackground"/>) lets the users' transactions
+    /// that are waiting go first before it takes its own turn anyway: bounded, so background work is
+    /// slowed under load but never starved.
+    /// </summary>
+    public static readonly TimeSpan Deference = TimeSpan.FromMilliseconds(250);
+
     // One gate per database file, shared by every context of the process that opens it.
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> s_gates = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Gate> s_gates = new(StringComparer.Ordinal);
+
+    // Set for the work of a background worker (its async flow), see AsBackground.
+    private static readonly AsyncLocal<bool> s_background = new();
+
+#pragma warning disable CA1001 // One gate per database file for the life of the process: never disposed.
+    private sealed class Gate
+#pragma warning restore CA1001
+    {
+        public readonly SemaphoreSlim Turn = new(1, 1);
+
+        // The transactions of people (not of background workers) waiting for a turn.
+        public int ForegroundWaiting;
+
+        // Background work joins the queue only when the gate is free and no person waits: once queued,
+        // it would be served in its turn ahead of people who came after it.
+        public bool Defers => Volatile.Read(ref ForegroundWaiting) > 0 || Turn.CurrentCount == 0;
+    }
+
+    /// <summary>
+    /// Marks the work that follows, in this async flow, as background work (the webhook and automation
+    /// workers): on SQLite its transactions let the users' waiting transactions go first, for up to
+    /// <see cref="Deference"/>, so the CRM's background writes cost the people using it less. Has no
+    /// effect elsewhere (PostgreSQL has no gate).
+    /// </summary>
+    public static IDisposable AsBackground()
+    {
+        var before = s_background.Value;
+        s_background.Value = true;
+        return new Restore(before);
+    }
+
+    private sealed class Restore(bool before) : IDisposable
+    {
+        public void Dispose() => s_background.Value = before;
+    }
 
     // Which connection (EF's id for it) holds which gate: released when its transaction ends, or at the latest when the connection closes or goes.
     private static readonly ConcurrentDictionary<Guid, SemaphoreSlim> s_held = new();
@@ -36,9 +78,9 @@ public sealed partial class SqliteWriterGate : DbTransactionInterceptor
     public override InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
         var gate = GateOf(connection);
-        if (gate.Wait(Patience))
+        if (Wait(gate))
         {
-            s_held[eventData.ConnectionId] = gate;
+            s_held[eventData.ConnectionId] = gate.Turn;
         }
         else
         {
@@ -60,9 +102,9 @@ public sealed partial class SqliteWriterGate : DbTransactionInterceptor
         InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
         var gate = GateOf(connection);
-        if (await gate.WaitAsync(Patience, cancellationToken))
+        if (await WaitAsync(gate, cancellationToken))
         {
-            s_held[eventData.ConnectionId] = gate;
+            s_held[eventData.ConnectionId] = gate.Turn;
         }
         else
         {
@@ -121,10 +163,59 @@ public sealed partial class SqliteWriterGate : DbTransactionInterceptor
     }
 
     /// <summary>Whether no transaction of this process holds the gate of the file (for tests).</summary>
-    internal static bool IsOpen(string dataSource) => !s_gates.TryGetValue(dataSource, out var gate) || gate.CurrentCount == 1;
+    internal static bool IsOpen(string dataSource) => !s_gates.TryGetValue(dataSource, out var gate) || gate.Turn.CurrentCount == 1;
 
-    private static SemaphoreSlim GateOf(DbConnection connection) =>
-        s_gates.GetOrAdd(((SqliteConnection)connection).DataSource, _ => new SemaphoreSlim(1, 1));
+    private static Gate GateOf(DbConnection connection) => s_gates.GetOrAdd(((SqliteConnection)connection).DataSource, _ => new Gate());
+
+    // A person's transaction is counted while it waits, so that background work can let it go first.
+    private static bool Wait(Gate gate)
+    {
+        if (s_background.Value)
+        {
+            var deferred = System.Diagnostics.Stopwatch.StartNew();
+            while (gate.Defers && deferred.Elapsed < Deference)
+            {
+                Thread.Sleep(5);
+            }
+
+            return gate.Turn.Wait(Patience);
+        }
+
+        Interlocked.Increment(ref gate.ForegroundWaiting);
+        try
+        {
+            return gate.Turn.Wait(Patience);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref gate.ForegroundWaiting);
+        }
+    }
+
+    private static async Task<bool> WaitAsync(Gate gate, CancellationToken cancellationToken)
+    {
+        if (s_background.Value)
+        {
+            // Real time: how long background work defers, not a time the CRM records.
+            var deferred = System.Diagnostics.Stopwatch.StartNew();
+            while (gate.Defers && deferred.Elapsed < Deference)
+            {
+                await Task.Delay(5, cancellationToken);
+            }
+
+            return await gate.Turn.WaitAsync(Patience, cancellationToken);
+        }
+
+        Interlocked.Increment(ref gate.ForegroundWaiting);
+        try
+        {
+            return await gate.Turn.WaitAsync(Patience, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref gate.ForegroundWaiting);
+        }
+    }
 
     private static void TimedOut(DbContext? context)
     {

@@ -39,6 +39,53 @@ public sealed class SqliteWriterGateTests : IDisposable
     }
 
     [Fact]
+    public async Task Background_work_lets_a_person_who_came_later_go_first_and_then_takes_its_turn()
+    {
+        await using var holder = Open();
+        await using var person = Open();
+        await using var worker = Open();
+        var held = await holder.Database.BeginTransactionAsync();
+
+        Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> working;
+        using (SqliteWriterGate.AsBackground())
+        {
+            working = worker.Database.BeginTransactionAsync();
+        }
+
+        await Task.Delay(50);
+        var personWaits = person.Database.BeginTransactionAsync(); // a person's, after the worker's
+        await Task.Delay(50);
+        await held.CommitAsync();
+
+        await using var personal = await personWaits.WaitAsync(TimeSpan.FromSeconds(1));
+        await Task.Delay(100);
+        Assert.False(working.IsCompleted);
+        await personal.CommitAsync();
+        await using var background = await working.WaitAsync(TimeSpan.FromSeconds(1));
+        await background.CommitAsync();
+        Assert.True(SqliteWriterGate.IsOpen(_file));
+    }
+
+    [Fact]
+    public async Task Background_work_defers_for_a_bounded_time_only()
+    {
+        await using var holder = Open();
+        await using var worker = Open();
+        var held = await holder.Database.BeginTransactionAsync();
+        Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> working;
+        using (SqliteWriterGate.AsBackground())
+        {
+            working = worker.Database.BeginTransactionAsync();
+        }
+
+        // Past the deference it waits in the queue like anyone: the holder's commit lets it in at once.
+        await Task.Delay(SqliteWriterGate.Deference + TimeSpan.FromMilliseconds(100));
+        await held.CommitAsync();
+        await using var background = await working.WaitAsync(TimeSpan.FromMilliseconds(200));
+        await background.RollbackAsync();
+    }
+
+    [Fact]
     public async Task A_transaction_disposed_unfinished_opens_the_gate()
     {
         await using (var first = Open())

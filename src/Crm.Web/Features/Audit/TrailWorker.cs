@@ -46,7 +46,11 @@ public abstract partial class TrailWorker(ILogger logger) : BackgroundService
             var done = 0;
             try
             {
-                done = await RunOnceAsync(stoppingToken);
+                // Background work: on SQLite its transactions let waiting users' transactions go first (ADR 0052).
+                using (Data.SqliteWriterGate.AsBackground())
+                {
+                    done = await RunOnceAsync(stoppingToken);
+                }
             }
             catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
