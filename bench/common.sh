@@ -191,7 +191,10 @@ for row in db.execute(sys.argv[2]): print("|".join(str(v) for v in row))' "${DB_
 # The write cost of a feature: contact creates and updates with wrk on app <base> and app <other>
 # (both started and warmed up), ROUNDS rounds of DURATION seconds per app and write, in turns (<base>
 # first in odd rounds, <other> first in even ones, so a drifting machine favours neither). Prints
-# the medians and every round as markdown tables, <other> named <name> and the ratio <ratio>:
+# the medians and every round as markdown tables, <other> named <name> and the ratio <ratio>. A
+# script whose app does background work defines bench_settle, called before each measurement, to
+# wait until that work is done: otherwise what one app left for later would run during the other
+# app's measurement, on the same cores, and count against it.
 # bench_write_rounds <dir> <base> <other> <name> <ratio>
 bench_write_rounds() {
   local dir=$1 base=$2 other=$3 name=$4 ratio=$5 round order label rps cr ur
@@ -199,8 +202,8 @@ bench_write_rounds() {
   local rows=() create_ratios="" update_ratios=""
   for round in $(seq 1 "$ROUNDS"); do
     order="$base $other"; [ $((round % 2)) -eq 0 ] && order="$other $base"
-    for label in $order; do bench_use_app "$label"; read -r rps _ < <(bench_wrk "$dir" "create-$label-$round" "$dir/create.lua" "$DURATION"); c[$label]=$rps; creates[$label]+="$rps "; done
-    for label in $order; do bench_use_app "$label"; bench_fresh_contacts; read -r rps _ < <(bench_wrk "$dir" "update-$label-$round" "$dir/update.lua" "$DURATION"); u[$label]=$rps; updates[$label]+="$rps "; done
+    for label in $order; do bench_settled; bench_use_app "$label"; read -r rps _ < <(bench_wrk "$dir" "create-$label-$round" "$dir/create.lua" "$DURATION"); c[$label]=$rps; creates[$label]+="$rps "; done
+    for label in $order; do bench_use_app "$label"; bench_fresh_contacts; bench_settled; read -r rps _ < <(bench_wrk "$dir" "update-$label-$round" "$dir/update.lua" "$DURATION"); u[$label]=$rps; updates[$label]+="$rps "; done
     cr=$(bench_ratio "${c[$other]}" "${c[$base]}"); ur=$(bench_ratio "${u[$other]}" "${u[$base]}")
     create_ratios+="$cr "; update_ratios+="$ur "
     rows+=("| $round | ${c[$base]} | ${c[$other]} | $cr | ${u[$base]} | ${u[$other]} | $ur |")
@@ -216,3 +219,6 @@ bench_write_rounds() {
   echo "|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
 }
+
+# bench_settle, when the script defines one.
+bench_settled() { if declare -F bench_settle > /dev/null; then bench_settle; fi; }
