@@ -35,13 +35,12 @@ public sealed class ResetSecondFactor(CrmDb db, PasswordCheck passwords, TwoFact
             return Result.Invalid(errors);
         }
 
-        if (!user.TwoFactorEnabled && !await db.Set<TwoFactorEnrolment>().AnyAsync(e => e.UserId == userId, cancellationToken)
-            && !await db.Set<Passkey>().AnyAsync(p => p.UserId == userId, cancellationToken))
+        var passkeys = await db.Set<Passkey>().CountAsync(p => p.UserId == userId, cancellationToken);
+        if (!user.TwoFactorEnabled && passkeys == 0 && !await db.Set<TwoFactorEnrolment>().AnyAsync(e => e.UserId == userId, cancellationToken))
         {
             return Result.Conflict($"{user.FullName} has no second factor to reset.");
         }
 
-        var passkeys = await db.Set<Passkey>().CountAsync(p => p.UserId == userId, cancellationToken);
         await SecondFactorRemoval.RemoveAsync(db, user, includingPasskeys: true, cancellationToken);
         activity.Record(actor, TwoFactorActivity.Reset, $"{actor.DisplayName} reset the two-factor sign-in of {user.FullName} <{user.Email}> (authenticator app, recovery codes and {passkeys} passkey(s) removed)", userId);
         notices.Queue(user, "Your two-factor sign-in was reset",
