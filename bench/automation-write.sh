@@ -51,12 +51,7 @@ for label in none twenty; do bench_use_app "$label"; bench_warm_up "$WORK" "$lab
 # the automation cursor at the last seal), so none of that work runs beside the next measurement.
 SETTLE_LOG="$WORK/settle.txt"; : > "$SETTLE_LOG"
 bench_settle() {
-  local start; start=$(date +%s)
-  for _ in $(seq 1 450); do
-    [ "$(bench_query twenty 'SELECT (SELECT COUNT(*) FROM "AuditPending") + (SELECT COALESCE(MAX("Seq"), 0) FROM "AuditSeals") - (SELECT "AuditSealSeq" FROM "AutomationCursor" WHERE "Id" = 1)')" = 0 ] && break
-    sleep 1
-  done
-  echo "$(( $(date +%s) - start ))" >> "$SETTLE_LOG"
+  bench_wait_for_zero twenty "$SETTLE_LOG" 'SELECT (SELECT COUNT(*) FROM "AuditPending") + (SELECT COALESCE(MAX("Seq"), 0) FROM "AuditSeals") - (SELECT "AuditSealSeq" FROM "AutomationCursor" WHERE "Id" = 1)'
 }
 WRITE_COST=$(bench_write_rounds "$WORK" none twenty "$RULES rules" "rules / none")
 # The rules really ran: the first rule's run log holds its evaluations of the creates, none matched.

@@ -222,3 +222,11 @@ bench_write_rounds() {
 
 # bench_settle, when the script defines one.
 bench_settled() { if declare -F bench_settle > /dev/null; then bench_settle; fi; }
+
+# For a script's bench_settle: waits (up to 450 s) until <sql>, run on app <label>'s database, answers
+# 0, and appends the seconds it took to <log>: bench_wait_for_zero <label> <log> <sql>
+bench_wait_for_zero() {
+  local start; start=$(date +%s)
+  for _ in $(seq 1 450); do [ "$(bench_query "$1" "$3")" = 0 ] && break; sleep 1; done
+  echo "$(( $(date +%s) - start ))" >> "$2"
+}

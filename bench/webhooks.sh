@@ -83,16 +83,11 @@ bench_contact_lua "$WORK"
 for label in none three; do use "$label"; bench_warm_up "$WORK" "$label" "${PID_OF[$label]}"; done
 
 # What "three" still has to do for the changes made so far: unsealed entries, entries not fanned
-# out, pending deliveries (0 when all is delivered).
-backlog() { bench_query three 'SELECT (SELECT COUNT(*) FROM "AuditPending") + (SELECT COALESCE(MAX("Seq"), 0) FROM "AuditSeals") - (SELECT "AuditSealSeq" FROM "WebhookCursor" WHERE "Id" = 1) + (SELECT COUNT(*) FROM "WebhookDeliveries" WHERE "Status" = 0)'; }
-# Before each measurement: "three"'s deliveries of the previous round are done, so none of that
+# out, pending deliveries (0 when all is delivered). Before each measurement: "three"'s deliveries of the previous round are done, so none of that
 # work runs during the next measurement (its own or the other app's); the time it took is reported.
 SETTLE_LOG="$WORK/settle.txt"; : > "$SETTLE_LOG"
-bench_settle() {
-  local start; start=$(date +%s)
-  for _ in $(seq 1 450); do [ "$(backlog)" = 0 ] && break; sleep 1; done
-  echo "$(( $(date +%s) - start ))" >> "$SETTLE_LOG"
-}
+BACKLOG_SQL='SELECT (SELECT COUNT(*) FROM "AuditPending") + (SELECT COALESCE(MAX("Seq"), 0) FROM "AuditSeals") - (SELECT "AuditSealSeq" FROM "WebhookCursor" WHERE "Id" = 1) + (SELECT COUNT(*) FROM "WebhookDeliveries" WHERE "Status" = 0)'
+bench_settle() { bench_wait_for_zero three "$SETTLE_LOG" "$BACKLOG_SQL"; }
 
 # 1. Cost on writes, in turns.
 WRITE_COST=$(bench_write_rounds "$WORK" none three "three endpoints" "three / none")
@@ -101,9 +96,8 @@ WRITE_COST=$(bench_write_rounds "$WORK" none three "three endpoints" "three / no
 # unsealed entry, the fan-out's cursor at the last seal, no pending delivery) before part 2 measures
 # anything, then stop the other app.
 kill "${PID_OF[none]}" 2>/dev/null || true
-DRAIN_START=$(date +%s)
-for _ in $(seq 1 450); do [ "$(backlog)" = 0 ] && break; sleep 2; done
-DRAIN_SECONDS=$(( $(date +%s) - DRAIN_START )); DRAIN_LEFT=$(backlog)
+bench_wait_for_zero three "$WORK/drain.txt" "$BACKLOG_SQL"
+DRAIN_SECONDS=$(cat "$WORK/drain.txt"); DRAIN_LEFT=$(bench_query three "$BACKLOG_SQL")
 sleep 2
 # EVENTS creates on "three" by 8 parallel clients (at <per second> if given, else as fast as they
 # go), then wait for every delivery and print "delivered distinct deliveries/s p50 p95 max creates/s
