@@ -177,10 +177,11 @@ public static class OwnedRecordEndpoints
     /// <summary>
     /// <c>DELETE /{id}</c> (204) and <c>GET /{id}/delete-impact</c> through <see cref="DeleteOwnedRecord{T}"/>.
     /// The impact answer keeps each module's own JSON names for the ID and label
-    /// (<paramref name="idName"/>, <paramref name="labelName"/>, e.g. "dealId", "title").
+    /// (<paramref name="idName"/>, <paramref name="labelName"/>, e.g. "dealId", "title"). The summaries say
+    /// "Deletes the product." unless the module has more to say (what goes with a deal).
     /// </summary>
     public static RouteGroupBuilder MapOwnedRecordDelete<TRecord>(
-        this RouteGroupBuilder group, string name, string idName, string labelName, string deleteSummary, string impactSummary)
+        this RouteGroupBuilder group, string name, string idName, string labelName, string? deleteSummary = null, string? impactSummary = null)
         where TRecord : OwnedRecord =>
         group.MapRecordDelete<DeleteOwnedRecord<TRecord>, OwnedRecordDeleteImpact>(name, i => new Dictionary<string, object?>
             {
@@ -190,7 +191,11 @@ public static class OwnedRecordEndpoints
                 ["hiddenAlsoDeleted"] = i.Also.Hidden,
                 ["refusal"] = i.Also.Refusal,
             },
-            deleteSummary, impactSummary);
+            deleteSummary ?? $"Deletes the {Noun(name)}.", impactSummary ?? $"What deleting the {Noun(name)} would delete with it.");
+
+    // "LoggedEmail" → "logged email", as the summaries name one record.
+    private static string Noun(string name) =>
+        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
     /// <summary>
     /// <c>DELETE /{id}</c> (204, nothing confirmed in advance) and <c>GET /{id}/delete-impact</c>

@@ -29,11 +29,13 @@ public delegate Task<RecordDecision> RecordRights<in T>(Actor actor, T record, s
 /// <summary>
 /// What the "open for edit" step needs to know of a module: its permission module, how messages
 /// name one record (<paramref name="Noun"/>: "You may not edit deal 12."), the refusal of a create
-/// without the right, and the conflict message of a save from an older version.
+/// without the right; the conflict message of a save from an older version follows from the noun.
 /// </summary>
-public sealed record RecordEditRules<T>(string Module, string Noun, string CreateRefused, string ChangedBySomeoneElse)
+public sealed record RecordEditRules<T>(string Module, string Noun, string CreateRefused)
     where T : OwnedRecord
 {
+    public string ChangedBySomeoneElse => RecordEditRules.ChangedBySomeoneElse(Noun);
+
     /// <summary>What to load with the record (e.g. a task's responsible users); the record is tracked.</summary>
     public Func<IQueryable<T>, IQueryable<T>>? Load { get; init; }
 
@@ -60,6 +62,13 @@ public sealed record OpenedRecord<T>(T? Record)
 /// must quote the version it read (a missing one is a field error, an older one a 409). A new record
 /// needs the create right instead.
 /// </summary>
+public static class RecordEditRules
+{
+    /// <summary>The 409 of a save (or review, or conversion) from an older version, the same sentence for every object.</summary>
+    public static string ChangedBySomeoneElse(string noun) =>
+        $"This {noun} was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
+}
+
 public sealed class RecordEditing(CrmDb db, RecordAccess access)
 {
     public const string PreviewRefused = "Nothing can be changed while previewing as another user.";

@@ -58,9 +58,7 @@ public enum CompanyFields
 public sealed class SaveCompany(CrmDb db, RecordEditing editing, TransferCompanies transfer, CountryMatcher countries, TimeProvider clock)
     : ISaveRecord<CompanyInput, CompanyFields, CompanyDetails>
 {
-    public const string ChangedBySomeoneElse = "This company was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
-
-    private static readonly RecordEditRules<Company> s_rules = new(CrmModules.Companies.Key, "company", "You may not add companies.", ChangedBySomeoneElse);
+    private static readonly RecordEditRules<Company> s_rules = new(CrmModules.Companies.Key, "company", "You may not add companies.");
 
     public async Task<Result<CompanyDetails>> RunAsync(Actor actor, int? id, CompanyInput input, CompanyFields fields, CancellationToken cancellationToken)
     {
@@ -137,7 +135,7 @@ public sealed class SaveCompany(CrmDb db, RecordEditing editing, TransferCompani
         company.CountryName = country;
         if (!await OwnedRecord.SaveVersionedAsync(db, cancellationToken))
         {
-            return Result<CompanyDetails>.Conflict(ChangedBySomeoneElse);
+            return Result<CompanyDetails>.Conflict(s_rules.ChangedBySomeoneElse);
         }
 
         if (ownerChanges && id is not null)

@@ -49,9 +49,7 @@ public enum ContactFields
 public sealed class SaveContact(CrmDb db, RecordAccess access, RecordLookups lookups, RecordEditing editing, TimeProvider clock)
     : ISaveRecord<ContactInput, ContactFields, ContactDetails>
 {
-    public const string ChangedBySomeoneElse = "This contact was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
-
-    private static readonly RecordEditRules<Contact> s_rules = new(CrmModules.Contacts.Key, "contact", "You may not add contacts.", ChangedBySomeoneElse);
+    private static readonly RecordEditRules<Contact> s_rules = new(CrmModules.Contacts.Key, "contact", "You may not add contacts.");
 
     public async Task<Result<ContactDetails>> RunAsync(Actor actor, int? id, ContactInput input, ContactFields fields, CancellationToken cancellationToken)
     {
@@ -107,7 +105,7 @@ public sealed class SaveContact(CrmDb db, RecordAccess access, RecordLookups loo
         contact.CompanyId = companyId;
         if (!await OwnedRecord.SaveVersionedAsync(db, cancellationToken))
         {
-            return Result<ContactDetails>.Conflict(ChangedBySomeoneElse);
+            return Result<ContactDetails>.Conflict(s_rules.ChangedBySomeoneElse);
         }
 
         return Result<ContactDetails>.Ok(await ReadContact.DetailsAsync(db, access, actor, contact, cancellationToken));

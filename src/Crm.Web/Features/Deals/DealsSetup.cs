@@ -51,8 +51,7 @@ namespace Crm.Web.Features.Deals
                 location: d => $"/api/v1/deals/{d.Id}");
 
             deals.MapOwnedRecordDelete<Deal>("Deal", "dealId", "title",
-                "Deletes the deal and what hangs on it (see delete-impact) in one transaction.",
-                "What deleting the deal would delete with it.");
+                "Deletes the deal and what hangs on it (see delete-impact) in one transaction.");
         }
 
         public void AddServices(IServiceCollection services)

@@ -65,10 +65,9 @@ public enum DealFields
 public sealed class SaveDeal(CrmDb db, RecordAccess access, RecordLookups lookups, RecordEditing editing, TimeProvider clock)
     : ISaveRecord<DealInput, DealFields, DealDetails>
 {
-    public const string ChangedBySomeoneElse = "This deal was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
     public const string AmountLocked = "Your role may not change the amount of a deal.";
 
-    private static readonly RecordEditRules<Deal> s_rules = new(CrmModules.Deals.Key, "deal", "You may not add deals.", ChangedBySomeoneElse);
+    private static readonly RecordEditRules<Deal> s_rules = new(CrmModules.Deals.Key, "deal", "You may not add deals.");
 
     public async Task<Result<DealDetails>> RunAsync(Actor actor, int? id, DealInput input, DealFields fields, CancellationToken cancellationToken)
     {
@@ -198,7 +197,7 @@ public sealed class SaveDeal(CrmDb db, RecordAccess access, RecordLookups lookup
         deal.ClosingReason = reason;
         if (!await OwnedRecord.SaveVersionedAsync(db, cancellationToken))
         {
-            return Result<DealDetails>.Conflict(ChangedBySomeoneElse);
+            return Result<DealDetails>.Conflict(s_rules.ChangedBySomeoneElse);
         }
 
         var seeAmount = (await access.FieldsAsync(actor, module, cancellationToken)).CanSee(ReadDeal.AmountField);

@@ -92,7 +92,7 @@ public sealed class ConvertLead(CrmDb db, RecordAccess access, ActivityLog activ
 
         if (input.Version != lead.Version)
         {
-            return Result<LeadConversion>.Conflict(SaveLead.ChangedBySomeoneElse);
+            return Result<LeadConversion>.Conflict(RecordEditRules.ChangedBySomeoneElse("lead"));
         }
 
         var errors = new FieldErrors();
@@ -188,7 +188,7 @@ public sealed class ConvertLead(CrmDb db, RecordAccess access, ActivityLog activ
         {
             // The transaction is rolled back when disposed: the records added above are gone too.
             db.ChangeTracker.Clear();
-            return Result<LeadConversion>.Conflict(SaveLead.ChangedBySomeoneElse);
+            return Result<LeadConversion>.Conflict(RecordEditRules.ChangedBySomeoneElse("lead"));
         }
     }
 }

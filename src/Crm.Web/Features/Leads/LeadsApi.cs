@@ -52,8 +52,7 @@ public static class LeadsApi
             .WithSummary("Creates a contact and a new company (from the lead's company name) or links existingCompanyId, and a deal when createDeal is true; all or nothing. 409 if already converted.");
 
         leads.MapOwnedRecordDelete<Lead>("Lead", "leadId", "name",
-            "Deletes the lead and what hangs on it (see delete-impact); records it was converted into stay.",
-            "What deleting the lead would delete with it.");
+            "Deletes the lead and what hangs on it (see delete-impact); records it was converted into stay.");
 
         return api;
     }

@@ -58,9 +58,7 @@ public enum LeadFields
 public sealed class SaveLead(CrmDb db, RecordAccess access, RecordEditing editing, TimeProvider clock)
     : ISaveRecord<LeadInput, LeadFields, LeadDetails>
 {
-    public const string ChangedBySomeoneElse = "This lead was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
-
-    private static readonly RecordEditRules<Lead> s_rules = new(CrmModules.Leads.Key, "lead", "You may not add leads.", ChangedBySomeoneElse)
+    private static readonly RecordEditRules<Lead> s_rules = new(CrmModules.Leads.Key, "lead", "You may not add leads.")
     {
         Refuse = lead => lead.Status == LeadStatuses.Converted ? Result<Lead>.Conflict(AlreadyConverted(lead.Id)) : null,
     };
@@ -133,7 +131,7 @@ public sealed class SaveLead(CrmDb db, RecordAccess access, RecordEditing editin
         lead.Notes = notes;
         if (!await OwnedRecord.SaveVersionedAsync(db, cancellationToken))
         {
-            return Result<LeadDetails>.Conflict(ChangedBySomeoneElse);
+            return Result<LeadDetails>.Conflict(s_rules.ChangedBySomeoneElse);
         }
 
         return Result<LeadDetails>.Ok(await ReadLead.DetailsAsync(db, access, actor, lead, cancellationToken));

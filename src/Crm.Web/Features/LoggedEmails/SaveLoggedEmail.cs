@@ -54,10 +54,9 @@ public enum LoggedEmailFields
 public sealed class SaveLoggedEmail(CrmDb db, RecordEditing editing, RecordLookups lookups, TimeProvider clock)
     : ISaveRecord<LoggedEmailInput, LoggedEmailFields, LoggedEmailDetails>
 {
-    public const string ChangedBySomeoneElse = "This email was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
     public const string IncomingIsFinal = "An incoming email cannot be edited: it records what the sender wrote. You may delete it if your role allows.";
 
-    private static readonly RecordEditRules<LoggedEmail> s_rules = new(CrmModules.Emails.Key, "email", "You may not log emails.", ChangedBySomeoneElse)
+    private static readonly RecordEditRules<LoggedEmail> s_rules = new(CrmModules.Emails.Key, "email", "You may not log emails.")
     {
         Refuse = email => email.Direction == EmailDirections.Incoming ? Result<LoggedEmail>.Forbidden(IncomingIsFinal) : null,
     };
@@ -161,7 +160,7 @@ public sealed class SaveLoggedEmail(CrmDb db, RecordEditing editing, RecordLooku
         email.RelatedId = relatedId;
         if (!await OwnedRecord.SaveVersionedAsync(db, cancellationToken))
         {
-            return Result<LoggedEmailDetails>.Conflict(ChangedBySomeoneElse);
+            return Result<LoggedEmailDetails>.Conflict(s_rules.ChangedBySomeoneElse);
         }
 
         return Result<LoggedEmailDetails>.Ok(await ReadLoggedEmail.DetailsAsync(db, lookups, actor, email, cancellationToken));

@@ -44,7 +44,7 @@ public sealed class ReviewMemo(CrmDb db, MemoVisibility visibility, RecordLookup
         errors.Text("comment", "Comment", text, Memo.CommentMaxLength, required: false).PlainText("comment", "Comment", text, singleLine: false);
         if (version is { } read && read != memo.Version)
         {
-            return Result<MemoDetails>.Conflict(SaveMemo.ChangedBySomeoneElse);
+            return Result<MemoDetails>.Conflict(RecordEditRules.ChangedBySomeoneElse("memo"));
         }
 
         if (errors.Any)
@@ -64,7 +64,7 @@ public sealed class ReviewMemo(CrmDb db, MemoVisibility visibility, RecordLookup
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Result<MemoDetails>.Conflict(SaveMemo.ChangedBySomeoneElse);
+            return Result<MemoDetails>.Conflict(RecordEditRules.ChangedBySomeoneElse("memo"));
         }
 
         return Result<MemoDetails>.Ok(await ReadMemo.DetailsAsync(db, lookups, actor, memo, cancellationToken));

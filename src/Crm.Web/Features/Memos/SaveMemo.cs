@@ -52,10 +52,9 @@ public enum MemoFields
 /// </summary>
 public sealed class SaveMemo(CrmDb db, RecordEditing editing, MemoVisibility visibility, RecordLookups lookups, TimeProvider clock)
 {
-    public const string ChangedBySomeoneElse = "This memo was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
     public const string Locked = "This memo has been reviewed: its author can no longer change or delete it.";
 
-    private readonly RecordEditRules<Memo> _rules = new(CrmModules.Memos.Key, "memo", "You may not write memos.", ChangedBySomeoneElse)
+    private readonly RecordEditRules<Memo> _rules = new(CrmModules.Memos.Key, "memo", "You may not write memos.")
     {
         Rights = MemoLookup.RightsOf(visibility),
     };
@@ -135,7 +134,7 @@ public sealed class SaveMemo(CrmDb db, RecordEditing editing, MemoVisibility vis
         memo.RelatedId = relatedId;
         if (!await OwnedRecord.SaveVersionedAsync(db, cancellationToken))
         {
-            return Result<MemoDetails>.Conflict(ChangedBySomeoneElse);
+            return Result<MemoDetails>.Conflict(_rules.ChangedBySomeoneElse);
         }
 
         return Result<MemoDetails>.Ok(await ReadMemo.DetailsAsync(db, lookups, actor, memo, cancellationToken));

@@ -46,9 +46,7 @@ namespace Crm.Web.Features.Products
                     CreateSummary = "Adds a product; price is a string like \"19.90\" in the currency's decimals; the code must be unique ignoring case.",
                 });
 
-            products.MapOwnedRecordDelete<Product>("Product", "productId", "name",
-                "Deletes the product.",
-                "What deleting the product would delete with it.");
+            products.MapOwnedRecordDelete<Product>("Product", "productId", "name");
         }
 
         public void AddServices(IServiceCollection services)

@@ -51,9 +51,7 @@ public enum ProductFields
 public sealed class SaveProduct(CrmDb db, RecordEditing editing, TimeProvider clock)
     : ISaveRecord<ProductInput, ProductFields, ProductDetails>
 {
-    public const string ChangedBySomeoneElse = "This product was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
-
-    private static readonly RecordEditRules<Product> s_rules = new(CrmModules.Products.Key, "product", "You may not add products.", ChangedBySomeoneElse);
+    private static readonly RecordEditRules<Product> s_rules = new(CrmModules.Products.Key, "product", "You may not add products.");
 
     private static readonly UniqueField<Product> s_code = new("code", p => p.CodeKey, code => $"Another product already has the code '{code}' (codes ignore upper and lower case).");
 
@@ -89,7 +87,7 @@ public sealed class SaveProduct(CrmDb db, RecordEditing editing, TimeProvider cl
 
         product = await OwnedRecord.StampSavedAsync(db, actor, clock.GetUtcNow().UtcDateTime, product, input.Version, owner!.Value, ownerChanges, cancellationToken);
         (product.Code, product.CodeKey, product.Name, product.Price, product.Currency, product.Category, product.IsActive) = (code!, key!, name!, price, currency, category, active);
-        return await s_code.SaveAsync<ProductDetails>(db, product, key!, code!, ChangedBySomeoneElse, cancellationToken)
+        return await s_code.SaveAsync<ProductDetails>(db, product, key!, code!, s_rules.ChangedBySomeoneElse, cancellationToken)
             ?? Result<ProductDetails>.Ok(await ReadProduct.DetailsAsync(db, product, cancellationToken));
     }
 }

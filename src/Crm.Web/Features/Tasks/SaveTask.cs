@@ -63,10 +63,9 @@ public enum TaskFields
 public sealed class SaveTask(CrmDb db, RecordEditing editing, TaskVisibility visibility, RecordLookups lookups, TimeProvider clock)
     : ISaveRecord<TaskInput, TaskFields, TaskDetails>
 {
-    public const string ChangedBySomeoneElse = "This task was changed by someone else after you opened it. Reload it to see their changes, then make yours again.";
     public const int MaxResponsible = 20;
 
-    private readonly RecordEditRules<CrmTask> _rules = new(CrmModules.Tasks.Key, "task", "You may not add tasks.", ChangedBySomeoneElse)
+    private readonly RecordEditRules<CrmTask> _rules = new(CrmModules.Tasks.Key, "task", "You may not add tasks.")
     {
         Load = tasks => tasks.Include(t => t.Responsible),
         Rights = TaskLookup.RightsOf(visibility),
@@ -222,7 +221,7 @@ public sealed class SaveTask(CrmDb db, RecordEditing editing, TaskVisibility vis
 
         if (!await OwnedRecord.SaveVersionedAsync(db, cancellationToken))
         {
-            return Result<TaskDetails>.Conflict(ChangedBySomeoneElse);
+            return Result<TaskDetails>.Conflict(_rules.ChangedBySomeoneElse);
         }
 
         return Result<TaskDetails>.Ok(await ReadTask.DetailsAsync(db, lookups, actor, task, cancellationToken));
