@@ -102,7 +102,8 @@ public sealed class AutomationWorker(IServiceScopeFactory scopes, IOptionsMonito
         // The lease is re-checked in the UPDATE: on SQLite another instance may have leased a row since it was read.
         await db.Set<AutomationActionRun>().Where(a => ids.Contains(a.Id) && (a.LeasedUntil == null || a.LeasedUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.LeaseOwner, claim).SetProperty(a => a.LeasedUntil, now + Lease), cancellationToken);
-        var leased = await db.Set<AutomationActionRun>().Where(a => a.LeaseOwner == claim).OrderBy(a => a.NextAttemptAt).Select(a => a.Id).ToListAsync(cancellationToken);
+        // By key, then the lease: LeaseOwner has no index, and finished runs stay in the table.
+        var leased = await db.Set<AutomationActionRun>().Where(a => ids.Contains(a.Id) && a.LeaseOwner == claim).OrderBy(a => a.NextAttemptAt).Select(a => a.Id).ToListAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return leased;
     }

@@ -302,10 +302,11 @@ public sealed partial class EmailDelivery(
         // Without instance settings only messages through a user's own account can go.
         var due = db.OutgoingEmails.Where(e => e.Status == EmailStatus.Queued && e.NextAttemptAt <= now && (e.LeasedUntil == null || e.LeasedUntil < now)
             && (instanceConfigured || e.SendingAccountId != null));
+        List<Guid> ids;
         if (db.Database.IsNpgsql())
         {
             await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({ClaimLock})", cancellationToken);
-            var ids = await db.Database.SqlQuery<Guid>($"""
+            ids = await db.Database.SqlQuery<Guid>($"""
                 SELECT "Id" AS "Value" FROM "OutgoingEmails"
                 WHERE "Status" = {(int)EmailStatus.Queued} AND "NextAttemptAt" <= {now} AND ("LeasedUntil" IS NULL OR "LeasedUntil" < {now})
                   AND ({instanceConfigured} OR "SendingAccountId" IS NOT NULL)
@@ -317,12 +318,13 @@ public sealed partial class EmailDelivery(
         }
         else
         {
-            var ids = await due.OrderBy(e => e.NextAttemptAt).Take(batch).Select(e => e.Id).ToListAsync(cancellationToken);
+            ids = await due.OrderBy(e => e.NextAttemptAt).Take(batch).Select(e => e.Id).ToListAsync(cancellationToken);
             due = db.OutgoingEmails.Where(e => ids.Contains(e.Id) && (e.LeasedUntil == null || e.LeasedUntil < now));
         }
 
         await due.ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseOwner, claim).SetProperty(e => e.LeasedUntil, until), cancellationToken);
-        var leased = await db.OutgoingEmails.AsNoTracking().Where(e => e.LeaseOwner == claim).OrderBy(e => e.NextAttemptAt).ToListAsync(cancellationToken);
+        // By key, then the lease: LeaseOwner has no index, and sent messages stay in the table.
+        var leased = await db.OutgoingEmails.AsNoTracking().Where(e => ids.Contains(e.Id) && e.LeaseOwner == claim).OrderBy(e => e.NextAttemptAt).ToListAsync(cancellationToken);
         var accountIds = leased.Where(m => m.SendingAccountId != null).Select(m => m.SendingAccountId!.Value).Distinct().ToList();
         var since = now - RateWindow;
         var recent = accountIds.Count == 0 ? [] : (await db.OutgoingEmails.AsNoTracking()

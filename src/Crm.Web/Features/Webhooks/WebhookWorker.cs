@@ -109,9 +109,11 @@ public sealed class WebhookWorker(
         }
 
         // Read whole, with their endpoints, once per batch: the sender needs nothing else from the database.
+        // By key, then the lease: LeaseOwner has no index, and the table keeps every delivered row for
+        // the retention period, so a lookup by lease alone would read all of them on every batch.
         var leased = await (from d in db.Set<WebhookDelivery>().AsNoTracking()
                             join e in db.Set<WebhookEndpoint>().AsNoTracking() on d.EndpointId equals e.Id
-                            where d.LeaseOwner == claim
+                            where ids.Contains(d.Id) && d.LeaseOwner == claim
                             orderby d.NextAttemptAt, d.AuditEntryId
                             select new { Delivery = d, Endpoint = e }).ToListAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
