@@ -65,7 +65,7 @@ public sealed partial class WebhookSender(
             (delivery, endpoint) = (both.Delivery, both.Endpoint);
         }
 
-        var sent = await SendAsync(endpoint, delivery, IsDebugging(endpoint), cancellationToken);
+        var sent = await SendAsync(endpoint, delivery, IsDebugging(endpoint), () => SecretsOf(endpoint), cancellationToken);
         await RecordAsync(endpoint, [sent], [], claim, retry);
         return sent.Result;
     }
@@ -82,6 +82,8 @@ public sealed partial class WebhookSender(
     public async Task<int> SendInOrderAsync(WebhookEndpoint endpoint, IReadOnlyList<WebhookDelivery> deliveries, Guid claim, CancellationToken cancellationToken)
     {
         var debug = IsDebugging(endpoint);
+        // Unsealed once for the batch, not per delivery: the Data Protection key derivation is a send's costliest step.
+        List<string>? secrets = null;
         var sent = new List<SentDelivery>(deliveries.Count);
         try
         {
@@ -92,7 +94,7 @@ public sealed partial class WebhookSender(
                     break;
                 }
 
-                var one = await SendAsync(endpoint, delivery, debug, cancellationToken);
+                var one = await SendAsync(endpoint, delivery, debug, () => secrets ??= SecretsOf(endpoint), cancellationToken);
                 sent.Add(one);
                 if (one.Result.StatusCode == (int)HttpStatusCode.Gone)
                 {
@@ -114,20 +116,20 @@ public sealed partial class WebhookSender(
     /// <summary>One attempt's outcome, with the bodies debug mode keeps (null otherwise).</summary>
     private sealed record SentDelivery(WebhookDelivery Delivery, WebhookAttemptResult Result, string? RequestBody, string? ResponseBody);
 
-    private async Task<SentDelivery> SendAsync(WebhookEndpoint endpoint, WebhookDelivery delivery, bool debug, CancellationToken cancellationToken)
+    private async Task<SentDelivery> SendAsync(WebhookEndpoint endpoint, WebhookDelivery delivery, bool debug, Func<List<string>> secretsOf, CancellationToken cancellationToken)
     {
-        var (result, responseBody) = await SendAsync(endpoint, delivery, cancellationToken);
+        var (result, responseBody) = await SendAsync(endpoint, delivery, secretsOf, cancellationToken);
         return new SentDelivery(delivery, result, debug ? delivery.Body : null, debug ? responseBody : null);
     }
 
-    private async Task<(WebhookAttemptResult Result, string? ResponseBody)> SendAsync(WebhookEndpoint endpoint, WebhookDelivery delivery, CancellationToken cancellationToken)
+    private async Task<(WebhookAttemptResult Result, string? ResponseBody)> SendAsync(WebhookEndpoint endpoint, WebhookDelivery delivery, Func<List<string>> secretsOf, CancellationToken cancellationToken)
     {
         var at = clock.GetUtcNow();
         var timestamp = at.ToUnixTimeSeconds();
         var watch = Stopwatch.StartNew();
         try
         {
-            var secrets = SecretsOf(endpoint, at.UtcDateTime);
+            var secrets = secretsOf();
             using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url)
             {
                 Content = new StringContent(delivery.Body, Encoding.UTF8, "application/json"),
@@ -174,8 +176,9 @@ public sealed partial class WebhookSender(
     }
 
     /// <summary>The secrets that sign now: the current one, and the previous one during its 24 hours.</summary>
-    private List<string> SecretsOf(WebhookEndpoint endpoint, DateTime now)
+    private List<string> SecretsOf(WebhookEndpoint endpoint)
     {
+        var now = clock.GetUtcNow().UtcDateTime;
         var secrets = new List<string> { _secrets.Unprotect(endpoint.ProtectedSecret) };
         if (endpoint.ProtectedPreviousSecret is { } previous && endpoint.PreviousSecretUntil > now)
         {
