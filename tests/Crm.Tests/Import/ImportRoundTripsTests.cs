@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Crm.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
+using static Crm.Tests.Import.ImportKit;
+
+namespace Crm.Tests.Import;
+
+/// <summary>An import app that counts the SQL commands its code runs while a test says so (<see cref="SqlCommandCounter.Counting"/>).</summary>
+public sealed class CountedImportApp : CrmApp
+{
+    public CountedImportApp()
+    {
+        With("Import:RunInBackground", "false");
+    }
+
+    public SqlCommandCounter Commands { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureLogging(l => l.AddProvider(Commands)
+            .AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Information)
+            .AddFilter("Microsoft.EntityFrameworkCore.Database.Transaction", LogLevel.Debug));
+    }
+}
+
+/// <summary>
+/// Counts EF's "executed command" events of the code that runs inside <see cref="Counting"/> (an async
+/// flow: background services started before it, such as the audit sealer, are not counted), by kind.
+/// </summary>
+public sealed partial class SqlCommandCounter : ILoggerProvider
+{
+    private static readonly AsyncLocal<List<string>?> s_current = new();
+
+    public static async Task<List<string>> Counting(Func<Task> work)
+    {
+        var commands = new List<string>();
+        s_current.Value = commands;
+        try
+        {
+            await work();
+        }
+        finally
+        {
+            s_current.Value = null;
+        }
+
+        lock (commands)
+        {
+            return [.. commands];
+        }
+    }
+
+    /// <summary>"SELECT Users", "INSERT AuditEntries": the statement's verb and first table.</summary>
+    public static string Kind(string sql)
+    {
+        var body = sql.Trim();
+        if (body.EndsWith("SAVEPOINT", StringComparison.Ordinal))
+        {
+            return body;
+        }
+
+        var verb = body.Split(' ', '\n', '\r', '(')[0].ToUpperInvariant();
+        var table = Table().Match(body) is { Success: true } m ? m.Groups[1].Value : "";
+        return $"{verb} {table}".Trim();
+    }
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    [GeneratedRegex("""(?:FROM|INTO|UPDATE|JOIN)\s+"?(\w+)"?""", RegexOptions.IgnoreCase)]
+    private static partial Regex Table();
+
+    private sealed class Logger(string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => category is "Microsoft.EntityFrameworkCore.Database.Command" or "Microsoft.EntityFrameworkCore.Database.Transaction";
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (s_current.Value is not { } commands)
+            {
+                return;
+            }
+
+            // A savepoint is a statement of its own (a round trip on PostgreSQL) that the provider sends
+            // without a command event: EF's transaction events count them.
+            var sql = eventId.Name?[(eventId.Name.LastIndexOf('.') + 1)..] switch
+            {
+                "CommandExecuted" => formatter(state, exception),
+                "CreatedTransactionSavepoint" => "\nSAVEPOINT",
+                "ReleasedTransactionSavepoint" => "\nRELEASE SAVEPOINT",
+                _ => null,
+            };
+            if (sql is null)
+            {
+                return;
+            }
+
+            // The first line says how long it took; the SQL follows.
+            var newline = sql.IndexOf('\n', StringComparison.Ordinal);
+            lock (commands)
+            {
+                commands.Add(newline < 0 ? sql : sql[(newline + 1)..]);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// What one imported row costs in SQL commands (issue 26's import speed): the same import of N and of 2N
+/// contacts, checked and committed, and the difference divided by N is the per-row cost, which must stay
+/// at most <see cref="MaxPerRow"/>: a change that quietly adds a round trip per row fails here.
+/// </summary>
+public sealed class ImportRoundTripsTests(CountedImportApp app, ITestOutputHelper output) : IClassFixture<CountedImportApp>
+{
+    // Today: the record's INSERT, its audit entry's INSERT, the company's read back, and on SQLite (which sends
+    // no batches) the result row's INSERT. Owners, roles and departments are read once per run.
+    private const double MaxPerRow = 4;
+
+    [Fact]
+    public async Task A_created_row_costs_a_bounded_number_of_sql_commands()
+    {
+        var admin = await app.SignInAsAdminAsync();
+        var adminId = await app.AdminIdAsync();
+        await app.CreateUserAsync("owner.trips@crm.test", "Owner-Pass-123", name: "Trip Owner");
+        var company = await CompanyKit.CompanyAsync(app, "Round Trips Ltd", adminId, null);
+
+        var (check50, commit50) = await ImportAsync(admin, "a", 50, company);
+        var (check100, commit100) = await ImportAsync(admin, "b", 100, company);
+
+        Report("check", check50, check100, 50);
+        Report("commit", commit50, commit100, 50);
+        Assert.Equal(150, await app.InDatabaseAsync(db => db.Contacts.CountAsync(c => c.Email!.EndsWith("@trips.example"))));
+        Assert.InRange((commit100.Count - commit50.Count) / 50.0, 0, MaxPerRow);
+        Assert.InRange((check100.Count - check50.Count) / 50.0, 0, MaxPerRow);
+    }
+
+    private async Task<(List<string> Check, List<string> Commit)> ImportAsync(PageClient admin, string prefix, int size, int company)
+    {
+        var csv = new StringBuilder("First name,Last name,Email,Company,Owner\r\n");
+        for (var i = 1; i <= size; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"Trip,{prefix} {i},{prefix}{i}@trips.example,{(i % 2 == 0 ? company : "")},{(i % 3 == 0 ? "owner.trips@crm.test" : "")}\r\n");
+        }
+
+        var id = (await StartAsync(admin, "contacts", $"{prefix}.csv", csv.ToString())).GetProperty("id").GetInt32();
+        var response = await admin.PostJsonAsync($"/api/v1/imports/{id}/check", """{"mode":"create","mapping":{"First name":"firstName","Last name":"lastName","Email":"email","Company":"companyId","Owner":"ownerId"}}""");
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var check = await SqlCommandCounter.Counting(() => RunWaitingAsync(app));
+        Assert.Equal(size, (await GetAsync(admin, id)).GetProperty("created").GetInt32());
+
+        response = await admin.PostJsonAsync($"/api/v1/imports/{id}/confirm", "{}");
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var commit = await SqlCommandCounter.Counting(() => RunWaitingAsync(app));
+        Assert.Equal("imported", (await GetAsync(admin, id)).GetProperty("status").GetString());
+        return (check, commit);
+    }
+
+    private void Report(string what, List<string> small, List<string> large, int rows)
+    {
+        output.WriteLine($"{what}: {small.Count} commands for {rows} rows, {large.Count} for {rows * 2}: {(large.Count - small.Count) / (double)rows:0.00} per row");
+        var before = small.GroupBy(SqlCommandCounter.Kind).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var kind in large.GroupBy(SqlCommandCounter.Kind).OrderByDescending(g => g.Count()))
+        {
+            var perRow = (kind.Count() - before.GetValueOrDefault(kind.Key)) / (double)rows;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {perRow,6:0.00}  {kind.Key}"));
+        }
+    }
+}
