@@ -142,8 +142,8 @@ public sealed class ImportRoundTripsTests(CountedImportApp app, ITestOutputHelpe
         Report("check", check50, check100, 50);
         Report("commit", commit50, commit100, 50);
         Assert.Equal(150, await App.InDatabaseAsync(db => db.Contacts.CountAsync(c => c.Email!.EndsWith("@trips.example"))));
-        Assert.InRange((commit100.Count - commit50.Count) / 50.0, 0, MaxPerRow);
-        Assert.InRange((check100.Count - check50.Count) / 50.0, 0, MaxPerRow);
+        Assert.InRange((commit100.Count - commit50.Count) / 50.0, 0, MaxPerRow + BatchShare);
+        Assert.InRange((check100.Count - check50.Count) / 50.0, 0, MaxPerRow + BatchShare);
 
         // The entries inserted a thousand at a time are the ones each row's save would have written:
         // one per record, under its own key, and the same as the API writes for the same contact.
@@ -170,9 +170,9 @@ public sealed class ImportRoundTripsTests(CountedImportApp app, ITestOutputHelpe
 /// <summary>The same count with a required custom field on contacts, which every row fills (an App of its own: the field binds every contact).</summary>
 public sealed class ImportRoundTripsWithCustomFieldsTests(CountedImportApp app, ITestOutputHelper output) : ImportRoundTrips(app, output), IClassFixture<CountedImportApp>
 {
-    // The three above, plus the value's INSERT (its own SaveChanges, after the record's), the read of the new
-    // record's values before they are written, and their read back for the row's old -> new.
-    private const double MaxPerRow = 6;
+    // The three above, plus the value's INSERT (its own SaveChanges, after the record's) and the read of the new
+    // record's values before they are written; their read back for the row's old -> new is one per 500 rows.
+    private const double MaxPerRow = 5;
 
     [Fact]
     public async Task A_created_row_with_custom_fields_costs_a_bounded_number_of_sql_commands()
@@ -188,14 +188,17 @@ public sealed class ImportRoundTripsWithCustomFieldsTests(CountedImportApp app, 
 
         Report("check with a custom field", check50, check100, 50);
         Report("commit with a custom field", commit50, commit100, 50);
-        Assert.InRange((commit100.Count - commit50.Count) / 50.0, 0, MaxPerRow);
-        Assert.InRange((check100.Count - check50.Count) / 50.0, 0, MaxPerRow);
+        Assert.InRange((commit100.Count - commit50.Count) / 50.0, 0, MaxPerRow + BatchShare);
+        Assert.InRange((check100.Count - check50.Count) / 50.0, 0, MaxPerRow + BatchShare);
     }
 }
 
 /// <summary>Imports N and 2N contacts, checked and committed, counting the commands of each step.</summary>
 public abstract class ImportRoundTrips(CountedImportApp app, ITestOutputHelper output)
 {
+    // What the statements written for many rows at once (audit entries, 100 per INSERT) add to a row.
+    protected const double BatchShare = 0.1;
+
     protected CountedImportApp App => app;
 
     protected async Task<(List<string> Check, List<string> Commit)> ImportAsync(PageClient admin, string prefix, int size, int company, bool tier = false)
@@ -218,6 +221,12 @@ public abstract class ImportRoundTrips(CountedImportApp app, ITestOutputHelper o
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         var commit = await SqlCommandCounter.Counting(() => RunWaitingAsync(app));
         Assert.Equal("imported", (await GetAsync(admin, id)).GetProperty("status").GetString());
+        if (tier)
+        {
+            // Each created row's old -> new has its custom value, read with those of the other new records.
+            Assert.All(await RowsAsync(admin, id, "create"), r => Assert.Equal("Gold", r.GetProperty("changes").GetProperty("customFields.tier")[1].GetString()));
+        }
+
         return (check, commit);
     }
 

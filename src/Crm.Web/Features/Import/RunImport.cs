@@ -32,6 +32,9 @@ public sealed class RunImport(
     // Entries deferred before they are inserted: a few hundred kilobytes, ten multi-row INSERTs.
     private const int DeferredEntries = 1000;
 
+    // New records whose custom values are read in one query.
+    private const int CreatedPerRead = 500;
+
     public async Task RunAsync(int runId, CancellationToken cancellationToken)
     {
         var run = await db.ImportRuns.SingleAsync(r => r.Id == runId, cancellationToken);
@@ -83,16 +86,24 @@ public sealed class RunImport(
             // one INSERT after each row's save (ADR 0053); the check inserts them too, so it fails where the import would.
             using var entries = audit.DeferInserts();
             var keyed = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            var created = new List<(ImportRow Row, JsonObject Values)>();
             foreach (var (number, cells) in rows)
             {
                 cancel.ThrowIfCancellationRequested();
-                results.Add(await RowAsync(actor, module, plan, number, cells, users, matches, keyed, cancel));
+                results.Add(await RowAsync(actor, module, plan, number, cells, users, matches, keyed, created, cancel));
                 progress.Advance(run.Id);
                 if (audit.DeferredCount >= DeferredEntries)
                 {
                     await AuditCapture.InsertDeferredAsync(db, audit, sealer, cancel);
                 }
+
+                if (created.Count >= CreatedPerRead)
+                {
+                    await CreatedChangesAsync(actor, module, plan, created, cancel);
+                }
             }
+
+            await CreatedChangesAsync(actor, module, plan, created, cancel);
 
             var failed = results.Count(r => r.Outcome == ImportRowOutcomes.Error);
             if (commit && failed == 0)
@@ -133,9 +144,52 @@ public sealed class RunImport(
         }
     }
 
+    /// <summary>
+    /// The old → new of the records created since the last call, with their custom values read in one query
+    /// instead of one per row. Exact: no later row of the run can change a record the run created (a file
+    /// names a record once), so its values read now are those its own save left.
+    /// </summary>
+    private async Task CreatedChangesAsync(Actor actor, IRecordImport module, ImportPlan plan, List<(ImportRow Row, JsonObject Values)> created, CancellationToken cancellationToken)
+    {
+        if (created.Count == 0)
+        {
+            return;
+        }
+
+        var custom = await module.CustomValuesAsync(services, actor, created.Select(c => c.Row.RecordId!.Value).ToList(), cancellationToken);
+        foreach (var (row, values) in created)
+        {
+            foreach (var (key, value) in custom[row.RecordId!.Value])
+            {
+                values[key] = value?.DeepClone();
+            }
+
+            row.Changes = Changes(plan, null, values);
+        }
+
+        created.Clear();
+    }
+
+    private static string Changes(ImportPlan plan, JsonObject? before, JsonObject values)
+    {
+        var changes = new JsonObject();
+        foreach (var field in plan.Fields)
+        {
+            var old = before?[field]?.DeepClone();
+            var now = values[field]?.DeepClone();
+            if (before is null ? now is not null : !JsonNode.DeepEquals(old, now))
+            {
+                changes[field] = new JsonArray(old, now);
+            }
+        }
+
+        return changes.ToJsonString();
+    }
+
     private async Task<ImportRow> RowAsync(
         Actor actor, IRecordImport module, ImportPlan plan, int number, string?[] cells,
-        IReadOnlyDictionary<string, Guid> users, IReadOnlyDictionary<string, List<int>> matches, Dictionary<string, int> keyed, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, Guid> users, IReadOnlyDictionary<string, List<int>> matches, Dictionary<string, int> keyed,
+        List<(ImportRow Row, JsonObject Values)> created, CancellationToken cancellationToken)
     {
         var row = new ImportRow { Row = number };
         var problems = new List<ImportProblem>();
@@ -215,7 +269,7 @@ public sealed class RunImport(
             values["version"] = before["version"]?.DeepClone();
         }
 
-        var saved = await module.SaveAsync(services, actor, id, values, cancellationToken);
+        var saved = await module.SaveAsync(services, actor, id, values, cancellationToken, customValuesLater: true);
         // Each row's entities leave the tracker: the next row starts clean, and a long import does not slow down.
         db.ChangeTracker.Clear();
         if (!saved.IsOk)
@@ -229,18 +283,16 @@ public sealed class RunImport(
         row.RecordId = saved.Value!.Id;
         row.VersionAfter = saved.Value.Values["version"]?.GetValue<int>();
         row.Outcome = id is null ? ImportRowOutcomes.Create : ImportRowOutcomes.Update;
-        var changes = new JsonObject();
-        foreach (var field in plan.Fields)
+        if (id is null)
         {
-            var old = before?[field]?.DeepClone();
-            var now = saved.Value.Values[field]?.DeepClone();
-            if (before is null ? now is not null : !JsonNode.DeepEquals(old, now))
-            {
-                changes[field] = new JsonArray(old, now);
-            }
+            // Its custom values are read with those of other new records (CreatedChangesAsync).
+            created.Add((row, saved.Value.Values));
+        }
+        else
+        {
+            row.Changes = Changes(plan, before, saved.Value.Values);
         }
 
-        row.Changes = changes.ToJsonString();
         if (id is null && key is not null)
         {
             keyed[key] = number;
