@@ -118,8 +118,8 @@ public sealed partial class SqlCommandCounter : ILoggerProvider
 
 /// <summary>
 /// What one imported row costs in SQL commands (issue 26's import speed): the same import of N and of 2N
-/// contacts, checked and committed, and the difference divided by N is the per-row cost, which must stay
-/// at most <see cref="MaxPerRow"/>: a change that quietly adds a round trip per row fails here.
+/// contacts, checked and committed, then updated, and the difference divided by N is the per-row cost, which must stay
+/// at most <see cref="MaxPerRow"/> (<see cref="MaxPerUpdatedRow"/>): a change that quietly adds a round trip per row fails here.
 /// </summary>
 public sealed class ImportRoundTripsTests(CountedImportApp app, ITestOutputHelper output) : ImportRoundTrips(app, output), IClassFixture<CountedImportApp>
 {
@@ -200,7 +200,7 @@ public sealed class ImportRoundTripsTests(CountedImportApp app, ITestOutputHelpe
     }
 }
 
-/// <summary>The same count with a required custom field on contacts, which every row fills (an App of its own: the field binds every contact).</summary>
+/// <summary>The same count with a required custom field on contacts, which every row fills (an app of its own: the field binds every contact).</summary>
 public sealed class ImportRoundTripsWithCustomFieldsTests(CountedImportApp app, ITestOutputHelper output) : ImportRoundTrips(app, output), IClassFixture<CountedImportApp>
 {
     // The create's above, plus the value's INSERT (its own SaveChanges, after the record's) and the read of the new
