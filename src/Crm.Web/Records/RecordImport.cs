@@ -54,8 +54,15 @@ public interface IRecordImport
     /// <summary>The IDs of records whose <paramref name="key"/> holds one of <paramref name="values"/> (exactly, or in lower case), with the value; visibility is the caller's.</summary>
     Task<IReadOnlyList<(int Id, string Value)>> FindAsync(CrmDb db, string key, IReadOnlyCollection<string> values, CancellationToken cancellationToken);
 
-    /// <summary>Saves one row: a new record (<paramref name="id"/> null) or the fields <paramref name="values"/> names of record <paramref name="id"/>.</summary>
-    Task<Result<ImportSaveResult>> SaveAsync(IServiceProvider services, Actor actor, int? id, JsonObject values, CancellationToken cancellationToken);
+    /// <summary>
+    /// Saves one row: a new record (<paramref name="id"/> null) or the fields <paramref name="values"/> names of record <paramref name="id"/>.
+    /// With <paramref name="customValuesLater"/> a new record's custom values are not read back: the caller reads
+    /// those of many records at once with <see cref="CustomValuesAsync"/> (an import; ADR 0053).
+    /// </summary>
+    Task<Result<ImportSaveResult>> SaveAsync(IServiceProvider services, Actor actor, int? id, JsonObject values, CancellationToken cancellationToken, bool customValuesLater = false);
+
+    /// <summary>The custom values the actor may see of each of <paramref name="ids"/>, as "customFields.key" (every ID has its object), in one query.</summary>
+    Task<IReadOnlyDictionary<int, JsonObject>> CustomValuesAsync(IServiceProvider services, Actor actor, IReadOnlyCollection<int> ids, CancellationToken cancellationToken);
 
     /// <summary>The record's values as the save input names them (with <c>version</c>), or null when it is gone or the actor may not view it.</summary>
     Task<JsonObject?> ReadAsync(IServiceProvider services, Actor actor, int id, CancellationToken cancellationToken);
@@ -135,7 +142,7 @@ internal sealed class RecordImport<TRecord, TSave, TInput, TFields, TDetails, TD
         return found;
     }
 
-    public async Task<Result<ImportSaveResult>> SaveAsync(IServiceProvider services, Actor actor, int? id, JsonObject values, CancellationToken cancellationToken)
+    public async Task<Result<ImportSaveResult>> SaveAsync(IServiceProvider services, Actor actor, int? id, JsonObject values, CancellationToken cancellationToken, bool customValuesLater = false)
     {
         // Custom fields come as "customFields.key" (the mapping's and the undo's keys) and go to the save as the API's customFields object.
         var builtIn = new JsonObject();
@@ -187,9 +194,35 @@ internal sealed class RecordImport<TRecord, TSave, TInput, TFields, TDetails, TD
         }
 
         var saved = await custom.SaveWithAsync(services.GetRequiredService<CrmDb>(), plan.Value!, Definition.Key, Save, cancellationToken);
-        return saved.IsOk
-            ? Result<ImportSaveResult>.Ok(new ImportSaveResult(saved.Value!.Id, await WithCustomAsync(custom, actor, saved.Value.Id, ValuesOf(saved.Value), cancellationToken)))
-            : saved.Map<ImportSaveResult>();
+        if (!saved.IsOk)
+        {
+            return saved.Map<ImportSaveResult>();
+        }
+
+        var read = ValuesOf(saved.Value!);
+        return Result<ImportSaveResult>.Ok(new ImportSaveResult(saved.Value!.Id,
+            id is null && customValuesLater ? read : await WithCustomAsync(custom, actor, saved.Value.Id, read, cancellationToken)));
+    }
+
+    public async Task<IReadOnlyDictionary<int, JsonObject>> CustomValuesAsync(IServiceProvider services, Actor actor, IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
+    {
+        var read = services.GetService<IRecordCustomFields>() is { } custom && ids.Count > 0
+            ? await custom.ReadManyAsync(actor, Definition.Key, ids, cancellationToken)
+            : new Dictionary<int, JsonObject>();
+        var answers = new Dictionary<int, JsonObject>();
+        foreach (var id in ids)
+        {
+            // The same keys and values WithCustomAsync adds for one record.
+            var values = new JsonObject();
+            foreach (var (key, value) in read.GetValueOrDefault(id) ?? [])
+            {
+                values[CustomPrefix + key] = value?.DeepClone();
+            }
+
+            answers[id] = values;
+        }
+
+        return answers;
     }
 
     public async Task<JsonObject?> ReadAsync(IServiceProvider services, Actor actor, int id, CancellationToken cancellationToken) =>

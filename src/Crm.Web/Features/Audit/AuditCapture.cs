@@ -102,6 +102,13 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
         _pending = null;
         var notes = _notes;
         _notes = [];
+        if (_own is null && context.Deferred is { } deferred)
+        {
+            // The caller's transaction inserts them later, with many others (AuditContext.DeferInserts).
+            deferred.AddRange(Build(pending, notes));
+            return result;
+        }
+
         try
         {
             await AuditChain.InsertAsync(db, Build(pending, notes), cancellationToken);
@@ -115,6 +122,19 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
         await CommitOwnAsync(cancellationToken);
         sealer.Wake();
         return result;
+    }
+
+    /// <summary>Inserts the entries <paramref name="context"/> deferred (<see cref="AuditContext.DeferInserts"/>), in the caller's open transaction.</summary>
+    public static async Task InsertDeferredAsync(CrmDb db, AuditContext context, AuditSealer sealer, CancellationToken cancellationToken)
+    {
+        if (context.Deferred is not { Count: > 0 } deferred)
+        {
+            return;
+        }
+
+        await AuditChain.InsertAsync(db, deferred, cancellationToken);
+        deferred.Clear();
+        sealer.Wake();
     }
 
     public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default) =>

@@ -39,6 +39,32 @@ public sealed class AuditContext(IHttpContextAccessor http)
         return taken;
     }
 
+    private List<AuditEntry>? _deferred;
+
+    /// <summary>
+    /// Until disposed, the entries a save in the caller's transaction would insert right after it (those of
+    /// created rows, whose keys the database generates) wait here instead, built as they would be, and go
+    /// in multi-row INSERTs when the caller says (<see cref="AuditCapture.InsertDeferredAsync"/>), before
+    /// it commits: one round trip for many rows' entries, in the same transaction (an import; ADR 0053).
+    /// </summary>
+    public IDisposable DeferInserts()
+    {
+        _deferred = [];
+        return new Deferral(this);
+    }
+
+    /// <summary>The entries waiting for <see cref="AuditCapture.InsertDeferredAsync"/>; null when saves insert their own.</summary>
+    internal List<AuditEntry>? Deferred => _deferred;
+
+    /// <summary>How many entries wait to be inserted.</summary>
+    public int DeferredCount => _deferred?.Count ?? 0;
+
+    private sealed class Deferral(AuditContext context) : IDisposable
+    {
+        // Entries not inserted by then belong to a run that is rolled back: they go with it.
+        public void Dispose() => context._deferred = null;
+    }
+
     /// <summary>The next save inserts this entity as a restore, not a creation.</summary>
     public void MarkRestored(object entity) => _restoring.Add(entity);
 
