@@ -41,8 +41,7 @@ public static partial class AuditChain
         ("Label", e => e.Label), ("Action", e => e.Action), ("Changes", e => e.Changes), ("ChangesDigest", e => e.ChangesDigest),
     ];
 
-    // Well under SQLite's limit on parameters per statement (32,766).
-    private const int EntriesPerStatement = 100;
+    private static readonly string[] s_columns = Array.ConvertAll(s_written, c => c.Column);
 
     /// <summary>
     /// Inserts <paramref name="entries"/> unsealed in the caller's transaction (the database's
@@ -50,36 +49,8 @@ public static partial class AuditChain
     /// tracking, and this runs after every save that creates a row, so EF's save pipeline (and
     /// every interceptor again) would be a cost paid on the hottest path for nothing.
     /// </summary>
-    public static async Task InsertAsync(CrmDb db, List<AuditEntry> entries, CancellationToken cancellationToken)
-    {
-        var columns = string.Join(", ", s_written.Select(c => $"\"{c.Column}\""));
-        foreach (var chunk in entries.Chunk(EntriesPerStatement))
-        {
-            var sql = new StringBuilder($"INSERT INTO \"AuditEntries\" ({columns}) VALUES ");
-            var values = new List<object?>(chunk.Length * s_written.Length);
-            foreach (var e in chunk)
-            {
-                AppendRow(sql, values, s_written.Select(c => c.Value(e)));
-            }
-
-            await db.Database.ExecuteSqlRawAsync(sql.ToString(), values!, cancellationToken);
-        }
-    }
-
-    /// <summary>Appends one VALUES row of placeholders (", " between rows) and its values as raw-SQL parameters.</summary>
-    private static void AppendRow(StringBuilder sql, List<object?> values, IEnumerable<object?> row)
-    {
-        sql.Append(values.Count == 0 ? "(" : ", (");
-        var first = true;
-        foreach (var value in row)
-        {
-            sql.Append(first ? "{" : ", {").Append(values.Count).Append('}');
-            values.Add(value);
-            first = false;
-        }
-
-        sql.Append(')');
-    }
+    public static Task InsertAsync(CrmDb db, List<AuditEntry> entries, CancellationToken cancellationToken) =>
+        RowInserts.InsertAsync(db, "AuditEntries", s_columns, entries, e => Array.ConvertAll(s_written, c => c.Value(e)), cancellationToken);
 
     /// <summary>
     /// Seals every entry committed so far and returns how many. In the caller's transaction when it
@@ -149,17 +120,7 @@ public static partial class AuditChain
             previous = seal.Hash;
         }
 
-        foreach (var chunk in seals.Chunk(EntriesPerStatement))
-        {
-            var sql = new StringBuilder("""INSERT INTO "AuditSeals" ("Seq", "EntryId", "Hash") VALUES """);
-            var values = new List<object?>(chunk.Length * 3);
-            foreach (var seal in chunk)
-            {
-                AppendRow(sql, values, [seal.Seq, seal.EntryId, seal.Hash]);
-            }
-
-            await db.Database.ExecuteSqlRawAsync(sql.ToString(), values!, cancellationToken);
-        }
+        await RowInserts.InsertAsync(db, "AuditSeals", ["Seq", "EntryId", "Hash"], seals, seal => [seal.Seq, seal.EntryId, seal.Hash], cancellationToken);
 
         if (ids.Count > 0)
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Crm.Web.Data;
@@ -35,9 +34,6 @@ public sealed class RunImport(
 
     // New records whose custom values are read in one query.
     private const int CreatedPerRead = 500;
-
-    // Result rows per INSERT: 700 parameters, well under either provider's limit.
-    private const int RowsPerInsert = 100;
 
     public async Task RunAsync(int runId, CancellationToken cancellationToken)
     {
@@ -350,27 +346,15 @@ public sealed class RunImport(
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.ImportRows.Where(r => r.RunId == run.Id).ExecuteDeleteAsync(cancellationToken);
-        // A hundred rows per INSERT: EF would send one statement per row on SQLite (it does not batch
-        // there), as many statements as the file has rows. Work records, not audited (ADR 0053).
-        foreach (var chunk in results.Chunk(RowsPerInsert))
+        // A hundred rows per INSERT (RowInserts): EF would send one statement per row on SQLite, as many
+        // statements as the file has rows. Work records, not audited (ADR 0053).
+        foreach (var row in results)
         {
-            var sql = new StringBuilder("""INSERT INTO "ImportRows" ("RunId", "Row", "Outcome", "RecordId", "VersionAfter", "Changes", "Errors") VALUES """);
-            var values = new List<object?>(chunk.Length * 7);
-            foreach (var row in chunk)
-            {
-                row.RunId = run.Id;
-                sql.Append(values.Count == 0 ? "(" : ", (");
-                foreach (var value in new object?[] { row.RunId, row.Row, row.Outcome, row.RecordId, row.VersionAfter, row.Changes, row.Errors })
-                {
-                    sql.Append(values.Count % 7 == 0 ? "{" : ", {").Append(values.Count).Append('}');
-                    values.Add(value);
-                }
-
-                sql.Append(')');
-            }
-
-            await db.Database.ExecuteSqlRawAsync(sql.ToString(), values!, cancellationToken);
+            row.RunId = run.Id;
         }
+
+        await RowInserts.InsertAsync(db, "ImportRows", ["RunId", "Row", "Outcome", "RecordId", "VersionAfter", "Changes", "Errors"], results,
+            row => [row.RunId, row.Row, row.Outcome, row.RecordId, row.VersionAfter, row.Changes, row.Errors], cancellationToken);
 
         var now = clock.GetUtcNow().UtcDateTime;
         await db.ImportRuns.Where(r => r.Id == run.Id).ExecuteUpdateAsync(s => s

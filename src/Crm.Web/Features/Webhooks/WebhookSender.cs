@@ -218,20 +218,13 @@ public sealed partial class WebhookSender(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CrmDb>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        db.Set<WebhookAttempt>().AddRange(sent.Select(s => new WebhookAttempt
-        {
-            DeliveryId = s.Delivery.Id,
-            EndpointId = endpoint.Id,
-            At = s.Result.At,
-            StatusCode = s.Result.StatusCode,
-            DurationMs = s.Result.DurationMs,
-            Succeeded = s.Result.Succeeded,
-            Response = s.Result.Response,
-            Error = s.Result.Error is { Length: > 2000 } e ? e[..2000] : s.Result.Error,
-            RequestBody = s.RequestBody,
-            ResponseBody = s.ResponseBody,
-        }));
-        await db.SaveChangesAsync(cancellationToken);
+        // A hundred attempts per statement (RowInserts): a batch is up to a hundred, and EF would send
+        // one INSERT each on SQLite, in the one writer's time.
+        await RowInserts.InsertAsync(db, "WebhookAttempts",
+            ["DeliveryId", "EndpointId", "At", "StatusCode", "DurationMs", "Succeeded", "Response", "Error", "RequestBody", "ResponseBody"], sent,
+            s => [s.Delivery.Id, endpoint.Id, s.Result.At, s.Result.StatusCode, s.Result.DurationMs, s.Result.Succeeded, s.Result.Response,
+                s.Result.Error is { Length: > 2000 } e ? e[..2000] : s.Result.Error, s.RequestBody, s.ResponseBody],
+            cancellationToken);
 
         // As read with the deliveries, then as this batch leaves it: a healthy endpoint (the usual case) needs no write.
         var failingSince = endpoint.FailingSince;
