@@ -30,12 +30,15 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
     private IDbContextTransaction? _own;
     private Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade? _ownDatabase;
 
-    /// <summary><c>Audit:Enabled=false</c> turns capture off. For benchmarking only: an auditor would reject a CRM running so.</summary>
-    private bool Enabled => !string.Equals(configuration["Audit:Enabled"], "false", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// <c>Audit:Enabled=false</c> turns capture off. For benchmarking only: an auditor would reject a CRM running so.
+    /// Read once per scope: a configuration lookup walks every provider, and an import saves thousands of times in one scope.
+    /// </summary>
+    private readonly bool _enabled = !string.Equals(configuration["Audit:Enabled"], "false", StringComparison.OrdinalIgnoreCase);
 
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is not CrmDb db || !Enabled)
+        if (eventData.Context is not CrmDb db || !_enabled)
         {
             return result;
         }
