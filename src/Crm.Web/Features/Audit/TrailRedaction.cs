@@ -75,13 +75,7 @@ public static class TrailRedaction
         foreach (var chunk in rewrites.Chunk(100))
         {
             var ids = chunk.Select(r => r.Entry.Id).ToList();
-            var insert = new StringBuilder("""INSERT INTO "AuditRedactionGuard" ("EntryId") VALUES """);
-            for (var i = 0; i < ids.Count; i++)
-            {
-                insert.Append(i == 0 ? "({" : ", ({").Append(i).Append("})");
-            }
-
-            await db.Database.ExecuteSqlRawAsync(insert.ToString(), ids.Cast<object>(), cancellationToken);
+            await RowInserts.InsertAsync(db, "AuditRedactionGuard", ["EntryId"], ids, id => [id], cancellationToken);
             foreach (var rewrite in chunk)
             {
                 await db.Database.ExecuteSqlRawAsync("""UPDATE "AuditEntries" SET "Changes" = {0}, "Label" = {1} WHERE "Id" = {2}""",
