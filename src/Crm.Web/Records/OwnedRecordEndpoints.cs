@@ -194,8 +194,7 @@ public static class OwnedRecordEndpoints
             deleteSummary ?? $"Deletes the {Noun(name)}.", impactSummary ?? $"What deleting the {Noun(name)} would delete with it.");
 
     // "LoggedEmail" → "logged email", as the summaries name one record.
-    private static string Noun(string name) =>
-        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+    private static string Noun(string name) => RecordFields.LabelOf(name).ToLowerInvariant();
 
     /// <summary>
     /// <c>DELETE /{id}</c> (204, nothing confirmed in advance) and <c>GET /{id}/delete-impact</c>

@@ -55,8 +55,8 @@ public static class RecordFields
         _ => null,
     };
 
-    /// <summary><c>ExpectedClose</c> → "Expected close"; a trailing "Id" is kept ("Owner ID").</summary>
-    private static string LabelOf(string name)
+    /// <summary>A property's name as forms label it: <c>ExpectedClose</c> → "Expected close"; a trailing "Id" is kept ("Owner ID").</summary>
+    public static string LabelOf(string name)
     {
         var label = new StringBuilder();
         for (var i = 0; i < name.Length; i++)

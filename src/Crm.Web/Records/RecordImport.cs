@@ -117,7 +117,7 @@ internal sealed class RecordImport<TRecord, TSave, TInput, TFields, TDetails, TD
 
     public IReadOnlyList<ImportField> Fields { get; } = typeof(TInput).GetProperties(BindingFlags.Public | BindingFlags.Instance)
         .Where(p => p.Name != "Version")
-        .Select(p => new ImportField(JsonNamingPolicy.CamelCase.ConvertName(p.Name), p.GetCustomAttribute<DisplayAttribute>()?.Name ?? Humanise(p.Name), KindOf(p))
+        .Select(p => new ImportField(JsonNamingPolicy.CamelCase.ConvertName(p.Name), p.GetCustomAttribute<DisplayAttribute>()?.Name ?? RecordFields.LabelOf(p.Name), KindOf(p))
         {
             Choices = choices.GetValueOrDefault(JsonNamingPolicy.CamelCase.ConvertName(p.Name)),
         })
@@ -212,14 +212,7 @@ internal sealed class RecordImport<TRecord, TSave, TInput, TFields, TDetails, TD
         var answers = new Dictionary<int, JsonObject>();
         foreach (var id in ids)
         {
-            // The same keys and values WithCustomAsync adds for one record.
-            var values = new JsonObject();
-            foreach (var (key, value) in read.GetValueOrDefault(id) ?? [])
-            {
-                values[CustomPrefix + key] = value?.DeepClone();
-            }
-
-            answers[id] = values;
+            answers[id] = WithCustom(new JsonObject(), read.GetValueOrDefault(id) ?? []);
         }
 
         return answers;
@@ -233,9 +226,12 @@ internal sealed class RecordImport<TRecord, TSave, TInput, TFields, TDetails, TD
     private const string CustomPrefix = CustomFieldEntry.Prefix + ".";
 
     /// <summary>The record's custom values the actor may see, added as "customFields.key", so an update's old → new and its undo cover them.</summary>
-    private async Task<JsonObject> WithCustomAsync(IRecordCustomFields custom, Actor actor, int id, JsonObject values, CancellationToken cancellationToken)
+    private async Task<JsonObject> WithCustomAsync(IRecordCustomFields custom, Actor actor, int id, JsonObject values, CancellationToken cancellationToken) =>
+        WithCustom(values, await custom.ReadAsync(actor, Definition.Key, id, cancellationToken));
+
+    private static JsonObject WithCustom(JsonObject values, JsonObject custom)
     {
-        foreach (var (key, value) in await custom.ReadAsync(actor, Definition.Key, id, cancellationToken))
+        foreach (var (key, value) in custom)
         {
             values[CustomPrefix + key] = value?.DeepClone();
         }
@@ -274,8 +270,4 @@ internal sealed class RecordImport<TRecord, TSave, TInput, TFields, TDetails, TD
             : type == typeof(bool) ? ImportValueKind.Boolean
             : ImportValueKind.Text;
     }
-
-    // "CompanyName" → "Company name", as the forms label a field without a display name.
-    private static string Humanise(string name) =>
-        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : c.ToString()));
 }
