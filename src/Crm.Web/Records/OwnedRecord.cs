@@ -128,11 +128,19 @@ public abstract class OwnedRecord : IOwnedRecord
         return record;
     }
 
-    /// <summary>Saves a change stamped with <see cref="StampModified"/>; false when another save came first (nothing saved).</summary>
+    /// <summary>
+    /// Saves a change stamped with <see cref="StampModified"/>; false when another save came first (nothing saved).
+    /// A new record of an import that stages its creates is staged instead, written with the run's next flush (<see cref="StagedCreates"/>).
+    /// </summary>
     public static async Task<bool> SaveVersionedAsync(CrmDb db, CancellationToken cancellationToken)
     {
         try
         {
+            if (await StagedCreates.TryStageAsync(db, cancellationToken))
+            {
+                return true;
+            }
+
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }

@@ -51,6 +51,12 @@ public interface IRecordImport
     /// <summary>Besides the record ID, the fields an update may match records on ("email", "code").</summary>
     IReadOnlyList<string> MatchKeys { get; }
 
+    /// <summary>
+    /// Whether an import may stage this module's new records and write them many at a time (<see cref="StagedCreates"/>):
+    /// true only when its save reads nothing of a new record back from the database after saving it.
+    /// </summary>
+    bool StagesCreates { get; }
+
     /// <summary>The IDs of records whose <paramref name="key"/> holds one of <paramref name="values"/> (exactly, or in lower case), with the value; visibility is the caller's.</summary>
     Task<IReadOnlyList<(int Id, string Value)>> FindAsync(CrmDb db, string key, IReadOnlyCollection<string> values, CancellationToken cancellationToken);
 
@@ -80,11 +86,12 @@ public static class RecordImportRegistration
     /// record's property of the same name, as the edit form is filled: <see cref="RecordInputs"/>),
     /// <typeparamref name="TDelete"/> undoes a created record. <paramref name="matchKeys"/> name fields of
     /// <typeparamref name="TRecord"/> an update may match on; <paramref name="choices"/> give the values of
-    /// choice fields, for the template.
+    /// choice fields, for the template. <paramref name="stagesCreates"/>: false for a module whose save reads a
+    /// new record back from the database, which an import then writes one by one (<see cref="StagedCreates"/>).
     /// </summary>
     public static IServiceCollection AddRecordImport<TRecord, TSave, TInput, TFields, TDetails, TDelete, TImpact>(
         this IServiceCollection services, ModuleDefinition module, string[] matchKeys,
-        IReadOnlyDictionary<string, IReadOnlyList<string>>? choices = null, Func<TDetails, TInput>? inputOf = null)
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? choices = null, Func<TDetails, TInput>? inputOf = null, bool stagesCreates = true)
         where TRecord : OwnedRecord
         where TSave : class, ISaveRecord<TInput, TFields, TDetails>
         where TInput : class, new()
@@ -93,11 +100,11 @@ public static class RecordImportRegistration
         where TDelete : class, IRecordDeletion<TImpact>
         where TImpact : class, IDeleteImpact =>
         services.AddSingleton<IRecordImport>(new RecordImport<TRecord, TSave, TInput, TFields, TDetails, TDelete, TImpact>(
-            module, inputOf ?? RecordInputs.From<TInput, TDetails>, matchKeys, choices ?? new Dictionary<string, IReadOnlyList<string>>()));
+            module, inputOf ?? RecordInputs.From<TInput, TDetails>, matchKeys, choices ?? new Dictionary<string, IReadOnlyList<string>>(), stagesCreates));
 }
 
 internal sealed class RecordImport<TRecord, TSave, TInput, TFields, TDetails, TDelete, TImpact>(
-    ModuleDefinition module, Func<TDetails, TInput> inputOf, string[] matchKeys, IReadOnlyDictionary<string, IReadOnlyList<string>> choices)
+    ModuleDefinition module, Func<TDetails, TInput> inputOf, string[] matchKeys, IReadOnlyDictionary<string, IReadOnlyList<string>> choices, bool stagesCreates)
     : IRecordImport
     where TRecord : OwnedRecord
     where TSave : class, ISaveRecord<TInput, TFields, TDetails>
@@ -124,6 +131,8 @@ internal sealed class RecordImport<TRecord, TSave, TInput, TFields, TDetails, TD
         .ToList();
 
     public IReadOnlyList<string> MatchKeys { get; } = matchKeys.Select(JsonNamingPolicy.CamelCase.ConvertName).ToList();
+
+    public bool StagesCreates { get; } = stagesCreates;
 
     public async Task<IReadOnlyList<(int Id, string Value)>> FindAsync(CrmDb db, string key, IReadOnlyCollection<string> values, CancellationToken cancellationToken)
     {

@@ -15,7 +15,7 @@ namespace Crm.Tests.Import;
 /// </summary>
 public sealed class ImportKilledTests
 {
-    private const int Rows = 4_000;
+    private const int Rows = 30_000;
 
     [Fact]
     public async Task A_process_killed_mid_import_leaves_nothing_and_the_restarted_app_finishes_it()

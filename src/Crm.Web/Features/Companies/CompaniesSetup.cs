@@ -26,7 +26,9 @@ namespace Crm.Web.Features.Companies
             services.AddScoped<ListCompanies>();
             services.AddScoped<ReadCompany>();
             services.AddScoped<SaveCompany>();
-            services.AddRecordImport<Company, SaveCompany, CompanyInput, CompanyFields, CompanyDetails, DeleteCompany, CompanyDeleteImpact>(CrmModules.Companies, ["email"], inputOf: CompanyInput.Of);
+            services.AddRecordImport<Company, SaveCompany, CompanyInput, CompanyFields, CompanyDetails, DeleteCompany, CompanyDeleteImpact>(CrmModules.Companies, ["email"], inputOf: CompanyInput.Of,
+                // Its save reads a new company back from the database (with its matched country): written one by one.
+                stagesCreates: false);
             services.AddScoped<DeleteCompany>();
             services.AddScoped<TransferCompanies>();
             // Deleting a user hands their companies (and so the companies' contacts) over through the one transfer move.

@@ -38,6 +38,15 @@ public sealed class ImportProgress
         }
     }
 
+    /// <summary>The run starts its rows again (ADR 0054): none done.</summary>
+    public void Rewind(int runId)
+    {
+        if (_runs.TryGetValue(runId, out var running))
+        {
+            Volatile.Write(ref running.Done, 0);
+        }
+    }
+
     public void End(int runId)
     {
         if (_runs.TryRemove(runId, out var running))

@@ -35,6 +35,9 @@ public sealed class RunImport(
     // New records whose custom values are read in one query.
     private const int CreatedPerRead = 500;
 
+    // Staged saves written by one SaveChanges (ADR 0054): one round trip for them on PostgreSQL.
+    private const int StagedPerFlush = 100;
+
     public async Task RunAsync(int runId, CancellationToken cancellationToken)
     {
         var run = await db.ImportRuns.SingleAsync(r => r.Id == runId, cancellationToken);
@@ -67,62 +70,35 @@ public sealed class RunImport(
         var rows = run.RowLimit is { } limit ? sheet.Rows.Take(limit).ToList() : sheet.Rows;
         var plan = ImportPlan.Of(run, sheet, module, await importFields.EditableAsync(actor, module, cancellationToken));
         var cancel = progress.Start(run.Id, rows.Count, clock.GetUtcNow().UtcDateTime, cancellationToken);
-        var results = new List<ImportRow>(rows.Count);
         try
         {
             var users = await UsersByEmailAsync(plan, rows, cancellationToken);
             var matches = await MatchesAsync(actor, module, plan, rows, cancellationToken);
-
-            // SQLite: the transaction takes the write lock for the whole import (other writers wait);
-            // PostgreSQL: other writers go on, and see nothing of it until it commits.
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            // A refused row or an error rolls the whole transaction back, so EF's savepoint around each
-            // row's SaveChanges would undo nothing the rollback does not: it would only cost two round
-            // trips per row on PostgreSQL (ADR 0053).
-            db.Database.AutoSavepointsEnabled = false;
-            // The owners the rows name are read once for the run and held until it ends (ADR 0053).
-            using var owners = Owners.HoldFactsInTransaction(db);
-            // The audit entries of created records go in multi-row INSERTs, in this transaction, instead of
-            // one INSERT after each row's save (ADR 0053); the check inserts them too, so it fails where the import would.
-            using var entries = audit.DeferInserts();
-            var keyed = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-            var created = new List<(ImportRow Row, JsonObject Values)>();
-            foreach (var (number, cells) in rows)
+            List<ImportRow> results;
+            try
             {
-                cancel.ThrowIfCancellationRequested();
-                results.Add(await RowAsync(actor, module, plan, number, cells, users, matches, keyed, created, cancel));
-                progress.Advance(run.Id);
-                if (audit.DeferredCount >= DeferredEntries)
-                {
-                    await AuditCapture.InsertDeferredAsync(db, audit, sealer, cancel);
-                }
-
-                if (created.Count >= CreatedPerRead)
-                {
-                    await CreatedChangesAsync(actor, module, plan, created, cancel);
-                }
+                results = await WriteAsync(run, actor, module, plan, rows, users, matches, module.StagesCreates, cancel, cancellationToken);
             }
-
-            await CreatedChangesAsync(actor, module, plan, created, cancel);
-
-            var failed = results.Count(r => r.Outcome == ImportRowOutcomes.Error);
-            if (commit && failed == 0)
+            catch (DbUpdateException e) when (module.StagesCreates)
             {
-                activity.Record(actor, "import", $"Imported {module.Definition.Title.ToLowerInvariant()} from {run.FileName}: {Count(results, ImportRowOutcomes.Create)} created, {Count(results, ImportRowOutcomes.Update)} updated (import {run.Id}).");
-                await db.SaveChangesAsync(cancellationToken);
-                await AuditCapture.InsertDeferredAsync(db, audit, sealer, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-            }
-            else
-            {
-                await AuditCapture.InsertDeferredAsync(db, audit, sealer, cancellationToken);
-                await transaction.RollbackAsync(cancellationToken);
+                // A constraint refused a flush of staged rows: two rows of the file passed a check by query that
+                // neither could see the other in (the same product code). The run starts over with each row
+                // written at its save, so the row that breaks it is refused as its save refuses it (ADR 0054).
+                logger.LogInformation(e, "Import {RunId}: a constraint refused a batch of staged rows; checking the file again row by row", run.Id);
+                db.ChangeTracker.Clear();
+                progress.Rewind(run.Id);
+                results = await WriteAsync(run, actor, module, plan, rows, users, matches, stage: false, cancel, cancellationToken);
             }
 
             db.ChangeTracker.Clear();
+            var failed = results.Count(r => r.Outcome == ImportRowOutcomes.Error);
             var status = !commit ? ImportStatuses.Checked : failed == 0 ? ImportStatuses.Imported : ImportStatuses.Failed;
             var message = commit && failed > 0 ? $"{failed:N0} rows were refused, so nothing was imported. Fix them and check the file again." : null;
-            await FinishAsync(run, status, message, results, cancellationToken);
+            if (status != ImportStatuses.Imported)
+            {
+                // An import that committed finished with its rows (WriteAsync).
+                await FinishAsync(run, status, message, results, cancellationToken);
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -139,8 +115,102 @@ public sealed class RunImport(
         }
         finally
         {
-            db.Database.AutoSavepointsEnabled = true;
             progress.End(run.Id);
+        }
+    }
+
+    /// <summary>
+    /// Every row through the module's save in one transaction, committed when the run imports and no row
+    /// was refused, else rolled back; the rows' outcomes. With <paramref name="stage"/> new records are
+    /// staged and written a batch at a time (<see cref="StagedCreates"/>).
+    /// </summary>
+    private async Task<List<ImportRow>> WriteAsync(
+        ImportRun run, Actor actor, IRecordImport module, ImportPlan plan, IReadOnlyList<(int Number, string?[] Cells)> rows,
+        IReadOnlyDictionary<string, Guid> users, IReadOnlyDictionary<string, List<int>> matches, bool stage, CancellationToken cancel, CancellationToken cancellationToken)
+    {
+        var commit = run.Status == ImportStatuses.Importing;
+        var results = new List<ImportRow>(rows.Count);
+        // SQLite: the transaction takes the write lock for the whole import (other writers wait);
+        // PostgreSQL: other writers go on, and see nothing of it until it commits.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // A refused row or an error rolls the whole transaction back, so EF's savepoint around each
+        // save would undo nothing the rollback does not: it would only cost two round trips per save
+        // on PostgreSQL (ADR 0053).
+        db.Database.AutoSavepointsEnabled = false;
+        // The owners the rows name are read once for the run and held until it ends (ADR 0053).
+        using var owners = Owners.HoldFactsInTransaction(db);
+        // The audit entries of created records go in multi-row INSERTs, in this transaction, instead of
+        // one INSERT after each row's save (ADR 0053); the check inserts them too, so it fails where the import would.
+        using var entries = audit.DeferInserts();
+        var staging = stage ? StagedCreates.Begin(db) : null;
+        try
+        {
+            var keyed = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            var created = new List<(ImportRow Row, JsonObject Values)>();
+            foreach (var (number, cells) in rows)
+            {
+                cancel.ThrowIfCancellationRequested();
+                results.Add(await RowAsync(actor, module, plan, number, cells, users, matches, keyed, created, staging, cancel));
+                progress.Advance(run.Id);
+                if (staging is null || staging.Count >= StagedPerFlush)
+                {
+                    await FlushAsync(actor, module, plan, staging, created, end: false, cancel);
+                }
+            }
+
+            await FlushAsync(actor, module, plan, staging, created, end: true, cancel);
+            if (commit && results.TrueForAll(r => r.Outcome != ImportRowOutcomes.Error))
+            {
+                activity.Record(actor, "import", $"Imported {module.Definition.Title.ToLowerInvariant()} from {run.FileName}: {Count(results, ImportRowOutcomes.Create)} created, {Count(results, ImportRowOutcomes.Update)} updated (import {run.Id}).");
+                await db.SaveChangesAsync(cancellationToken);
+                await AuditCapture.InsertDeferredAsync(db, audit, sealer, cancellationToken);
+                // The run is marked imported in the same transaction: a process killed after this commit
+                // leaves no run to take over and import a second time.
+                await FinishAsync(run, ImportStatuses.Imported, null, results, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            else
+            {
+                await transaction.RollbackAsync(cancellationToken);
+            }
+
+            return results;
+        }
+        finally
+        {
+            if (staging is not null)
+            {
+                StagedCreates.End(db);
+            }
+
+            db.Database.AutoSavepointsEnabled = true;
+        }
+    }
+
+    /// <summary>
+    /// After a row (unstaged) or a batch of rows (staged): the staged rows written and the change tracker
+    /// emptied, so the next rows start clean and a long import does not slow down; the deferred audit
+    /// entries inserted and the new records' custom values read once enough wait, and at the end.
+    /// </summary>
+    private async Task FlushAsync(Actor actor, IRecordImport module, ImportPlan plan, StagedCreates? staging, List<(ImportRow Row, JsonObject Values)> created, bool end, CancellationToken cancellationToken)
+    {
+        if (staging is not null)
+        {
+            await staging.FlushAsync(db, cancellationToken);
+        }
+        else
+        {
+            db.ChangeTracker.Clear();
+        }
+
+        if (end || audit.DeferredCount >= DeferredEntries)
+        {
+            await AuditCapture.InsertDeferredAsync(db, audit, sealer, cancellationToken);
+        }
+
+        if (end || created.Count >= CreatedPerRead)
+        {
+            await CreatedChangesAsync(actor, module, plan, created, cancellationToken);
         }
     }
 
@@ -189,7 +259,7 @@ public sealed class RunImport(
     private async Task<ImportRow> RowAsync(
         Actor actor, IRecordImport module, ImportPlan plan, int number, string?[] cells,
         IReadOnlyDictionary<string, Guid> users, IReadOnlyDictionary<string, List<int>> matches, Dictionary<string, int> keyed,
-        List<(ImportRow Row, JsonObject Values)> created, CancellationToken cancellationToken)
+        List<(ImportRow Row, JsonObject Values)> created, StagedCreates? staging, CancellationToken cancellationToken)
     {
         var row = new ImportRow { Row = number };
         var problems = new List<ImportProblem>();
@@ -252,6 +322,12 @@ public sealed class RunImport(
         JsonObject? before = null;
         if (id is not null)
         {
+            // An update reads and writes the database as it is: the rows staged before it are written first.
+            if (staging is not null)
+            {
+                await staging.FlushAsync(db, cancellationToken);
+            }
+
             before = await module.ReadAsync(services, actor, id.Value, cancellationToken);
             if (before is null)
             {
@@ -270,8 +346,6 @@ public sealed class RunImport(
         }
 
         var saved = await module.SaveAsync(services, actor, id, values, cancellationToken, customValuesLater: true);
-        // Each row's entities leave the tracker: the next row starts clean, and a long import does not slow down.
-        db.ChangeTracker.Clear();
         if (!saved.IsOk)
         {
             var refused = saved.Errors.Count > 0
@@ -341,10 +415,13 @@ public sealed class RunImport(
             .ToDictionary(g => g.Key, g => g.Select(f => f.Id).Distinct().ToList());
     }
 
-    /// <summary>Writes the outcome and the rows' results (replacing an earlier check's) in a transaction of its own, after the import's.</summary>
+    /// <summary>
+    /// Writes the outcome and the rows' results (replacing an earlier check's): inside the import's
+    /// transaction when it commits, else in a transaction of its own, after the rolled-back one.
+    /// </summary>
     private async Task FinishAsync(ImportRun run, string status, string? message, List<ImportRow> results, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         await db.ImportRows.Where(r => r.RunId == run.Id).ExecuteDeleteAsync(cancellationToken);
         // A hundred rows per INSERT (RowInserts): EF would send one statement per row on SQLite, as many
         // statements as the file has rows. Work records, not audited (ADR 0053).
@@ -368,7 +445,11 @@ public sealed class RunImport(
             .SetProperty(r => r.CheckedAt, r => status == ImportStatuses.Checked ? now : r.CheckedAt)
             .SetProperty(r => r.ImportedAt, r => status == ImportStatuses.Imported ? now : r.ImportedAt)
             .SetProperty(r => r.LeaseUntil, (DateTime?)null), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         if (status == ImportStatuses.Failed && message is not null)
         {
             logger.LogInformation("Import {RunId} into {Module} failed: {Reason}", run.Id, run.Module, message);

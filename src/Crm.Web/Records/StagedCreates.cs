@@ -1,0 +1,165 @@
+using System.Runtime.CompilerServices;
+using Crm.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace Crm.Web.Records;
+
+/// <summary>
+/// Write-behind for an import's new records (ADR 0054). While a run stages, a save that only adds rows
+/// (<see cref="OwnedRecord.SaveVersionedAsync"/> of a new record) leaves them in the change tracker
+/// instead of writing them, and the run writes many rows' worth in one SaveChanges (<see cref="FlushAsync"/>):
+/// one round trip on PostgreSQL instead of one per row, and EF's save pipeline, interceptors included,
+/// once instead of once per row. The new rows take IDs reserved from their table's own key sequence
+/// when they are staged, so the save's answer, the audit entries and anything written with the record's
+/// ID are what they would have been had it been written at once.
+/// <para>
+/// Only inside a run's transaction (nothing outside it sees the rows before the commit either way) and
+/// only for modules whose save reads nothing of its new record back from the database
+/// (<see cref="IRecordImport.StagesCreates"/>). A staged row is not in the database for a later row's
+/// queries: a check by query that two rows of one file could both pass (a product code) is backed by a
+/// constraint, which fails at the flush, and the run then starts again without staging, so every row's
+/// refusal is the one its save gives alone.
+/// </para>
+/// </summary>
+public sealed class StagedCreates
+{
+    /// <summary>IDs fetched from a PostgreSQL sequence per round trip.</summary>
+    private const int IdsPerReservation = 100;
+
+    private static readonly ConditionalWeakTable<CrmDb, StagedCreates> s_staging = [];
+
+    // The next IDs of each table (PostgreSQL: a block taken from its sequence; SQLite: counted on from the
+    // table's highest, which the run's transaction keeps, holding the database's write lock).
+    private readonly Dictionary<string, Queue<long>> _reserved = [];
+    private readonly Dictionary<string, long> _next = [];
+
+    // Asked once: EF works the provider's name out from its assembly on every call.
+    private readonly bool _postgres;
+
+    private StagedCreates(bool postgres) => _postgres = postgres;
+
+    /// <summary>Saves staged since the last flush.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Stages the saves on <paramref name="db"/> until disposed; the caller flushes before it ends.</summary>
+    public static StagedCreates Begin(CrmDb db)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("Creates are staged only inside a transaction, which hides them until the run commits.");
+        }
+
+        var staging = new StagedCreates(db.Database.IsNpgsql());
+        s_staging.AddOrUpdate(db, staging);
+        return staging;
+    }
+
+    /// <summary>Stops staging on <paramref name="db"/>: what was not flushed is left to the caller's rollback.</summary>
+    public static void End(CrmDb db) => s_staging.Remove(db);
+
+    /// <summary>
+    /// Called by a save instead of SaveChanges: true when the run stages and the save only adds rows,
+    /// which then have their IDs and wait for <see cref="FlushAsync"/>. False: the caller saves now
+    /// (the added rows still take reserved IDs, so a later staged row cannot be given the same).
+    /// </summary>
+    public static async Task<bool> TryStageAsync(CrmDb db, CancellationToken cancellationToken)
+    {
+        if (!s_staging.TryGetValue(db, out var staging))
+        {
+            return false;
+        }
+
+        // The states as the tracker knows them, without comparing every tracked row with its snapshot: that
+        // would be done again for all the staged rows at each save, growing with the batch. A create sets
+        // nothing on a row it did not add (an update flushes the staged rows before it reads), and the flush's
+        // SaveChanges compares them all anyway.
+        var detect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        List<EntityEntry> changed;
+        try
+        {
+            changed = db.ChangeTracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList();
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
+
+        foreach (var entry in changed.Where(e => e.State == EntityState.Added))
+        {
+            await staging.GiveIdAsync(db, entry, cancellationToken);
+        }
+
+        if (changed.Count == 0 || changed.Exists(e => e.State != EntityState.Added))
+        {
+            return false;
+        }
+
+        staging.Count++;
+        return true;
+    }
+
+    /// <summary>Writes what was staged (one SaveChanges) and empties the change tracker for the next rows.</summary>
+    public async Task FlushAsync(CrmDb db, CancellationToken cancellationToken)
+    {
+        if (Count > 0)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            Count = 0;
+        }
+
+        db.ChangeTracker.Clear();
+    }
+
+    private async Task GiveIdAsync(CrmDb db, EntityEntry entry, CancellationToken cancellationToken)
+    {
+        if (entry.Metadata.FindPrimaryKey()?.Properties is not [{ ValueGenerated: ValueGenerated.OnAdd } key]
+            || (key.ClrType != typeof(int) && key.ClrType != typeof(long)))
+        {
+            return;
+        }
+
+        var value = entry.Property(key.Name);
+        if (!value.IsTemporary && Convert.ToInt64(value.CurrentValue, System.Globalization.CultureInfo.InvariantCulture) != 0)
+        {
+            return;
+        }
+
+        var id = await NextIdAsync(db, entry.Metadata, key, cancellationToken);
+        value.CurrentValue = key.ClrType == typeof(int) ? (object)checked((int)id) : id;
+        value.IsTemporary = false;
+    }
+
+    private async Task<long> NextIdAsync(CrmDb db, IEntityType type, IProperty key, CancellationToken cancellationToken)
+    {
+        var table = type.GetTableName()!;
+        var column = key.GetColumnName(StoreObjectIdentifier.Table(table, type.GetSchema()))!;
+        if (_postgres)
+        {
+            if (!_reserved.TryGetValue(table, out var ids) || ids.Count == 0)
+            {
+                // The sequence behind the identity column, as every insert takes from it: no other writer can get these.
+                ids = new Queue<long>(await db.Database.SqlQueryRaw<long>(
+                    "SELECT nextval(pg_get_serial_sequence({0}, {1})) AS \"Value\" FROM generate_series(1, {2})",
+                    $"\"{table}\"", column, IdsPerReservation).ToListAsync(cancellationToken));
+                _reserved[table] = ids;
+            }
+
+            return ids.Dequeue();
+        }
+
+        if (!_next.TryGetValue(table, out var next))
+        {
+            // AUTOINCREMENT never reuses an ID: above both the highest row and the highest ever given. The
+            // names come from the model, not from input.
+            var highest = "SELECT COALESCE(MAX(v), 0) AS \"Value\" FROM (SELECT MAX(\"" + column + "\") AS v FROM \"" + table
+                + "\" UNION ALL SELECT seq FROM sqlite_sequence WHERE name = {0})";
+            next = 1 + await db.Database.SqlQueryRaw<long>(highest, table).SingleAsync(cancellationToken);
+        }
+
+        _next[table] = next + 1;
+        return next;
+    }
+}
