@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Crm.Web.Security;
 using Crm.Web.Security.Permissions;
 using Crm.Web.Web;
@@ -98,22 +99,25 @@ public abstract class RecordViewFormPage<TInput, TFields, TDetails>(
 public static class RecordInputs
 {
     public static TInput From<TInput, TDetails>(TDetails details)
-        where TInput : class, new()
-    {
-        var input = new TInput();
-        foreach (var (to, from) in Pairs<TInput, TDetails>.All)
-        {
-            to.SetValue(input, from.GetValue(details));
-        }
-
-        return input;
-    }
+        where TInput : class, new() => Pairs<TInput, TDetails>.Copy(details);
 
     private static class Pairs<TInput, TDetails>
+        where TInput : class, new()
     {
-        public static readonly (System.Reflection.PropertyInfo To, System.Reflection.PropertyInfo From)[] All = Match();
+        // Compiled once per pair of types: an import turns every saved record back into input values, and
+        // reflection's GetValue/SetValue per property was a tenth of its time.
+        public static readonly Func<TDetails, TInput> Copy = Compile();
 
-        private static (System.Reflection.PropertyInfo, System.Reflection.PropertyInfo)[] Match()
+        private static Func<TDetails, TInput> Compile()
+        {
+            var details = Expression.Parameter(typeof(TDetails), "details");
+            var bindings = Match().Select(p => (MemberBinding)Expression.Bind(p.To,
+                Expression.Convert(Expression.Property(details, p.From), p.To.PropertyType)));
+            var body = Expression.MemberInit(Expression.New(typeof(TInput)), bindings);
+            return Expression.Lambda<Func<TDetails, TInput>>(body, details).Compile();
+        }
+
+        private static (System.Reflection.PropertyInfo To, System.Reflection.PropertyInfo From)[] Match()
         {
             var pairs = typeof(TInput).GetProperties().Where(p => p.CanWrite)
                 .Select(to => (To: to, From: typeof(TDetails).GetProperty(to.Name)))

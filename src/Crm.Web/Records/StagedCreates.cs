@@ -43,7 +43,11 @@ public sealed class StagedCreates
     /// <summary>Saves staged since the last flush.</summary>
     public int Count { get; private set; }
 
-    /// <summary>Stages the saves on <paramref name="db"/> until disposed; the caller flushes before it ends.</summary>
+    // The rows tracked or changing state since the last save asked to stage (the tracker's own events):
+    // looking at every tracked row instead would cost each save more as the batch grows.
+    private readonly List<EntityEntry> _fresh = [];
+
+    /// <summary>Stages the saves on <paramref name="db"/> until <see cref="End"/>; the caller flushes before it ends.</summary>
     public static StagedCreates Begin(CrmDb db)
     {
         if (db.Database.CurrentTransaction is null)
@@ -53,11 +57,23 @@ public sealed class StagedCreates
 
         var staging = new StagedCreates(db.Database.IsNpgsql());
         s_staging.AddOrUpdate(db, staging);
+        db.ChangeTracker.Tracked += staging.Noticed;
+        db.ChangeTracker.StateChanged += staging.Noticed;
         return staging;
     }
 
     /// <summary>Stops staging on <paramref name="db"/>: what was not flushed is left to the caller's rollback.</summary>
-    public static void End(CrmDb db) => s_staging.Remove(db);
+    public static void End(CrmDb db)
+    {
+        if (s_staging.TryGetValue(db, out var staging))
+        {
+            db.ChangeTracker.Tracked -= staging.Noticed;
+            db.ChangeTracker.StateChanged -= staging.Noticed;
+            s_staging.Remove(db);
+        }
+    }
+
+    private void Noticed(object? sender, EntityEntryEventArgs e) => _fresh.Add(e.Entry);
 
     /// <summary>
     /// Called by a save instead of SaveChanges: true when the run stages and the save only adds rows,
@@ -71,22 +87,11 @@ public sealed class StagedCreates
             return false;
         }
 
-        // The states as the tracker knows them, without comparing every tracked row with its snapshot: that
-        // would be done again for all the staged rows at each save, growing with the batch. A create sets
-        // nothing on a row it did not add (an update flushes the staged rows before it reads), and the flush's
-        // SaveChanges compares them all anyway.
-        var detect = db.ChangeTracker.AutoDetectChangesEnabled;
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        List<EntityEntry> changed;
-        try
-        {
-            changed = db.ChangeTracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList();
-        }
-        finally
-        {
-            db.ChangeTracker.AutoDetectChangesEnabled = detect;
-        }
-
+        // The states as the tracker knows them, without comparing tracked rows with their snapshots: a
+        // create sets nothing on a row it did not add (an update flushes the staged rows before it reads),
+        // and the SaveChanges that writes them compares them all anyway.
+        var changed = staging._fresh.Distinct().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList();
+        staging._fresh.Clear();
         foreach (var entry in changed.Where(e => e.State == EntityState.Added))
         {
             await staging.GiveIdAsync(db, entry, cancellationToken);
@@ -111,6 +116,7 @@ public sealed class StagedCreates
         }
 
         db.ChangeTracker.Clear();
+        _fresh.Clear();
     }
 
     private async Task GiveIdAsync(CrmDb db, EntityEntry entry, CancellationToken cancellationToken)
