@@ -230,7 +230,7 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
         db.ChangeTracker.DetectChanges();
         TrackCascades(db);
         var pending = new List<Pending>();
-        foreach (var entry in db.ChangeTracker.Entries())
+        foreach (var entry in TrackedEntries.AsDetected(db.ChangeTracker))
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)
                 || entry.Metadata.IsOwned() || !AuditNames.IsAudited(entry.Metadata.ClrType))
@@ -274,7 +274,7 @@ public sealed class AuditCapture(AuditContext context, TimeProvider clock, IConf
     private static void TrackCascades(CrmDb db)
     {
         var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
-        var work = new Queue<EntityEntry>(db.ChangeTracker.Entries().Where(e => e.State == EntityState.Deleted));
+        var work = new Queue<EntityEntry>(TrackedEntries.AsDetected(db.ChangeTracker).Where(e => e.State == EntityState.Deleted));
         while (work.TryDequeue(out var deleted))
         {
             if (!seen.Add(deleted.Entity))

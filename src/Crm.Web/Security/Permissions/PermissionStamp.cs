@@ -102,7 +102,7 @@ public sealed class PermissionChanges : SaveChangesInterceptor
         }
 
         db.ChangeTracker.DetectChanges();
-        if (db.ChangeTracker.Entries().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && s_shaping.Contains(e.Metadata.ClrType)))
+        if (Data.TrackedEntries.AsDetected(db.ChangeTracker).Exists(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && s_shaping.Contains(e.Metadata.ClrType)))
         {
             PermissionStamp.Touch(db);
         }
