@@ -77,19 +77,32 @@ public sealed class UndoImport(
 
         var actor = new Actor(ActorKind.User, user.Id, user.IsAdministrator, user.FullName);
         audit.ActAs(new AuditWho(AuditActorKinds.User, user.Id, AuditNames.Bound(user.FullName, 200), null, null, null, null, ImportRuns.RequestIdOf(run.Id) + RequestSuffix));
-        var rows = await db.ImportRows.AsNoTracking()
-            .Where(r => r.RunId == runId && (r.Outcome == ImportRowOutcomes.Create || r.Outcome == ImportRowOutcomes.Update) && r.UndoNote == null)
-            .OrderByDescending(r => r.Row).ToListAsync(cancellationToken);
-        var reverted = 0;
-        foreach (var row in rows)
+        var (reverted, seen) = (0, 0);
+        // A thousand rows at a time, from the last: a 100,000-row import's rows with their changes would
+        // otherwise all be held for the whole undo.
+        for (var before = int.MaxValue; ;)
         {
-            var note = await RevertAsync(actor, module, row, cancellationToken);
-            db.ChangeTracker.Clear();
-            reverted += note == Undone ? 1 : 0;
-            await db.ImportRows.Where(r => r.Id == row.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.UndoNote, note), cancellationToken);
+            var rows = await db.ImportRows.AsNoTracking()
+                .Where(r => r.RunId == runId && r.Row < before && (r.Outcome == ImportRowOutcomes.Create || r.Outcome == ImportRowOutcomes.Update) && r.UndoNote == null)
+                .OrderByDescending(r => r.Row).Take(RowsPerRead).ToListAsync(cancellationToken);
+            foreach (var row in rows)
+            {
+                var note = await RevertAsync(actor, module, row, cancellationToken);
+                db.ChangeTracker.Clear();
+                reverted += note == Undone ? 1 : 0;
+                await db.ImportRows.Where(r => r.Id == row.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.UndoNote, note), cancellationToken);
+            }
+
+            seen += rows.Count;
+            if (rows.Count < RowsPerRead)
+            {
+                break;
+            }
+
+            before = rows[^1].Row;
         }
 
-        var left = rows.Count - reverted;
+        var left = seen - reverted;
         activity.Record(actor, "import", $"Undid the import {run.Id} of {module.Definition.Title.ToLowerInvariant()} from {run.FileName}: {reverted} records reverted" + (left > 0 ? $", {left} left as they are." : "."));
         await db.SaveChangesAsync(cancellationToken);
         await db.ImportRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s
@@ -100,6 +113,8 @@ public sealed class UndoImport(
     }
 
     public const string Undone = "Undone.";
+
+    private const int RowsPerRead = 1000;
 
     private async Task<string> RevertAsync(Actor actor, IRecordImport module, ImportRow row, CancellationToken cancellationToken)
     {
