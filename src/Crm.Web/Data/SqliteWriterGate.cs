@@ -217,21 +217,6 @@ public sealed partial class SqliteWriterGate : DbTransactionInterceptor
         }
     }
 
-    /// <summary>
-    /// Between two passes of a background worker under load: waits while people's transactions wait for
-    /// a SQLite writer, for up to <paramref name="patience"/>, so the work the next pass does outside its
-    /// transactions (reading records, building payloads, sending) does not take the cores from them
-    /// either. Returns at once when no one waits, and always on PostgreSQL (no gate).
-    /// </summary>
-    public static async Task LetPeopleGoFirstAsync(TimeSpan patience, CancellationToken cancellationToken)
-    {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (waited.Elapsed < patience && s_gates.Values.Any(g => Volatile.Read(ref g.ForegroundWaiting) > 0))
-        {
-            await Task.Delay(10, cancellationToken);
-        }
-    }
-
     private static void TimedOut(DbContext? context)
     {
         if (context?.GetService<ILoggerFactory>() is { } loggers)

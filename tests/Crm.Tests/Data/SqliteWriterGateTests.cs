@@ -86,30 +86,6 @@ public sealed class SqliteWriterGateTests : IDisposable
     }
 
     [Fact]
-    public async Task Between_passes_background_work_waits_while_people_wait_for_the_writer_for_a_bounded_time()
-    {
-        await using var holder = Open();
-        await using var person = Open();
-        var held = await holder.Database.BeginTransactionAsync();
-        var personWaits = person.Database.BeginTransactionAsync();
-        await Task.Delay(50);
-
-        // While the person waits, the next pass waits too, but only as long as it is told.
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        await SqliteWriterGate.LetPeopleGoFirstAsync(TimeSpan.FromMilliseconds(300), CancellationToken.None);
-        Assert.InRange(clock.ElapsedMilliseconds, 280, 2000);
-
-        // Once the person has the writer, no one waits: the pass goes on.
-        var pass = SqliteWriterGate.LetPeopleGoFirstAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
-        await Task.Delay(100);
-        Assert.False(pass.IsCompleted);
-        await held.CommitAsync();
-        await using var personal = await personWaits.WaitAsync(TimeSpan.FromSeconds(1));
-        await pass.WaitAsync(TimeSpan.FromSeconds(2));
-        await personal.CommitAsync();
-    }
-
-    [Fact]
     public async Task A_transaction_disposed_unfinished_opens_the_gate()
     {
         await using (var first = Open())

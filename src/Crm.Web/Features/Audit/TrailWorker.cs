@@ -27,9 +27,6 @@ public abstract partial class TrailWorker(ILogger logger) : BackgroundService
     /// </summary>
     protected virtual bool AgainAfterWork => false;
 
-    /// <summary>At most this long between passes while people wait for SQLite's writer (<see cref="Data.SqliteWriterGate.LetPeopleGoFirstAsync"/>).</summary>
-    public static readonly TimeSpan PeopleFirst = TimeSpan.FromMilliseconds(500);
-
     /// <summary>One pass; returns how many pieces of work were done.</summary>
     public abstract Task<int> RunOnceAsync(CancellationToken cancellationToken);
 
@@ -68,16 +65,6 @@ public abstract partial class TrailWorker(ILogger logger) : BackgroundService
 
             if (done > 0 && AgainAfterWork)
             {
-                try
-                {
-                    // At once, unless people are waiting for SQLite's writer: their saves go first, for a while (ADR 0055).
-                    await Data.SqliteWriterGate.LetPeopleGoFirstAsync(PeopleFirst, stoppingToken);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    return;
-                }
-
                 continue;
             }
 

@@ -60,9 +60,6 @@ public sealed class WebhookWorker(
             {
                 return attempted;
             }
-
-            // A backlog: the next batch after people's waiting saves, on SQLite (TrailWorker, ADR 0055).
-            await SqliteWriterGate.LetPeopleGoFirstAsync(TrailWorker.PeopleFirst, cancellationToken);
         }
     }
 
