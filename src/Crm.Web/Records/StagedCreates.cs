@@ -23,31 +23,40 @@ namespace Crm.Web.Records;
 /// refusal is the one its save gives alone.
 /// </para>
 /// </summary>
-public sealed class StagedCreates
+public sealed class StagedCreates : IDisposable
 {
     /// <summary>IDs fetched from a PostgreSQL sequence per round trip.</summary>
     private const int IdsPerReservation = 100;
 
     private static readonly ConditionalWeakTable<CrmDb, StagedCreates> s_staging = [];
 
+    private readonly CrmDb _db;
+
+    // Asked once: EF works the provider's name out from its assembly on every call.
+    private readonly bool _postgres;
+
     // The next IDs of each table (PostgreSQL: a block taken from its sequence; SQLite: counted on from the
     // table's highest, which the run's transaction keeps, holding the database's write lock).
     private readonly Dictionary<string, Queue<long>> _reserved = [];
     private readonly Dictionary<string, long> _next = [];
 
-    // Asked once: EF works the provider's name out from its assembly on every call.
-    private readonly bool _postgres;
-
-    private StagedCreates(bool postgres) => _postgres = postgres;
-
-    /// <summary>Saves staged since the last flush.</summary>
-    public int Count { get; private set; }
-
     // The rows tracked or changing state since the last save asked to stage (the tracker's own events):
     // looking at every tracked row instead would cost each save more as the batch grows.
     private readonly List<EntityEntry> _fresh = [];
 
-    /// <summary>Stages the saves on <paramref name="db"/> until <see cref="End"/>; the caller flushes before it ends.</summary>
+    private StagedCreates(CrmDb db)
+    {
+        _db = db;
+        _postgres = db.Database.IsNpgsql();
+    }
+
+    /// <summary>Saves staged since the last flush.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>
+    /// Stages the saves on <paramref name="db"/> until the result is disposed; the caller flushes before
+    /// that, or leaves what was not flushed to its rollback.
+    /// </summary>
     public static StagedCreates Begin(CrmDb db)
     {
         if (db.Database.CurrentTransaction is null)
@@ -55,22 +64,18 @@ public sealed class StagedCreates
             throw new InvalidOperationException("Creates are staged only inside a transaction, which hides them until the run commits.");
         }
 
-        var staging = new StagedCreates(db.Database.IsNpgsql());
+        var staging = new StagedCreates(db);
         s_staging.AddOrUpdate(db, staging);
         db.ChangeTracker.Tracked += staging.Noticed;
         db.ChangeTracker.StateChanged += staging.Noticed;
         return staging;
     }
 
-    /// <summary>Stops staging on <paramref name="db"/>: what was not flushed is left to the caller's rollback.</summary>
-    public static void End(CrmDb db)
+    public void Dispose()
     {
-        if (s_staging.TryGetValue(db, out var staging))
-        {
-            db.ChangeTracker.Tracked -= staging.Noticed;
-            db.ChangeTracker.StateChanged -= staging.Noticed;
-            s_staging.Remove(db);
-        }
+        _db.ChangeTracker.Tracked -= Noticed;
+        _db.ChangeTracker.StateChanged -= Noticed;
+        s_staging.Remove(_db);
     }
 
     private void Noticed(object? sender, EntityEntryEventArgs e) => _fresh.Add(e.Entry);
@@ -94,7 +99,7 @@ public sealed class StagedCreates
         staging._fresh.Clear();
         foreach (var entry in changed.Where(e => e.State == EntityState.Added))
         {
-            await staging.GiveIdAsync(db, entry, cancellationToken);
+            await staging.GiveIdAsync(entry, cancellationToken);
         }
 
         if (changed.Count == 0 || changed.Exists(e => e.State != EntityState.Added))
@@ -107,19 +112,19 @@ public sealed class StagedCreates
     }
 
     /// <summary>Writes what was staged (one SaveChanges) and empties the change tracker for the next rows.</summary>
-    public async Task FlushAsync(CrmDb db, CancellationToken cancellationToken)
+    public async Task FlushAsync(CancellationToken cancellationToken)
     {
         if (Count > 0)
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await _db.SaveChangesAsync(cancellationToken);
             Count = 0;
         }
 
-        db.ChangeTracker.Clear();
+        _db.ChangeTracker.Clear();
         _fresh.Clear();
     }
 
-    private async Task GiveIdAsync(CrmDb db, EntityEntry entry, CancellationToken cancellationToken)
+    private async Task GiveIdAsync(EntityEntry entry, CancellationToken cancellationToken)
     {
         if (entry.Metadata.FindPrimaryKey()?.Properties is not [{ ValueGenerated: ValueGenerated.OnAdd } key]
             || (key.ClrType != typeof(int) && key.ClrType != typeof(long)))
@@ -133,12 +138,12 @@ public sealed class StagedCreates
             return;
         }
 
-        var id = await NextIdAsync(db, entry.Metadata, key, cancellationToken);
+        var id = await NextIdAsync(entry.Metadata, key, cancellationToken);
         value.CurrentValue = key.ClrType == typeof(int) ? (object)checked((int)id) : id;
         value.IsTemporary = false;
     }
 
-    private async Task<long> NextIdAsync(CrmDb db, IEntityType type, IProperty key, CancellationToken cancellationToken)
+    private async Task<long> NextIdAsync(IEntityType type, IProperty key, CancellationToken cancellationToken)
     {
         var table = type.GetTableName()!;
         var column = key.GetColumnName(StoreObjectIdentifier.Table(table, type.GetSchema()))!;
@@ -147,7 +152,7 @@ public sealed class StagedCreates
             if (!_reserved.TryGetValue(table, out var ids) || ids.Count == 0)
             {
                 // The sequence behind the identity column, as every insert takes from it: no other writer can get these.
-                ids = new Queue<long>(await db.Database.SqlQueryRaw<long>(
+                ids = new Queue<long>(await _db.Database.SqlQueryRaw<long>(
                     "SELECT nextval(pg_get_serial_sequence({0}, {1})) AS \"Value\" FROM generate_series(1, {2})",
                     $"\"{table}\"", column, IdsPerReservation).ToListAsync(cancellationToken));
                 _reserved[table] = ids;
@@ -162,7 +167,7 @@ public sealed class StagedCreates
             // names come from the model, not from input.
             var highest = "SELECT COALESCE(MAX(v), 0) AS \"Value\" FROM (SELECT MAX(\"" + column + "\") AS v FROM \"" + table
                 + "\" UNION ALL SELECT seq FROM sqlite_sequence WHERE name = {0})";
-            next = 1 + await db.Database.SqlQueryRaw<long>(highest, table).SingleAsync(cancellationToken);
+            next = 1 + await _db.Database.SqlQueryRaw<long>(highest, table).SingleAsync(cancellationToken);
         }
 
         _next[table] = next + 1;

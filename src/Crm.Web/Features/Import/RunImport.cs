@@ -142,7 +142,7 @@ public sealed class RunImport(
         // The audit entries of created records go in multi-row INSERTs, in this transaction, instead of
         // one INSERT after each row's save (ADR 0053); the check inserts them too, so it fails where the import would.
         using var entries = audit.DeferInserts();
-        var staging = stage ? StagedCreates.Begin(db) : null;
+        using var staging = stage ? StagedCreates.Begin(db) : null;
         try
         {
             var keyed = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
@@ -178,11 +178,6 @@ public sealed class RunImport(
         }
         finally
         {
-            if (staging is not null)
-            {
-                StagedCreates.End(db);
-            }
-
             db.Database.AutoSavepointsEnabled = true;
         }
     }
@@ -196,7 +191,7 @@ public sealed class RunImport(
     {
         if (staging is not null)
         {
-            await staging.FlushAsync(db, cancellationToken);
+            await staging.FlushAsync(cancellationToken);
         }
         else
         {
@@ -325,7 +320,7 @@ public sealed class RunImport(
             // An update reads and writes the database as it is: the rows staged before it are written first.
             if (staging is not null)
             {
-                await staging.FlushAsync(db, cancellationToken);
+                await staging.FlushAsync(cancellationToken);
             }
 
             before = await module.ReadAsync(services, actor, id.Value, cancellationToken);
