@@ -143,15 +143,7 @@ public sealed class ImportRoundTripsTests(CountedImportApp app, ITestOutputHelpe
         }
 
         var id = (await StartAsync(admin, "contacts", $"{prefix}-update.csv", csv.ToString())).GetProperty("id").GetInt32();
-        var response = await admin.PostJsonAsync($"/api/v1/imports/{id}/check", """{"mode":"update","matchKey":"email","mapping":{"Email":"email","Job title":"title"}}""");
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        var check = await SqlCommandCounter.Counting(() => RunWaitingAsync(App));
-        Assert.Equal(size, (await GetAsync(admin, id)).GetProperty("updated").GetInt32());
-        response = await admin.PostJsonAsync($"/api/v1/imports/{id}/confirm", "{}");
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        var commit = await SqlCommandCounter.Counting(() => RunWaitingAsync(App));
-        Assert.Equal("imported", (await GetAsync(admin, id)).GetProperty("status").GetString());
-        return (check, commit);
+        return await CheckAndCommitAsync(admin, id, """{"mode":"update","matchKey":"email","mapping":{"Email":"email","Job title":"title"}}""", "updated", size);
     }
 
     [Fact]
@@ -247,21 +239,31 @@ public abstract class ImportRoundTrips(CountedImportApp app, ITestOutputHelper o
         var id = (await StartAsync(admin, "contacts", $"{prefix}.csv", csv.ToString())).GetProperty("id").GetInt32();
         var mapping = "\"First name\":\"firstName\",\"Last name\":\"lastName\",\"Email\":\"email\",\"Company\":\"companyId\",\"Owner\":\"ownerId\""
             + (tier ? ",\"Tier\":\"customFields.tier\"" : "");
-        var response = await admin.PostJsonAsync($"/api/v1/imports/{id}/check", "{\"mode\":\"create\",\"mapping\":{" + mapping + "}}");
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        var check = await SqlCommandCounter.Counting(() => RunWaitingAsync(app));
-        Assert.Equal(size, (await GetAsync(admin, id)).GetProperty("created").GetInt32());
-
-        response = await admin.PostJsonAsync($"/api/v1/imports/{id}/confirm", "{}");
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        var commit = await SqlCommandCounter.Counting(() => RunWaitingAsync(app));
-        Assert.Equal("imported", (await GetAsync(admin, id)).GetProperty("status").GetString());
+        var (check, commit) = await CheckAndCommitAsync(admin, id, "{\"mode\":\"create\",\"mapping\":{" + mapping + "}}", "created", size);
         if (tier)
         {
             // Each created row's old -> new has its custom value, read with those of the other new records.
             Assert.All(await RowsAsync(admin, id, "create"), r => Assert.Equal("Gold", r.GetProperty("changes").GetProperty("customFields.tier")[1].GetString()));
         }
 
+        return (check, commit);
+    }
+
+    /// <summary>
+    /// Checks import <paramref name="id"/> with <paramref name="choices"/> (all <paramref name="size"/> rows
+    /// <paramref name="outcome"/>), then confirms it, counting the commands of each step.
+    /// </summary>
+    protected async Task<(List<string> Check, List<string> Commit)> CheckAndCommitAsync(PageClient admin, int id, string choices, string outcome, int size)
+    {
+        var response = await admin.PostJsonAsync($"/api/v1/imports/{id}/check", choices);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var check = await SqlCommandCounter.Counting(() => RunWaitingAsync(app));
+        Assert.Equal(size, (await GetAsync(admin, id)).GetProperty(outcome).GetInt32());
+
+        response = await admin.PostJsonAsync($"/api/v1/imports/{id}/confirm", "{}");
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var commit = await SqlCommandCounter.Counting(() => RunWaitingAsync(app));
+        Assert.Equal("imported", (await GetAsync(admin, id)).GetProperty("status").GetString());
         return (check, commit);
     }
 
