@@ -39,6 +39,8 @@ public static class DataSetup
                 configuration[DataFolder.Setting]);
             // Scoped interceptors (the audit capture) read the request that saves.
             options.AddInterceptors(provider.GetServices<ISaveChangesInterceptor>());
+            // Last, after every interceptor that looks at a save: it may write an import's staged rows itself.
+            options.AddInterceptors(Records.StagedCreates.Copy.Instance);
         });
 
         services.AddSingleton(provider => new DatabaseInfo(ReadProvider(provider.GetRequiredService<IConfiguration>())));

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Crm.Tests.Infrastructure;
+using Crm.Web.Data;
 using Crm.Web.Features.Import;
 using Crm.Web.Records;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,6 +64,21 @@ public sealed class ImportStagingTests(ImportApp app) : IClassFixture<ImportApp>
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// A staged batch goes to PostgreSQL by COPY only when its record type fits (StagedCreates.Copy); one that
+    /// does not is written by EF, correctly but at a fraction of the speed. Every CRM record type fits, so a
+    /// change that stops one from fitting (a column the database fills, a type COPY is not given) shows here.
+    /// </summary>
+    [Fact]
+    public void Every_record_type_is_one_a_staged_batch_copies()
+    {
+        using var scope = app.Services.CreateScope();
+        var model = scope.ServiceProvider.GetRequiredService<CrmDb>().Model;
+        var records = model.GetEntityTypes().Where(t => typeof(OwnedRecord).IsAssignableFrom(t.ClrType)).ToList();
+        Assert.NotEmpty(records);
+        Assert.All(records, t => Assert.True(StagedCreates.CopyTable.Of(t) is not null, $"{t.ClrType.Name} cannot be copied"));
     }
 
     [Fact]
