@@ -57,8 +57,10 @@ public static class CommandLine
                                    Add two contact fields (a number holding the company ID, a
                                    select with 1 % "gold"), fill them, and time the contact list
                                    filtered by the custom field against the built-in companyId.
-          dataset time-import [--rows 100000] [--format csv|xlsx]
-                                   Time an import of new contacts as the first administrator: the
+          dataset import-file [--rows 100000] [--format csv|xlsx] --out FILE
+                                   Write a file of new contacts for time-import.
+          dataset time-import --file FILE
+                                   Time an import of the file as the first administrator: the
                                    check, the import and the undo (rows/s), and peak memory.
 
         Environment:

@@ -116,8 +116,9 @@ internal sealed class HeldFacts
                 // departments waits for the run's commit (a user's edit updates the user row first, so it
                 // waits before touching memberships). Two statements, since an outer join cannot be locked;
                 // once per user of the run, not per row.
+                // Single: the key is in the SQL, where EF cannot see it, and First would warn of a pick without an order.
                 user = await db.Users.FromSql($"""SELECT * FROM "Users" WHERE "Id" = {id} FOR SHARE""").AsNoTracking()
-                    .Select(u => new HeldUser(u.Id, u.IsActive, u.RoleId, u.FullName, null)).FirstOrDefaultAsync(cancellationToken);
+                    .Select(u => new HeldUser(u.Id, u.IsActive, u.RoleId, u.FullName, null)).SingleOrDefaultAsync(cancellationToken);
                 if (user is not null)
                 {
                     var primary = await db.UserDepartments.FromSql($"""SELECT * FROM "UserDepartments" WHERE "UserId" = {id} FOR SHARE""").AsNoTracking()

@@ -3,6 +3,7 @@ using System.Text;
 using Crm.Web.Data;
 using Crm.Web.Features.Account;
 using Crm.Web.Features.Departments;
+using Crm.Web.Features.Import;
 using Crm.Web.Features.Roles;
 using Crm.Web.Security.Permissions;
 using Microsoft.AspNetCore.Identity;
@@ -252,10 +253,11 @@ public static class DatasetCommand
             return true;
         }
 
-        if (args[0] == "time-import")
+        if (args[0] == "import-file")
         {
             var rows = 100_000;
             var format = "csv";
+            string? path = null;
             var ok = args.Length % 2 == 1;
             for (var i = 1; ok && i < args.Length; i += 2)
             {
@@ -263,18 +265,32 @@ public static class DatasetCommand
                 {
                     "--rows" => int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out rows) && rows is > 0 and <= 1_000_000,
                     "--format" => (format = args[i + 1]) is "csv" or "xlsx",
+                    "--out" => (path = args[i + 1]).Length > 0,
                     _ => false,
                 };
             }
 
-            if (!ok)
+            if (!ok || path is null)
             {
-                await Console.Error.WriteLineAsync($"Usage: dataset time-import [--rows 100000] [--format csv|xlsx]\n\n{CommandLine.Usage}");
+                await Console.Error.WriteLineAsync($"Usage: dataset import-file [--rows 100000] [--format csv|xlsx] --out FILE\n\n{CommandLine.Usage}");
                 Environment.ExitCode = 2;
                 return true;
             }
 
-            Environment.ExitCode = await ImportTiming.RunAsync(app.Services, rows, format, Console.Out);
+            await File.WriteAllBytesAsync(path, await ImportTiming.FileAsync(rows, format));
+            return true;
+        }
+
+        if (args[0] == "time-import")
+        {
+            if (args is not [_, "--file", var path] || ImportSheets.KindOf(path) is not { } format || !File.Exists(path))
+            {
+                await Console.Error.WriteLineAsync($"Usage: dataset time-import --file FILE.csv|FILE.xlsx (written by dataset import-file)\n\n{CommandLine.Usage}");
+                Environment.ExitCode = 2;
+                return true;
+            }
+
+            Environment.ExitCode = await ImportTiming.RunAsync(app.Services, await File.ReadAllBytesAsync(path), format, Console.Out);
             return true;
         }
 
