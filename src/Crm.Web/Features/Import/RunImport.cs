@@ -29,11 +29,12 @@ public sealed class RunImport(
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
-    // Entries deferred before they are inserted: a few hundred kilobytes, ten multi-row INSERTs.
-    private const int DeferredEntries = 1000;
-
-    // New records whose custom values are read in one query.
-    private const int CreatedPerRead = 500;
+    // Entries deferred before they are inserted (one COPY on PostgreSQL, one multi-row INSERT on SQLite),
+    // and new records whose custom values are read in one query: a batch's worth each, so that what a
+    // batch leaves behind is let go with it. Held for ten batches, they lived long enough to reach the
+    // GC's oldest generation, and the check's peak memory was 50-80 MB higher for the same speed.
+    private const int DeferredEntries = 100;
+    private const int CreatedPerRead = 100;
 
     // Staged saves written by one SaveChanges (ADR 0054): one round trip for them on PostgreSQL.
     private const int StagedPerFlush = 100;
