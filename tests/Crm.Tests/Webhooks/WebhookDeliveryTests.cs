@@ -14,6 +14,44 @@ namespace Crm.Tests.Webhooks;
 /// <summary>Events from committed changes to a real receiver: signed, shaped by the integration user, retried, disabled, replayed.</summary>
 public sealed class WebhookDeliveryTests
 {
+    /// <summary>
+    /// A fan-out batch's deliveries are written a hundred per statement (by COPY on PostgreSQL, from fifty
+    /// rows): sixty contacts created one after another reach each of two endpoints once, each with its own record.
+    /// </summary>
+    [Fact]
+    public async Task A_batch_of_many_changes_reaches_every_endpoint_once_per_change()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = App();
+        var admin = await app.SignInAsAdminAsync();
+        var adminId = await app.AdminIdAsync();
+        var role = await RoleAsync(app, "Integration", null, AssignRecordsTo.AnyUser, (CrmModules.Contacts.Key, PermissionAction.View, Scope.All));
+        var integration = await UserAsync(app, "erp@crm.test", role);
+        var (first, _) = await CreateAsync(admin, receiver.Url, integration.Id, ["contacts"], ["created"], "ERP");
+        var (second, _) = await CreateAsync(admin, receiver.Url, integration.Id, ["contacts"], ["created"], "Shop");
+        var contacts = new List<int>();
+        for (var i = 1; i <= 60; i++)
+        {
+            contacts.Add(await ContactAsync(app, "Bulk", $"Person {i}", null, adminId, null));
+        }
+
+        var sent = 0;
+        for (int pass; (pass = await DeliverAsync(app)) > 0;)
+        {
+            sent += pass;
+        }
+
+        var received = receiver.TakeAll();
+        Assert.Equal(120, sent);
+        Assert.Equal(120, received.Select(m => m.Id).Distinct().Count());
+        var records = received.Select(m => Json(m).GetProperty("data"))
+            .Select(d => (Id: d.GetProperty("id").GetInt32(), Name: d.GetProperty("record").GetProperty("lastName").GetString())).ToList();
+        Assert.All(contacts, (id, i) => Assert.Equal([(id, $"Person {i + 1}"), (id, $"Person {i + 1}")], records.Where(r => r.Id == id)));
+        var delivered = await app.InDatabaseAsync(db => db.Set<WebhookDelivery>().AsNoTracking()
+            .Where(d => d.Status == WebhookDeliveryStatus.Delivered).GroupBy(d => d.EndpointId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync());
+        Assert.Equal([(first, 60), (second, 60)], delivered.Select(d => (d.Key, d.Count)).OrderBy(d => d.Key == second));
+    }
+
     [Fact]
     public async Task Changes_reach_the_receiver_signed_and_only_as_the_integration_user_may_read_them()
     {

@@ -30,11 +30,13 @@ public static class SealedTrailReader
 {
     /// <summary>
     /// Hands the next batch to <paramref name="handle"/>, which adds its rows to <paramref name="db"/>
+    /// (or leaves them to <paramref name="write"/>, called in the cursor's transaction before the save)
     /// and answers false when nobody listens (the cursor then jumps to the trail's end). Returns how
     /// many entries were read: a full batch means the caller should run again at once.
     /// </summary>
     public static async Task<int> ReadAsync<TCursor>(
-        CrmDb db, int batch, Func<IReadOnlyList<SealedEntry>, CancellationToken, Task<bool>> handle, CancellationToken cancellationToken)
+        CrmDb db, int batch, Func<IReadOnlyList<SealedEntry>, CancellationToken, Task<bool>> handle, CancellationToken cancellationToken,
+        Func<CancellationToken, Task>? write = null)
         where TCursor : class, IAuditCursor
     {
         var table = db.Model.FindEntityType(typeof(TCursor))?.GetTableName() ?? throw new InvalidOperationException($"{typeof(TCursor).Name} is not mapped.");
@@ -76,6 +78,11 @@ public static class SealedTrailReader
         {
             db.ChangeTracker.Clear();
             return 0;
+        }
+
+        if (write is not null)
+        {
+            await write(cancellationToken);
         }
 
         await db.SaveChangesAsync(cancellationToken);
