@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Crm.Web.Data;
 using Microsoft.EntityFrameworkCore;
@@ -211,7 +210,8 @@ public sealed class StagedCreates : IDisposable
     {
         public static readonly Copy Instance = new();
 
-        private static readonly ConcurrentDictionary<IEntityType, CopyTable?> s_tables = new();
+        // Weakly, by entity type: a model that is let go (a test host's) takes its entries with it.
+        private static readonly ConditionalWeakTable<IEntityType, StrongBox<CopyTable?>> s_tables = [];
 
         public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
         {
@@ -225,7 +225,7 @@ public sealed class StagedCreates : IDisposable
             var added = entries.FindAll(e => e.State == EntityState.Added);
             if (added.Count == 0 || entries.Exists(e => e.State is EntityState.Modified or EntityState.Deleted)
                 || added.Exists(e => e.Metadata != added[0].Metadata)
-                || s_tables.GetOrAdd(added[0].Metadata, CopyTable.Of) is not { } table
+                || s_tables.GetValue(added[0].Metadata, type => new StrongBox<CopyTable?>(CopyTable.Of(type))).Value is not { } table
                 || added.Exists(table.HasTemporaryKey))
             {
                 return result;

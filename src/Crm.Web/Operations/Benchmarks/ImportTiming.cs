@@ -68,7 +68,7 @@ public static class ImportTiming
             Check (validate + dry run, rolled back): {checkSeconds:0.0} s, {rows / checkSeconds:0} rows/s; {afterCheck.Created:N0} would be created, {afterCheck.Failed:N0} refused.
             Import (committed, audited): {importSeconds:0.0} s, {rows / importSeconds:0} rows/s; status {afterImport.Status}, {afterImport.Created:N0} created.
             Undo (each record deleted through its module): {undoSeconds:0.0} s, {rows / undoSeconds:0} rows/s; status {afterUndo.Status}.
-            Peak working set of the process: {PeakMegabytes():0} MB (peak so far: {beforeSteps:0} MB with the file written and uploaded, {checkPeak:0} MB after the check, {importPeak:0} MB after the import).
+            Peak working set of the process: {PeakMegabytes():0} MB (peak so far: {beforeSteps:0} MB with the file read and uploaded, {checkPeak:0} MB after the check, {importPeak:0} MB after the import).
             """));
         return afterImport.Status == ImportStatuses.Imported && afterUndo.Status == ImportStatuses.Undone ? 0 : 1;
     }
