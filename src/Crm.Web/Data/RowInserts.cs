@@ -35,7 +35,7 @@ public static class RowInserts
     public static async Task InsertAsync<T>(CrmDb db, string table, string[] columns, IEnumerable<T> rows, Func<T, object?[]> valuesOf, CancellationToken cancellationToken)
     {
         var all = rows as IReadOnlyCollection<T> ?? rows.ToList();
-        if (all.Count >= CopiedFrom && db.Database.ProviderName == PostgresProvider && StoreTypes(db, table, columns) is { } types)
+        if (all.Count >= CopiedFrom && db.Database.IsNpgsql() && StoreTypes(db, table, columns) is { } types)
         {
             await CopyAsync(db, table, columns, types, all, valuesOf, cancellationToken);
             return;
@@ -63,8 +63,6 @@ public static class RowInserts
             await db.Database.ExecuteSqlRawAsync(sql.ToString(), values!, cancellationToken);
         }
     }
-
-    private const string PostgresProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
 
     private static object?[] Checked(string table, string[] columns, object?[] values) =>
         values.Length == columns.Length ? values : throw new InvalidOperationException($"A row for {table} has {values.Length} values for {columns.Length} columns.");
