@@ -57,6 +57,7 @@ public static class WebSetup
         });
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PublicUrls>();
+        services.AddSingleton<PeopleAtWork>();
         services.AddScoped<AvailableSections>();
         services.AddHttpClient();
 
@@ -121,6 +122,8 @@ public static class WebSetup
             app.UseForwardedHeaders();
         }
 
+        // First: a request counts for as long as it takes, its error page included (ADR 0057).
+        PeopleAtWork.Count(app);
         app.UseExceptionHandler("/error/500");
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.UseSecurityHeaders();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -5,7 +6,11 @@ using Crm.Tests.Infrastructure;
 using Crm.Web.Features.Roles;
 using Crm.Web.Features.Webhooks;
 using Crm.Web.Security.Permissions;
+using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using static Crm.Tests.Infrastructure.CompanyKit;
 using static Crm.Tests.Webhooks.WebhookKit;
 
@@ -50,6 +55,39 @@ public sealed class WebhookDeliveryTests
         var delivered = await app.InDatabaseAsync(db => db.Set<WebhookDelivery>().AsNoTracking()
             .Where(d => d.Status == WebhookDeliveryStatus.Delivered).GroupBy(d => d.EndpointId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync());
         Assert.Equal([(first, 60), (second, 60)], delivered.Select(d => (d.Key, d.Count)).OrderBy(d => d.Key == second));
+    }
+
+    /// <summary>
+    /// While people keep every core busy the sender waits before each batch (ADR 0057), but only for
+    /// a while: under a load that never eases, deliveries still go out, later.
+    /// </summary>
+    [Fact]
+    public async Task Deliveries_wait_while_people_keep_every_core_busy_and_still_go_out()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = App();
+        var admin = await app.SignInAsAdminAsync();
+        var adminId = await app.AdminIdAsync();
+        var role = await RoleAsync(app, "Integration", null, AssignRecordsTo.AnyUser, (CrmModules.Contacts.Key, PermissionAction.View, Scope.All));
+        var integration = await UserAsync(app, "erp@crm.test", role);
+        await CreateAsync(admin, receiver.Url, integration.Id, ["contacts"], ["created"]);
+        var contact = await ContactAsync(app, "Busy", "Day", null, adminId, null);
+
+        // A request that never ends, and a process whose every core is always busy.
+        var cpu = TimeSpan.Zero;
+        var people = new PeopleAtWork(() => cpu += TimeSpan.FromSeconds(Environment.ProcessorCount));
+        people.Arrived();
+        var services = app.Services;
+        var worker = new WebhookWorker(services.GetRequiredService<IServiceScopeFactory>(), services.GetRequiredService<WebhookSender>(),
+            services.GetRequiredService<IOptionsMonitor<WebhookOptions>>(), app.Clock, people, NullLogger<WebhookWorker>.Instance);
+        // The cores' use is measured over spans of at least 50 ms: let one pass.
+        await Task.Delay(100);
+        var pass = Stopwatch.StartNew();
+
+        Assert.Equal(1, await DeliverAsync(app, worker));
+        // Before the fan-out's batch and before the sending's: each waited its whole patience.
+        Assert.True(pass.Elapsed >= 2 * PeopleAtWork.Patience, $"The pass took {pass.Elapsed}.");
+        Assert.Equal(contact, Json(Assert.Single(receiver.TakeAll())).GetProperty("data").GetProperty("id").GetInt32());
     }
 
     [Fact]

@@ -17,15 +17,15 @@ internal static class WebhookKit
         .With("Webhooks:AllowedHosts:0", "127.0.0.1")
         .With("Webhooks:Delivery:Enabled", "false");
 
-    /// <summary>One pass of the sender, after sealing what was written (the sealer would within a second).</summary>
-    public static async Task<int> DeliverAsync(CrmApp app)
+    /// <summary>One pass of the sender (the app's, or <paramref name="worker"/>), after sealing what was written (the sealer would within a second).</summary>
+    public static async Task<int> DeliverAsync(CrmApp app, WebhookWorker? worker = null)
     {
         using (var scope = app.Services.CreateScope())
         {
             await AuditChain.SealAsync(scope.ServiceProvider.GetRequiredService<CrmDb>(), CancellationToken.None);
         }
 
-        return await app.Services.GetRequiredService<WebhookWorker>().RunOnceAsync(CancellationToken.None);
+        return await (worker ?? app.Services.GetRequiredService<WebhookWorker>()).RunOnceAsync(CancellationToken.None);
     }
 
     public static async Task<(Guid Id, string Secret)> CreateAsync(PageClient admin, string url, Guid userId, string[] modules, string[] events, string name = "ERP")

@@ -7,7 +7,7 @@ namespace Crm.Web.Features.Audit;
 /// instance: a pass every interval, or at once when woken, and a failed pass (database restart, …)
 /// logged and tried again at the next tick. The pass itself is the reader's.
 /// </summary>
-public abstract partial class TrailWorker(ILogger logger) : BackgroundService
+public abstract partial class TrailWorker(ILogger logger, Web.PeopleAtWork people) : BackgroundService
 {
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -29,6 +29,12 @@ public abstract partial class TrailWorker(ILogger logger) : BackgroundService
 
     /// <summary>One pass; returns how many pieces of work were done.</summary>
     public abstract Task<int> RunOnceAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Called before each batch of a pass: while people's requests keep every core busy, the batch
+    /// waits a little (ADR 0057), so the CRM's own background work does not slow the saves it reports on.
+    /// </summary>
+    protected Task LetPeopleGoFirstAsync(CancellationToken cancellationToken) => people.LetThemGoFirstAsync(cancellationToken);
 
     public void Wake() => _wake.Writer.TryWrite(true);
 

@@ -1,5 +1,6 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Audit;
+using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -32,8 +33,8 @@ public sealed class AutomationOptions
 /// each (<see cref="RunAutomationAction"/>). Leases make several instances safe: PostgreSQL claims
 /// with FOR UPDATE SKIP LOCKED, SQLite under its write lock; a lease of a crashed instance lapses.
 /// </summary>
-public sealed class AutomationWorker(IServiceScopeFactory scopes, IOptionsMonitor<AutomationOptions> options, TimeProvider clock, ILogger<AutomationWorker> logger)
-    : TrailWorker(logger)
+public sealed class AutomationWorker(IServiceScopeFactory scopes, IOptionsMonitor<AutomationOptions> options, TimeProvider clock, PeopleAtWork people, ILogger<AutomationWorker> logger)
+    : TrailWorker(logger, people)
 {
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
@@ -51,6 +52,7 @@ public sealed class AutomationWorker(IServiceScopeFactory scopes, IOptionsMonito
     {
         while (true)
         {
+            await LetPeopleGoFirstAsync(cancellationToken);
             await using var scope = scopes.CreateAsyncScope();
             if (await scope.ServiceProvider.GetRequiredService<AutomationFanOut>().RunAsync(cancellationToken) < AutomationFanOut.Batch)
             {
@@ -62,6 +64,7 @@ public sealed class AutomationWorker(IServiceScopeFactory scopes, IOptionsMonito
         var batch = Math.Max(1, options.CurrentValue.BatchSize);
         while (true)
         {
+            await LetPeopleGoFirstAsync(cancellationToken);
             var claim = Guid.CreateVersion7();
             var leased = await LeaseAsync(claim, batch, cancellationToken);
             foreach (var id in leased)

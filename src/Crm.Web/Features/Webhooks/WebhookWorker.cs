@@ -1,5 +1,6 @@
 using Crm.Web.Data;
 using Crm.Web.Features.Audit;
+using Crm.Web.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,8 @@ public sealed class WebhookWorker(
     WebhookSender sender,
     IOptionsMonitor<WebhookOptions> options,
     TimeProvider clock,
-    ILogger<WebhookWorker> logger) : TrailWorker(logger)
+    PeopleAtWork people,
+    ILogger<WebhookWorker> logger) : TrailWorker(logger, people)
 {
     /// <summary>Far longer than the 15 s timeout: a lease only lapses when its instance died mid-send.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
@@ -36,6 +38,7 @@ public sealed class WebhookWorker(
     {
         while (true)
         {
+            await LetPeopleGoFirstAsync(cancellationToken);
             await using var scope = scopes.CreateAsyncScope();
             if (await scope.ServiceProvider.GetRequiredService<WebhookFanOut>().RunAsync(cancellationToken) < WebhookFanOut.Batch)
             {
@@ -47,6 +50,7 @@ public sealed class WebhookWorker(
         var batch = Math.Max(1, options.CurrentValue.Delivery.BatchSize);
         while (true)
         {
+            await LetPeopleGoFirstAsync(cancellationToken);
             var claim = Guid.CreateVersion7();
             var leased = await ClaimAsync(claim, batch, cancellationToken);
             // An endpoint gets its deliveries one after another, in the order of the trail; endpoints do
