@@ -58,7 +58,10 @@ public sealed partial class WebhooksJourneys(Chromium chromium)
         await Expect(admin).ToHaveURLAsync(new Regex(@"/companies/\d+\?saved=true$"));
         await admin.GotoAsync(webhookUrl);
         var delivery = admin.Locator("#deliveries tbody tr").Filter(new() { HasText = "created" });
-        for (var i = 0; i < 30 && !await delivery.GetByText("Failed", new() { Exact = true }).IsVisibleAsync(); i++)
+        // The page reads the endpoint, its figures and its deliveries one after another: reloaded just as
+        // the sender commits, it can show the failed delivery under an endpoint read a moment before,
+        // still enabled. Reload until it shows both.
+        for (var i = 0; i < 30 && !(await delivery.GetByText("Failed", new() { Exact = true }).IsVisibleAsync() && await admin.Locator("#disabled").IsVisibleAsync()); i++)
         {
             // The sender works in the background: the page shows its progress when reloaded.
             await Task.Delay(500);

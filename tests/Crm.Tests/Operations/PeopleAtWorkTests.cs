@@ -19,7 +19,7 @@ public sealed class PeopleAtWorkTests
         await using var app = new CrmApp();
         var admin = await app.SignInAsAdminAsync();
         var people = app.Services.GetRequiredService<PeopleAtWork>();
-        Assert.Equal(0, people.Requests);
+        await Until(() => people.Requests == 0);
 
         // A body that arrives slowly keeps its request in flight until the test lets the rest go.
         var rest = new TaskCompletionSource();
@@ -27,13 +27,14 @@ public sealed class PeopleAtWorkTests
         await Until(() => people.Requests == 1);
         rest.SetResult();
         Assert.Equal(HttpStatusCode.Created, (await sending).StatusCode);
-        Assert.Equal(0, people.Requests);
+        // The client may hold the whole answer a moment before the server has left the pipeline.
+        await Until(() => people.Requests == 0);
 
         // Refused and failed requests are counted out too.
         Assert.Equal(HttpStatusCode.NotFound, (await admin.Http.GetAsync("/api/v1/contacts/987654")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.NewClient().Http.GetAsync("/api/v1/contacts")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.Http.PostAsync("/api/v1/contacts", new StringContent("{", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
-        Assert.Equal(0, people.Requests);
+        await Until(() => people.Requests == 0);
     }
 
     [Fact]
