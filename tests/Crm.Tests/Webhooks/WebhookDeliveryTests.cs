@@ -30,10 +30,9 @@ public sealed class WebhookDeliveryTests
         await using var app = App();
         var admin = await app.SignInAsAdminAsync();
         var adminId = await app.AdminIdAsync();
-        var role = await RoleAsync(app, "Integration", null, AssignRecordsTo.AnyUser, (CrmModules.Contacts.Key, PermissionAction.View, Scope.All));
-        var integration = await UserAsync(app, "erp@crm.test", role);
-        var (first, _) = await CreateAsync(admin, receiver.Url, integration.Id, ["contacts"], ["created"], "ERP");
-        var (second, _) = await CreateAsync(admin, receiver.Url, integration.Id, ["contacts"], ["created"], "Shop");
+        var integration = await ContactReaderAsync(app);
+        var (first, _) = await CreateAsync(admin, receiver.Url, integration, ["contacts"], ["created"], "ERP");
+        var (second, _) = await CreateAsync(admin, receiver.Url, integration, ["contacts"], ["created"], "Shop");
         var contacts = new List<int>();
         for (var i = 1; i <= 60; i++)
         {
@@ -68,9 +67,8 @@ public sealed class WebhookDeliveryTests
         await using var app = App();
         var admin = await app.SignInAsAdminAsync();
         var adminId = await app.AdminIdAsync();
-        var role = await RoleAsync(app, "Integration", null, AssignRecordsTo.AnyUser, (CrmModules.Contacts.Key, PermissionAction.View, Scope.All));
-        var integration = await UserAsync(app, "erp@crm.test", role);
-        await CreateAsync(admin, receiver.Url, integration.Id, ["contacts"], ["created"]);
+        var integration = await ContactReaderAsync(app);
+        await CreateAsync(admin, receiver.Url, integration, ["contacts"], ["created"]);
         var contact = await ContactAsync(app, "Busy", "Day", null, adminId, null);
 
         // A request that never ends, and a process whose every core is always busy.
@@ -297,5 +295,12 @@ public sealed class WebhookDeliveryTests
         Assert.Equal(20, received.Select(m => m.Id).Distinct().Count());
         Assert.Equal(names.Order(), received.Select(m => Json(m).GetProperty("data").GetProperty("record").GetProperty("name").GetString()!).Order());
         Assert.Equal(20, await one.InDatabaseAsync(db => db.Set<WebhookDelivery>().CountAsync(d => d.Status == WebhookDeliveryStatus.Delivered && d.Attempts == 1)));
+    }
+
+    /// <summary>An integration user whose role may view every contact, and nothing else.</summary>
+    private static async Task<Guid> ContactReaderAsync(CrmApp app)
+    {
+        var role = await RoleAsync(app, "Integration", null, AssignRecordsTo.AnyUser, (CrmModules.Contacts.Key, PermissionAction.View, Scope.All));
+        return (await UserAsync(app, "erp@crm.test", role)).Id;
     }
 }
